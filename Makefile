@@ -1,0 +1,125 @@
+# spotsim — build, test and tooling.
+#
+#   make            build build/spotsim (installs missing Debian packages first when root)
+#   make run        validate the bundled example and price it
+#   make test       unit tests, golden tests, CLI and bad-input tests
+#   make asan       the same tests under AddressSanitizer + UBSan, in build/asan
+#   make valgrind   the unit and CLI tests under valgrind (leaks are errors)
+#   make lint       clang-format check and banned raw allocation calls
+#   make bench      performance figures quoted in README.md
+#   make install    PREFIX=/usr/local
+#   make golden-update   regenerate tests/golden/ on purpose (review the diff)
+
+PREFIX  ?= /usr/local
+BUILD   ?= build
+CC      ?= cc
+SANITIZE ?=
+
+DEBIAN_PACKAGES = libgsl-dev libcjson-dev libcsv-dev libcmocka-dev gnuplot-nox pkg-config
+
+WARN = -Wall -Wextra -Wshadow -Wundef -Wwrite-strings -Wredundant-decls \
+       -Wmissing-prototypes -Wstrict-prototypes -Wold-style-definition \
+       -Wmissing-declarations -Wpointer-arith -Wformat=2 -Wvla
+ifeq ($(CI),true)
+WARN += -Werror
+endif
+
+OPT      ?= -O2 -g
+CPPFLAGS += -Iinclude -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE \
+            -DSPOTSIM_DATADIR='"$(PREFIX)/share/spotsim"'
+CFLAGS   += -std=c11 $(OPT) $(WARN) $(SANITIZE) -MMD -MP
+LDFLAGS  += $(SANITIZE)
+LIBS      = -lgsl -lgslcblas -lcjson -lcsv -lm -lpthread
+TESTLIBS  = -lcmocka
+
+SRC      := $(wildcard sim/*.c)
+LIBSRC   := $(filter-out sim/main.c,$(SRC))
+LIBOBJ   := $(LIBSRC:sim/%.c=$(BUILD)/obj/%.o)
+TESTSRC  := $(wildcard tests/test_*.c)
+TESTBIN  := $(TESTSRC:tests/%.c=$(BUILD)/tests/%)
+BENCHSRC := $(wildcard tests/bench_*.c)
+BENCHBIN := $(BENCHSRC:tests/%.c=$(BUILD)/tests/%)
+
+.PHONY: all deps run test unit cli asan valgrind lint bench install clean golden-update
+
+all: deps $(BUILD)/spotsim
+
+# Install what the build needs on a fresh Debian machine. As root this runs
+# apt-get; otherwise it prints the exact command and stops.
+deps:
+	@missing=""; \
+	for p in $(DEBIAN_PACKAGES); do \
+		dpkg-query -W -f='$${Status}' $$p 2>/dev/null | grep -q 'ok installed' || missing="$$missing $$p"; \
+	done; \
+	if [ -n "$$missing" ]; then \
+		if [ "$$(id -u)" = 0 ]; then \
+			echo "installing:$$missing"; \
+			(apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing) >/dev/null || \
+				{ echo "make deps: apt-get install$$missing failed" >&2; exit 1; }; \
+		else \
+			echo "make deps: missing Debian packages:$$missing" >&2; \
+			echo "run: sudo apt-get install$$missing" >&2; exit 1; \
+		fi; \
+	fi
+
+$(BUILD)/obj/%.o: sim/%.c | $(BUILD)/obj
+	$(CC) $(CPPFLAGS) $(CFLAGS) -c $< -o $@
+
+$(BUILD)/tests/%.o: tests/%.c | $(BUILD)/tests
+	$(CC) $(CPPFLAGS) $(CFLAGS) -c $< -o $@
+
+$(BUILD)/libspotsim.a: $(LIBOBJ)
+	rm -f $@ && ar rcs $@ $^
+
+$(BUILD)/spotsim: $(BUILD)/obj/main.o $(BUILD)/libspotsim.a
+	$(CC) $(LDFLAGS) -o $@ $^ $(LIBS)
+
+$(BUILD)/tests/%: $(BUILD)/tests/%.o $(BUILD)/libspotsim.a
+	$(CC) $(LDFLAGS) -o $@ $^ $(TESTLIBS) $(LIBS)
+
+$(BUILD)/obj $(BUILD)/tests:
+	mkdir -p $@
+
+run: all
+	$(BUILD)/spotsim validate scenarios/example.json
+	$(BUILD)/spotsim place --strategy "FARGATE:base=2:weight=1,FARGATE_SPOT:weight=3" --tasks 10
+	$(BUILD)/spotsim cost --cpu 1024 --memory 2048 --tasks 10 --days 30 --seconds-per-day 86400
+	$(BUILD)/spotsim cost --cpu 1024 --memory 2048 --tasks 10 --days 30 --seconds-per-day 86400 \
+		--provider FARGATE_SPOT
+
+# Unit tests first (each prints a cmocka summary), then the end-to-end
+# command-line tests, which finish with one "N passed, N failed" line.
+test: deps $(BUILD)/spotsim $(TESTBIN)
+	@fail=0; for t in $(TESTBIN); do $(WRAP) ./$$t || fail=1; done; \
+	SPOTSIM="$(WRAP) $(BUILD)/spotsim" sh tests/cli/run.sh || fail=1; \
+	exit $$fail
+
+asan:
+	$(MAKE) BUILD=build/asan OPT="-O1 -g -fno-omit-frame-pointer" \
+		SANITIZE="-fsanitize=address,undefined -fno-sanitize-recover=all" test
+
+valgrind: deps $(BUILD)/spotsim $(TESTBIN)
+	$(MAKE) test WRAP="valgrind -q --error-exitcode=99 --leak-check=full --errors-for-leak-kinds=definite,indirect"
+
+lint:
+	@command -v clang-format >/dev/null || { echo "lint: clang-format is not installed (apt-get install clang-format)" >&2; exit 2; }
+	clang-format --dry-run --Werror sim/*.c include/spotsim/*.h tests/*.c
+	@if grep -nE '\b(malloc|calloc|realloc|strdup|strndup)\s*\(' sim/*.c tests/*.c | grep -v '^sim/xalloc.c:'; then \
+		echo "lint: raw allocation calls above; use xmalloc/xcalloc/xrealloc/xstrdup" >&2; exit 1; fi
+	@echo "lint: ok"
+
+bench: deps $(BENCHBIN) $(BUILD)/spotsim
+	@for b in $(BENCHBIN); do ./$$b; done
+
+golden-update: all
+	sh tests/cli/run.sh --update
+
+install: all
+	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/spotsim
+	install -m 755 $(BUILD)/spotsim $(DESTDIR)$(PREFIX)/bin/spotsim
+	install -m 644 data/pricing.csv $(DESTDIR)$(PREFIX)/share/spotsim/pricing.csv
+
+clean:
+	rm -rf build out
+
+-include $(LIBOBJ:.o=.d) $(BUILD)/obj/main.d $(TESTBIN:=.d) $(BENCHBIN:=.d)

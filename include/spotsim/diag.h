@@ -1,0 +1,55 @@
+#ifndef SPOTSIM_DIAG_H
+#define SPOTSIM_DIAG_H
+/*
+ * diag — problems found in user input, collected rather than thrown.
+ *
+ * Loaders do not stop at the first problem: they add one item per problem and
+ * carry on, so a user fixes a file in one pass. Each item renders as one line:
+ *
+ *     FILE: JSON.PATH: what is wrong (accepted: what is accepted)
+ *
+ * FILE is the file name as the user typed it (or an option such as "--cpu"),
+ * PATH is empty for problems that concern the whole file. Messages are
+ * lowercase, subject first, without a final period (STYLE.md).
+ *
+ * Notes (DIAG_NOTE) are not errors: "ignored keys" lists and similar. Only
+ * main and the commands print diagnostics; modules only fill them in.
+ */
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdio.h>
+
+enum diag_level { DIAG_ERROR, DIAG_NOTE };
+
+struct diag_item {
+	enum diag_level level;
+	char *file; /* owned; may be "" */
+	char *path; /* owned; may be "" */
+	char *msg;  /* owned: what is wrong, with what is accepted */
+};
+
+struct diag {
+	struct diag_item *items;
+	size_t nr, alloc;
+	size_t errors; /* number of DIAG_ERROR items */
+};
+
+void diag_init(struct diag *d);
+void diag_release(struct diag *d);
+
+/* Adds an error; `file` and `path` are borrowed and copied; may be NULL. */
+void diag_error(struct diag *d, const char *file, const char *path, const char *fmt, ...)
+	__attribute__((format(printf, 4, 5)));
+/* Adds a note (never counted as an error). */
+void diag_note(struct diag *d, const char *file, const char *path, const char *fmt, ...)
+	__attribute__((format(printf, 4, 5)));
+
+/* True when at least one error was added. */
+bool diag_failed(const struct diag *d);
+
+/* Returns the owned one-line rendering of item `i` (no newline). */
+char *diag_line(const struct diag *d, size_t i);
+/* Writes every item, one line each; notes are prefixed "note: ". */
+void diag_write(const struct diag *d, FILE *out);
+
+#endif

@@ -1,0 +1,4 @@
+#ifndef SPOTSIM_VERSION_H
+#define SPOTSIM_VERSION_H
+#define SPOTSIM_VERSION "0.1.0"
+#endif

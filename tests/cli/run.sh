@@ -1,0 +1,95 @@
+#!/bin/sh
+# End-to-end tests of the spotsim command line.
+#
+#   tests/cli/cases/NAME.cmd     the arguments after "spotsim" (shell words), run from the repo root
+#   tests/cli/cases/NAME.out     expected stdout, byte for byte (golden)
+#   tests/cli/cases/NAME.err     expected stderr, byte for byte (optional)
+#   tests/cli/cases/NAME.status  expected exit status (optional, default 0)
+#   tests/bad/NAME.json          an invalid scenario: `spotsim validate` must exit 2 and print,
+#   tests/bad/NAME.expect        among its stderr lines, every line of this file (exactly)
+#
+# Every case runs twice and must give identical output both times.
+# Usage: tests/cli/run.sh [--update]     (--update rewrites the golden .out/.err/.status)
+# SPOTSIM names the command to test (default build/spotsim); it may carry a wrapper
+# such as valgrind.
+
+SPOTSIM=${SPOTSIM:-build/spotsim}
+update=0
+[ "${1:-}" = --update ] && update=1
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT INT TERM
+pass=0
+fail=0
+
+bad() {
+	fail=$((fail + 1))
+	echo "FAIL $1: $2"
+}
+
+crashed() {
+	grep -q -E 'Sanitizer|runtime error:|Invalid read|Invalid write|definitely lost|uninitialised' "$1"
+}
+
+for cmd in tests/cli/cases/*.cmd; do
+	[ -e "$cmd" ] || continue
+	name=${cmd%.cmd}
+	args=$(cat "$cmd")
+	eval "$SPOTSIM $args" >"$tmp/out1" 2>"$tmp/err1"
+	st=$?
+	eval "$SPOTSIM $args" >"$tmp/out2" 2>"$tmp/err2"
+	if [ $update = 1 ]; then
+		cp "$tmp/out1" "$name.out"
+		if [ -s "$tmp/err1" ]; then cp "$tmp/err1" "$name.err"; else rm -f "$name.err"; fi
+		if [ $st != 0 ]; then echo $st >"$name.status"; else rm -f "$name.status"; fi
+	fi
+	want=0
+	[ -f "$name.status" ] && want=$(cat "$name.status")
+	if crashed "$tmp/err1"; then
+		bad "$name" "memory error reported"; sed 's/^/    /' "$tmp/err1" | head -20
+	elif [ "$st" != "$want" ]; then
+		bad "$name" "exit status $st, expected $want"; sed 's/^/    /' "$tmp/err1" | head -5
+	elif ! cmp -s "$tmp/out1" "$name.out"; then
+		bad "$name" "stdout differs from $name.out"; diff "$name.out" "$tmp/out1" | head -20
+	elif [ -f "$name.err" ] && ! cmp -s "$tmp/err1" "$name.err"; then
+		bad "$name" "stderr differs from $name.err"; diff "$name.err" "$tmp/err1" | head -20
+	elif ! cmp -s "$tmp/out1" "$tmp/out2" || ! cmp -s "$tmp/err1" "$tmp/err2"; then
+		bad "$name" "output differs between two identical runs"
+	else
+		pass=$((pass + 1))
+	fi
+done
+
+for json in tests/bad/*.json; do
+	[ -e "$json" ] || continue
+	name=${json%.json}
+	eval "$SPOTSIM validate $json" >"$tmp/out1" 2>"$tmp/err1"
+	st=$?
+	if crashed "$tmp/err1"; then
+		bad "$name" "memory error reported"; sed 's/^/    /' "$tmp/err1" | head -20
+		continue
+	fi
+	if [ "$st" != 2 ]; then
+		bad "$name" "exit status $st, expected 2"; sed 's/^/    /' "$tmp/err1" | head -5
+		continue
+	fi
+	if [ ! -s "$name.expect" ]; then
+		bad "$name" "no $name.expect"
+		continue
+	fi
+	missing=0
+	while IFS= read -r line; do
+		[ -n "$line" ] || continue
+		if ! grep -qxF -- "$line" "$tmp/err1"; then
+			missing=1
+			echo "    expected: $line"
+		fi
+	done <"$name.expect"
+	if [ $missing = 1 ]; then
+		bad "$name" "message not printed; stderr was:"; sed 's/^/    got: /' "$tmp/err1"
+	else
+		pass=$((pass + 1))
+	fi
+done
+
+echo "cli: $pass passed, $fail failed"
+[ $fail = 0 ]

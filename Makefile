@@ -83,8 +83,8 @@ $(BUILD)/obj $(BUILD)/tests:
 run: all
 	$(BUILD)/spotsim validate scenarios/example.json
 	$(BUILD)/spotsim place --strategy "FARGATE:base=2:weight=1,FARGATE_SPOT:weight=3" --tasks 10
-	$(BUILD)/spotsim cost --cpu 1024 --memory 2048 --tasks 10 --days 30 --seconds-per-day 86400
-	$(BUILD)/spotsim cost --cpu 1024 --memory 2048 --tasks 10 --days 30 --seconds-per-day 86400 \
+	$(BUILD)/spotsim cost --cpu 1024 --memory 2048 --tasks 10 --hours 720
+	$(BUILD)/spotsim cost --cpu 1024 --memory 2048 --tasks 10 --hours 720 \
 		--provider FARGATE_SPOT
 
 # Unit tests first (each prints a cmocka summary), then the end-to-end

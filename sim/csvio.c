@@ -62,7 +62,8 @@ int csvio_read(const char *path, csvio_row_fn row, void *data, struct diag *d)
 
 	FILE *f = fopen(path, "rb");
 	if (!f) {
-		diag_error(d, path, NULL, "cannot open file: %s", strerror(errno));
+		diag_error(d, path, NULL, "cannot open file: %s (accepted: a readable file)",
+			   diag_strerror(errno));
 		return errno == ENOENT ? SPOTSIM_ENOENT : SPOTSIM_EIO;
 	}
 	if (csv_init(&p, CSV_STRICT | CSV_STRICT_FINI | CSV_APPEND_NULL) != 0) {
@@ -79,7 +80,7 @@ int csvio_read(const char *path, csvio_row_fn row, void *data, struct diag *d)
 		}
 	}
 	if (!rc && ferror(f)) {
-		diag_error(d, path, NULL, "read error: %s", strerror(errno));
+		diag_error(d, path, NULL, "read error: %s", diag_strerror(errno));
 		rc = SPOTSIM_EIO;
 	}
 	if (!rc && !r.stop && csv_fini(&p, on_field, on_record, &r) != 0) {

@@ -4,7 +4,9 @@
 #include "spotsim/strbuf.h"
 #include "spotsim/xalloc.h"
 
+#include <ctype.h>
 #include <stdarg.h>
+#include <string.h>
 #include <stdlib.h>
 
 void diag_init(struct diag *d)
@@ -53,6 +55,14 @@ void diag_note(struct diag *d, const char *file, const char *path, const char *f
 	va_start(ap, fmt);
 	add(d, DIAG_NOTE, file, path, fmt, ap);
 	va_end(ap);
+}
+
+const char *diag_strerror(int errnum)
+{
+	static _Thread_local char buf[128];
+	snprintf(buf, sizeof(buf), "%s", strerror(errnum));
+	buf[0] = (char)tolower((unsigned char)buf[0]);
+	return buf;
 }
 
 bool diag_failed(const struct diag *d)

@@ -44,6 +44,9 @@ void diag_error(struct diag *d, const char *file, const char *path, const char *
 void diag_note(struct diag *d, const char *file, const char *path, const char *fmt, ...)
 	__attribute__((format(printf, 4, 5)));
 
+/* strerror(errnum) with a lowercase first letter, for messages (static storage). */
+const char *diag_strerror(int errnum);
+
 /* True when at least one error was added. */
 bool diag_failed(const struct diag *d);
 

@@ -1,0 +1,127 @@
+#ifndef SPOTSIM_SCENARIO_H
+#define SPOTSIM_SCENARIO_H
+/*
+ * scenario — reads and validates a scenario file (SPEC §3) into plain,
+ * immutable data. The only module that sees cJSON.
+ *
+ * Validation is complete rather than fail-fast: every problem in the file is
+ * added to the caller's `struct diag`, each with the file name, the JSON
+ * path, what is wrong and what is accepted:
+ *
+ *   web.json: taskDefinition.memory: 3072 MiB is not valid with cpu 256 (allowed: 512, 1024, 2048)
+ *   web.json: line 12, column 5: JSON syntax error: expected ',' or '}'
+ *   web.json: spot.interuptions: unknown key (did you mean "interruptions"?)
+ *
+ * Two kinds of object:
+ *  - spotsim's own sections (snake_case): unknown keys are errors, with a
+ *    "did you mean" hint when a known key is close;
+ *  - AWS-shaped objects (`taskDefinition`, `service`, `scaling` policies and
+ *    actions), written with AWS's key names so that describe-* output can be
+ *    pasted: keys spotsim does not model are accepted and listed once, in a
+ *    single note. The wrapped forms {"taskDefinition": {...}} from
+ *    describe-task-definition and {"services": [{...}]} from describe-services
+ *    are accepted too.
+ *
+ * Sections that later versions simulate in full (`workload`, `spot`,
+ * `scaling`, `variants`, `sweep`, `slo`, `startup`) are checked as far as
+ * their shape goes: key names, types, ranges, enumerations, durations and
+ * distributions.
+ *
+ * Relative file paths in a scenario (traces, empirical distributions, price
+ * files) are resolved against the folder of the scenario file.
+ */
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "spotsim/diag.h"
+#include "spotsim/dist.h"
+#include "spotsim/fargate.h"
+#include "spotsim/placement.h"
+#include "spotsim/pricing.h"
+#include "spotsim/simtime.h"
+
+/* Which tasks a scale-in stops (a model: AWS does not document it; README "Scale-in"). */
+enum scale_in_order {
+	SCALE_IN_BALANCED, /* keep the survivors at the placement split (default) */
+	SCALE_IN_NEWEST,
+	SCALE_IN_SPOT_FIRST,
+	SCALE_IN_ON_DEMAND_FIRST,
+};
+
+#define SCENARIO_DEFAULT_REGION   "us-east-1"
+#define SCENARIO_DEFAULT_DURATION (30 * SIM_DAY)
+#define SCENARIO_DEFAULT_SEED     1
+#define SCENARIO_MAX_REPLICATIONS 100000
+#define SCENARIO_MAX_DESIRED      5000 /* ECS quota: tasks per service */
+
+struct task_definition {
+	int cpu_units;      /* CPU units: 1024 = 1 vCPU */
+	int memory_mib;     /* MiB */
+	int storage_gib;    /* ephemeralStorage.sizeInGiB, 20 when not set */
+	enum os_family os;  /* runtimePlatform.operatingSystemFamily, LINUX by default */
+	enum cpu_arch arch; /* runtimePlatform.cpuArchitecture, X86_64 by default */
+	int stop_timeout_s; /* the largest container stopTimeout, 30 s when none is set */
+};
+
+struct service_definition {
+	long desired_count;
+	struct strategy strategy; /* launchType FARGATE becomes FARGATE weight 1 */
+	int minimum_healthy_percent; /* default 100 */
+	int maximum_percent;         /* default 200 */
+};
+
+struct startup_model {
+	struct dist provisioning, pull, app_start; /* default 10s, 25s, 5s fixed */
+};
+
+struct slo {
+	bool has_p95_latency, has_p99_latency, has_max_dropped, has_budget;
+	sim_time p95_latency, p99_latency;
+	double max_dropped_fraction;
+	double monthly_budget_usd;
+};
+
+struct scenario {
+	char *file;        /* owned: the path as given */
+	char *dir;         /* owned: folder of the file, for relative paths */
+	char *name;        /* owned: "name", or the file name without ".json" */
+	char *description; /* owned; "" when absent */
+	char *region;      /* owned */
+	sim_time duration;
+	char *start;        /* owned: ISO-8601 UTC start, default 2026-01-05T00:00:00Z (a Monday) */
+	int64_t start_unix; /* the same in seconds since the epoch */
+	uint64_t seed;
+	long replications;
+	struct task_definition task;
+	struct service_definition service;
+	enum scale_in_order scale_in_order;
+	struct startup_model startup;
+	struct slo slo;
+	char *prices_file; /* owned, resolved; NULL = the default table */
+	struct price_override rate_override[PROVIDER_COUNT];
+	bool has_workload, has_spot, has_scaling;
+	long variants, sweep_points; /* counts, for the summary */
+};
+
+/* The text of an enum, as scenario files write it. */
+const char *scenario_scale_in_order_name(enum scale_in_order o);
+
+/*
+ * Reads and validates `path` (borrowed) into `sc`. Every problem goes to `d`
+ * as an error; keys spotsim ignores go to `d` as one note. Returns 0 when the
+ * file is valid, or a negative SPOTSIM_* code (EINVAL for invalid content,
+ * ENOENT/EIO when it cannot be read). On failure `sc` holds nothing that needs
+ * releasing beyond scenario_release, which is always safe to call.
+ */
+int scenario_load(struct scenario *sc, const char *path, struct diag *d);
+
+/*
+ * Checks that the price table has a row for the scenario's region, OS and
+ * architecture for every provider its strategy uses. Problems go to `d`.
+ */
+bool scenario_check_prices(const struct scenario *sc, const struct price_table *t,
+			   struct diag *d);
+
+void scenario_release(struct scenario *sc);
+
+#endif

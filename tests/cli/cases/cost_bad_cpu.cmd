@@ -1,0 +1,1 @@
+cost --cpu 300 --memory 2048

@@ -1,0 +1,1 @@
+cost --cpu 256 --memory 3072

@@ -1,0 +1,1 @@
+cost --memory 2048

@@ -1,0 +1,1 @@
+cost --cpu 1024 --memory 2048 --region us-east-9

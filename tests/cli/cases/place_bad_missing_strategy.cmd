@@ -1,0 +1,1 @@
+place --tasks 3

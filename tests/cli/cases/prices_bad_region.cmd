@@ -1,0 +1,1 @@
+prices --region mars-north-1

@@ -1,0 +1,1 @@
+prices --region sa-east-1 --format csv

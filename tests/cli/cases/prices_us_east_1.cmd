@@ -1,0 +1,1 @@
+prices --region us-east-1

@@ -1,0 +1,1 @@
+validate tests/bad/41-many-problems-at-once.json

@@ -1,0 +1,246 @@
+/*
+ * test_engine — dispatch order, the run-until limit, cancellation, self-
+ * rescheduling handlers and stop.
+ */
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <setjmp.h>
+#include <cmocka.h>
+
+#include "spotsim/engine.h"
+
+enum {
+	EV_LOG,
+	EV_TICK,
+	EV_CANCELLER,
+	EV_STOPPER,
+	EV_SPAWN,
+	EV_SELF_CANCEL
+};
+
+/* What the handlers saw, in order. */
+struct log {
+	sim_time when[64];
+	int64_t arg[64];
+	int nr;
+	struct event *victim; /* for EV_CANCELLER */
+	bool cancelled;
+};
+
+static void on_log(struct engine *e, struct event *ev, void *ctx)
+{
+	struct log *l = ctx;
+	assert_int_equal(engine_now(e), ev->time);
+	assert_ptr_equal(e->current, ev);
+	assert_true(l->nr < 64);
+	l->when[l->nr] = e->now;
+	l->arg[l->nr++] = ev->arg;
+}
+
+static void on_tick(struct engine *e, struct event *ev, void *ctx)
+{
+	on_log(e, ev, ctx);
+	engine_reschedule_after(e, ev, 10 * SIM_SEC);
+}
+
+static void on_canceller(struct engine *e, struct event *ev, void *ctx)
+{
+	struct log *l = ctx;
+	on_log(e, ev, ctx);
+	l->cancelled = engine_cancel(e, l->victim);
+}
+
+static void on_stopper(struct engine *e, struct event *ev, void *ctx)
+{
+	on_log(e, ev, ctx);
+	engine_stop(e);
+}
+
+/* Schedules a follow-up at the same time: it must run after events already due now. */
+static void on_spawn(struct engine *e, struct event *ev, void *ctx)
+{
+	on_log(e, ev, ctx);
+	engine_after(e, 0, EV_LOG, NULL, ev->arg + 100);
+}
+
+/* Re-arms itself, then thinks better of it. */
+static void on_self_cancel(struct engine *e, struct event *ev, void *ctx)
+{
+	on_log(e, ev, ctx);
+	engine_reschedule_after(e, ev, SIM_SEC);
+	assert_true(engine_cancel(e, ev));
+	assert_false(engine_cancel(e, ev));
+}
+
+static void setup_engine(struct engine *e, struct log *l)
+{
+	*l = (struct log){0};
+	engine_init(e);
+	engine_on(e, EV_LOG, on_log, l);
+	engine_on(e, EV_TICK, on_tick, l);
+	engine_on(e, EV_CANCELLER, on_canceller, l);
+	engine_on(e, EV_STOPPER, on_stopper, l);
+	engine_on(e, EV_SPAWN, on_spawn, l);
+	engine_on(e, EV_SELF_CANCEL, on_self_cancel, l);
+}
+
+static void test_dispatch_order(void **state)
+{
+	struct engine e;
+	struct log l;
+	(void)state;
+
+	setup_engine(&e, &l);
+	engine_at(&e, 30, EV_LOG, NULL, 3);
+	engine_at(&e, 10, EV_LOG, NULL, 1);
+	engine_at(&e, 20, EV_SPAWN, NULL, 2);
+	engine_at(&e, 20, EV_LOG, NULL, 22); /* scheduled before the spawn's follow-up */
+	engine_at(&e, 0, EV_LOG, NULL, 0);
+	assert_false(engine_run(&e, 100));
+
+	const int64_t want_arg[] = {0, 1, 2, 22, 102, 3};
+	const sim_time want_when[] = {0, 10, 20, 20, 20, 30};
+	assert_int_equal(l.nr, 6);
+	for (int i = 0; i < 6; i++) {
+		assert_int_equal(l.arg[i], want_arg[i]);
+		assert_int_equal(l.when[i], want_when[i]);
+	}
+	assert_int_equal(e.dispatched, 6);
+	assert_int_equal(engine_pending(&e), 0);
+	engine_release(&e);
+}
+
+static void test_run_until_limit(void **state)
+{
+	struct engine e;
+	struct log l;
+	(void)state;
+
+	setup_engine(&e, &l);
+	engine_at(&e, 5 * SIM_SEC, EV_LOG, NULL, 1);
+	engine_at(&e, 10 * SIM_SEC, EV_LOG, NULL, 2); /* exactly at the limit: runs */
+	engine_at(&e, 10 * SIM_SEC + 1, EV_LOG, NULL, 3);
+	assert_false(engine_run(&e, 10 * SIM_SEC));
+	assert_int_equal(l.nr, 2);
+	assert_int_equal(engine_now(&e), 10 * SIM_SEC);
+	assert_int_equal(engine_pending(&e), 1);
+
+	/* after: relative to the new clock */
+	engine_after(&e, SIM_SEC, EV_LOG, NULL, 4);
+	assert_false(engine_run(&e, 20 * SIM_SEC));
+	assert_int_equal(l.nr, 4);
+	assert_int_equal(l.arg[2], 3);
+	assert_int_equal(l.when[3], 11 * SIM_SEC);
+	assert_int_equal(engine_now(&e),
+			 20 * SIM_SEC); /* empty calendar: clock ends at the limit */
+
+	assert_false(engine_run(&e, 20 * SIM_SEC)); /* a zero-length run is fine */
+	assert_int_equal(l.nr, 4);
+	engine_release(&e);
+}
+
+static void test_cancel(void **state)
+{
+	struct engine e;
+	struct log l;
+	(void)state;
+
+	setup_engine(&e, &l);
+	struct event *doomed = engine_at(&e, 50, EV_LOG, NULL, 1);
+	engine_at(&e, 60, EV_LOG, NULL, 2);
+	assert_true(engine_cancel(&e, doomed));
+	assert_int_equal(engine_pending(&e), 1);
+
+	/* due at the same time as the canceller but scheduled after it: still pending */
+	engine_at(&e, 40, EV_CANCELLER, NULL, 4);
+	l.victim = engine_at(&e, 40, EV_LOG, NULL, 3);
+	engine_at(&e, 45, EV_SELF_CANCEL, NULL, 5);
+	assert_false(engine_run(&e, 100));
+
+	assert_true(l.cancelled);
+	assert_int_equal(l.nr, 3);
+	assert_int_equal(l.arg[0], 4);
+	assert_int_equal(l.arg[1], 5);
+	assert_int_equal(l.arg[2], 2);
+	assert_int_equal(engine_pending(&e), 0);
+	assert_int_equal(e.dispatched, 3);
+	engine_release(&e);
+}
+
+static void test_periodic_timer_reuses_its_event(void **state)
+{
+	struct engine e;
+	struct log l;
+	(void)state;
+
+	setup_engine(&e, &l);
+	struct event *tick = engine_at(&e, 0, EV_TICK, NULL, 0);
+	assert_false(engine_run(&e, 55 * SIM_SEC));
+	assert_int_equal(l.nr, 6); /* 0, 10, ..., 50 s */
+	assert_int_equal(l.when[5], 50 * SIM_SEC);
+	assert_int_equal(engine_pending(&e), 1);
+	assert_ptr_equal(evq_peek(&e.q), tick); /* the same event, re-armed */
+	assert_int_equal(tick->time, 60 * SIM_SEC);
+
+	size_t allocations = e.q.allocations;
+	l.nr = 0;
+	for (int i = 0; i < 100; i++) {
+		engine_after(&e, SIM_SEC, EV_LOG, NULL, i);
+		assert_false(engine_run(&e, engine_now(&e) + 2 * SIM_SEC));
+		l.nr = 0;
+	}
+	assert_int_equal(e.q.allocations, allocations); /* fired events went back to the pool */
+	assert_true(engine_cancel(&e, tick));
+	engine_release(&e);
+}
+
+static void test_stop(void **state)
+{
+	struct engine e;
+	struct log l;
+	(void)state;
+
+	setup_engine(&e, &l);
+	engine_at(&e, 10, EV_LOG, NULL, 1);
+	engine_at(&e, 30, EV_STOPPER, NULL, 2);
+	engine_at(&e, 30, EV_LOG, NULL, 3);
+	engine_at(&e, 40, EV_LOG, NULL, 4);
+	assert_true(engine_run(&e, 100));
+	assert_int_equal(engine_now(&e), 30);
+	assert_int_equal(l.nr, 2);
+	assert_int_equal(engine_pending(&e), 2);
+
+	assert_false(engine_run(&e, 100)); /* the stop flag does not stick */
+	assert_int_equal(l.nr, 4);
+	assert_int_equal(l.arg[2], 3);
+	assert_int_equal(engine_now(&e), 100);
+	engine_release(&e);
+}
+
+static void test_release_with_pending_events(void **state)
+{
+	struct engine e;
+	struct log l;
+	(void)state;
+
+	setup_engine(&e, &l);
+	for (int i = 0; i < 1000; i++)
+		engine_at(&e, i, EV_LOG, NULL, i);
+	engine_release(&e); /* valgrind: nothing leaks */
+	assert_int_equal(engine_pending(&e), 0);
+	assert_int_equal(engine_now(&e), 0);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+	    cmocka_unit_test(test_dispatch_order),
+	    cmocka_unit_test(test_run_until_limit),
+	    cmocka_unit_test(test_cancel),
+	    cmocka_unit_test(test_periodic_timer_reuses_its_event),
+	    cmocka_unit_test(test_stop),
+	    cmocka_unit_test(test_release_with_pending_events),
+	};
+	return cmocka_run_group_tests_name("engine", tests, NULL, NULL);
+}

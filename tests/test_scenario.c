@@ -1,0 +1,200 @@
+/*
+ * Tests for the scenario loader: values and defaults of valid files, AWS CLI
+ * output pasted as it is, and that invalid files report every problem.
+ * (The one-message-per-file corpus is tests/bad/, run by tests/cli/run.sh.)
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include "spotsim/error.h"
+#include "spotsim/scenario.h"
+#include "spotsim/xalloc.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+static char *write_temp(const char *text)
+{
+	char tmpl[] = "/tmp/spotsim-test-XXXXXX.json";
+	int fd = mkstemps(tmpl, 5);
+	assert_true(fd >= 0);
+	FILE *f = fdopen(fd, "w");
+	fputs(text, f);
+	fclose(f);
+	char *p = xstrdup(tmpl);
+
+	return p;
+}
+
+static int load_text(const char *text, struct scenario *sc, struct diag *d)
+{
+	char *path = write_temp(text);
+	int rc = scenario_load(sc, path, d);
+	unlink(path);
+	free(path);
+	return rc;
+}
+
+static bool has_message(const struct diag *d, const char *needle)
+{
+	for (size_t i = 0; i < d->nr; i++) {
+		char *l = diag_line(d, i);
+		bool hit = strstr(l, needle) != NULL;
+		free(l);
+		if (hit)
+			return true;
+	}
+	return false;
+}
+
+static void test_example_values(void **state)
+{
+	(void)state;
+	struct scenario sc;
+	struct diag d;
+	diag_init(&d);
+	assert_int_equal(scenario_load(&sc, "scenarios/example.json", &d), 0);
+	assert_string_equal(sc.name, "web-diurnal");
+	assert_string_equal(sc.region, "us-east-1");
+	assert_int_equal(sc.duration, 7 * SIM_DAY);
+	assert_int_equal(sc.seed, 42);
+	assert_int_equal(sc.replications, 30);
+	assert_int_equal(sc.task.cpu_units, 1024);
+	assert_int_equal(sc.task.memory_mib, 2048);
+	assert_int_equal(sc.task.storage_gib, 21);
+	assert_int_equal(sc.task.stop_timeout_s, 120);
+	assert_int_equal(sc.service.desired_count, 4);
+	assert_int_equal(sc.service.strategy.nr, 2);
+	assert_int_equal(sc.service.strategy.items[0].base, 2);
+	assert_int_equal(sc.service.strategy.items[1].provider, PROVIDER_FARGATE_SPOT);
+	assert_int_equal(sc.service.strategy.items[1].weight, 3);
+	assert_int_equal(sc.variants, 2);
+	assert_int_equal(sc.sweep_points, 4);
+	assert_true(sc.slo.has_p95_latency);
+	assert_int_equal(sc.slo.p95_latency, 300 * SIM_MSEC);
+	assert_int_equal(d.errors, 0);
+	scenario_release(&sc);
+	diag_release(&d);
+}
+
+static const char minimal[] =
+	"{\"taskDefinition\": {\"cpu\": \"0.5 vCPU\", \"memory\": \"1 GB\"},"
+	" \"service\": {\"desiredCount\": 2, \"launchType\": \"FARGATE\"}}";
+
+static void test_defaults(void **state)
+{
+	(void)state;
+	struct scenario sc;
+	struct diag d;
+	diag_init(&d);
+	assert_int_equal(load_text(minimal, &sc, &d), 0);
+	assert_string_equal(sc.region, "us-east-1");
+	assert_int_equal(sc.duration, 30 * SIM_DAY);
+	assert_int_equal(sc.replications, 1);
+	assert_int_equal(sc.task.cpu_units, 512);
+	assert_int_equal(sc.task.memory_mib, 1024);
+	assert_int_equal(sc.task.storage_gib, 20);
+	assert_int_equal(sc.task.stop_timeout_s, 30);
+	assert_int_equal(sc.task.os, OS_LINUX);
+	assert_int_equal(sc.service.strategy.nr, 1);
+	assert_int_equal(sc.service.strategy.items[0].provider, PROVIDER_FARGATE);
+	assert_int_equal(sc.service.maximum_percent, 200);
+	assert_int_equal(sc.start_unix, 1767571200); /* 2026-01-05T00:00:00Z, a Monday */
+	assert_non_null(strstr(sc.name, "spotsim-test-"));
+	scenario_release(&sc);
+	diag_release(&d);
+}
+
+/* describe-task-definition and describe-services output pasted whole. */
+static void test_aws_cli_output_pasted(void **state)
+{
+	(void)state;
+	static const char text[] =
+		"{\"taskDefinition\": {\"taskDefinition\": {\"family\": \"checkout\", \"cpu\": "
+		"\"1024\", \"memory\": \"3072\", \"revision\": 42, \"ephemeralStorage\": "
+		"{\"sizeInGiB\": 40}, \"containerDefinitions\": [{\"name\": \"app\", \"image\": "
+		"\"x\", \"stopTimeout\": 90}]}, \"tags\": []},"
+		" \"service\": {\"services\": [{\"serviceName\": \"checkout\", \"desiredCount\": 6,"
+		" \"capacityProviderStrategy\": [{\"capacityProvider\": \"FARGATE\", \"weight\": 1,"
+		" \"base\": 2}, {\"capacityProvider\": \"FARGATE_SPOT\", \"weight\": 3, \"base\": "
+		"0}], \"platformVersion\": \"LATEST\"}], \"failures\": []}}";
+	struct scenario sc;
+	struct diag d;
+	diag_init(&d);
+	assert_int_equal(load_text(text, &sc, &d), 0);
+	assert_int_equal(sc.task.memory_mib, 3072);
+	assert_int_equal(sc.task.storage_gib, 40);
+	assert_int_equal(sc.task.stop_timeout_s, 90);
+	assert_int_equal(sc.service.desired_count, 6);
+	/* the keys spotsim does not model are listed once, in one note */
+	assert_int_equal(d.nr, 1);
+	assert_int_equal(d.items[0].level, DIAG_NOTE);
+	assert_true(has_message(&d, "taskDefinition.family"));
+	assert_true(has_message(&d, "taskDefinition.containerDefinitions[0].image"));
+	assert_true(has_message(&d, "service.platformVersion"));
+	scenario_release(&sc);
+	diag_release(&d);
+}
+
+/* All problems, not only the first: three independent mistakes, three messages. */
+static void test_every_problem_reported(void **state)
+{
+	(void)state;
+	static const char text[] =
+		"{\"regoin\": \"x\", \"taskDefinition\": {\"cpu\": \"256\", \"memory\": \"4096\"},"
+		" \"service\": {\"desiredCount\": 1, \"capacityProviderStrategy\": "
+		"[{\"capacityProvider\": \"FARGATE\", \"weight\": 0}]}}";
+	struct scenario sc;
+	struct diag d;
+	diag_init(&d);
+	assert_int_equal(load_text(text, &sc, &d), SPOTSIM_EINVAL);
+	assert_int_equal(d.errors, 3);
+	assert_true(has_message(&d, "regoin: unknown key (did you mean \"region\"?)"));
+	assert_true(has_message(&d, "taskDefinition.memory: 4096 MiB is not valid with cpu 256"));
+	assert_true(has_message(&d, "service.capacityProviderStrategy: every weight is 0"));
+	scenario_release(&sc);
+	diag_release(&d);
+}
+
+static void test_syntax_error_position(void **state)
+{
+	(void)state;
+	struct scenario sc;
+	struct diag d;
+	diag_init(&d);
+	assert_int_equal(load_text("{\n  \"name\": \"x\",\n  oops\n}\n", &sc, &d),
+			 SPOTSIM_ESYNTAX);
+	assert_true(has_message(&d, "line 3, column 3: JSON syntax error"));
+	scenario_release(&sc);
+	diag_release(&d);
+}
+
+static void test_missing_file(void **state)
+{
+	(void)state;
+	struct scenario sc;
+	struct diag d;
+	diag_init(&d);
+	assert_int_equal(scenario_load(&sc, "/nonexistent/x.json", &d), SPOTSIM_ENOENT);
+	assert_true(has_message(&d, "/nonexistent/x.json: cannot open file"));
+	scenario_release(&sc);
+	diag_release(&d);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_example_values),
+		cmocka_unit_test(test_defaults),
+		cmocka_unit_test(test_aws_cli_output_pasted),
+		cmocka_unit_test(test_every_problem_reported),
+		cmocka_unit_test(test_syntax_error_position),
+		cmocka_unit_test(test_missing_file),
+	};
+	return cmocka_run_group_tests_name("scenario", tests, NULL, NULL);
+}

@@ -13,22 +13,23 @@
 #define MAX_TASKS 100000L
 
 static const char usage[] =
-	"usage: spotsim place --strategy STRATEGY --tasks N [--tie first_listed|largest_weight]\n"
-	"                     [--format table|csv]\n"
-	"\n"
-	"How ECS would split N tasks of a service between FARGATE and FARGATE_SPOT\n"
-	"under a capacity provider strategy (spotsim's model of the undocumented\n"
-	"rounding; see README \"Placement model\").\n"
-	"\n"
-	"  --strategy S   comma-separated items PROVIDER[:base=N][:weight=N],\n"
-	"                 as in \"FARGATE:base=2:weight=1,FARGATE_SPOT:weight=3\";\n"
-	"                 weight defaults to 0 and base to 0, as in AWS's API\n"
-	"  --tasks N      number of tasks (0 to 100000)\n"
-	"  --tie RULE     who gets the task when two providers are equally short:\n"
-	"                 first_listed (default) or largest_weight\n"
-	"  --format F     table (default) or csv\n"
-	"\n"
-	"example: spotsim place --strategy \"FARGATE:base=2:weight=1,FARGATE_SPOT:weight=3\" --tasks 10\n";
+    "usage: spotsim place --strategy STRATEGY --tasks N [--tie first_listed|largest_weight]\n"
+    "                     [--format table|csv]\n"
+    "\n"
+    "How ECS would split N tasks of a service between FARGATE and FARGATE_SPOT\n"
+    "under a capacity provider strategy (spotsim's model of the undocumented\n"
+    "rounding; see README \"Placement model\").\n"
+    "\n"
+    "  --strategy S   comma-separated items PROVIDER[:base=N][:weight=N],\n"
+    "                 as in \"FARGATE:base=2:weight=1,FARGATE_SPOT:weight=3\";\n"
+    "                 weight defaults to 0 and base to 0, as in AWS's API\n"
+    "  --tasks N      number of tasks (0 to 100000)\n"
+    "  --tie RULE     who gets the task when two providers are equally short:\n"
+    "                 first_listed (default) or largest_weight\n"
+    "  --format F     table (default) or csv\n"
+    "\n"
+    "example: spotsim place --strategy \"FARGATE:base=2:weight=1,FARGATE_SPOT:weight=3\" --tasks "
+    "10\n";
 
 static void print_table(const struct strategy *s, const long *counts, long n)
 {
@@ -54,9 +55,9 @@ static void print_csv(const struct strategy *s, const long *counts)
 int cmd_place(int argc, char **argv)
 {
 	static const struct option opts[] = {
-		{"strategy", required_argument, NULL, 's'}, {"tasks", required_argument, NULL, 'n'},
-		{"tie", required_argument, NULL, 't'},      {"format", required_argument, NULL, 'f'},
-		{"help", no_argument, NULL, 'h'},           {NULL, 0, NULL, 0},
+	    {"strategy", required_argument, NULL, 's'}, {"tasks", required_argument, NULL, 'n'},
+	    {"tie", required_argument, NULL, 't'},	{"format", required_argument, NULL, 'f'},
+	    {"help", no_argument, NULL, 'h'},		{NULL, 0, NULL, 0},
 	};
 	const char *strategy_text = NULL;
 	long n = -1;
@@ -73,23 +74,25 @@ int cmd_place(int argc, char **argv)
 			break;
 		case 'n':
 			if (!cli_parse_long(optarg, 0, MAX_TASKS, &n))
-				return cli_usage_error("place", "--tasks",
-						       "\"%s\" is not a task count (accepted: a whole "
-						       "number from 0 to %ld)",
-						       optarg, MAX_TASKS);
+				return cli_usage_error(
+				    "place", "--tasks",
+				    "\"%s\" is not a task count (accepted: a whole "
+				    "number from 0 to %ld)",
+				    optarg, MAX_TASKS);
 			break;
 		case 't':
 			if (!placement_tie_parse(optarg, &tie))
-				return cli_usage_error("place", "--tie",
-						       "unknown rule \"%s\" (accepted: first_listed, "
-						       "largest_weight)",
-						       optarg);
+				return cli_usage_error(
+				    "place", "--tie",
+				    "unknown rule \"%s\" (accepted: first_listed, "
+				    "largest_weight)",
+				    optarg);
 			break;
 		case 'f':
 			if (!cli_parse_format(optarg, &format, false))
-				return cli_usage_error("place", "--format",
-						       "unknown format \"%s\" (accepted: table, csv)",
-						       optarg);
+				return cli_usage_error(
+				    "place", "--format",
+				    "unknown format \"%s\" (accepted: table, csv)", optarg);
 			break;
 		case 'h':
 			fputs(usage, stdout);
@@ -109,8 +112,8 @@ int cmd_place(int argc, char **argv)
 				       "is required, e.g. --strategy \"FARGATE:base=2:weight=1,"
 				       "FARGATE_SPOT:weight=3\"");
 	if (n < 0)
-		return cli_usage_error("place", "--tasks", "is required (a whole number from 0 to %ld)",
-				       MAX_TASKS);
+		return cli_usage_error("place", "--tasks",
+				       "is required (a whole number from 0 to %ld)", MAX_TASKS);
 
 	struct strategy s = {.nr = 0, .tie = tie};
 	struct diag d;

@@ -12,17 +12,17 @@
 #include <stdlib.h>
 
 static const char usage[] =
-	"usage: spotsim validate SCENARIO.json [--prices FILE] [--quiet]\n"
-	"\n"
-	"Checks a scenario file: JSON syntax, every key and value, the Fargate task\n"
-	"sizes, the capacity provider strategy rules and the price table rows it\n"
-	"needs. Prints every problem, one line each, as FILE: JSON.PATH: message,\n"
-	"and exits 2 if there is any; otherwise prints a summary and exits 0.\n"
-	"\n"
-	"  --prices FILE  use this price table instead of the scenario's or the default\n"
-	"  --quiet        print nothing when the file is valid\n"
-	"\n"
-	"example: spotsim validate scenarios/example.json\n";
+    "usage: spotsim validate SCENARIO.json [--prices FILE] [--quiet]\n"
+    "\n"
+    "Checks a scenario file: JSON syntax, every key and value, the Fargate task\n"
+    "sizes, the capacity provider strategy rules and the price table rows it\n"
+    "needs. Prints every problem, one line each, as FILE: JSON.PATH: message,\n"
+    "and exits 2 if there is any; otherwise prints a summary and exits 0.\n"
+    "\n"
+    "  --prices FILE  use this price table instead of the scenario's or the default\n"
+    "  --quiet        print nothing when the file is valid\n"
+    "\n"
+    "example: spotsim validate scenarios/example.json\n";
 
 static void print_strategy(const struct strategy *s)
 {
@@ -95,10 +95,10 @@ static int validate(const char *path, const char *prices, bool quiet)
 int cmd_validate(int argc, char **argv)
 {
 	static const struct option opts[] = {
-		{"prices", required_argument, NULL, 'p'},
-		{"quiet", no_argument, NULL, 'q'},
-		{"help", no_argument, NULL, 'h'},
-		{NULL, 0, NULL, 0},
+	    {"prices", required_argument, NULL, 'p'},
+	    {"quiet", no_argument, NULL, 'q'},
+	    {"help", no_argument, NULL, 'h'},
+	    {NULL, 0, NULL, 0},
 	};
 	const char *prices = NULL;
 	bool quiet = false;

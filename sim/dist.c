@@ -168,35 +168,24 @@ static double mean_empirical(const struct dist *d)
 }
 
 /* The first row is the kind a bare duration or a JSON number makes. */
+/* clang-format off */
 static const struct dist_type types[] = {
-    {"fixed", 1, {{"duration", PARAM_DURATION, 0}}, sample_fixed, mean_first, NULL},
-    {"uniform",
-     2,
-     {{"a", PARAM_DURATION, 0}, {"b", PARAM_DURATION, 0}},
-     sample_uniform,
-     mean_uniform,
-     check_uniform},
-    {"exponential", 1, {{"mean", PARAM_DURATION, 0}}, sample_exponential, mean_first, NULL},
-    {"lognormal",
-     2,
-     {{"median", PARAM_DURATION, 1}, {"sigma", PARAM_NUMBER, 1}},
-     sample_lognormal,
-     mean_lognormal,
-     NULL},
-    {"normal",
-     2,
-     {{"mean", PARAM_DURATION, 0}, {"sd", PARAM_DURATION, 0}},
-     sample_normal,
-     mean_normal,
-     NULL},
-    {"weibull",
-     2,
-     {{"scale", PARAM_DURATION, 1}, {"shape", PARAM_NUMBER, 1}},
-     sample_weibull,
-     mean_weibull,
-     NULL},
-    {"empirical", 1, {{"path.csv", PARAM_PATH, 0}}, sample_empirical, mean_empirical, NULL},
+	{"fixed",       1, {{"duration", PARAM_DURATION, 0}},
+	 sample_fixed, mean_first, NULL},
+	{"uniform",     2, {{"a", PARAM_DURATION, 0}, {"b", PARAM_DURATION, 0}},
+	 sample_uniform, mean_uniform, check_uniform},
+	{"exponential", 1, {{"mean", PARAM_DURATION, 0}},
+	 sample_exponential, mean_first, NULL},
+	{"lognormal",   2, {{"median", PARAM_DURATION, 1}, {"sigma", PARAM_NUMBER, 1}},
+	 sample_lognormal, mean_lognormal, NULL},
+	{"normal",      2, {{"mean", PARAM_DURATION, 0}, {"sd", PARAM_DURATION, 0}},
+	 sample_normal, mean_normal, NULL},
+	{"weibull",     2, {{"scale", PARAM_DURATION, 1}, {"shape", PARAM_NUMBER, 1}},
+	 sample_weibull, mean_weibull, NULL},
+	{"empirical",   1, {{"path.csv", PARAM_PATH, 0}},
+	 sample_empirical, mean_empirical, NULL},
 };
+/* clang-format on */
 
 #define NR_TYPES (sizeof(types) / sizeof(types[0]))
 

@@ -16,12 +16,13 @@
  *   (time, seq) pairs are unique because seq is never reused.
  * An event that is not in the heap has pos == EVQ_NOT_PENDING.
  *
- * Measured with tests/bench_evq.c (hold model, 100,000 pending): the
- * 4-ary layout beats a binary heap (half the depth, one line per level),
- * and picking the smallest child with branch-free selects beats
- * branches, whose outcome is a coin toss in a heap. What remains is the
- * write of each moved event's `pos`: events are scattered in memory, so
- * those writes miss the cache when the calendar is large.
+ * Measured with tests/bench_evq.c (hold model): at 100,000 pending the
+ * 4-ary layout beats a binary heap by about 20% (half the depth, so half
+ * the `pos` writes) and an 8-ary one is no faster; picking the smallest
+ * child with branch-free selects on a 128-bit key beats branches (whose
+ * outcome is a coin toss in a heap) by about 30% at 10,000 pending. What
+ * remains at 100,000 is memory: the moved events' `pos` writes land on
+ * scattered cache lines, and the heap plus the events outgrow the cache.
  *
  * The pool hands out events from blocks that double in size (64 .. 8192
  * events). Freed events go on a LIFO free list, so a recently used (cache

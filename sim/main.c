@@ -13,10 +13,10 @@ static const struct command {
 	int (*fn)(int argc, char **argv);
 	const char *summary;
 } commands[] = {
-	{"validate", cmd_validate, "check a scenario file and print every problem"},
-	{"cost", cmd_cost, "what a Fargate or Fargate Spot task costs, line by line"},
-	{"place", cmd_place, "how a capacity provider strategy splits tasks"},
-	{"prices", cmd_prices, "the price table in use, with its dates"},
+    {"validate", cmd_validate, "check a scenario file and print every problem"},
+    {"cost", cmd_cost, "what a Fargate or Fargate Spot task costs, line by line"},
+    {"place", cmd_place, "how a capacity provider strategy splits tasks"},
+    {"prices", cmd_prices, "the price table in use, with its dates"},
 };
 
 #define NCOMMANDS (sizeof(commands) / sizeof(commands[0]))

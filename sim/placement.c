@@ -71,15 +71,15 @@ static void check_item(const struct strategy *s, size_t i, struct diag *d, const
 	}
 }
 
-bool placement_check(const struct strategy *s, struct diag *d, const char *file,
-		     const char *prefix)
+bool placement_check(const struct strategy *s, struct diag *d, const char *file, const char *prefix)
 {
 	size_t before = d->errors, bases = 0;
 	bool weighted = false;
 
 	if (s->nr == 0 || s->nr > FARGATE_MAX_STRATEGY_ITEMS) {
-		diag_error(d, file, *prefix ? prefix : NULL, "%zu capacity providers given (accepted: 1 to %d)",
-			   s->nr, FARGATE_MAX_STRATEGY_ITEMS);
+		diag_error(d, file, *prefix ? prefix : NULL,
+			   "%zu capacity providers given (accepted: 1 to %d)", s->nr,
+			   FARGATE_MAX_STRATEGY_ITEMS);
 		return false;
 	}
 	for (size_t i = 0; i < s->nr; i++) {
@@ -211,7 +211,8 @@ bool placement_parse(const char *text, struct strategy *s, struct diag *d, const
 	s->nr = 0;
 	for (char *item = strtok_r(copy, ",", &save); item; item = strtok_r(NULL, ",", &save)) {
 		if (s->nr == FARGATE_MAX_STRATEGY_ITEMS) {
-			diag_error(d, file, NULL, "more than %d capacity providers (accepted: 1 to %d)",
+			diag_error(d, file, NULL,
+				   "more than %d capacity providers (accepted: 1 to %d)",
 				   FARGATE_MAX_STRATEGY_ITEMS, FARGATE_MAX_STRATEGY_ITEMS);
 			break;
 		}

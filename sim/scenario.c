@@ -39,8 +39,7 @@ struct loader {
 	const cJSON *root;
 };
 
-static const char *const scale_in_names[] = {"balanced", "newest", "spot_first",
-					     "on_demand_first"};
+static const char *const scale_in_names[] = {"balanced", "newest", "spot_first", "on_demand_first"};
 
 const char *scenario_scale_in_order_name(enum scale_in_order o)
 {
@@ -48,7 +47,7 @@ const char *scenario_scale_in_order_name(enum scale_in_order o)
 }
 
 static void err(struct loader *l, const char *path, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
+    __attribute__((format(printf, 3, 4)));
 
 static void err(struct loader *l, const char *path, const char *fmt, ...)
 {
@@ -265,8 +264,8 @@ static void load_top(struct loader *l)
 	sc->start = xstrdup((s = get_string(r, "start")) ? s : DEFAULT_START);
 	if (!parse_start(sc->start, &sc->start_unix)) {
 		if (s && strlen(s) == 20)
-			err(l, "start", "\"%s\" is not a real date (accepted: YYYY-MM-DDTHH:MM:SSZ)",
-			    s);
+			err(l, "start",
+			    "\"%s\" is not a real date (accepted: YYYY-MM-DDTHH:MM:SSZ)", s);
 		sc->start_unix = 0;
 	}
 	if ((s = get_string(r, "placement_tie")))
@@ -298,7 +297,8 @@ static void load_sizes(struct loader *l, const cJSON *td, struct task_definition
 	bool cpu_ok = false, mem_ok = false;
 	if (cpu && !(cpu_ok = fargate_parse_cpu(cpu, &t->cpu_units)))
 		err(l, "taskDefinition.cpu",
-		    "\"%s\" is not a CPU value (accepted: CPU units such as \"1024\" or \"1 vCPU\")",
+		    "\"%s\" is not a CPU value (accepted: CPU units such as \"1024\" or \"1 "
+		    "vCPU\")",
 		    cpu);
 	const char *mem = size_text(get(td, "memory"), buf, sizeof(buf));
 	if (mem && !(mem_ok = fargate_parse_memory(mem, &t->memory_mib)))
@@ -357,7 +357,7 @@ static void load_compat(struct loader *l, const cJSON *td)
 	if (!cJSON_IsArray(rc) || !cJSON_GetArraySize(rc))
 		return;
 	cJSON_ArrayForEach(it, rc) if (cJSON_IsString(it) && !strcmp(it->valuestring, "FARGATE"))
-		fargate = true;
+	    fargate = true;
 	if (!fargate)
 		err(l, "taskDefinition.requiresCompatibilities",
 		    "does not include FARGATE (accepted: a list containing \"FARGATE\"; spotsim "
@@ -410,8 +410,8 @@ static void check_spot_platform(struct loader *l, const struct strategy *s)
 		if (fargate_provider_supports(it->provider, t->os, t->arch))
 			continue;
 		char path[96];
-		snprintf(path, sizeof(path), "service.capacityProviderStrategy[%zu].capacityProvider",
-			 i);
+		snprintf(path, sizeof(path),
+			 "service.capacityProviderStrategy[%zu].capacityProvider", i);
 		err(l, path, "%s does not run %s tasks (accepted: FARGATE for %s)",
 		    fargate_provider_name(it->provider), fargate_os_name(t->os),
 		    fargate_os_name(t->os));
@@ -449,7 +449,8 @@ static void load_service(struct loader *l)
 		    FARGATE_MAX_STRATEGY_ITEMS);
 	} else if (cJSON_IsArray(list)) {
 		if (load_strategy_items(l, list, &s->strategy) &&
-		    placement_check(&s->strategy, l->d, l->file, "service.capacityProviderStrategy"))
+		    placement_check(&s->strategy, l->d, l->file,
+				    "service.capacityProviderStrategy"))
 			check_spot_platform(l, &s->strategy);
 	} else if (get_string(svc, "launchType")) {
 		s->strategy.nr = 1;
@@ -476,13 +477,16 @@ static void load_scaling(struct loader *l)
 	{
 		const cJSON *act = get(a, "ScalableTargetAction");
 		char path[96];
-		snprintf(path, sizeof(path), "scaling.ScheduledActions[%d].ScalableTargetAction", i++);
+		snprintf(path, sizeof(path), "scaling.ScheduledActions[%d].ScalableTargetAction",
+			 i++);
 		if (get_number(act, "MinCapacity", &lo) && get_number(act, "MaxCapacity", &hi) &&
 		    lo > hi)
-			err(l, path, "MinCapacity %g is above MaxCapacity %g (accepted: MinCapacity "
-				     "<= MaxCapacity)",
+			err(l, path,
+			    "MinCapacity %g is above MaxCapacity %g (accepted: MinCapacity "
+			    "<= MaxCapacity)",
 			    lo, hi);
-		else if (cJSON_IsObject(act) && !get(act, "MinCapacity") && !get(act, "MaxCapacity"))
+		else if (cJSON_IsObject(act) && !get(act, "MinCapacity") &&
+			 !get(act, "MaxCapacity"))
 			err(l, path, "sets nothing (accepted: MinCapacity and/or MaxCapacity)");
 	}
 }
@@ -503,7 +507,8 @@ static void load_policies(struct loader *l)
 				      : "StepScalingPolicyConfiguration";
 		const cJSON *cfg = get(p, want);
 		if (!cfg) {
-			err(l, path, "missing key \"%s\" (accepted: a %s policy has one)", want, type);
+			err(l, path, "missing key \"%s\" (accepted: a %s policy has one)", want,
+			    type);
 			continue;
 		}
 		if (tt && !get(cfg, "PredefinedMetricSpecification") &&
@@ -569,8 +574,8 @@ static void load_pricing(struct loader *l)
 	}
 	if (file && *file)
 		l->sc->prices_file = *file == '/' || !*l->sc->dir
-					     ? xstrdup(file)
-					     : xasprintf("%s/%s", l->sc->dir, file);
+					 ? xstrdup(file)
+					 : xasprintf("%s/%s", l->sc->dir, file);
 }
 
 /* A file named in the scenario must exist (relative to the scenario's folder). */
@@ -580,11 +585,12 @@ static void check_file(struct loader *l, const cJSON *obj, const char *path)
 	struct stat st;
 	if (!file)
 		return;
-	char *full = *file == '/' || !*l->sc->dir ? xstrdup(file)
-						   : xasprintf("%s/%s", l->sc->dir, file);
+	char *full =
+	    *file == '/' || !*l->sc->dir ? xstrdup(file) : xasprintf("%s/%s", l->sc->dir, file);
 	if (stat(full, &st) != 0 || !S_ISREG(st.st_mode))
-		err(l, path, "file \"%s\" not found (accepted: a path relative to the scenario's "
-			     "folder, or absolute)",
+		err(l, path,
+		    "file \"%s\" not found (accepted: a path relative to the scenario's "
+		    "folder, or absolute)",
 		    full);
 	free(full);
 }
@@ -604,7 +610,8 @@ static void load_rate(struct loader *l, const cJSON *rate)
 	const cJSON *wf = get(rate, "weekly_factor");
 	if (wf && cJSON_IsArray(wf) && cJSON_GetArraySize(wf) != 7)
 		err(l, "workload.rate.weekly_factor",
-		    "has %d values (accepted: 7 factors, Monday to Sunday)", cJSON_GetArraySize(wf));
+		    "has %d values (accepted: 7 factors, Monday to Sunday)",
+		    cJSON_GetArraySize(wf));
 	if (!strcmp(kind, "trace"))
 		check_file(l, rate, "workload.rate.file");
 	cJSON_ArrayForEach(sp, get(rate, "spikes"))
@@ -656,8 +663,9 @@ static void load_one_interruption(struct loader *l, const cJSON *m, const char *
 			if (cJSON_IsObject(at) && get(at, "count") && get(at, "fraction"))
 				err(l, p, "sets both \"count\" and \"fraction\" (accepted: one)");
 			else if (!cJSON_IsObject(at) && !schema_duration(at, &usec))
-				err(l, p, "is not a time (accepted: a time from the start such as "
-					  "\"26h\" or \"2d 02:00\", or {\"at\", \"count\"})");
+				err(l, p,
+				    "is not a time (accepted: a time from the start such as "
+				    "\"26h\" or \"2d 02:00\", or {\"at\", \"count\"})");
 		}
 	}
 }
@@ -783,8 +791,7 @@ static void list_regions(const struct price_table *t, struct strbuf *out)
 	}
 }
 
-bool scenario_check_prices(const struct scenario *sc, const struct price_table *t,
-			   struct diag *d)
+bool scenario_check_prices(const struct scenario *sc, const struct price_table *t, struct diag *d)
 {
 	bool ok = true;
 	if (!table_has_region(t, sc->region)) {

@@ -86,8 +86,8 @@ static size_t distance(const char *a, const char *b)
 		row[0] = i;
 		for (size_t j = 1; j <= lb; j++) {
 			size_t up = row[j];
-			size_t cost = tolower((unsigned char)a[i - 1]) !=
-				      tolower((unsigned char)b[j - 1]);
+			size_t cost =
+			    tolower((unsigned char)a[i - 1]) != tolower((unsigned char)b[j - 1]);
 			size_t best = diag + cost;
 			if (row[j] + 1 < best)
 				best = row[j] + 1;
@@ -307,8 +307,8 @@ static void check_timestamp(struct swalk *w, const struct sfield *f, const cJSON
 		wrong_type(w, f, n);
 		return;
 	}
-	if (sscanf(n->valuestring, "%4d-%2d-%2dT%2d:%2d:%2dZ%n", &y, &mo, &d, &h, &mi, &s,
-		   &used) != 6 ||
+	if (sscanf(n->valuestring, "%4d-%2d-%2dT%2d:%2d:%2dZ%n", &y, &mo, &d, &h, &mi, &s, &used) !=
+		6 ||
 	    n->valuestring[used] != '\0' || used != 20 || mo < 1 || mo > 12 || d < 1 || d > 31 ||
 	    h > 23 || mi > 59 || s > 59 || y < 1970)
 		swalk_error(w,

@@ -27,10 +27,10 @@ enum skind {
 	S_INTEGER,
 	S_BOOL,
 	S_DURATION,  /* seconds as a number, or "90s" */
-	S_DIST,      /* "lognormal(12s, 0.3)", a duration, or seconds */
-	S_ENUM,      /* a string from `accepted` ("a, b, c") */
+	S_DIST,	     /* "lognormal(12s, 0.3)", a duration, or seconds */
+	S_ENUM,	     /* a string from `accepted` ("a, b, c") */
 	S_NUM_NULL,  /* a number or null (step bounds) */
-	S_CPU,       /* "1024", 1024 or "1 vCPU" */
+	S_CPU,	     /* "1024", 1024 or "1 vCPU" */
 	S_MEMORY,    /* "2048", 2048 or "2 GB" */
 	S_CLOCK,     /* "14:00" */
 	S_TIMESTAMP, /* "2026-03-02T00:00:00Z" */
@@ -44,11 +44,11 @@ struct sschema;
 struct sfield {
 	const char *key;
 	enum skind kind;
-	double min, max;            /* numbers, integers, durations (seconds); max 0 = none */
-	const char *accepted;       /* S_ENUM values, or a description of what is accepted */
-	const struct sschema *sub;  /* S_OBJECT, S_OBJ_OR_ARR: the object's schema;
+	double min, max;	   /* numbers, integers, durations (seconds); max 0 = none */
+	const char *accepted;	   /* S_ENUM values, or a description of what is accepted */
+	const struct sschema *sub; /* S_OBJECT, S_OBJ_OR_ARR: the object's schema;
 				       S_ARRAY: the elements' schema when they are objects */
-	enum skind elem;            /* S_ARRAY: the elements' kind */
+	enum skind elem;	   /* S_ARRAY: the elements' kind */
 	unsigned flags;
 };
 
@@ -58,9 +58,9 @@ struct scase {
 };
 
 struct sschema {
-	bool aws;                    /* AWS-shaped: unknown keys are ignored, not errors */
+	bool aws;		     /* AWS-shaped: unknown keys are ignored, not errors */
 	const struct sfield *fields; /* terminated by {NULL} */
-	const char *tag;             /* the key that picks a case, or NULL */
+	const char *tag;	     /* the key that picks a case, or NULL */
 	const struct scase *cases;   /* terminated by {NULL} */
 };
 

@@ -7,346 +7,372 @@
  */
 #include "scenario_schema.h"
 
-#define END {NULL, S_ANY, 0, 0, NULL, NULL, S_ANY, 0}
-#define F(k, kind) {k, kind, 0, 0, NULL, NULL, S_ANY, 0}
-#define REQ(k, kind, what) {k, kind, 0, 0, what, NULL, S_ANY, F_REQUIRED}
-#define NUM(k, lo, hi) {k, S_NUMBER, lo, hi, NULL, NULL, S_ANY, 0}
-#define INT(k, lo, hi) {k, S_INTEGER, lo, hi, NULL, NULL, S_ANY, 0}
-#define DUR(k, lo, hi) {k, S_DURATION, lo, hi, NULL, NULL, S_ANY, 0}
-#define ENUM(k, list) {k, S_ENUM, 0, 0, list, NULL, S_ANY, 0}
-#define OBJ(k, schema) {k, S_OBJECT, 0, 0, NULL, &schema, S_ANY, 0}
-#define ARR_OF(k, schema) {k, S_ARRAY, 0, 0, NULL, &schema, S_OBJECT, 0}
-#define ARR(k, kind, lo, hi) {k, S_ARRAY, lo, hi, NULL, NULL, kind, 0}
+#define END                                                                                        \
+	{                                                                                          \
+		NULL, S_ANY, 0, 0, NULL, NULL, S_ANY, 0                                            \
+	}
+#define F(k, kind)                                                                                 \
+	{                                                                                          \
+		k, kind, 0, 0, NULL, NULL, S_ANY, 0                                                \
+	}
+#define REQ(k, kind, what)                                                                         \
+	{                                                                                          \
+		k, kind, 0, 0, what, NULL, S_ANY, F_REQUIRED                                       \
+	}
+#define NUM(k, lo, hi)                                                                             \
+	{                                                                                          \
+		k, S_NUMBER, lo, hi, NULL, NULL, S_ANY, 0                                          \
+	}
+#define INT(k, lo, hi)                                                                             \
+	{                                                                                          \
+		k, S_INTEGER, lo, hi, NULL, NULL, S_ANY, 0                                         \
+	}
+#define DUR(k, lo, hi)                                                                             \
+	{                                                                                          \
+		k, S_DURATION, lo, hi, NULL, NULL, S_ANY, 0                                        \
+	}
+#define ENUM(k, list)                                                                              \
+	{                                                                                          \
+		k, S_ENUM, 0, 0, list, NULL, S_ANY, 0                                              \
+	}
+#define OBJ(k, schema)                                                                             \
+	{                                                                                          \
+		k, S_OBJECT, 0, 0, NULL, &schema, S_ANY, 0                                         \
+	}
+#define ARR_OF(k, schema)                                                                          \
+	{                                                                                          \
+		k, S_ARRAY, 0, 0, NULL, &schema, S_OBJECT, 0                                       \
+	}
+#define ARR(k, kind, lo, hi)                                                                       \
+	{                                                                                          \
+		k, S_ARRAY, lo, hi, NULL, NULL, kind, 0                                            \
+	}
 
-#define SCHEMA(name, fields_) static const struct sschema name = {false, fields_, NULL, NULL}
+#define SCHEMA(name, fields_)	  static const struct sschema name = {false, fields_, NULL, NULL}
 #define AWS_SCHEMA(name, fields_) static const struct sschema name = {true, fields_, NULL, NULL}
 
 /* ---- taskDefinition (AWS RegisterTaskDefinition / describe-task-definition) ---- */
 
 static const struct sfield runtime_platform_fields[] = {
-	ENUM("cpuArchitecture", "X86_64, ARM64"),
-	ENUM("operatingSystemFamily",
-	     "LINUX, WINDOWS_SERVER_2019_FULL, WINDOWS_SERVER_2019_CORE, WINDOWS_SERVER_2016_FULL, "
-	     "WINDOWS_SERVER_2004_CORE, WINDOWS_SERVER_2022_CORE, WINDOWS_SERVER_2022_FULL, "
-	     "WINDOWS_SERVER_2025_CORE, WINDOWS_SERVER_2025_FULL, WINDOWS_SERVER_20H2_CORE"),
-	END,
+    ENUM("cpuArchitecture", "X86_64, ARM64"),
+    ENUM("operatingSystemFamily",
+	 "LINUX, WINDOWS_SERVER_2019_FULL, WINDOWS_SERVER_2019_CORE, WINDOWS_SERVER_2016_FULL, "
+	 "WINDOWS_SERVER_2004_CORE, WINDOWS_SERVER_2022_CORE, WINDOWS_SERVER_2022_FULL, "
+	 "WINDOWS_SERVER_2025_CORE, WINDOWS_SERVER_2025_FULL, WINDOWS_SERVER_20H2_CORE"),
+    END,
 };
 AWS_SCHEMA(runtime_platform, runtime_platform_fields);
 
 static const struct sfield ephemeral_fields[] = {
-	{"sizeInGiB", S_INTEGER, 21, 200, "21 to 200 GiB", NULL, S_ANY, F_REQUIRED},
-	END,
+    {"sizeInGiB", S_INTEGER, 21, 200, "21 to 200 GiB", NULL, S_ANY, F_REQUIRED},
+    END,
 };
 AWS_SCHEMA(ephemeral_storage, ephemeral_fields);
 
 static const struct sfield container_fields[] = {
-	F("name", S_STRING),
-	{"stopTimeout", S_INTEGER, 2, 120, NULL, NULL, S_ANY, 0},
-	END,
+    F("name", S_STRING),
+    {"stopTimeout", S_INTEGER, 2, 120, NULL, NULL, S_ANY, 0},
+    END,
 };
 AWS_SCHEMA(container_definition, container_fields);
 
 static const struct sfield task_definition_fields[] = {
-	REQ("cpu", S_CPU, "task CPU units such as \"1024\" or \"1 vCPU\""),
-	REQ("memory", S_MEMORY, "task memory in MiB such as \"2048\" or \"2 GB\""),
-	OBJ("runtimePlatform", runtime_platform),
-	OBJ("ephemeralStorage", ephemeral_storage),
-	ARR_OF("containerDefinitions", container_definition),
-	{"requiresCompatibilities", S_ARRAY, 0, 0, "EC2, FARGATE, EXTERNAL, MANAGED_INSTANCES", NULL,
-	 S_ENUM, 0},
-	END,
+    REQ("cpu", S_CPU, "task CPU units such as \"1024\" or \"1 vCPU\""),
+    REQ("memory", S_MEMORY, "task memory in MiB such as \"2048\" or \"2 GB\""),
+    OBJ("runtimePlatform", runtime_platform),
+    OBJ("ephemeralStorage", ephemeral_storage),
+    ARR_OF("containerDefinitions", container_definition),
+    {"requiresCompatibilities", S_ARRAY, 0, 0, "EC2, FARGATE, EXTERNAL, MANAGED_INSTANCES", NULL,
+     S_ENUM, 0},
+    END,
 };
 AWS_SCHEMA(task_definition, task_definition_fields);
 
 /* ---- service (AWS CreateService / describe-services) ---- */
 
 static const struct sfield strategy_item_fields[] = {
-	{"capacityProvider", S_ENUM, 0, 0, "FARGATE, FARGATE_SPOT", NULL, S_ANY, F_REQUIRED},
-	/* ranges are placement_check's, so each problem is reported once */
-	INT("base", -1e18, 1e18),
-	INT("weight", -1e18, 1e18),
-	END,
+    {"capacityProvider", S_ENUM, 0, 0, "FARGATE, FARGATE_SPOT", NULL, S_ANY, F_REQUIRED},
+    /* ranges are placement_check's, so each problem is reported once */
+    INT("base", -1e18, 1e18),
+    INT("weight", -1e18, 1e18),
+    END,
 };
 AWS_SCHEMA(strategy_item, strategy_item_fields);
 
 static const struct sfield deployment_fields[] = {
-	INT("minimumHealthyPercent", 0, 100),
-	INT("maximumPercent", 100, 1000),
-	END,
+    INT("minimumHealthyPercent", 0, 100),
+    INT("maximumPercent", 100, 1000),
+    END,
 };
 AWS_SCHEMA(deployment_configuration, deployment_fields);
 
 static const struct sfield service_fields[] = {
-	REQ("desiredCount", S_INTEGER, "0 to 5000 tasks"),
-	ARR_OF("capacityProviderStrategy", strategy_item),
-	ENUM("launchType", "FARGATE"),
-	OBJ("deploymentConfiguration", deployment_configuration),
-	END,
+    REQ("desiredCount", S_INTEGER, "0 to 5000 tasks"),
+    ARR_OF("capacityProviderStrategy", strategy_item),
+    ENUM("launchType", "FARGATE"),
+    OBJ("deploymentConfiguration", deployment_configuration),
+    END,
 };
 AWS_SCHEMA(service, service_fields);
 
 /* ---- scaling (Application Auto Scaling shapes) ---- */
 
 static const struct sfield predefined_metric_fields[] = {
-	{"PredefinedMetricType", S_ENUM, 0, 0,
-	 "ECSServiceAverageCPUUtilization, ECSServiceAverageMemoryUtilization, "
-	 "ALBRequestCountPerTarget",
-	 NULL, S_ANY, F_REQUIRED},
-	F("ResourceLabel", S_STRING),
-	END,
+    {"PredefinedMetricType", S_ENUM, 0, 0,
+     "ECSServiceAverageCPUUtilization, ECSServiceAverageMemoryUtilization, "
+     "ALBRequestCountPerTarget",
+     NULL, S_ANY, F_REQUIRED},
+    F("ResourceLabel", S_STRING),
+    END,
 };
 AWS_SCHEMA(predefined_metric, predefined_metric_fields);
 
 static const struct sfield customized_metric_fields[] = {
-	{"MetricName", S_ENUM, 0, 0,
-	 "BacklogPerTask, Backlog, RequestCount, ALBRequestCountPerTarget, CPUUtilization, "
-	 "MemoryUtilization",
-	 NULL, S_ANY, F_REQUIRED},
-	ENUM("Statistic", "Average, Minimum, Maximum, SampleCount, Sum"),
-	END,
+    {"MetricName", S_ENUM, 0, 0,
+     "BacklogPerTask, Backlog, RequestCount, ALBRequestCountPerTarget, CPUUtilization, "
+     "MemoryUtilization",
+     NULL, S_ANY, F_REQUIRED},
+    ENUM("Statistic", "Average, Minimum, Maximum, SampleCount, Sum"),
+    END,
 };
 AWS_SCHEMA(customized_metric, customized_metric_fields);
 
 static const struct sfield target_tracking_fields[] = {
-	{"TargetValue", S_NUMBER, 0, 0, "a target above 0", NULL, S_ANY, F_REQUIRED},
-	OBJ("PredefinedMetricSpecification", predefined_metric),
-	OBJ("CustomizedMetricSpecification", customized_metric),
-	INT("ScaleOutCooldown", 0, 0),
-	INT("ScaleInCooldown", 0, 0),
-	F("DisableScaleIn", S_BOOL),
-	END,
+    {"TargetValue", S_NUMBER, 0, 0, "a target above 0", NULL, S_ANY, F_REQUIRED},
+    OBJ("PredefinedMetricSpecification", predefined_metric),
+    OBJ("CustomizedMetricSpecification", customized_metric),
+    INT("ScaleOutCooldown", 0, 0),
+    INT("ScaleInCooldown", 0, 0),
+    F("DisableScaleIn", S_BOOL),
+    END,
 };
 AWS_SCHEMA(target_tracking, target_tracking_fields);
 
 static const struct sfield step_adjustment_fields[] = {
-	F("MetricIntervalLowerBound", S_NUM_NULL),
-	F("MetricIntervalUpperBound", S_NUM_NULL),
-	{"ScalingAdjustment", S_INTEGER, -1e9, 1e9, "a whole number", NULL, S_ANY, F_REQUIRED},
-	END,
+    F("MetricIntervalLowerBound", S_NUM_NULL),
+    F("MetricIntervalUpperBound", S_NUM_NULL),
+    {"ScalingAdjustment", S_INTEGER, -1e9, 1e9, "a whole number", NULL, S_ANY, F_REQUIRED},
+    END,
 };
 AWS_SCHEMA(step_adjustment, step_adjustment_fields);
 
 static const struct sfield step_scaling_fields[] = {
-	{"AdjustmentType", S_ENUM, 0, 0, "ChangeInCapacity, PercentChangeInCapacity, ExactCapacity",
-	 NULL, S_ANY, F_REQUIRED},
-	{"StepAdjustments", S_ARRAY, 0, 0, "a list of steps", &step_adjustment, S_OBJECT,
-	 F_REQUIRED},
-	INT("MinAdjustmentMagnitude", 0, 0),
-	INT("Cooldown", 0, 0),
-	ENUM("MetricAggregationType", "Average, Minimum, Maximum"),
-	END,
+    {"AdjustmentType", S_ENUM, 0, 0, "ChangeInCapacity, PercentChangeInCapacity, ExactCapacity",
+     NULL, S_ANY, F_REQUIRED},
+    {"StepAdjustments", S_ARRAY, 0, 0, "a list of steps", &step_adjustment, S_OBJECT, F_REQUIRED},
+    INT("MinAdjustmentMagnitude", 0, 0),
+    INT("Cooldown", 0, 0),
+    ENUM("MetricAggregationType", "Average, Minimum, Maximum"),
+    END,
 };
 AWS_SCHEMA(step_scaling, step_scaling_fields);
 
 static const struct sfield alarm_fields[] = {
-	{"MetricName", S_ENUM, 0, 0,
-	 "CPUUtilization, MemoryUtilization, RequestCount, ALBRequestCountPerTarget, Backlog, "
-	 "BacklogPerTask",
-	 NULL, S_ANY, F_REQUIRED},
-	ENUM("Statistic", "Average, Minimum, Maximum, SampleCount, Sum"),
-	INT("Period", 60, 86400),
-	INT("EvaluationPeriods", 1, 1440),
-	INT("DatapointsToAlarm", 1, 1440),
-	{"Threshold", S_NUMBER, -1e300, 1e300, "a number", NULL, S_ANY, F_REQUIRED},
-	{"ComparisonOperator", S_ENUM, 0, 0,
-	 "GreaterThanOrEqualToThreshold, GreaterThanThreshold, LessThanThreshold, "
-	 "LessThanOrEqualToThreshold",
-	 NULL, S_ANY, F_REQUIRED},
-	END,
+    {"MetricName", S_ENUM, 0, 0,
+     "CPUUtilization, MemoryUtilization, RequestCount, ALBRequestCountPerTarget, Backlog, "
+     "BacklogPerTask",
+     NULL, S_ANY, F_REQUIRED},
+    ENUM("Statistic", "Average, Minimum, Maximum, SampleCount, Sum"),
+    INT("Period", 60, 86400),
+    INT("EvaluationPeriods", 1, 1440),
+    INT("DatapointsToAlarm", 1, 1440),
+    {"Threshold", S_NUMBER, -1e300, 1e300, "a number", NULL, S_ANY, F_REQUIRED},
+    {"ComparisonOperator", S_ENUM, 0, 0,
+     "GreaterThanOrEqualToThreshold, GreaterThanThreshold, LessThanThreshold, "
+     "LessThanOrEqualToThreshold",
+     NULL, S_ANY, F_REQUIRED},
+    END,
 };
 AWS_SCHEMA(alarm, alarm_fields);
 
 static const struct sfield policy_fields[] = {
-	REQ("PolicyName", S_STRING, "a policy name"),
-	{"PolicyType", S_ENUM, 0, 0, "TargetTrackingScaling, StepScaling", NULL, S_ANY,
-	 F_REQUIRED},
-	OBJ("TargetTrackingScalingPolicyConfiguration", target_tracking),
-	OBJ("StepScalingPolicyConfiguration", step_scaling),
-	OBJ("Alarm", alarm),
-	END,
+    REQ("PolicyName", S_STRING, "a policy name"),
+    {"PolicyType", S_ENUM, 0, 0, "TargetTrackingScaling, StepScaling", NULL, S_ANY, F_REQUIRED},
+    OBJ("TargetTrackingScalingPolicyConfiguration", target_tracking),
+    OBJ("StepScalingPolicyConfiguration", step_scaling),
+    OBJ("Alarm", alarm),
+    END,
 };
 AWS_SCHEMA(scaling_policy, policy_fields);
 
 static const struct sfield target_action_fields[] = {
-	INT("MinCapacity", 0, 100000),
-	INT("MaxCapacity", 0, 100000),
-	END,
+    INT("MinCapacity", 0, 100000),
+    INT("MaxCapacity", 0, 100000),
+    END,
 };
 AWS_SCHEMA(scalable_target_action, target_action_fields);
 
 static const struct sfield scheduled_action_fields[] = {
-	F("ScheduledActionName", S_STRING),
-	REQ("Schedule", S_STRING, "at(...), rate(...) or cron(...)"),
-	F("Timezone", S_STRING),
-	{"ScalableTargetAction", S_OBJECT, 0, 0, "MinCapacity and/or MaxCapacity",
-	 &scalable_target_action, S_ANY, F_REQUIRED},
-	F("StartTime", S_ANY),
-	F("EndTime", S_ANY),
-	END,
+    F("ScheduledActionName", S_STRING),
+    REQ("Schedule", S_STRING, "at(...), rate(...) or cron(...)"),
+    F("Timezone", S_STRING),
+    {"ScalableTargetAction", S_OBJECT, 0, 0, "MinCapacity and/or MaxCapacity",
+     &scalable_target_action, S_ANY, F_REQUIRED},
+    F("StartTime", S_ANY),
+    F("EndTime", S_ANY),
+    END,
 };
 AWS_SCHEMA(scheduled_action, scheduled_action_fields);
 
 static const struct sfield scaling_fields[] = {
-	INT("MinCapacity", 0, 100000),
-	INT("MaxCapacity", 0, 100000),
-	ARR_OF("ScalingPolicies", scaling_policy),
-	ARR_OF("ScheduledActions", scheduled_action),
-	END,
+    INT("MinCapacity", 0, 100000),
+    INT("MaxCapacity", 0, 100000),
+    ARR_OF("ScalingPolicies", scaling_policy),
+    ARR_OF("ScheduledActions", scheduled_action),
+    END,
 };
 AWS_SCHEMA(scaling, scaling_fields);
 
 /* ---- startup ---- */
 
 static const struct sfield startup_fields[] = {
-	F("provisioning", S_DIST),
-	F("pull", S_DIST),
-	F("app_start", S_DIST),
-	END,
+    F("provisioning", S_DIST),
+    F("pull", S_DIST),
+    F("app_start", S_DIST),
+    END,
 };
 SCHEMA(startup, startup_fields);
 
 /* ---- workload: rate shapes ---- */
 
 static const struct sfield step_fields[] = {
-	REQ("at", S_DURATION, "a time from the start such as \"2h\""),
-	{"rps", S_NUMBER, 0, 0, "0 or more per second", NULL, S_ANY, F_REQUIRED},
-	END,
+    REQ("at", S_DURATION, "a time from the start such as \"2h\""),
+    {"rps", S_NUMBER, 0, 0, "0 or more per second", NULL, S_ANY, F_REQUIRED},
+    END,
 };
 SCHEMA(rate_step, step_fields);
 
 static const struct sfield spike_fields[] = {
-	REQ("at", S_DURATION, "a time from the start such as \"2h\""),
-	REQ("duration", S_DURATION, "how long the spike lasts, such as \"10m\""),
-	NUM("rps", 0, 0),
-	NUM("factor", 0, 0),
-	END,
+    REQ("at", S_DURATION, "a time from the start such as \"2h\""),
+    REQ("duration", S_DURATION, "how long the spike lasts, such as \"10m\""),
+    NUM("rps", 0, 0),
+    NUM("factor", 0, 0),
+    END,
 };
 SCHEMA(rate_spike, spike_fields);
 
 static const struct sfield rate_constant[] = {
-	{"rps", S_NUMBER, 0, 0, "0 or more per second", NULL, S_ANY, F_REQUIRED},
-	END,
+    {"rps", S_NUMBER, 0, 0, "0 or more per second", NULL, S_ANY, F_REQUIRED},
+    END,
 };
 static const struct sfield rate_diurnal[] = {
-	{"min_rps", S_NUMBER, 0, 0, "0 or more per second", NULL, S_ANY, F_REQUIRED},
-	{"max_rps", S_NUMBER, 0, 0, "0 or more per second", NULL, S_ANY, F_REQUIRED},
-	{"peak", S_CLOCK, 0, 0, "a time of day such as \"14:00\"", NULL, S_ANY, 0},
-	ARR("weekly_factor", S_NUMBER, 0, 0),
-	END,
+    {"min_rps", S_NUMBER, 0, 0, "0 or more per second", NULL, S_ANY, F_REQUIRED},
+    {"max_rps", S_NUMBER, 0, 0, "0 or more per second", NULL, S_ANY, F_REQUIRED},
+    {"peak", S_CLOCK, 0, 0, "a time of day such as \"14:00\"", NULL, S_ANY, 0},
+    ARR("weekly_factor", S_NUMBER, 0, 0),
+    END,
 };
 static const struct sfield rate_steps[] = {
-	{"steps", S_ARRAY, 0, 0, "a list of {\"at\", \"rps\"}", &rate_step, S_OBJECT, F_REQUIRED},
-	END,
+    {"steps", S_ARRAY, 0, 0, "a list of {\"at\", \"rps\"}", &rate_step, S_OBJECT, F_REQUIRED},
+    END,
 };
 static const struct sfield rate_spikes[] = {
-	{"base_rps", S_NUMBER, 0, 0, "0 or more per second", NULL, S_ANY, F_REQUIRED},
-	{"spikes", S_ARRAY, 0, 0, "a list of {\"at\", \"duration\", \"rps\" or \"factor\"}",
-	 &rate_spike, S_OBJECT, F_REQUIRED},
-	END,
+    {"base_rps", S_NUMBER, 0, 0, "0 or more per second", NULL, S_ANY, F_REQUIRED},
+    {"spikes", S_ARRAY, 0, 0, "a list of {\"at\", \"duration\", \"rps\" or \"factor\"}",
+     &rate_spike, S_OBJECT, F_REQUIRED},
+    END,
 };
 static const struct sfield rate_trace[] = {
-	REQ("file", S_STRING, "a CSV file of time,rps or per-minute counts"),
-	ENUM("format", "rps, counts_per_minute"),
-	END,
+    REQ("file", S_STRING, "a CSV file of time,rps or per-minute counts"),
+    ENUM("format", "rps, counts_per_minute"),
+    END,
 };
 static const struct scase rate_cases[] = {
-	{"constant", rate_constant}, {"diurnal", rate_diurnal}, {"steps", rate_steps},
-	{"spikes", rate_spikes},     {"trace", rate_trace},     {NULL, NULL},
+    {"constant", rate_constant}, {"diurnal", rate_diurnal}, {"steps", rate_steps},
+    {"spikes", rate_spikes},	 {"trace", rate_trace},	    {NULL, NULL},
 };
 static const struct sfield rate_common[] = {END};
 static const struct sschema rate = {false, rate_common, "kind", rate_cases};
 
 static const struct sfield noise_fields[] = {
-	{"sd", S_NUMBER, 0, 10, "a relative standard deviation such as 0.1", NULL, S_ANY,
-	 F_REQUIRED},
-	DUR("period", 1, 0),
-	END,
+    {"sd", S_NUMBER, 0, 10, "a relative standard deviation such as 0.1", NULL, S_ANY, F_REQUIRED},
+    DUR("period", 1, 0),
+    END,
 };
 SCHEMA(noise, noise_fields);
 
 static const struct sfield batch_fields[] = {
-	REQ("at", S_DURATION, "a time from the start such as \"2h\""),
-	{"count", S_INTEGER, 0, 1e9, "a number of jobs", NULL, S_ANY, F_REQUIRED},
-	END,
+    REQ("at", S_DURATION, "a time from the start such as \"2h\""),
+    {"count", S_INTEGER, 0, 1e9, "a number of jobs", NULL, S_ANY, F_REQUIRED},
+    END,
 };
 SCHEMA(batch, batch_fields);
 
 static const struct sfield workload_common[] = {
-	OBJ("rate", rate),
-	OBJ("noise", noise),
-	INT("concurrency_per_task", 1, 100000),
-	DUR("deregistration_delay", 0, 3600),
-	DUR("shutdown", 0, 120),
-	END,
+    OBJ("rate", rate),
+    OBJ("noise", noise),
+    INT("concurrency_per_task", 1, 100000),
+    DUR("deregistration_delay", 0, 3600),
+    DUR("shutdown", 0, 120),
+    END,
 };
 static const struct sfield workload_requests[] = {
-	{"service_time", S_DIST, 0, 0, "a mean service time such as \"40ms\"", NULL, S_ANY,
-	 F_REQUIRED},
-	DUR("timeout", 0, 0),
-	NUM("cpu_idle_percent", 0, 100),
-	NUM("memory_base_percent", 0, 100),
-	NUM("memory_per_rps", 0, 0),
-	END,
+    {"service_time", S_DIST, 0, 0, "a mean service time such as \"40ms\"", NULL, S_ANY, F_REQUIRED},
+    DUR("timeout", 0, 0),
+    NUM("cpu_idle_percent", 0, 100),
+    NUM("memory_base_percent", 0, 100),
+    NUM("memory_per_rps", 0, 0),
+    END,
 };
 static const struct sfield workload_queue[] = {
-	{"job_size", S_DIST, 0, 0, "a distribution of seconds of work", NULL, S_ANY, F_REQUIRED},
-	ARR_OF("batches", batch),
-	DUR("checkpoint_every", 0, 0),
-	DUR("visibility_timeout", 0, 43200),
-	F("release_on_sigterm", S_BOOL),
-	END,
+    {"job_size", S_DIST, 0, 0, "a distribution of seconds of work", NULL, S_ANY, F_REQUIRED},
+    ARR_OF("batches", batch),
+    DUR("checkpoint_every", 0, 0),
+    DUR("visibility_timeout", 0, 43200),
+    F("release_on_sigterm", S_BOOL),
+    END,
 };
 static const struct scase workload_cases[] = {
-	{"requests", workload_requests},
-	{"queue", workload_queue},
-	{NULL, NULL},
+    {"requests", workload_requests},
+    {"queue", workload_queue},
+    {NULL, NULL},
 };
 static const struct sschema workload = {false, workload_common, "type", workload_cases};
 
 /* ---- spot ---- */
 
 static const struct sfield scripted_at_fields[] = {
-	REQ("at", S_DURATION, "a time from the start such as \"26h\" or \"2d 02:00\""),
-	INT("count", 0, 100000),
-	NUM("fraction", 0, 1),
-	END,
+    REQ("at", S_DURATION, "a time from the start such as \"26h\" or \"2d 02:00\""),
+    INT("count", 0, 100000),
+    NUM("fraction", 0, 1),
+    END,
 };
 SCHEMA(scripted_at, scripted_at_fields);
 
 static const struct sfield int_poisson[] = {
-	NUM("rate_per_task_hour", 0, 0),
-	{"monthly_fraction", S_NUMBER, 0, 0.999999, NULL, NULL, S_ANY, 0},
-	ENUM("advisor_band", "<5%, 5-10%, 10-15%, 15-20%, >20%"),
-	END,
+    NUM("rate_per_task_hour", 0, 0),
+    {"monthly_fraction", S_NUMBER, 0, 0.999999, NULL, NULL, S_ANY, 0},
+    ENUM("advisor_band", "<5%, 5-10%, 10-15%, 15-20%, >20%"),
+    END,
 };
 static const struct sfield int_weibull[] = {
-	REQ("scale", S_DURATION, "a characteristic lifetime such as \"3d\""),
-	{"shape", S_NUMBER, 0.01, 100, "a shape above 0 (below 1: many early interruptions)",
-	 NULL, S_ANY, F_REQUIRED},
-	END,
+    REQ("scale", S_DURATION, "a characteristic lifetime such as \"3d\""),
+    {"shape", S_NUMBER, 0.01, 100, "a shape above 0 (below 1: many early interruptions)", NULL,
+     S_ANY, F_REQUIRED},
+    END,
 };
 static const struct sfield int_waves[] = {
-	REQ("mean_interval", S_DURATION, "the mean time between reclaim waves, such as \"5d\""),
-	NUM("fraction", 0, 1),
-	INT("count", 0, 100000),
-	F("per_az", S_BOOL),
-	INT("azs", 1, 32),
-	END,
+    REQ("mean_interval", S_DURATION, "the mean time between reclaim waves, such as \"5d\""),
+    NUM("fraction", 0, 1),
+    INT("count", 0, 100000),
+    F("per_az", S_BOOL),
+    INT("azs", 1, 32),
+    END,
 };
 static const struct sfield int_trace[] = {
-	REQ("file", S_STRING, "a CSV of interruption times or a SkyPilot preemption trace"),
-	INT("count", 0, 100000),
-	NUM("fraction", 0, 1),
-	END,
+    REQ("file", S_STRING, "a CSV of interruption times or a SkyPilot preemption trace"),
+    INT("count", 0, 100000),
+    NUM("fraction", 0, 1),
+    END,
 };
 static const struct sfield int_scripted[] = {
-	{"at", S_ARRAY, 0, 0, "a list of times or {\"at\", \"count\"/\"fraction\"}",
-	 &scripted_at, S_ANY, F_REQUIRED},
-	END,
+    {"at", S_ARRAY, 0, 0, "a list of times or {\"at\", \"count\"/\"fraction\"}", &scripted_at,
+     S_ANY, F_REQUIRED},
+    END,
 };
 static const struct scase interruption_cases[] = {
-	{"poisson", int_poisson}, {"weibull", int_weibull},   {"waves", int_waves},
-	{"trace", int_trace},     {"scripted", int_scripted}, {NULL, NULL},
+    {"poisson", int_poisson}, {"weibull", int_weibull},	  {"waves", int_waves},
+    {"trace", int_trace},     {"scripted", int_scripted}, {NULL, NULL},
 };
 static const struct sfield interruption_common[] = {END};
 static const struct sschema interruptions = {false, interruption_common, "model",
@@ -354,109 +380,106 @@ static const struct sschema interruptions = {false, interruption_common, "model"
 
 static const struct sfield cap_always[] = {END};
 static const struct sfield cap_alternating[] = {
-	REQ("mean_available", S_DURATION, "the mean time Spot capacity lasts, such as \"3d\""),
-	REQ("mean_unavailable", S_DURATION, "the mean length of a shortage, such as \"45m\""),
-	F("per_az", S_BOOL),
-	INT("azs", 1, 32),
-	END,
+    REQ("mean_available", S_DURATION, "the mean time Spot capacity lasts, such as \"3d\""),
+    REQ("mean_unavailable", S_DURATION, "the mean length of a shortage, such as \"45m\""),
+    F("per_az", S_BOOL),
+    INT("azs", 1, 32),
+    END,
 };
 static const struct sfield cap_trace[] = {
-	REQ("file", S_STRING, "a SkyPilot availability trace or a CSV of start,end windows"),
-	F("per_az", S_BOOL),
-	END,
+    REQ("file", S_STRING, "a SkyPilot availability trace or a CSV of start,end windows"),
+    F("per_az", S_BOOL),
+    END,
 };
 static const struct scase capacity_cases[] = {
-	{"always", cap_always},
-	{"alternating", cap_alternating},
-	{"trace", cap_trace},
-	{NULL, NULL},
+    {"always", cap_always},
+    {"alternating", cap_alternating},
+    {"trace", cap_trace},
+    {NULL, NULL},
 };
 static const struct sfield capacity_common[] = {END};
 static const struct sschema capacity = {false, capacity_common, "model", capacity_cases};
 
 static const struct sfield fallback_fields[] = {
-	REQ("after", S_DURATION, "how long Spot tasks wait before the fallback, such as \"2m\""),
-	ENUM("to", "FARGATE"),
-	DUR("revert_after", 0, 0),
-	END,
+    REQ("after", S_DURATION, "how long Spot tasks wait before the fallback, such as \"2m\""),
+    ENUM("to", "FARGATE"),
+    DUR("revert_after", 0, 0),
+    END,
 };
 SCHEMA(fallback, fallback_fields);
 
 static const struct sfield spot_fields[] = {
-	{"interruptions", S_OBJ_OR_ARR, 0, 0, NULL, &interruptions, S_ANY, 0},
-	OBJ("capacity", capacity),
-	OBJ("fallback", fallback),
-	END,
+    {"interruptions", S_OBJ_OR_ARR, 0, 0, NULL, &interruptions, S_ANY, 0},
+    OBJ("capacity", capacity),
+    OBJ("fallback", fallback),
+    END,
 };
 SCHEMA(spot, spot_fields);
 
 /* ---- slo, pricing, experiments ---- */
 
 static const struct sfield slo_fields[] = {
-	DUR("p95_latency", 0, 0),
-	DUR("p99_latency", 0, 0),
-	NUM("max_dropped_fraction", 0, 1),
-	NUM("monthly_budget_usd", 0, 0),
-	DUR("max_job_latency", 0, 0),
-	END,
+    DUR("p95_latency", 0, 0),	       DUR("p99_latency", 0, 0),
+    NUM("max_dropped_fraction", 0, 1), NUM("monthly_budget_usd", 0, 0),
+    DUR("max_job_latency", 0, 0),      END,
 };
 SCHEMA(slo, slo_fields);
 
 static const struct sfield rate_override_fields[] = {
-	NUM("vcpu_hour", 0, 0),
-	NUM("gb_hour", 0, 0),
-	NUM("storage_gb_hour", 0, 0),
-	NUM("os_license_vcpu_hour", 0, 0),
-	END,
+    NUM("vcpu_hour", 0, 0),
+    NUM("gb_hour", 0, 0),
+    NUM("storage_gb_hour", 0, 0),
+    NUM("os_license_vcpu_hour", 0, 0),
+    END,
 };
 SCHEMA(rate_override, rate_override_fields);
 
 static const struct sfield pricing_rates_fields[] = {
-	OBJ("FARGATE", rate_override),
-	OBJ("FARGATE_SPOT", rate_override),
-	END,
+    OBJ("FARGATE", rate_override),
+    OBJ("FARGATE_SPOT", rate_override),
+    END,
 };
 SCHEMA(pricing_rates, pricing_rates_fields);
 
 static const struct sfield pricing_fields[] = {
-	F("file", S_STRING),
-	OBJ("rates", pricing_rates),
-	END,
+    F("file", S_STRING),
+    OBJ("rates", pricing_rates),
+    END,
 };
 SCHEMA(pricing, pricing_fields);
 
 static const struct sfield variant_fields[] = {
-	REQ("name", S_STRING, "a name for the variant"),
-	{"set", S_OBJECT, 0, 0, "an object of {\"json.path\": value}", NULL, S_ANY, F_REQUIRED},
-	END,
+    REQ("name", S_STRING, "a name for the variant"),
+    {"set", S_OBJECT, 0, 0, "an object of {\"json.path\": value}", NULL, S_ANY, F_REQUIRED},
+    END,
 };
 SCHEMA(variant, variant_fields);
 
 /* ---- the file ---- */
 
 static const struct sfield root_fields[] = {
-	F("name", S_STRING),
-	F("description", S_STRING),
-	F("region", S_STRING),
-	DUR("duration", 60, 3.1536e8),
-	F("start", S_TIMESTAMP),
-	INT("seed", 0, 9007199254740991.0),
-	INT("replications", 1, 100000),
-	{"taskDefinition", S_OBJECT, 0, 0, "a task definition with cpu and memory",
-	 &task_definition, S_ANY, F_REQUIRED},
-	{"service", S_OBJECT, 0, 0, "a service with desiredCount and capacityProviderStrategy",
-	 &service, S_ANY, F_REQUIRED},
-	OBJ("scaling", scaling),
-	OBJ("startup", startup),
-	OBJ("workload", workload),
-	OBJ("spot", spot),
-	OBJ("slo", slo),
-	OBJ("pricing", pricing),
-	ARR_OF("variants", variant),
-	F("sweep", S_OBJECT),
-	ENUM("placement_tie", "first_listed, largest_weight"),
-	ENUM("scale_in_order", "balanced, newest, spot_first, on_demand_first"),
-	END,
+    F("name", S_STRING),
+    F("description", S_STRING),
+    F("region", S_STRING),
+    DUR("duration", 60, 3.1536e8),
+    F("start", S_TIMESTAMP),
+    INT("seed", 0, 9007199254740991.0),
+    INT("replications", 1, 100000),
+    {"taskDefinition", S_OBJECT, 0, 0, "a task definition with cpu and memory", &task_definition,
+     S_ANY, F_REQUIRED},
+    {"service", S_OBJECT, 0, 0, "a service with desiredCount and capacityProviderStrategy",
+     &service, S_ANY, F_REQUIRED},
+    OBJ("scaling", scaling),
+    OBJ("startup", startup),
+    OBJ("workload", workload),
+    OBJ("spot", spot),
+    OBJ("slo", slo),
+    OBJ("pricing", pricing),
+    ARR_OF("variants", variant),
+    F("sweep", S_OBJECT),
+    ENUM("placement_tie", "first_listed, largest_weight"),
+    ENUM("scale_in_order", "balanced, newest, spot_first, on_demand_first"),
+    END,
 };
 
 const struct sschema scenario_schema_root = {false, root_fields, NULL, NULL};

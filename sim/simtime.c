@@ -19,8 +19,8 @@ static const struct {
 	const char *name;
 	sim_time scale;
 } units[] = {
-	{"us", SIM_USEC}, {"ms", SIM_MSEC}, {"s", SIM_SEC}, {"m", SIM_MIN},
-	{"h", SIM_HOUR},  {"d", SIM_DAY},   {"w", SIM_WEEK},
+    {"us", SIM_USEC}, {"ms", SIM_MSEC}, {"s", SIM_SEC},	 {"m", SIM_MIN},
+    {"h", SIM_HOUR},  {"d", SIM_DAY},	{"w", SIM_WEEK},
 };
 
 static const char *skip_space(const char *p)

@@ -106,8 +106,9 @@ static void expect_error(const char *text, const char *line)
 static void test_rule_violations(void **state)
 {
 	(void)state;
-	expect_error("FARGATE:weight=0,FARGATE_SPOT:weight=0",
-		     "--strategy: every weight is 0 (accepted: at least one weight from 1 to 1000)");
+	expect_error(
+	    "FARGATE:weight=0,FARGATE_SPOT:weight=0",
+	    "--strategy: every weight is 0 (accepted: at least one weight from 1 to 1000)");
 	expect_error("FARGATE:base=1:weight=1,FARGATE_SPOT:base=2:weight=1",
 		     "--strategy: item 2: only one capacity provider may have a base (accepted: a "
 		     "base on one provider)");
@@ -139,12 +140,12 @@ static void test_base_zero_twice_is_valid(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_documented_splits),
-		cmocka_unit_test(test_exact_ratio),
-		cmocka_unit_test(test_zero_tasks_and_zero_weight),
-		cmocka_unit_test(test_tie_rules),
-		cmocka_unit_test(test_rule_violations),
-		cmocka_unit_test(test_base_zero_twice_is_valid),
+	    cmocka_unit_test(test_documented_splits),
+	    cmocka_unit_test(test_exact_ratio),
+	    cmocka_unit_test(test_zero_tasks_and_zero_weight),
+	    cmocka_unit_test(test_tie_rules),
+	    cmocka_unit_test(test_rule_violations),
+	    cmocka_unit_test(test_base_zero_twice_is_valid),
 	};
 	return cmocka_run_group_tests_name("placement", tests, NULL, NULL);
 }

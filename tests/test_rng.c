@@ -160,7 +160,11 @@ static void test_streams_uncorrelated(void **state)
 	rng_init(&b, 1, 0, RNG_SERVICE);
 	for (int i = 0; i < N; i++) {
 		double x = rng_uniform(&a), y = rng_uniform(&b);
-		sx += x, sy += y, sxy += x * y, sxx += x * x, syy += y * y;
+		sx += x;
+		sy += y;
+		sxy += x * y;
+		sxx += x * x;
+		syy += y * y;
 	}
 	double cov = sxy / N - (sx / N) * (sy / N);
 	double corr = cov / sqrt((sxx / N - sx * sx / N / N) * (syy / N - sy * sy / N / N));

@@ -82,9 +82,8 @@ static void test_example_values(void **state)
 	diag_release(&d);
 }
 
-static const char minimal[] =
-	"{\"taskDefinition\": {\"cpu\": \"0.5 vCPU\", \"memory\": \"1 GB\"},"
-	" \"service\": {\"desiredCount\": 2, \"launchType\": \"FARGATE\"}}";
+static const char minimal[] = "{\"taskDefinition\": {\"cpu\": \"0.5 vCPU\", \"memory\": \"1 GB\"},"
+			      " \"service\": {\"desiredCount\": 2, \"launchType\": \"FARGATE\"}}";
 
 static void test_defaults(void **state)
 {
@@ -115,14 +114,14 @@ static void test_aws_cli_output_pasted(void **state)
 {
 	(void)state;
 	static const char text[] =
-		"{\"taskDefinition\": {\"taskDefinition\": {\"family\": \"checkout\", \"cpu\": "
-		"\"1024\", \"memory\": \"3072\", \"revision\": 42, \"ephemeralStorage\": "
-		"{\"sizeInGiB\": 40}, \"containerDefinitions\": [{\"name\": \"app\", \"image\": "
-		"\"x\", \"stopTimeout\": 90}]}, \"tags\": []},"
-		" \"service\": {\"services\": [{\"serviceName\": \"checkout\", \"desiredCount\": 6,"
-		" \"capacityProviderStrategy\": [{\"capacityProvider\": \"FARGATE\", \"weight\": 1,"
-		" \"base\": 2}, {\"capacityProvider\": \"FARGATE_SPOT\", \"weight\": 3, \"base\": "
-		"0}], \"platformVersion\": \"LATEST\"}], \"failures\": []}}";
+	    "{\"taskDefinition\": {\"taskDefinition\": {\"family\": \"checkout\", \"cpu\": "
+	    "\"1024\", \"memory\": \"3072\", \"revision\": 42, \"ephemeralStorage\": "
+	    "{\"sizeInGiB\": 40}, \"containerDefinitions\": [{\"name\": \"app\", \"image\": "
+	    "\"x\", \"stopTimeout\": 90}]}, \"tags\": []},"
+	    " \"service\": {\"services\": [{\"serviceName\": \"checkout\", \"desiredCount\": 6,"
+	    " \"capacityProviderStrategy\": [{\"capacityProvider\": \"FARGATE\", \"weight\": 1,"
+	    " \"base\": 2}, {\"capacityProvider\": \"FARGATE_SPOT\", \"weight\": 3, \"base\": "
+	    "0}], \"platformVersion\": \"LATEST\"}], \"failures\": []}}";
 	struct scenario sc;
 	struct diag d;
 	diag_init(&d);
@@ -146,9 +145,9 @@ static void test_every_problem_reported(void **state)
 {
 	(void)state;
 	static const char text[] =
-		"{\"regoin\": \"x\", \"taskDefinition\": {\"cpu\": \"256\", \"memory\": \"4096\"},"
-		" \"service\": {\"desiredCount\": 1, \"capacityProviderStrategy\": "
-		"[{\"capacityProvider\": \"FARGATE\", \"weight\": 0}]}}";
+	    "{\"regoin\": \"x\", \"taskDefinition\": {\"cpu\": \"256\", \"memory\": \"4096\"},"
+	    " \"service\": {\"desiredCount\": 1, \"capacityProviderStrategy\": "
+	    "[{\"capacityProvider\": \"FARGATE\", \"weight\": 0}]}}";
 	struct scenario sc;
 	struct diag d;
 	diag_init(&d);
@@ -167,8 +166,7 @@ static void test_syntax_error_position(void **state)
 	struct scenario sc;
 	struct diag d;
 	diag_init(&d);
-	assert_int_equal(load_text("{\n  \"name\": \"x\",\n  oops\n}\n", &sc, &d),
-			 SPOTSIM_ESYNTAX);
+	assert_int_equal(load_text("{\n  \"name\": \"x\",\n  oops\n}\n", &sc, &d), SPOTSIM_ESYNTAX);
 	assert_true(has_message(&d, "line 3, column 3: JSON syntax error"));
 	scenario_release(&sc);
 	diag_release(&d);
@@ -189,12 +187,12 @@ static void test_missing_file(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_example_values),
-		cmocka_unit_test(test_defaults),
-		cmocka_unit_test(test_aws_cli_output_pasted),
-		cmocka_unit_test(test_every_problem_reported),
-		cmocka_unit_test(test_syntax_error_position),
-		cmocka_unit_test(test_missing_file),
+	    cmocka_unit_test(test_example_values),
+	    cmocka_unit_test(test_defaults),
+	    cmocka_unit_test(test_aws_cli_output_pasted),
+	    cmocka_unit_test(test_every_problem_reported),
+	    cmocka_unit_test(test_syntax_error_position),
+	    cmocka_unit_test(test_missing_file),
 	};
 	return cmocka_run_group_tests_name("scenario", tests, NULL, NULL);
 }

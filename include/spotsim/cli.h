@@ -16,7 +16,11 @@
 
 #include "spotsim/diag.h"
 
-enum out_format { FORMAT_TABLE, FORMAT_CSV, FORMAT_JSON };
+enum out_format {
+	FORMAT_TABLE,
+	FORMAT_CSV,
+	FORMAT_JSON
+};
 
 int cmd_cost(int argc, char **argv);
 int cmd_place(int argc, char **argv);
@@ -31,7 +35,7 @@ bool cli_parse_format(const char *text, enum out_format *out, bool allow_json);
  * `option` may be NULL.
  */
 int cli_usage_error(const char *cmd, const char *option, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
+    __attribute__((format(printf, 3, 4)));
 
 /* Parses a whole non-negative integer / finite number option value. */
 bool cli_parse_long(const char *text, long min, long max, long *out);

@@ -16,8 +16,7 @@
 
 #include "spotsim/diag.h"
 
-typedef int (*csvio_row_fn)(const char *const *fields, size_t nfields, size_t record,
-			    void *data);
+typedef int (*csvio_row_fn)(const char *const *fields, size_t nfields, size_t record, void *data);
 
 /*
  * Reads `path` (borrowed). Returns 0, the callback's non-zero value, or a

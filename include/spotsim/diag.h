@@ -19,7 +19,10 @@
 #include <stddef.h>
 #include <stdio.h>
 
-enum diag_level { DIAG_ERROR, DIAG_NOTE };
+enum diag_level {
+	DIAG_ERROR,
+	DIAG_NOTE
+};
 
 struct diag_item {
 	enum diag_level level;
@@ -39,10 +42,10 @@ void diag_release(struct diag *d);
 
 /* Adds an error; `file` and `path` are borrowed and copied; may be NULL. */
 void diag_error(struct diag *d, const char *file, const char *path, const char *fmt, ...)
-	__attribute__((format(printf, 4, 5)));
+    __attribute__((format(printf, 4, 5)));
 /* Adds a note (never counted as an error). */
 void diag_note(struct diag *d, const char *file, const char *path, const char *fmt, ...)
-	__attribute__((format(printf, 4, 5)));
+    __attribute__((format(printf, 4, 5)));
 
 /* strerror(errnum) with a lowercase first letter, for messages (static storage). */
 const char *diag_strerror(int errnum);

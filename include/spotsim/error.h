@@ -28,6 +28,10 @@ const char *spotsim_strerror(int code);
 const char *spotsim_err_name(int code);
 
 /* Exit statuses chosen by main: success, runtime failure, usage or input error. */
-enum { EXIT_OK = 0, EXIT_RUNTIME = 1, EXIT_USAGE = 2 };
+enum {
+	EXIT_OK = 0,
+	EXIT_RUNTIME = 1,
+	EXIT_USAGE = 2
+};
 
 #endif

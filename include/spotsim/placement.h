@@ -24,7 +24,10 @@
 #include "spotsim/diag.h"
 #include "spotsim/fargate.h"
 
-enum placement_tie { PLACEMENT_TIE_FIRST_LISTED, PLACEMENT_TIE_LARGEST_WEIGHT };
+enum placement_tie {
+	PLACEMENT_TIE_FIRST_LISTED,
+	PLACEMENT_TIE_LARGEST_WEIGHT
+};
 
 struct strategy_item {
 	enum provider provider;

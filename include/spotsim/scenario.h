@@ -48,15 +48,15 @@ enum scale_in_order {
 	SCALE_IN_ON_DEMAND_FIRST,
 };
 
-#define SCENARIO_DEFAULT_REGION   "us-east-1"
+#define SCENARIO_DEFAULT_REGION	  "us-east-1"
 #define SCENARIO_DEFAULT_DURATION (30 * SIM_DAY)
-#define SCENARIO_DEFAULT_SEED     1
+#define SCENARIO_DEFAULT_SEED	  1
 #define SCENARIO_MAX_REPLICATIONS 100000
-#define SCENARIO_MAX_DESIRED      5000 /* ECS quota: tasks per service */
+#define SCENARIO_MAX_DESIRED	  5000 /* ECS quota: tasks per service */
 
 struct task_definition {
-	int cpu_units;      /* CPU units: 1024 = 1 vCPU */
-	int memory_mib;     /* MiB */
+	int cpu_units;	    /* CPU units: 1024 = 1 vCPU */
+	int memory_mib;	    /* MiB */
 	int storage_gib;    /* ephemeralStorage.sizeInGiB, 20 when not set */
 	enum os_family os;  /* runtimePlatform.operatingSystemFamily, LINUX by default */
 	enum cpu_arch arch; /* runtimePlatform.cpuArchitecture, X86_64 by default */
@@ -65,9 +65,9 @@ struct task_definition {
 
 struct service_definition {
 	long desired_count;
-	struct strategy strategy; /* launchType FARGATE becomes FARGATE weight 1 */
+	struct strategy strategy;    /* launchType FARGATE becomes FARGATE weight 1 */
 	int minimum_healthy_percent; /* default 100 */
-	int maximum_percent;         /* default 200 */
+	int maximum_percent;	     /* default 200 */
 };
 
 struct startup_model {
@@ -82,13 +82,13 @@ struct slo {
 };
 
 struct scenario {
-	char *file;        /* owned: the path as given */
-	char *dir;         /* owned: folder of the file, for relative paths */
-	char *name;        /* owned: "name", or the file name without ".json" */
+	char *file;	   /* owned: the path as given */
+	char *dir;	   /* owned: folder of the file, for relative paths */
+	char *name;	   /* owned: "name", or the file name without ".json" */
 	char *description; /* owned; "" when absent */
-	char *region;      /* owned */
+	char *region;	   /* owned */
 	sim_time duration;
-	char *start;        /* owned: ISO-8601 UTC start, default 2026-01-05T00:00:00Z (a Monday) */
+	char *start;	    /* owned: ISO-8601 UTC start, default 2026-01-05T00:00:00Z (a Monday) */
 	int64_t start_unix; /* the same in seconds since the epoch */
 	uint64_t seed;
 	long replications;
@@ -119,8 +119,7 @@ int scenario_load(struct scenario *sc, const char *path, struct diag *d);
  * Checks that the price table has a row for the scenario's region, OS and
  * architecture for every provider its strategy uses. Problems go to `d`.
  */
-bool scenario_check_prices(const struct scenario *sc, const struct price_table *t,
-			   struct diag *d);
+bool scenario_check_prices(const struct scenario *sc, const struct price_table *t, struct diag *d);
 
 void scenario_release(struct scenario *sc);
 

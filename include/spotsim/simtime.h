@@ -21,13 +21,13 @@
 
 typedef int64_t sim_time;
 
-#define SIM_USEC ((sim_time)1)
-#define SIM_MSEC ((sim_time)1000)
-#define SIM_SEC  ((sim_time)1000000)
-#define SIM_MIN  (60 * SIM_SEC)
-#define SIM_HOUR (60 * SIM_MIN)
-#define SIM_DAY  (24 * SIM_HOUR)
-#define SIM_WEEK (7 * SIM_DAY)
+#define SIM_USEC     ((sim_time)1)
+#define SIM_MSEC     ((sim_time)1000)
+#define SIM_SEC	     ((sim_time)1000000)
+#define SIM_MIN	     (60 * SIM_SEC)
+#define SIM_HOUR     (60 * SIM_MIN)
+#define SIM_DAY	     (24 * SIM_HOUR)
+#define SIM_WEEK     (7 * SIM_DAY)
 #define SIM_TIME_MAX INT64_MAX
 
 /*

@@ -31,7 +31,7 @@ char *xasprintf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 #define XALLOC_GROW(x, want, alloc)                                                                \
 	do {                                                                                       \
 		if ((want) > (alloc)) {                                                            \
-			size_t xg_n_ = (alloc) ? (alloc) * 2 : 8;                                  \
+			size_t xg_n_ = (alloc) ? (alloc)*2 : 8;                                    \
 			if (xg_n_ < (want))                                                        \
 				xg_n_ = (want);                                                    \
 			(x) = xrealloc((x), xg_n_ * sizeof(*(x)));                                 \

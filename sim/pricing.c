@@ -355,10 +355,15 @@ int pricing_load(struct price_table *t, const char *path, struct diag *d)
 	return 0;
 }
 
-/* Writes the readable data/pricing.csv one or two levels above the executable into buf. */
+/*
+ * Writes into buf the readable price table next to the executable: the
+ * source tree's data/ one or two levels above (build/spotsim, build/asan/spotsim)
+ * or an installed tree's share/spotsim/ (bin/spotsim, wherever PREFIX was).
+ */
 static bool find_near_exe(char *buf, size_t size)
 {
-	static const char *const ups[] = {"/../data/pricing.csv", "/../../data/pricing.csv"};
+	static const char *const ups[] = {"/../data/pricing.csv", "/../../data/pricing.csv",
+					  "/../share/spotsim/pricing.csv"};
 	char exe[PATH_MAX], resolved[PATH_MAX], cwd[PATH_MAX];
 	ssize_t n = readlink("/proc/self/exe", exe, sizeof(exe) - 1);
 	if (n <= 0)

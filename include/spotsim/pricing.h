@@ -89,16 +89,12 @@ void pricing_release(struct price_table *t);
 int pricing_load(struct price_table *t, const char *path, struct diag *d);
 
 /*
- * The default table, first found of:
- *   1. $SPOTSIM_PRICES when set and not empty (returned even if missing, so
- *      the loader reports it);
- *   2. data/pricing.csv one or two folders above the executable's folder
- *      (build/spotsim, build/asan/spotsim; found through /proc/self/exe),
- *      written relative to the current folder when it lies below it;
- *   3. data/pricing.csv in the current folder;
- *   4. the installed SPOTSIM_DATADIR/pricing.csv ($(PREFIX)/share/spotsim).
- * Returns a borrowed static string (overwritten by the next call), or NULL
- * when none exists.
+ * The default table: $SPOTSIM_PRICES if set; else data/pricing.csv one or
+ * two folders above the executable (build/spotsim in the source tree); else
+ * share/spotsim/pricing.csv beside the executable's bin/ (an installed tree,
+ * wherever it was moved); else ./data/pricing.csv; else the compiled-in
+ * $(PREFIX)/share/spotsim. Returns a borrowed static string (relative when
+ * the file lies below the current folder), or NULL when none exists.
  */
 const char *pricing_default_path(void);
 

@@ -13,6 +13,7 @@ static const struct command {
 	int (*fn)(int argc, char **argv);
 	const char *summary;
 } commands[] = {
+    {"run", cmd_run, "simulate a service: cost, interruptions, availability, latency"},
     {"validate", cmd_validate, "check a scenario file and print every problem"},
     {"cost", cmd_cost, "what a Fargate or Fargate Spot task costs, line by line"},
     {"place", cmd_place, "how a capacity provider strategy splits tasks"},

@@ -14,6 +14,7 @@
  */
 #include "spotsim/scenario.h"
 
+#include "scenario_loader.h"
 #include "scenario_schema.h"
 #include "spotsim/error.h"
 #include "spotsim/xalloc.h"
@@ -32,12 +33,6 @@
 #define MAX_FILE_BYTES (64L << 20)
 #define DEFAULT_START  "2026-01-05T00:00:00Z" /* a Monday */
 
-struct loader {
-	struct scenario *sc;
-	struct diag *d;
-	const char *file;
-	const cJSON *root;
-};
 
 static const char *const scale_in_names[] = {"balanced", "newest", "spot_first", "on_demand_first"};
 
@@ -46,10 +41,7 @@ const char *scenario_scale_in_order_name(enum scale_in_order o)
 	return scale_in_names[o];
 }
 
-static void err(struct loader *l, const char *path, const char *fmt, ...)
-    __attribute__((format(printf, 3, 4)));
-
-static void err(struct loader *l, const char *path, const char *fmt, ...)
+void err(struct loader *l, const char *path, const char *fmt, ...)
 {
 	struct strbuf sb = STRBUF_INIT;
 	va_list ap;
@@ -176,12 +168,12 @@ static void unwrap(struct loader *l, cJSON *root)
 
 /* ---- value access for pass 3: NULL/defaults when absent or mistyped ---- */
 
-static const cJSON *get(const cJSON *obj, const char *key)
+const cJSON *get(const cJSON *obj, const char *key)
 {
 	return cJSON_IsObject(obj) ? cJSON_GetObjectItemCaseSensitive(obj, key) : NULL;
 }
 
-static bool get_number(const cJSON *obj, const char *key, double *out)
+bool get_number(const cJSON *obj, const char *key, double *out)
 {
 	const cJSON *n = get(obj, key);
 	if (!cJSON_IsNumber(n) || !isfinite(n->valuedouble))
@@ -190,13 +182,13 @@ static bool get_number(const cJSON *obj, const char *key, double *out)
 	return true;
 }
 
-static const char *get_string(const cJSON *obj, const char *key)
+const char *get_string(const cJSON *obj, const char *key)
 {
 	const cJSON *n = get(obj, key);
 	return cJSON_IsString(n) ? n->valuestring : NULL;
 }
 
-static bool get_duration(const cJSON *obj, const char *key, sim_time *out)
+bool get_duration(const cJSON *obj, const char *key, sim_time *out)
 {
 	long long usec;
 	const cJSON *n = get(obj, key);
@@ -579,20 +571,28 @@ static void load_pricing(struct loader *l)
 }
 
 /* A file named in the scenario must exist (relative to the scenario's folder). */
-static void check_file(struct loader *l, const cJSON *obj, const char *path)
+bool check_file(struct loader *l, const cJSON *obj, const char *path)
 {
 	const char *file = get_string(obj, "file");
 	struct stat st;
 	if (!file)
-		return;
-	char *full =
-	    *file == '/' || !*l->sc->dir ? xstrdup(file) : xasprintf("%s/%s", l->sc->dir, file);
-	if (stat(full, &st) != 0 || !S_ISREG(st.st_mode))
+		return false;
+	char *full = scenario_resolve(l->sc, file);
+	bool ok = stat(full, &st) == 0 && S_ISREG(st.st_mode);
+	if (!ok)
 		err(l, path,
 		    "file \"%s\" not found (accepted: a path relative to the scenario's "
 		    "folder, or absolute)",
 		    full);
 	free(full);
+	return ok;
+}
+
+char *scenario_resolve(const struct scenario *sc, const char *file)
+{
+	if (*file == '/' || !*sc->dir)
+		return xstrdup(file);
+	return xasprintf("%s/%s", sc->dir, file);
 }
 
 static void load_rate(struct loader *l, const cJSON *rate)
@@ -768,6 +768,12 @@ int scenario_load(struct scenario *sc, const char *path, struct diag *d)
 	load_workload(&l);
 	load_spot(&l);
 	load_experiments(&l);
+	if (d->errors == errors) {
+		/* only a file that passed the checks is turned into model configs */
+		load_model_workload(&l);
+		load_model_spot(&l);
+		load_model_limits(&l);
+	}
 	cJSON_Delete(root);
 	return d->errors == errors ? 0 : SPOTSIM_EINVAL;
 }
@@ -828,5 +834,7 @@ void scenario_release(struct scenario *sc)
 	dist_release(&sc->startup.provisioning);
 	dist_release(&sc->startup.pull);
 	dist_release(&sc->startup.app_start);
+	rate_shape_release(&sc->rate);
+	spot_config_release(&sc->spot);
 	memset(sc, 0, sizeof(*sc));
 }

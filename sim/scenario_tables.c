@@ -455,6 +455,14 @@ static const struct sfield variant_fields[] = {
 };
 SCHEMA(variant, variant_fields);
 
+static const struct sfield limits_fields[] = {
+	INT("fargate_vcpu", 0, 1e9),
+	INT("fargate_spot_vcpu", 0, 1e9),
+	F("launch_throttling", S_BOOL),
+	END,
+};
+SCHEMA(limits, limits_fields);
+
 /* ---- the file ---- */
 
 static const struct sfield root_fields[] = {
@@ -475,6 +483,7 @@ static const struct sfield root_fields[] = {
     OBJ("spot", spot),
     OBJ("slo", slo),
     OBJ("pricing", pricing),
+    OBJ("limits", limits),
     ARR_OF("variants", variant),
     F("sweep", S_OBJECT),
     ENUM("placement_tie", "first_listed, largest_weight"),

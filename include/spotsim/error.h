@@ -13,7 +13,8 @@
 	X(EIO, -3, "input/output error")                                                           \
 	X(ERANGE, -4, "value out of range")                                                        \
 	X(ENOTFOUND, -5, "not found")                                                              \
-	X(ESYNTAX, -6, "syntax error")
+	X(ESYNTAX, -6, "syntax error")                                                             \
+	X(EINTR, -7, "interrupted")
 
 enum spotsim_errno {
 	SPOTSIM_OK = 0,

@@ -39,6 +39,8 @@
 #include "spotsim/placement.h"
 #include "spotsim/pricing.h"
 #include "spotsim/simtime.h"
+#include "spotsim/spot.h"
+#include "spotsim/workload.h"
 
 /* Which tasks a scale-in stops (a model: AWS does not document it; README "Scale-in"). */
 enum scale_in_order {
@@ -81,6 +83,14 @@ struct slo {
 	double monthly_budget_usd;
 };
 
+enum workload_type { WORKLOAD_NONE, WORKLOAD_REQUESTS, WORKLOAD_QUEUE };
+
+/* Account and service limits (SPEC §4.5); 0 = unlimited. */
+struct service_limits {
+	long vcpu_quota[PROVIDER_COUNT]; /* "limits.fargate_vcpu" / "fargate_spot_vcpu" */
+	bool launch_throttling;          /* 100 burst, 20/s per provider, 500/min per service */
+};
+
 struct scenario {
 	char *file;	   /* owned: the path as given */
 	char *dir;	   /* owned: folder of the file, for relative paths */
@@ -99,6 +109,13 @@ struct scenario {
 	struct slo slo;
 	char *prices_file; /* owned, resolved; NULL = the default table */
 	struct price_override rate_override[PROVIDER_COUNT];
+	enum workload_type workload_type;
+	struct rate_shape rate;          /* workload.rate (and noise) */
+	struct request_model requests;   /* workload of type "requests" */
+	sim_time deregistration_delay;   /* default 300 s (requests), 0 (queue) */
+	sim_time shutdown;               /* app exit after SIGTERM; default the stopTimeout */
+	struct spot_config spot;         /* interruptions, capacity, fallback */
+	struct service_limits limits;
 	bool has_workload, has_spot, has_scaling;
 	long variants, sweep_points; /* counts, for the summary */
 };

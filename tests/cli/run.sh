@@ -8,6 +8,11 @@
 #   tests/bad/NAME.json          an invalid scenario: `spotsim validate` must exit 2 and print,
 #   tests/bad/NAME.expect        among its stderr lines, every line of this file (exactly)
 #
+#   tests/golden/NAME.args       arguments of a `spotsim run` (without -o); the run writes to
+#                                build/golden/NAME and must reproduce tests/golden/NAME/: its
+#                                stdout.txt and each CSV byte for byte, or, for a large file F,
+#                                the checksum in F.sha256
+#
 # Every case runs twice and must give identical output both times.
 # Usage: tests/cli/run.sh [--update]     (--update rewrites the golden .out/.err/.status)
 # SPOTSIM names the command to test (default build/spotsim); it may carry a wrapper
@@ -89,6 +94,48 @@ for json in tests/bad/*.json; do
 	else
 		pass=$((pass + 1))
 	fi
+done
+
+# Golden runs: the bundled scenarios reproduce their recorded outputs exactly.
+for argsfile in tests/golden/*.args; do
+	[ -e "$argsfile" ] || continue
+	name=$(basename "${argsfile%.args}")
+	want=tests/golden/$name
+	ok=1
+	for round in 1 2; do
+		out=build/golden/$name.$round
+		rm -rf "$out"
+		eval "$SPOTSIM run $(cat "$argsfile") -o $out" >"$tmp/stdout.$round" 2>"$tmp/err"
+		st=$?
+		if crashed "$tmp/err" || [ $st != 0 ]; then
+			bad "$name" "run failed (exit $st)"; sed 's/^/    /' "$tmp/err" | head -10
+			ok=0
+			break
+		fi
+		sed "s|$out|OUT|g" "$tmp/stdout.$round" >"$out/stdout.txt"
+	done
+	[ $ok = 1 ] || continue
+	if [ $update = 1 ]; then
+		mkdir -p "$want"
+		rm -f "$want"/*
+		cp build/golden/$name.1/stdout.txt build/golden/$name.1/events.csv \
+			build/golden/$name.1/replications.csv "$want/"
+		(cd build/golden/$name.1 && sha256sum timeseries.csv) >"$want/timeseries.csv.sha256"
+	fi
+	for f in stdout.txt events.csv replications.csv timeseries.csv; do
+		a=build/golden/$name.1/$f
+		if ! cmp -s "$a" "build/golden/$name.2/$f"; then
+			bad "$name" "$f differs between two identical runs"; ok=0
+		elif [ -f "$want/$f" ] && ! cmp -s "$a" "$want/$f"; then
+			bad "$name" "$f differs from $want/$f"; diff "$want/$f" "$a" | head -10; ok=0
+		elif [ -f "$want/$f.sha256" ] && ! (cd build/golden/$name.1 && sha256sum -c --quiet \
+				"$OLDPWD/$want/$f.sha256" >/dev/null 2>&1); then
+			bad "$name" "$f checksum differs from $want/$f.sha256"; ok=0
+		elif [ ! -f "$want/$f" ] && [ ! -f "$want/$f.sha256" ]; then
+			bad "$name" "no golden copy of $f in $want (run make golden-update)"; ok=0
+		fi
+	done
+	[ $ok = 1 ] && pass=$((pass + 1))
 done
 
 echo "cli: $pass passed, $fail failed"

@@ -1,0 +1,103 @@
+#ifndef SPOTSIM_SERVICE_H
+#define SPOTSIM_SERVICE_H
+/*
+ * service — the ECS service scheduler for one replication (SPEC §4.3–4.5).
+ *
+ * It keeps `desired` tasks active (PROVISIONING, PENDING or RUNNING and not
+ * being stopped): it launches tasks with the capacity provider strategy when
+ * there are fewer, stops tasks when there are more, and replaces every task
+ * that stops. While old tasks drain, new ones may start as long as all
+ * non-stopped tasks stay within floor(desired x maximumPercent / 100).
+ *
+ * Each launch is a placement attempt: a FARGATE_SPOT task finds no capacity
+ * while Spot capacity is unavailable, and a task that would exceed its
+ * provider's vCPU quota finds none either; both stay in PROVISIONING,
+ * unbilled, log a PLACEMENT_FAILURE (reason RESOURCE:FARGATE, as ECS's
+ * service event does) and are retried with back-off: 10 s, doubling, at most
+ * 120 s (spotsim's model: ECS documents retrying, not the schedule). Launch
+ * throttling delays attempts without failing them: a token bucket per
+ * provider of 100 tasks refilled at 20 per second, and at most 500 launches
+ * in any 60 s per service.
+ *
+ * Spot interruptions: at the notice the task takes no new work and gets
+ * SIGTERM; it is STOPPED min(shutdown, stopTimeout) later (never more than
+ * 120 s); the replacement is launched at the notice, on FARGATE_SPOT. A
+ * PENDING task that is interrupted or stopped stops at once. A stop for
+ * scale-in: DEACTIVATING for the deregistration delay, then STOPPING for
+ * min(shutdown, stopTimeout).
+ *
+ * With the fallback option a Spot task that has waited `after` for capacity
+ * is launched on FARGATE instead (marked fallback); `revert_after` after
+ * Spot capacity returns, each fallback task gets a Spot replacement and is
+ * stopped once that replacement is RUNNING.
+ *
+ * Scale-in (a model, README "Scale-in"): the tasks to stop are chosen by
+ * scenario.scale_in_order; the default leaves the placement split of the new
+ * count; within a provider, tasks not yet RUNNING go first, then the newest.
+ *
+ * The service logs every state change through the hooks and calls
+ * `before_change` just before the number of serving tasks changes, so the
+ * caller can account the load up to that moment.
+ */
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "spotsim/engine.h"
+#include "spotsim/pricing.h"
+#include "spotsim/replication.h"
+#include "spotsim/scenario.h"
+#include "spotsim/spot.h"
+
+struct service_hooks {
+	void *ctx;
+	void (*before_change)(void *ctx);                     /* serving count about to change */
+	void (*event)(void *ctx, const struct event_row *row); /* may be NULL */
+};
+
+struct service_counts {
+	long desired;
+	long running[PROVIDER_COUNT];
+	long pending[PROVIDER_COUNT]; /* PROVISIONING + PENDING */
+	long draining;                /* DEACTIVATING + STOPPING */
+	long serving;                 /* = running[0] + running[1] */
+};
+
+struct service_totals {
+	double cost[PROVIDER_COUNT];           /* USD */
+	double billed_seconds[PROVIDER_COUNT]; /* task-seconds */
+	double running_task_seconds;           /* integral of the RUNNING count */
+	long interruptions, tasks_launched, placement_failures;
+};
+
+struct service;
+
+/*
+ * Creates the scheduler. Borrows everything: the engine, the scenario, the
+ * rates (one per provider; NULL for a provider the strategy never uses), the
+ * spot model and the hooks. Registers its event types with the engine.
+ */
+struct service *service_new(struct engine *e, const struct scenario *sc,
+			    const struct price_rate *const rates[PROVIDER_COUNT], struct spot *spot,
+			    uint64_t replication, const struct service_hooks *hooks);
+void service_free(struct service *s);
+
+/* Launches the initial tasks and arms the Spot events; call once at time 0. */
+void service_start(struct service *s);
+
+/* Sets the desired count (clamped at 0) and lets the scheduler act on it. */
+void service_set_desired(struct service *s, long desired);
+
+void service_counts(const struct service *s, struct service_counts *out);
+bool service_spot_available(const struct service *s);
+
+/* USD accrued up to now, billing running tasks up to now (minimums apply at stop). */
+double service_cost_accrued(const struct service *s);
+
+/*
+ * Ends the run at the engine's current time: bills every task still alive
+ * as if it stopped now (logged as BILLED with end_of_run=1) and fills the
+ * totals.
+ */
+void service_finish(struct service *s, struct service_totals *out);
+
+#endif

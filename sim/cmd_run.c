@@ -1,0 +1,447 @@
+/*
+ * spotsim run — simulates a scenario's service N times and writes the CSV
+ * report (timeseries.csv and events.csv of replication 0, replications.csv
+ * with one row per replication), then prints a summary.
+ *
+ * Interruption uses the flag approach of report.h: the SIGINT/SIGTERM
+ * handler sets `interrupted` and calls replication_interrupt(); the running
+ * replication returns SPOTSIM_EINTR, and the main flow aborts the report
+ * (its temporaries are removed) and exits 1. The commit runs with both
+ * signals blocked, after a last look at the flag, so a run is either
+ * committed whole or not at all; a signal that arrives after the commit is
+ * ignored. A second signal before the commit does not wait: it removes the
+ * temporaries (report_remove_temps, async-signal-safe) and exits at once.
+ */
+#include "spotsim/cli.h"
+#include "spotsim/error.h"
+#include "spotsim/pricing.h"
+#include "spotsim/replication.h"
+#include "spotsim/report.h"
+#include "spotsim/scenario.h"
+#include "spotsim/xalloc.h"
+
+#include <errno.h>
+#include <getopt.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#define CMD "run"
+
+static const char usage[] =
+    "usage: spotsim run SCENARIO.json [-o DIR] [--replications N] [--seed S]\n"
+    "                   [--prices FILE] [--quiet]\n"
+    "\n"
+    "Simulates the scenario's ECS service on Fargate and Fargate Spot N times\n"
+    "(replications, each with its own random streams) and writes to DIR:\n"
+    "  timeseries.csv    one row per simulated minute of replication 0\n"
+    "  events.csv        the event log of replication 0\n"
+    "  replications.csv  one row per replication, every metric a column\n"
+    "then prints a summary: cost by provider, savings against all on-demand,\n"
+    "interruptions, tasks launched, placement failures, availability, p95\n"
+    "latency, dropped requests and mean running tasks (mean, min and max).\n"
+    "Files are written under temporary names and renamed only when the run is\n"
+    "complete: a failed or interrupted run (Ctrl-C) leaves no output file.\n"
+    "\n"
+    "  -o, --output DIR  output folder, created if needed (default: out/NAME,\n"
+    "                    NAME being the scenario's name)\n"
+    "  --replications N  number of replications, 1 to 100000 (default: the\n"
+    "                    scenario's \"replications\")\n"
+    "  --seed S          random seed, 0 to 18446744073709551615 (default: the\n"
+    "                    scenario's \"seed\")\n"
+    "  --prices FILE     price table (default: the scenario's pricing.file, else\n"
+    "                    the bundled data/pricing.csv)\n"
+    "  --quiet           print no summary\n"
+    "\n"
+    "Progress is shown on stderr when it is a terminal.\n"
+    "Exit status: 0 success; 1 runtime failure (the output folder cannot be\n"
+    "created or written, a replication fails, the run was interrupted);\n"
+    "2 usage or input error (bad option, invalid scenario or price table, a\n"
+    "trace file that cannot be read).\n"
+    "\n"
+    "example: spotsim run scenarios/example.json -o out/example --replications 10\n";
+
+struct run_opts {
+	const char *scenario, *out_dir, *prices;
+	long replications; /* 0 = the scenario's */
+	bool has_seed, quiet;
+	uint64_t seed;
+};
+
+static volatile sig_atomic_t interrupted, committed;
+
+static void on_signal(int sig)
+{
+	static const char msg[] = "spotsim run: interrupted; no output written\n";
+
+	(void)sig;
+	if (committed)
+		return;
+	if (interrupted) {
+		report_remove_temps();
+		if (write(STDERR_FILENO, msg, sizeof(msg) - 1) < 0)
+			_exit(EXIT_RUNTIME);
+		_exit(EXIT_RUNTIME);
+	}
+	interrupted = 1;
+	replication_interrupt();
+}
+
+struct saved_signals {
+	struct sigaction intr, term;
+};
+
+static void signals_install(struct saved_signals *saved)
+{
+	struct sigaction sa;
+
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = on_signal;
+	sa.sa_flags = SA_RESTART;
+	sigemptyset(&sa.sa_mask);
+	sigaddset(&sa.sa_mask, SIGINT);
+	sigaddset(&sa.sa_mask, SIGTERM);
+	interrupted = committed = 0;
+	sigaction(SIGINT, &sa, &saved->intr);
+	sigaction(SIGTERM, &sa, &saved->term);
+}
+
+static void signals_restore(const struct saved_signals *saved)
+{
+	sigaction(SIGINT, &saved->intr, NULL);
+	sigaction(SIGTERM, &saved->term, NULL);
+}
+
+static void signals_block(bool block, sigset_t *old)
+{
+	sigset_t set;
+
+	sigemptyset(&set);
+	sigaddset(&set, SIGINT);
+	sigaddset(&set, SIGTERM);
+	sigprocmask(block ? SIG_BLOCK : SIG_SETMASK, block ? &set : old, block ? old : NULL);
+}
+
+/* "replication 7/30, about 12s left", redrawn in place on a terminal. */
+struct progress {
+	bool on;
+	long n;
+	struct timespec start, last;
+};
+
+static double since(const struct timespec *a, const struct timespec *b)
+{
+	return (double)(b->tv_sec - a->tv_sec) + (double)(b->tv_nsec - a->tv_nsec) / 1e9;
+}
+
+static void progress_start(struct progress *p, long n)
+{
+	p->on = isatty(STDERR_FILENO);
+	p->n = n;
+	clock_gettime(CLOCK_MONOTONIC, &p->start);
+	p->last = p->start;
+}
+
+static void progress_update(struct progress *p, long done)
+{
+	struct timespec now;
+	char eta[32];
+
+	if (!p->on)
+		return;
+	clock_gettime(CLOCK_MONOTONIC, &now);
+	if (done > 0 && since(&p->last, &now) < 0.1)
+		return;
+	p->last = now;
+	fprintf(stderr, "\rreplication %ld/%ld", done + 1, p->n);
+	if (done > 0) {
+		double left = since(&p->start, &now) / (double)done * (double)(p->n - done);
+		simtime_format((sim_time)(left + 1) * SIM_SEC, eta, sizeof(eta));
+		fprintf(stderr, ", about %s left", eta);
+	}
+	fputs("\033[K", stderr);
+	fflush(stderr);
+}
+
+static void progress_end(const struct progress *p)
+{
+	if (p->on)
+		fputs("\r\033[K", stderr);
+}
+
+/* Loads the scenario and its price table, printing every diagnostic. */
+static int load_inputs(const struct run_opts *o, struct scenario *sc, struct price_table *t)
+{
+	struct diag d;
+	int status;
+
+	diag_init(&d);
+	if (scenario_load(sc, o->scenario, &d) == 0) {
+		const char *table = o->prices ? o->prices : sc->prices_file;
+		if (!table)
+			table = pricing_default_path();
+		if (!table)
+			diag_error(&d, o->scenario, NULL,
+				   "no price table found (accepted: --prices FILE, pricing.file, "
+				   "or data/pricing.csv as installed)");
+		else if (pricing_load(t, table, &d) == 0)
+			scenario_check_prices(sc, t, &d);
+	}
+	cli_print_diag(&d);
+	status = diag_failed(&d) ? EXIT_USAGE : EXIT_OK;
+	diag_release(&d);
+	return status;
+}
+
+/* The output folder: -o, else out/NAME; NULL when NAME cannot name a folder. */
+static char *output_dir(const struct run_opts *o, const struct scenario *sc)
+{
+	if (o->out_dir)
+		return xstrdup(o->out_dir);
+	if (strchr(sc->name, '/') || !strcmp(sc->name, ".") || !strcmp(sc->name, "..")) {
+		fprintf(stderr,
+			"%s: name: \"%s\" cannot name the output folder (accepted: a name "
+			"without '/', or -o DIR)\n",
+			sc->file, sc->name);
+		return NULL;
+	}
+	return xasprintf("out/%s", sc->name);
+}
+
+/* Problems of the report: "spotsim run: [-o ]FOLDER: what is wrong". */
+static void print_report_diag(const struct diag *d, bool given_dir)
+{
+	for (size_t i = 0; i < d->nr; i++) {
+		char *line = diag_line(d, i);
+		fprintf(stderr, "spotsim %s: %s%s\n", CMD, given_dir ? "-o " : "", line);
+		free(line);
+	}
+}
+
+static int run_replications(const struct scenario *sc, const struct price_table *t, long n,
+			    struct report *r, struct diag *d, long *failed)
+{
+	struct run_sink sink;
+	struct progress p;
+	int rc = 0;
+
+	report_sink(r, &sink);
+	progress_start(&p, n);
+	for (long i = 0; i < n && !rc; i++) {
+		struct run_metrics m;
+
+		progress_update(&p, i);
+		*failed = i;
+		rc = interrupted
+			 ? SPOTSIM_EINTR
+			 : replication_run(sc, t, (uint64_t)i, i == 0 ? &sink : NULL, &m, d);
+		if (!rc)
+			report_replication(r, "", (uint64_t)i, sc->seed, &m);
+	}
+	progress_end(&p);
+	return rc;
+}
+
+/* Commits unless a signal came first; returns 0, SPOTSIM_EINTR or the commit's error. */
+static int commit(struct report *r, struct diag *d)
+{
+	sigset_t old;
+	int rc;
+
+	signals_block(true, &old);
+	rc = interrupted ? SPOTSIM_EINTR : report_commit(r, d);
+	if (!rc)
+		committed = 1;
+	signals_block(false, &old);
+	return rc;
+}
+
+/* Input problems found when a replication starts are the user's to fix. */
+static int failure_status(int rc)
+{
+	return rc == SPOTSIM_EINVAL || rc == SPOTSIM_ESYNTAX || rc == SPOTSIM_ENOENT ? EXIT_USAGE
+										     : EXIT_RUNTIME;
+}
+
+static int report_failure(int rc, long failed, const struct diag *d, bool in_commit)
+{
+	if (rc == SPOTSIM_EINTR) {
+		fprintf(stderr, "spotsim %s: interrupted; no output written\n", CMD);
+		return EXIT_RUNTIME;
+	}
+	if (in_commit) {
+		print_report_diag(d, false);
+		fprintf(stderr, "spotsim %s: no output written\n", CMD);
+		return EXIT_RUNTIME;
+	}
+	cli_print_diag(d);
+	fprintf(stderr, "spotsim %s: replication %ld failed (%s); no output written\n", CMD, failed,
+		spotsim_strerror(rc));
+	return failure_status(rc);
+}
+
+static void print_summary(const struct scenario *sc, const struct report *r)
+{
+	char dur[32], shown[PATH_MAX_DISPLAY];
+
+	printf("%s: %s from %s in %s, seed %llu\n", sc->name,
+	       simtime_format(sc->duration, dur, sizeof(dur)), sc->start, sc->region,
+	       (unsigned long long)sc->seed);
+	report_summary(r, stdout, cli_display_path(report_dir(r), shown, sizeof(shown)));
+}
+
+static int simulate_into(const struct run_opts *o, const struct scenario *sc,
+			 const struct price_table *t, struct report *r)
+{
+	long n = o->replications ? o->replications : sc->replications, failed = 0;
+	struct diag d;
+	bool in_commit = false;
+	int rc;
+
+	diag_init(&d);
+	rc = run_replications(sc, t, n, r, &d, &failed);
+	if (!rc) {
+		in_commit = true;
+		rc = commit(r, &d);
+	}
+	if (rc) {
+		report_abort(r);
+		rc = report_failure(rc, failed, &d, in_commit);
+	} else if (!o->quiet) {
+		print_summary(sc, r);
+	}
+	diag_release(&d);
+	return rc;
+}
+
+static int simulate(const struct run_opts *o, struct scenario *sc, const struct price_table *t)
+{
+	struct saved_signals saved;
+	struct report *r;
+	struct diag d;
+	char *dir = output_dir(o, sc);
+	int status;
+
+	if (!dir)
+		return EXIT_USAGE;
+	if (o->has_seed)
+		sc->seed = o->seed;
+	diag_init(&d);
+	signals_install(&saved);
+	if (report_open(&r, dir, sc->start_unix, &d)) {
+		print_report_diag(&d, o->out_dir != NULL);
+		status = EXIT_RUNTIME;
+	} else {
+		status = simulate_into(o, sc, t, r);
+		report_free(r);
+	}
+	signals_restore(&saved);
+	diag_release(&d);
+	free(dir);
+	return status;
+}
+
+static int run(const struct run_opts *o)
+{
+	struct scenario sc;
+	struct price_table t;
+	int status;
+
+	pricing_init(&t);
+	status = load_inputs(o, &sc, &t);
+	if (status == EXIT_OK)
+		status = simulate(o, &sc, &t);
+	scenario_release(&sc);
+	pricing_release(&t);
+	return status;
+}
+
+/* A seed: decimal digits only, 0 to UINT64_MAX. */
+static bool parse_seed(const char *text, uint64_t *out)
+{
+	char *end;
+	unsigned long long v;
+
+	if (!*text || strspn(text, "0123456789") != strlen(text))
+		return false;
+	errno = 0;
+	v = strtoull(text, &end, 10);
+	if (errno || *end)
+		return false;
+	*out = (uint64_t)v;
+	return true;
+}
+
+static int parse_option(int c, struct run_opts *o, const char *arg)
+{
+	switch (c) {
+	case 'o':
+		if (!*optarg)
+			return cli_usage_error(CMD, "-o",
+					       "the folder is empty (accepted: a folder path)");
+		o->out_dir = optarg;
+		return EXIT_OK;
+	case 'r':
+		if (!cli_parse_long(optarg, 1, SCENARIO_MAX_REPLICATIONS, &o->replications))
+			return cli_usage_error(
+			    CMD, "--replications",
+			    "\"%s\" is not a number of replications (accepted: a "
+			    "whole number from 1 to %d)",
+			    optarg, SCENARIO_MAX_REPLICATIONS);
+		return EXIT_OK;
+	case 's':
+		if (!parse_seed(optarg, &o->seed))
+			return cli_usage_error(
+			    CMD, "--seed",
+			    "\"%s\" is not a seed (accepted: a whole number from 0 "
+			    "to 18446744073709551615)",
+			    optarg);
+		o->has_seed = true;
+		return EXIT_OK;
+	case 'p':
+		o->prices = optarg;
+		return EXIT_OK;
+	case 'q':
+		o->quiet = true;
+		return EXIT_OK;
+	case ':':
+		return cli_usage_error(CMD, arg, "needs a value");
+	default:
+		return cli_usage_error(CMD, arg, "unknown option (see spotsim run --help)");
+	}
+}
+
+int cmd_run(int argc, char **argv)
+{
+	static const struct option opts[] = {
+	    {"output", required_argument, NULL, 'o'},
+	    {"replications", required_argument, NULL, 'r'},
+	    {"seed", required_argument, NULL, 's'},
+	    {"prices", required_argument, NULL, 'p'},
+	    {"quiet", no_argument, NULL, 'q'},
+	    {"help", no_argument, NULL, 'h'},
+	    {NULL, 0, NULL, 0},
+	};
+	struct run_opts o = {0};
+	int c, status;
+
+	opterr = 0;
+	optind = 1;
+	while ((c = getopt_long(argc, argv, ":ho:q", opts, NULL)) != -1) {
+		if (c == 'h') {
+			fputs(usage, stdout);
+			return EXIT_OK;
+		}
+		status = parse_option(c, &o, argv[optind - 1]);
+		if (status != EXIT_OK)
+			return status;
+	}
+	if (optind != argc - 1)
+		return cli_usage_error(CMD, NULL,
+				       "needs exactly one scenario file (see spotsim run --help)");
+	o.scenario = argv[optind];
+	return run(&o);
+}

@@ -1,0 +1,277 @@
+/*
+ * replication — one run: engine + service + spot + workload (see
+ * replication.h).
+ *
+ * The load is accounted in intervals: from the last accounted moment to
+ * now, with the number of tasks that served over it. An interval ends at
+ * every 20-second sample (so the arrival rate is refreshed at least that
+ * often), and just before the serving count changes (the service's
+ * before_change hook). Every third sample closes a minute: the minute's row
+ * goes to the sink and the minute is judged against the SLO.
+ *
+ * SLO per minute (README "Availability"): with a request workload, a minute
+ * is available when its dropped fraction is at most slo.max_dropped_fraction
+ * (0 when unset) and, if slo.p95_latency is set, its p95 is within it; with
+ * no workload, when at least one task is RUNNING.
+ */
+#include "spotsim/replication.h"
+
+#include "spotsim/engine.h"
+#include "spotsim/error.h"
+#include "spotsim/service.h"
+#include "spotsim/spot.h"
+#include "spotsim/workload.h"
+
+#include <math.h>
+#include <signal.h>
+#include <stddef.h>
+#include <string.h>
+
+#define SAMPLE_PERIOD (20 * SIM_SEC)
+#define SAMPLES_PER_MINUTE 3
+
+enum { EV_SAMPLE = 100 };
+
+static volatile sig_atomic_t interrupted;
+
+const struct metric_def run_metric_defs[] = {
+#define M(name, unit) {#name, unit, offsetof(struct run_metrics, name)}
+	M(cost_usd, "USD"),
+	M(cost_fargate_usd, "USD"),
+	M(cost_spot_usd, "USD"),
+	M(cost_per_million_requests_usd, "USD"),
+	M(savings_vs_on_demand_pct, "%"),
+	M(task_hours_fargate, "h"),
+	M(task_hours_spot, "h"),
+	M(interruptions, "count"),
+	M(tasks_launched, "count"),
+	M(placement_failures, "count"),
+	M(scaling_activities, "count"),
+	M(requests, "count"),
+	M(dropped_fraction, "fraction"),
+	M(p_wait, "fraction"),
+	M(mean_wait_s, "s"),
+	M(p95_latency_s, "s"),
+	M(p99_latency_s, "s"),
+	M(slo_violation_minutes, "min"),
+	M(availability, "fraction"),
+	M(mean_running_tasks, "tasks"),
+#undef M
+	{NULL, NULL, 0},
+};
+
+double run_metric_value(const struct run_metrics *r, const struct metric_def *m)
+{
+	return *(const double *)((const char *)r + m->offset);
+}
+
+void replication_interrupt(void)
+{
+	interrupted = 1;
+}
+
+struct rep {
+	struct engine e;
+	const struct scenario *sc;
+	const struct run_sink *sink;
+	struct service *svc;
+	struct spot *spot;
+	struct workload *w;
+	sim_time accounted; /* the load is accounted up to here */
+	long samples;
+	long minutes, bad_minutes;
+};
+
+static void account(struct rep *r)
+{
+	sim_time now = engine_now(&r->e);
+	struct service_counts c;
+	if (!r->w || now <= r->accounted)
+		return;
+	service_counts(r->svc, &c);
+	workload_advance(r->w, r->accounted, now, c.serving);
+	r->accounted = now;
+}
+
+static void before_change(void *ctx)
+{
+	account(ctx);
+}
+
+static void forward_event(void *ctx, const struct event_row *row)
+{
+	struct rep *r = ctx;
+	if (r->sink && r->sink->event)
+		r->sink->event(r->sink->ctx, row);
+}
+
+static bool minute_ok(const struct rep *r, const struct workload_minute *m, long serving)
+{
+	const struct slo *slo = &r->sc->slo;
+	if (!r->w)
+		return serving > 0;
+	if (m->requests > 0) {
+		double max = slo->has_max_dropped ? slo->max_dropped_fraction : 0;
+		if (m->dropped / m->requests > max + 1e-12)
+			return false;
+	}
+	if (slo->has_p95_latency && m->served > 0 && !isnan(m->p95_s) &&
+	    m->p95_s > simtime_seconds(slo->p95_latency))
+		return false;
+	return true;
+}
+
+static void close_minute(struct rep *r)
+{
+	struct service_counts c;
+	struct workload_minute m = {0, 0, 0, NAN, NAN, NAN};
+	service_counts(r->svc, &c);
+	if (r->w)
+		workload_take_minute(r->w, &m);
+	r->minutes++;
+	if (!minute_ok(r, &m, c.serving))
+		r->bad_minutes++;
+	if (!r->sink || !r->sink->minute)
+		return;
+	struct minute_row row = {
+		engine_now(&r->e), m.requests / 60.0, c.desired, {c.running[0], c.running[1]},
+		{c.pending[0], c.pending[1]}, c.draining, m.cpu_pct, m.mem_pct, m.dropped,
+		m.p95_s * 1000.0, 0, service_cost_accrued(r->svc), service_spot_available(r->svc),
+	};
+	r->sink->minute(r->sink->ctx, &row);
+}
+
+static void on_sample(struct engine *e, struct event *ev, void *ctx)
+{
+	struct rep *r = ctx;
+	account(r);
+	if (++r->samples % SAMPLES_PER_MINUTE == 0)
+		close_minute(r);
+	if (interrupted)
+		engine_stop(e);
+	engine_reschedule_after(e, ev, SAMPLE_PERIOD);
+}
+
+/* The rate of each provider, with the scenario's overrides; NULL where the table has none. */
+static void resolve_rates(const struct scenario *sc, const struct price_table *t,
+			  struct price_rate *store, const struct price_rate *out[PROVIDER_COUNT])
+{
+	for (int p = 0; p < PROVIDER_COUNT; p++) {
+		const struct price_rate *r =
+			pricing_find(t, sc->region, (enum provider)p, sc->task.os, sc->task.arch);
+		out[p] = NULL;
+		if (!r)
+			continue;
+		pricing_apply_override(r, &sc->rate_override[p], &store[p]);
+		out[p] = &store[p];
+	}
+}
+
+static int check_rates(const struct scenario *sc, const struct price_rate *const rates[],
+		       struct diag *d)
+{
+	int rc = 0;
+	for (size_t i = 0; i < sc->service.strategy.nr; i++) {
+		enum provider p = sc->service.strategy.items[i].provider;
+		if (rates[p])
+			continue;
+		diag_error(d, sc->file, "region", "no %s rate for %s/%s in %s (accepted: a row of the price table)",
+			   fargate_provider_name(p), fargate_os_name(sc->task.os),
+			   fargate_arch_name(sc->task.arch), sc->region);
+		rc = SPOTSIM_EINVAL;
+	}
+	if (!rc && sc->spot.fallback.enabled && !rates[PROVIDER_FARGATE]) {
+		diag_error(d, sc->file, "spot.fallback", "no FARGATE rate for the fallback (accepted: a FARGATE row of the price table)");
+		rc = SPOTSIM_EINVAL;
+	}
+	return rc;
+}
+
+static void fill_metrics(const struct rep *r, const struct service_totals *t,
+			 const struct price_rate *const rates[], struct run_metrics *m)
+{
+	const struct workload_totals *wt = r->w ? workload_totals(r->w) : NULL;
+	double billed = t->billed_seconds[0] + t->billed_seconds[1];
+	double hours = simtime_seconds(r->sc->duration) / 3600.0;
+	memset(m, 0, sizeof(*m));
+	m->cost_fargate_usd = t->cost[PROVIDER_FARGATE];
+	m->cost_spot_usd = t->cost[PROVIDER_FARGATE_SPOT];
+	m->cost_usd = m->cost_fargate_usd + m->cost_spot_usd;
+	m->task_hours_fargate = t->billed_seconds[PROVIDER_FARGATE] / 3600.0;
+	m->task_hours_spot = t->billed_seconds[PROVIDER_FARGATE_SPOT] / 3600.0;
+	m->savings_vs_on_demand_pct = NAN;
+	if (rates[PROVIDER_FARGATE] && billed > 0) {
+		const struct task_definition *td = &r->sc->task;
+		struct task_size sz = {td->cpu_units, td->memory_mib, td->storage_gib, td->os,
+				       td->arch};
+		struct cost_items od;
+		pricing_cost(rates[PROVIDER_FARGATE], &sz, billed, &od);
+		if (od.total > 0)
+			m->savings_vs_on_demand_pct = 100.0 * (1.0 - m->cost_usd / od.total);
+	}
+	m->interruptions = (double)t->interruptions;
+	m->tasks_launched = (double)t->tasks_launched;
+	m->placement_failures = (double)t->placement_failures;
+	m->slo_violation_minutes = (double)r->bad_minutes;
+	m->availability = r->minutes ? 1.0 - (double)r->bad_minutes / (double)r->minutes : NAN;
+	m->mean_running_tasks = hours > 0 ? t->running_task_seconds / (hours * 3600.0) : NAN;
+	m->requests = wt ? wt->requests : 0;
+	m->cost_per_million_requests_usd = m->requests > 0 ? m->cost_usd / m->requests * 1e6 : NAN;
+	m->dropped_fraction = m->requests > 0 ? wt->dropped / wt->requests : NAN;
+	m->p_wait = wt && wt->served > 0 ? wt->waited / wt->served : NAN;
+	m->mean_wait_s = wt && wt->served > 0 ? wt->wait_sum_s / wt->served : NAN;
+	m->p95_latency_s = r->w ? workload_latency_quantile(r->w, 0.95) : NAN;
+	m->p99_latency_s = r->w ? workload_latency_quantile(r->w, 0.99) : NAN;
+}
+
+static void setup(struct rep *r, const struct scenario *sc, uint64_t index,
+		  const struct run_sink *sink, const struct price_rate *const rates[])
+{
+	struct service_hooks hooks = {r, before_change, forward_event};
+	memset(r, 0, sizeof(*r));
+	r->sc = sc;
+	r->sink = sink;
+	engine_init(&r->e);
+	r->spot = spot_new(&sc->spot, sc->seed, index, sc->duration);
+	if (sc->workload_type == WORKLOAD_REQUESTS)
+		r->w = workload_new(&sc->rate, &sc->requests, sc->start_unix, sc->seed, index);
+	r->svc = service_new(&r->e, sc, rates, r->spot, index, &hooks);
+	engine_on(&r->e, EV_SAMPLE, on_sample, r);
+}
+
+static void teardown(struct rep *r)
+{
+	service_free(r->svc);
+	workload_free(r->w);
+	spot_free(r->spot);
+	engine_release(&r->e);
+}
+
+int replication_run(const struct scenario *sc, const struct price_table *prices, uint64_t index,
+		    const struct run_sink *sink, struct run_metrics *out, struct diag *d)
+{
+	struct price_rate store[PROVIDER_COUNT];
+	const struct price_rate *rates[PROVIDER_COUNT];
+	struct service_totals totals;
+	struct rep r;
+	int rc;
+
+	resolve_rates(sc, prices, store, rates);
+	if ((rc = check_rates(sc, rates, d)))
+		return rc;
+	if (sc->workload_type == WORKLOAD_QUEUE) {
+		diag_error(d, sc->file, "workload.type",
+			   "\"queue\" workloads are not simulated by this version (accepted: "
+			   "\"requests\", or no workload)");
+		return SPOTSIM_EINVAL;
+	}
+	setup(&r, sc, index, sink, rates);
+	service_start(r.svc);
+	engine_at(&r.e, SAMPLE_PERIOD, EV_SAMPLE, NULL, 0);
+	bool stopped = engine_run(&r.e, sc->duration);
+	account(&r);
+	service_finish(r.svc, &totals);
+	fill_metrics(&r, &totals, rates, out);
+	teardown(&r);
+	return stopped && interrupted ? SPOTSIM_EINTR : 0;
+}

@@ -1,0 +1,579 @@
+/*
+ * report — the CSV outputs of a run and its summary (see report.h).
+ *
+ * Representation: a report owns one `struct out_file` per CSV file, each
+ * with its final path, an open FILE on the temporary and the slot of the
+ * temporary's path in the static table `temps`. Invariants:
+ *  - while a report is open (neither committed nor aborted) every file's
+ *    temporary exists and its slot is in use;
+ *  - a slot is marked in use only after its path is fully written, and
+ *    marked free before the path is reused, so a signal handler walking the
+ *    table (report_remove_temps) never sees a half-written path;
+ *  - no final name is created before report_commit, and a failed commit
+ *    removes what it had renamed.
+ * The summary accumulates, per metric, the sum, minimum, maximum and count
+ * of the replications where the metric applies (not NAN), in four struct
+ * run_metrics addressed through run_metric_defs' offsets.
+ */
+#include "spotsim/report.h"
+
+#include "spotsim/csvio.h"
+#include "spotsim/error.h"
+#include "spotsim/xalloc.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <inttypes.h>
+#include <math.h>
+#include <signal.h>
+#include <stddef.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+enum {
+	FILE_TIMESERIES,
+	FILE_EVENTS,
+	FILE_REPLICATIONS,
+	FILE_COUNT
+};
+
+static const char *const file_names[FILE_COUNT] = {"timeseries.csv", "events.csv",
+						   "replications.csv"};
+
+struct out_file {
+	char *final; /* owned: DIR/NAME */
+	FILE *f;     /* the temporary, NULL once closed */
+	int slot;    /* index in temps, -1 when none */
+};
+
+struct report {
+	char *dir;     /* owned, as given */
+	char *variant; /* owned */
+	int64_t start_unix;
+	struct out_file files[FILE_COUNT];
+	bool committed;
+	size_t runs; /* replications added */
+	struct run_metrics sum, min, max, cnt;
+};
+
+/* Paths of open temporaries; read by report_remove_temps from signal handlers. */
+static char temp_paths[REPORT_MAX_TEMPS][REPORT_PATH_MAX];
+static volatile sig_atomic_t temp_used[REPORT_MAX_TEMPS];
+
+static int temp_claim(const char *path)
+{
+	for (int i = 0; i < REPORT_MAX_TEMPS; i++) {
+		if (temp_used[i])
+			continue;
+		memcpy(temp_paths[i], path, strlen(path) + 1);
+		temp_used[i] = 1;
+		return i;
+	}
+	return -1;
+}
+
+void report_remove_temps(void)
+{
+	for (int i = 0; i < REPORT_MAX_TEMPS; i++)
+		if (temp_used[i])
+			unlink(temp_paths[i]);
+}
+
+/* mkdir -p: creates `dir` and its missing parents; returns 0 or an errno. */
+static int make_folder(const char *dir)
+{
+	char *p = xstrdup(dir);
+	int err = 0;
+	struct stat st;
+
+	for (char *s = p + 1; !err && *s; s++) {
+		if (*s != '/' || s[-1] == '/')
+			continue;
+		*s = '\0';
+		if (mkdir(p, 0777) && errno != EEXIST)
+			err = errno;
+		*s = '/';
+	}
+	if (!err && mkdir(p, 0777) && errno != EEXIST)
+		err = errno;
+	if (!err && stat(p, &st))
+		err = errno;
+	else if (!err && !S_ISDIR(st.st_mode))
+		err = ENOTDIR;
+	free(p);
+	return err;
+}
+
+/*
+ * Opens the temporary for file `name` in `dir`; returns 0, an errno, or -1
+ * when the table of temporaries is full. The slot is claimed first so that a
+ * signal arriving while the file is created still finds it.
+ */
+static int open_temp(struct out_file *of, const char *dir, const char *name)
+{
+	char tmp[REPORT_PATH_MAX];
+	int fd;
+
+	snprintf(tmp, sizeof(tmp), "%s/.%s.tmp.%ld", dir, name, (long)getpid());
+	of->slot = temp_claim(tmp);
+	if (of->slot < 0)
+		return -1;
+	fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0666);
+	if (fd < 0 && errno == EEXIST && !unlink(tmp)) /* left by a killed run with our pid */
+		fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0666);
+	if (fd < 0)
+		return errno;
+	of->f = fdopen(fd, "w");
+	if (!of->f) {
+		int err = errno;
+		close(fd);
+		return err;
+	}
+	return 0;
+}
+
+static void close_temp(struct out_file *of, bool remove)
+{
+	if (of->f)
+		fclose(of->f);
+	of->f = NULL;
+	if (of->slot >= 0) {
+		if (remove)
+			unlink(temp_paths[of->slot]);
+		temp_used[of->slot] = 0;
+	}
+	of->slot = -1;
+}
+
+/* `v` with printf's %.*g (conv 'g') or %.*f (conv 'f'); NAN writes nothing. */
+static void put_num(FILE *f, char conv, int prec, double v)
+{
+	if (isnan(v))
+		return;
+	if (v == 0)
+		v = 0; /* no "-0" */
+	fprintf(f, conv == 'g' ? "%.*g" : "%.*f", prec, v);
+}
+
+/* Seconds from microseconds, exactly: "90" or "90.000250" (always 6 decimals if `fixed`). */
+static void put_seconds(FILE *f, sim_time t, bool fixed)
+{
+	const char *sign = t < 0 ? "-" : "";
+	uint64_t u = t < 0 ? (uint64_t)0 - (uint64_t)t : (uint64_t)t;
+	uint64_t s = u / (uint64_t)SIM_SEC, us = u % (uint64_t)SIM_SEC;
+
+	if (fixed || us)
+		fprintf(f, "%s%" PRIu64 ".%06" PRIu64, sign, s, us);
+	else
+		fprintf(f, "%s%" PRIu64, sign, s);
+}
+
+static void put_iso_time(FILE *f, int64_t start_unix, sim_time t)
+{
+	int64_t sec = t / SIM_SEC - (t % SIM_SEC < 0);
+	time_t when = (time_t)(start_unix + sec);
+	struct tm tm;
+	char buf[64];
+
+	if (gmtime_r(&when, &tm) && strftime(buf, sizeof(buf), "%Y-%m-%dT%H:%M:%SZ", &tm))
+		fputs(buf, f);
+}
+
+static void put_header(FILE *f, const char *const *cols)
+{
+	for (size_t i = 0; cols[i]; i++)
+		fprintf(f, "%s%s", i ? "," : "", cols[i]);
+	fputc('\n', f);
+}
+
+static void write_headers(struct report *r)
+{
+	static const char *const ts[] = {"variant",	   "t_s",
+					 "time",	   "load_rps",
+					 "desired",	   "running_fargate",
+					 "running_spot",   "pending_fargate",
+					 "pending_spot",   "draining",
+					 "cpu_pct",	   "mem_pct",
+					 "dropped",	   "p95_ms",
+					 "backlog",	   "cost_usd_cum",
+					 "spot_available", NULL};
+	static const char *const ev[] = {"variant",  "t_s",    "event", "task_id",
+					 "provider", "detail", NULL};
+	static const char *const rep[] = {"variant", "sweep", "replication", "seed", NULL};
+	FILE *f = r->files[FILE_REPLICATIONS].f;
+
+	put_header(r->files[FILE_TIMESERIES].f, ts);
+	put_header(r->files[FILE_EVENTS].f, ev);
+	for (size_t i = 0; rep[i]; i++)
+		fprintf(f, "%s,", rep[i]);
+	for (const struct metric_def *m = run_metric_defs; m->name; m++)
+		fprintf(f, "%s%s", m == run_metric_defs ? "" : ",", m->name);
+	fputc('\n', f);
+}
+
+static void reset_summary(struct report *r)
+{
+	memset(&r->sum, 0, sizeof(r->sum));
+	memset(&r->cnt, 0, sizeof(r->cnt));
+	memset(&r->min, 0, sizeof(r->min));
+	memset(&r->max, 0, sizeof(r->max));
+	r->runs = 0;
+}
+
+static struct report *report_new(const char *dir, int64_t start_unix)
+{
+	struct report *r = xcalloc(1, sizeof(*r));
+	size_t n = strlen(dir);
+
+	while (n > 1 && dir[n - 1] == '/')
+		n--;
+	r->dir = xstrndup(dir, n);
+	r->variant = xstrdup("base");
+	r->start_unix = start_unix;
+	for (int i = 0; i < FILE_COUNT; i++) {
+		r->files[i].final = xasprintf("%s/%s", r->dir, file_names[i]);
+		r->files[i].slot = -1;
+	}
+	reset_summary(r);
+	return r;
+}
+
+static void report_destroy(struct report *r)
+{
+	for (int i = 0; i < FILE_COUNT; i++)
+		free(r->files[i].final);
+	free(r->dir);
+	free(r->variant);
+	free(r);
+}
+
+static int open_files(struct report *r, const char *dir, struct diag *d)
+{
+	int err = make_folder(r->dir);
+	if (err) {
+		diag_error(d, dir, NULL, "cannot create folder: %s", diag_strerror(err));
+		return SPOTSIM_EIO;
+	}
+	for (int i = 0; i < FILE_COUNT; i++) {
+		err = open_temp(&r->files[i], r->dir, file_names[i]);
+		if (err < 0) {
+			diag_error(d, dir, NULL,
+				   "too many reports open at once (accepted: %d files)",
+				   REPORT_MAX_TEMPS);
+			return SPOTSIM_ERANGE;
+		}
+		if (err) {
+			diag_error(d, dir, NULL, "cannot write in folder: %s", diag_strerror(err));
+			return SPOTSIM_EIO;
+		}
+	}
+	return 0;
+}
+
+int report_open(struct report **out, const char *dir, int64_t start_unix, struct diag *d)
+{
+	struct report *r;
+	int rc;
+
+	*out = NULL;
+	/* room for "/.replications.csv.tmp." and a pid */
+	if (!*dir || strlen(dir) + 48 >= REPORT_PATH_MAX) {
+		diag_error(d, dir, NULL, "%s (accepted: a folder path of 1 to %d bytes)",
+			   *dir ? "folder path too long" : "empty folder path",
+			   REPORT_PATH_MAX - 48);
+		return SPOTSIM_ERANGE;
+	}
+	r = report_new(dir, start_unix);
+	rc = open_files(r, dir, d);
+	if (rc) {
+		report_abort(r);
+		report_destroy(r);
+		return rc;
+	}
+	write_headers(r);
+	*out = r;
+	return 0;
+}
+
+void report_set_variant(struct report *r, const char *variant)
+{
+	free(r->variant);
+	r->variant = xstrdup(variant);
+}
+
+const char *report_dir(const struct report *r)
+{
+	return r->dir;
+}
+
+static void write_minute(void *ctx, const struct minute_row *row)
+{
+	struct report *r = ctx;
+	FILE *f = r->files[FILE_TIMESERIES].f;
+
+	if (!f)
+		return;
+	csvio_write_field(f, r->variant);
+	fputc(',', f);
+	put_seconds(f, row->t, false);
+	fputc(',', f);
+	put_iso_time(f, r->start_unix, row->t);
+	fputc(',', f);
+	put_num(f, 'g', 6, row->load_rps);
+	fprintf(f, ",%ld,%ld,%ld,%ld,%ld,%ld,", row->desired, row->running[PROVIDER_FARGATE],
+		row->running[PROVIDER_FARGATE_SPOT], row->pending[PROVIDER_FARGATE],
+		row->pending[PROVIDER_FARGATE_SPOT], row->draining);
+	put_num(f, 'g', 6, row->cpu_pct);
+	fputc(',', f);
+	put_num(f, 'g', 6, row->mem_pct);
+	fputc(',', f);
+	put_num(f, 'g', 10, row->dropped);
+	fputc(',', f);
+	put_num(f, 'g', 6, row->p95_ms);
+	fputc(',', f);
+	put_num(f, 'g', 10, row->backlog);
+	fputc(',', f);
+	put_num(f, 'f', 6, row->cost_usd_cum);
+	fprintf(f, ",%d\n", row->spot_available ? 1 : 0);
+}
+
+static void write_event(void *ctx, const struct event_row *row)
+{
+	struct report *r = ctx;
+	FILE *f = r->files[FILE_EVENTS].f;
+
+	if (!f)
+		return;
+	csvio_write_field(f, r->variant);
+	fputc(',', f);
+	put_seconds(f, row->t, true);
+	fputc(',', f);
+	csvio_write_field(f, row->event ? row->event : "");
+	fputc(',', f);
+	if (row->task_id)
+		fprintf(f, "%" PRId64, row->task_id);
+	fputc(',', f);
+	csvio_write_field(f, row->provider ? row->provider : "");
+	fputc(',', f);
+	csvio_write_field(f, row->detail ? row->detail : "");
+	fputc('\n', f);
+}
+
+void report_sink(struct report *r, struct run_sink *out)
+{
+	out->ctx = r;
+	out->minute = write_minute;
+	out->event = write_event;
+}
+
+static double *field(struct run_metrics *m, size_t offset)
+{
+	return (double *)(void *)((char *)m + offset);
+}
+
+static double get(const struct run_metrics *m, size_t offset)
+{
+	double v;
+	memcpy(&v, (const char *)m + offset, sizeof(v));
+	return v;
+}
+
+static void accumulate(struct report *r, const struct run_metrics *m)
+{
+	for (const struct metric_def *def = run_metric_defs; def->name; def++) {
+		double v = run_metric_value(m, def);
+		double *cnt = field(&r->cnt, def->offset);
+		double *lo = field(&r->min, def->offset), *hi = field(&r->max, def->offset);
+
+		if (isnan(v))
+			continue;
+		if (*cnt == 0 || v < *lo)
+			*lo = v;
+		if (*cnt == 0 || v > *hi)
+			*hi = v;
+		*field(&r->sum, def->offset) += v;
+		*cnt += 1;
+	}
+	r->runs++;
+}
+
+void report_replication(struct report *r, const char *sweep, uint64_t index, uint64_t seed,
+			const struct run_metrics *m)
+{
+	FILE *f = r->files[FILE_REPLICATIONS].f;
+
+	accumulate(r, m);
+	if (!f)
+		return;
+	csvio_write_field(f, r->variant);
+	fputc(',', f);
+	csvio_write_field(f, sweep ? sweep : "");
+	fprintf(f, ",%" PRIu64 ",%" PRIu64 ",", index, seed);
+	for (const struct metric_def *def = run_metric_defs; def->name; def++) {
+		if (def != run_metric_defs)
+			fputc(',', f);
+		put_num(f, 'g', 10, run_metric_value(m, def));
+	}
+	fputc('\n', f);
+}
+
+/* Flushes, syncs and closes the temporary; returns 0 or an errno. */
+static int finish_temp(struct out_file *of)
+{
+	int err = 0;
+
+	if (fflush(of->f) || ferror(of->f))
+		err = errno ? errno : EIO;
+	else if (fsync(fileno(of->f)) && errno != EINVAL && errno != EROFS)
+		err = errno;
+	if (fclose(of->f) && !err)
+		err = errno ? errno : EIO;
+	of->f = NULL;
+	return err;
+}
+
+static int rename_all(struct report *r, struct diag *d)
+{
+	int i;
+
+	for (i = 0; i < FILE_COUNT; i++) {
+		struct out_file *of = &r->files[i];
+		if (rename(temp_paths[of->slot], of->final)) {
+			diag_error(d, of->final, NULL, "cannot rename the finished file: %s",
+				   diag_strerror(errno));
+			break;
+		}
+		temp_used[of->slot] = 0;
+		of->slot = -1;
+	}
+	if (i == FILE_COUNT)
+		return 0;
+	while (i-- > 0)
+		unlink(r->files[i].final);
+	return SPOTSIM_EIO;
+}
+
+int report_commit(struct report *r, struct diag *d)
+{
+	if (r->committed)
+		return 0;
+	for (int i = 0; i < FILE_COUNT; i++) {
+		struct out_file *of = &r->files[i];
+		int err;
+
+		if (of->slot < 0) {
+			diag_error(d, of->final, NULL, "cannot write: the report was aborted");
+			report_abort(r);
+			return SPOTSIM_EIO;
+		}
+		errno = 0;
+		err = of->f ? finish_temp(of) : 0;
+		if (err) {
+			diag_error(d, of->final, NULL, "cannot write: %s", diag_strerror(err));
+			report_abort(r);
+			return SPOTSIM_EIO;
+		}
+	}
+	if (rename_all(r, d)) {
+		report_abort(r);
+		return SPOTSIM_EIO;
+	}
+	r->committed = true;
+	return 0;
+}
+
+void report_abort(struct report *r)
+{
+	if (!r)
+		return;
+	for (int i = 0; i < FILE_COUNT; i++)
+		close_temp(&r->files[i], true);
+}
+
+void report_free(struct report *r)
+{
+	if (!r)
+		return;
+	if (!r->committed)
+		report_abort(r);
+	report_destroy(r);
+}
+
+/* One line of the summary: a metric, scaled and shown in a unit. */
+struct summary_line {
+	const char *label;
+	size_t offset;
+	double scale;
+	char conv; /* printf conversion, 'f' or 'g' */
+	int prec;
+	const char *unit;
+};
+
+#define METRIC(name) offsetof(struct run_metrics, name)
+
+static const struct summary_line summary_lines[] = {
+    {"cost FARGATE", METRIC(cost_fargate_usd), 1, 'f', 2, "USD"},
+    {"cost FARGATE_SPOT", METRIC(cost_spot_usd), 1, 'f', 2, "USD"},
+    {"cost total", METRIC(cost_usd), 1, 'f', 2, "USD"},
+    {"savings vs on-demand", METRIC(savings_vs_on_demand_pct), 1, 'f', 1, "%"},
+    {"interruptions", METRIC(interruptions), 1, 'g', 6, ""},
+    {"tasks launched", METRIC(tasks_launched), 1, 'g', 6, ""},
+    {"placement failures", METRIC(placement_failures), 1, 'g', 6, ""},
+    {"availability", METRIC(availability), 100, 'f', 2, "%"},
+    {"p95 latency", METRIC(p95_latency_s), 1000, 'f', 1, "ms"},
+    {"dropped fraction", METRIC(dropped_fraction), 1, 'f', 6, ""},
+    {"mean running tasks", METRIC(mean_running_tasks), 1, 'f', 2, ""},
+};
+
+#define NSUMMARY (sizeof(summary_lines) / sizeof(summary_lines[0]))
+
+/* `v` as line `l` shows it into buf, with a rounded-away "-0.00" shown unsigned. */
+static const char *fmt_value(char *buf, size_t size, const struct summary_line *l, double v)
+{
+	v *= l->scale;
+	if (v == 0)
+		v = 0;
+	snprintf(buf, size, l->conv == 'g' ? "%.*g" : "%.*f", l->prec, v);
+	if (buf[0] == '-' && strspn(buf + 1, "0.") == strlen(buf + 1))
+		memmove(buf, buf + 1, strlen(buf));
+	return buf;
+}
+
+static void summary_line(const struct report *r, FILE *out, const struct summary_line *l)
+{
+	double n = get(&r->cnt, l->offset);
+	char mean[64], lo[64], hi[64], shown[80];
+
+	if (n == 0) {
+		fprintf(out, "  %-22s %12s\n", l->label, "n/a");
+		return;
+	}
+	fmt_value(mean, sizeof(mean), l, get(&r->sum, l->offset) / n);
+	snprintf(shown, sizeof(shown), "%12s%s%s", mean, *l->unit ? " " : "", l->unit);
+	if (r->runs < 2) {
+		fprintf(out, "  %-22s %s\n", l->label, shown);
+		return;
+	}
+	fmt_value(lo, sizeof(lo), l, get(&r->min, l->offset));
+	fmt_value(hi, sizeof(hi), l, get(&r->max, l->offset));
+	fprintf(out, "  %-22s %-16s  (min %s, max %s)\n", l->label, shown, lo, hi);
+}
+
+void report_summary(const struct report *r, FILE *out, const char *shown_dir)
+{
+	size_t n = strlen(shown_dir);
+
+	if (r->runs > 1)
+		fprintf(out, "mean of %zu replications (min, max):\n", r->runs);
+	else
+		fprintf(out, "%zu replication%s:\n", r->runs, r->runs == 1 ? "" : "s");
+	for (size_t i = 0; i < NSUMMARY; i++)
+		summary_line(r, out, &summary_lines[i]);
+	fprintf(out, "written to %s%s:", shown_dir, n && shown_dir[n - 1] == '/' ? "" : "/");
+	for (int i = 0; i < FILE_COUNT; i++)
+		fprintf(out, "%s %s", i ? "," : "", file_names[i]);
+	fputc('\n', out);
+}

@@ -1,0 +1,1 @@
+run --replications 0 scenarios/example.json

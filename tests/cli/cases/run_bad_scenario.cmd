@@ -1,0 +1,1 @@
+run tests/bad/13-two-bases.json

@@ -1,0 +1,1 @@
+run -o /proc/nope scenarios/example.json

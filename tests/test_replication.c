@@ -1,0 +1,498 @@
+/*
+ * Tests for one replication end to end: billing, the queueing model against
+ * Erlang C, Spot interruptions and capacity, fallback, determinism.
+ * Scenarios are written to temporary files so each test states its model.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include "spotsim/error.h"
+#include "spotsim/replication.h"
+#include "spotsim/rng.h"
+#include "spotsim/xalloc.h"
+
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+/* ---- what the sink saw ---- */
+
+#define MAX_EVENTS 200000
+#define MAX_MINUTES 20000
+
+struct seen_event {
+	double t;
+	char event[32];
+	int64_t task;
+	char provider[16];
+	char detail[96];
+};
+
+struct seen {
+	struct seen_event *events;
+	size_t nevents;
+	struct minute_row *minutes;
+	size_t nminutes;
+	uint64_t hash; /* of every row, for determinism */
+};
+
+static void hash_bytes(struct seen *s, const void *p, size_t n)
+{
+	const unsigned char *b = p;
+	for (size_t i = 0; i < n; i++)
+		s->hash = (s->hash ^ b[i]) * 1099511628211ULL;
+}
+
+static void on_event(void *ctx, const struct event_row *row)
+{
+	struct seen *s = ctx;
+	hash_bytes(s, &row->t, sizeof(row->t));
+	hash_bytes(s, row->event, strlen(row->event));
+	hash_bytes(s, row->detail, strlen(row->detail));
+	if (s->nevents == MAX_EVENTS)
+		return;
+	struct seen_event *e = &s->events[s->nevents++];
+	e->t = (double)row->t / 1e6;
+	snprintf(e->event, sizeof(e->event), "%s", row->event);
+	e->task = row->task_id;
+	snprintf(e->provider, sizeof(e->provider), "%s", row->provider);
+	snprintf(e->detail, sizeof(e->detail), "%s", row->detail);
+}
+
+static void on_minute(void *ctx, const struct minute_row *row)
+{
+	struct seen *s = ctx;
+	hash_bytes(s, row, sizeof(*row));
+	if (s->nminutes < MAX_MINUTES)
+		s->minutes[s->nminutes++] = *row;
+}
+
+static void seen_init(struct seen *s)
+{
+	s->events = xcalloc(MAX_EVENTS, sizeof(*s->events));
+	s->minutes = xcalloc(MAX_MINUTES, sizeof(*s->minutes));
+	s->nevents = s->nminutes = 0;
+	s->hash = 1469598103934665603ULL;
+}
+
+static void seen_release(struct seen *s)
+{
+	free(s->events);
+	free(s->minutes);
+}
+
+/* ---- running a scenario text ---- */
+
+struct run {
+	struct scenario sc;
+	struct price_table prices;
+	struct run_metrics m;
+	struct seen seen;
+};
+
+static void run_text(struct run *r, const char *json, uint64_t replication)
+{
+	char path[] = "/tmp/spotsim-rep-XXXXXX.json";
+	int fd = mkstemps(path, 5);
+	struct diag d;
+	assert_true(fd >= 0);
+	assert_true(write(fd, json, strlen(json)) == (ssize_t)strlen(json));
+	close(fd);
+	diag_init(&d);
+	pricing_init(&r->prices);
+	seen_init(&r->seen);
+	int rc = scenario_load(&r->sc, path, &d);
+	unlink(path);
+	if (rc == 0)
+		rc = pricing_load(&r->prices, "data/pricing.csv", &d);
+	struct run_sink sink = {&r->seen, on_minute, on_event};
+	if (rc == 0)
+		rc = replication_run(&r->sc, &r->prices, replication, &sink, &r->m, &d);
+	if (rc)
+		diag_write(&d, stderr);
+	assert_int_equal(rc, 0);
+	diag_release(&d);
+}
+
+static void run_release(struct run *r)
+{
+	scenario_release(&r->sc);
+	pricing_release(&r->prices);
+	seen_release(&r->seen);
+}
+
+static long count_events(const struct run *r, const char *name)
+{
+	long n = 0;
+	for (size_t i = 0; i < r->seen.nevents; i++)
+		n += !strcmp(r->seen.events[i].event, name);
+	return n;
+}
+
+#define TASK_1VCPU_2GB "\"taskDefinition\": {\"cpu\": \"1024\", \"memory\": \"2048\"}, "
+#define INSTANT "\"startup\": {\"provisioning\": \"0s\", \"pull\": \"0s\", \"app_start\": \"0s\"}, "
+
+/* ---- billing ---- */
+
+/*
+ * The run's cost equals the sum over BILLED rows of billed seconds x the
+ * hourly rates copied here by hand from data/pricing.csv (us-east-1, Linux
+ * x86): FARGATE 0.0404784 /vCPU-h + 0.004446 /GB-h, Spot 0.01264355 +
+ * 0.00138835; a 1 vCPU / 2 GB task.
+ */
+static void test_cost_conservation(void **state)
+{
+	(void)state;
+	struct run r;
+	run_text(&r, "{\"duration\": \"7d\", \"seed\": 5, " TASK_1VCPU_2GB
+		     "\"service\": {\"desiredCount\": 6, \"capacityProviderStrategy\": ["
+		     "{\"capacityProvider\": \"FARGATE\", \"base\": 1, \"weight\": 1},"
+		     "{\"capacityProvider\": \"FARGATE_SPOT\", \"weight\": 2}]},"
+		     "\"spot\": {\"interruptions\": {\"model\": \"poisson\", \"monthly_fraction\": "
+		     "0.9}, \"capacity\": {\"model\": \"alternating\", \"mean_available\": \"1d\", "
+		     "\"mean_unavailable\": \"1h\"}}}",
+		 0);
+	const double fargate = 0.0404784 + 2 * 0.004446, spot = 0.01264355 + 2 * 0.00138835;
+	double sum = 0, seconds = 0;
+	for (size_t i = 0; i < r.seen.nevents; i++) {
+		const struct seen_event *e = &r.seen.events[i];
+		long long billed;
+		if (strcmp(e->event, "BILLED"))
+			continue;
+		assert_int_equal(sscanf(e->detail, "billed_seconds=%lld", &billed), 1);
+		assert_true(billed >= 60); /* the Linux minimum */
+		sum += (double)billed / 3600.0 * (!strcmp(e->provider, "FARGATE") ? fargate : spot);
+		seconds += (double)billed;
+	}
+	assert_true(r.m.interruptions > 0);
+	assert_true(count_events(&r, "BILLED") > 6);
+	assert_true(fabs(sum - r.m.cost_usd) <= 1e-9 * r.m.cost_usd);
+	assert_true(fabs(seconds / 3600.0 - r.m.task_hours_fargate - r.m.task_hours_spot) < 1e-6);
+	/* the running total of the last minute is the cost before end-of-run rounding */
+	double cum = r.seen.minutes[r.seen.nminutes - 1].cost_usd_cum;
+	assert_true(fabs(cum - r.m.cost_usd) < 0.001 * r.m.cost_usd);
+	run_release(&r);
+}
+
+/* ---- the queueing model against the analytic Erlang C ---- */
+
+static double erlang_c(int c, double a)
+{
+	double term = 1, sum = 1; /* sum_{k<c} a^k/k! */
+	for (int k = 1; k < c; k++) {
+		term *= a / k;
+		sum += term;
+	}
+	double last = term * a / c * c / (c - a);
+	return last / (sum + last);
+}
+
+/* 10 erlangs on 12 servers: 250 requests/s, 40 ms, 4 tasks x 3 workers. */
+static void test_erlang_c_agreement(void **state)
+{
+	(void)state;
+	struct run r;
+	run_text(&r, "{\"duration\": \"1d\", " TASK_1VCPU_2GB INSTANT
+		     "\"service\": {\"desiredCount\": 4, \"launchType\": \"FARGATE\"},"
+		     "\"workload\": {\"type\": \"requests\", \"rate\": {\"kind\": \"constant\", "
+		     "\"rps\": 250}, \"service_time\": \"40ms\", \"concurrency_per_task\": 3}}",
+		 0);
+	double c = erlang_c(12, 10.0);
+	assert_true(fabs(c - 0.449388) < 1e-6);
+	assert_true(fabs(r.m.p_wait - c) <= 1e-6 * c);
+	double wq = c / (12 * 25.0 - 250.0);
+	assert_true(fabs(r.m.mean_wait_s - wq) <= 1e-6 * wq);
+	assert_true(r.m.dropped_fraction == 0);
+	/* p95 of the response time: P(T > t) = 0.05, solved here by bisection */
+	double lo = 0, hi = 10, gamma = 50, mu = 25;
+	for (int i = 0; i < 200; i++) {
+		double t = (lo + hi) / 2;
+		double k = c * mu / (gamma - mu);
+		double tail = (1 + k) * exp(-mu * t) - k * exp(-gamma * t);
+		if (tail > 0.05)
+			lo = t;
+		else
+			hi = t;
+	}
+	assert_true(fabs(r.m.p95_latency_s - lo) <= 1e-6 * lo);
+	assert_true(fabs(r.m.availability - 1.0) < 1e-12);
+	run_release(&r);
+}
+
+/* ---- Spot interruptions ---- */
+
+/* monthly_fraction 0.10: about 10 % of Spot tasks are interrupted within 30 days. */
+static void test_monthly_fraction(void **state)
+{
+	(void)state;
+	struct run r;
+	run_text(&r, "{\"duration\": \"30d\", \"seed\": 9, " TASK_1VCPU_2GB INSTANT
+		     "\"service\": {\"desiredCount\": 200, \"capacityProviderStrategy\": ["
+		     "{\"capacityProvider\": \"FARGATE_SPOT\", \"weight\": 1}]},"
+		     "\"spot\": {\"interruptions\": {\"model\": \"poisson\", "
+		     "\"monthly_fraction\": 0.10}}}",
+		 0);
+	long first = 0;
+	for (size_t i = 0; i < r.seen.nevents; i++)
+		first += !strcmp(r.seen.events[i].event, "SPOT_INTERRUPTION") &&
+			 r.seen.events[i].task <= 200;
+	/* Binomial(200, 0.10): 99 % of outcomes lie in [9, 31] */
+	print_message("first-generation tasks interrupted: %ld of 200\n", first);
+	assert_true(first >= 9 && first <= 31);
+	run_release(&r);
+}
+
+/* Over a year the count matches its Poisson expectation within a 99 % interval. */
+static void test_poisson_count(void **state)
+{
+	(void)state;
+	struct run r;
+	run_text(&r, "{\"duration\": \"365d\", \"seed\": 21, " TASK_1VCPU_2GB INSTANT
+		     "\"service\": {\"desiredCount\": 100, \"capacityProviderStrategy\": ["
+		     "{\"capacityProvider\": \"FARGATE_SPOT\", \"weight\": 1}]},"
+		     "\"spot\": {\"interruptions\": {\"model\": \"poisson\", "
+		     "\"monthly_fraction\": 0.10}}}",
+		 0);
+	double expect = 100 * (-log(0.9) / 720.0) * 365 * 24; /* 128.2 */
+	double sd = sqrt(expect);
+	print_message("interruptions: %.0f, expected %.1f\n", r.m.interruptions, expect);
+	assert_true(fabs(r.m.interruptions - expect) <= 2.576 * sd);
+	run_release(&r);
+}
+
+/* ---- Spot capacity ---- */
+
+#define MIX_6 "\"service\": {\"desiredCount\": 6, \"capacityProviderStrategy\": [" \
+	      "{\"capacityProvider\": \"FARGATE\", \"base\": 2, \"weight\": 1}," \
+	      "{\"capacityProvider\": \"FARGATE_SPOT\", \"weight\": 3}]},"
+#define NEVER "\"capacity\": {\"model\": \"alternating\", \"mean_available\": 0, " \
+	      "\"mean_unavailable\": \"1h\"}"
+
+static const struct minute_row *last_minute(const struct run *r)
+{
+	return &r->seen.minutes[r->seen.nminutes - 1];
+}
+
+/* Never any Spot capacity: the Spot share never runs and costs nothing. */
+static void test_spot_never_available(void **state)
+{
+	(void)state;
+	struct run r;
+	run_text(&r, "{\"duration\": \"1d\", " TASK_1VCPU_2GB MIX_6 "\"spot\": {" NEVER "}}", 0);
+	const struct minute_row *m = last_minute(&r);
+	assert_int_equal(m->running[PROVIDER_FARGATE], 3);
+	assert_int_equal(m->running[PROVIDER_FARGATE_SPOT], 0);
+	assert_int_equal(m->pending[PROVIDER_FARGATE_SPOT], 3);
+	assert_false(m->spot_available);
+	assert_true(r.m.cost_spot_usd == 0);
+	assert_true(r.m.task_hours_spot == 0);
+	assert_true(r.m.cost_fargate_usd > 0);
+	assert_true(r.m.placement_failures > 3);
+	assert_int_equal((long)r.m.tasks_launched, 3);
+	run_release(&r);
+}
+
+/* With the fallback, the shortfall runs on FARGATE after the delay. */
+static void test_fallback_runs_on_fargate(void **state)
+{
+	(void)state;
+	struct run r;
+	run_text(&r, "{\"duration\": \"1d\", " TASK_1VCPU_2GB MIX_6 "\"spot\": {" NEVER
+		     ", \"fallback\": {\"after\": \"2m\", \"to\": \"FARGATE\"}}}",
+		 0);
+	const struct minute_row *m = last_minute(&r);
+	assert_int_equal(m->running[PROVIDER_FARGATE], 6);
+	assert_int_equal(m->running[PROVIDER_FARGATE_SPOT], 0);
+	assert_int_equal(count_events(&r, "FALLBACK"), 3);
+	for (size_t i = 0; i < r.seen.nevents; i++)
+		if (!strcmp(r.seen.events[i].event, "FALLBACK"))
+			assert_true(fabs(r.seen.events[i].t - 120.0) < 1e-6);
+	assert_true(r.m.cost_spot_usd == 0);
+	run_release(&r);
+}
+
+static char *write_windows(const char *text)
+{
+	char path[] = "/tmp/spotsim-windows-XXXXXX.csv";
+	int fd = mkstemps(path, 4);
+	assert_true(fd >= 0);
+	assert_true(write(fd, text, strlen(text)) == (ssize_t)strlen(text));
+	close(fd);
+	return xstrdup(path);
+}
+
+/* ... and returns to Spot once capacity is back for revert_after. */
+static void test_fallback_returns_to_spot(void **state)
+{
+	(void)state;
+	struct run r;
+	char *csv = write_windows("start,end\n0,2h\n");
+	char *json = xasprintf(
+		"{\"duration\": \"6h\", " TASK_1VCPU_2GB MIX_6
+		"\"spot\": {\"capacity\": {\"model\": \"trace\", \"file\": \"%s\"}, "
+		"\"fallback\": {\"after\": \"2m\", \"to\": \"FARGATE\", \"revert_after\": \"10m\"}}}",
+		csv);
+	run_text(&r, json, 0);
+	/* at 1h the shortfall runs on FARGATE */
+	const struct minute_row *at1h = &r.seen.minutes[59];
+	assert_int_equal(at1h->t, SIM_HOUR);
+	assert_int_equal(at1h->running[PROVIDER_FARGATE], 6);
+	/* at the end Spot runs its share again and the fallback tasks are gone */
+	const struct minute_row *m = last_minute(&r);
+	assert_int_equal(m->running[PROVIDER_FARGATE], 3);
+	assert_int_equal(m->running[PROVIDER_FARGATE_SPOT], 3);
+	assert_int_equal(count_events(&r, "FALLBACK_REVERT"), 3);
+	assert_true(r.m.cost_spot_usd > 0);
+	unlink(csv);
+	free(csv);
+	free(json);
+	run_release(&r);
+}
+
+/* An interruption at the same instant as capacity disappears: the replacement waits. */
+static void test_interruption_as_capacity_goes(void **state)
+{
+	(void)state;
+	struct run r;
+	char *csv = write_windows("start,end\n2h,3h\n");
+	char *json = xasprintf("{\"duration\": \"4h\", " TASK_1VCPU_2GB INSTANT
+			       "\"service\": {\"desiredCount\": 2, \"capacityProviderStrategy\": "
+			       "[{\"capacityProvider\": \"FARGATE_SPOT\", \"weight\": 1}]},"
+			       "\"spot\": {\"capacity\": {\"model\": \"trace\", \"file\": \"%s\"}, "
+			       "\"interruptions\": {\"model\": \"scripted\", \"at\": [\"2h\"]}}}",
+			       csv);
+	run_text(&r, json, 0);
+	bool failed_at_2h = false;
+	for (size_t i = 0; i < r.seen.nevents; i++)
+		if (!strcmp(r.seen.events[i].event, "PLACEMENT_FAILURE") &&
+		    fabs(r.seen.events[i].t - 7200) < 1e-6)
+			failed_at_2h = true;
+	assert_true(failed_at_2h);
+	assert_int_equal(r.seen.minutes[150 - 1].running[PROVIDER_FARGATE_SPOT], 1); /* 2h30 */
+	assert_int_equal(last_minute(&r)->running[PROVIDER_FARGATE_SPOT], 2);
+	unlink(csv);
+	free(csv);
+	free(json);
+	run_release(&r);
+}
+
+/* A service with one Spot task is down from the notice until the replacement runs. */
+static void test_single_spot_task_down(void **state)
+{
+	(void)state;
+	struct run r;
+	run_text(&r, "{\"duration\": \"2h\", " TASK_1VCPU_2GB
+		     "\"startup\": {\"provisioning\": \"10s\", \"pull\": \"20s\", \"app_start\": "
+		     "\"5s\"},"
+		     "\"service\": {\"desiredCount\": 1, \"capacityProviderStrategy\": ["
+		     "{\"capacityProvider\": \"FARGATE_SPOT\", \"weight\": 1}]},"
+		     "\"workload\": {\"type\": \"requests\", \"rate\": {\"kind\": \"constant\", "
+		     "\"rps\": 10}, \"service_time\": \"10ms\", \"concurrency_per_task\": 4},"
+		     "\"spot\": {\"interruptions\": {\"model\": \"scripted\", \"at\": [\"1h\"]}}}",
+		 0);
+	/* 35 s of start-up at the beginning and 35 s after the notice: 700 requests lost */
+	double dropped = r.m.dropped_fraction * r.m.requests;
+	assert_true(fabs(dropped - 700) < 1e-6);
+	assert_int_equal((long)r.m.interruptions, 1);
+	assert_int_equal((long)r.m.slo_violation_minutes, 2); /* the two minutes with drops */
+	run_release(&r);
+}
+
+/* ---- determinism ---- */
+
+static const char busy[] =
+	"{\"duration\": \"3d\", \"seed\": %d, " TASK_1VCPU_2GB MIX_6
+	"\"startup\": {\"provisioning\": \"lognormal(12s, 0.3)\", \"pull\": \"exponential(20s)\"},"
+	"\"workload\": {\"type\": \"requests\", \"rate\": {\"kind\": \"diurnal\", \"min_rps\": 50, "
+	"\"max_rps\": 400}, \"noise\": {\"sd\": 0.1}, \"service_time\": \"40ms\", "
+	"\"concurrency_per_task\": 4},"
+	"\"spot\": {\"interruptions\": [{\"model\": \"poisson\", \"monthly_fraction\": 0.5}, "
+	"{\"model\": \"waves\", \"mean_interval\": \"1d\", \"fraction\": 0.5}], "
+	"\"capacity\": {\"model\": \"alternating\", \"mean_available\": \"12h\", "
+	"\"mean_unavailable\": \"30m\"}}}";
+
+static uint64_t run_hash(int seed, uint64_t replication, struct run_metrics *m)
+{
+	struct run r;
+	char *json = xasprintf(busy, seed);
+	run_text(&r, json, replication);
+	uint64_t h = r.seen.hash;
+	*m = r.m;
+	free(json);
+	run_release(&r);
+	return h;
+}
+
+static void test_determinism(void **state)
+{
+	(void)state;
+	struct run_metrics a, b, c, d;
+	uint64_t h1 = run_hash(42, 0, &a), h2 = run_hash(42, 0, &b);
+	assert_true(h1 == h2);
+	assert_memory_equal(&a, &b, sizeof(a));
+	assert_true(run_hash(43, 0, &c) != h1); /* another seed */
+	assert_true(run_hash(42, 1, &d) != h1); /* another replication */
+	assert_true(a.cost_usd != c.cost_usd);
+}
+
+/* ---- edge cases ---- */
+
+static void test_zero_tasks(void **state)
+{
+	(void)state;
+	struct run r;
+	run_text(&r, "{\"duration\": \"1h\", " TASK_1VCPU_2GB
+		     "\"service\": {\"desiredCount\": 0, \"launchType\": \"FARGATE\"},"
+		     "\"workload\": {\"type\": \"requests\", \"rate\": {\"kind\": \"constant\", "
+		     "\"rps\": 5}, \"service_time\": \"10ms\"}}",
+		 0);
+	assert_true(r.m.cost_usd == 0);
+	assert_true(r.m.dropped_fraction == 1);
+	assert_true(r.m.availability == 0);
+	assert_true(isnan(r.m.p95_latency_s));
+	assert_int_equal((long)r.m.tasks_launched, 0);
+	run_release(&r);
+}
+
+static void test_zero_load(void **state)
+{
+	(void)state;
+	struct run r;
+	run_text(&r, "{\"duration\": \"1h\", " TASK_1VCPU_2GB INSTANT
+		     "\"service\": {\"desiredCount\": 2, \"launchType\": \"FARGATE\"},"
+		     "\"workload\": {\"type\": \"requests\", \"rate\": {\"kind\": \"constant\", "
+		     "\"rps\": 0}, \"service_time\": \"10ms\", \"cpu_idle_percent\": 4}}",
+		 0);
+	assert_true(r.m.requests == 0);
+	assert_true(isnan(r.m.dropped_fraction));
+	assert_true(r.m.availability == 1);
+	assert_true(fabs(r.seen.minutes[5].cpu_pct - 4) < 1e-9);
+	/* 2 tasks x 1 h at 0.0493704 USD per task-hour */
+	assert_true(fabs(r.m.cost_usd - 2 * 0.0493704) < 1e-9);
+	run_release(&r);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_cost_conservation),
+		cmocka_unit_test(test_erlang_c_agreement),
+		cmocka_unit_test(test_monthly_fraction),
+		cmocka_unit_test(test_poisson_count),
+		cmocka_unit_test(test_spot_never_available),
+		cmocka_unit_test(test_fallback_runs_on_fargate),
+		cmocka_unit_test(test_fallback_returns_to_spot),
+		cmocka_unit_test(test_interruption_as_capacity_goes),
+		cmocka_unit_test(test_single_spot_task_down),
+		cmocka_unit_test(test_determinism),
+		cmocka_unit_test(test_zero_tasks),
+		cmocka_unit_test(test_zero_load),
+	};
+	rng_global_init();
+	return cmocka_run_group_tests_name("replication", tests, NULL, NULL);
+}

@@ -1,0 +1,546 @@
+/*
+ * Tests for workload: rate shapes, trace files (good and bad), noise, and the
+ * M/M/c accounting at its edges (no task, no load, overload).
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include "spotsim/diag.h"
+#include "spotsim/error.h"
+#include "spotsim/queueing.h"
+#include "spotsim/rng.h"
+#include "spotsim/workload.h"
+
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#define MONDAY_2026_01_05 INT64_C(1767571200)
+
+static void check_rel(double got, double want, double tol, const char *what)
+{
+	if (!(fabs(got - want) <= tol * fabs(want)))
+		fail_msg("%s: got %.17g, want %.17g (relative tolerance %g)", what, got, want, tol);
+}
+
+/* ---- rate shapes ---- */
+
+static void test_kind_names(void **state)
+{
+	(void)state;
+	enum rate_kind k;
+	const char *names[] = {"constant", "diurnal", "steps", "spikes", "trace"};
+	for (int i = 0; i < 5; i++) {
+		assert_true(rate_kind_parse(names[i], &k));
+		assert_int_equal(k, i);
+		assert_string_equal(rate_kind_name(k), names[i]);
+	}
+	assert_false(rate_kind_parse("sine", &k));
+	assert_false(rate_kind_parse(NULL, &k));
+	assert_null(rate_kind_name((enum rate_kind)42));
+}
+
+static void test_constant(void **state)
+{
+	(void)state;
+	struct rate_shape r = {.kind = RATE_CONSTANT, .rps = 42.5};
+	assert_true(rate_shape_at(&r, 0, MONDAY_2026_01_05) == 42.5);
+	assert_true(rate_shape_at(&r, 30 * SIM_DAY, MONDAY_2026_01_05) == 42.5);
+}
+
+static void test_diurnal(void **state)
+{
+	(void)state;
+	struct rate_shape r = {
+	    .kind = RATE_DIURNAL, .min_rps = 100, .max_rps = 1000, .peak = 14 * SIM_HOUR};
+	int64_t s = MONDAY_2026_01_05;
+	check_rel(rate_shape_at(&r, 14 * SIM_HOUR, s), 1000, 1e-12, "max at peak");
+	check_rel(rate_shape_at(&r, 26 * SIM_HOUR, s), 100, 1e-12, "min at peak + 12h");
+	check_rel(rate_shape_at(&r, 2 * SIM_HOUR, s), 100, 1e-12, "min at peak - 12h");
+	check_rel(rate_shape_at(&r, 20 * SIM_HOUR, s), 550, 1e-12, "midpoint at peak + 6h");
+	/* the time of day comes from the start, not from t = 0 */
+	check_rel(rate_shape_at(&r, 12 * SIM_HOUR, s + 2 * 3600), 1000, 1e-12, "start at 02:00");
+	for (sim_time t = 0; t < 2 * SIM_DAY; t += 7 * SIM_MIN) {
+		double v = rate_shape_at(&r, t, s);
+		assert_true(v >= 100 - 1e-9 && v <= 1000 + 1e-9);
+	}
+}
+
+static void test_diurnal_weekly(void **state)
+{
+	(void)state;
+	struct rate_shape r = {.kind = RATE_DIURNAL,
+			       .min_rps = 100,
+			       .max_rps = 1000,
+			       .peak = 14 * SIM_HOUR,
+			       .weekly_factor = {1.0, 0.9, 0.8, 0.7, 0.6, 0.5, 0.4},
+			       .has_weekly = true};
+	int64_t s = MONDAY_2026_01_05;
+	check_rel(rate_shape_at(&r, 14 * SIM_HOUR, s), 1000, 1e-12, "Monday peak");
+	check_rel(rate_shape_at(&r, 26 * SIM_HOUR, s), 90, 1e-12, "Tuesday 02:00");
+	check_rel(rate_shape_at(&r, 4 * SIM_DAY + 14 * SIM_HOUR, s), 600, 1e-12, "Friday peak");
+	check_rel(rate_shape_at(&r, 6 * SIM_DAY + 14 * SIM_HOUR, s), 400, 1e-12, "Sunday peak");
+	check_rel(rate_shape_at(&r, 7 * SIM_DAY + 14 * SIM_HOUR, s), 1000, 1e-12,
+		  "next Monday peak");
+	/* a start on Wednesday 2026-01-07 makes t = 14h a Wednesday */
+	check_rel(rate_shape_at(&r, 14 * SIM_HOUR, s + 2 * 86400), 800, 1e-12, "Wednesday start");
+}
+
+static void test_steps(void **state)
+{
+	(void)state;
+	struct rate_point pts[] = {{SIM_HOUR, 100}, {3 * SIM_HOUR, 300}, {5 * SIM_HOUR, 0}};
+	struct rate_shape r = {.kind = RATE_STEPS, .points = pts, .npoints = 3};
+	assert_true(rate_shape_at(&r, 0, 0) == 0);
+	assert_true(rate_shape_at(&r, SIM_HOUR - 1, 0) == 0);
+	assert_true(rate_shape_at(&r, SIM_HOUR, 0) == 100);
+	assert_true(rate_shape_at(&r, 3 * SIM_HOUR - 1, 0) == 100);
+	assert_true(rate_shape_at(&r, 3 * SIM_HOUR, 0) == 300);
+	assert_true(rate_shape_at(&r, 5 * SIM_HOUR, 0) == 0);
+	assert_true(rate_shape_at(&r, 100 * SIM_HOUR, 0) == 0);
+	struct rate_shape empty = {.kind = RATE_STEPS};
+	assert_true(rate_shape_at(&empty, SIM_HOUR, 0) == 0);
+}
+
+static void test_spikes(void **state)
+{
+	(void)state;
+	struct rate_spike sp[] = {
+	    {.at = SIM_HOUR, .duration = 10 * SIM_MIN, .rps = 500, .has_rps = true},
+	    {.at = SIM_HOUR + 5 * SIM_MIN, .duration = 10 * SIM_MIN, .factor = 3},
+	    {.at = 2 * SIM_HOUR, .duration = SIM_MIN, .rps = 50, .has_rps = true},
+	};
+	struct rate_shape r = {.kind = RATE_SPIKES, .base_rps = 100, .spikes = sp, .nspikes = 3};
+	assert_true(rate_shape_at(&r, SIM_HOUR - 1, 0) == 100);
+	assert_true(rate_shape_at(&r, SIM_HOUR, 0) == 500);
+	/* overlap: the largest wins, whatever the order */
+	assert_true(rate_shape_at(&r, SIM_HOUR + 7 * SIM_MIN, 0) == 500);
+	assert_true(rate_shape_at(&r, SIM_HOUR + 12 * SIM_MIN, 0) == 300);
+	assert_true(rate_shape_at(&r, SIM_HOUR + 15 * SIM_MIN, 0) == 100); /* end excluded */
+	/* a spike sets the rate, even below the base */
+	assert_true(rate_shape_at(&r, 2 * SIM_HOUR + 30 * SIM_SEC, 0) == 50);
+	assert_true(rate_shape_at(&r, 2 * SIM_HOUR + SIM_MIN, 0) == 100);
+	struct rate_spike swapped[] = {sp[1], sp[0]};
+	r.spikes = swapped;
+	r.nspikes = 2;
+	assert_true(rate_shape_at(&r, SIM_HOUR + 7 * SIM_MIN, 0) == 500);
+}
+
+/* ---- trace files ---- */
+
+/* Writes `content` to a fresh temporary file whose name goes into path[32]. */
+static void temp_csv(char *path, const char *content)
+{
+	strcpy(path, "/tmp/spotsim-trace-XXXXXX");
+	int fd = mkstemp(path);
+	assert_true(fd >= 0);
+	size_t len = strlen(content);
+	assert_int_equal(write(fd, content, len), (ssize_t)len);
+	close(fd);
+}
+
+/* Loads `content` as a trace; returns the code, leaves the errors in `d`. */
+static int load(struct rate_shape *r, const char *content, bool counts, struct diag *d)
+{
+	char path[32];
+	temp_csv(path, content);
+	int rc = rate_shape_load_trace(r, path, counts, d);
+	unlink(path);
+	return rc;
+}
+
+static void test_trace_rps(void **state)
+{
+	(void)state;
+	struct rate_shape r = {.kind = RATE_TRACE};
+	struct diag d;
+	diag_init(&d);
+	assert_int_equal(load(&r, "time,rps\n0,10\n60,20\n2m,30\n", false, &d), 0);
+	assert_int_equal(d.nr, 0);
+	assert_int_equal(r.npoints, 3);
+	/* the last row lasts as long as the gap before it, then the trace repeats */
+	assert_true(r.trace_period == 3 * SIM_MIN);
+	assert_true(rate_shape_at(&r, 0, 0) == 10);
+	assert_true(rate_shape_at(&r, 90 * SIM_SEC, 0) == 20);
+	assert_true(rate_shape_at(&r, 150 * SIM_SEC, 0) == 30);
+	assert_true(rate_shape_at(&r, 3 * SIM_MIN, 0) == 10);
+	assert_true(rate_shape_at(&r, 4 * SIM_MIN, 0) == 20);
+	assert_true(rate_shape_at(&r, 30 * SIM_DAY + 2 * SIM_MIN, 0) == 30);
+	rate_shape_release(&r);
+	/* no header, durations, CRLF line ends, a row starting later than 0 */
+	assert_int_equal(load(&r, "30s,5\r\n1h,7.5\r\n", false, &d), 0);
+	assert_true(rate_shape_at(&r, 0, 0) == 0);
+	assert_true(rate_shape_at(&r, 30 * SIM_SEC, 0) == 5);
+	assert_true(rate_shape_at(&r, SIM_HOUR, 0) == 7.5);
+	rate_shape_release(&r);
+	assert_null(r.points);
+	diag_release(&d);
+}
+
+static void test_trace_counts(void **state)
+{
+	(void)state;
+	struct rate_shape r = {.kind = RATE_TRACE};
+	struct diag d;
+	diag_init(&d);
+	assert_int_equal(load(&r, "600\n1200\n1800\n", true, &d), 0);
+	assert_int_equal(r.npoints, 3);
+	assert_true(r.trace_period == 3 * SIM_MIN);
+	assert_true(rate_shape_at(&r, 30 * SIM_SEC, 0) == 10);
+	assert_true(rate_shape_at(&r, 1 * SIM_MIN, 0) == 20);
+	assert_true(rate_shape_at(&r, 2 * SIM_MIN + 59 * SIM_SEC, 0) == 30);
+	assert_true(rate_shape_at(&r, 3 * SIM_MIN, 0) == 10);
+	assert_true(rate_shape_at(&r, 7 * SIM_MIN, 0) == 20);
+	/* a CloudWatch-like export: header, timestamp column ignored; replaces the old points */
+	assert_int_equal(load(&r,
+			      "Timestamp,RequestCount\n"
+			      "2026-01-05T00:00:00Z,60\n"
+			      "2026-01-05T00:01:00Z,0\n",
+			      true, &d),
+			 0);
+	assert_int_equal(r.npoints, 2);
+	assert_true(r.trace_period == 2 * SIM_MIN);
+	assert_true(rate_shape_at(&r, 0, 0) == 1);
+	assert_true(rate_shape_at(&r, 90 * SIM_SEC, 0) == 0);
+	assert_int_equal(d.nr, 0);
+	rate_shape_release(&r);
+	diag_release(&d);
+}
+
+/* Loads a bad trace: it must fail with one error on `line` mentioning `what`. */
+static void expect_bad(const char *content, bool counts, const char *line, const char *what)
+{
+	struct rate_shape r = {.kind = RATE_TRACE};
+	struct diag d;
+	diag_init(&d);
+	assert_int_equal(load(&r, content, counts, &d), SPOTSIM_EINVAL);
+	assert_null(r.points);
+	assert_int_equal(d.errors, 1);
+	char *msg = diag_line(&d, 0);
+	if ((line && !strstr(msg, line)) || !strstr(msg, what))
+		fail_msg("\"%s\" lacks \"%s\" or \"%s\"", msg, line ? line : "", what);
+	free(msg);
+	diag_release(&d);
+}
+
+static void test_trace_bad_rows(void **state)
+{
+	(void)state;
+	expect_bad("0,10\nabc,5\n", false, "line 2", "is not a time");
+	expect_bad("time,rps\n0,10\n60,-3\n", false, "line 3", "negative");
+	expect_bad("0,10\n60,many\n", false, "line 2", "not a number");
+	expect_bad("0,1e999\n", false, "line 1", "not a finite number");
+	expect_bad("0,10\n120,20\n60,5\n", false, "line 3", "not after");
+	expect_bad("0,10\n0,20\n", false, "line 2", "not after");
+	expect_bad("-5,10\n", false, "line 1", "negative");
+	expect_bad("0,10,3\n", false, "line 1", "expected 2");
+	expect_bad("0\n", false, "line 1", "expected 2");
+	expect_bad("10\nx\n", true, "line 2", "not a number");
+	expect_bad("10\n-1\n", true, "line 2", "negative");
+	expect_bad("2026-01-05,a,7\n", true, "line 1", "expected 1");
+	expect_bad("time,rps\n", false, NULL, "no data rows");
+	expect_bad("", true, NULL, "no data rows");
+}
+
+static void test_trace_errors_collected(void **state)
+{
+	(void)state;
+	struct rate_shape r = {.kind = RATE_TRACE};
+	struct diag d;
+	diag_init(&d);
+	assert_int_equal(load(&r, "0,1\nx,2\n60,-1\n120,y\n", false, &d), SPOTSIM_EINVAL);
+	assert_int_equal(d.errors, 3);
+	assert_int_equal(rate_shape_load_trace(&r, "/nonexistent/trace.csv", false, &d),
+			 SPOTSIM_ENOENT);
+	assert_int_equal(d.errors, 4);
+	assert_null(r.points);
+	/* a failed load leaves the shape as it was */
+	assert_int_equal(load(&r, "0,7\n", false, &d), 0);
+	assert_int_equal(load(&r, "0,1\n0,2\n", false, &d), SPOTSIM_EINVAL);
+	assert_int_equal(r.npoints, 1);
+	assert_true(rate_shape_at(&r, 0, 0) == 7 && r.trace_period == SIM_MIN);
+	rate_shape_release(&r);
+	diag_release(&d);
+}
+
+/* ---- noise ---- */
+
+static const struct request_model web = {
+    .service_time_s = 0.040,
+    .concurrency = 4,
+    .timeout_s = 10,
+    .cpu_idle_percent = 5,
+    .memory_base_percent = 20,
+    .memory_per_rps = 0.1,
+};
+
+#define NOISE_PERIODS 20000
+
+static struct rate_shape noisy(double sd)
+{
+	return (struct rate_shape){
+	    .kind = RATE_CONSTANT, .rps = 100, .noise_sd = sd, .noise_period = SIM_MIN};
+}
+
+static void test_noise_mean_and_sd(void **state)
+{
+	(void)state;
+	struct rate_shape r = noisy(0.3);
+	struct workload *w = workload_new(&r, &web, 0, 7, 0);
+	double sum = 0, sum2 = 0;
+	for (int n = 0; n < NOISE_PERIODS; n++) {
+		double f = workload_rate(w, n * SIM_MIN) / 100;
+		assert_true(f > 0);
+		sum += f;
+		sum2 += f * f;
+	}
+	double mean = sum / NOISE_PERIODS;
+	double sd = sqrt(sum2 / NOISE_PERIODS - mean * mean);
+	/* the mean's standard error is 0.3 / sqrt(20000) = 0.0021: 0.015 is 7 of them */
+	assert_true(fabs(mean - 1) < 0.015);
+	assert_true(fabs(sd - 0.3) < 0.03);
+	workload_free(w);
+}
+
+static void test_noise_streams(void **state)
+{
+	(void)state;
+	struct rate_shape r = noisy(0.2);
+	struct workload *a = workload_new(&r, &web, 0, 7, 0);
+	struct workload *b = workload_new(&r, &web, 0, 7, 0);
+	struct workload *other_rep = workload_new(&r, &web, 0, 7, 1);
+	struct workload *other_seed = workload_new(&r, &web, 0, 8, 0);
+	int same_rep = 0, same_seed = 0;
+	for (int n = 0; n < 50; n++) {
+		sim_time t = n * SIM_MIN;
+		double fa = workload_rate(a, t);
+		assert_true(fa == workload_rate(b, t));
+		same_rep += fa == workload_rate(other_rep, t);
+		same_seed += fa == workload_rate(other_seed, t);
+	}
+	assert_int_equal(same_rep, 0);
+	assert_int_equal(same_seed, 0);
+	workload_free(a);
+	workload_free(b);
+	workload_free(other_rep);
+	workload_free(other_seed);
+}
+
+static void test_noise_independent_of_calls(void **state)
+{
+	(void)state;
+	struct rate_shape r = noisy(0.5);
+	r.noise_period = 5 * SIM_MIN;
+	struct workload *once = workload_new(&r, &web, 0, 3, 2);
+	struct workload *often = workload_new(&r, &web, 0, 3, 2);
+	struct workload *skip = workload_new(&r, &web, 0, 3, 2);
+	struct workload *back = workload_new(&r, &web, 0, 3, 2);
+	double first[40];
+	for (int n = 0; n < 40; n++) {
+		first[n] = workload_rate(once, n * r.noise_period + 2 * SIM_MIN);
+		for (int k = 0; k < 7; k++) {
+			double f = workload_rate(often, n * r.noise_period + k * 40 * SIM_SEC);
+			assert_true(f == first[n]);
+		}
+	}
+	/* jumping straight to period 33 draws the same factor */
+	assert_true(workload_rate(skip, 33 * r.noise_period) == first[33]);
+	assert_true(workload_rate(skip, 39 * r.noise_period + 1) == first[39]);
+	/* going back (callers should not) still answers the same */
+	assert_true(workload_rate(back, 20 * r.noise_period) == first[20]);
+	assert_true(workload_rate(back, 3 * r.noise_period) == first[3]);
+	assert_true(workload_rate(back, 21 * r.noise_period) == first[21]);
+	workload_free(once);
+	workload_free(often);
+	workload_free(skip);
+	workload_free(back);
+}
+
+static void test_no_noise(void **state)
+{
+	(void)state;
+	struct rate_shape r = noisy(0);
+	struct workload *w = workload_new(&r, &web, 0, 7, 0);
+	for (int n = 0; n < 10; n++)
+		assert_true(workload_rate(w, n * SIM_HOUR) == 100);
+	workload_free(w);
+}
+
+/* ---- accounting ---- */
+
+static void test_no_serving_task(void **state)
+{
+	(void)state;
+	struct rate_shape r = {.kind = RATE_CONSTANT, .rps = 100};
+	struct workload *w = workload_new(&r, &web, 0, 1, 0);
+	struct workload_instant in;
+	workload_instant(w, &in); /* before any advance */
+	assert_true(in.lambda == 0 && isnan(in.cpu_pct) && isnan(workload_instant_p95(w)));
+	workload_advance(w, 0, SIM_MIN, 0);
+	const struct workload_totals *tot = workload_totals(w);
+	check_rel(tot->requests, 6000, 1e-12, "requests");
+	check_rel(tot->dropped, 6000, 1e-12, "dropped");
+	assert_true(tot->served == 0 && tot->serving_seconds == 0);
+	workload_instant(w, &in);
+	assert_true(in.lambda == 100 && in.dropped_rate == 100);
+	assert_true(isnan(in.cpu_pct) && isnan(in.mem_pct) && isnan(workload_instant_p95(w)) &&
+		    isnan(in.p_wait));
+	struct workload_minute m;
+	workload_take_minute(w, &m);
+	assert_true(m.dropped == 6000 && m.served == 0);
+	assert_true(isnan(m.cpu_pct) && isnan(m.mem_pct) && isnan(m.p95_s));
+	assert_true(isnan(workload_latency_quantile(w, 0.95)));
+	workload_free(w);
+}
+
+static void test_zero_load(void **state)
+{
+	(void)state;
+	struct rate_shape r = {.kind = RATE_CONSTANT, .rps = 0};
+	struct workload *w = workload_new(&r, &web, 0, 1, 0);
+	for (sim_time t = 0; t < SIM_MIN; t += 20 * SIM_SEC)
+		workload_advance(w, t, t + 20 * SIM_SEC, 2);
+	const struct workload_totals *tot = workload_totals(w);
+	assert_true(tot->requests == 0 && tot->served == 0 && tot->dropped == 0);
+	check_rel(tot->serving_seconds, 60, 1e-12, "serving seconds");
+	check_rel(tot->cpu_pct_seconds, 5 * 60, 1e-12, "cpu integral");
+	struct workload_instant in;
+	workload_instant(w, &in);
+	assert_true(in.cpu_pct == 5 && in.mem_pct == 20 && in.p_wait == 0);
+	/* an idle service still answers the service time's p95 */
+	check_rel(workload_instant_p95(w), -log(0.05) * 0.040, 1e-9, "idle p95");
+	struct workload_minute m;
+	workload_take_minute(w, &m);
+	assert_true(m.requests == 0 && m.cpu_pct == 5 && m.mem_pct == 20);
+	assert_true(isnan(m.p95_s));
+	workload_free(w);
+}
+
+static void test_constant_load_erlang(void **state)
+{
+	(void)state;
+	/* 250/s, 40 ms, 3 tasks x 4 workers: a = 10 erlangs on c = 12 */
+	struct rate_shape r = {.kind = RATE_CONSTANT, .rps = 250};
+	struct workload *w = workload_new(&r, &web, MONDAY_2026_01_05, 1, 0);
+	struct workload_minute m;
+	double p95 = mmc_response_quantile(12, 250, 25, 0.95);
+	for (int minute = 0; minute < 10; minute++) {
+		for (int k = 0; k < 3; k++) {
+			sim_time t0 = minute * SIM_MIN + k * 20 * SIM_SEC;
+			workload_advance(w, t0, t0 + 20 * SIM_SEC, 3);
+		}
+		workload_take_minute(w, &m);
+		check_rel(m.served, 250 * 60, 1e-12, "minute served");
+		check_rel(m.p95_s, p95, 1e-9, "minute p95");
+	}
+	const struct workload_totals *tot = workload_totals(w);
+	check_rel(tot->requests, 250 * 600, 1e-12, "requests");
+	check_rel(tot->served, 250 * 600, 1e-12, "served");
+	assert_true(tot->dropped == 0);
+	check_rel(tot->waited / tot->served, 0.449388, 1e-6, "p_wait");
+	check_rel(tot->waited / tot->served, mmc_erlang_c(12, 10), 1e-12, "p_wait exact");
+	check_rel(tot->wait_sum_s / tot->served, mmc_mean_wait(12, 250, 25), 1e-6, "mean wait");
+	check_rel(workload_latency_quantile(w, 0.95), p95, 1e-9, "run p95");
+	double cpu = 5 + 100.0 * 250 / 300, mem = 20 + 0.1 * 250 / 3;
+	check_rel(m.cpu_pct, cpu, 1e-12, "minute cpu");
+	check_rel(m.mem_pct, mem, 1e-12, "minute mem");
+	check_rel(tot->cpu_pct_seconds / tot->serving_seconds, cpu, 1e-12, "run cpu");
+	struct workload_instant in;
+	workload_instant(w, &in);
+	check_rel(in.p_wait, mmc_erlang_c(12, 10), 1e-12, "instant p_wait");
+	check_rel(workload_instant_p95(w), p95, 1e-12, "instant p95");
+	assert_true(in.dropped_rate == 0);
+	workload_free(w);
+}
+
+static void test_overload(void **state)
+{
+	(void)state;
+	/* 400/s against a capacity of 12 x 25 = 300/s */
+	struct rate_shape r = {.kind = RATE_CONSTANT, .rps = 400};
+	struct workload *w = workload_new(&r, &web, 0, 1, 0);
+	workload_advance(w, 0, 30 * SIM_SEC, 3);
+	workload_advance(w, 30 * SIM_SEC, SIM_MIN, 3);
+	const struct workload_totals *tot = workload_totals(w);
+	check_rel(tot->requests, 400 * 60, 1e-12, "requests");
+	check_rel(tot->dropped, 100 * 60, 1e-12, "dropped = (lambda - c mu) dt");
+	check_rel(tot->served, 300 * 60, 1e-12, "served at capacity");
+	check_rel(tot->waited, tot->served, 1e-12, "all served waited");
+	check_rel(tot->wait_sum_s, 10 * tot->served, 1e-12, "waited the timeout");
+	check_rel(workload_latency_quantile(w, 0.5), 10 + log(2) * 0.040, 1e-9, "p50");
+	struct workload_instant in;
+	workload_instant(w, &in);
+	assert_true(in.cpu_pct == 100 && in.p_wait == 1);
+	check_rel(in.dropped_rate, 100, 1e-12, "instant dropped rate");
+	check_rel(workload_instant_p95(w), 10 + log(20) * 0.040, 1e-12, "instant p95");
+	check_rel(in.mem_pct, 20 + 0.1 * 400 / 3, 1e-12, "memory follows lambda");
+	workload_free(w);
+}
+
+static void test_memory_capped(void **state)
+{
+	(void)state;
+	struct request_model heavy = web;
+	heavy.memory_per_rps = 5;
+	struct rate_shape r = {.kind = RATE_CONSTANT, .rps = 100};
+	struct workload *w = workload_new(&r, &heavy, 0, 1, 0);
+	workload_advance(w, 0, SIM_SEC, 1);
+	struct workload_instant in;
+	workload_instant(w, &in);
+	assert_true(in.mem_pct == 100);
+	workload_free(w);
+}
+
+static void test_minute_serving_part(void **state)
+{
+	(void)state;
+	/* 30 s on 3 tasks, then 30 s with none: the minute's CPU is over the serving part */
+	struct rate_shape r = {.kind = RATE_CONSTANT, .rps = 150};
+	struct workload *w = workload_new(&r, &web, 0, 1, 0);
+	workload_advance(w, 0, 30 * SIM_SEC, 3);
+	workload_advance(w, 30 * SIM_SEC, SIM_MIN, 0);
+	struct workload_minute m;
+	workload_take_minute(w, &m);
+	check_rel(m.requests, 150 * 60, 1e-12, "requests");
+	check_rel(m.served, 150 * 30, 1e-12, "served");
+	check_rel(m.dropped, 150 * 30, 1e-12, "dropped");
+	check_rel(m.cpu_pct, 5 + 100.0 * 150 / 300, 1e-12, "cpu over serving part");
+	check_rel(m.p95_s, mmc_response_quantile(12, 150, 25, 0.95), 1e-9, "p95");
+	/* the next minute starts empty */
+	workload_take_minute(w, &m);
+	assert_true(m.requests == 0 && isnan(m.cpu_pct) && isnan(m.p95_s));
+	workload_free(w);
+}
+
+int main(void)
+{
+	rng_global_init();
+	const struct CMUnitTest tests[] = {
+	    cmocka_unit_test(test_kind_names),
+	    cmocka_unit_test(test_constant),
+	    cmocka_unit_test(test_diurnal),
+	    cmocka_unit_test(test_diurnal_weekly),
+	    cmocka_unit_test(test_steps),
+	    cmocka_unit_test(test_spikes),
+	    cmocka_unit_test(test_trace_rps),
+	    cmocka_unit_test(test_trace_counts),
+	    cmocka_unit_test(test_trace_bad_rows),
+	    cmocka_unit_test(test_trace_errors_collected),
+	    cmocka_unit_test(test_noise_mean_and_sd),
+	    cmocka_unit_test(test_noise_streams),
+	    cmocka_unit_test(test_noise_independent_of_calls),
+	    cmocka_unit_test(test_no_noise),
+	    cmocka_unit_test(test_no_serving_task),
+	    cmocka_unit_test(test_zero_load),
+	    cmocka_unit_test(test_constant_load_erlang),
+	    cmocka_unit_test(test_overload),
+	    cmocka_unit_test(test_memory_capped),
+	    cmocka_unit_test(test_minute_serving_part),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}

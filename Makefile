@@ -1,7 +1,7 @@
 # spotsim — build, test and tooling.
 #
 #   make            build build/spotsim (installs missing Debian packages first when root)
-#   make run        validate the bundled example and price it
+#   make run        simulate the bundled example (out/web-diurnal/)
 #   make test       unit tests, golden tests, CLI and bad-input tests
 #   make asan       the same tests under AddressSanitizer + UBSan, in build/asan
 #   make valgrind   the unit and CLI tests under valgrind (leaks are errors)
@@ -81,11 +81,7 @@ $(BUILD)/obj $(BUILD)/tests:
 	mkdir -p $@
 
 run: all
-	$(BUILD)/spotsim validate scenarios/example.json
-	$(BUILD)/spotsim place --strategy "FARGATE:base=2:weight=1,FARGATE_SPOT:weight=3" --tasks 10
-	$(BUILD)/spotsim cost --cpu 1024 --memory 2048 --tasks 10 --hours 720
-	$(BUILD)/spotsim cost --cpu 1024 --memory 2048 --tasks 10 --hours 720 \
-		--provider FARGATE_SPOT
+	$(BUILD)/spotsim run scenarios/example.json
 
 # Unit tests first (each prints a cmocka summary), then the end-to-end
 # command-line tests, which finish with one "N passed, N failed" line.

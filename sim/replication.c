@@ -27,37 +27,42 @@
 #include <stddef.h>
 #include <string.h>
 
-#define SAMPLE_PERIOD (20 * SIM_SEC)
+#define SAMPLE_PERIOD	   (20 * SIM_SEC)
 #define SAMPLES_PER_MINUTE 3
 
-enum { EV_SAMPLE = 100 };
+enum {
+	EV_SAMPLE = 100
+};
 
 static volatile sig_atomic_t interrupted;
 
 const struct metric_def run_metric_defs[] = {
-#define M(name, unit) {#name, unit, offsetof(struct run_metrics, name)}
-	M(cost_usd, "USD"),
-	M(cost_fargate_usd, "USD"),
-	M(cost_spot_usd, "USD"),
-	M(cost_per_million_requests_usd, "USD"),
-	M(savings_vs_on_demand_pct, "%"),
-	M(task_hours_fargate, "h"),
-	M(task_hours_spot, "h"),
-	M(interruptions, "count"),
-	M(tasks_launched, "count"),
-	M(placement_failures, "count"),
-	M(scaling_activities, "count"),
-	M(requests, "count"),
-	M(dropped_fraction, "fraction"),
-	M(p_wait, "fraction"),
-	M(mean_wait_s, "s"),
-	M(p95_latency_s, "s"),
-	M(p99_latency_s, "s"),
-	M(slo_violation_minutes, "min"),
-	M(availability, "fraction"),
-	M(mean_running_tasks, "tasks"),
+#define M(name, unit)                                                                              \
+	{                                                                                          \
+#name, unit, offsetof(struct run_metrics, name)                                    \
+	}
+    M(cost_usd, "USD"),
+    M(cost_fargate_usd, "USD"),
+    M(cost_spot_usd, "USD"),
+    M(cost_per_million_requests_usd, "USD"),
+    M(savings_vs_on_demand_pct, "%"),
+    M(task_hours_fargate, "h"),
+    M(task_hours_spot, "h"),
+    M(interruptions, "count"),
+    M(tasks_launched, "count"),
+    M(placement_failures, "count"),
+    M(scaling_activities, "count"),
+    M(requests, "count"),
+    M(dropped_fraction, "fraction"),
+    M(p_wait, "fraction"),
+    M(mean_wait_s, "s"),
+    M(p95_latency_s, "s"),
+    M(p99_latency_s, "s"),
+    M(slo_violation_minutes, "min"),
+    M(availability, "fraction"),
+    M(mean_running_tasks, "tasks"),
 #undef M
-	{NULL, NULL, 0},
+    {NULL, NULL, 0},
 };
 
 double run_metric_value(const struct run_metrics *r, const struct metric_def *m)
@@ -98,6 +103,13 @@ static void before_change(void *ctx)
 	account(ctx);
 }
 
+static void stops_serving(void *ctx, long serving, sim_time window)
+{
+	struct rep *r = ctx;
+	if (r->w)
+		workload_lose_inflight(r->w, serving, window);
+}
+
 static void forward_event(void *ctx, const struct event_row *row)
 {
 	struct rep *r = ctx;
@@ -134,9 +146,19 @@ static void close_minute(struct rep *r)
 	if (!r->sink || !r->sink->minute)
 		return;
 	struct minute_row row = {
-		engine_now(&r->e), m.requests / 60.0, c.desired, {c.running[0], c.running[1]},
-		{c.pending[0], c.pending[1]}, c.draining, m.cpu_pct, m.mem_pct, m.dropped,
-		m.p95_s * 1000.0, 0, service_cost_accrued(r->svc), service_spot_available(r->svc),
+	    engine_now(&r->e),
+	    m.requests / 60.0,
+	    c.desired,
+	    {c.running[0], c.running[1]},
+	    {c.pending[0], c.pending[1]},
+	    c.draining,
+	    m.cpu_pct,
+	    m.mem_pct,
+	    m.dropped,
+	    m.p95_s * 1000.0,
+	    0,
+	    service_cost_accrued(r->svc),
+	    service_spot_available(r->svc),
 	};
 	r->sink->minute(r->sink->ctx, &row);
 }
@@ -158,7 +180,7 @@ static void resolve_rates(const struct scenario *sc, const struct price_table *t
 {
 	for (int p = 0; p < PROVIDER_COUNT; p++) {
 		const struct price_rate *r =
-			pricing_find(t, sc->region, (enum provider)p, sc->task.os, sc->task.arch);
+		    pricing_find(t, sc->region, (enum provider)p, sc->task.os, sc->task.arch);
 		out[p] = NULL;
 		if (!r)
 			continue;
@@ -175,13 +197,16 @@ static int check_rates(const struct scenario *sc, const struct price_rate *const
 		enum provider p = sc->service.strategy.items[i].provider;
 		if (rates[p])
 			continue;
-		diag_error(d, sc->file, "region", "no %s rate for %s/%s in %s (accepted: a row of the price table)",
+		diag_error(d, sc->file, "region",
+			   "no %s rate for %s/%s in %s (accepted: a row of the price table)",
 			   fargate_provider_name(p), fargate_os_name(sc->task.os),
 			   fargate_arch_name(sc->task.arch), sc->region);
 		rc = SPOTSIM_EINVAL;
 	}
 	if (!rc && sc->spot.fallback.enabled && !rates[PROVIDER_FARGATE]) {
-		diag_error(d, sc->file, "spot.fallback", "no FARGATE rate for the fallback (accepted: a FARGATE row of the price table)");
+		diag_error(d, sc->file, "spot.fallback",
+			   "no FARGATE rate for the fallback (accepted: a FARGATE row of the price "
+			   "table)");
 		rc = SPOTSIM_EINVAL;
 	}
 	return rc;
@@ -227,7 +252,7 @@ static void fill_metrics(const struct rep *r, const struct service_totals *t,
 static void setup(struct rep *r, const struct scenario *sc, uint64_t index,
 		  const struct run_sink *sink, const struct price_rate *const rates[])
 {
-	struct service_hooks hooks = {r, before_change, forward_event};
+	struct service_hooks hooks = {r, before_change, forward_event, stops_serving};
 	memset(r, 0, sizeof(*r));
 	r->sc = sc;
 	r->sink = sink;

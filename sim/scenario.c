@@ -33,7 +33,6 @@
 #define MAX_FILE_BYTES (64L << 20)
 #define DEFAULT_START  "2026-01-05T00:00:00Z" /* a Monday */
 
-
 static const char *const scale_in_names[] = {"balanced", "newest", "spot_first", "on_demand_first"};
 
 const char *scenario_scale_in_order_name(enum scale_in_order o)

@@ -20,7 +20,7 @@ struct loader {
 
 /* Adds an error at `path` (may be NULL). */
 void err(struct loader *l, const char *path, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
+    __attribute__((format(printf, 3, 4)));
 
 const cJSON *get(const cJSON *obj, const char *key);
 bool get_number(const cJSON *obj, const char *key, double *out);

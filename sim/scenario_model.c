@@ -15,11 +15,11 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define DEFAULT_PEAK          (14 * SIM_HOUR)
-#define DEFAULT_NOISE_PERIOD  SIM_MIN
-#define DEFAULT_TIMEOUT_S     60.0 /* the ALB's default idle timeout */
+#define DEFAULT_PEAK	       (14 * SIM_HOUR)
+#define DEFAULT_NOISE_PERIOD   SIM_MIN
+#define DEFAULT_TIMEOUT_S      60.0	       /* the ALB's default idle timeout */
 #define DEFAULT_DEREGISTRATION (300 * SIM_SEC) /* the target group's default */
-#define DEFAULT_AZS           3
+#define DEFAULT_AZS	       3
 
 static double number_or(const cJSON *obj, const char *key, double fallback)
 {
@@ -136,7 +136,7 @@ void load_model_workload(struct loader *l)
 	struct scenario *sc = l->sc;
 	struct request_model *m = &sc->requests;
 
-	sc->workload_type = !type ? WORKLOAD_NONE
+	sc->workload_type = !type		     ? WORKLOAD_NONE
 			    : !strcmp(type, "queue") ? WORKLOAD_QUEUE
 						     : WORKLOAD_REQUESTS;
 	load_rate_shape(l, w);
@@ -149,9 +149,9 @@ void load_model_workload(struct loader *l)
 	m->cpu_idle_percent = number_or(w, "cpu_idle_percent", 0);
 	m->memory_base_percent = number_or(w, "memory_base_percent", 0);
 	m->memory_per_rps = number_or(w, "memory_per_rps", 0);
-	sc->deregistration_delay = duration_or(
-		w, "deregistration_delay",
-		sc->workload_type == WORKLOAD_REQUESTS ? DEFAULT_DEREGISTRATION : 0);
+	sc->deregistration_delay =
+	    duration_or(w, "deregistration_delay",
+			sc->workload_type == WORKLOAD_REQUESTS ? DEFAULT_DEREGISTRATION : 0);
 	sc->shutdown = duration_or(w, "shutdown", (sim_time)sc->task.stop_timeout_s * SIM_SEC);
 }
 
@@ -253,8 +253,8 @@ static void add_interruption(struct loader *l, const cJSON *m, const char *path)
 	struct spot_config *c = &l->sc->spot;
 	if (!get_string(m, "model"))
 		return;
-	c->interruptions = xrealloc(c->interruptions,
-				    (c->ninterruptions + 1) * sizeof(*c->interruptions));
+	c->interruptions =
+	    xrealloc(c->interruptions, (c->ninterruptions + 1) * sizeof(*c->interruptions));
 	load_interruption(l, m, path, &c->interruptions[c->ninterruptions++]);
 }
 

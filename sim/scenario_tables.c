@@ -456,10 +456,10 @@ static const struct sfield variant_fields[] = {
 SCHEMA(variant, variant_fields);
 
 static const struct sfield limits_fields[] = {
-	INT("fargate_vcpu", 0, 1e9),
-	INT("fargate_spot_vcpu", 0, 1e9),
-	F("launch_throttling", S_BOOL),
-	END,
+    INT("fargate_vcpu", 0, 1e9),
+    INT("fargate_spot_vcpu", 0, 1e9),
+    F("launch_throttling", S_BOOL),
+    END,
 };
 SCHEMA(limits, limits_fields);
 

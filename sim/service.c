@@ -48,12 +48,12 @@ enum {
 	EV_REVERT,
 };
 
-#define RETRY_FIRST      (10 * SIM_SEC)
-#define RETRY_MAX        (120 * SIM_SEC)
-#define BUCKET_BURST     100.0
-#define BUCKET_REFILL    20.0 /* tasks per second */
-#define SERVICE_PER_MIN  500
-#define THROTTLE_WINDOW  SIM_MIN
+#define RETRY_FIRST	(10 * SIM_SEC)
+#define RETRY_MAX	(120 * SIM_SEC)
+#define BUCKET_BURST	100.0
+#define BUCKET_REFILL	20.0 /* tasks per second */
+#define SERVICE_PER_MIN 500
+#define THROTTLE_WINDOW SIM_MIN
 
 struct service {
 	struct engine *e;
@@ -97,8 +97,8 @@ static void log_event(struct service *s, const char *event, const struct task *t
 	if (!s->hooks.event)
 		return;
 	struct event_row row = {
-		engine_now(s->e), event, t ? t->id : 0,
-		t ? fargate_provider_name(t->provider) : "", detail ? detail : "",
+	    engine_now(s->e),	  event, t ? t->id : 0, t ? fargate_provider_name(t->provider) : "",
+	    detail ? detail : "",
 	};
 	s->hooks.event(s->hooks.ctx, &row);
 }
@@ -137,6 +137,16 @@ static void set_state(struct service *s, struct task *t, enum task_state state)
 }
 
 static void request_reconcile(struct service *s);
+
+/* A RUNNING task is about to stop serving: its requests in flight have `window` to finish. */
+static void leave_service(struct service *s, sim_time window)
+{
+	long serving = s->nstate[TASK_RUNNING][0] + s->nstate[TASK_RUNNING][1];
+	if (s->hooks.before_change)
+		s->hooks.before_change(s->hooks.ctx);
+	if (s->hooks.stops_serving)
+		s->hooks.stops_serving(s->hooks.ctx, serving, window);
+}
 
 /* ---- task life ---- */
 
@@ -248,6 +258,7 @@ static void stop_task(struct service *s, struct task *t, enum task_stop_reason w
 	t->stop_reason = why;
 	t->stopping_at = engine_now(s->e);
 	unlink_replacement(s, t);
+	leave_service(s, s->sc->deregistration_delay + exit_delay(s));
 	set_state(s, t, TASK_DEACTIVATING);
 	t->timer = engine_after(s->e, s->sc->deregistration_delay, EV_DRAINED, t, 0);
 	request_reconcile(s);
@@ -267,6 +278,7 @@ static void interrupt(struct service *s, struct task *t, const char *why)
 	t->stop_reason = STOP_SPOT_INTERRUPTION;
 	t->stopping_at = engine_now(s->e);
 	unlink_replacement(s, t);
+	leave_service(s, exit_delay(s));
 	set_state(s, t, TASK_STOPPING);
 	t->timer = engine_after(s->e, exit_delay(s), EV_STOPPED, t, 0);
 	request_reconcile(s);
@@ -360,7 +372,8 @@ static void on_place(struct engine *e, struct event *ev, void *ctx)
 	t->placed = true;
 	s->placed_vcpu[t->provider] += s->vcpu;
 	s->totals.tasks_launched++;
-	t->timer = engine_after(s->e, sample(s, &s->sc->startup.provisioning), EV_PROVISIONED, t, 0);
+	t->timer =
+	    engine_after(s->e, sample(s, &s->sc->startup.provisioning), EV_PROVISIONED, t, 0);
 }
 
 static void on_provisioned(struct engine *e, struct event *ev, void *ctx)
@@ -475,8 +488,8 @@ static void plan_scale_in(const struct service *s, long keep, long *lose)
 			if (order == SCALE_IN_ON_DEMAND_FIRST && pass == 0 && spot)
 				continue;
 			long want = order == SCALE_IN_BALANCED && pass == 0
-					    ? s->active[i] - target[i]
-					    : s->active[i] - lose[i];
+					? s->active[i] - target[i]
+					: s->active[i] - lose[i];
 			if (want > excess)
 				want = excess;
 			if (want > 0) {
@@ -653,10 +666,10 @@ static const struct {
 	int type;
 	engine_handler_fn fn;
 } handlers[] = {
-	{EV_RECONCILE, on_reconcile}, {EV_PLACE, on_place},       {EV_PROVISIONED, on_provisioned},
-	{EV_RUNNING, on_running},     {EV_DRAINED, on_drained},   {EV_STOPPED, on_stopped},
-	{EV_NOTICE, on_notice},       {EV_RECLAIM, on_reclaim},   {EV_CAPACITY, on_capacity},
-	{EV_FALLBACK, on_fallback},   {EV_REVERT, on_revert},
+    {EV_RECONCILE, on_reconcile}, {EV_PLACE, on_place},	    {EV_PROVISIONED, on_provisioned},
+    {EV_RUNNING, on_running},	  {EV_DRAINED, on_drained}, {EV_STOPPED, on_stopped},
+    {EV_NOTICE, on_notice},	  {EV_RECLAIM, on_reclaim}, {EV_CAPACITY, on_capacity},
+    {EV_FALLBACK, on_fallback},	  {EV_REVERT, on_revert},
 };
 
 static double task_hour(const struct scenario *sc, const struct price_rate *r)

@@ -4,12 +4,16 @@
 #include "spotsim/pricing.h"
 
 static const char *const state_names[] = {
-	"PROVISIONING", "PENDING", "RUNNING", "DEACTIVATING", "STOPPING", "STOPPED",
+    "PROVISIONING", "PENDING", "RUNNING", "DEACTIVATING", "STOPPING", "STOPPED",
 };
 
 static const char *const reason_names[] = {
-	"", "ServiceSchedulerInitiated", "SpotInterruption", "FallbackRevert", "FallbackToFargate",
-	"EndOfSimulation",
+    "",
+    "ServiceSchedulerInitiated",
+    "SpotInterruption",
+    "FallbackRevert",
+    "FallbackToFargate",
+    "EndOfSimulation",
 };
 
 const char *task_state_name(enum task_state s)

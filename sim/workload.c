@@ -499,6 +499,21 @@ void workload_advance(struct workload *w, sim_time t0, sim_time t1, long serving
 	add_utilization(w, w->last.cpu_pct, w->last.mem_pct, dt);
 }
 
+double workload_lose_inflight(struct workload *w, long serving, sim_time window)
+{
+	if (serving <= 0 || w->last_c == 0)
+		return 0;
+	double capacity = (double)w->last_c * w->mu;
+	double busy = fmin(w->last.lambda, capacity) / w->mu; /* mean busy workers */
+	double lost = busy / (double)serving * exp(-w->mu * simtime_seconds(window));
+	/* they arrived and were counted as served: now they fail */
+	w->totals.served -= lost;
+	w->totals.dropped += lost;
+	w->minute.served -= lost;
+	w->minute.dropped += lost;
+	return lost;
+}
+
 void workload_instant(const struct workload *w, struct workload_instant *out)
 {
 	*out = w->last;

@@ -12,19 +12,19 @@
 #include <time.h>
 
 static const char scenario_text[] =
-	"{\"name\": \"bench\", \"duration\": \"%s\", \"seed\": 1,"
-	" \"taskDefinition\": {\"cpu\": \"1024\", \"memory\": \"2048\"},"
-	" \"service\": {\"desiredCount\": 40, \"capacityProviderStrategy\": ["
-	"  {\"capacityProvider\": \"FARGATE\", \"base\": 4, \"weight\": 1},"
-	"  {\"capacityProvider\": \"FARGATE_SPOT\", \"weight\": 3}]},"
-	" \"startup\": {\"provisioning\": \"lognormal(12s, 0.3)\", \"pull\": \"lognormal(25s, 0.4)\"},"
-	" \"workload\": {\"type\": \"requests\", \"rate\": {\"kind\": \"diurnal\", \"min_rps\": 800,"
-	"  \"max_rps\": 5000}, \"noise\": {\"sd\": 0.05}, \"service_time\": \"40ms\","
-	"  \"concurrency_per_task\": 8},"
-	" \"spot\": {\"interruptions\": [{\"model\": \"poisson\", \"monthly_fraction\": 0.3},"
-	"  {\"model\": \"waves\", \"mean_interval\": \"3d\", \"fraction\": 0.25}],"
-	"  \"capacity\": {\"model\": \"alternating\", \"mean_available\": \"3d\","
-	"  \"mean_unavailable\": \"45m\"}}}";
+    "{\"name\": \"bench\", \"duration\": \"%s\", \"seed\": 1,"
+    " \"taskDefinition\": {\"cpu\": \"1024\", \"memory\": \"2048\"},"
+    " \"service\": {\"desiredCount\": 40, \"capacityProviderStrategy\": ["
+    "  {\"capacityProvider\": \"FARGATE\", \"base\": 4, \"weight\": 1},"
+    "  {\"capacityProvider\": \"FARGATE_SPOT\", \"weight\": 3}]},"
+    " \"startup\": {\"provisioning\": \"lognormal(12s, 0.3)\", \"pull\": \"lognormal(25s, 0.4)\"},"
+    " \"workload\": {\"type\": \"requests\", \"rate\": {\"kind\": \"diurnal\", \"min_rps\": 800,"
+    "  \"max_rps\": 5000}, \"noise\": {\"sd\": 0.05}, \"service_time\": \"40ms\","
+    "  \"concurrency_per_task\": 8},"
+    " \"spot\": {\"interruptions\": [{\"model\": \"poisson\", \"monthly_fraction\": 0.3},"
+    "  {\"model\": \"waves\", \"mean_interval\": \"3d\", \"fraction\": 0.25}],"
+    "  \"capacity\": {\"model\": \"alternating\", \"mean_available\": \"3d\","
+    "  \"mean_unavailable\": \"45m\"}}}";
 
 static long rows;
 static void on_minute(void *ctx, const struct minute_row *r)
@@ -103,8 +103,9 @@ int main(void)
 	       ms30, m.interruptions, m.tasks_launched);
 	double ms180 = time_runs("180d", 3, &m);
 	long rss180 = max_rss_kb();
-	printf("run: 180-day replication %.1f ms (%.2f x the 30-day time); peak memory %ld KiB after "
-	       "30-day runs, %ld KiB after 180-day runs\n",
-	       ms180, ms180 / ms30, rss30, rss180);
+	printf(
+	    "run: 180-day replication %.1f ms (%.2f x the 30-day time); peak memory %ld KiB after "
+	    "30-day runs, %ld KiB after 180-day runs\n",
+	    ms180, ms180 / ms30, rss30, rss180);
 	return 0;
 }

@@ -22,7 +22,7 @@
 
 /* ---- what the sink saw ---- */
 
-#define MAX_EVENTS 200000
+#define MAX_EVENTS  200000
 #define MAX_MINUTES 20000
 
 struct seen_event {
@@ -135,7 +135,7 @@ static long count_events(const struct run *r, const char *name)
 }
 
 #define TASK_1VCPU_2GB "\"taskDefinition\": {\"cpu\": \"1024\", \"memory\": \"2048\"}, "
-#define INSTANT "\"startup\": {\"provisioning\": \"0s\", \"pull\": \"0s\", \"app_start\": \"0s\"}, "
+#define INSTANT	       "\"startup\": {\"provisioning\": \"0s\", \"pull\": \"0s\", \"app_start\": \"0s\"}, "
 
 /* ---- billing ---- */
 
@@ -149,13 +149,14 @@ static void test_cost_conservation(void **state)
 {
 	(void)state;
 	struct run r;
-	run_text(&r, "{\"duration\": \"7d\", \"seed\": 5, " TASK_1VCPU_2GB
-		     "\"service\": {\"desiredCount\": 6, \"capacityProviderStrategy\": ["
-		     "{\"capacityProvider\": \"FARGATE\", \"base\": 1, \"weight\": 1},"
-		     "{\"capacityProvider\": \"FARGATE_SPOT\", \"weight\": 2}]},"
-		     "\"spot\": {\"interruptions\": {\"model\": \"poisson\", \"monthly_fraction\": "
-		     "0.9}, \"capacity\": {\"model\": \"alternating\", \"mean_available\": \"1d\", "
-		     "\"mean_unavailable\": \"1h\"}}}",
+	run_text(&r,
+		 "{\"duration\": \"7d\", \"seed\": 5, " TASK_1VCPU_2GB
+		 "\"service\": {\"desiredCount\": 6, \"capacityProviderStrategy\": ["
+		 "{\"capacityProvider\": \"FARGATE\", \"base\": 1, \"weight\": 1},"
+		 "{\"capacityProvider\": \"FARGATE_SPOT\", \"weight\": 2}]},"
+		 "\"spot\": {\"interruptions\": {\"model\": \"poisson\", \"monthly_fraction\": "
+		 "0.9}, \"capacity\": {\"model\": \"alternating\", \"mean_available\": \"1d\", "
+		 "\"mean_unavailable\": \"1h\"}}}",
 		 0);
 	const double fargate = 0.0404784 + 2 * 0.004446, spot = 0.01264355 + 2 * 0.00138835;
 	double sum = 0, seconds = 0;
@@ -197,10 +198,11 @@ static void test_erlang_c_agreement(void **state)
 {
 	(void)state;
 	struct run r;
-	run_text(&r, "{\"duration\": \"1d\", " TASK_1VCPU_2GB INSTANT
-		     "\"service\": {\"desiredCount\": 4, \"launchType\": \"FARGATE\"},"
-		     "\"workload\": {\"type\": \"requests\", \"rate\": {\"kind\": \"constant\", "
-		     "\"rps\": 250}, \"service_time\": \"40ms\", \"concurrency_per_task\": 3}}",
+	run_text(&r,
+		 "{\"duration\": \"1d\", " TASK_1VCPU_2GB INSTANT
+		 "\"service\": {\"desiredCount\": 4, \"launchType\": \"FARGATE\"},"
+		 "\"workload\": {\"type\": \"requests\", \"rate\": {\"kind\": \"constant\", "
+		 "\"rps\": 250}, \"service_time\": \"40ms\", \"concurrency_per_task\": 3}}",
 		 0);
 	double c = erlang_c(12, 10.0);
 	assert_true(fabs(c - 0.449388) < 1e-6);
@@ -231,11 +233,12 @@ static void test_monthly_fraction(void **state)
 {
 	(void)state;
 	struct run r;
-	run_text(&r, "{\"duration\": \"30d\", \"seed\": 9, " TASK_1VCPU_2GB INSTANT
-		     "\"service\": {\"desiredCount\": 200, \"capacityProviderStrategy\": ["
-		     "{\"capacityProvider\": \"FARGATE_SPOT\", \"weight\": 1}]},"
-		     "\"spot\": {\"interruptions\": {\"model\": \"poisson\", "
-		     "\"monthly_fraction\": 0.10}}}",
+	run_text(&r,
+		 "{\"duration\": \"30d\", \"seed\": 9, " TASK_1VCPU_2GB INSTANT
+		 "\"service\": {\"desiredCount\": 200, \"capacityProviderStrategy\": ["
+		 "{\"capacityProvider\": \"FARGATE_SPOT\", \"weight\": 1}]},"
+		 "\"spot\": {\"interruptions\": {\"model\": \"poisson\", "
+		 "\"monthly_fraction\": 0.10}}}",
 		 0);
 	long first = 0;
 	for (size_t i = 0; i < r.seen.nevents; i++)
@@ -252,11 +255,12 @@ static void test_poisson_count(void **state)
 {
 	(void)state;
 	struct run r;
-	run_text(&r, "{\"duration\": \"365d\", \"seed\": 21, " TASK_1VCPU_2GB INSTANT
-		     "\"service\": {\"desiredCount\": 100, \"capacityProviderStrategy\": ["
-		     "{\"capacityProvider\": \"FARGATE_SPOT\", \"weight\": 1}]},"
-		     "\"spot\": {\"interruptions\": {\"model\": \"poisson\", "
-		     "\"monthly_fraction\": 0.10}}}",
+	run_text(&r,
+		 "{\"duration\": \"365d\", \"seed\": 21, " TASK_1VCPU_2GB INSTANT
+		 "\"service\": {\"desiredCount\": 100, \"capacityProviderStrategy\": ["
+		 "{\"capacityProvider\": \"FARGATE_SPOT\", \"weight\": 1}]},"
+		 "\"spot\": {\"interruptions\": {\"model\": \"poisson\", "
+		 "\"monthly_fraction\": 0.10}}}",
 		 0);
 	double expect = 100 * (-log(0.9) / 720.0) * 365 * 24; /* 128.2 */
 	double sd = sqrt(expect);
@@ -267,11 +271,13 @@ static void test_poisson_count(void **state)
 
 /* ---- Spot capacity ---- */
 
-#define MIX_6 "\"service\": {\"desiredCount\": 6, \"capacityProviderStrategy\": [" \
-	      "{\"capacityProvider\": \"FARGATE\", \"base\": 2, \"weight\": 1}," \
-	      "{\"capacityProvider\": \"FARGATE_SPOT\", \"weight\": 3}]},"
-#define NEVER "\"capacity\": {\"model\": \"alternating\", \"mean_available\": 0, " \
-	      "\"mean_unavailable\": \"1h\"}"
+#define MIX_6                                                                                      \
+	"\"service\": {\"desiredCount\": 6, \"capacityProviderStrategy\": ["                       \
+	"{\"capacityProvider\": \"FARGATE\", \"base\": 2, \"weight\": 1},"                         \
+	"{\"capacityProvider\": \"FARGATE_SPOT\", \"weight\": 3}]},"
+#define NEVER                                                                                      \
+	"\"capacity\": {\"model\": \"alternating\", \"mean_available\": 0, "                       \
+	"\"mean_unavailable\": \"1h\"}"
 
 static const struct minute_row *last_minute(const struct run *r)
 {
@@ -302,8 +308,9 @@ static void test_fallback_runs_on_fargate(void **state)
 {
 	(void)state;
 	struct run r;
-	run_text(&r, "{\"duration\": \"1d\", " TASK_1VCPU_2GB MIX_6 "\"spot\": {" NEVER
-		     ", \"fallback\": {\"after\": \"2m\", \"to\": \"FARGATE\"}}}",
+	run_text(&r,
+		 "{\"duration\": \"1d\", " TASK_1VCPU_2GB MIX_6 "\"spot\": {" NEVER
+		 ", \"fallback\": {\"after\": \"2m\", \"to\": \"FARGATE\"}}}",
 		 0);
 	const struct minute_row *m = last_minute(&r);
 	assert_int_equal(m->running[PROVIDER_FARGATE], 6);
@@ -333,10 +340,10 @@ static void test_fallback_returns_to_spot(void **state)
 	struct run r;
 	char *csv = write_windows("start,end\n0,2h\n");
 	char *json = xasprintf(
-		"{\"duration\": \"6h\", " TASK_1VCPU_2GB MIX_6
-		"\"spot\": {\"capacity\": {\"model\": \"trace\", \"file\": \"%s\"}, "
-		"\"fallback\": {\"after\": \"2m\", \"to\": \"FARGATE\", \"revert_after\": \"10m\"}}}",
-		csv);
+	    "{\"duration\": \"6h\", " TASK_1VCPU_2GB MIX_6
+	    "\"spot\": {\"capacity\": {\"model\": \"trace\", \"file\": \"%s\"}, "
+	    "\"fallback\": {\"after\": \"2m\", \"to\": \"FARGATE\", \"revert_after\": \"10m\"}}}",
+	    csv);
 	run_text(&r, json, 0);
 	/* at 1h the shortfall runs on FARGATE */
 	const struct minute_row *at1h = &r.seen.minutes[59];
@@ -386,14 +393,15 @@ static void test_single_spot_task_down(void **state)
 {
 	(void)state;
 	struct run r;
-	run_text(&r, "{\"duration\": \"2h\", " TASK_1VCPU_2GB
-		     "\"startup\": {\"provisioning\": \"10s\", \"pull\": \"20s\", \"app_start\": "
-		     "\"5s\"},"
-		     "\"service\": {\"desiredCount\": 1, \"capacityProviderStrategy\": ["
-		     "{\"capacityProvider\": \"FARGATE_SPOT\", \"weight\": 1}]},"
-		     "\"workload\": {\"type\": \"requests\", \"rate\": {\"kind\": \"constant\", "
-		     "\"rps\": 10}, \"service_time\": \"10ms\", \"concurrency_per_task\": 4},"
-		     "\"spot\": {\"interruptions\": {\"model\": \"scripted\", \"at\": [\"1h\"]}}}",
+	run_text(&r,
+		 "{\"duration\": \"2h\", " TASK_1VCPU_2GB
+		 "\"startup\": {\"provisioning\": \"10s\", \"pull\": \"20s\", \"app_start\": "
+		 "\"5s\"},"
+		 "\"service\": {\"desiredCount\": 1, \"capacityProviderStrategy\": ["
+		 "{\"capacityProvider\": \"FARGATE_SPOT\", \"weight\": 1}]},"
+		 "\"workload\": {\"type\": \"requests\", \"rate\": {\"kind\": \"constant\", "
+		 "\"rps\": 10}, \"service_time\": \"10ms\", \"concurrency_per_task\": 4},"
+		 "\"spot\": {\"interruptions\": {\"model\": \"scripted\", \"at\": [\"1h\"]}}}",
 		 0);
 	/* 35 s of start-up at the beginning and 35 s after the notice: 700 requests lost */
 	double dropped = r.m.dropped_fraction * r.m.requests;
@@ -403,18 +411,93 @@ static void test_single_spot_task_down(void **state)
 	run_release(&r);
 }
 
+/*
+ * Requests in flight when a task is interrupted fail if still running at
+ * STOPPED. An overloaded task has all 4 workers busy (2 s service); with
+ * shutdown 0 all 4 fail, with 2 s a fraction e^{-1} of them.
+ */
+static double dropped_with_shutdown(const char *shutdown)
+{
+	struct run r;
+	char *json =
+	    xasprintf("{\"duration\": \"2h\", " TASK_1VCPU_2GB INSTANT
+		      "\"service\": {\"desiredCount\": 1, \"capacityProviderStrategy\": ["
+		      "{\"capacityProvider\": \"FARGATE_SPOT\", \"weight\": 1}]},"
+		      "\"workload\": {\"type\": \"requests\", \"rate\": {\"kind\": \"constant\", "
+		      "\"rps\": 10}, \"service_time\": \"2s\", \"concurrency_per_task\": 4, "
+		      "\"shutdown\": \"%s\"},"
+		      "\"spot\": {\"interruptions\": {\"model\": \"scripted\", \"at\": [\"1h\"]}}}",
+		      shutdown);
+	run_text(&r, json, 0);
+	double dropped = r.m.dropped_fraction * r.m.requests;
+	free(json);
+	run_release(&r);
+	return dropped;
+}
+
+static void test_inflight_lost_at_stop(void **state)
+{
+	(void)state;
+	double none = dropped_with_shutdown("0s"), two = dropped_with_shutdown("2s");
+	/* the default stopTimeout, 30 s, caps the shutdown: e^{-15} of the 4 fail */
+	double base = dropped_with_shutdown("120s");
+	assert_true(fabs((none - base) - 4.0 * (1 - exp(-15.0))) < 1e-9);
+	assert_true(fabs((two - base) - 4.0 * (exp(-1.0) - exp(-15.0))) < 1e-9);
+}
+
+/* ---- recorded SkyPilot traces (skipped where ../shared/traces is absent) ---- */
+
+#define PREEMPTION                                                                                 \
+	"../shared/traces/skypilot/preemption/1-node/aws-04-19-2023/us-east-1b_intel_64.json"
+#define AVAILABILITY                                                                               \
+	"../shared/traces/skypilot/availability/1-node/aws-02-15-2023/us-east-1a_v100_1.json"
+
+static void test_recorded_traces(void **state)
+{
+	(void)state;
+	char pre[4096], avail[4096];
+	if (!realpath(PREEMPTION, pre) || !realpath(AVAILABILITY, avail))
+		skip();
+	struct run r;
+	char *json =
+	    xasprintf("{\"duration\": \"7d\", " TASK_1VCPU_2GB INSTANT
+		      "\"service\": {\"desiredCount\": 3, \"capacityProviderStrategy\": "
+		      "[{\"capacityProvider\": \"FARGATE_SPOT\", \"weight\": 1}]},"
+		      "\"spot\": {\"interruptions\": {\"model\": \"trace\", \"file\": \"%s\"}}}",
+		      pre);
+	run_text(&r, json, 0);
+	/* the trace holds 66 preemptions in 6.3 days; each takes one running task */
+	assert_int_equal((long)r.m.interruptions, 66);
+	free(json);
+	run_release(&r);
+
+	json = xasprintf("{\"duration\": \"7d\", " TASK_1VCPU_2GB INSTANT MIX_6
+			 "\"spot\": {\"capacity\": {\"model\": \"trace\", \"file\": \"%s\"}}}",
+			 avail);
+	run_text(&r, json, 0);
+	long unavailable = 0;
+	for (size_t i = 0; i < r.seen.nminutes; i++)
+		unavailable += !r.seen.minutes[i].spot_available;
+	print_message("minutes without Spot capacity: %ld of %zu\n", unavailable, r.seen.nminutes);
+	assert_true(unavailable > 0 && (size_t)unavailable < r.seen.nminutes);
+	assert_true(r.m.placement_failures > 0);
+	assert_true(r.m.cost_spot_usd > 0);
+	free(json);
+	run_release(&r);
+}
+
 /* ---- determinism ---- */
 
 static const char busy[] =
-	"{\"duration\": \"3d\", \"seed\": %d, " TASK_1VCPU_2GB MIX_6
-	"\"startup\": {\"provisioning\": \"lognormal(12s, 0.3)\", \"pull\": \"exponential(20s)\"},"
-	"\"workload\": {\"type\": \"requests\", \"rate\": {\"kind\": \"diurnal\", \"min_rps\": 50, "
-	"\"max_rps\": 400}, \"noise\": {\"sd\": 0.1}, \"service_time\": \"40ms\", "
-	"\"concurrency_per_task\": 4},"
-	"\"spot\": {\"interruptions\": [{\"model\": \"poisson\", \"monthly_fraction\": 0.5}, "
-	"{\"model\": \"waves\", \"mean_interval\": \"1d\", \"fraction\": 0.5}], "
-	"\"capacity\": {\"model\": \"alternating\", \"mean_available\": \"12h\", "
-	"\"mean_unavailable\": \"30m\"}}}";
+    "{\"duration\": \"3d\", \"seed\": %d, " TASK_1VCPU_2GB MIX_6
+    "\"startup\": {\"provisioning\": \"lognormal(12s, 0.3)\", \"pull\": \"exponential(20s)\"},"
+    "\"workload\": {\"type\": \"requests\", \"rate\": {\"kind\": \"diurnal\", \"min_rps\": 50, "
+    "\"max_rps\": 400}, \"noise\": {\"sd\": 0.1}, \"service_time\": \"40ms\", "
+    "\"concurrency_per_task\": 4},"
+    "\"spot\": {\"interruptions\": [{\"model\": \"poisson\", \"monthly_fraction\": 0.5}, "
+    "{\"model\": \"waves\", \"mean_interval\": \"1d\", \"fraction\": 0.5}], "
+    "\"capacity\": {\"model\": \"alternating\", \"mean_available\": \"12h\", "
+    "\"mean_unavailable\": \"30m\"}}}";
 
 static uint64_t run_hash(int seed, uint64_t replication, struct run_metrics *m)
 {
@@ -446,10 +529,11 @@ static void test_zero_tasks(void **state)
 {
 	(void)state;
 	struct run r;
-	run_text(&r, "{\"duration\": \"1h\", " TASK_1VCPU_2GB
-		     "\"service\": {\"desiredCount\": 0, \"launchType\": \"FARGATE\"},"
-		     "\"workload\": {\"type\": \"requests\", \"rate\": {\"kind\": \"constant\", "
-		     "\"rps\": 5}, \"service_time\": \"10ms\"}}",
+	run_text(&r,
+		 "{\"duration\": \"1h\", " TASK_1VCPU_2GB
+		 "\"service\": {\"desiredCount\": 0, \"launchType\": \"FARGATE\"},"
+		 "\"workload\": {\"type\": \"requests\", \"rate\": {\"kind\": \"constant\", "
+		 "\"rps\": 5}, \"service_time\": \"10ms\"}}",
 		 0);
 	assert_true(r.m.cost_usd == 0);
 	assert_true(r.m.dropped_fraction == 1);
@@ -463,10 +547,11 @@ static void test_zero_load(void **state)
 {
 	(void)state;
 	struct run r;
-	run_text(&r, "{\"duration\": \"1h\", " TASK_1VCPU_2GB INSTANT
-		     "\"service\": {\"desiredCount\": 2, \"launchType\": \"FARGATE\"},"
-		     "\"workload\": {\"type\": \"requests\", \"rate\": {\"kind\": \"constant\", "
-		     "\"rps\": 0}, \"service_time\": \"10ms\", \"cpu_idle_percent\": 4}}",
+	run_text(&r,
+		 "{\"duration\": \"1h\", " TASK_1VCPU_2GB INSTANT
+		 "\"service\": {\"desiredCount\": 2, \"launchType\": \"FARGATE\"},"
+		 "\"workload\": {\"type\": \"requests\", \"rate\": {\"kind\": \"constant\", "
+		 "\"rps\": 0}, \"service_time\": \"10ms\", \"cpu_idle_percent\": 4}}",
 		 0);
 	assert_true(r.m.requests == 0);
 	assert_true(isnan(r.m.dropped_fraction));
@@ -480,18 +565,20 @@ static void test_zero_load(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_cost_conservation),
-		cmocka_unit_test(test_erlang_c_agreement),
-		cmocka_unit_test(test_monthly_fraction),
-		cmocka_unit_test(test_poisson_count),
-		cmocka_unit_test(test_spot_never_available),
-		cmocka_unit_test(test_fallback_runs_on_fargate),
-		cmocka_unit_test(test_fallback_returns_to_spot),
-		cmocka_unit_test(test_interruption_as_capacity_goes),
-		cmocka_unit_test(test_single_spot_task_down),
-		cmocka_unit_test(test_determinism),
-		cmocka_unit_test(test_zero_tasks),
-		cmocka_unit_test(test_zero_load),
+	    cmocka_unit_test(test_cost_conservation),
+	    cmocka_unit_test(test_erlang_c_agreement),
+	    cmocka_unit_test(test_monthly_fraction),
+	    cmocka_unit_test(test_poisson_count),
+	    cmocka_unit_test(test_spot_never_available),
+	    cmocka_unit_test(test_fallback_runs_on_fargate),
+	    cmocka_unit_test(test_fallback_returns_to_spot),
+	    cmocka_unit_test(test_interruption_as_capacity_goes),
+	    cmocka_unit_test(test_single_spot_task_down),
+	    cmocka_unit_test(test_inflight_lost_at_stop),
+	    cmocka_unit_test(test_recorded_traces),
+	    cmocka_unit_test(test_determinism),
+	    cmocka_unit_test(test_zero_tasks),
+	    cmocka_unit_test(test_zero_load),
 	};
 	rng_global_init();
 	return cmocka_run_group_tests_name("replication", tests, NULL, NULL);

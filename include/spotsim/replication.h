@@ -27,17 +27,17 @@
 
 /* One row of timeseries.csv: the state at the end of a simulated minute. */
 struct minute_row {
-	sim_time t;       /* end of the minute */
-	double load_rps;  /* mean arrival rate over the minute */
+	sim_time t;	 /* end of the minute */
+	double load_rps; /* mean arrival rate over the minute */
 	long desired;
 	long running[PROVIDER_COUNT]; /* RUNNING tasks by provider */
 	long pending[PROVIDER_COUNT]; /* PROVISIONING + PENDING by provider */
-	long draining;                /* DEACTIVATING + STOPPING */
+	long draining;		      /* DEACTIVATING + STOPPING */
 	double cpu_pct, mem_pct;      /* NAN when no task served */
-	double dropped;               /* requests dropped in the minute */
-	double p95_ms;                /* NAN when none served */
-	double backlog;               /* queue workloads; 0 for requests */
-	double cost_usd_cum;          /* cost accrued so far */
+	double dropped;		      /* requests dropped in the minute */
+	double p95_ms;		      /* NAN when none served */
+	double backlog;		      /* queue workloads; 0 for requests */
+	double cost_usd_cum;	      /* cost accrued so far */
 	bool spot_available;
 };
 

@@ -83,12 +83,16 @@ struct slo {
 	double monthly_budget_usd;
 };
 
-enum workload_type { WORKLOAD_NONE, WORKLOAD_REQUESTS, WORKLOAD_QUEUE };
+enum workload_type {
+	WORKLOAD_NONE,
+	WORKLOAD_REQUESTS,
+	WORKLOAD_QUEUE
+};
 
 /* Account and service limits (SPEC §4.5); 0 = unlimited. */
 struct service_limits {
 	long vcpu_quota[PROVIDER_COUNT]; /* "limits.fargate_vcpu" / "fargate_spot_vcpu" */
-	bool launch_throttling;          /* 100 burst, 20/s per provider, 500/min per service */
+	bool launch_throttling;		 /* 100 burst, 20/s per provider, 500/min per service */
 };
 
 struct scenario {
@@ -110,11 +114,11 @@ struct scenario {
 	char *prices_file; /* owned, resolved; NULL = the default table */
 	struct price_override rate_override[PROVIDER_COUNT];
 	enum workload_type workload_type;
-	struct rate_shape rate;          /* workload.rate (and noise) */
-	struct request_model requests;   /* workload of type "requests" */
-	sim_time deregistration_delay;   /* default 300 s (requests), 0 (queue) */
-	sim_time shutdown;               /* app exit after SIGTERM; default the stopTimeout */
-	struct spot_config spot;         /* interruptions, capacity, fallback */
+	struct rate_shape rate;	       /* workload.rate (and noise) */
+	struct request_model requests; /* workload of type "requests" */
+	sim_time deregistration_delay; /* default 300 s (requests), 0 (queue) */
+	sim_time shutdown;	       /* app exit after SIGTERM; default the stopTimeout */
+	struct spot_config spot;       /* interruptions, capacity, fallback */
 	struct service_limits limits;
 	bool has_workload, has_spot, has_scaling;
 	long variants, sweep_points; /* counts, for the summary */

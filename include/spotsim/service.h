@@ -50,22 +50,24 @@
 
 struct service_hooks {
 	void *ctx;
-	void (*before_change)(void *ctx);                     /* serving count about to change */
+	void (*before_change)(void *ctx);		       /* serving count about to change */
 	void (*event)(void *ctx, const struct event_row *row); /* may be NULL */
+	/* a RUNNING task stops serving and exits `window` later; may be NULL */
+	void (*stops_serving)(void *ctx, long serving, sim_time window);
 };
 
 struct service_counts {
 	long desired;
 	long running[PROVIDER_COUNT];
 	long pending[PROVIDER_COUNT]; /* PROVISIONING + PENDING */
-	long draining;                /* DEACTIVATING + STOPPING */
-	long serving;                 /* = running[0] + running[1] */
+	long draining;		      /* DEACTIVATING + STOPPING */
+	long serving;		      /* = running[0] + running[1] */
 };
 
 struct service_totals {
-	double cost[PROVIDER_COUNT];           /* USD */
+	double cost[PROVIDER_COUNT];	       /* USD */
 	double billed_seconds[PROVIDER_COUNT]; /* task-seconds */
-	double running_task_seconds;           /* integral of the RUNNING count */
+	double running_task_seconds;	       /* integral of the RUNNING count */
 	long interruptions, tasks_launched, placement_failures;
 };
 

@@ -33,35 +33,35 @@ enum task_state {
 /* Why a task stopped (AWS's TaskStopCode where one fits). */
 enum task_stop_reason {
 	STOP_NONE,
-	STOP_SCALE_IN,          /* ServiceSchedulerInitiated: desired count lowered */
+	STOP_SCALE_IN,		/* ServiceSchedulerInitiated: desired count lowered */
 	STOP_SPOT_INTERRUPTION, /* SpotInterruption */
-	STOP_FALLBACK_REVERT,   /* spotsim fallback: back to Spot */
-	STOP_FALLBACK_GIVE_UP,  /* spotsim fallback: a waiting Spot task replaced by FARGATE */
-	STOP_END_OF_RUN,        /* still running when the simulation ended */
+	STOP_FALLBACK_REVERT,	/* spotsim fallback: back to Spot */
+	STOP_FALLBACK_GIVE_UP,	/* spotsim fallback: a waiting Spot task replaced by FARGATE */
+	STOP_END_OF_RUN,	/* still running when the simulation ended */
 };
 
 struct event;
 
 struct task {
-	int64_t id;             /* 1, 2, ... in launch order */
+	int64_t id;		/* 1, 2, ... in launch order */
 	enum provider provider; /* where it runs */
-	int item;               /* the strategy item whose share it fills */
-	int az;                 /* availability zone index, round robin */
+	int item;		/* the strategy item whose share it fills */
+	int az;			/* availability zone index, round robin */
 	enum task_state state;
 	enum task_stop_reason stop_reason;
-	bool fallback;           /* a FARGATE task standing in for Spot */
-	bool interrupted;        /* got a Spot interruption notice */
-	sim_time created_at;     /* entered PROVISIONING */
+	bool fallback;		  /* a FARGATE task standing in for Spot */
+	bool interrupted;	  /* got a Spot interruption notice */
+	sim_time created_at;	  /* entered PROVISIONING */
 	sim_time pull_started_at; /* entered PENDING; -1 before */
-	sim_time started_at;     /* entered RUNNING; -1 before */
-	sim_time stopping_at;    /* stop decided (DEACTIVATING or STOPPING); -1 before */
-	sim_time stopped_at;     /* -1 before */
-	struct event *timer;     /* the pending state transition, if any */
-	struct event *notice;    /* the pending per-task interruption, if any */
-	int retries;             /* placement attempts that failed */
-	bool placed;             /* passed placement: holds its vCPU against the quota */
-	bool replaces_pending;   /* fallback task with a Spot replacement on the way */
-	struct task *replaces;   /* fallback: the task this one will replace when RUNNING */
+	sim_time started_at;	  /* entered RUNNING; -1 before */
+	sim_time stopping_at;	  /* stop decided (DEACTIVATING or STOPPING); -1 before */
+	sim_time stopped_at;	  /* -1 before */
+	struct event *timer;	  /* the pending state transition, if any */
+	struct event *notice;	  /* the pending per-task interruption, if any */
+	int retries;		  /* placement attempts that failed */
+	bool placed;		  /* passed placement: holds its vCPU against the quota */
+	bool replaces_pending;	  /* fallback task with a Spot replacement on the way */
+	struct task *replaces;	  /* fallback: the task this one will replace when RUNNING */
 };
 
 /* "PROVISIONING", ... as ECS names the states. */

@@ -159,6 +159,17 @@ double workload_rate(struct workload *w, sim_time t);
  */
 void workload_advance(struct workload *w, sim_time t0, sim_time t1, long serving);
 
+/*
+ * One of `serving` tasks stops serving now (an interruption notice or a
+ * deregistration) and exits `window` later. Its share of the requests in
+ * service, busy / serving with busy = min(lambda, c mu) / mu the mean busy
+ * workers at the last advance, fail if still running at STOPPED: with
+ * exponential service a fraction exp(-mu window) of them. They move from
+ * served to dropped (run and minute totals). Call after accounting the load
+ * up to now. Returns the number lost.
+ */
+double workload_lose_inflight(struct workload *w, long serving, sim_time window);
+
 /* Instant values at the last advance, for samples (cheap: no root finding). */
 struct workload_instant {
 	double lambda;

@@ -1,0 +1,250 @@
+/*
+ * Tests for the service scheduler driven directly on an engine: scale-in
+ * orders, maximumPercent, launch throttling, vCPU quotas, and an
+ * interruption at the same instant as a desired-count change.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include "spotsim/rng.h"
+#include "spotsim/service.h"
+#include "spotsim/xalloc.h"
+
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+enum {
+	EV_SET_DESIRED = 900,
+	EV_PROBE
+};
+
+struct rig {
+	struct scenario sc;
+	struct price_table prices;
+	struct engine e;
+	struct spot *spot;
+	struct service *svc;
+	long placed_by[4]; /* PENDING events by 1 s, 20 s, 60 s, 61 s */
+	char log[8192];	   /* "EVENT:task " ... for order checks */
+	struct service_counts probe;
+};
+
+static void on_event(void *ctx, const struct event_row *row)
+{
+	struct rig *r = ctx;
+	double t = (double)row->t / 1e6;
+	if (!strcmp(row->event, "PENDING")) {
+		r->placed_by[0] += t < 1;
+		r->placed_by[1] += t <= 20;
+		r->placed_by[2] += t < 60;
+		r->placed_by[3] += t <= 61;
+	}
+	size_t n = strlen(r->log);
+	if (n + 64 < sizeof(r->log))
+		snprintf(r->log + n, sizeof(r->log) - n, "%s:%lld@%.0f ", row->event,
+			 (long long)row->task_id, t);
+}
+
+static void set_desired(struct engine *e, struct event *ev, void *ctx)
+{
+	(void)e;
+	service_set_desired(((struct rig *)ctx)->svc, ev->arg);
+}
+
+static void probe(struct engine *e, struct event *ev, void *ctx)
+{
+	(void)e;
+	(void)ev;
+	struct rig *r = ctx;
+	service_counts(r->svc, &r->probe);
+}
+
+static void rig_init(struct rig *r, const char *json)
+{
+	char path[] = "/tmp/spotsim-svc-XXXXXX.json";
+	int fd = mkstemps(path, 5);
+	struct diag d;
+	assert_true(fd >= 0);
+	assert_true(write(fd, json, strlen(json)) == (ssize_t)strlen(json));
+	close(fd);
+	memset(r, 0, sizeof(*r));
+	diag_init(&d);
+	pricing_init(&r->prices);
+	int rc = scenario_load(&r->sc, path, &d);
+	unlink(path);
+	if (rc == 0)
+		rc = pricing_load(&r->prices, "data/pricing.csv", &d);
+	if (rc)
+		diag_write(&d, stderr);
+	assert_int_equal(rc, 0);
+	diag_release(&d);
+	const struct price_rate *rates[PROVIDER_COUNT];
+	for (int p = 0; p < PROVIDER_COUNT; p++)
+		rates[p] =
+		    pricing_find(&r->prices, "us-east-1", (enum provider)p, OS_LINUX, ARCH_X86_64);
+	struct service_hooks hooks = {r, NULL, on_event, NULL};
+	engine_init(&r->e);
+	r->spot = spot_new(&r->sc.spot, r->sc.seed, 0, r->sc.duration);
+	r->svc = service_new(&r->e, &r->sc, rates, r->spot, 0, &hooks);
+	engine_on(&r->e, EV_SET_DESIRED, set_desired, r);
+	engine_on(&r->e, EV_PROBE, probe, r);
+	service_start(r->svc);
+}
+
+static void rig_release(struct rig *r)
+{
+	struct service_totals t;
+	service_finish(r->svc, &t);
+	service_free(r->svc);
+	spot_free(r->spot);
+	engine_release(&r->e);
+	scenario_release(&r->sc);
+	pricing_release(&r->prices);
+}
+
+#define BASE                                                                                       \
+	"\"taskDefinition\": {\"cpu\": \"256\", \"memory\": \"512\"}, "                            \
+	"\"startup\": {\"provisioning\": \"0s\", \"pull\": \"0s\", \"app_start\": \"0s\"}, "
+#define MIX(n)                                                                                     \
+	"\"service\": {\"desiredCount\": " #n ", \"capacityProviderStrategy\": ["                  \
+	"{\"capacityProvider\": \"FARGATE\", \"base\": 2, \"weight\": 1},"                         \
+	"{\"capacityProvider\": \"FARGATE_SPOT\", \"weight\": 3}]}"
+
+/* Scale 10 -> 4 and look at what is left running. */
+static void scale_in_leaves(const char *order, long fargate, long spot)
+{
+	struct rig r;
+	char *json = xasprintf(
+	    "{\"duration\": \"2h\", \"scale_in_order\": \"%s\", " BASE MIX(10) "}", order);
+	rig_init(&r, json);
+	engine_at(&r.e, SIM_HOUR, EV_SET_DESIRED, NULL, 4);
+	engine_at(&r.e, 90 * SIM_MIN, EV_PROBE, NULL, 0);
+	engine_run(&r.e, 2 * SIM_HOUR);
+	print_message("%s: %ld FARGATE, %ld FARGATE_SPOT\n", order, r.probe.running[0],
+		      r.probe.running[1]);
+	assert_int_equal(r.probe.running[PROVIDER_FARGATE], fargate);
+	assert_int_equal(r.probe.running[PROVIDER_FARGATE_SPOT], spot);
+	assert_int_equal(r.probe.draining, 0);
+	free(json);
+	rig_release(&r);
+}
+
+static void test_scale_in_orders(void **state)
+{
+	(void)state;
+	/* 10 tasks are 4/6; the placement split of 4 is 3/1 */
+	scale_in_leaves("balanced", 3, 1);
+	scale_in_leaves("spot_first", 4, 0);
+	scale_in_leaves("on_demand_first", 0, 4);
+	/* newest first: launched F F F S S S F S S S, so tasks 1-4 (3 F, 1 S) stay */
+	scale_in_leaves("newest", 3, 1);
+}
+
+/* maximumPercent 100: the replacement of an interrupted task waits for it to stop. */
+static void test_maximum_percent(void **state)
+{
+	(void)state;
+	struct rig r;
+	rig_init(&r, "{\"duration\": \"2h\", " BASE
+		     "\"service\": {\"desiredCount\": 2, \"capacityProviderStrategy\": "
+		     "[{\"capacityProvider\": \"FARGATE_SPOT\", \"weight\": 1}], "
+		     "\"deploymentConfiguration\": {\"maximumPercent\": 100}},"
+		     "\"spot\": {\"interruptions\": {\"model\": \"scripted\", \"at\": [\"1h\"]}}}");
+	engine_at(&r.e, SIM_HOUR + 10 * SIM_SEC, EV_PROBE, NULL, 0);
+	engine_run(&r.e, 2 * SIM_HOUR);
+	/* 10 s after the notice the old task is STOPPING (30 s default) and nothing new started */
+	assert_int_equal(r.probe.running[PROVIDER_FARGATE_SPOT], 1);
+	assert_int_equal(r.probe.pending[PROVIDER_FARGATE_SPOT], 0);
+	assert_int_equal(r.probe.draining, 1);
+	assert_non_null(strstr(r.log, "STOPPED:"));
+	assert_non_null(strstr(r.log, "PROVISIONING:3@3630"));
+	rig_release(&r);
+}
+
+/* With the default 200 %, the replacement starts at the notice. */
+static void test_replacement_at_notice(void **state)
+{
+	(void)state;
+	struct rig r;
+	rig_init(&r, "{\"duration\": \"2h\", " BASE
+		     "\"service\": {\"desiredCount\": 2, \"capacityProviderStrategy\": "
+		     "[{\"capacityProvider\": \"FARGATE_SPOT\", \"weight\": 1}]},"
+		     "\"spot\": {\"interruptions\": {\"model\": \"scripted\", \"at\": [\"1h\"]}}}");
+	engine_run(&r.e, 2 * SIM_HOUR);
+	assert_non_null(strstr(r.log, "PROVISIONING:3@3600"));
+	rig_release(&r);
+}
+
+/*
+ * 1,000 tasks at once: a burst of 100, then 20 a second (119 within the first
+ * second: 100 + one every 50 ms), and no more than 500 in any minute.
+ */
+static void test_launch_throttling(void **state)
+{
+	(void)state;
+	struct rig r;
+	rig_init(&r, "{\"duration\": \"10m\", " BASE
+		     "\"service\": {\"desiredCount\": 1000, \"launchType\": \"FARGATE\"}}");
+	engine_run(&r.e, 10 * SIM_MIN);
+	print_message("placed by 1 s: %ld, 20 s: %ld, 60 s: %ld, 61 s: %ld\n", r.placed_by[0],
+		      r.placed_by[1], r.placed_by[2], r.placed_by[3]);
+	assert_int_equal(r.placed_by[0], 119);
+	assert_int_equal(r.placed_by[1], 500);
+	assert_int_equal(r.placed_by[2], 500);
+	assert_true(r.placed_by[3] > 500);
+	rig_release(&r);
+}
+
+/* A vCPU quota of 1 with 0.25 vCPU tasks: 4 run, the rest wait in PROVISIONING. */
+static void test_vcpu_quota(void **state)
+{
+	(void)state;
+	struct rig r;
+	rig_init(&r, "{\"duration\": \"1h\", " BASE "\"limits\": {\"fargate_vcpu\": 1},"
+		     "\"service\": {\"desiredCount\": 6, \"launchType\": \"FARGATE\"}}");
+	engine_at(&r.e, 30 * SIM_MIN, EV_PROBE, NULL, 0);
+	engine_run(&r.e, SIM_HOUR);
+	assert_int_equal(r.probe.running[PROVIDER_FARGATE], 4);
+	assert_int_equal(r.probe.pending[PROVIDER_FARGATE], 2);
+	assert_non_null(strstr(r.log, "PLACEMENT_FAILURE:5@0"));
+	rig_release(&r);
+}
+
+/* An interruption and a desired-count change at the same instant. */
+static void test_interruption_with_scaling(void **state)
+{
+	(void)state;
+	struct rig r;
+	rig_init(&r, "{\"duration\": \"2h\", " BASE MIX(
+			 10) ", \"spot\": {\"interruptions\": {\"model\": \"scripted\", \"at\": "
+			     "[{\"at\": \"1h\", \"count\": 3}]}}}");
+	engine_at(&r.e, SIM_HOUR, EV_SET_DESIRED, NULL, 4);
+	engine_at(&r.e, 90 * SIM_MIN, EV_PROBE, NULL, 0);
+	engine_run(&r.e, 2 * SIM_HOUR);
+	/* whichever runs first, the service settles at the split of 4 with nothing left over */
+	assert_int_equal(r.probe.running[PROVIDER_FARGATE] + r.probe.running[PROVIDER_FARGATE_SPOT],
+			 4);
+	assert_int_equal(r.probe.running[PROVIDER_FARGATE], 3);
+	assert_int_equal(r.probe.pending[0] + r.probe.pending[1] + r.probe.draining, 0);
+	rig_release(&r);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+	    cmocka_unit_test(test_scale_in_orders),
+	    cmocka_unit_test(test_maximum_percent),
+	    cmocka_unit_test(test_replacement_at_notice),
+	    cmocka_unit_test(test_launch_throttling),
+	    cmocka_unit_test(test_vcpu_quota),
+	    cmocka_unit_test(test_interruption_with_scaling),
+	};
+	rng_global_init();
+	return cmocka_run_group_tests_name("service", tests, NULL, NULL);
+}

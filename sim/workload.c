@@ -506,6 +506,8 @@ double workload_lose_inflight(struct workload *w, long serving, sim_time window)
 	double capacity = (double)w->last_c * w->mu;
 	double busy = fmin(w->last.lambda, capacity) / w->mu; /* mean busy workers */
 	double lost = busy / (double)serving * exp(-w->mu * simtime_seconds(window));
+	if (lost < 1e-9)
+		return 0; /* e.g. e^-300 of a request: none, and none printed as 1e-130 */
 	/* they arrived and were counted as served: now they fail */
 	w->totals.served -= lost;
 	w->totals.dropped += lost;

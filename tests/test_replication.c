@@ -67,7 +67,22 @@ static void on_event(void *ctx, const struct event_row *row)
 static void on_minute(void *ctx, const struct minute_row *row)
 {
 	struct seen *s = ctx;
-	hash_bytes(s, row, sizeof(*row));
+	/* field by field: the struct's padding bytes are not part of the row */
+	double v[] = {(double)row->t,
+		      row->load_rps,
+		      (double)row->desired,
+		      (double)row->running[0],
+		      (double)row->running[1],
+		      (double)row->pending[0],
+		      (double)row->pending[1],
+		      (double)row->draining,
+		      row->cpu_pct,
+		      row->mem_pct,
+		      row->dropped,
+		      row->p95_ms,
+		      row->cost_usd_cum,
+		      (double)row->spot_available};
+	hash_bytes(s, v, sizeof(v));
 	if (s->nminutes < MAX_MINUTES)
 		s->minutes[s->nminutes++] = *row;
 }

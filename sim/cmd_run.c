@@ -189,6 +189,10 @@ static int load_inputs(const struct run_opts *o, struct scenario *sc, struct pri
 				   "or data/pricing.csv as installed)");
 		else if (pricing_load(t, table, &d) == 0)
 			scenario_check_prices(sc, t, &d);
+		if (!diag_failed(&d) && (sc->variants > 0 || sc->sweep_points > 0))
+			diag_note(&d, o->scenario, NULL,
+				  "variants and sweep are not run by this version; simulating the "
+				  "base scenario only");
 	}
 	cli_print_diag(&d);
 	status = diag_failed(&d) ? EXIT_USAGE : EXIT_OK;
@@ -221,6 +225,29 @@ static void print_report_diag(const struct diag *d, bool given_dir)
 	}
 }
 
+/* Runs replication `i`; its diagnostics go to `d` for replication 0 or a failure. */
+static int run_one(const struct scenario *sc, const struct price_table *t, long i,
+		   const struct run_sink *sink, struct run_metrics *m, struct diag *d)
+{
+	struct diag scratch;
+	int rc;
+
+	if (interrupted)
+		return SPOTSIM_EINTR;
+	if (i == 0)
+		return replication_run(sc, t, 0, sink, m, d);
+	/* later replications repeat replication 0's notes: keep them only on failure */
+	diag_init(&scratch);
+	rc = replication_run(sc, t, (uint64_t)i, NULL, m, &scratch);
+	if (rc) {
+		diag_release(d);
+		*d = scratch; /* takes ownership of the items */
+	} else {
+		diag_release(&scratch);
+	}
+	return rc;
+}
+
 static int run_replications(const struct scenario *sc, const struct price_table *t, long n,
 			    struct report *r, struct diag *d, long *failed)
 {
@@ -235,9 +262,7 @@ static int run_replications(const struct scenario *sc, const struct price_table 
 
 		progress_update(&p, i);
 		*failed = i;
-		rc = interrupted
-			 ? SPOTSIM_EINTR
-			 : replication_run(sc, t, (uint64_t)i, i == 0 ? &sink : NULL, &m, d);
+		rc = run_one(sc, t, i, &sink, &m, d);
 		if (!rc)
 			report_replication(r, "", (uint64_t)i, sc->seed, &m);
 	}
@@ -310,8 +335,10 @@ static int simulate_into(const struct run_opts *o, const struct scenario *sc,
 	if (rc) {
 		report_abort(r);
 		rc = report_failure(rc, failed, &d, in_commit);
-	} else if (!o->quiet) {
-		print_summary(sc, r);
+	} else {
+		cli_print_diag(&d); /* replication 0's notes, if any */
+		if (!o->quiet)
+			print_summary(sc, r);
 	}
 	diag_release(&d);
 	return rc;

@@ -17,6 +17,7 @@ static const struct command {
     {"validate", cmd_validate, "check a scenario file and print every problem"},
     {"cost", cmd_cost, "what a Fargate or Fargate Spot task costs, line by line"},
     {"place", cmd_place, "how a capacity provider strategy splits tasks"},
+    {"scale", cmd_scale, "one scaling policy decision, with the arithmetic"},
     {"prices", cmd_prices, "the price table in use, with its dates"},
 };
 

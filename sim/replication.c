@@ -18,8 +18,12 @@
 
 #include "spotsim/engine.h"
 #include "spotsim/error.h"
+#include "spotsim/metrics.h"
+#include "spotsim/queue.h"
+#include "spotsim/scaling.h"
 #include "spotsim/service.h"
 #include "spotsim/spot.h"
+#include "spotsim/tasks.h"
 #include "spotsim/workload.h"
 
 #include <math.h>
@@ -31,7 +35,8 @@
 #define SAMPLES_PER_MINUTE 3
 
 enum {
-	EV_SAMPLE = 100
+	EV_SAMPLE = 100,
+	EV_SCHEDULED
 };
 
 static volatile sig_atomic_t interrupted;
@@ -61,6 +66,11 @@ const struct metric_def run_metric_defs[] = {
     M(slo_violation_minutes, "min"),
     M(availability, "fraction"),
     M(mean_running_tasks, "tasks"),
+    M(jobs_completed, "count"),
+    M(mean_job_latency_s, "s"),
+    M(p95_job_latency_s, "s"),
+    M(lost_work_hours, "h"),
+    M(max_backlog, "messages"),
 #undef M
     {NULL, NULL, 0},
 };
@@ -81,7 +91,11 @@ struct rep {
 	const struct run_sink *sink;
 	struct service *svc;
 	struct spot *spot;
-	struct workload *w;
+	struct workload *w;      /* request accounting; NULL without a request workload */
+	struct workload *qrate;  /* a queue's arrival rate */
+	struct queue *queue;     /* NULL without a queue workload */
+	struct scaler *scaler;   /* NULL without a scaling section */
+	struct metrics metrics;
 	sim_time accounted; /* the load is accounted up to here */
 	long samples;
 	long minutes, bad_minutes;
@@ -120,6 +134,8 @@ static void forward_event(void *ctx, const struct event_row *row)
 static bool minute_ok(const struct rep *r, const struct workload_minute *m, long serving)
 {
 	const struct slo *slo = &r->sc->slo;
+	if (r->queue) /* a queue is served when no message waits without a worker */
+		return serving > 0 || queue_backlog(r->queue) == 0;
 	if (!r->w)
 		return serving > 0;
 	if (m->requests > 0) {
@@ -133,6 +149,18 @@ static bool minute_ok(const struct rep *r, const struct workload_minute *m, long
 	return true;
 }
 
+/* The autoscaler's turn at the end of each minute. */
+static void scale(struct rep *r, const struct workload_minute *m, const struct service_counts *c)
+{
+	struct datapoint dp[METRIC_COUNT];
+	metrics_minute(&r->metrics, r->w != NULL, m->requests, dp);
+	if (!r->scaler)
+		return;
+	long desired = scaler_minute(r->scaler, engine_now(&r->e), dp, c->serving, c->desired);
+	if (desired >= 0)
+		service_set_desired(r->svc, desired);
+}
+
 static void close_minute(struct rep *r)
 {
 	struct service_counts c;
@@ -143,35 +171,110 @@ static void close_minute(struct rep *r)
 	r->minutes++;
 	if (!minute_ok(r, &m, c.serving))
 		r->bad_minutes++;
-	if (!r->sink || !r->sink->minute)
-		return;
-	struct minute_row row = {
-	    engine_now(&r->e),
-	    m.requests / 60.0,
-	    c.desired,
-	    {c.running[0], c.running[1]},
-	    {c.pending[0], c.pending[1]},
-	    c.draining,
-	    m.cpu_pct,
-	    m.mem_pct,
-	    m.dropped,
-	    m.p95_s * 1000.0,
-	    0,
-	    service_cost_accrued(r->svc),
-	    service_spot_available(r->svc),
-	};
-	r->sink->minute(r->sink->ctx, &row);
+	if (r->sink && r->sink->minute) {
+		struct minute_row row = {
+			engine_now(&r->e), m.requests / 60.0, c.desired,
+			{c.running[0], c.running[1]}, {c.pending[0], c.pending[1]}, c.draining,
+			m.cpu_pct, m.mem_pct, m.dropped, m.p95_s * 1000.0,
+			r->queue ? (double)queue_backlog(r->queue) : 0,
+			service_cost_accrued(r->svc), service_spot_available(r->svc),
+		};
+		if (r->queue)
+			row.load_rps = workload_rate(r->qrate, engine_now(&r->e));
+		r->sink->minute(r->sink->ctx, &row);
+	}
+	scale(r, &m, &c);
+}
+
+/* A 20-second sample of utilization and backlog for the metrics. */
+static void take_sample(struct rep *r)
+{
+	struct service_counts c;
+	struct metrics_sample ms = {0, 0, 0, r->queue != NULL, 0};
+	const struct request_model *rm = &r->sc->requests;
+	service_counts(r->svc, &c);
+	ms.serving = c.serving;
+	if (r->w) {
+		struct workload_instant in;
+		workload_instant(r->w, &in);
+		ms.cpu_pct = in.cpu_pct;
+		ms.mem_pct = in.mem_pct;
+	} else if (r->queue && c.serving > 0) {
+		double slots = (double)c.serving * (double)r->sc->queue.concurrency;
+		ms.backlog = (double)queue_backlog(r->queue);
+		ms.cpu_pct = fmin(100, rm->cpu_idle_percent +
+					       100.0 * (double)queue_in_flight(r->queue) / slots);
+		ms.mem_pct = fmin(100, rm->memory_base_percent);
+	}
+	if (r->queue)
+		ms.backlog = (double)queue_backlog(r->queue);
+	metrics_sample(&r->metrics, &ms);
 }
 
 static void on_sample(struct engine *e, struct event *ev, void *ctx)
 {
 	struct rep *r = ctx;
 	account(r);
+	take_sample(r);
 	if (++r->samples % SAMPLES_PER_MINUTE == 0)
 		close_minute(r);
 	if (interrupted)
 		engine_stop(e);
 	engine_reschedule_after(e, ev, SAMPLE_PERIOD);
+}
+
+static void arm_scheduled(struct rep *r)
+{
+	sim_time at = scaler_next_scheduled(r->scaler);
+	if (at < SIM_TIME_MAX)
+		engine_at(&r->e, at > engine_now(&r->e) ? at : engine_now(&r->e), EV_SCHEDULED,
+			  NULL, 0);
+}
+
+static void on_scheduled(struct engine *e, struct event *ev, void *ctx)
+{
+	struct rep *r = ctx;
+	struct service_counts c;
+	(void)e;
+	(void)ev;
+	service_counts(r->svc, &c);
+	long desired = scaler_scheduled(r->scaler, engine_now(&r->e), c.desired);
+	if (desired >= 0)
+		service_set_desired(r->svc, desired);
+	arm_scheduled(r);
+}
+
+static void on_scaling_event(void *ctx, const struct scaling_event *ev)
+{
+	struct rep *r = ctx;
+	struct event_row row = {ev->t, ev->event, 0, "", ev->detail};
+	if (r->sink && r->sink->event)
+		r->sink->event(r->sink->ctx, &row);
+}
+
+/* Queue workers follow their tasks' states. */
+static void task_state(void *ctx, int64_t id, int state)
+{
+	struct rep *r = ctx;
+	if (!r->queue)
+		return;
+	switch ((enum task_state)state) {
+	case TASK_RUNNING:
+		queue_task_running(r->queue, id);
+		break;
+	case TASK_DEACTIVATING:
+		queue_task_draining(r->queue, id);
+		break;
+	case TASK_STOPPING:
+		queue_task_draining(r->queue, id);
+		queue_task_sigterm(r->queue, id);
+		break;
+	case TASK_STOPPED:
+		queue_task_stopped(r->queue, id);
+		break;
+	default:
+		break;
+	}
 }
 
 /* The rate of each provider, with the scenario's overrides; NULL where the table has none. */
@@ -249,27 +352,56 @@ static void fill_metrics(const struct rep *r, const struct service_totals *t,
 	m->p99_latency_s = r->w ? workload_latency_quantile(r->w, 0.99) : NAN;
 }
 
+/* The queue reads only the arrival rate from a workload; these values are unused. */
+static const struct request_model rate_only = {1.0, 1, 0, 0, 0, 0};
+
 static void setup(struct rep *r, const struct scenario *sc, uint64_t index,
 		  const struct run_sink *sink, const struct price_rate *const rates[])
 {
-	struct service_hooks hooks = {r, before_change, forward_event, stops_serving};
+	struct service_hooks hooks = {r, before_change, forward_event, stops_serving, task_state};
 	memset(r, 0, sizeof(*r));
 	r->sc = sc;
 	r->sink = sink;
 	engine_init(&r->e);
+	metrics_init(&r->metrics);
 	r->spot = spot_new(&sc->spot, sc->seed, index, sc->duration);
 	if (sc->workload_type == WORKLOAD_REQUESTS)
 		r->w = workload_new(&sc->rate, &sc->requests, sc->start_unix, sc->seed, index);
+	if (sc->workload_type == WORKLOAD_QUEUE) {
+		r->qrate = workload_new(&sc->rate, &rate_only, sc->start_unix, sc->seed, index);
+		r->queue = queue_new(&r->e, &sc->queue, r->qrate, sc->seed, index, forward_event, r);
+	}
+	if (sc->scaling.enabled)
+		r->scaler = scaler_new(&sc->scaling, on_scaling_event, r);
 	r->svc = service_new(&r->e, sc, rates, r->spot, index, &hooks);
 	engine_on(&r->e, EV_SAMPLE, on_sample, r);
+	engine_on(&r->e, EV_SCHEDULED, on_scheduled, r);
 }
 
 static void teardown(struct rep *r)
 {
 	service_free(r->svc);
+	scaler_free(r->scaler);
+	queue_free(r->queue);
+	workload_free(r->qrate);
 	workload_free(r->w);
 	spot_free(r->spot);
 	engine_release(&r->e);
+}
+
+static void fill_queue_metrics(struct rep *r, struct run_metrics *m)
+{
+	m->jobs_completed = m->mean_job_latency_s = m->p95_job_latency_s = NAN;
+	m->lost_work_hours = m->max_backlog = NAN;
+	if (!r->queue)
+		return;
+	const struct queue_totals *q = queue_totals(r->queue);
+	m->jobs_completed = q->jobs_completed;
+	m->mean_job_latency_s = q->jobs_completed > 0 ? q->job_latency_sum_s / q->jobs_completed
+						      : NAN;
+	m->p95_job_latency_s = queue_latency_quantile(r->queue, 0.95);
+	m->lost_work_hours = q->lost_work_s / 3600.0;
+	m->max_backlog = q->max_backlog;
 }
 
 int replication_run(const struct scenario *sc, const struct price_table *prices, uint64_t index,
@@ -284,19 +416,19 @@ int replication_run(const struct scenario *sc, const struct price_table *prices,
 	resolve_rates(sc, prices, store, rates);
 	if ((rc = check_rates(sc, rates, d)))
 		return rc;
-	if (sc->workload_type == WORKLOAD_QUEUE) {
-		diag_error(d, sc->file, "workload.type",
-			   "\"queue\" workloads are not simulated by this version (accepted: "
-			   "\"requests\", or no workload)");
-		return SPOTSIM_EINVAL;
-	}
 	setup(&r, sc, index, sink, rates);
 	service_start(r.svc);
+	if (r.queue)
+		queue_start(r.queue);
+	if (r.scaler)
+		arm_scheduled(&r);
 	engine_at(&r.e, SAMPLE_PERIOD, EV_SAMPLE, NULL, 0);
 	bool stopped = engine_run(&r.e, sc->duration);
 	account(&r);
 	service_finish(r.svc, &totals);
 	fill_metrics(&r, &totals, rates, out);
+	fill_queue_metrics(&r, out);
+	out->scaling_activities = r.scaler ? (double)scaler_activities(r.scaler) : 0;
 	teardown(&r);
 	return stopped && interrupted ? SPOTSIM_EINTR : 0;
 }

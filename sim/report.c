@@ -510,22 +510,29 @@ struct summary_line {
 	char conv; /* printf conversion, 'f' or 'g' */
 	int prec;
 	const char *unit;
+	bool optional; /* left out when it does not apply (requests vs queue metrics) */
 };
 
 #define METRIC(name) offsetof(struct run_metrics, name)
 
 static const struct summary_line summary_lines[] = {
-    {"cost FARGATE", METRIC(cost_fargate_usd), 1, 'f', 2, "USD"},
-    {"cost FARGATE_SPOT", METRIC(cost_spot_usd), 1, 'f', 2, "USD"},
-    {"cost total", METRIC(cost_usd), 1, 'f', 2, "USD"},
-    {"savings vs on-demand", METRIC(savings_vs_on_demand_pct), 1, 'f', 1, "%"},
-    {"interruptions", METRIC(interruptions), 1, 'g', 6, ""},
-    {"tasks launched", METRIC(tasks_launched), 1, 'g', 6, ""},
-    {"placement failures", METRIC(placement_failures), 1, 'g', 6, ""},
-    {"availability", METRIC(availability), 100, 'f', 2, "%"},
-    {"p95 latency", METRIC(p95_latency_s), 1000, 'f', 1, "ms"},
-    {"dropped fraction", METRIC(dropped_fraction), 1, 'f', 6, ""},
-    {"mean running tasks", METRIC(mean_running_tasks), 1, 'f', 2, ""},
+    {"cost FARGATE", METRIC(cost_fargate_usd), 1, 'f', 2, "USD", false},
+    {"cost FARGATE_SPOT", METRIC(cost_spot_usd), 1, 'f', 2, "USD", false},
+    {"cost total", METRIC(cost_usd), 1, 'f', 2, "USD", false},
+    {"savings vs on-demand", METRIC(savings_vs_on_demand_pct), 1, 'f', 1, "%", false},
+    {"interruptions", METRIC(interruptions), 1, 'g', 6, "", false},
+    {"tasks launched", METRIC(tasks_launched), 1, 'g', 6, "", false},
+    {"placement failures", METRIC(placement_failures), 1, 'g', 6, "", false},
+    {"availability", METRIC(availability), 100, 'f', 2, "%", false},
+    {"p95 latency", METRIC(p95_latency_s), 1000, 'f', 1, "ms", true},
+    {"dropped fraction", METRIC(dropped_fraction), 1, 'f', 6, "", true},
+    {"jobs completed", METRIC(jobs_completed), 1, 'f', 0, "", true},
+    {"mean job latency", METRIC(mean_job_latency_s), 1, 'f', 1, "s", true},
+    {"p95 job latency", METRIC(p95_job_latency_s), 1, 'f', 1, "s", true},
+    {"lost work", METRIC(lost_work_hours), 1, 'f', 2, "h", true},
+    {"max backlog", METRIC(max_backlog), 1, 'f', 0, "messages", true},
+    {"scaling activities", METRIC(scaling_activities), 1, 'g', 6, "", false},
+    {"mean running tasks", METRIC(mean_running_tasks), 1, 'f', 2, "", false},
 };
 
 #define NSUMMARY (sizeof(summary_lines) / sizeof(summary_lines[0]))
@@ -548,7 +555,8 @@ static void summary_line(const struct report *r, FILE *out, const struct summary
 	char mean[64], lo[64], hi[64], shown[80];
 
 	if (n == 0) {
-		fprintf(out, "  %-22s %12s\n", l->label, "n/a");
+		if (!l->optional)
+			fprintf(out, "  %-22s %12s\n", l->label, "n/a");
 		return;
 	}
 	fmt_value(mean, sizeof(mean), l, get(&r->sum, l->offset) / n);

@@ -115,7 +115,7 @@ static void syntax_error(struct diag *d, const char *path, const char *buf, cons
 			   line, col, near);
 }
 
-static cJSON *parse(const char *path, struct diag *d, int *rc)
+cJSON *scenario_parse_json(const char *path, struct diag *d, int *rc)
 {
 	size_t len = 0;
 	const char *end = NULL;
@@ -743,7 +743,7 @@ int scenario_load(struct scenario *sc, const char *path, struct diag *d)
 	memset(sc, 0, sizeof(*sc));
 	sc->file = xstrdup(path);
 	sc->dir = dir_of(path);
-	cJSON *root = parse(path, d, &rc);
+	cJSON *root = scenario_parse_json(path, d, &rc);
 	if (!root)
 		return rc;
 	l.root = root;
@@ -761,6 +761,7 @@ int scenario_load(struct scenario *sc, const char *path, struct diag *d)
 	load_service(&l);
 	load_scaling(&l);
 	load_policies(&l);
+	load_model_scaling(&l); /* also checks what the schema cannot */
 	load_startup(&l);
 	load_slo(&l);
 	load_pricing(&l);
@@ -834,6 +835,8 @@ void scenario_release(struct scenario *sc)
 	dist_release(&sc->startup.pull);
 	dist_release(&sc->startup.app_start);
 	rate_shape_release(&sc->rate);
+	queue_config_release(&sc->queue);
 	spot_config_release(&sc->spot);
+	scaling_config_release(&sc->scaling);
 	memset(sc, 0, sizeof(*sc));
 }

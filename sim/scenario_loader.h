@@ -1,8 +1,8 @@
 #ifndef SPOTSIM_SCENARIO_LOADER_H
 #define SPOTSIM_SCENARIO_LOADER_H
 /*
- * scenario_loader — private to the scenario loader (scenario.c and
- * scenario_model.c): the state of one load and the defensive value readers
+ * scenario_loader — private to the scenario loader (scenario.c, scenario_model.c and
+ * scenario_scaling.c): the state of one load and the defensive value readers
  * of its last pass. Readers return NULL / false when a value is absent or
  * has the wrong type (the schema walk has reported that already).
  */
@@ -36,5 +36,11 @@ char *scenario_resolve(const struct scenario *sc, const char *file);
 void load_model_workload(struct loader *l);
 void load_model_spot(struct loader *l);
 void load_model_limits(struct loader *l);
+
+/* scenario_scaling.c: the `scaling` section into struct scaling_config, with its rules. */
+void load_model_scaling(struct loader *l);
+
+/* Reads and parses a JSON file whose root is an object; NULL after adding the problem to `d`. */
+cJSON *scenario_parse_json(const char *path, struct diag *d, int *rc);
 
 #endif

@@ -113,6 +113,8 @@ static void load_rate_shape(struct loader *l, const cJSON *w)
 	}
 }
 
+static void load_queue(struct loader *l, const cJSON *w);
+
 static double mean_of(struct loader *l, const cJSON *obj, const char *key, double fallback)
 {
 	const cJSON *n = get(obj, key);
@@ -153,6 +155,39 @@ void load_model_workload(struct loader *l)
 	    duration_or(w, "deregistration_delay",
 			sc->workload_type == WORKLOAD_REQUESTS ? DEFAULT_DEREGISTRATION : 0);
 	sc->shutdown = duration_or(w, "shutdown", (sim_time)sc->task.stop_timeout_s * SIM_SEC);
+	if (sc->workload_type == WORKLOAD_QUEUE)
+		load_queue(l, w);
+}
+
+static int batch_by_time(const void *a, const void *b)
+{
+	const struct job_batch *x = a, *y = b;
+	return (x->at > y->at) - (x->at < y->at);
+}
+
+/* A "queue" workload: job sizes, workers, checkpoints and the SQS-like settings. */
+static void load_queue(struct loader *l, const cJSON *w)
+{
+	struct queue_config *q = &l->sc->queue;
+	const cJSON *job = get(w, "job_size"), *b;
+	struct strbuf why = STRBUF_INIT;
+	size_t alloc = 0;
+
+	if (!(cJSON_IsString(job) && dist_parse(job->valuestring, l->sc->dir, &q->job_size, &why) == 0))
+		dist_from_seconds(cJSON_IsNumber(job) ? job->valuedouble : 60, &q->job_size);
+	strbuf_release(&why);
+	q->concurrency = (long)number_or(w, "concurrency_per_task", 1);
+	q->checkpoint_every = duration_or(w, "checkpoint_every", 0);
+	q->visibility_timeout = duration_or(w, "visibility_timeout", 30 * SIM_SEC);
+	q->release_on_sigterm = cJSON_IsTrue(get(w, "release_on_sigterm"));
+	cJSON_ArrayForEach(b, get(w, "batches"))
+	{
+		XALLOC_GROW(q->batches, q->nbatches + 1, alloc);
+		q->batches[q->nbatches].at = duration_or(b, "at", 0);
+		q->batches[q->nbatches].count = (long)number_or(b, "count", 0);
+		q->nbatches++;
+	}
+	qsort(q->batches, q->nbatches, sizeof(*q->batches), batch_by_time);
 }
 
 /* ---- spot ---- */

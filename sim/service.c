@@ -134,6 +134,8 @@ static void set_state(struct service *s, struct task *t, enum task_state state)
 	if (was_active && !counts_active(t))
 		s->active[t->item]--;
 	log_event(s, task_state_name(state), t, NULL);
+	if (s->hooks.task_state)
+		s->hooks.task_state(s->hooks.ctx, t->id, (int)state);
 }
 
 static void request_reconcile(struct service *s);

@@ -174,6 +174,9 @@ static struct run_metrics metrics(double cost)
 	m.p95_latency_s = 0.0835;
 	m.interruptions = 3;
 	m.mean_running_tasks = 4;
+	/* a request service: the queue metrics do not apply */
+	m.jobs_completed = m.mean_job_latency_s = m.p95_job_latency_s = NAN;
+	m.lost_work_hours = m.max_backlog = NAN;
 	return m;
 }
 
@@ -574,8 +577,9 @@ static void test_summary_one_replication(void **state)
 			    "  tasks launched                    0\n"
 			    "  placement failures                0\n"
 			    "  availability                  99.50 %\n"
-			    "  p95 latency                     n/a\n"
+
 			    "  dropped fraction           0.000000\n"
+			    "  scaling activities                0\n"
 			    "  mean running tasks             4.00\n"
 			    "written to out/web/: timeseries.csv, events.csv, replications.csv\n");
 	free(text);

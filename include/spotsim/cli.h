@@ -26,6 +26,7 @@ int cmd_cost(int argc, char **argv);
 int cmd_place(int argc, char **argv);
 int cmd_prices(int argc, char **argv);
 int cmd_run(int argc, char **argv);
+int cmd_scale(int argc, char **argv);
 int cmd_validate(int argc, char **argv);
 
 /* Parses --format; `allow_json` false rejects "json". Returns false on bad text. */

@@ -65,6 +65,8 @@ struct run_metrics {
 	double interruptions, tasks_launched, placement_failures, scaling_activities;
 	double requests, dropped_fraction, p_wait, mean_wait_s, p95_latency_s, p99_latency_s;
 	double slo_violation_minutes, availability, mean_running_tasks;
+	/* queue workers; NAN for request services */
+	double jobs_completed, mean_job_latency_s, p95_job_latency_s, lost_work_hours, max_backlog;
 };
 
 /* Name, unit and place of each metric, in column order; terminated by {NULL}. */

@@ -62,7 +62,8 @@ struct report;
  * naming the folder, for example
  *     /proc/x: cannot create folder: no such file or directory
  *     out/web: cannot write in folder: permission denied
- * Returns 0, SPOTSIM_EIO, or SPOTSIM_ERANGE for a path too long.
+ * Returns 0, SPOTSIM_EIO, or SPOTSIM_ERANGE for a path that is empty or too
+ * long, or when REPORT_MAX_TEMPS temporaries are already open.
  */
 int report_open(struct report **out, const char *dir, int64_t start_unix, struct diag *d);
 

@@ -38,6 +38,8 @@
 #include "spotsim/fargate.h"
 #include "spotsim/placement.h"
 #include "spotsim/pricing.h"
+#include "spotsim/queue.h"
+#include "spotsim/scaling.h"
 #include "spotsim/simtime.h"
 #include "spotsim/spot.h"
 #include "spotsim/workload.h"
@@ -116,9 +118,11 @@ struct scenario {
 	enum workload_type workload_type;
 	struct rate_shape rate;	       /* workload.rate (and noise) */
 	struct request_model requests; /* workload of type "requests" */
+	struct queue_config queue;     /* workload of type "queue" */
 	sim_time deregistration_delay; /* default 300 s (requests), 0 (queue) */
 	sim_time shutdown;	       /* app exit after SIGTERM; default the stopTimeout */
 	struct spot_config spot;       /* interruptions, capacity, fallback */
+	struct scaling_config scaling; /* the `scaling` section; .enabled when given */
 	struct service_limits limits;
 	bool has_workload, has_spot, has_scaling;
 	long variants, sweep_points; /* counts, for the summary */
@@ -143,5 +147,14 @@ int scenario_load(struct scenario *sc, const char *path, struct diag *d);
 bool scenario_check_prices(const struct scenario *sc, const struct price_table *t, struct diag *d);
 
 void scenario_release(struct scenario *sc);
+
+/*
+ * Reads one scaling policy (for `spotsim scale`) from `path`: an object in
+ * the shape of put-scaling-policy / describe-scaling-policies, or
+ * {"ScalingPolicies": [one]}. A step policy may carry its "Alarm" (then
+ * out->has_alarm). Returns 0, or a negative SPOTSIM_* code with every problem
+ * in `d`; `out` is always safe to pass to scaling_policy_release.
+ */
+int scenario_load_policy(const char *path, struct scaling_policy *out, struct diag *d);
 
 #endif

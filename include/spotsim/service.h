@@ -54,6 +54,8 @@ struct service_hooks {
 	void (*event)(void *ctx, const struct event_row *row); /* may be NULL */
 	/* a RUNNING task stops serving and exits `window` later; may be NULL */
 	void (*stops_serving)(void *ctx, long serving, sim_time window);
+	/* a task entered `state` (queue workers follow their tasks); may be NULL */
+	void (*task_state)(void *ctx, int64_t task_id, int state);
 };
 
 struct service_counts {

@@ -9,7 +9,7 @@
 #   tests/bad/NAME.expect        among its stderr lines, every line of this file (exactly)
 #
 #   tests/golden/NAME.args       arguments of a `spotsim run` (without -o); the run writes to
-#                                build/golden/NAME and must reproduce tests/golden/NAME/: its
+#                                a temporary folder and must reproduce tests/golden/NAME/: its
 #                                stdout.txt and each CSV byte for byte, or, for a large file F,
 #                                the checksum in F.sha256
 #
@@ -103,7 +103,7 @@ for argsfile in tests/golden/*.args; do
 	want=tests/golden/$name
 	ok=1
 	for round in 1 2; do
-		out=build/golden/$name.$round
+		out=$tmp/golden/$name.$round
 		rm -rf "$out"
 		eval "$SPOTSIM run $(cat "$argsfile") -o $out" >"$tmp/stdout.$round" 2>"$tmp/err"
 		st=$?
@@ -118,17 +118,17 @@ for argsfile in tests/golden/*.args; do
 	if [ $update = 1 ]; then
 		mkdir -p "$want"
 		rm -f "$want"/*
-		cp build/golden/$name.1/stdout.txt build/golden/$name.1/events.csv \
-			build/golden/$name.1/replications.csv "$want/"
-		(cd build/golden/$name.1 && sha256sum timeseries.csv) >"$want/timeseries.csv.sha256"
+		cp $tmp/golden/$name.1/stdout.txt $tmp/golden/$name.1/events.csv \
+			$tmp/golden/$name.1/replications.csv "$want/"
+		(cd $tmp/golden/$name.1 && sha256sum timeseries.csv) >"$want/timeseries.csv.sha256"
 	fi
 	for f in stdout.txt events.csv replications.csv timeseries.csv; do
-		a=build/golden/$name.1/$f
-		if ! cmp -s "$a" "build/golden/$name.2/$f"; then
+		a=$tmp/golden/$name.1/$f
+		if ! cmp -s "$a" "$tmp/golden/$name.2/$f"; then
 			bad "$name" "$f differs between two identical runs"; ok=0
 		elif [ -f "$want/$f" ] && ! cmp -s "$a" "$want/$f"; then
 			bad "$name" "$f differs from $want/$f"; diff "$want/$f" "$a" | head -10; ok=0
-		elif [ -f "$want/$f.sha256" ] && ! (cd build/golden/$name.1 && sha256sum -c --quiet \
+		elif [ -f "$want/$f.sha256" ] && ! (cd $tmp/golden/$name.1 && sha256sum -c --quiet \
 				"$OLDPWD/$want/$f.sha256" >/dev/null 2>&1); then
 			bad "$name" "$f checksum differs from $want/$f.sha256"; ok=0
 		elif [ ! -f "$want/$f" ] && [ ! -f "$want/$f.sha256" ]; then

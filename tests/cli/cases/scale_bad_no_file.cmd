@@ -1,0 +1,1 @@
+scale --running 4 --metric 50

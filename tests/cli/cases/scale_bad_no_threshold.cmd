@@ -1,0 +1,1 @@
+scale tests/cli/policies/step-queue-no-alarm.json --running 4 --metric 1600

@@ -1,0 +1,1 @@
+scale tests/cli/policies/bad-predictive.json --running 3 --metric 1

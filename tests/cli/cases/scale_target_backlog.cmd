@@ -1,0 +1,1 @@
+scale tests/cli/policies/target-backlog.json --running 10 --metric 150

@@ -1,0 +1,1 @@
+scale tests/cli/policies/target-backlog.json --running 0 --metric 250 --format csv

@@ -1,0 +1,83 @@
+/* Tests for metrics: samples into datapoints, missing data, per-task metrics. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include "spotsim/metrics.h"
+
+static void test_three_samples_make_a_minute(void **state)
+{
+	(void)state;
+	struct metrics m;
+	struct datapoint dp[METRIC_COUNT];
+	metrics_init(&m);
+	struct metrics_sample s = {2, 30, 40, false, 0};
+	metrics_sample(&m, &s);
+	s.cpu_pct = 60;
+	metrics_sample(&m, &s);
+	s.cpu_pct = 90;
+	s.serving = 4;
+	metrics_sample(&m, &s);
+	metrics_minute(&m, true, 1200, dp);
+	assert_true(dp[METRIC_CPU].present);
+	assert_true(dp[METRIC_CPU].average == 60);
+	assert_true(dp[METRIC_CPU].minimum == 30);
+	assert_true(dp[METRIC_CPU].maximum == 90);
+	assert_true(dp[METRIC_CPU].sample_count == 3);
+	assert_true(dp[METRIC_MEMORY].average == 40);
+	assert_true(dp[METRIC_REQUEST_COUNT].sum == 1200);
+	/* 1,200 requests over a mean of 8/3 serving tasks */
+	assert_true(dp[METRIC_REQUESTS_PER_TARGET].average == 1200 / (8.0 / 3));
+	assert_false(dp[METRIC_BACKLOG].present);
+}
+
+/* No task runs: no datapoint, so alarms see missing data. */
+static void test_no_task_no_datapoint(void **state)
+{
+	(void)state;
+	struct metrics m;
+	struct datapoint dp[METRIC_COUNT];
+	metrics_init(&m);
+	struct metrics_sample s = {0, 0, 0, false, 0};
+	for (int i = 0; i < 3; i++)
+		metrics_sample(&m, &s);
+	metrics_minute(&m, true, 500, dp);
+	assert_false(dp[METRIC_CPU].present);
+	assert_false(dp[METRIC_REQUESTS_PER_TARGET].present);
+	assert_true(dp[METRIC_REQUEST_COUNT].present); /* the load balancer still counts */
+	/* the next minute starts empty */
+	metrics_minute(&m, false, 0, dp);
+	assert_false(dp[METRIC_REQUEST_COUNT].present);
+}
+
+/* Backlog per task: 1,500 messages over 10 tasks is 150; with no task, per 1 task. */
+static void test_backlog_per_task(void **state)
+{
+	(void)state;
+	struct metrics m;
+	struct datapoint dp[METRIC_COUNT];
+	metrics_init(&m);
+	struct metrics_sample s = {10, 50, 50, true, 1500};
+	metrics_sample(&m, &s);
+	metrics_minute(&m, false, 0, dp);
+	assert_true(dp[METRIC_BACKLOG].average == 1500);
+	assert_true(dp[METRIC_BACKLOG_PER_TASK].average == 150);
+	s.serving = 0;
+	s.backlog = 30;
+	metrics_sample(&m, &s);
+	metrics_minute(&m, false, 0, dp);
+	assert_true(dp[METRIC_BACKLOG_PER_TASK].average == 30);
+	assert_false(dp[METRIC_CPU].present);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_three_samples_make_a_minute),
+		cmocka_unit_test(test_no_task_no_datapoint),
+		cmocka_unit_test(test_backlog_per_task),
+	};
+	return cmocka_run_group_tests_name("metrics", tests, NULL, NULL);
+}

@@ -1,0 +1,1052 @@
+/*
+ * Tests for scaling: AWS's documented step-scaling walkthrough and rounding,
+ * cooldowns, target tracking's alarm shapes, several policies, missing data,
+ * scale from zero, clamping, scheduled actions; and the loader's expansion
+ * of at/rate/cron schedules (time zones, DST) and its rules for policies.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include "spotsim/error.h"
+#include "spotsim/scaling.h"
+#include "spotsim/scenario.h"
+#include "spotsim/xalloc.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+/* ---- helpers: policies by hand ---- */
+
+static char name_out[] = "out", name_in[] = "in", name_a[] = "a", name_b[] = "b";
+
+/* AWS's example (threshold 50): scale-out and scale-in steps. */
+static struct step_adjustment walk_out[] = {
+    {true, true, 0, 10, 0}, {true, true, 10, 20, 10}, {true, false, 20, 0, 30}};
+static struct step_adjustment walk_in[] = {
+    {true, true, -10, 0, 0}, {true, true, -20, -10, -10}, {false, true, 0, -20, -30}};
+
+static struct scaling_policy step_policy(char *name, enum adjustment_type type,
+					 struct step_adjustment *steps, size_t n, double threshold,
+					 enum comparison cmp)
+{
+	struct scaling_policy p;
+	memset(&p, 0, sizeof(p));
+	p.name = name;
+	p.type = POLICY_STEP;
+	p.has_alarm = true;
+	p.alarm = (struct alarm_config){METRIC_CPU, STAT_AVERAGE, 1, 1, 1, threshold, cmp};
+	p.adjustment_type = type;
+	p.steps = steps;
+	p.nsteps = n;
+	p.cooldown = 300 * SIM_SEC;
+	p.aggregation = STAT_AVERAGE;
+	return p;
+}
+
+static struct scaling_policy target_policy(char *name, enum metric_name metric, double target)
+{
+	struct scaling_policy p;
+	memset(&p, 0, sizeof(p));
+	p.name = name;
+	p.type = POLICY_TARGET_TRACKING;
+	p.metric = metric;
+	p.target = target;
+	p.scale_out_cooldown = p.scale_in_cooldown = 300 * SIM_SEC;
+	scaling_target_alarms(&p, STAT_AVERAGE);
+	return p;
+}
+
+static struct scaling_config config_of(struct scaling_policy *p, size_t n, long min, long max)
+{
+	struct scaling_config c;
+	memset(&c, 0, sizeof(c));
+	c.enabled = true;
+	c.min_capacity = min;
+	c.max_capacity = max;
+	c.policies = p;
+	c.npolicies = n;
+	return c;
+}
+
+/* ---- helpers: events and minutes ---- */
+
+struct log {
+	char lines[64][320];
+	int n;
+};
+
+static void record(void *ctx, const struct scaling_event *ev)
+{
+	struct log *l = ctx;
+	if (l->n < 64)
+		snprintf(l->lines[l->n++], sizeof(l->lines[0]), "%lld %s %s",
+			 (long long)(ev->t / SIM_MIN), ev->event, ev->detail);
+}
+
+static bool logged(const struct log *l, const char *text)
+{
+	for (int i = 0; i < l->n; i++)
+		if (!strcmp(l->lines[i], text))
+			return true;
+	return false;
+}
+
+/* One minute with one metric present (all others missing); v < -1e299 = missing too. */
+static long minute2(struct scaler *s, long m, enum metric_name a, double va, enum metric_name b,
+		    double vb, long running, long desired)
+{
+	struct datapoint dp[METRIC_COUNT];
+	memset(dp, 0, sizeof(dp));
+	if (va > -1e299)
+		dp[a] = (struct datapoint){true, va, va, va, va, 1};
+	if (vb > -1e299)
+		dp[b] = (struct datapoint){true, vb, vb, vb, vb, 1};
+	return scaler_minute(s, m * SIM_MIN, dp, running, desired);
+}
+
+static long minute(struct scaler *s, long m, enum metric_name metric, double v, long running,
+		   long desired)
+{
+	return minute2(s, m, metric, v, metric, v, running, desired);
+}
+
+#define MISSING (-1e300)
+
+/* ---- one decision: the documented arithmetic ---- */
+
+static void test_step_walkthrough(void **state)
+{
+	(void)state;
+	struct scaling_policy out = step_policy(name_out, ADJUST_PERCENT, walk_out, 3, 50, CMP_GE);
+	struct scaling_policy in = step_policy(name_in, ADJUST_PERCENT, walk_in, 3, 50, CMP_LE);
+	struct scaling_decision d;
+
+	assert_true(scaling_step_decide(&out, 10, 60, 0, 100, &d));
+	assert_int_equal(d.to, 11);
+	assert_int_equal(d.step, 1);
+	assert_true(scaling_step_decide(&out, 11, 70, 0, 100, &d));
+	assert_int_equal(d.to, 14);
+	assert_int_equal(d.step, 2);
+	assert_string_equal(d.explain,
+			    "70 - 50 = 20 is in [20, +inf): +30 % of 11 = 3.3, rounded to 3, so "
+			    "11 + 3 = 14");
+	assert_true(scaling_step_decide(&in, 14, 40, 0, 100, &d));
+	assert_int_equal(d.to, 13);
+	assert_int_equal(d.step, 1); /* -10 is in (-20, -10]: upper bound inclusive below */
+	assert_true(scaling_step_decide(&in, 13, 30, 0, 100, &d));
+	assert_int_equal(d.to, 10);
+	assert_int_equal(d.step, 2);
+	assert_string_equal(d.explain, "30 - 50 = -20 is in (-inf, -20]: -30 % of 13 = -3.9, "
+				       "rounded to -3, so 13 - 3 = 10");
+}
+
+/* The threshold itself: lower bound inclusive above, upper bound inclusive below. */
+static void test_step_bounds_at_threshold(void **state)
+{
+	(void)state;
+	struct scaling_policy out = step_policy(name_out, ADJUST_PERCENT, walk_out, 3, 50, CMP_GE);
+	struct scaling_policy in = step_policy(name_in, ADJUST_PERCENT, walk_in, 3, 50, CMP_LE);
+	struct scaling_decision d;
+	assert_true(scaling_step_decide(&out, 10, 50, 0, 100, &d));
+	assert_int_equal(d.step, 0);
+	assert_int_equal(d.to, 10);
+	assert_true(scaling_step_decide(&in, 10, 50, 0, 100, &d));
+	assert_int_equal(d.step, 0);
+	assert_true(scaling_step_decide(&out, 10, 70, 0, 100, &d)); /* 20: [20, +inf) */
+	assert_int_equal(d.step, 2);
+	/* below the threshold a scale-out alarm does not breach */
+	assert_false(scaling_step_decide(&out, 10, 49.9, 0, 100, &d));
+	assert_int_equal(d.to, 10);
+	assert_false(scaling_step_decide(&in, 10, 50.1, 0, 100, &d));
+}
+
+static void test_percent_rounding(void **state)
+{
+	(void)state;
+	assert_int_equal(scaling_percent_adjustment(127, 10, 0), 12);	/* 12.7 -> 12 */
+	assert_int_equal(scaling_percent_adjustment(6.7, 10, 0), 1);	/* 0.67 -> 1 */
+	assert_int_equal(scaling_percent_adjustment(-5.8, 10, 0), -1);	/* -0.58 -> -1 */
+	assert_int_equal(scaling_percent_adjustment(-66.7, 10, 0), -6); /* -6.67 -> -6 */
+	assert_int_equal(scaling_percent_adjustment(10, 10, 0), 1);	/* exactly 1 */
+	assert_int_equal(scaling_percent_adjustment(30, 10, 0), 3);	/* exactly 3 */
+	assert_int_equal(scaling_percent_adjustment(-100, 7, 0), -7);
+	assert_int_equal(scaling_percent_adjustment(0, 10, 0), 0);
+	/* MinAdjustmentMagnitude: +25 % of 4 = 1, at least 2 */
+	assert_int_equal(scaling_percent_adjustment(25, 4, 2), 2);
+	assert_int_equal(scaling_percent_adjustment(-25, 4, 2), -2);
+	assert_int_equal(scaling_percent_adjustment(50, 10, 2), 5);
+}
+
+static void test_min_adjustment_magnitude_explained(void **state)
+{
+	(void)state;
+	struct step_adjustment one[] = {{true, false, 0, 0, 25}};
+	struct scaling_policy p = step_policy(name_out, ADJUST_PERCENT, one, 1, 50, CMP_GE);
+	struct scaling_decision d;
+	p.min_adjustment_magnitude = 2;
+	assert_true(scaling_step_decide(&p, 4, 60, 0, 100, &d));
+	assert_int_equal(d.to, 6);
+	assert_string_equal(d.explain, "60 - 50 = 10 is in [0, +inf): +25 % of 4 = 1, raised to "
+				       "MinAdjustmentMagnitude 2, so 4 + 2 = 6");
+}
+
+static void test_change_and_exact_capacity(void **state)
+{
+	(void)state;
+	struct step_adjustment plus5[] = {{true, false, 0, 0, 5}};
+	struct step_adjustment minus9[] = {{false, true, 0, 0, -9}};
+	struct scaling_policy p = step_policy(name_out, ADJUST_CHANGE, plus5, 1, 50, CMP_GE);
+	struct scaling_decision d;
+	assert_true(scaling_step_decide(&p, 3, 80, 0, 100, &d)); /* 3 + 5 -> 8 */
+	assert_int_equal(d.to, 8);
+	assert_string_equal(d.explain, "80 - 50 = 30 is in [0, +inf): 3 + 5 = 8");
+	p.adjustment_type = ADJUST_EXACT;
+	assert_true(scaling_step_decide(&p, 3, 80, 0, 100, &d)); /* -> 5 */
+	assert_int_equal(d.to, 5);
+	p = step_policy(name_in, ADJUST_CHANGE, minus9, 1, 50, CMP_LT);
+	assert_true(scaling_step_decide(&p, 4, 10, 0, 100, &d)); /* never below 0 */
+	assert_int_equal(d.to, 0);
+	/* clamping is reported apart from the arithmetic */
+	p = step_policy(name_out, ADJUST_CHANGE, plus5, 1, 50, CMP_GE);
+	assert_true(scaling_step_decide(&p, 10, 80, 2, 12, &d));
+	assert_int_equal(d.to, 15);
+	assert_int_equal(d.clamped, 12);
+}
+
+/* A gap between steps: nothing applies. */
+static void test_step_no_step_applies(void **state)
+{
+	(void)state;
+	struct step_adjustment high[] = {{true, false, 100, 0, 4}};
+	struct scaling_policy p = step_policy(name_out, ADJUST_CHANGE, high, 1, 50, CMP_GE);
+	struct scaling_decision d;
+	assert_false(scaling_step_decide(&p, 3, 80, 0, 100, &d));
+	assert_int_equal(d.step, -1);
+	assert_int_equal(d.to, 3);
+	assert_string_equal(d.explain, "80 - 50 = 30 is in no step: no change");
+}
+
+static void test_target_formula(void **state)
+{
+	(void)state;
+	struct scaling_policy p = target_policy(name_a, METRIC_BACKLOG_PER_TASK, 100);
+	struct scaling_decision d;
+	/* 10 tasks, 1,500 messages: BacklogPerTask 150, target 100 -> 15 tasks */
+	assert_true(scaling_target_decide(&p, 10, 150, 1, 50, &d));
+	assert_int_equal(d.to, 15);
+	assert_string_equal(d.explain, "ceil(10 x 150 / 100) = 15");
+	/* round up when adding */
+	assert_true(scaling_target_decide(&p, 10, 101, 1, 50, &d));
+	assert_int_equal(d.to, 11);
+	assert_string_equal(d.explain, "ceil(10 x 101 / 100) = ceil(10.1) = 11");
+	/* between 0.9 x target and target: no alarm breaches */
+	assert_false(scaling_target_decide(&p, 10, 95, 1, 50, &d));
+	assert_int_equal(d.to, 10);
+	/* scale-in rounds so as not to undershoot: 10 x 85 / 100 = 8.5 -> 9 */
+	assert_true(scaling_target_decide(&p, 10, 85, 1, 50, &d));
+	assert_int_equal(d.to, 9);
+	assert_true(scaling_target_decide(&p, 10, 89.5, 1, 50, &d)); /* 8.95 -> 9 */
+	assert_int_equal(d.to, 9);
+	/* alarm shapes derived from the target */
+	assert_true(p.high.comparison == CMP_GT && p.high.threshold == 100);
+	assert_int_equal(p.high.evaluation_periods, 3);
+	assert_int_equal(p.low.datapoints_to_alarm, 15);
+	assert_true(p.low.comparison == CMP_LT && p.low.threshold == 90);
+	p.disable_scale_in = true;
+	assert_false(scaling_target_decide(&p, 10, 50, 1, 50, &d));
+}
+
+/* ---- the running scaler ---- */
+
+static void test_target_three_minutes_out(void **state)
+{
+	(void)state;
+	struct scaling_policy p = target_policy(name_a, METRIC_BACKLOG_PER_TASK, 100);
+	struct scaling_config c = config_of(&p, 1, 1, 50);
+	struct log log = {.n = 0};
+	struct scaler *s = scaler_new(&c, record, &log);
+	assert_int_equal(minute(s, 1, METRIC_BACKLOG_PER_TASK, 150, 10, 10), -1);
+	assert_int_equal(minute(s, 2, METRIC_BACKLOG_PER_TASK, 150, 10, 10), -1);
+	assert_int_equal(minute(s, 3, METRIC_BACKLOG_PER_TASK, 150, 10, 10), 15);
+	assert_true(logged(&log, "3 ALARM_STATE policy=a;alarm=AlarmHigh;state=ALARM;value=150"));
+	assert_true(logged(&log, "3 SCALING_ACTIVITY policy=a;from=10;to=15;reason=AlarmHigh in "
+				 "ALARM: ceil(10 x 150 / 100) = 15"));
+	assert_int_equal(scaler_activities(s), 1);
+	/* still in ALARM, tasks not yet running: same 15, no new activity */
+	assert_int_equal(minute(s, 4, METRIC_BACKLOG_PER_TASK, 150, 10, 15), -1);
+	assert_int_equal(scaler_activities(s), 1);
+	scaler_free(s);
+}
+
+/* A breach must last three whole minutes: one low minute restarts the count. */
+static void test_target_interrupted_breach(void **state)
+{
+	(void)state;
+	struct scaling_policy p = target_policy(name_a, METRIC_CPU, 60);
+	struct scaling_config c = config_of(&p, 1, 1, 50);
+	struct scaler *s = scaler_new(&c, NULL, NULL);
+	assert_int_equal(minute(s, 1, METRIC_CPU, 90, 10, 10), -1);
+	assert_int_equal(minute(s, 2, METRIC_CPU, 90, 10, 10), -1);
+	assert_int_equal(minute(s, 3, METRIC_CPU, 59, 10, 10), -1);
+	assert_int_equal(minute(s, 4, METRIC_CPU, 90, 10, 10), -1);
+	assert_int_equal(minute(s, 5, METRIC_CPU, 90, 10, 10), -1);
+	assert_int_equal(minute(s, 6, METRIC_CPU, 90, 10, 10), 15);
+	scaler_free(s);
+}
+
+static void test_target_fifteen_minutes_in(void **state)
+{
+	(void)state;
+	struct scaling_policy p = target_policy(name_a, METRIC_CPU, 60);
+	struct scaling_config c = config_of(&p, 1, 1, 50);
+	struct log log = {.n = 0};
+	struct scaler *s = scaler_new(&c, record, &log);
+	for (long m = 1; m <= 14; m++)
+		assert_int_equal(minute(s, m, METRIC_CPU, 30, 10, 10), -1);
+	/* ceil(10 x 30 / 60) = 5 */
+	assert_int_equal(minute(s, 15, METRIC_CPU, 30, 10, 10), 5);
+	assert_true(logged(&log, "3 ALARM_STATE policy=a;alarm=AlarmHigh;state=OK;value=30"));
+	assert_true(logged(&log, "15 ALARM_STATE policy=a;alarm=AlarmLow;state=ALARM;value=30"));
+	scaler_free(s);
+
+	/* 55 is below the target but not below 0.9 x 60 = 54: never scales in */
+	s = scaler_new(&c, NULL, NULL);
+	for (long m = 1; m <= 60; m++)
+		assert_int_equal(minute(s, m, METRIC_CPU, 55, 10, 10), -1);
+	scaler_free(s);
+}
+
+static void test_disable_scale_in(void **state)
+{
+	(void)state;
+	struct scaling_policy p = target_policy(name_a, METRIC_CPU, 60);
+	p.disable_scale_in = true;
+	struct scaling_config c = config_of(&p, 1, 1, 50);
+	struct scaler *s = scaler_new(&c, NULL, NULL);
+	for (long m = 1; m <= 30; m++)
+		assert_int_equal(minute(s, m, METRIC_CPU, 10, 10, 10), -1);
+	scaler_free(s);
+}
+
+/* +2, then within the cooldown a step asking +3 adds only 1 more. */
+static void test_scale_out_cooldown_adds_difference(void **state)
+{
+	(void)state;
+	struct step_adjustment steps[] = {{true, true, 0, 10, 2}, {true, false, 10, 0, 3}};
+	struct scaling_policy p = step_policy(name_out, ADJUST_CHANGE, steps, 2, 50, CMP_GE);
+	struct scaling_config c = config_of(&p, 1, 1, 100);
+	struct log log = {.n = 0};
+	struct scaler *s = scaler_new(&c, record, &log);
+	assert_int_equal(minute(s, 1, METRIC_CPU, 55, 10, 10), 12);
+	assert_int_equal(minute(s, 2, METRIC_CPU, 65, 10, 12), 13);
+	assert_true(logged(&log, "2 SCALING_ACTIVITY policy=out;from=12;to=13;reason=Alarm in "
+				 "ALARM: 65 - 50 = 15 is in [10, +inf): 10 + 3 = 13"));
+	/* tasks come up during the cooldown: the calculation still starts from 10 */
+	assert_int_equal(minute(s, 3, METRIC_CPU, 65, 13, 13), -1);
+	assert_int_equal(minute(s, 6, METRIC_CPU, 65, 13, 13), -1);
+	/* the cooldown (from minute 2) is over at minute 7: 13 + 3 */
+	assert_int_equal(minute(s, 7, METRIC_CPU, 65, 13, 13), 16);
+	assert_int_equal(scaler_activities(s), 3);
+	scaler_free(s);
+}
+
+/* A scale-in cooldown blocks scale-in; a scale-out acts at once and ends it. */
+static void test_scale_in_cooldown(void **state)
+{
+	(void)state;
+	struct step_adjustment up[] = {{true, false, 0, 0, 2}};
+	struct step_adjustment down[] = {{false, true, 0, 0, -1}};
+	struct scaling_policy p[2] = {
+	    step_policy(name_out, ADJUST_CHANGE, up, 1, 80, CMP_GE),
+	    step_policy(name_in, ADJUST_CHANGE, down, 1, 20, CMP_LE),
+	};
+	p[0].cooldown = 60 * SIM_SEC;
+	p[1].cooldown = 600 * SIM_SEC;
+	struct scaling_config c = config_of(p, 2, 1, 100);
+	struct scaler *s = scaler_new(&c, NULL, NULL);
+	assert_int_equal(minute(s, 1, METRIC_CPU, 10, 10, 10), 9);
+	assert_int_equal(minute(s, 2, METRIC_CPU, 10, 9, 9), -1); /* blocked until minute 11 */
+	assert_int_equal(minute(s, 5, METRIC_CPU, 10, 9, 9), -1);
+	assert_int_equal(minute(s, 6, METRIC_CPU, 90, 9, 9), 11);   /* scale-out is not blocked */
+	assert_int_equal(minute(s, 7, METRIC_CPU, 10, 11, 11), 10); /* and it ended the cooldown */
+	assert_int_equal(minute(s, 8, METRIC_CPU, 10, 10, 10), -1); /* a new one began */
+	assert_int_equal(minute(s, 17, METRIC_CPU, 10, 10, 10), 9);
+	scaler_free(s);
+}
+
+/* Current 10: +3 and +200 % both fire; the largest capacity, 30, wins. */
+static void test_several_policies_largest_wins(void **state)
+{
+	(void)state;
+	struct step_adjustment plus3[] = {{true, false, 0, 0, 3}};
+	struct step_adjustment plus200[] = {{true, false, 0, 0, 200}};
+	struct scaling_policy p[2] = {
+	    step_policy(name_a, ADJUST_CHANGE, plus3, 1, 50, CMP_GE),
+	    step_policy(name_b, ADJUST_PERCENT, plus200, 1, 50, CMP_GE),
+	};
+	struct scaling_config c = config_of(p, 2, 1, 100);
+	struct log log = {.n = 0};
+	struct scaler *s = scaler_new(&c, record, &log);
+	assert_int_equal(minute(s, 1, METRIC_CPU, 60, 10, 10), 30);
+	assert_true(logged(&log, "1 SCALING_ACTIVITY policy=b;from=10;to=30;reason=Alarm in ALARM: "
+				 "60 - 50 = 10 is in [0, +inf): +200 % of 10 = 20, so 10 + 20 = "
+				 "30"));
+	scaler_free(s);
+}
+
+/* Out if any policy asks; in only if all (with scale-in enabled) ask. */
+static void test_several_policies_out_any_in_all(void **state)
+{
+	(void)state;
+	struct scaling_policy p[2] = {target_policy(name_a, METRIC_CPU, 50),
+				      target_policy(name_b, METRIC_MEMORY, 50)};
+	struct scaling_config c = config_of(p, 2, 1, 100);
+	struct scaler *s = scaler_new(&c, NULL, NULL);
+	/* cpu low, memory high: scale out on memory */
+	assert_int_equal(minute2(s, 1, METRIC_CPU, 10, METRIC_MEMORY, 80, 10, 10), -1);
+	assert_int_equal(minute2(s, 2, METRIC_CPU, 10, METRIC_MEMORY, 80, 10, 10), -1);
+	assert_int_equal(minute2(s, 3, METRIC_CPU, 10, METRIC_MEMORY, 80, 10, 10), 16);
+	scaler_free(s);
+
+	/* cpu low for 15 minutes, memory at target: no scale-in */
+	s = scaler_new(&c, NULL, NULL);
+	for (long m = 1; m <= 30; m++)
+		assert_int_equal(minute2(s, m, METRIC_CPU, 10, METRIC_MEMORY, 50, 10, 10), -1);
+	scaler_free(s);
+
+	/* both low: scale in, to the larger of ceil(10x10/50)=2 and ceil(10x40/50)=8 */
+	s = scaler_new(&c, NULL, NULL);
+	for (long m = 1; m <= 14; m++)
+		assert_int_equal(minute2(s, m, METRIC_CPU, 10, METRIC_MEMORY, 40, 10, 10), -1);
+	assert_int_equal(minute2(s, 15, METRIC_CPU, 10, METRIC_MEMORY, 40, 10, 10), 8);
+	scaler_free(s);
+
+	/* with scale-in disabled, a policy does not vote on scale-in */
+	p[1].disable_scale_in = true;
+	s = scaler_new(&c, NULL, NULL);
+	for (long m = 1; m <= 14; m++)
+		assert_int_equal(minute2(s, m, METRIC_CPU, 10, METRIC_MEMORY, 50, 10, 10), -1);
+	assert_int_equal(minute2(s, 15, METRIC_CPU, 10, METRIC_MEMORY, 50, 10, 10), 2);
+	scaler_free(s);
+}
+
+static void test_missing_data_never_scales(void **state)
+{
+	(void)state;
+	struct scaling_policy p = target_policy(name_a, METRIC_CPU, 60);
+	p.scale_out_cooldown = 0;
+	struct scaling_config c = config_of(&p, 1, 1, 50);
+	struct log log = {.n = 0};
+	struct scaler *s = scaler_new(&c, record, &log);
+	/* no datapoint at all: INSUFFICIENT_DATA, nothing happens */
+	for (long m = 1; m <= 20; m++)
+		assert_int_equal(minute(s, m, METRIC_CPU, MISSING, 0, 0), -1);
+	assert_int_equal(log.n, 0);
+	/* breaching, breaching, missing, breaching, breaching: 3 of 3 only at the end */
+	assert_int_equal(minute(s, 21, METRIC_CPU, 90, 10, 10), -1);
+	assert_int_equal(minute(s, 22, METRIC_CPU, 90, 10, 10), -1);
+	assert_int_equal(minute(s, 23, METRIC_CPU, MISSING, 10, 10), -1);
+	assert_int_equal(minute(s, 24, METRIC_CPU, 90, 10, 10), -1);
+	assert_int_equal(minute(s, 25, METRIC_CPU, 90, 10, 10), -1);
+	assert_int_equal(log.n, 0);
+	assert_int_equal(minute(s, 26, METRIC_CPU, 90, 10, 10), 15);
+	/* in ALARM, then a missing minute: the alarm keeps its state, nothing scales */
+	int events = log.n;
+	assert_int_equal(minute(s, 27, METRIC_CPU, MISSING, 10, 10), -1);
+	assert_int_equal(log.n, events);
+	assert_int_equal(minute(s, 28, METRIC_CPU, 90, 10, 10), 15);
+	/* three missing minutes: INSUFFICIENT_DATA */
+	for (long m = 29; m <= 31; m++)
+		assert_int_equal(minute(s, m, METRIC_CPU, MISSING, 10, 10), -1);
+	assert_true(logged(&log, "31 ALARM_STATE policy=a;alarm=AlarmHigh;state=INSUFFICIENT_DATA;"
+				 "value=missing"));
+	scaler_free(s);
+
+	/* a step alarm with one missing period goes INSUFFICIENT_DATA, no scaling */
+	struct step_adjustment up[] = {{true, false, 0, 0, 2}};
+	struct scaling_policy q = step_policy(name_out, ADJUST_CHANGE, up, 1, 50, CMP_GE);
+	q.cooldown = 0;
+	c = config_of(&q, 1, 1, 50);
+	s = scaler_new(&c, NULL, NULL);
+	assert_int_equal(minute(s, 1, METRIC_CPU, 70, 4, 4), 6);
+	assert_int_equal(minute(s, 2, METRIC_CPU, MISSING, 4, 4), -1);
+	assert_int_equal(minute(s, 3, METRIC_CPU, 70, 6, 6), 8);
+	scaler_free(s);
+}
+
+static void test_scale_from_zero(void **state)
+{
+	(void)state;
+	struct scaling_policy p = target_policy(name_a, METRIC_BACKLOG, 100);
+	struct scaling_config c = config_of(&p, 1, 0, 50);
+	struct scaling_decision d;
+	struct scaler *s = scaler_new(&c, NULL, NULL);
+	/* no task runs but the queue has 250 messages: ceil(1 x 250 / 100) = 3 */
+	assert_int_equal(minute(s, 1, METRIC_BACKLOG, 250, 0, 0), -1);
+	assert_int_equal(minute(s, 2, METRIC_BACKLOG, 250, 0, 0), -1);
+	assert_int_equal(minute(s, 3, METRIC_BACKLOG, 250, 0, 0), 3);
+	scaler_free(s);
+	assert_true(scaling_target_decide(&p, 0, 250, 0, 50, &d));
+	assert_string_equal(d.explain,
+			    "running 0 counts as 1: ceil(1 x 250 / 100) = ceil(2.5) = 3");
+
+	struct step_adjustment plus1[] = {{true, false, 0, 0, 1}};
+	struct step_adjustment plus50[] = {{true, false, 0, 0, 50}};
+	struct scaling_policy q = step_policy(name_out, ADJUST_CHANGE, plus1, 1, 0, CMP_GT);
+	assert_true(scaling_step_decide(&q, 0, 12, 0, 50, &d)); /* 0 + 1 */
+	assert_int_equal(d.to, 1);
+	q = step_policy(name_out, ADJUST_PERCENT, plus50, 1, 0, CMP_GT);
+	assert_true(scaling_step_decide(&q, 0, 12, 0, 50, &d)); /* 50 % of 1 -> 1 */
+	assert_int_equal(d.to, 1);
+}
+
+static void test_clamping_and_jumps(void **state)
+{
+	(void)state;
+	struct step_adjustment plus5[] = {{true, false, 0, 0, 5}};
+	struct step_adjustment minus1[] = {{false, true, 0, 0, -1}};
+	struct scaling_policy out = step_policy(name_out, ADJUST_CHANGE, plus5, 1, 50, CMP_GE);
+	struct scaling_policy in = step_policy(name_in, ADJUST_CHANGE, minus1, 1, 50, CMP_LT);
+	out.cooldown = in.cooldown = 0;
+	struct scaling_config c = config_of(&out, 1, 3, 12);
+	struct log log = {.n = 0};
+	struct scaler *s = scaler_new(&c, record, &log);
+	assert_int_equal(minute(s, 1, METRIC_CPU, 60, 10, 10), 12); /* 15 held to Max */
+	assert_true(logged(&log, "1 SCALING_ACTIVITY policy=out;from=10;to=12;reason=Alarm in "
+				 "ALARM: 60 - 50 = 10 is in [0, +inf): 10 + 5 = 15, held to [3, "
+				 "12]"));
+	assert_int_equal(minute(s, 2, METRIC_CPU, 60, 20, 20), -1); /* above Max: no scale-out */
+	assert_int_equal(minute(s, 3, METRIC_CPU, 60, 1, 1), 3);    /* below Min: jumps to Min */
+	scaler_free(s);
+
+	c = config_of(&in, 1, 3, 12);
+	s = scaler_new(&c, NULL, NULL);
+	assert_int_equal(minute(s, 1, METRIC_CPU, 10, 20, 20), 12); /* above Max: drops to Max */
+	assert_int_equal(minute(s, 2, METRIC_CPU, 10, 1, 1), -1);   /* below Min: no scale-in */
+	assert_int_equal(minute(s, 3, METRIC_CPU, 10, 3, 3), -1);   /* at Min: stays */
+	assert_int_equal(minute(s, 4, METRIC_CPU, 10, 4, 4), 3);
+	scaler_free(s);
+}
+
+/* Periods of 5 minutes, Maximum statistic, 2 of 3 periods, MetricAggregationType Maximum. */
+static void test_alarm_periods_and_statistics(void **state)
+{
+	(void)state;
+	struct step_adjustment steps[] = {{true, true, 0, 100, 1}, {true, false, 100, 0, 4}};
+	struct scaling_policy p = step_policy(name_out, ADJUST_CHANGE, steps, 2, 100, CMP_GE);
+	p.alarm = (struct alarm_config){METRIC_BACKLOG, STAT_MAXIMUM, 5, 3, 2, 100, CMP_GE};
+	p.aggregation = STAT_MAXIMUM;
+	p.cooldown = 0;
+	struct scaling_config c = config_of(&p, 1, 1, 50);
+	struct log log = {.n = 0};
+	struct scaler *s = scaler_new(&c, record, &log);
+	long m = 1;
+	/* period 1 (minutes 1-5): one spike of 150, the rest 10 -> Maximum 150 */
+	for (; m <= 5; m++)
+		assert_int_equal(minute(s, m, METRIC_BACKLOG, m == 2 ? 150 : 10, 5, 5), -1);
+	assert_int_equal(log.n, 0); /* 1 breach, 1 present: too few to judge */
+	/* period 2: all 20 -> 1 of 2 present periods breaches: OK */
+	for (; m <= 10; m++)
+		assert_int_equal(minute(s, m, METRIC_BACKLOG, 20, 5, 5), -1);
+	assert_true(logged(&log, "10 ALARM_STATE policy=out;alarm=Alarm;state=OK;value=20"));
+	/* period 3: max 260 -> 2 of 3 breach: ALARM at minute 15; max of 150, 20, 260 = 260 */
+	for (; m <= 14; m++)
+		assert_int_equal(minute(s, m, METRIC_BACKLOG, 260, 5, 5), -1);
+	assert_int_equal(minute(s, 15, METRIC_BACKLOG, 260, 5, 5), 9);
+	assert_true(logged(&log, "15 ALARM_STATE policy=out;alarm=Alarm;state=ALARM;value=260"));
+	/* the alarm stays in ALARM between period ends and the policy keeps acting */
+	assert_int_equal(minute(s, 16, METRIC_BACKLOG, 0, 5, 5), 9);
+	scaler_free(s);
+}
+
+/* Average of minute averages weighted by their sample counts. */
+static void test_weighted_average_period(void **state)
+{
+	(void)state;
+	struct step_adjustment one[] = {{true, false, 0, 0, 1}};
+	struct scaling_policy p = step_policy(name_out, ADJUST_CHANGE, one, 1, 50, CMP_GT);
+	p.alarm.period_minutes = 2;
+	struct scaling_config c = config_of(&p, 1, 1, 50);
+	struct log log = {.n = 0};
+	struct scaler *s = scaler_new(&c, record, &log);
+	struct datapoint dp[METRIC_COUNT];
+	memset(dp, 0, sizeof(dp));
+	dp[METRIC_CPU] = (struct datapoint){true, 80, 80, 80, 80, 1};
+	assert_int_equal(scaler_minute(s, 1 * SIM_MIN, dp, 4, 4), -1);
+	dp[METRIC_CPU] = (struct datapoint){true, 40, 40, 40, 120, 3};
+	/* (80 x 1 + 40 x 3) / 4 = 50: not above 50 */
+	assert_int_equal(scaler_minute(s, 2 * SIM_MIN, dp, 4, 4), -1);
+	assert_true(logged(&log, "2 ALARM_STATE policy=out;alarm=Alarm;state=OK;value=50"));
+	scaler_free(s);
+}
+
+static char name_open[] = "open", name_cap[] = "cap";
+
+static void test_scheduled_actions(void **state)
+{
+	(void)state;
+	struct step_adjustment up[] = {{true, false, 0, 0, 1}};
+	struct scaling_policy p = step_policy(name_out, ADJUST_CHANGE, up, 1, 50, CMP_GE);
+	struct scheduled_action acts[] = {
+	    {10 * SIM_MIN, true, false, 5, 0, name_open},
+	    {20 * SIM_MIN, false, true, 0, 3, name_cap},
+	};
+	struct scaling_config c = config_of(&p, 1, 1, 40);
+	c.actions = acts;
+	c.nactions = 2;
+	struct log log = {.n = 0};
+	struct scaler *s = scaler_new(&c, record, &log);
+	assert_int_equal(scaler_next_scheduled(s), 10 * SIM_MIN);
+	assert_int_equal(scaler_scheduled(s, 9 * SIM_MIN, 2), -1);
+	/* a scale-out starts a cooldown; the scheduled action is not blocked by it */
+	assert_int_equal(minute(s, 9, METRIC_CPU, 60, 2, 2), 3);
+	assert_int_equal(scaler_scheduled(s, 10 * SIM_MIN, 3), 5);
+	assert_true(logged(&log, "10 SCHEDULED_ACTION action=open;min=5;max=40;desired=5"));
+	assert_int_equal(scaler_next_scheduled(s), 20 * SIM_MIN);
+	/* MaxCapacity 3 below MinCapacity 5: the bound the action sets wins */
+	assert_int_equal(scaler_scheduled(s, 20 * SIM_MIN, 5), 3);
+	assert_true(logged(&log, "20 SCHEDULED_ACTION action=cap;min=3;max=3;desired=3"));
+	assert_int_equal(scaler_next_scheduled(s), SIM_TIME_MAX);
+	assert_int_equal(scaler_scheduled(s, 30 * SIM_MIN, 3), -1);
+	assert_int_equal(scaler_activities(s), 3);
+	scaler_free(s);
+}
+
+/* ---- the loader: schedules and rules ---- */
+
+static char *write_temp(const char *text)
+{
+	char tmpl[] = "/tmp/spotsim-scaling-XXXXXX.json";
+	int fd = mkstemps(tmpl, 5);
+	assert_true(fd >= 0);
+	FILE *f = fdopen(fd, "w");
+	fputs(text, f);
+	fclose(f);
+	return xstrdup(tmpl);
+}
+
+/* Loads a scenario whose "scaling" section is `scaling`. */
+static int load_scaling(const char *start, const char *duration, const char *scaling,
+			struct scenario *sc, struct diag *d)
+{
+	char *text = xasprintf("{\"name\": \"t\", \"start\": \"%s\", \"duration\": \"%s\",\n"
+			       " \"taskDefinition\": {\"cpu\": \"1024\", \"memory\": \"2048\"},\n"
+			       " \"service\": {\"desiredCount\": 2, \"capacityProviderStrategy\": "
+			       "[{\"capacityProvider\": \"FARGATE\", \"weight\": 1}]},\n"
+			       " \"scaling\": %s}\n",
+			       start, duration, scaling);
+	char *path = write_temp(text);
+	diag_init(d);
+	int rc = scenario_load(sc, path, d);
+	unlink(path);
+	free(path);
+	free(text);
+	return rc;
+}
+
+static int load_actions(const char *start, const char *duration, const char *actions,
+			struct scenario *sc, struct diag *d)
+{
+	char *scaling = xasprintf("{\"MinCapacity\": 1, \"MaxCapacity\": 10, "
+				  "\"ScheduledActions\": [%s]}",
+				  actions);
+	int rc = load_scaling(start, duration, scaling, sc, d);
+	free(scaling);
+	return rc;
+}
+
+static bool has_message(const struct diag *d, const char *needle)
+{
+	for (size_t i = 0; i < d->nr; i++) {
+		char *l = diag_line(d, i);
+		bool hit = strstr(l, needle) != NULL;
+		free(l);
+		if (hit)
+			return true;
+	}
+	return false;
+}
+
+static void expect_error_in(const char *duration, const char *actions, const char *needle)
+{
+	struct scenario sc;
+	struct diag d;
+	assert_int_equal(load_actions("2026-01-05T00:00:00Z", duration, actions, &sc, &d),
+			 SPOTSIM_EINVAL);
+	if (!has_message(&d, needle)) {
+		diag_write(&d, stderr);
+		fail_msg("no message containing: %s", needle);
+	}
+	scenario_release(&sc);
+	diag_release(&d);
+}
+
+/* cron(0 9 ? * MON-FRI *) in New York across the March 2026 DST change (Sunday the 8th). */
+static void test_cron_timezone_dst(void **state)
+{
+	(void)state;
+	struct scenario sc;
+	struct diag d;
+	assert_int_equal(setenv("TZ", "Asia/Tokyo", 1), 0);
+	assert_int_equal(
+	    load_actions("2026-03-02T00:00:00Z", "14d",
+			 "{\"ScheduledActionName\": \"am\", \"Schedule\": \"cron(0 9 ? "
+			 "* MON-FRI *)\", \"Timezone\": \"America/New_York\", "
+			 "\"ScalableTargetAction\": {\"MinCapacity\": 4}}",
+			 &sc, &d),
+	    0);
+	assert_string_equal(getenv("TZ"), "Asia/Tokyo"); /* restored */
+	unsetenv("TZ");
+	assert_int_equal(sc.scaling.nactions, 10);
+	/* Monday 2 March 09:00 EST = 14:00 UTC; Monday 9 March 09:00 EDT = 13:00 UTC */
+	assert_int_equal(sc.scaling.actions[0].at, 14 * SIM_HOUR);
+	assert_int_equal(sc.scaling.actions[4].at, 4 * SIM_DAY + 14 * SIM_HOUR);
+	assert_int_equal(sc.scaling.actions[5].at, 7 * SIM_DAY + 13 * SIM_HOUR);
+	assert_int_equal(sc.scaling.actions[9].at, 11 * SIM_DAY + 13 * SIM_HOUR);
+	assert_true(sc.scaling.actions[0].has_min && !sc.scaling.actions[0].has_max);
+	assert_int_equal(sc.scaling.actions[0].min_capacity, 4);
+	assert_string_equal(sc.scaling.actions[0].name, "am");
+	scenario_release(&sc);
+	diag_release(&d);
+}
+
+/* 02:30 does not exist on 8 March in New York: it runs at 03:30 EDT; 01:30 on 1 November
+ * happens twice: it runs once, at the first (EDT). */
+static void test_cron_dst_edges(void **state)
+{
+	(void)state;
+	struct scenario sc;
+	struct diag d;
+	const char *action =
+	    "{\"Schedule\": \"cron(30 1,2 * * ? *)\", \"Timezone\": "
+	    "\"America/New_York\", \"ScalableTargetAction\": {\"MinCapacity\": 1}}";
+	assert_int_equal(load_actions("2026-03-08T00:00:00Z", "1d", action, &sc, &d), 0);
+	assert_int_equal(sc.scaling.nactions, 2);
+	assert_int_equal(sc.scaling.actions[0].at, 6 * SIM_HOUR + 30 * SIM_MIN); /* 01:30 EST */
+	assert_int_equal(sc.scaling.actions[1].at, 7 * SIM_HOUR + 30 * SIM_MIN); /* 03:30 EDT */
+	scenario_release(&sc);
+	diag_release(&d);
+	assert_int_equal(load_actions("2026-11-01T00:00:00Z", "1d", action, &sc, &d), 0);
+	assert_int_equal(sc.scaling.nactions, 2);
+	assert_int_equal(sc.scaling.actions[0].at, 5 * SIM_HOUR + 30 * SIM_MIN); /* 01:30 EDT */
+	assert_int_equal(sc.scaling.actions[1].at, 7 * SIM_HOUR + 30 * SIM_MIN); /* 02:30 EST */
+	scenario_release(&sc);
+	diag_release(&d);
+}
+
+static void test_rate_at_and_order(void **state)
+{
+	(void)state;
+	struct scenario sc;
+	struct diag d;
+	assert_int_equal(
+	    load_actions("2026-01-05T00:00:00Z", "1d",
+			 "{\"ScheduledActionName\": \"r\", \"Schedule\": \"rate(6 hours)\", "
+			 "\"ScalableTargetAction\": {\"MaxCapacity\": 8}},"
+			 "{\"ScheduledActionName\": \"paris\", \"Schedule\": "
+			 "\"at(2026-01-05T13:00:00)\", \"Timezone\": \"Europe/Paris\", "
+			 "\"ScalableTargetAction\": {\"MinCapacity\": 2}},"
+			 "{\"ScheduledActionName\": \"noon\", \"Schedule\": "
+			 "\"cron(0 12 * * ? *)\", \"ScalableTargetAction\": {\"MinCapacity\": 3}}",
+			 &sc, &d),
+	    0);
+	/* rate: 0, 6, 12, 18 and 24 h (both ends of the run count) */
+	assert_int_equal(sc.scaling.nactions, 7);
+	assert_int_equal(sc.scaling.actions[0].at, 0);
+	assert_int_equal(sc.scaling.actions[1].at, 6 * SIM_HOUR);
+	/* 12:00 UTC twice: at(13:00 Paris) and the cron, in file order after the rate */
+	assert_string_equal(sc.scaling.actions[2].name, "r");
+	assert_string_equal(sc.scaling.actions[3].name, "paris");
+	assert_int_equal(sc.scaling.actions[3].at, 12 * SIM_HOUR);
+	assert_string_equal(sc.scaling.actions[4].name, "noon");
+	assert_int_equal(sc.scaling.actions[4].at, 12 * SIM_HOUR);
+	assert_int_equal(sc.scaling.actions[6].at, 24 * SIM_HOUR);
+	scenario_release(&sc);
+	diag_release(&d);
+}
+
+static void test_start_end_and_last_day(void **state)
+{
+	(void)state;
+	struct scenario sc;
+	struct diag d;
+	assert_int_equal(load_actions("2026-01-05T00:00:00Z", "60d",
+				      "{\"Schedule\": \"rate(1 day)\", \"StartTime\": "
+				      "\"2026-01-06T06:30:00+01:00\", \"EndTime\": 1767916800, "
+				      "\"ScalableTargetAction\": {\"MaxCapacity\": 8}},"
+				      "{\"Schedule\": \"cron(30 23 L * ? 2026)\", "
+				      "\"ScalableTargetAction\": {\"MaxCapacity\": 9}}",
+				      &sc, &d),
+			 0);
+	/* rate from 2026-01-06T05:30Z to EndTime 2026-01-09T00:00Z: 6th, 7th, 8th */
+	assert_int_equal(sc.scaling.nactions, 5);
+	assert_int_equal(sc.scaling.actions[0].at, SIM_DAY + 5 * SIM_HOUR + 30 * SIM_MIN);
+	assert_int_equal(sc.scaling.actions[2].at, 3 * SIM_DAY + 5 * SIM_HOUR + 30 * SIM_MIN);
+	assert_string_equal(sc.scaling.actions[0].name, "scaling.ScheduledActions[0]");
+	/* last day of January and of February */
+	assert_int_equal(sc.scaling.actions[3].at, 26 * SIM_DAY + 23 * SIM_HOUR + 30 * SIM_MIN);
+	assert_int_equal(sc.scaling.actions[4].at, 54 * SIM_DAY + 23 * SIM_HOUR + 30 * SIM_MIN);
+	scenario_release(&sc);
+	diag_release(&d);
+}
+
+static void expect_error(const char *actions, const char *needle)
+{
+	expect_error_in("7d", actions, needle);
+}
+
+static void test_bad_schedules(void **state)
+{
+	(void)state;
+#define ACTION(s) "{\"Schedule\": \"" s "\", \"ScalableTargetAction\": {\"MinCapacity\": 2}}"
+	expect_error(ACTION("cron(0 9 * * MON-FRI *)"),
+		     "Day-of-month and Day-of-week cannot both be set");
+	expect_error(ACTION("cron(0 25 ? * * *)"), "Hours field \"25\" is not valid");
+	expect_error(ACTION("cron(0 9 ? * MON-FRI)"), "has 5 fields");
+	expect_error(ACTION("cron(0 9 ? * 2#1 *)"), "Day-of-week field \"2#1\" is not valid");
+	expect_error(ACTION("rate(5 minute)"), "is not a rate");
+	expect_error(ACTION("rate(0 minutes)"), "is not a rate");
+	expect_error(ACTION("at(2026-02-30T00:00:00)"), "is not a date and time");
+	expect_error(ACTION("every day"), "is not a schedule (accepted: at(");
+	expect_error_in("70d", ACTION("rate(1 minute)"), "runs more than 100000 times");
+	expect_error("{\"Schedule\": \"rate(1 day)\", \"Timezone\": \"Mars/Olympus\", "
+		     "\"ScalableTargetAction\": {\"MinCapacity\": 2}}",
+		     "scaling.ScheduledActions[0].Timezone: \"Mars/Olympus\" is not a time zone");
+	expect_error("{\"Schedule\": \"rate(1 day)\", \"StartTime\": \"soon\", "
+		     "\"ScalableTargetAction\": {\"MinCapacity\": 2}}",
+		     "scaling.ScheduledActions[0].StartTime: is not a time");
+	expect_error("{\"Schedule\": \"rate(1 day)\", \"StartTime\": 1767916800, \"EndTime\": "
+		     "1767830400, \"ScalableTargetAction\": {\"MinCapacity\": 2}}",
+		     "EndTime: is before StartTime");
+#undef ACTION
+}
+
+static void expect_policy_error(const char *policy, const char *needle)
+{
+	struct scenario sc;
+	struct diag d;
+	char *scaling = xasprintf("{\"MinCapacity\": 1, \"MaxCapacity\": 10, "
+				  "\"ScalingPolicies\": [%s]}",
+				  policy);
+	assert_int_equal(load_scaling("2026-01-05T00:00:00Z", "1d", scaling, &sc, &d),
+			 SPOTSIM_EINVAL);
+	if (!has_message(&d, needle)) {
+		diag_write(&d, stderr);
+		fail_msg("no message containing: %s", needle);
+	}
+	free(scaling);
+	scenario_release(&sc);
+	diag_release(&d);
+}
+
+#define STEP_POLICY(type, steps, alarm)                                                            \
+	"{\"PolicyName\": \"s\", \"PolicyType\": \"StepScaling\", "                                \
+	"\"StepScalingPolicyConfiguration\": {\"AdjustmentType\": \"" type "\", "                  \
+	"\"StepAdjustments\": [" steps "]}, \"Alarm\": {\"MetricName\": \"CPUUtilization\", "      \
+	"\"Threshold\": 50, \"ComparisonOperator\": \"GreaterThanThreshold\"" alarm "}}"
+
+static void test_bad_policies(void **state)
+{
+	(void)state;
+	expect_policy_error(
+	    STEP_POLICY("ChangeInCapacity",
+			"{\"MetricIntervalLowerBound\": 0, \"MetricIntervalUpperBound\": 10, "
+			"\"ScalingAdjustment\": 1}, {\"MetricIntervalLowerBound\": 5, "
+			"\"ScalingAdjustment\": 2}",
+			""),
+	    "StepAdjustments: steps [0] (0 to 10) and [1] (5 to +inf) overlap");
+	expect_policy_error(
+	    STEP_POLICY("ChangeInCapacity",
+			"{\"MetricIntervalLowerBound\": 0, \"MetricIntervalUpperBound\": 10, "
+			"\"ScalingAdjustment\": 1}, {\"MetricIntervalLowerBound\": 15, "
+			"\"ScalingAdjustment\": 2}",
+			""),
+	    "leave a gap from 10 to 15");
+	expect_policy_error(STEP_POLICY("ChangeInCapacity",
+					"{\"MetricIntervalUpperBound\": 0, \"ScalingAdjustment\": "
+					"-1}, {\"MetricIntervalUpperBound\": 10, "
+					"\"ScalingAdjustment\": 1}",
+					""),
+			    "2 steps have a null MetricIntervalLowerBound");
+	expect_policy_error(
+	    STEP_POLICY("ChangeInCapacity",
+			"{\"MetricIntervalLowerBound\": 10, "
+			"\"MetricIntervalUpperBound\": 10, \"ScalingAdjustment\": 1}",
+			""),
+	    "MetricIntervalLowerBound 10 is not below MetricIntervalUpperBound 10");
+	expect_policy_error(
+	    "{\"PolicyName\": \"s\", \"PolicyType\": \"StepScaling\", "
+	    "\"StepScalingPolicyConfiguration\": {\"AdjustmentType\": \"ChangeInCapacity\", "
+	    "\"MinAdjustmentMagnitude\": 2, \"StepAdjustments\": [{\"MetricIntervalLowerBound\": "
+	    "0, \"ScalingAdjustment\": 1}]}, \"Alarm\": {\"MetricName\": \"CPUUtilization\", "
+	    "\"Threshold\": 50, \"ComparisonOperator\": \"GreaterThanThreshold\"}}",
+	    "MinAdjustmentMagnitude: is only valid with PercentChangeInCapacity");
+	expect_policy_error(
+	    STEP_POLICY("ChangeInCapacity",
+			"{\"MetricIntervalLowerBound\": 0, \"ScalingAdjustment\": 1}",
+			", \"Period\": 90"),
+	    "Alarm.Period: 90 seconds is not a whole number of minutes");
+	expect_policy_error(
+	    STEP_POLICY("ChangeInCapacity",
+			"{\"MetricIntervalLowerBound\": 0, \"ScalingAdjustment\": 1}",
+			", \"EvaluationPeriods\": 2, \"DatapointsToAlarm\": 3"),
+	    "Alarm.DatapointsToAlarm: 3 is above EvaluationPeriods 2");
+	expect_policy_error(
+	    STEP_POLICY("ExactCapacity",
+			"{\"MetricIntervalLowerBound\": 0, \"ScalingAdjustment\": -1}", ""),
+	    "StepAdjustments[0].ScalingAdjustment: -1 is not a capacity");
+	expect_policy_error("{\"PolicyName\": \"t\", \"PolicyType\": \"TargetTrackingScaling\", "
+			    "\"TargetTrackingScalingPolicyConfiguration\": {\"TargetValue\": 0, "
+			    "\"PredefinedMetricSpecification\": {\"PredefinedMetricType\": "
+			    "\"ECSServiceAverageCPUUtilization\"}}}",
+			    "TargetValue: 0 is not a target");
+}
+
+static void test_policies_loaded(void **state)
+{
+	(void)state;
+	struct scenario sc;
+	struct diag d;
+	assert_int_equal(
+	    load_scaling("2026-01-05T00:00:00Z", "1d",
+			 "{\"MinCapacity\": 2, \"MaxCapacity\": 20, \"ScalingPolicies\": ["
+			 "{\"PolicyName\": \"q\", \"PolicyType\": \"TargetTrackingScaling\", "
+			 "\"TargetTrackingScalingPolicyConfiguration\": {\"TargetValue\": 100, "
+			 "\"CustomizedMetricSpecification\": {\"MetricName\": \"BacklogPerTask\", "
+			 "\"Statistic\": \"Maximum\"}, \"ScaleOutCooldown\": 60, "
+			 "\"DisableScaleIn\": true}},"
+			 "{\"PolicyName\": \"s\", \"PolicyType\": \"StepScaling\", "
+			 "\"StepScalingPolicyConfiguration\": {\"AdjustmentType\": "
+			 "\"PercentChangeInCapacity\", \"MinAdjustmentMagnitude\": 2, "
+			 "\"MetricAggregationType\": \"Maximum\", \"StepAdjustments\": ["
+			 "{\"MetricIntervalUpperBound\": -10, \"ScalingAdjustment\": -30},"
+			 "{\"MetricIntervalLowerBound\": -10, \"MetricIntervalUpperBound\": 0, "
+			 "\"ScalingAdjustment\": -10}]}, \"Alarm\": {\"MetricName\": "
+			 "\"MemoryUtilization\", \"Period\": 300, \"EvaluationPeriods\": 3, "
+			 "\"Threshold\": 40, \"ComparisonOperator\": \"LessThanThreshold\", "
+			 "\"Namespace\": \"AWS/ECS\"}}]}",
+			 &sc, &d),
+	    0);
+	const struct scaling_config *c = &sc.scaling;
+	assert_true(c->enabled);
+	assert_int_equal(c->min_capacity, 2);
+	assert_int_equal(c->npolicies, 2);
+	const struct scaling_policy *q = &c->policies[0], *s = &c->policies[1];
+	assert_int_equal(q->type, POLICY_TARGET_TRACKING);
+	assert_int_equal(q->metric, METRIC_BACKLOG_PER_TASK);
+	assert_int_equal(q->scale_out_cooldown, 60 * SIM_SEC);
+	assert_int_equal(q->scale_in_cooldown, 300 * SIM_SEC);
+	assert_true(q->disable_scale_in);
+	assert_int_equal(q->high.statistic, STAT_MAXIMUM);
+	assert_true(q->low.threshold == 90);
+	assert_int_equal(s->type, POLICY_STEP);
+	assert_true(s->has_alarm);
+	assert_int_equal(s->alarm.metric, METRIC_MEMORY);
+	assert_int_equal(s->alarm.period_minutes, 5);
+	assert_int_equal(s->alarm.datapoints_to_alarm, 3);
+	assert_int_equal(s->alarm.comparison, CMP_LT);
+	assert_int_equal(s->adjustment_type, ADJUST_PERCENT);
+	assert_int_equal(s->min_adjustment_magnitude, 2);
+	assert_int_equal(s->aggregation, STAT_MAXIMUM);
+	assert_int_equal(s->cooldown, 300 * SIM_SEC);
+	assert_int_equal(s->nsteps, 2);
+	assert_false(s->steps[0].has_lower);
+	assert_true(s->steps[0].upper == -10);
+	scenario_release(&sc);
+	diag_release(&d);
+}
+
+static void test_load_policy_file(void **state)
+{
+	(void)state;
+	struct scaling_policy p;
+	struct diag d;
+	char *path =
+	    write_temp("{\"ScalingPolicies\": [{\"PolicyName\": \"cpu\", "
+		       "\"PolicyType\": \"TargetTrackingScaling\", \"PolicyARN\": \"x\", "
+		       "\"TargetTrackingScalingPolicyConfiguration\": {\"TargetValue\": 60, "
+		       "\"PredefinedMetricSpecification\": {\"PredefinedMetricType\": "
+		       "\"ECSServiceAverageCPUUtilization\"}}}]}");
+	diag_init(&d);
+	assert_int_equal(scenario_load_policy(path, &p, &d), 0);
+	assert_string_equal(p.name, "cpu");
+	assert_true(p.high.threshold == 60);
+	scaling_policy_release(&p);
+	unlink(path);
+	free(path);
+	diag_release(&d);
+
+	path = write_temp("{\"PolicyName\": \"p\", \"PolicyType\": \"PredictiveScaling\"}");
+	diag_init(&d);
+	assert_int_equal(scenario_load_policy(path, &p, &d), SPOTSIM_EINVAL);
+	assert_true(has_message(&d, "PolicyType: unknown value \"PredictiveScaling\""));
+	scaling_policy_release(&p);
+	unlink(path);
+	free(path);
+	diag_release(&d);
+
+	path = write_temp("{\"PolicyName\": \"p\",}");
+	diag_init(&d);
+	assert_int_equal(scenario_load_policy(path, &p, &d), SPOTSIM_ESYNTAX);
+	scaling_policy_release(&p);
+	unlink(path);
+	free(path);
+	diag_release(&d);
+}
+
+static void test_names(void **state)
+{
+	(void)state;
+	enum metric_name m;
+	enum comparison c;
+	assert_true(scaling_metric_parse("CPUUtilization", &m) && m == METRIC_CPU);
+	assert_true(scaling_metric_parse("ALBRequestCountPerTarget", &m) &&
+		    m == METRIC_REQUESTS_PER_TARGET);
+	assert_false(scaling_metric_parse("cpu", &m));
+	assert_string_equal(scaling_metric_name(METRIC_BACKLOG_PER_TASK), "BacklogPerTask");
+	assert_true(scaling_comparison_parse("LessThanOrEqualToThreshold", &c) && c == CMP_LE);
+	assert_string_equal(scaling_alarm_state_name(ALARM_INSUFFICIENT_DATA), "INSUFFICIENT_DATA");
+	scaler_free(NULL);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+	    cmocka_unit_test(test_step_walkthrough),
+	    cmocka_unit_test(test_step_bounds_at_threshold),
+	    cmocka_unit_test(test_percent_rounding),
+	    cmocka_unit_test(test_min_adjustment_magnitude_explained),
+	    cmocka_unit_test(test_change_and_exact_capacity),
+	    cmocka_unit_test(test_step_no_step_applies),
+	    cmocka_unit_test(test_target_formula),
+	    cmocka_unit_test(test_target_three_minutes_out),
+	    cmocka_unit_test(test_target_interrupted_breach),
+	    cmocka_unit_test(test_target_fifteen_minutes_in),
+	    cmocka_unit_test(test_disable_scale_in),
+	    cmocka_unit_test(test_scale_out_cooldown_adds_difference),
+	    cmocka_unit_test(test_scale_in_cooldown),
+	    cmocka_unit_test(test_several_policies_largest_wins),
+	    cmocka_unit_test(test_several_policies_out_any_in_all),
+	    cmocka_unit_test(test_missing_data_never_scales),
+	    cmocka_unit_test(test_scale_from_zero),
+	    cmocka_unit_test(test_clamping_and_jumps),
+	    cmocka_unit_test(test_alarm_periods_and_statistics),
+	    cmocka_unit_test(test_weighted_average_period),
+	    cmocka_unit_test(test_scheduled_actions),
+	    cmocka_unit_test(test_cron_timezone_dst),
+	    cmocka_unit_test(test_cron_dst_edges),
+	    cmocka_unit_test(test_rate_at_and_order),
+	    cmocka_unit_test(test_start_end_and_last_day),
+	    cmocka_unit_test(test_bad_schedules),
+	    cmocka_unit_test(test_bad_policies),
+	    cmocka_unit_test(test_policies_loaded),
+	    cmocka_unit_test(test_load_policy_file),
+	    cmocka_unit_test(test_names),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}

@@ -53,7 +53,7 @@ void metrics_minute(struct metrics *m, bool has_requests, double requests,
 		out[METRIC_REQUEST_COUNT] = single(requests);
 		if (m->serving_samples > 0)
 			out[METRIC_REQUESTS_PER_TARGET] =
-				single(requests / (m->serving_sum / (double)m->serving_samples));
+			    single(requests / (m->serving_sum / (double)m->serving_samples));
 	}
 	metrics_init(m);
 }

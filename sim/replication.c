@@ -91,10 +91,10 @@ struct rep {
 	const struct run_sink *sink;
 	struct service *svc;
 	struct spot *spot;
-	struct workload *w;      /* request accounting; NULL without a request workload */
-	struct workload *qrate;  /* a queue's arrival rate */
-	struct queue *queue;     /* NULL without a queue workload */
-	struct scaler *scaler;   /* NULL without a scaling section */
+	struct workload *w;	/* request accounting; NULL without a request workload */
+	struct workload *qrate; /* a queue's arrival rate */
+	struct queue *queue;	/* NULL without a queue workload */
+	struct scaler *scaler;	/* NULL without a scaling section */
 	struct metrics metrics;
 	sim_time accounted; /* the load is accounted up to here */
 	long samples;
@@ -173,11 +173,19 @@ static void close_minute(struct rep *r)
 		r->bad_minutes++;
 	if (r->sink && r->sink->minute) {
 		struct minute_row row = {
-			engine_now(&r->e), m.requests / 60.0, c.desired,
-			{c.running[0], c.running[1]}, {c.pending[0], c.pending[1]}, c.draining,
-			m.cpu_pct, m.mem_pct, m.dropped, m.p95_s * 1000.0,
-			r->queue ? (double)queue_backlog(r->queue) : 0,
-			service_cost_accrued(r->svc), service_spot_available(r->svc),
+		    engine_now(&r->e),
+		    m.requests / 60.0,
+		    c.desired,
+		    {c.running[0], c.running[1]},
+		    {c.pending[0], c.pending[1]},
+		    c.draining,
+		    m.cpu_pct,
+		    m.mem_pct,
+		    m.dropped,
+		    m.p95_s * 1000.0,
+		    r->queue ? (double)queue_backlog(r->queue) : 0,
+		    service_cost_accrued(r->svc),
+		    service_spot_available(r->svc),
 		};
 		if (r->queue)
 			row.load_rps = workload_rate(r->qrate, engine_now(&r->e));
@@ -203,7 +211,7 @@ static void take_sample(struct rep *r)
 		double slots = (double)c.serving * (double)r->sc->queue.concurrency;
 		ms.backlog = (double)queue_backlog(r->queue);
 		ms.cpu_pct = fmin(100, rm->cpu_idle_percent +
-					       100.0 * (double)queue_in_flight(r->queue) / slots);
+					   100.0 * (double)queue_in_flight(r->queue) / slots);
 		ms.mem_pct = fmin(100, rm->memory_base_percent);
 	}
 	if (r->queue)
@@ -369,7 +377,8 @@ static void setup(struct rep *r, const struct scenario *sc, uint64_t index,
 		r->w = workload_new(&sc->rate, &sc->requests, sc->start_unix, sc->seed, index);
 	if (sc->workload_type == WORKLOAD_QUEUE) {
 		r->qrate = workload_new(&sc->rate, &rate_only, sc->start_unix, sc->seed, index);
-		r->queue = queue_new(&r->e, &sc->queue, r->qrate, sc->seed, index, forward_event, r);
+		r->queue =
+		    queue_new(&r->e, &sc->queue, r->qrate, sc->seed, index, forward_event, r);
 	}
 	if (sc->scaling.enabled)
 		r->scaler = scaler_new(&sc->scaling, on_scaling_event, r);
@@ -397,8 +406,8 @@ static void fill_queue_metrics(struct rep *r, struct run_metrics *m)
 		return;
 	const struct queue_totals *q = queue_totals(r->queue);
 	m->jobs_completed = q->jobs_completed;
-	m->mean_job_latency_s = q->jobs_completed > 0 ? q->job_latency_sum_s / q->jobs_completed
-						      : NAN;
+	m->mean_job_latency_s =
+	    q->jobs_completed > 0 ? q->job_latency_sum_s / q->jobs_completed : NAN;
 	m->p95_job_latency_s = queue_latency_quantile(r->queue, 0.95);
 	m->lost_work_hours = q->lost_work_s / 3600.0;
 	m->max_backlog = q->max_backlog;

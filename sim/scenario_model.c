@@ -173,7 +173,8 @@ static void load_queue(struct loader *l, const cJSON *w)
 	struct strbuf why = STRBUF_INIT;
 	size_t alloc = 0;
 
-	if (!(cJSON_IsString(job) && dist_parse(job->valuestring, l->sc->dir, &q->job_size, &why) == 0))
+	if (!(cJSON_IsString(job) &&
+	      dist_parse(job->valuestring, l->sc->dir, &q->job_size, &why) == 0))
 		dist_from_seconds(cJSON_IsNumber(job) ? job->valuedouble : 60, &q->job_size);
 	strbuf_release(&why);
 	q->concurrency = (long)number_or(w, "concurrency_per_task", 1);

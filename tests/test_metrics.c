@@ -75,9 +75,9 @@ static void test_backlog_per_task(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_three_samples_make_a_minute),
-		cmocka_unit_test(test_no_task_no_datapoint),
-		cmocka_unit_test(test_backlog_per_task),
+	    cmocka_unit_test(test_three_samples_make_a_minute),
+	    cmocka_unit_test(test_no_task_no_datapoint),
+	    cmocka_unit_test(test_backlog_per_task),
 	};
 	return cmocka_run_group_tests_name("metrics", tests, NULL, NULL);
 }

@@ -24,7 +24,7 @@
 
 /* One 20-second sample. */
 struct metrics_sample {
-	long serving;           /* RUNNING tasks */
+	long serving;		 /* RUNNING tasks */
 	double cpu_pct, mem_pct; /* meaningful when serving > 0 */
 	bool has_queue;
 	double backlog;
@@ -32,7 +32,7 @@ struct metrics_sample {
 
 struct metrics {
 	struct datapoint cur[METRIC_COUNT]; /* the minute being sampled */
-	double serving_sum;                 /* over samples with serving > 0 */
+	double serving_sum;		    /* over samples with serving > 0 */
 	long serving_samples;
 };
 

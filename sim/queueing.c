@@ -50,6 +50,7 @@
 
 #include <gsl/gsl_errno.h>
 #include <gsl/gsl_roots.h>
+#include <gsl/gsl_sf_gamma.h>
 
 #define BUCKET_BITS    7
 #define SOLVER_EPSABS  1e-15 /* seconds */
@@ -112,6 +113,22 @@ static double erlang_b_reciprocal(long k0, long c, double a, double r)
 	return r;
 }
 
+/*
+ * A cheap upper bound first: with c >= a the Poisson(a) median is at most c,
+ * so P(X <= c) >= 1/2 and B(c, a) = P(X = c) / P(X <= c) <= 2 P(X = c), and
+ * C <= B / (1 - rho). When that bound is below 1e-12 the probability of
+ * waiting is reported as 0, which spares the recursion for the lightly
+ * loaded many-server intervals that dominate an autoscaled service.
+ */
+static bool erlang_c_negligible(long c, double a)
+{
+	double rho = a / (double)c;
+	if (c < 64)
+		return false; /* the recursion is cheap there */
+	double log_pmf = (double)c * log(a) - a - gsl_sf_lngamma((double)c + 1);
+	return log_pmf + log(2.0 / (1 - rho)) < -27.631; /* ln 1e-12 */
+}
+
 double mmc_erlang_c(long c, double a)
 {
 	assert(c >= 1);
@@ -121,6 +138,8 @@ double mmc_erlang_c(long c, double a)
 		return 0;
 	if (a >= (double)c)
 		return 1;
+	if (erlang_c_negligible(c, a))
+		return 0;
 	/*
 	 * An error in r(k0) shrinks by the product of k / a up to a: below e^-50
 	 * from k0 = a - 10 sqrt(a). Start there, from the fixed point

@@ -17,6 +17,11 @@ static const char scenario_text[] =
     " \"service\": {\"desiredCount\": 40, \"capacityProviderStrategy\": ["
     "  {\"capacityProvider\": \"FARGATE\", \"base\": 4, \"weight\": 1},"
     "  {\"capacityProvider\": \"FARGATE_SPOT\", \"weight\": 3}]},"
+    " \"scaling\": {\"MinCapacity\": 4, \"MaxCapacity\": 200, \"ScalingPolicies\": [{"
+    "  \"PolicyName\": \"cpu60\", \"PolicyType\": \"TargetTrackingScaling\","
+    "  \"TargetTrackingScalingPolicyConfiguration\": {\"TargetValue\": 60,"
+    "  \"PredefinedMetricSpecification\": {\"PredefinedMetricType\":"
+    "  \"ECSServiceAverageCPUUtilization\"}, \"ScaleOutCooldown\": 60}}]},"
     " \"startup\": {\"provisioning\": \"lognormal(12s, 0.3)\", \"pull\": \"lognormal(25s, 0.4)\"},"
     " \"workload\": {\"type\": \"requests\", \"rate\": {\"kind\": \"diurnal\", \"min_rps\": 800,"
     "  \"max_rps\": 5000}, \"noise\": {\"sd\": 0.05}, \"service_time\": \"40ms\","
@@ -98,9 +103,10 @@ int main(void)
 	rng_global_init();
 	double ms30 = time_runs("30d", 7, &m);
 	long rss30 = max_rss_kb();
-	printf("run: 30-day replication, 40 tasks, diurnal 800-5000 rps, Spot interruptions and "
-	       "shortages: %.1f ms (median of 7), %.0f interruptions, %.0f tasks launched\n",
-	       ms30, m.interruptions, m.tasks_launched);
+	printf("run: 30-day replication, CPU target tracking (4-200 tasks), diurnal 800-5000 rps, "
+	       "Spot interruptions and shortages: %.1f ms (median of 7), %.0f scaling activities, "
+	       "%.0f interruptions, %.0f tasks launched\n",
+	       ms30, m.scaling_activities, m.interruptions, m.tasks_launched);
 	double ms180 = time_runs("180d", 3, &m);
 	long rss180 = max_rss_kb();
 	printf(

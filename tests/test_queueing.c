@@ -253,10 +253,33 @@ static void test_mix_buckets_accuracy(void **state)
 	latency_mix_free(m);
 }
 
+/*
+ * The shortcut that reports P(wait) < 1e-12 as 0 never hides a larger value:
+ * compare against the plain Erlang B recursion over a grid of loads.
+ */
+static void test_negligible_shortcut(void **state)
+{
+	(void)state;
+	for (long c = 64; c <= 2048; c *= 2) {
+		for (double rho = 0.05; rho < 0.999; rho += 0.01) {
+			double a = rho * (double)c, b = 1;
+			for (long k = 1; k <= c; k++)
+				b = a * b / ((double)k + a * b);
+			double exact = b / (1 - rho * (1 - b));
+			double got = mmc_erlang_c(c, a);
+			if (got == 0)
+				assert_true(exact < 1e-12);
+			else
+				assert_true(fabs(got - exact) <= 1e-9 * exact);
+		}
+	}
+}
+
 int main(void)
 {
 	rng_global_init();
 	const struct CMUnitTest tests[] = {
+	    cmocka_unit_test(test_negligible_shortcut),
 	    cmocka_unit_test(test_erlang_c_published),
 	    cmocka_unit_test(test_erlang_c_mm1),
 	    cmocka_unit_test(test_erlang_c_edges),

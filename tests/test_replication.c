@@ -501,6 +501,95 @@ static void test_recorded_traces(void **state)
 	run_release(&r);
 }
 
+/* ---- autoscaling in a full run ---- */
+
+static double first_event_after(const struct run *r, const char *name, double after)
+{
+	for (size_t i = 0; i < r->seen.nevents; i++)
+		if (!strcmp(r->seen.events[i].event, name) && r->seen.events[i].t > after)
+			return r->seen.events[i].t;
+	return -1;
+}
+
+/*
+ * CPU target 50 %: 2 tasks at 95 % from the start, then from 1 h a load
+ * that puts them far below 45 %. AlarmHigh needs 3 breaching one-minute
+ * datapoints (at 60, 120, 180 s), AlarmLow 15 (the 15th after the drop);
+ * in between, 4 tasks run at 47.5 %, inside the band, so neither alarm fires.
+ */
+static void test_target_tracking_timing(void **state)
+{
+	(void)state;
+	struct run r;
+	run_text(&r,
+		 "{\"duration\": \"3h\", " TASK_1VCPU_2GB INSTANT
+		 "\"service\": {\"desiredCount\": 2, \"launchType\": \"FARGATE\"},"
+		 "\"scaling\": {\"MinCapacity\": 1, \"MaxCapacity\": 20, \"ScalingPolicies\": [{"
+		 "\"PolicyName\": \"cpu50\", \"PolicyType\": \"TargetTrackingScaling\","
+		 "\"TargetTrackingScalingPolicyConfiguration\": {\"TargetValue\": 50,"
+		 "\"PredefinedMetricSpecification\": {\"PredefinedMetricType\": "
+		 "\"ECSServiceAverageCPUUtilization\"}}}]},"
+		 "\"workload\": {\"type\": \"requests\", \"rate\": {\"kind\": \"steps\", "
+		 "\"steps\": [{\"at\": 0, \"rps\": 190}, {\"at\": \"1h\", \"rps\": 20}]}, "
+		 "\"service_time\": \"100ms\", \"concurrency_per_task\": 10}}",
+		 0);
+	/* 190 rps on 2 x 10 workers at 10/s each: 95 % CPU; out to ceil(2 x 95 / 50) = 4 */
+	double out = first_event_after(&r, "SCALING_ACTIVITY", 0);
+	assert_true(fabs(out - 180) < 1e-6);
+	assert_true(first_event_after(&r, "SCALING_ACTIVITY", 180) > 3600);
+	/* the drop at 3600 s: 15 low datapoints, the 15th at 3600 + 900 s */
+	double in = first_event_after(&r, "SCALING_ACTIVITY", 3600);
+	assert_true(fabs(in - 4500) < 1e-6);
+	/* later scale-ins keep the default 300 s scale-in cooldown */
+	double prev = in;
+	for (double t = first_event_after(&r, "SCALING_ACTIVITY", in); t > 0;
+	     t = first_event_after(&r, "SCALING_ACTIVITY", t)) {
+		assert_true(t - prev >= 300 - 1e-6);
+		prev = t;
+	}
+	assert_true(r.m.scaling_activities >= 2);
+	assert_int_equal(last_minute(&r)->desired, 1); /* ceil(4 x 5 / 50) */
+	run_release(&r);
+}
+
+/* A scheduled action applies at its exact minute, whatever the cooldowns. */
+static void test_scheduled_action_minute(void **state)
+{
+	(void)state;
+	struct run r;
+	run_text(&r,
+		 "{\"duration\": \"3h\", " TASK_1VCPU_2GB INSTANT
+		 "\"service\": {\"desiredCount\": 2, \"launchType\": \"FARGATE\"},"
+		 "\"scaling\": {\"MinCapacity\": 1, \"MaxCapacity\": 20, \"ScheduledActions\": [{"
+		 "\"ScheduledActionName\": \"morning\", \"Schedule\": \"cron(30 1 * * ? *)\","
+		 "\"ScalableTargetAction\": {\"MinCapacity\": 6}}]}}",
+		 0);
+	double at = first_event_after(&r, "SCHEDULED_ACTION", 0);
+	assert_true(fabs(at - 5400) < 1e-6);		 /* 01:30 UTC on the start day */
+	assert_int_equal(r.seen.minutes[89].desired, 6); /* the row closing 01:30 */
+	assert_int_equal(r.seen.minutes[88].desired, 2);
+	run_release(&r);
+}
+
+/* Queue workers in a full run: Little's law over the whole run. */
+static void test_queue_littles_law(void **state)
+{
+	(void)state;
+	struct run r;
+	run_text(&r,
+		 "{\"duration\": \"10d\", \"seed\": 4, " TASK_1VCPU_2GB INSTANT
+		 "\"service\": {\"desiredCount\": 4, \"launchType\": \"FARGATE\"},"
+		 "\"workload\": {\"type\": \"queue\", \"rate\": {\"kind\": \"constant\", "
+		 "\"rps\": 2}, \"job_size\": \"exponential(1s)\", \"concurrency_per_task\": 1}}",
+		 0);
+	assert_true(r.m.jobs_completed > 1.7e6);
+	/* L = lambda W: mean jobs in system against 2/s x the mean time in system */
+	double w = r.m.mean_job_latency_s;
+	assert_true(w > 1.0 && w < 1.5); /* M/M/4 at 50 %: about 1.087 s */
+	assert_true(fabs(r.m.availability - 1) < 1e-12);
+	run_release(&r);
+}
+
 /* ---- determinism ---- */
 
 static const char busy[] =
@@ -591,6 +680,9 @@ int main(void)
 	    cmocka_unit_test(test_single_spot_task_down),
 	    cmocka_unit_test(test_inflight_lost_at_stop),
 	    cmocka_unit_test(test_recorded_traces),
+	    cmocka_unit_test(test_target_tracking_timing),
+	    cmocka_unit_test(test_scheduled_action_minute),
+	    cmocka_unit_test(test_queue_littles_law),
 	    cmocka_unit_test(test_determinism),
 	    cmocka_unit_test(test_zero_tasks),
 	    cmocka_unit_test(test_zero_load),

@@ -105,7 +105,8 @@ static void load_rate_shape(struct loader *l, const cJSON *w)
 	load_weekly(rate, r);
 	if (r->kind == RATE_STEPS) {
 		load_points(get(rate, "steps"), r);
-		qsort(r->points, r->npoints, sizeof(*r->points), by_time);
+		if (r->npoints > 1)
+			qsort(r->points, r->npoints, sizeof(*r->points), by_time);
 	} else if (r->kind == RATE_SPIKES) {
 		load_spikes(get(rate, "spikes"), r);
 	} else if (r->kind == RATE_TRACE) {
@@ -188,7 +189,8 @@ static void load_queue(struct loader *l, const cJSON *w)
 		q->batches[q->nbatches].count = (long)number_or(b, "count", 0);
 		q->nbatches++;
 	}
-	qsort(q->batches, q->nbatches, sizeof(*q->batches), batch_by_time);
+	if (q->nbatches > 1)
+		qsort(q->batches, q->nbatches, sizeof(*q->batches), batch_by_time);
 }
 
 /* ---- spot ---- */
@@ -235,7 +237,8 @@ static void load_scripted(const cJSON *m, struct interruption_config *c)
 		XALLOC_GROW(c->times, c->ntimes + 1, alloc);
 		c->times[c->ntimes++] = reclaim_at(at);
 	}
-	qsort(c->times, c->ntimes, sizeof(*c->times), reclaim_by_time);
+	if (c->ntimes > 1)
+		qsort(c->times, c->ntimes, sizeof(*c->times), reclaim_by_time);
 }
 
 static void load_preemption_trace(struct loader *l, const cJSON *m, const char *path,

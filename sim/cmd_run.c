@@ -14,9 +14,12 @@
  */
 #include "spotsim/cli.h"
 #include "spotsim/error.h"
+#include "spotsim/plan.h"
+#include "spotsim/plot.h"
 #include "spotsim/pricing.h"
 #include "spotsim/replication.h"
 #include "spotsim/report.h"
+#include "spotsim/runner.h"
 #include "spotsim/scenario.h"
 #include "spotsim/xalloc.h"
 
@@ -33,16 +36,18 @@
 
 static const char usage[] =
     "usage: spotsim run SCENARIO.json [-o DIR] [--replications N] [--seed S]\n"
-    "                   [--prices FILE] [--quiet]\n"
+    "                   [--threads T] [--prices FILE] [--no-plots] [--quiet]\n"
     "\n"
     "Simulates the scenario's ECS service on Fargate and Fargate Spot N times\n"
-    "(replications, each with its own random streams) and writes to DIR:\n"
+    "(replications, each with its own random streams), for the base scenario\n"
+    "and each of its variants at every point of its sweep, and writes to DIR:\n"
+    "  summary.csv       mean, sd, 95 % interval and percentiles of every metric\n"
+    "  comparison.csv    paired differences of each variant against the base\n"
+    "  replications.csv  one row per replication, every metric a column\n"
     "  timeseries.csv    one row per simulated minute of replication 0\n"
     "  events.csv        the event log of replication 0\n"
-    "  replications.csv  one row per replication, every metric a column\n"
-    "then prints a summary: cost by provider, savings against all on-demand,\n"
-    "interruptions, tasks launched, placement failures, availability, p95\n"
-    "latency, dropped requests and mean running tasks (mean, min and max).\n"
+    "  plots/, report.html  the figures (gnuplot) and one page with everything\n"
+    "then prints a summary (one configuration) or a ranking by cost.\n"
     "Files are written under temporary names and renamed only when the run is\n"
     "complete: a failed or interrupted run (Ctrl-C) leaves no output file.\n"
     "\n"
@@ -54,6 +59,9 @@ static const char usage[] =
     "                    scenario's \"seed\")\n"
     "  --prices FILE     price table (default: the scenario's pricing.file, else\n"
     "                    the bundled data/pricing.csv)\n"
+    "  --threads T       worker threads, 1 to 256 (default: one per core); the\n"
+    "                    results do not depend on it\n"
+    "  --no-plots        write the CSV files only\n"
     "  --quiet           print no summary\n"
     "\n"
     "Progress is shown on stderr when it is a terminal.\n"
@@ -67,7 +75,8 @@ static const char usage[] =
 struct run_opts {
 	const char *scenario, *out_dir, *prices;
 	long replications; /* 0 = the scenario's */
-	bool has_seed, quiet;
+	long threads;	   /* 0 = one per core */
+	bool has_seed, quiet, no_plots;
 	uint64_t seed;
 };
 
@@ -126,60 +135,16 @@ static void signals_block(bool block, sigset_t *old)
 }
 
 /* "replication 7/30, about 12s left", redrawn in place on a terminal. */
-struct progress {
-	bool on;
-	long n;
-	struct timespec start, last;
-};
-
-static double since(const struct timespec *a, const struct timespec *b)
-{
-	return (double)(b->tv_sec - a->tv_sec) + (double)(b->tv_nsec - a->tv_nsec) / 1e9;
-}
-
-static void progress_start(struct progress *p, long n)
-{
-	p->on = isatty(STDERR_FILENO);
-	p->n = n;
-	clock_gettime(CLOCK_MONOTONIC, &p->start);
-	p->last = p->start;
-}
-
-static void progress_update(struct progress *p, long done)
-{
-	struct timespec now;
-	char eta[32];
-
-	if (!p->on)
-		return;
-	clock_gettime(CLOCK_MONOTONIC, &now);
-	if (done > 0 && since(&p->last, &now) < 0.1)
-		return;
-	p->last = now;
-	fprintf(stderr, "\rreplication %ld/%ld", done + 1, p->n);
-	if (done > 0) {
-		double left = since(&p->start, &now) / (double)done * (double)(p->n - done);
-		simtime_format((sim_time)(left + 1) * SIM_SEC, eta, sizeof(eta));
-		fprintf(stderr, ", about %s left", eta);
-	}
-	fputs("\033[K", stderr);
-	fflush(stderr);
-}
-
-static void progress_end(const struct progress *p)
-{
-	if (p->on)
-		fputs("\r\033[K", stderr);
-}
 
 /* Loads the scenario and its price table, printing every diagnostic. */
-static int load_inputs(const struct run_opts *o, struct scenario *sc, struct price_table *t)
+static int load_inputs(const struct run_opts *o, struct plan *p, struct price_table *t)
 {
 	struct diag d;
 	int status;
 
 	diag_init(&d);
-	if (scenario_load(sc, o->scenario, &d) == 0) {
+	if (plan_load(p, o->scenario, &d) == 0) {
+		const struct scenario *sc = &p->configs[0].sc;
 		const char *table = o->prices ? o->prices : sc->prices_file;
 		if (!table)
 			table = pricing_default_path();
@@ -188,11 +153,8 @@ static int load_inputs(const struct run_opts *o, struct scenario *sc, struct pri
 				   "no price table found (accepted: --prices FILE, pricing.file, "
 				   "or data/pricing.csv as installed)");
 		else if (pricing_load(t, table, &d) == 0)
-			scenario_check_prices(sc, t, &d);
-		if (!diag_failed(&d) && (sc->variants > 0 || sc->sweep_points > 0))
-			diag_note(&d, o->scenario, NULL,
-				  "variants and sweep are not run by this version; simulating the "
-				  "base scenario only");
+			for (size_t i = 0; i < p->n; i++)
+				scenario_check_prices(&p->configs[i].sc, t, &d);
 	}
 	cli_print_diag(&d);
 	status = diag_failed(&d) ? EXIT_USAGE : EXIT_OK;
@@ -225,48 +187,42 @@ static void print_report_diag(const struct diag *d, bool given_dir)
 	}
 }
 
-/* Runs replication `i`; its diagnostics go to `d` for replication 0 or a failure. */
-static int run_one(const struct scenario *sc, const struct price_table *t, long i,
-		   const struct run_sink *sink, struct run_metrics *m, struct diag *d)
-{
-	struct diag scratch;
-	int rc;
+struct sinks {
+	struct report *r;
+	const struct plan *p;
+};
 
-	if (interrupted)
-		return SPOTSIM_EINTR;
-	if (i == 0)
-		return replication_run(sc, t, 0, sink, m, d);
-	/* later replications repeat replication 0's notes: keep them only on failure */
-	diag_init(&scratch);
-	rc = replication_run(sc, t, (uint64_t)i, NULL, m, &scratch);
-	if (rc) {
-		diag_release(d);
-		*d = scratch; /* takes ownership of the items */
-	} else {
-		diag_release(&scratch);
-	}
-	return rc;
+/* Replication 0 of each variant at the first sweep point writes the streamed files. */
+static void sink_for(void *ctx, size_t config, struct run_sink *out)
+{
+	struct sinks *k = ctx;
+	if (config % k->p->npoints)
+		return;
+	report_set_variant(k->r, k->p->configs[config].variant);
+	report_sink(k->r, out);
 }
 
-static int run_replications(const struct scenario *sc, const struct price_table *t, long n,
-			    struct report *r, struct diag *d, long *failed)
+static int run_replications(const struct run_opts *o, const struct plan *p,
+			    const struct price_table *t, struct report *r, struct diag *d)
 {
-	struct run_sink sink;
-	struct progress p;
-	int rc = 0;
-
-	report_sink(r, &sink);
-	progress_start(&p, n);
-	for (long i = 0; i < n && !rc; i++) {
-		struct run_metrics m;
-
-		progress_update(&p, i);
-		*failed = i;
-		rc = run_one(sc, t, i, &sink, &m, d);
-		if (!rc)
-			report_replication(r, "", (uint64_t)i, sc->seed, &m);
+	struct sinks k = {r, p};
+	struct runner_options ro = {
+	    o->replications ? (size_t)o->replications : (size_t)p->configs[0].sc.replications,
+	    o->threads ? (size_t)o->threads : runner_default_threads(), isatty(STDERR_FILENO) != 0};
+	struct experiment x;
+	int rc = interrupted ? SPOTSIM_EINTR : runner_run(p, t, &ro, sink_for, &k, &x, d);
+	if (!rc) {
+		for (size_t c = 0; c < x.nconfigs; c++) {
+			report_set_variant(r, x.variant[c]);
+			for (size_t k2 = 0; k2 < x.nreps; k2++)
+				report_replication(r, x.sweep[c], k2, p->configs[c].sc.seed,
+						   experiment_at(&x, c, k2));
+		}
+		report_experiment(r, &x);
+		if (!o->quiet && x.nconfigs > 1)
+			report_ranking(&x, stdout);
 	}
-	progress_end(&p);
+	experiment_release(&x);
 	return rc;
 }
 
@@ -291,7 +247,7 @@ static int failure_status(int rc)
 										     : EXIT_RUNTIME;
 }
 
-static int report_failure(int rc, long failed, const struct diag *d, bool in_commit)
+static int report_failure(int rc, const struct diag *d, bool in_commit)
 {
 	if (rc == SPOTSIM_EINTR) {
 		fprintf(stderr, "spotsim %s: interrupted; no output written\n", CMD);
@@ -303,9 +259,28 @@ static int report_failure(int rc, long failed, const struct diag *d, bool in_com
 		return EXIT_RUNTIME;
 	}
 	cli_print_diag(d);
-	fprintf(stderr, "spotsim %s: replication %ld failed (%s); no output written\n", CMD, failed,
+	fprintf(stderr, "spotsim %s: a replication failed (%s); no output written\n", CMD,
 		spotsim_strerror(rc));
 	return failure_status(rc);
+}
+
+static void print_written(const struct report *r)
+{
+	char shown[PATH_MAX_DISPLAY];
+	printf("written to %s\n", cli_display_path(report_dir(r), shown, sizeof(shown)));
+}
+
+/* Plots and report.html from the committed CSVs; a missing gnuplot is a note. */
+static int draw_plots(const struct report *r)
+{
+	struct diag d;
+	int nplots = 0, status = EXIT_OK;
+	diag_init(&d);
+	if (plot_render(report_dir(r), &d, &nplots) != 0)
+		status = EXIT_RUNTIME;
+	cli_print_diag(&d);
+	diag_release(&d);
+	return status;
 }
 
 static void print_summary(const struct scenario *sc, const struct report *r)
@@ -318,34 +293,39 @@ static void print_summary(const struct scenario *sc, const struct report *r)
 	report_summary(r, stdout, cli_display_path(report_dir(r), shown, sizeof(shown)));
 }
 
-static int simulate_into(const struct run_opts *o, const struct scenario *sc,
+static int simulate_into(const struct run_opts *o, const struct plan *p,
 			 const struct price_table *t, struct report *r)
 {
-	long n = o->replications ? o->replications : sc->replications, failed = 0;
+	const struct scenario *sc = &p->configs[0].sc;
 	struct diag d;
 	bool in_commit = false;
 	int rc;
 
 	diag_init(&d);
-	rc = run_replications(sc, t, n, r, &d, &failed);
+	rc = run_replications(o, p, t, r, &d);
 	if (!rc) {
 		in_commit = true;
 		rc = commit(r, &d);
 	}
 	if (rc) {
 		report_abort(r);
-		rc = report_failure(rc, failed, &d, in_commit);
+		rc = report_failure(rc, &d, in_commit);
 	} else {
 		cli_print_diag(&d); /* replication 0's notes, if any */
-		if (!o->quiet)
+		if (!o->quiet && p->n == 1)
 			print_summary(sc, r);
+		else if (!o->quiet)
+			print_written(r);
+		if (!o->no_plots)
+			rc = draw_plots(r);
 	}
 	diag_release(&d);
 	return rc;
 }
 
-static int simulate(const struct run_opts *o, struct scenario *sc, const struct price_table *t)
+static int simulate(const struct run_opts *o, struct plan *p, const struct price_table *t)
 {
+	struct scenario *sc = &p->configs[0].sc;
 	struct saved_signals saved;
 	struct report *r;
 	struct diag d;
@@ -354,15 +334,15 @@ static int simulate(const struct run_opts *o, struct scenario *sc, const struct 
 
 	if (!dir)
 		return EXIT_USAGE;
-	if (o->has_seed)
-		sc->seed = o->seed;
+	for (size_t i = 0; o->has_seed && i < p->n; i++)
+		p->configs[i].sc.seed = o->seed;
 	diag_init(&d);
 	signals_install(&saved);
 	if (report_open(&r, dir, sc->start_unix, &d)) {
 		print_report_diag(&d, o->out_dir != NULL);
 		status = EXIT_RUNTIME;
 	} else {
-		status = simulate_into(o, sc, t, r);
+		status = simulate_into(o, p, t, r);
 		report_free(r);
 	}
 	signals_restore(&saved);
@@ -373,15 +353,15 @@ static int simulate(const struct run_opts *o, struct scenario *sc, const struct 
 
 static int run(const struct run_opts *o)
 {
-	struct scenario sc;
+	struct plan p;
 	struct price_table t;
 	int status;
 
 	pricing_init(&t);
-	status = load_inputs(o, &sc, &t);
+	status = load_inputs(o, &p, &t);
 	if (status == EXIT_OK)
-		status = simulate(o, &sc, &t);
-	scenario_release(&sc);
+		status = simulate(o, &p, &t);
+	plan_release(&p);
 	pricing_release(&t);
 	return status;
 }
@@ -434,6 +414,17 @@ static int parse_option(int c, struct run_opts *o, const char *arg)
 	case 'q':
 		o->quiet = true;
 		return EXIT_OK;
+	case 't':
+		if (!cli_parse_long(optarg, 1, 256, &o->threads))
+			return cli_usage_error(
+			    CMD, "--threads",
+			    "\"%s\" is not a number of threads (accepted: a whole "
+			    "number from 1 to 256)",
+			    optarg);
+		return EXIT_OK;
+	case 'n':
+		o->no_plots = true;
+		return EXIT_OK;
 	case ':':
 		return cli_usage_error(CMD, arg, "needs a value");
 	default:
@@ -449,6 +440,8 @@ int cmd_run(int argc, char **argv)
 	    {"seed", required_argument, NULL, 's'},
 	    {"prices", required_argument, NULL, 'p'},
 	    {"quiet", no_argument, NULL, 'q'},
+	    {"threads", required_argument, NULL, 't'},
+	    {"no-plots", no_argument, NULL, 'n'},
 	    {"help", no_argument, NULL, 'h'},
 	    {NULL, 0, NULL, 0},
 	};

@@ -19,6 +19,7 @@ static const struct command {
     {"place", cmd_place, "how a capacity provider strategy splits tasks"},
     {"scale", cmd_scale, "one scaling policy decision, with the arithmetic"},
     {"prices", cmd_prices, "the price table in use, with its dates"},
+    {"plot", cmd_plot, "(re)draw the plots and report.html from a run's CSV files"},
 };
 
 #define NCOMMANDS (sizeof(commands) / sizeof(commands[0]))

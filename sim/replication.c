@@ -71,6 +71,9 @@ const struct metric_def run_metric_defs[] = {
     M(p95_job_latency_s, "s"),
     M(lost_work_hours, "h"),
     M(max_backlog, "messages"),
+    M(monthly_cost_usd, "USD"),
+    M(over_budget, "probability"),
+    M(slo_breach, "probability"),
 #undef M
     {NULL, NULL, 0},
 };
@@ -398,6 +401,31 @@ static void teardown(struct rep *r)
 	engine_release(&r->e);
 }
 
+/*
+ * Risk indicators (README "Experiments"): the cost scaled to a 30-day month
+ * against slo.monthly_budget_usd, and whether the run as a whole broke its
+ * SLO (p95 or p99 latency above target, dropped fraction above the maximum).
+ */
+static void fill_risk(const struct scenario *sc, struct run_metrics *m)
+{
+	const struct slo *slo = &sc->slo;
+	double months = simtime_seconds(sc->duration) / (30.0 * 86400.0);
+	m->monthly_cost_usd = months > 0 ? m->cost_usd / months : NAN;
+	m->over_budget = slo->has_budget ? (m->monthly_cost_usd > slo->monthly_budget_usd) : NAN;
+	if (!slo->has_p95_latency && !slo->has_p99_latency && !slo->has_max_dropped) {
+		m->slo_breach = NAN;
+		return;
+	}
+	bool breach = false;
+	if (slo->has_p95_latency && m->p95_latency_s > simtime_seconds(slo->p95_latency))
+		breach = true;
+	if (slo->has_p99_latency && m->p99_latency_s > simtime_seconds(slo->p99_latency))
+		breach = true;
+	if (slo->has_max_dropped && m->dropped_fraction > slo->max_dropped_fraction)
+		breach = true;
+	m->slo_breach = breach;
+}
+
 static void fill_queue_metrics(struct rep *r, struct run_metrics *m)
 {
 	m->jobs_completed = m->mean_job_latency_s = m->p95_job_latency_s = NAN;
@@ -437,6 +465,7 @@ int replication_run(const struct scenario *sc, const struct price_table *prices,
 	service_finish(r.svc, &totals);
 	fill_metrics(&r, &totals, rates, out);
 	fill_queue_metrics(&r, out);
+	fill_risk(sc, out);
 	out->scaling_activities = r.scaler ? (double)scaler_activities(r.scaler) : 0;
 	teardown(&r);
 	return stopped && interrupted ? SPOTSIM_EINTR : 0;

@@ -733,20 +733,15 @@ static char *dir_of(const char *path)
 	return xstrndup(path, slash == path ? 1 : (size_t)(slash - path));
 }
 
-int scenario_load(struct scenario *sc, const char *path, struct diag *d)
+int scenario_load_tree(struct scenario *sc, const char *path, cJSON *root, struct diag *d)
 {
-	int rc = 0;
 	size_t errors = d->errors;
-	struct loader l = {sc, d, path, NULL};
+	struct loader l = {sc, d, path, root};
 	struct swalk w;
 
 	memset(sc, 0, sizeof(*sc));
 	sc->file = xstrdup(path);
 	sc->dir = dir_of(path);
-	cJSON *root = scenario_parse_json(path, d, &rc);
-	if (!root)
-		return rc;
-	l.root = root;
 	unwrap(&l, root);
 	swalk_init(&w, path, sc->dir, d);
 	swalk_object(&w, &scenario_schema_root, root);
@@ -774,8 +769,19 @@ int scenario_load(struct scenario *sc, const char *path, struct diag *d)
 		load_model_spot(&l);
 		load_model_limits(&l);
 	}
-	cJSON_Delete(root);
 	return d->errors == errors ? 0 : SPOTSIM_EINVAL;
+}
+
+int scenario_load(struct scenario *sc, const char *path, struct diag *d)
+{
+	int rc = 0;
+	memset(sc, 0, sizeof(*sc));
+	cJSON *root = scenario_parse_json(path, d, &rc);
+	if (!root)
+		return rc;
+	rc = scenario_load_tree(sc, path, root, d);
+	cJSON_Delete(root);
+	return rc;
 }
 
 static bool table_has_region(const struct price_table *t, const char *region)

@@ -43,4 +43,11 @@ void load_model_scaling(struct loader *l);
 /* Reads and parses a JSON file whose root is an object; NULL after adding the problem to `d`. */
 cJSON *scenario_parse_json(const char *path, struct diag *d, int *rc);
 
+/*
+ * Loads an already parsed tree (borrowed; the wrappers of pasted AWS output
+ * are unwrapped in place) as the scenario of file `path`: every pass of
+ * scenario_load after parsing.
+ */
+int scenario_load_tree(struct scenario *sc, const char *path, cJSON *root, struct diag *d);
+
 #endif

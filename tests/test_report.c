@@ -3,7 +3,9 @@
  * driven by a fake sequence of rows through the sink, by failure mode:
  * files under a final name only after commit, nothing left after an abort
  * or a failed commit, folders that cannot be created, CSV quoting, NAN and
- * time formats, and the summary text.
+ * time formats, and the summary text; then summary.csv, comparison.csv and
+ * the ranking of small hand-made experiments whose statistics are worked
+ * out in the comments.
  */
 #define _XOPEN_SOURCE 700 /* nftw */
 
@@ -210,8 +212,8 @@ static void test_files_appear_only_at_commit(void **state)
 	int all, hidden;
 
 	count_entries(fx->out, &all, &hidden);
-	assert_int_equal(all, 3);
-	assert_int_equal(hidden, 3); /* the temporaries, and nothing else */
+	assert_int_equal(all, 5);
+	assert_int_equal(hidden, 5); /* the temporaries, and nothing else */
 	fake_run(r, 5);
 	report_replication(r, "", 0, 42, &m);
 	assert_false(exists(fx->out, "timeseries.csv"));
@@ -223,14 +225,16 @@ static void test_files_appear_only_at_commit(void **state)
 	assert_int_equal(d.nr, 0);
 	diag_release(&d);
 	count_entries(fx->out, &all, &hidden);
-	assert_int_equal(all, 3);
+	assert_int_equal(all, 5);
 	assert_int_equal(hidden, 0);
 	assert_true(exists(fx->out, "timeseries.csv"));
 	assert_true(exists(fx->out, "events.csv"));
 	assert_true(exists(fx->out, "replications.csv"));
+	assert_true(exists(fx->out, "summary.csv"));
+	assert_true(exists(fx->out, "comparison.csv"));
 	report_free(r);
 	count_entries(fx->out, &all, &hidden);
-	assert_int_equal(all, 3); /* freeing a committed report keeps its files */
+	assert_int_equal(all, 5); /* freeing a committed report keeps its files */
 }
 
 static void test_temporary_names(void **state)
@@ -244,6 +248,10 @@ static void test_temporary_names(void **state)
 	snprintf(name, sizeof(name), ".events.csv.tmp.%ld", (long)getpid());
 	assert_true(exists(fx->out, name));
 	snprintf(name, sizeof(name), ".replications.csv.tmp.%ld", (long)getpid());
+	assert_true(exists(fx->out, name));
+	snprintf(name, sizeof(name), ".summary.csv.tmp.%ld", (long)getpid());
+	assert_true(exists(fx->out, name));
+	snprintf(name, sizeof(name), ".comparison.csv.tmp.%ld", (long)getpid());
 	assert_true(exists(fx->out, name));
 	report_free(r);
 }
@@ -581,7 +589,8 @@ static void test_summary_one_replication(void **state)
 			    "  dropped fraction           0.000000\n"
 			    "  scaling activities                0\n"
 			    "  mean running tasks             4.00\n"
-			    "written to out/web/: timeseries.csv, events.csv, replications.csv\n");
+			    "written to out/web/: timeseries.csv, events.csv, replications.csv, "
+			    "summary.csv, comparison.csv\n");
 	free(text);
 	report_free(r);
 }
@@ -613,6 +622,374 @@ static void test_summary_mean_min_max(void **state)
 	report_free(r);
 }
 
+/* --- experiments: summary.csv, comparison.csv, the ranking ----------------------------- */
+
+#define SUM_HEADER "variant,sweep,metric,unit,mean,sd,ci95_low,ci95_high,min,p05,p50,p95,max,n\n"
+#define CMP_HEADER "variant,sweep,metric,unit,mean_diff,ci95_low,ci95_high,n\n"
+#define SWEEP	   "spot.interruptions.monthly_fraction=0.05"
+
+/* `nconfigs` x `nreps` replications of metrics(1), named v0, v1, ...; each its own baseline. */
+static void experiment_make(struct experiment *x, size_t nconfigs, size_t nreps)
+{
+	x->nconfigs = nconfigs;
+	x->nreps = nreps;
+	x->variant = xcalloc(nconfigs, sizeof(*x->variant));
+	x->sweep = xcalloc(nconfigs, sizeof(*x->sweep));
+	x->baseline = xcalloc(nconfigs, sizeof(*x->baseline));
+	x->m = xcalloc(nconfigs * nreps, sizeof(*x->m));
+	x->budget_usd = NAN;
+	for (size_t c = 0; c < nconfigs; c++) {
+		x->variant[c] = xasprintf("v%zu", c);
+		x->sweep[c] = xstrdup("");
+		x->baseline[c] = c;
+	}
+	for (size_t i = 0; i < nconfigs * nreps; i++)
+		x->m[i] = metrics(1);
+}
+
+static void experiment_name(struct experiment *x, size_t c, const char *variant, const char *sweep)
+{
+	free(x->variant[c]);
+	free(x->sweep[c]);
+	x->variant[c] = xstrdup(variant);
+	x->sweep[c] = xstrdup(sweep);
+}
+
+static void experiment_release(struct experiment *x)
+{
+	for (size_t c = 0; c < x->nconfigs; c++) {
+		free(x->variant[c]);
+		free(x->sweep[c]);
+	}
+	free(x->variant);
+	free(x->sweep);
+	free(x->baseline);
+	free(x->m);
+}
+
+static struct run_metrics *rep_of(struct experiment *x, size_t c, size_t k)
+{
+	return &x->m[c * x->nreps + k];
+}
+
+/*
+ * Two configurations at one sweep point, three replications:
+ *   base         cost 10, 12, 14    p95 latency 0.1, NAN, 0.3
+ *   "spot, 3:1"  cost  7,  8, 12    p95 latency 0.2, 0.2, NAN   baseline: base
+ * t(0.975, 2) = 4.302652729749464, t(0.975, 1) = 12.70620473617470.
+ */
+static void two_by_three(struct experiment *x)
+{
+	static const double base_cost[] = {10, 12, 14}, spot_cost[] = {7, 8, 12};
+	static const double base_p95[] = {0.1, NAN, 0.3}, spot_p95[] = {0.2, 0.2, NAN};
+
+	experiment_make(x, 2, 3);
+	experiment_name(x, 0, "base", SWEEP);
+	experiment_name(x, 1, "spot, 3:1", SWEEP);
+	x->baseline[1] = 0;
+	for (size_t k = 0; k < 3; k++) {
+		*rep_of(x, 0, k) = metrics(base_cost[k]);
+		*rep_of(x, 1, k) = metrics(spot_cost[k]);
+		rep_of(x, 0, k)->p95_latency_s = base_p95[k];
+		rep_of(x, 1, k)->p95_latency_s = spot_p95[k];
+	}
+}
+
+static size_t metric_count(void)
+{
+	size_t n = 0;
+	while (run_metric_defs[n].name)
+		n++;
+	return n;
+}
+
+/* The one line of `text` that starts with `prefix`, owned; fails unless there is exactly one. */
+static char *line_starting(const char *text, const char *prefix)
+{
+	char *found = NULL;
+
+	for (const char *p = text; *p; p = strchr(p, '\n') + 1) {
+		if (strncmp(p, prefix, strlen(prefix)) != 0)
+			continue;
+		if (found)
+			fail_msg("two lines start with %s", prefix);
+		found = xstrndup(p, (size_t)(strchr(p, '\n') - p));
+	}
+	if (!found)
+		fail_msg("no line starts with %s", prefix);
+	return found;
+}
+
+static void assert_line(const char *text, const char *prefix, const char *want)
+{
+	char *line = line_starting(text, prefix);
+	assert_string_equal(line, want);
+	free(line);
+}
+
+/* Lines after the header name the metrics in run_metric_defs order, `rounds` times over. */
+static void assert_metric_order(const char *text, size_t rounds)
+{
+	const char *p = strchr(text, '\n') + 1;
+	size_t nm = metric_count(), i = 0;
+
+	for (; *p; p = strchr(p, '\n') + 1, i++) {
+		const struct metric_def *def = &run_metric_defs[i % nm];
+		char *want = xasprintf(",%s,%s,", def->name, def->unit);
+		char *line = xstrndup(p, (size_t)(strchr(p, '\n') - p));
+
+		if (!strstr(line, want))
+			fail_msg("line %zu: %s does not name %s", i + 2, line, def->name);
+		free(line);
+		free(want);
+	}
+	assert_int_equal(i, rounds * nm);
+}
+
+static char *experiment_file(struct fixture *fx, const struct experiment *x, const char *name)
+{
+	struct report *r = open_ok(fx->out, 0);
+	report_experiment(r, x);
+	return commit_and_read(r, fx->out, name);
+}
+
+static void test_summary_csv(void **state)
+{
+	struct fixture *fx = *state;
+	struct experiment x;
+	char *text;
+
+	two_by_three(&x);
+	text = experiment_file(fx, &x, "summary.csv");
+	assert_memory_equal(text, SUM_HEADER, strlen(SUM_HEADER));
+	assert_metric_order(text, 2);
+	/* mean 12, sd 2, 12 -/+ t(0.975, 2) 2 / sqrt(3); p05 = 10 + 0.1 (12 - 10) */
+	assert_line(text, "base," SWEEP ",cost_usd,",
+		    "base," SWEEP
+		    ",cost_usd,USD,12,2,7.031724576,16.96827542,10,10.2,12,13.8,14,3");
+	/* sd sqrt(7), half-width t sqrt(7 / 3) = 6.572..., p95 = 8 + 0.9 (12 - 8) */
+	assert_line(text, "\"spot, 3:1\"," SWEEP ",cost_usd,",
+		    "\"spot, 3:1\"," SWEEP
+		    ",cost_usd,USD,9,2.645751311,2.427589392,15.57241061,7,7.1,8,11.6,12,3");
+	/* NAN ignored: 0.1 and 0.3, n = 2, half-width t(0.975, 1) 0.1 */
+	assert_line(text, "base," SWEEP ",p95_latency_s,",
+		    "base," SWEEP ",p95_latency_s,s,0.2,0.1414213562,-1.070620474,1.470620474,0.1,"
+		    "0.11,0.2,0.29,0.3,2");
+	/* never applies: every statistic empty, n = 0 */
+	assert_line(text, "base," SWEEP ",jobs_completed,",
+		    "base," SWEEP ",jobs_completed,count,,,,,,,,,,0");
+	/* constant: sd 0, the interval a point */
+	assert_line(text, "base," SWEEP ",interruptions,",
+		    "base," SWEEP ",interruptions,count,3,0,3,3,3,3,3,3,3,3");
+	free(text);
+	experiment_release(&x);
+}
+
+static void test_comparison_csv(void **state)
+{
+	struct fixture *fx = *state;
+	struct experiment x;
+	char *text;
+
+	two_by_three(&x);
+	text = experiment_file(fx, &x, "comparison.csv");
+	assert_memory_equal(text, CMP_HEADER, strlen(CMP_HEADER));
+	assert_metric_order(text, 1); /* the baseline has no row */
+	/* differences -3, -4, -2: mean -3, sd 1, half-width t / sqrt(3) = 2.484... */
+	assert_line(text, "\"spot, 3:1\"," SWEEP ",cost_usd,",
+		    "\"spot, 3:1\"," SWEEP ",cost_usd,USD,-3,-5.484137712,-0.5158622882,3");
+	/* only replication 0 has both: one difference, no interval */
+	assert_line(text, "\"spot, 3:1\"," SWEEP ",p95_latency_s,",
+		    "\"spot, 3:1\"," SWEEP ",p95_latency_s,s,0.1,,,1");
+	assert_line(text, "\"spot, 3:1\"," SWEEP ",jobs_completed,",
+		    "\"spot, 3:1\"," SWEEP ",jobs_completed,count,,,,0");
+	assert_line(text, "\"spot, 3:1\"," SWEEP ",interruptions,",
+		    "\"spot, 3:1\"," SWEEP ",interruptions,count,0,0,0,3");
+	free(text);
+	experiment_release(&x);
+}
+
+static void test_single_configuration(void **state)
+{
+	struct fixture *fx = *state;
+	struct experiment x;
+	char *text;
+
+	experiment_make(&x, 1, 1);
+	experiment_name(&x, 0, "base", "");
+	text = experiment_file(fx, &x, "comparison.csv");
+	assert_string_equal(text, CMP_HEADER);
+	free(text);
+	text = slurp(fx->out, "summary.csv");
+	assert_metric_order(text, 1);
+	/* one replication: no sd, no interval */
+	assert_line(text, "base,,cost_usd,", "base,,cost_usd,USD,1,,,,1,1,1,1,1,1");
+	free(text);
+	experiment_release(&x);
+}
+
+static void test_experiment_files_are_atomic(void **state)
+{
+	struct fixture *fx = *state;
+	struct report *r = open_ok(fx->out, 0);
+	struct experiment x;
+	char *text;
+
+	two_by_three(&x);
+	report_experiment(r, &x);
+	assert_false(exists(fx->out, "summary.csv"));
+	assert_false(exists(fx->out, "comparison.csv"));
+	report_abort(r);
+	report_experiment(r, &x); /* after an abort: writes nothing, creates nothing */
+	report_free(r);
+	assert_empty_folder(fx->out);
+
+	/* without report_experiment the files hold only their header */
+	r = open_ok(fx->out, 0);
+	text = commit_and_read(r, fx->out, "summary.csv");
+	assert_string_equal(text, SUM_HEADER);
+	free(text);
+	experiment_release(&x);
+}
+
+static void test_replications_of_an_experiment(void **state)
+{
+	struct fixture *fx = *state;
+	struct report *r = open_ok(fx->out, 0);
+	struct experiment x;
+	char *text;
+
+	two_by_three(&x);
+	for (size_t c = 0; c < x.nconfigs; c++) {
+		report_set_variant(r, x.variant[c]);
+		for (size_t k = 0; k < x.nreps; k++)
+			report_replication(r, x.sweep[c], k, 42, experiment_at(&x, c, k));
+	}
+	text = commit_and_read(r, fx->out, "replications.csv");
+	assert_non_null(strstr(text, "\nbase," SWEEP ",2,42,14,"));
+	assert_non_null(strstr(text, "\n\"spot, 3:1\"," SWEEP ",0,42,7,"));
+	assert_non_null(strstr(text, "\n\"spot, 3:1\"," SWEEP ",2,42,12,"));
+	free(text);
+	experiment_release(&x);
+}
+
+static char *ranking_text(const struct experiment *x)
+{
+	char *buf = NULL;
+	size_t len = 0;
+	FILE *f = open_memstream(&buf, &len);
+
+	assert_non_null(f);
+	report_ranking(x, f);
+	fclose(f);
+	return buf;
+}
+
+/*
+ * Three variants, three replications, request service (p95 83.5 ms):
+ *   base      cost 10, 12, 14   availability 99.9, 99.8, 99.7 %   savings  0 %
+ *   all-spot  cost  7,  8, 12   availability 99.0, 99.5, 98.0 %   savings 65 %
+ *   mix       cost  9, 10, 11   availability 99.8, 99.8, 99.6 %   savings 30 %
+ * Half-widths t(0.975, 2) sd / sqrt(3): base 4.97, all-spot 6.57, mix 2.48.
+ * Paired against base: all-spot cost -3 [-5.48, -0.52], availability
+ * -0.97 pp (sd 0.702) [-2.71, +0.78]; mix cost -2 [-4.48, +0.48],
+ * availability -0.07 pp (sd 0.0577) [-0.21, +0.08].
+ */
+static void test_ranking(void **state)
+{
+	static const double cost[3][3] = {{10, 12, 14}, {7, 8, 12}, {9, 10, 11}};
+	static const double avail[3][3] = {
+	    {0.999, 0.998, 0.997}, {0.99, 0.995, 0.98}, {0.998, 0.998, 0.996}};
+	static const double savings[3] = {0, 65, 30};
+	struct experiment x;
+	char *text;
+
+	(void)state;
+	experiment_make(&x, 3, 3);
+	experiment_name(&x, 0, "base", "");
+	experiment_name(&x, 1, "all-spot", "");
+	experiment_name(&x, 2, "mix", "");
+	x.baseline[1] = x.baseline[2] = 0;
+	for (size_t c = 0; c < 3; c++)
+		for (size_t k = 0; k < 3; k++) {
+			*rep_of(&x, c, k) = metrics(cost[c][k]);
+			rep_of(&x, c, k)->availability = avail[c][k];
+			rep_of(&x, c, k)->savings_vs_on_demand_pct = savings[c];
+		}
+	text = ranking_text(&x);
+	assert_string_equal(
+	    text,
+	    "3 configurations ranked by mean cost over 3 replications (\u00b1 the half-width "
+	    "of the 95 % interval):\n"
+	    "  #  variant       cost USD  savings  availability  p95 latency\n"
+	    "  1  all-spot   9.00 \u00b1 6.57   65.0 %       98.83 %      83.5 ms\n"
+	    "  2  mix       10.00 \u00b1 2.48   30.0 %       99.73 %      83.5 ms\n"
+	    "  3  base      12.00 \u00b1 4.97    0.0 %       99.80 %      83.5 ms\n"
+	    "paired against base:\n"
+	    "  all-spot  cost -3.00 USD [-5.48, -0.52], availability -0.97 pp [-2.71, +0.78]\n"
+	    "  mix       cost -2.00 USD [-4.48, +0.48], availability -0.07 pp [-0.21, +0.08]\n");
+	free(text);
+	experiment_release(&x);
+}
+
+/*
+ * One replication each, a queue service with a budget, and a sweep: no
+ * half-widths or intervals, P(over budget) shown, a cost that does not
+ * apply ranked last as n/a, and only configurations with another baseline
+ * paired.
+ */
+static void test_ranking_queue_budget_sweep(void **state)
+{
+	struct experiment x;
+	char *text;
+
+	(void)state;
+	experiment_make(&x, 3, 1);
+	experiment_name(&x, 0, "base", "f=0.1");
+	experiment_name(&x, 1, "all-spot", "f=0.1");
+	experiment_name(&x, 2, "base", "f=0.2");
+	x.baseline[1] = 0;
+	x.budget_usd = 400;
+	for (size_t c = 0; c < 3; c++) {
+		struct run_metrics *m = rep_of(&x, c, 0);
+		*m = metrics(c == 0 ? 500 : 250);
+		m->p95_latency_s = NAN;
+		m->jobs_completed = 1000;
+		m->mean_job_latency_s = c == 0 ? 12.34 : 20;
+		m->over_budget = c == 0;
+		m->availability = 1;
+	}
+	rep_of(&x, 2, 0)->cost_usd = NAN;
+	rep_of(&x, 2, 0)->over_budget = NAN;
+	text = ranking_text(&x);
+	assert_string_equal(
+	    text, "3 configurations ranked by mean cost over 1 replication:\n"
+		  "  #  variant   sweep  cost USD  savings  availability  mean job latency  "
+		  "P(over budget)\n"
+		  "  1  all-spot  f=0.1    250.00    0.0 %      100.00 %            20.0 s  "
+		  "          0.00\n"
+		  "  2  base      f=0.1    500.00    0.0 %      100.00 %            12.3 s  "
+		  "          1.00\n"
+		  "  3  base      f=0.2       n/a    0.0 %      100.00 %            20.0 s  "
+		  "           n/a\n"
+		  "paired against base:\n"
+		  "  all-spot f=0.1  cost -250.00 USD, availability 0.00 pp\n");
+	free(text);
+	experiment_release(&x);
+}
+
+static void test_ranking_empty(void **state)
+{
+	struct experiment x = {0};
+	char *text;
+
+	(void)state;
+	x.budget_usd = NAN;
+	text = ranking_text(&x);
+	assert_string_equal(text, "no configurations to rank\n");
+	free(text);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -635,6 +1012,14 @@ int main(void)
 	    cmocka_unit_test_setup_teardown(test_replications_columns, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_summary_one_replication, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_summary_mean_min_max, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_summary_csv, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_comparison_csv, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_single_configuration, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_experiment_files_are_atomic, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_replications_of_an_experiment, setup, teardown),
+	    cmocka_unit_test(test_ranking),
+	    cmocka_unit_test(test_ranking_queue_budget_sweep),
+	    cmocka_unit_test(test_ranking_empty),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

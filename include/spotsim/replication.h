@@ -67,6 +67,8 @@ struct run_metrics {
 	double slo_violation_minutes, availability, mean_running_tasks;
 	/* queue workers; NAN for request services */
 	double jobs_completed, mean_job_latency_s, p95_job_latency_s, lost_work_hours, max_backlog;
+	/* risk: the cost scaled to a 30-day month; 1/0 indicators, NAN when no budget / SLO is set */
+	double monthly_cost_usd, over_budget, slo_breach;
 };
 
 /* Name, unit and place of each metric, in column order; terminated by {NULL}. */

@@ -8,7 +8,13 @@
  *
  *   timeseries.csv    one row per simulated minute of replication 0
  *   events.csv        the event log of replication 0
- *   replications.csv  one row per replication, every metric a column
+ *   replications.csv  one row per (variant, sweep point, replication), every
+ *                     metric a column
+ *   summary.csv       one row per (variant, sweep point, metric): statistics
+ *                     across the replications (report_experiment)
+ *   comparison.csv    one row per (variant, sweep point, metric) that has a
+ *                     baseline other than itself: the paired difference
+ *                     (report_experiment)
  *
  * Atomicity: report_open creates the folder (like mkdir -p) and opens every
  * file as a temporary in that folder, named ".NAME.tmp.PID" (for example
@@ -35,16 +41,28 @@
  *   counts      tasks as integers; dropped and backlog with %.10g
  *   rates, %    load_rps, cpu_pct, mem_pct, p95_ms with %.6g
  *   money       cost_usd_cum with %.6f
- *   metrics     replications.csv columns with %.10g
+ *   metrics     replications.csv columns, summary.csv and comparison.csv
+ *               statistics with %.10g; n as an integer
  *   NAN         an empty field; -0 is written as 0
- * Text fields (variant, event, provider, detail) are quoted where CSV needs
- * it (csvio_write_field).
+ * Text fields (variant, sweep, event, provider, detail, metric) are quoted
+ * where CSV needs it (csvio_write_field).
+ *
+ * An experiment (several configurations, see experiment.h) is written as:
+ *
+ *     for each configuration c:
+ *         report_set_variant(r, x->variant[c]);
+ *         for each replication k:
+ *             report_replication(r, x->sweep[c], k, seed, experiment_at(x, c, k));
+ *     report_experiment(r, x);
+ *     report_commit(r, d);
+ *     report_ranking(x, stdout);
  */
 #include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
 
 #include "spotsim/diag.h"
+#include "spotsim/experiment.h"
 #include "spotsim/replication.h"
 
 /* The longest folder + file name a report can hold, and how many temporaries. */
@@ -78,10 +96,41 @@ void report_sink(struct report *r, struct run_sink *out);
 
 /*
  * Writes the replications.csv row of replication `index` (borrowed metrics)
- * and adds it to the summary. `sweep` names the sweep point ("" for none).
+ * and adds it to the summary. The row's variant is the one last given to
+ * report_set_variant; `sweep` names the sweep point ("" or NULL for none).
  */
 void report_replication(struct report *r, const char *sweep, uint64_t index, uint64_t seed,
 			const struct run_metrics *m);
+
+/*
+ * Writes the rows of summary.csv and comparison.csv for the experiment `x`
+ * (borrowed) into their temporaries; call it once, before report_commit.
+ * Until it is called both files hold only their header row.
+ *
+ * summary.csv: variant,sweep,metric,unit,mean,sd,ci95_low,ci95_high,min,
+ * p05,p50,p95,max,n — for every configuration in order, every metric in
+ * run_metric_defs order, stats_summarize over the replications (n counts
+ * those where the metric applies).
+ *
+ * comparison.csv: variant,sweep,metric,unit,mean_diff,ci95_low,ci95_high,n
+ * — for every configuration whose baseline is another configuration, every
+ * metric: stats_paired(configuration, baseline) paired by replication index
+ * (common random numbers). A lone configuration gives only the header.
+ */
+void report_experiment(struct report *r, const struct experiment *x);
+
+/*
+ * Prints the readable table of an experiment (borrowed) to `out`: one line
+ * per configuration ranked by mean cost, cheapest first (ties and costs
+ * that do not apply keep configuration order, the latter last), with the
+ * cost's 95 % half-width, the savings against on-demand, the availability,
+ * the p95 latency (the mean job latency for queue workers) and, when a
+ * budget is set, the probability of going over it; then, for every
+ * configuration with a baseline other than itself, "paired against base:"
+ * lines with the cost and availability differences and their 95 %
+ * intervals. Figures that do not apply show "n/a". Deterministic text.
+ */
+void report_ranking(const struct experiment *x, FILE *out);
 
 /*
  * Flushes and closes every temporary and renames each to its final name.
@@ -109,8 +158,11 @@ const char *report_dir(const struct report *r);
 /*
  * Prints the human summary of the replications added so far: each figure is
  * the mean over the replications where it applies, followed by the minimum
- * and maximum when there was more than one. `shown_dir` is the folder as the
- * user should see it. Deterministic text.
+ * and maximum when there was more than one, then the files written.
+ * `shown_dir` is the folder as the user should see it. Deterministic text.
+ * The figures pool every replication added, whatever its variant: for an
+ * experiment with several configurations report_ranking is the table to
+ * show.
  */
 void report_summary(const struct report *r, FILE *out, const char *shown_dir);
 

@@ -12,6 +12,8 @@
 #                                a temporary folder and must reproduce tests/golden/NAME/: its
 #                                stdout.txt and each CSV byte for byte, or, for a large file F,
 #                                the checksum in F.sha256
+#   tests/golden/NAME.same       names another golden run whose recorded files this run must
+#                                reproduce too (e.g. the same run with another --threads)
 #
 # Every case runs twice and must give identical output both times.
 # Usage: tests/cli/run.sh [--update]     (--update rewrites the golden .out/.err/.status)
@@ -119,10 +121,11 @@ for argsfile in tests/golden/*.args; do
 		mkdir -p "$want"
 		rm -f "$want"/*
 		cp $tmp/golden/$name.1/stdout.txt $tmp/golden/$name.1/events.csv \
-			$tmp/golden/$name.1/replications.csv "$want/"
+			$tmp/golden/$name.1/replications.csv $tmp/golden/$name.1/summary.csv \
+			$tmp/golden/$name.1/comparison.csv "$want/"
 		(cd $tmp/golden/$name.1 && sha256sum timeseries.csv) >"$want/timeseries.csv.sha256"
 	fi
-	for f in stdout.txt events.csv replications.csv timeseries.csv; do
+	for f in stdout.txt events.csv replications.csv summary.csv comparison.csv timeseries.csv; do
 		a=$tmp/golden/$name.1/$f
 		if ! cmp -s "$a" "$tmp/golden/$name.2/$f"; then
 			bad "$name" "$f differs between two identical runs"; ok=0
@@ -135,7 +138,43 @@ for argsfile in tests/golden/*.args; do
 			bad "$name" "no golden copy of $f in $want (run make golden-update)"; ok=0
 		fi
 	done
+	if [ $ok = 1 ] && [ -f tests/golden/$name.same ]; then
+		other=tests/golden/$(cat tests/golden/$name.same)
+		for f in "$other"/*; do
+			base=$(basename "$f")
+			[ "$base" = stdout.txt ] && continue
+			if [ "$base" = timeseries.csv.sha256 ]; then
+				(cd $tmp/golden/$name.1 && sha256sum -c --quiet "$OLDPWD/$f" >/dev/null 2>&1) ||
+					{ bad "$name" "timeseries.csv differs from $other's"; ok=0; }
+			elif ! cmp -s "$f" "$tmp/golden/$name.1/$base"; then
+				bad "$name" "$base differs from $other/$base"; ok=0
+			fi
+		done
+	fi
 	[ $ok = 1 ] && pass=$((pass + 1))
+done
+
+# A run killed mid-way leaves no file under a final name (SIGTERM: none at all;
+# SIGKILL: at most hidden temporary files).
+for sig in TERM KILL; do
+	out=$tmp/killed-$sig
+	$SPOTSIM run scenarios/steady-api-mix.json --replications 200 --threads 1 --no-plots \
+		-o "$out" >/dev/null 2>"$tmp/kill-err" &
+	pid=$!
+	sleep 1
+	kill -s $sig $pid 2>/dev/null
+	wait $pid
+	st=$?
+	finals=$(ls "$out" 2>/dev/null | grep -v '^\.' | tr '\n' ' ')
+	if [ -n "$finals" ]; then
+		bad "kill-$sig" "files under final names after SIG$sig: $finals"
+	elif [ $sig = TERM ] && [ $st != 1 ]; then
+		bad "kill-$sig" "exit status $st after SIGTERM, expected 1"
+	elif [ $sig = TERM ] && ls -A "$out" 2>/dev/null | grep -q .; then
+		bad "kill-$sig" "temporary files left after SIGTERM: $(ls -A "$out" | tr '\n' ' ')"
+	else
+		pass=$((pass + 1))
+	fi
 done
 
 echo "cli: $pass passed, $fail failed"

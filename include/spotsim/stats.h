@@ -1,0 +1,43 @@
+#ifndef SPOTSIM_STATS_H
+#define SPOTSIM_STATS_H
+/*
+ * stats — summaries across replications (SPEC §5); the GSL adapter for the
+ * Student t quantiles and order statistics.
+ *
+ * Every function ignores NAN values (a metric that does not apply in a
+ * replication) and reports n, the number of values used. With n = 0 every
+ * field is NAN; with n = 1 sd and the interval are NAN.
+ *
+ *   mean, sd          sample mean and standard deviation (n - 1)
+ *   ci95              mean -/+ t(0.975, n - 1) sd / sqrt(n)
+ *   min, p05 .. max   order statistics, linear interpolation between ranks
+ *                     (GSL's quantile_from_sorted_data)
+ */
+#include <stddef.h>
+
+struct metric_summary {
+	double mean, sd, ci95_low, ci95_high, min, p05, p50, p95, max;
+	long n;
+};
+
+/* Summarizes x[0..n). Does not modify x. */
+void stats_summarize(const double *x, size_t n, struct metric_summary *out);
+
+/*
+ * Paired differences x[i] - y[i] over the i where both are numbers: their
+ * mean, sd and 95 % t interval (the other fields too). Common random numbers
+ * make these intervals narrower than unpaired ones.
+ */
+void stats_paired(const double *x, const double *y, size_t n, struct metric_summary *out);
+
+/*
+ * The 95 % interval of the difference of means of two independent samples
+ * (Welch), for comparison with stats_paired: returns the half-width, NAN
+ * when either has fewer than 2 values.
+ */
+double stats_unpaired_halfwidth(const double *x, size_t nx, const double *y, size_t ny);
+
+/* The t quantile t(0.975, dof), NAN for dof < 1. */
+double stats_t975(long dof);
+
+#endif

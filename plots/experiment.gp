@@ -1,0 +1,45 @@
+# experiment.gp -- cost against availability, one point per configuration,
+# one colour per variant, with the 95 % confidence intervals of both means
+# as error bars.
+#
+# The data come from summary.csv, reshaped by spotsim plot into a
+# tab-separated file with one block per variant (blocks separated by two
+# blank lines). Each block starts with a header row whose first field is
+# the variant's name, then one row per sweep point:
+#     cost_mean cost_low cost_high availability_mean availability_low
+#     availability_high label
+# where label is the sweep point ("" without a sweep).
+#
+# Parameters: expfile, nblocks (number of variants), cost_unit,
+# availability_unit, labels (1 to write the labels), plotdir, xlo, xhi,
+# ylo, yhi (optional axis ranges), and term and outfile as in common.gp.
+if (!exists("plotdir")) plotdir = "plots"
+load plotdir . "/common.gp"
+if (!exists("expfile")) expfile = "experiment.tsv"
+if (!exists("nblocks")) nblocks = 1
+if (!exists("cost_unit")) cost_unit = "USD"
+if (!exists("availability_unit")) availability_unit = ""
+if (!exists("labels")) labels = 0
+set datafile separator "\t"
+# Ranges given when the values barely differ (gnuplot would widen them by a percent).
+if (exists("xlo")) set xrange [xlo:xhi]
+if (exists("ylo")) set yrange [ylo:yhi]
+
+unit(u) = strlen(u) > 0 ? " (" . u . ")" : ""
+set title "Cost against availability, per variant (means with 95 % intervals)"
+set xlabel "cost" . unit(cost_unit)
+set ylabel "availability" . unit(availability_unit)
+set format y "%.6g"
+set offsets graph 0.08, graph 0.08, graph 0.1, graph 0.1
+set key maxrows 1
+
+if (labels) {
+	plot \
+		for [i = 0:nblocks - 1] expfile index i using 1:4:2:3:5:6 with xyerrorbars \
+			lt (i + 1) ps 1.2 title columnheader(1), \
+		for [i = 0:nblocks - 1] expfile index i using 1:4:7 with labels left \
+			offset char 0.8, char 0.6 font ",9" tc lt (i + 1) notitle
+} else {
+	plot for [i = 0:nblocks - 1] expfile index i using 1:4:2:3:5:6 with xyerrorbars \
+		lt (i + 1) ps 1.4 title columnheader(1)
+}

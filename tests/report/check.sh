@@ -1,0 +1,73 @@
+#!/bin/sh
+# Renders DIR/report.html in headless Chromium, as a person would open it,
+# and checks what a person would notice first:
+#   - the page loads without a JavaScript console error;
+#   - a screenshot is taken (DIR/report.png, non-empty), to be looked at.
+# Prints the screenshot's path. Skips (exit 0) when Chromium is not
+# installed (Debian: apt-get install chromium).
+#
+# usage: sh tests/report/check.sh DIR        (DIR holds report.html)
+# env:   CHROMIUM  the browser to use (default: chromium on PATH)
+set -u
+
+if [ $# -ne 1 ]; then
+	echo "usage: sh tests/report/check.sh DIR" >&2
+	exit 2
+fi
+dir=$1
+page="$dir/report.html"
+if [ ! -s "$page" ]; then
+	echo "check.sh: $page: no such file or empty (run spotsim plot $dir first)" >&2
+	exit 1
+fi
+
+browser=${CHROMIUM:-}
+if [ -z "$browser" ]; then
+	for b in chromium chromium-browser; do
+		if command -v "$b" >/dev/null 2>&1; then
+			browser=$(command -v "$b")
+			break
+		fi
+	done
+fi
+if [ -z "$browser" ]; then
+	echo "skipped: chromium not installed (apt-get install chromium)"
+	exit 0
+fi
+
+abs_dir=$(cd "$dir" && pwd)
+shot="$abs_dir/report.png"
+profile=$(mktemp -d "${TMPDIR:-/tmp}/spotsim-chromium.XXXXXX")
+log="$profile/stderr.log"
+trap 'rm -rf "$profile"' EXIT INT TERM
+rm -f "$shot"
+
+# The flags keep a headless run quiet on a machine without a network:
+# no GPU, no sandbox (root in CI), no background or update traffic, and a
+# fresh profile. --enable-logging=stderr makes console messages visible.
+timeout 120 "$browser" --headless --no-sandbox --disable-gpu --disable-quic \
+	--no-first-run --disable-background-networking --disable-component-update \
+	--disable-sync --user-data-dir="$profile" --enable-logging=stderr --v=0 \
+	--hide-scrollbars --screenshot="$shot" --window-size=1280,2000 \
+	"file://$abs_dir/report.html" >/dev/null 2>"$log"
+status=$?
+
+fail=0
+if grep -E 'CONSOLE' "$log" | grep -qE 'Uncaught|ERROR:CONSOLE|"error"|source: .*\(0\)'; then
+	echo "check.sh: $page: JavaScript console error:" >&2
+	grep -E 'CONSOLE' "$log" >&2
+	fail=1
+fi
+if grep -q 'ERROR:CONSOLE' "$log"; then
+	[ $fail -eq 1 ] || grep 'ERROR:CONSOLE' "$log" >&2
+	fail=1
+fi
+if [ ! -s "$shot" ]; then
+	echo "check.sh: $page: chromium made no screenshot (exit status $status):" >&2
+	tail -n 5 "$log" >&2
+	fail=1
+fi
+if [ $fail -ne 0 ]; then
+	exit 1
+fi
+echo "$shot"

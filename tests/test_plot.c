@@ -1,0 +1,663 @@
+/*
+ * Tests of plot: the figures and report.html of an output folder, on real
+ * runs (spotsim run on bundled scenarios) and on the hand-made summary.csv
+ * and comparison.csv of tests/plot/ (three variants; with and without a
+ * sweep over spot.interruptions.monthly_fraction), by failure mode:
+ *  - the figures that apply are there, valid PNG and SVG files, and those
+ *    that do not are absent (also after a redraw of the same folder);
+ *  - report.html names every figure and every variant of the tables;
+ *  - no gnuplot on PATH, no templates, a template gnuplot rejects;
+ *  - missing folder, missing or malformed CSV files;
+ *  - no temporary file is left behind.
+ * Run from the repository's top folder (make test does).
+ */
+#define _XOPEN_SOURCE 700 /* nftw */
+
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include <cmocka.h>
+
+#include <dirent.h>
+#include <fcntl.h>
+#include <ftw.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "spotsim/cli.h"
+#include "spotsim/csvio.h"
+#include "spotsim/error.h"
+#include "spotsim/plot.h"
+#include "spotsim/strbuf.h"
+#include "spotsim/xalloc.h"
+
+struct fixture {
+	char root[64];
+	char out[128];
+};
+
+static int setup(void **state)
+{
+	struct fixture *fx = xcalloc(1, sizeof(*fx));
+	snprintf(fx->root, sizeof(fx->root), "/tmp/spotsim-test-plot.XXXXXX");
+	if (!mkdtemp(fx->root)) {
+		free(fx);
+		return -1;
+	}
+	snprintf(fx->out, sizeof(fx->out), "%s/out", fx->root);
+	*state = fx;
+	return 0;
+}
+
+static int remove_entry(const char *path, const struct stat *st, int flag, struct FTW *ftw)
+{
+	(void)st;
+	(void)flag;
+	(void)ftw;
+	return remove(path);
+}
+
+static int teardown(void **state)
+{
+	struct fixture *fx = *state;
+	int rc = nftw(fx->root, remove_entry, 16, FTW_DEPTH | FTW_PHYS);
+	free(fx);
+	return rc;
+}
+
+/* ---- helpers ---- */
+
+static char *path_in(const char *dir, const char *name)
+{
+	return xasprintf("%s/%s", dir, name);
+}
+
+static bool exists(const char *dir, const char *name)
+{
+	char *p = path_in(dir, name);
+	bool yes = access(p, F_OK) == 0;
+	free(p);
+	return yes;
+}
+
+static char *slurp(const char *dir, const char *name)
+{
+	char *p = path_in(dir, name);
+	FILE *f = fopen(p, "rb");
+	struct strbuf sb = STRBUF_INIT;
+	char buf[8192];
+	size_t n;
+
+	if (!f)
+		fail_msg("cannot read %s", p);
+	while ((n = fread(buf, 1, sizeof(buf), f)) > 0)
+		strbuf_add(&sb, buf, n);
+	fclose(f);
+	free(p);
+	return strbuf_detach(&sb);
+}
+
+static void write_file(const char *dir, const char *name, const char *text)
+{
+	char *p = path_in(dir, name);
+	FILE *f = fopen(p, "w");
+	assert_non_null(f);
+	fputs(text, f);
+	fclose(f);
+	free(p);
+}
+
+static void copy_file(const char *src, const char *dir, const char *name)
+{
+	char *text = slurp(".", src);
+	write_file(dir, name, text);
+	free(text);
+}
+
+static bool on_path(const char *prog)
+{
+	const char *path = getenv("PATH");
+	bool found = false;
+
+	while (path && *path && !found) {
+		size_t len = strcspn(path, ":");
+		char *cand = xasprintf("%.*s/%s", (int)len, path, prog);
+		found = access(cand, X_OK) == 0;
+		free(cand);
+		path += len + (path[len] == ':');
+	}
+	return found;
+}
+
+static void remove_tree(const char *dir, const char *name)
+{
+	char *p = path_in(dir, name);
+	if (access(p, F_OK) == 0)
+		assert_int_equal(nftw(p, remove_entry, 16, FTW_DEPTH | FTW_PHYS), 0);
+	free(p);
+}
+
+/*
+ * spotsim run SCENARIO -o DIR --replications 2 --quiet, in this process;
+ * whatever figures and page the run drew itself are removed, so that each
+ * test sees only what plot_render makes.
+ */
+static void run_scenario(const char *scenario, const char *dir)
+{
+	char *argv[] = {
+	    (char *)"run", (char *)scenario,  (char *)"-o", (char *)dir, (char *)"--replications",
+	    (char *)"2",   (char *)"--quiet", NULL};
+	assert_int_equal(cmd_run(7, argv), EXIT_OK);
+	remove_tree(dir, "plots");
+	remove_tree(dir, "report.html");
+}
+
+/* Runs cmd_plot with stdout sent to /dev/null. */
+static int quiet_cmd_plot(int argc, char **argv)
+{
+	int saved, null = open("/dev/null", O_WRONLY);
+
+	fflush(stdout);
+	saved = dup(1);
+	assert_true(null >= 0 && saved >= 0);
+	dup2(null, 1);
+	close(null);
+	int rc = cmd_plot(argc, argv);
+	fflush(stdout);
+	dup2(saved, 1);
+	close(saved);
+	return rc;
+}
+
+static int render(const char *dir, struct diag *d)
+{
+	int nplots = -1;
+	int rc = plot_render(dir, d, &nplots);
+	assert_true(nplots >= 0);
+	return rc;
+}
+
+static bool is_png(const char *dir, const char *name)
+{
+	static const unsigned char sig[8] = {0x89, 'P', 'N', 'G', '\r', '\n', 0x1a, '\n'};
+	char *p = path_in(dir, name);
+	FILE *f = fopen(p, "rb");
+	unsigned char head[8];
+	bool ok = f && fread(head, 1, 8, f) == 8 && !memcmp(head, sig, 8);
+
+	if (f)
+		fclose(f);
+	free(p);
+	return ok;
+}
+
+static bool is_svg(const char *dir, const char *name)
+{
+	char *text = slurp(dir, name);
+	const char *s = text + strspn(text, " \t\r\n");
+	bool ok = (!strncmp(s, "<?xml", 5) || !strncmp(s, "<svg", 4)) && strstr(s, "<svg") &&
+		  strstr(s, "</svg>");
+	free(text);
+	return ok;
+}
+
+static bool file_has(const char *dir, const char *name, const char *needle)
+{
+	char *text = slurp(dir, name);
+	bool yes = strstr(text, needle) != NULL;
+	free(text);
+	return yes;
+}
+
+/* Every expected figure is a valid PNG and SVG pair named in report.html. */
+static void assert_figures(const char *dir, const char *const *names)
+{
+	char *plots = path_in(dir, "plots");
+
+	for (size_t i = 0; names[i]; i++) {
+		char *png = xasprintf("%s.png", names[i]), *svg = xasprintf("%s.svg", names[i]);
+		char *ref = xasprintf("plots/%s.svg", names[i]),
+		     *id = xasprintf("fig-%s", names[i]);
+		if (!is_png(plots, png) || !is_svg(plots, svg))
+			fail_msg("%s/plots/%s: not a valid PNG and SVG pair", dir, names[i]);
+		assert_true(file_has(dir, "report.html", ref));
+		assert_true(file_has(dir, "report.html", id));
+		free(png);
+		free(svg);
+		free(ref);
+		free(id);
+	}
+	free(plots);
+}
+
+static void assert_no_figures(const char *dir, const char *const *names)
+{
+	char *plots = path_in(dir, "plots");
+
+	for (size_t i = 0; names[i]; i++) {
+		char *png = xasprintf("%s.png", names[i]), *svg = xasprintf("%s.svg", names[i]);
+		char *id = xasprintf("fig-%s", names[i]);
+		if (exists(plots, png) || exists(plots, svg))
+			fail_msg("%s/plots/%s: drawn, but it does not apply", dir, names[i]);
+		assert_false(file_has(dir, "report.html", id));
+		free(png);
+		free(svg);
+		free(id);
+	}
+	free(plots);
+}
+
+/* No ".NAME.tmp.PID" in the folder or in plots/. */
+static void assert_no_temporaries(const char *dir)
+{
+	const char *where[] = {dir, NULL};
+	char *plots = path_in(dir, "plots");
+	where[1] = plots;
+
+	for (int i = 0; i < 2; i++) {
+		DIR *dp = opendir(where[i]);
+		struct dirent *e;
+		while (dp && (e = readdir(dp)))
+			if (strstr(e->d_name, ".tmp."))
+				fail_msg("%s/%s: temporary file left behind", where[i], e->d_name);
+		if (dp)
+			closedir(dp);
+	}
+	free(plots);
+}
+
+struct variants_seen {
+	const char *report;
+	const char *file;
+	int missing;
+};
+
+static int check_variant(const char *const *f, size_t n, size_t record, void *data)
+{
+	struct variants_seen *v = data;
+
+	if (record > 1 && n > 0 && !strstr(v->report, f[0])) {
+		print_error("%s: variant \"%s\" of record %zu is not in report.html\n", v->file,
+			    f[0], record);
+		v->missing++;
+	}
+	return 0;
+}
+
+/* Every row's variant of summary.csv and comparison.csv is in report.html. */
+static void assert_tables_in_report(const char *dir)
+{
+	static const char *const files[] = {"summary.csv", "comparison.csv"};
+	char *report = slurp(dir, "report.html");
+	struct diag d;
+
+	diag_init(&d);
+	for (int i = 0; i < 2; i++) {
+		char *p = path_in(dir, files[i]);
+		struct variants_seen v = {report, p, 0};
+		if (access(p, F_OK) == 0) {
+			assert_int_equal(csvio_read(p, check_variant, &v, &d), 0);
+			assert_int_equal(v.missing, 0);
+		}
+		free(p);
+	}
+	diag_release(&d);
+	free(report);
+}
+
+static bool diag_has(const struct diag *d, enum diag_level level, const char *needle)
+{
+	for (size_t i = 0; i < d->nr; i++) {
+		char *line = diag_line(d, i);
+		bool yes = d->items[i].level == level && strstr(line, needle);
+		free(line);
+		if (yes)
+			return true;
+	}
+	return false;
+}
+
+#define NEED_GNUPLOT()                                                                             \
+	do {                                                                                       \
+		if (!on_path("gnuplot")) {                                                         \
+			print_message("gnuplot is not installed: test skipped\n");                 \
+			skip();                                                                    \
+		}                                                                                  \
+	} while (0)
+
+/* ---- figures that apply, and those that do not ---- */
+
+/* A request service with CPU target tracking and an SLO: one configuration. */
+static void test_request_service(void **state)
+{
+	struct fixture *fx = *state;
+	static const char *const drawn[] = {"tasks", "cost", "cpu", "latency", NULL};
+	static const char *const absent[] = {"backlog",
+					     "experiment",
+					     "sweep_cost_usd",
+					     "sweep_availability",
+					     "sweep_p95_latency_s",
+					     "sweep_p95_job_latency_s",
+					     NULL};
+	struct diag d;
+
+	NEED_GNUPLOT();
+	run_scenario("scenarios/api-target-tracking.json", fx->out);
+	copy_file("scenarios/api-target-tracking.json", fx->out, "scenario.json");
+	diag_init(&d);
+	assert_int_equal(render(fx->out, &d), 0);
+	assert_int_equal(d.errors, 0);
+	assert_figures(fx->out, drawn);
+	assert_no_figures(fx->out, absent);
+	assert_tables_in_report(fx->out);
+	/* the title, the SLO and the target come from the scenario.json copy */
+	assert_true(file_has(fx->out, "report.html", "<h1>api-target-tracking</h1>"));
+	assert_true(file_has(fx->out, "report.html", "SLO of 300 ms"));
+	assert_true(file_has(fx->out, "report.html", "target-tracking target"));
+	assert_no_temporaries(fx->out);
+	diag_release(&d);
+}
+
+/* A queue run with the sweep fixture: backlog, experiment and sweep figures. */
+static void test_queue_with_sweep(void **state)
+{
+	struct fixture *fx = *state;
+	static const char *const drawn[] = {"tasks",
+					    "cost",
+					    "backlog",
+					    "experiment",
+					    "sweep_cost_usd",
+					    "sweep_availability",
+					    "sweep_p95_latency_s",
+					    NULL};
+	/* queue workers have no cpu_pct nor p95_ms; the fixture's job latency is empty */
+	static const char *const absent[] = {"cpu", "latency", "sweep_p95_job_latency_s", NULL};
+	struct diag d;
+
+	NEED_GNUPLOT();
+	run_scenario("scenarios/queue-backlog-tracking.json", fx->out);
+	copy_file("tests/plot/sweep/summary.csv", fx->out, "summary.csv");
+	copy_file("tests/plot/sweep/comparison.csv", fx->out, "comparison.csv");
+	diag_init(&d);
+	assert_int_equal(render(fx->out, &d), 0);
+	assert_int_equal(d.errors, 0);
+	assert_figures(fx->out, drawn);
+	assert_no_figures(fx->out, absent);
+	assert_tables_in_report(fx->out);
+	/* without scenario.json the title is the folder's name */
+	assert_true(file_has(fx->out, "report.html", "<h1>out</h1>"));
+	/* one swept key: the table's column is named after it */
+	assert_true(
+	    file_has(fx->out, "report.html", "<th>spot.interruptions.monthly_fraction</th>"));
+	assert_no_temporaries(fx->out);
+	diag_release(&d);
+}
+
+/* Variants without a sweep; then a redraw after the sweep is gone. */
+static void test_variants_then_redraw(void **state)
+{
+	struct fixture *fx = *state;
+	static const char *const drawn[] = {"tasks", "cost", "latency", "experiment", NULL};
+	static const char *const absent[] = {"backlog", "sweep_cost_usd", "sweep_availability",
+					     "sweep_p95_latency_s", NULL};
+	struct diag d;
+
+	NEED_GNUPLOT();
+	run_scenario("scenarios/spot-shortage.json", fx->out);
+	copy_file("tests/plot/sweep/summary.csv", fx->out, "summary.csv");
+	copy_file("tests/plot/sweep/comparison.csv", fx->out, "comparison.csv");
+	diag_init(&d);
+	assert_int_equal(render(fx->out, &d), 0);
+	assert_true(exists(fx->out, "plots/sweep_cost_usd.png"));
+	copy_file("tests/plot/variants/summary.csv", fx->out, "summary.csv");
+	copy_file("tests/plot/variants/comparison.csv", fx->out, "comparison.csv");
+	assert_int_equal(render(fx->out, &d), 0);
+	assert_int_equal(d.errors, 0);
+	assert_figures(fx->out, drawn);
+	assert_no_figures(fx->out, absent); /* the sweep figures of the first draw are gone */
+	assert_tables_in_report(fx->out);
+	assert_no_temporaries(fx->out);
+	diag_release(&d);
+}
+
+/* The page needs nothing from outside: no script, no remote address. */
+static void test_report_is_self_contained(void **state)
+{
+	struct fixture *fx = *state;
+	struct diag d;
+
+	NEED_GNUPLOT();
+	run_scenario("scenarios/step-scaling.json", fx->out);
+	diag_init(&d);
+	assert_int_equal(render(fx->out, &d), 0);
+	char *page = slurp(fx->out, "report.html");
+	assert_non_null(strstr(page, "data:image/png;base64,iVBORw0KGgo")); /* a PNG inline */
+	assert_null(strstr(page, "<script"));
+	assert_null(strstr(page, "http://"));
+	assert_null(strstr(page, "https://"));
+	assert_null(strstr(page, "src=\"plots/"));
+	assert_non_null(strstr(page, "</html>"));
+	free(page);
+	diag_release(&d);
+}
+
+/* ---- without gnuplot, without templates, with a broken template ---- */
+
+static void test_no_gnuplot(void **state)
+{
+	struct fixture *fx = *state;
+	char *path = xstrdup(getenv("PATH") ? getenv("PATH") : "");
+	char *empty = path_in(fx->root, "empty-bin");
+	struct diag d;
+
+	run_scenario("scenarios/queue-backlog-tracking.json", fx->out);
+	copy_file("tests/plot/sweep/summary.csv", fx->out, "summary.csv");
+	copy_file("tests/plot/sweep/comparison.csv", fx->out, "comparison.csv");
+	assert_int_equal(mkdir(empty, 0755), 0);
+	setenv("PATH", empty, 1);
+	diag_init(&d);
+	int rc = render(fx->out, &d);
+	setenv("PATH", path, 1);
+	assert_int_equal(rc, 0);
+	assert_int_equal(d.errors, 0);
+	assert_int_equal(d.nr, 1); /* one warning, nothing else */
+	assert_int_equal(d.items[0].level, DIAG_NOTE);
+	assert_string_equal(d.items[0].msg, PLOT_NO_GNUPLOT);
+	assert_string_equal(d.items[0].msg, "gnuplot is not installed; plots were skipped "
+					    "(install it with: apt-get install gnuplot-nox)");
+	assert_true(exists(fx->out, "report.html"));
+	assert_false(exists(fx->out, "plots"));
+	assert_true(file_has(fx->out, "report.html", "gnuplot is not installed"));
+	assert_false(file_has(fx->out, "report.html", "<figure"));
+	assert_tables_in_report(fx->out);
+	/* the CSV files are untouched */
+	assert_true(exists(fx->out, "timeseries.csv"));
+	assert_true(exists(fx->out, "summary.csv"));
+	assert_no_temporaries(fx->out);
+	diag_release(&d);
+	free(empty);
+	free(path);
+}
+
+static void test_no_templates(void **state)
+{
+	struct fixture *fx = *state;
+	char *empty = path_in(fx->root, "no-templates");
+	struct diag d;
+
+	NEED_GNUPLOT();
+	run_scenario("scenarios/spot-shortage.json", fx->out);
+	assert_int_equal(mkdir(empty, 0755), 0);
+	setenv("SPOTSIM_PLOTS", empty, 1);
+	diag_init(&d);
+	int rc = render(fx->out, &d);
+	unsetenv("SPOTSIM_PLOTS");
+	assert_int_equal(rc, 0);
+	assert_int_equal(d.errors, 0);
+	assert_true(diag_has(&d, DIAG_NOTE, "plot templates not found"));
+	assert_true(exists(fx->out, "report.html"));
+	assert_false(file_has(fx->out, "report.html", "<figure"));
+	diag_release(&d);
+	free(empty);
+}
+
+/* gnuplot rejects one template: that figure is an error, the others and the page are there. */
+static void test_broken_template(void **state)
+{
+	struct fixture *fx = *state;
+	char *tmpl = path_in(fx->root, "templates");
+	static const char *const names[] = {"common.gp", "tasks.gp",   "cost.gp",
+					    "cpu.gp",	 "latency.gp", "backlog.gp"};
+	static const char *const drawn[] = {"cost", "latency", NULL};
+	static const char *const absent[] = {"tasks", NULL};
+	struct diag d;
+
+	NEED_GNUPLOT();
+	run_scenario("scenarios/spot-shortage.json", fx->out);
+	assert_int_equal(mkdir(tmpl, 0755), 0);
+	for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++) {
+		char *src = xasprintf("plots/%s", names[i]);
+		copy_file(src, tmpl, names[i]);
+		free(src);
+	}
+	write_file(tmpl, "tasks.gp", "load plotdir . '/common.gp'\nplot no_such_variable\n");
+	setenv("SPOTSIM_PLOTS", tmpl, 1);
+	diag_init(&d);
+	int rc = render(fx->out, &d);
+	unsetenv("SPOTSIM_PLOTS");
+	assert_int_equal(rc, SPOTSIM_EIO);
+	assert_true(diag_has(&d, DIAG_ERROR, "plots/tasks.png: gnuplot failed"));
+	assert_figures(fx->out, drawn);
+	assert_no_figures(fx->out, absent);
+	assert_no_temporaries(fx->out);
+	diag_release(&d);
+	free(tmpl);
+}
+
+/* ---- input errors ---- */
+
+static void test_missing_folder(void **state)
+{
+	struct fixture *fx = *state;
+	struct diag d;
+
+	diag_init(&d);
+	assert_int_equal(render(fx->out, &d), SPOTSIM_ENOENT);
+	assert_true(diag_has(&d, DIAG_ERROR, "out: no such folder"));
+	assert_false(exists(fx->out, "report.html"));
+	diag_release(&d);
+}
+
+static void test_missing_csv(void **state)
+{
+	struct fixture *fx = *state;
+	struct diag d;
+
+	assert_int_equal(mkdir(fx->out, 0755), 0);
+	write_file(fx->out, "timeseries.csv", "variant,t_s\n");
+	diag_init(&d);
+	assert_int_equal(render(fx->out, &d), SPOTSIM_ENOENT);
+	assert_true(diag_has(&d, DIAG_ERROR, "out/events.csv: no such file"));
+	assert_true(diag_has(&d, DIAG_ERROR, "out/replications.csv: no such file"));
+	assert_false(exists(fx->out, "report.html"));
+	diag_release(&d);
+}
+
+static void test_missing_column(void **state)
+{
+	struct fixture *fx = *state;
+	struct diag d;
+
+	assert_int_equal(mkdir(fx->out, 0755), 0);
+	write_file(fx->out, "timeseries.csv", "variant,t_s,desired\nbase,60,2\n");
+	write_file(fx->out, "events.csv", "variant,t_s,event,task_id,provider,detail\n");
+	write_file(fx->out, "replications.csv", "variant,sweep,replication,seed\n");
+	diag_init(&d);
+	assert_int_equal(render(fx->out, &d), SPOTSIM_EINVAL);
+	assert_true(diag_has(&d, DIAG_ERROR, "timeseries.csv: no column \"running_spot\""));
+	assert_false(exists(fx->out, "report.html"));
+	diag_release(&d);
+}
+
+static void test_malformed_csv(void **state)
+{
+	struct fixture *fx = *state;
+	struct diag d;
+
+	run_scenario("scenarios/spot-shortage.json", fx->out);
+	write_file(fx->out, "summary.csv", "variant,sweep,metric\n\"base,,cost_usd\n");
+	diag_init(&d);
+	int rc = render(fx->out, &d);
+	assert_true(rc == SPOTSIM_ESYNTAX || rc == SPOTSIM_EINVAL);
+	assert_true(diag_has(&d, DIAG_ERROR, "summary.csv: malformed CSV"));
+	diag_release(&d);
+}
+
+/* An empty time series (header only) draws no time figure but still a page. */
+static void test_empty_timeseries(void **state)
+{
+	struct fixture *fx = *state;
+	static const char *const absent[] = {"tasks", "cost", "cpu", "latency", "backlog", NULL};
+	struct diag d;
+
+	NEED_GNUPLOT();
+	assert_int_equal(mkdir(fx->out, 0755), 0);
+	write_file(fx->out, "timeseries.csv",
+		   "variant,t_s,time,load_rps,desired,running_fargate,running_spot,"
+		   "pending_fargate,pending_spot,draining,cpu_pct,mem_pct,dropped,p95_ms,backlog,"
+		   "cost_usd_cum,spot_available\n");
+	write_file(fx->out, "events.csv", "variant,t_s,event,task_id,provider,detail\n");
+	write_file(fx->out, "replications.csv", "variant,sweep,replication,seed,cost_usd\n");
+	diag_init(&d);
+	assert_int_equal(render(fx->out, &d), 0);
+	assert_true(exists(fx->out, "report.html"));
+	assert_no_figures(fx->out, absent);
+	assert_true(file_has(fx->out, "report.html", "no summary.csv"));
+	diag_release(&d);
+}
+
+/* ---- the command ---- */
+
+static void test_cmd_plot(void **state)
+{
+	struct fixture *fx = *state;
+	char *help[] = {(char *)"plot", (char *)"--help", NULL};
+	char *none[] = {(char *)"plot", NULL};
+	char *bad[] = {(char *)"plot", (char *)"--frobnicate", (char *)fx->out, NULL};
+	char *missing[] = {(char *)"plot", (char *)fx->out, (char *)"--quiet", NULL};
+
+	assert_int_equal(quiet_cmd_plot(2, help), EXIT_OK);
+	assert_int_equal(cmd_plot(1, none), EXIT_USAGE);
+	assert_int_equal(cmd_plot(3, bad), EXIT_USAGE);
+	assert_int_equal(cmd_plot(3, missing), EXIT_USAGE);
+	run_scenario("scenarios/spot-shortage.json", fx->out);
+	if (on_path("gnuplot"))
+		assert_int_equal(cmd_plot(3, missing), EXIT_OK);
+	assert_true(exists(fx->out, "report.html"));
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+	    cmocka_unit_test_setup_teardown(test_request_service, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_queue_with_sweep, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_variants_then_redraw, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_report_is_self_contained, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_no_gnuplot, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_no_templates, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_broken_template, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_missing_folder, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_missing_csv, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_missing_column, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_malformed_csv, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_empty_timeseries, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_cmd_plot, setup, teardown),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}

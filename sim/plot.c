@@ -1250,16 +1250,13 @@ static char *last_error_line(const char *errfile)
 	return last;
 }
 
-/* Runs `gnuplot -e params template` with output to errfile; returns its status. */
-static int run_gnuplot(const char *gnuplot, const char *params, const char *tmpl,
-		       const char *errfile)
+/* Starts `gnuplot -e params template`, its output going to errfile; returns its pid or -1. */
+static pid_t spawn_gnuplot(const char *gnuplot, const char *params, const char *tmpl,
+			   const char *errfile)
 {
 	char *const argv[] = {(char *)"gnuplot", (char *)"-e", (char *)params, (char *)tmpl, NULL};
-	int status;
 	pid_t pid = fork();
 
-	if (pid < 0)
-		return -1;
 	if (pid == 0) {
 		int in = open("/dev/null", O_RDONLY);
 		int out = open(errfile, O_WRONLY | O_CREAT | O_TRUNC, 0600);
@@ -1268,46 +1265,86 @@ static int run_gnuplot(const char *gnuplot, const char *params, const char *tmpl
 		execv(gnuplot, argv);
 		_exit(127);
 	}
+	return pid;
+}
+
+/* gnuplot's exit status; 127 when it could not start, 128 when killed. */
+static int wait_gnuplot(pid_t pid)
+{
+	int status;
+
+	if (pid < 0)
+		return 127;
 	while (waitpid(pid, &status, 0) < 0)
 		if (errno != EINTR)
-			return -1;
+			return 127;
 	return WIFEXITED(status) ? WEXITSTATUS(status) : 128;
 }
 
-/* Draws one figure in one format; the image is renamed into place on success. */
-static bool draw_one(struct render *r, const struct figure *f, const char *term, const char *ext)
+/* One image being drawn: a figure in one format. */
+struct job {
+	char *final, *tmp, *errfile; /* owned */
+	pid_t pid;
+};
+
+static void job_start(struct render *r, const struct figure *f, const char *ext, struct job *j)
 {
-	char *final = xasprintf("%s/plots/%s.%s", r->dir, f->name, ext);
-	char *tmp = xasprintf("%s/plots/.%s.%s.tmp.%ld", r->dir, f->name, ext, (long)getpid());
-	char *tmpl = path_join(r->tmpl_dir, f->tmpl), *errfile = tmp_path(r, "gnuplot.err");
+	char *tmpl = path_join(r->tmpl_dir, f->tmpl), *err = xasprintf("gnuplot.%s.err", ext);
 	struct strbuf sb = STRBUF_INIT;
+
+	j->final = xasprintf("%s/plots/%s.%s", r->dir, f->name, ext);
+	j->tmp = xasprintf("%s/plots/.%s.%s.tmp.%ld", r->dir, f->name, ext, (long)getpid());
+	j->errfile = tmp_path(r, err);
+	gp_str(&sb, "plotdir", r->tmpl_dir);
+	gp_str(&sb, "term", ext);
+	gp_str(&sb, "outfile", j->tmp);
+	strbuf_adds(&sb, f->params);
+	j->pid = spawn_gnuplot(r->gnuplot, sb.buf, tmpl, j->errfile);
+	strbuf_release(&sb);
+	free(tmpl);
+	free(err);
+}
+
+/* Waits for the job; renames its image into place when gnuplot succeeded. */
+static bool job_finish(struct render *r, struct job *j)
+{
+	int status = wait_gnuplot(j->pid);
 	struct stat st;
 	bool ok = false;
 
-	gp_str(&sb, "plotdir", r->tmpl_dir);
-	gp_str(&sb, "term", term);
-	gp_str(&sb, "outfile", tmp);
-	strbuf_adds(&sb, f->params);
-	int status = run_gnuplot(r->gnuplot, sb.buf, tmpl, errfile);
 	if (status != 0) {
-		char *why = last_error_line(errfile);
-		diag_error(r->d, final, NULL, "gnuplot failed (status %d): %s", status, why);
+		char *why = last_error_line(j->errfile);
+		diag_error(r->d, j->final, NULL, "gnuplot failed (status %d): %s", status, why);
 		free(why);
-	} else if (stat(tmp, &st) != 0 || st.st_size == 0) {
-		diag_error(r->d, final, NULL, "gnuplot wrote no image");
-	} else if (rename(tmp, final) != 0) {
-		diag_error(r->d, final, NULL, "cannot rename the image: %s", diag_strerror(errno));
+	} else if (stat(j->tmp, &st) != 0 || st.st_size == 0) {
+		diag_error(r->d, j->final, NULL, "gnuplot wrote no image");
+	} else if (rename(j->tmp, j->final) != 0) {
+		diag_error(r->d, j->final, NULL, "cannot rename the image: %s",
+			   diag_strerror(errno));
 	} else {
 		ok = true;
 	}
-	if (!ok) /* an older image of the same name would disagree with the page */
-		unlink(final);
-	unlink(tmp);
-	strbuf_release(&sb);
-	free(final);
-	free(tmp);
-	free(tmpl);
-	free(errfile);
+	unlink(j->tmp);
+	free(j->tmp);
+	free(j->errfile);
+	return ok;
+}
+
+/* Draws the PNG and the SVG of a figure side by side (two gnuplot processes). */
+static bool draw_figure(struct render *r, const struct figure *f)
+{
+	struct job png, svg;
+
+	job_start(r, f, "png", &png);
+	job_start(r, f, "svg", &svg);
+	bool ok = job_finish(r, &png);
+	ok &= job_finish(r, &svg);
+	if (!ok) { /* an older image of the same name would disagree with the page */
+		unlink(png.final);
+		unlink(svg.final);
+	}
+	free(png.final);
+	free(svg.final);
 	return ok;
 }
 
@@ -1340,7 +1377,7 @@ static int draw_all(struct render *r)
 	remove_stale(r);
 	for (size_t i = 0; i < r->nfig; i++) {
 		struct figure *f = &r->fig[i];
-		f->drawn = draw_one(r, f, "png", "png") && draw_one(r, f, "svg", "svg");
+		f->drawn = draw_figure(r, f);
 		if (!f->drawn)
 			rc = SPOTSIM_EIO;
 	}

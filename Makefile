@@ -40,7 +40,7 @@ TESTBIN  := $(TESTSRC:tests/%.c=$(BUILD)/tests/%)
 BENCHSRC := $(wildcard tests/bench_*.c)
 BENCHBIN := $(BENCHSRC:tests/%.c=$(BUILD)/tests/%)
 
-.PHONY: all deps run test unit cli asan valgrind lint bench install clean golden-update
+.PHONY: all deps run test unit cli asan valgrind lint bench install clean golden-update report-check
 
 all: deps $(BUILD)/spotsim
 
@@ -88,7 +88,21 @@ run: all
 test: deps $(BUILD)/spotsim $(TESTBIN)
 	@fail=0; for t in $(TESTBIN); do $(WRAP) ./$$t || fail=1; done; \
 	SPOTSIM="$(WRAP) $(BUILD)/spotsim" sh tests/cli/run.sh || fail=1; \
+	$(MAKE) --no-print-directory report-check BUILD=$(BUILD) || fail=1; \
 	exit $$fail
+
+# report.html as a person opens it: headless Chromium, no console error, a
+# screenshot. In CI (CI=true, as root) Debian's chromium is installed for it;
+# elsewhere the check says it skipped when chromium is missing.
+report-check: $(BUILD)/spotsim
+	@if [ "$(CI)" = true ] && [ "$$(id -u)" = 0 ] && ! command -v chromium >/dev/null 2>&1; then \
+		echo "installing chromium for the report check"; \
+		(apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium) \
+			>/dev/null 2>&1 || echo "report-check: chromium could not be installed"; \
+	fi
+	@rm -rf $(BUILD)/report-check
+	@$(BUILD)/spotsim run scenarios/example.json -o $(BUILD)/report-check --replications 2 --quiet
+	@sh tests/report/check.sh $(BUILD)/report-check
 
 asan:
 	$(MAKE) BUILD=build/asan OPT="-O1 -g -fno-omit-frame-pointer" \
@@ -114,6 +128,8 @@ install: all
 	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/spotsim
 	install -m 755 $(BUILD)/spotsim $(DESTDIR)$(PREFIX)/bin/spotsim
 	install -m 644 data/pricing.csv $(DESTDIR)$(PREFIX)/share/spotsim/pricing.csv
+	install -d $(DESTDIR)$(PREFIX)/share/spotsim/plots
+	install -m 644 plots/*.gp $(DESTDIR)$(PREFIX)/share/spotsim/plots/
 
 clean:
 	rm -rf build out

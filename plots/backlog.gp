@@ -20,6 +20,7 @@ set title sprintf("Queue backlog (%s)", variant)
 set xlabel sprintf("time since start (%s)", tunit)
 set ylabel "messages in the queue"
 set xrange [0:*]
+set autoscale xfixmax
 set yrange [0:bmax * 1.05]
 
 plot \

@@ -1,10 +1,15 @@
 # common.gp -- what every spotsim plot template shares: the terminal, the
 # data format and the colours. Loaded by each template; not a figure itself.
+# spotsim plot runs the templates; they also run by hand, from the top of
+# the repository (gnuplot 5.4 or later: columns are read by name):
+#   gnuplot -e "ts='out/web-diurnal/timeseries.csv'; ev='out/web-diurnal/events.csv';
+#               tscale=86400; tunit='days'; outfile='tasks.png'" plots/tasks.gp
 #
 # Parameters (gnuplot -e "name='value'; ..."), all optional:
 #   term      'png' (pngcairo when this gnuplot has it, else png) or 'svg'
-#   outfile   the image to write (default: the template's name + .png/.svg)
+#   outfile   the image to write (default: plot.png or plot.svg)
 #   variant   the variant whose time series is drawn (default 'base')
+#   prefiltered  1 when the files hold that variant's rows only
 #   tscale    seconds per unit of the time axis (default 3600 = hours)
 #   tunit     the unit's name for the axis label (default 'hours')
 
@@ -58,8 +63,10 @@ set linetype cycle 8
 
 # Elapsed time of a t_s value on the time axis.
 tx(s) = s / tscale
-# True for a row of the drawn variant (timeseries.csv and events.csv).
-isv(dummy) = strcol("variant") eq variant
+# True for a row of the drawn variant (timeseries.csv and events.csv); always
+# with prefiltered = 1, for files that hold that variant's rows only.
+if (!exists("prefiltered")) prefiltered = 0
+isv(dummy) = prefiltered || strcol("variant") eq variant
 # A column of the row by its header name; empty fields are NaN.
 c(name) = column(name)
 # The time axis value of the row.

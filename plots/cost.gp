@@ -20,6 +20,7 @@ set title sprintf("Cumulative cost by capacity provider (%s, replication 0)", va
 set xlabel sprintf("time since start (%s)", tunit)
 set ylabel "cost (USD)"
 set xrange [0:*]
+set autoscale xfixmax
 set yrange [0:*]
 set format y "$%g"
 

@@ -26,6 +26,7 @@ set title sprintf("CPU utilization against the scaling target (%s)", variant)
 set xlabel sprintf("time since start (%s)", tunit)
 set ylabel "CPU utilization (%)"
 set xrange [0:*]
+set autoscale xfixmax
 set yrange [0:100<*]
 
 plot \

@@ -11,8 +11,9 @@
 # where label is the sweep point ("" without a sweep).
 #
 # Parameters: expfile, nblocks (number of variants), cost_unit,
-# availability_unit, labels (1 to write the labels), plotdir, xlo, xhi,
-# ylo, yhi (optional axis ranges), and term and outfile as in common.gp.
+# availability_unit, labels (1 to write the labels), plotdir, optional
+# axis ranges and tick formats (xlo, xhi, ylo, yhi, xfmt, yfmt), and term
+# and outfile as in common.gp.
 if (!exists("plotdir")) plotdir = "plots"
 load plotdir . "/common.gp"
 if (!exists("expfile")) expfile = "experiment.tsv"
@@ -24,12 +25,13 @@ set datafile separator "\t"
 # Ranges given when the values barely differ (gnuplot would widen them by a percent).
 if (exists("xlo")) set xrange [xlo:xhi]
 if (exists("ylo")) set yrange [ylo:yhi]
+if (exists("xfmt")) set format x xfmt
+if (exists("yfmt")) set format y yfmt
 
 unit(u) = strlen(u) > 0 ? " (" . u . ")" : ""
 set title "Cost against availability, per variant (means with 95 % intervals)"
 set xlabel "cost" . unit(cost_unit)
 set ylabel "availability" . unit(availability_unit)
-set format y "%.6g"
 set offsets graph 0.08, graph 0.08, graph 0.1, graph 0.1
 set key maxrows 1
 

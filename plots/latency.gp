@@ -25,6 +25,7 @@ set title sprintf("p95 latency against the SLO (%s)", variant)
 set xlabel sprintf("time since start (%s)", tunit)
 set ylabel "p95 latency (ms)"
 set xrange [0:*]
+set autoscale xfixmax
 set yrange [0:top]
 
 plot \

@@ -12,8 +12,8 @@
 # (categorical = 1: the axis is then labelled with x_text).
 #
 # Parameters: sweepfile, nblocks, metric, unit, xname (the swept JSON
-# path), categorical, plotdir, ylo and yhi (an optional axis range), and
-# term and outfile as in common.gp.
+# path), categorical, plotdir, an optional axis range and tick format
+# (ylo, yhi, yfmt), and term and outfile as in common.gp.
 if (!exists("plotdir")) plotdir = "plots"
 load plotdir . "/common.gp"
 if (!exists("sweepfile")) sweepfile = "sweep.tsv"
@@ -26,11 +26,12 @@ set datafile separator "\t"
 # Ranges given when the values barely differ (gnuplot would widen them by a percent).
 if (exists("xlo")) set xrange [xlo:xhi]
 if (exists("ylo")) set yrange [ylo:yhi]
+if (exists("xfmt")) set format x xfmt
+if (exists("yfmt")) set format y yfmt
 
 set title sprintf("%s against %s (means with 95 %% intervals)", metric, xname)
 set xlabel xname
 set ylabel metric . (strlen(unit) > 0 ? " (" . unit . ")" : "")
-set format y "%.6g"
 set offsets graph 0.03, graph 0.03, graph 0.08, graph 0.08
 set key maxrows 1
 

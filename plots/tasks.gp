@@ -36,6 +36,7 @@ set title sprintf("Tasks running by capacity provider (%s)", variant)
 set xlabel sprintf("time since start (%s)", tunit)
 set ylabel "tasks"
 set xrange [0:*]
+set autoscale xfixmax
 set yrange [0:ymax * 1.18]
 
 # A minute's row describes the minute that ends at t_s: its box is centred

@@ -49,8 +49,12 @@ static int plot(const char *dir, bool quiet)
 		size_t len = strlen(cli_display_path(dir, shown, sizeof(shown)));
 		while (len > 1 && shown[len - 1] == '/')
 			len--;
-		printf("written to %.*s/: report.html and %d plot%s in plots/ (PNG and SVG)\n",
-		       (int)len, shown, nplots, nplots == 1 ? "" : "s");
+		if (nplots)
+			printf("written to %.*s/: report.html and %d plot%s in plots/ (PNG and "
+			       "SVG)\n",
+			       (int)len, shown, nplots, nplots == 1 ? "" : "s");
+		else
+			printf("written to %.*s/: report.html (no plots)\n", (int)len, shown);
 	}
 	return rc ? EXIT_RUNTIME : EXIT_OK;
 }

@@ -270,12 +270,41 @@ static void print_written(const struct report *r)
 	printf("written to %s\n", cli_display_path(report_dir(r), shown, sizeof(shown)));
 }
 
+/*
+ * A copy of the scenario file as DIR/scenario.json (temporary name, then
+ * rename), so that `spotsim plot` can draw the SLO and scaling targets.
+ */
+static void copy_scenario(const char *from, const char *dir, struct diag *d)
+{
+	char *tmp = xasprintf("%s/.scenario.json.tmp.%ld", dir, (long)getpid());
+	char *to = xasprintf("%s/scenario.json", dir);
+	FILE *in = fopen(from, "rb"), *out = in ? fopen(tmp, "wb") : NULL;
+	char buf[65536];
+	size_t n;
+	bool ok = in && out;
+	while (ok && (n = fread(buf, 1, sizeof(buf), in)) > 0)
+		ok = fwrite(buf, 1, n, out) == n;
+	ok = ok && !ferror(in);
+	if (out && fclose(out) != 0)
+		ok = false;
+	if (in)
+		fclose(in);
+	if (!ok || rename(tmp, to) != 0) {
+		unlink(tmp);
+		diag_note(d, to, NULL, "could not write a copy of the scenario: %s",
+			  diag_strerror(errno));
+	}
+	free(tmp);
+	free(to);
+}
+
 /* Plots and report.html from the committed CSVs; a missing gnuplot is a note. */
-static int draw_plots(const struct report *r)
+static int draw_plots(const char *scenario, const struct report *r)
 {
 	struct diag d;
 	int nplots = 0, status = EXIT_OK;
 	diag_init(&d);
+	copy_scenario(scenario, report_dir(r), &d);
 	if (plot_render(report_dir(r), &d, &nplots) != 0)
 		status = EXIT_RUNTIME;
 	cli_print_diag(&d);
@@ -317,7 +346,7 @@ static int simulate_into(const struct run_opts *o, const struct plan *p,
 		else if (!o->quiet)
 			print_written(r);
 		if (!o->no_plots)
-			rc = draw_plots(r);
+			rc = draw_plots(o->scenario, r);
 	}
 	diag_release(&d);
 	return rc;

@@ -8,12 +8,16 @@
  *     summary.csv and comparison.csv (configurations x metrics, small) are
  *     held as tables of strings; scenario.json, when present, gives
  *     `struct info`.
- *  2. draw: `struct plan` lists the figures that apply, each with its
- *     template and its gnuplot parameters. Reshaped data go to a private
- *     temporary folder (`tmp`, removed at the end). gnuplot runs once per
- *     figure and format and writes DIR/plots/.NAME.EXT.tmp.PID, renamed to
- *     NAME.EXT only after a clean exit and a non-empty file. A figure is
- *     `drawn` once both its files are in place.
+ *  2. draw: `fig` lists the figures that apply, each with its template
+ *     and its gnuplot parameters. A private temporary folder (`tmp`,
+ *     removed at the end) holds what the templates read besides the
+ *     folder's files: the drawn variant's rows of timeseries.csv and
+ *     events.csv, and reshaped data (cost split, experiment and sweep
+ *     points). gnuplot runs once per figure and format, the PNG and the
+ *     SVG side by side, without reading any gnuplot init file, and writes
+ *     DIR/plots/.NAME.EXT.tmp.PID, renamed to NAME.EXT only after a clean
+ *     exit and a non-empty file. A figure is `drawn` once both its files
+ *     are in place.
  *  3. page: report.html is written to a temporary and renamed; it embeds
  *     the PNG of every drawn figure and nothing else that is not in it.
  *
@@ -30,6 +34,7 @@
 #include "spotsim/version.h"
 #include "spotsim/xalloc.h"
 
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
@@ -115,6 +120,17 @@ static void html_text(FILE *f, const char *s)
 		default:
 			fputc(*s, f);
 		}
+	}
+}
+
+/* HTML text that may break after its dots and underscores (long names, JSON paths). */
+static void html_breakable(FILE *f, const char *s)
+{
+	for (; *s; s++) {
+		char one[2] = {*s, '\0'};
+		html_text(f, one);
+		if (*s == '.' || *s == '_')
+			fputs("<wbr>", f);
 	}
 }
 
@@ -318,16 +334,16 @@ static int ev_row(const char *const *f, size_t n, size_t record, void *data)
 	return 0;
 }
 
-/* Copies the drawn variant's rows of timeseries.csv (header included). */
-struct ts_copy {
+/* Copies the drawn variant's rows of a CSV file with a variant column (header included). */
+struct variant_copy {
 	FILE *out;
 	int col_variant;
 	const char *variant;
 };
 
-static int ts_copy_row(const char *const *f, size_t n, size_t record, void *data)
+static int variant_copy_row(const char *const *f, size_t n, size_t record, void *data)
 {
-	struct ts_copy *c = data;
+	struct variant_copy *c = data;
 
 	if (record == 1) {
 		for (size_t i = 0; i < n; i++)
@@ -402,7 +418,10 @@ static void add_number(struct strbuf *list, double v)
 	char *end;
 
 	while (*p) {
-		if (strtod(p, &end) == v || end == p)
+		double have = strtod(p, &end);
+		if (end == p)
+			break;
+		if (have == v)
 			return;
 		p = end + (*end == ' ');
 	}
@@ -422,18 +441,20 @@ static void info_targets(struct info *in, const struct scaling_config *sc)
 	}
 }
 
-static void info_load(struct info *in, const char *dir, struct diag *d)
+static void info_load(struct info *in, const char *dir)
 {
-	char *path = path_join(dir, "scenario.json");
-	const char *base = strrchr(dir, '/');
+	char *path = path_join(dir, "scenario.json"), full[PATH_MAX];
+	const char *name = realpath(dir, full) ? full : dir, *base = strrchr(name, '/');
 	struct scenario sc;
 	struct diag quiet;
 
-	in->name = xstrdup(base && base[1] ? base + 1 : dir);
+	in->name = xstrdup(base && base[1] ? base + 1 : name);
 	in->description = xstrdup("");
 	in->slo_ms = 0;
 	diag_init(&quiet);
 	if (access(path, F_OK) == 0) {
+		/* a copy that does not load (relative trace paths that no longer
+		 * resolve, say) is ignored: the captions say no line is known */
 		if (scenario_load(&sc, path, &quiet) == 0) {
 			free(in->name);
 			free(in->description);
@@ -442,11 +463,6 @@ static void info_load(struct info *in, const char *dir, struct diag *d)
 			if (sc.slo.has_p95_latency)
 				in->slo_ms = (double)sc.slo.p95_latency / 1000.0;
 			info_targets(in, &sc.scaling);
-		} else {
-			char *why = quiet.nr ? diag_line(&quiet, 0) : xstrdup("invalid");
-			diag_note(d, path, NULL,
-				  "not used for the title, SLO and target lines (%s)", why);
-			free(why);
 		}
 		scenario_release(&sc);
 	}
@@ -464,7 +480,7 @@ static void info_release(struct info *in)
 
 /* ---- configurations and sweeps in summary.csv ---- */
 
-/* A configuration's key in a table: "variant" + '\n' + "sweep". */
+/* The distinct (variant, sweep) pairs of a table, in order of first appearance. */
 struct configs {
 	char **variant, **sweep; /* borrowed from the table */
 	size_t nr, alloc;
@@ -565,7 +581,6 @@ struct render {
 	char *gnuplot;	/* owned: gnuplot's path, NULL when not on PATH */
 	struct figure *fig;
 	size_t nfig, afig;
-	int status; /* first failure while drawing */
 };
 
 static struct figure *figure_add(struct render *r, const char *name, const char *tmpl)
@@ -590,10 +605,11 @@ static char *tmp_path(const struct render *r, const char *name)
 static void time_params(const struct render *r, struct strbuf *sb)
 {
 	double last = r->fx.nr ? r->fx.m[r->fx.nr - 1].t : 0;
-	char *ts = tmp_path(r, "timeseries.csv"), *ev = path_join(r->dir, "events.csv");
+	char *ts = tmp_path(r, "timeseries.csv"), *ev = tmp_path(r, "events.csv");
 
 	gp_str(sb, "ts", ts);
 	gp_str(sb, "ev", ev);
+	gp_num(sb, "prefiltered", 1);
 	gp_str(sb, "variant", r->fx.variant);
 	gp_num(sb, "ymax", fmax(r->fx.ymax, 1));
 	gp_num(sb, "noff", (double)r->fx.noff);
@@ -659,12 +675,12 @@ static char *cpu_caption(const struct info *in, const char *variant)
 			    in->targets.len ? " and" : " against", in->thresholds.buf);
 	strbuf_adds(&sb, ", with each scaling activity marked along the bottom.");
 	if (!in->targets.len && !in->thresholds.len)
-		strbuf_adds(&sb, " No CPU target is drawn: the folder has no scenario.json copy "
-				 "with a CPU scaling policy.");
+		strbuf_adds(&sb, " No CPU target is drawn: no scenario.json in the folder (or none "
+				 "that loads) gives a CPU scaling policy.");
 	return strbuf_detach(&sb);
 }
 
-static void plan_time_figures(struct render *r)
+static void plan_tasks(struct render *r)
 {
 	struct strbuf sb = STRBUF_INIT;
 	const char *v = r->fx.variant;
@@ -678,13 +694,21 @@ static void plan_time_figures(struct render *r)
 	    "FARGATE_SPOT stacked, the desired count as a line, the minutes without Fargate Spot "
 	    "capacity shaded, and Spot interruptions marked with triangles.",
 	    v);
-	if (r->fx.any_cpu) {
-		f = figure_add(r, "cpu", "cpu.gp");
-		f->params = xasprintf("%stargets='%s'; thresholds='%s'; ", sb.buf,
-				      r->info.targets.buf, r->info.thresholds.buf);
-		f->caption = cpu_caption(&r->info, v);
-	}
 	strbuf_release(&sb);
+}
+
+static void plan_cpu(struct render *r)
+{
+	struct strbuf sb = STRBUF_INIT;
+
+	if (!r->fx.any_cpu)
+		return;
+	time_params(r, &sb);
+	gp_str(&sb, "targets", r->info.targets.buf);
+	gp_str(&sb, "thresholds", r->info.thresholds.buf);
+	struct figure *f = figure_add(r, "cpu", "cpu.gp");
+	f->params = strbuf_detach(&sb);
+	f->caption = cpu_caption(&r->info, r->fx.variant);
 }
 
 static void plan_latency_backlog(struct render *r)
@@ -704,9 +728,9 @@ static void plan_latency_backlog(struct render *r)
 				    "its top edge.",
 				    v, r->info.slo_ms)
 			: xasprintf("p95 request latency per minute (p95_ms) of \"%s\". No SLO "
-				    "line: the folder has no scenario.json copy with "
-				    "slo.p95_latency. Minutes beyond the axis are marked on its "
-				    "top edge.",
+				    "line: no scenario.json in the folder (or none that loads) "
+				    "gives slo.p95_latency. Minutes beyond the axis are marked on "
+				    "its top edge.",
 				    v);
 	}
 	if (r->fx.any_backlog) {
@@ -769,20 +793,33 @@ static double lo_or(double lo, double mean)
 }
 
 /*
- * An axis range for gnuplot when the values barely differ (availability
- * 0.99990079 against 0.99990080): gnuplot's own widening of an empty
- * range is a percent of the value, which hides the value's digits.
+ * An axis for gnuplot: `axis`lo and `axis`hi when the values barely differ
+ * (availability 0.99990079 against 0.99990080), since gnuplot's own
+ * widening of an empty range is a percent of the value, which hides the
+ * value's digits; and `axis`fmt, a tick format with the decimals that
+ * tell apart ticks a tenth of the range apart.
  */
-static void range_params(struct strbuf *sb, const char *lo_name, const char *hi_name, double lo,
-			 double hi)
+static void axis_params(struct strbuf *sb, char axis, double lo, double hi)
 {
-	double scale = fmax(fabs(lo), fabs(hi));
+	double scale = fmax(fabs(lo), fabs(hi)), span = hi - lo;
+	char name[8];
 
-	if (!isfinite(lo) || !isfinite(hi) || hi - lo >= 1e-6 * scale)
+	if (!isfinite(lo) || !isfinite(hi))
 		return;
-	double pad = scale > 0 ? 1e-4 * scale : 1;
-	gp_num(sb, lo_name, lo - pad);
-	gp_num(sb, hi_name, hi + pad);
+	if (span < 1e-6 * scale) {
+		double pad = scale > 0 ? 1e-4 * scale : 1;
+		lo -= pad;
+		hi += pad;
+		span = hi - lo;
+		snprintf(name, sizeof(name), "%clo", axis);
+		gp_num(sb, name, lo);
+		snprintf(name, sizeof(name), "%chi", axis);
+		gp_num(sb, name, hi);
+	}
+	int decimals = span > 0 ? -(int)floor(log10(span / 10)) : 6;
+	decimals = decimals < 0 ? 0 : decimals > 12 ? 12 : decimals;
+	snprintf(name, sizeof(name), "%cfmt", axis);
+	strbuf_addf(sb, "%s='%%.%df'; ", name, decimals);
 }
 
 /* One point of the experiment figure. */
@@ -909,8 +946,8 @@ static void experiment_figure(struct render *r, const struct xdata *x, const cha
 	gp_str(&sb, "cost_unit", x->p[0].cost.unit);
 	gp_str(&sb, "availability_unit", x->p[0].avail.unit);
 	gp_num(&sb, "labels", sweep);
-	range_params(&sb, "xlo", "xhi", x->lo[0], x->hi[0]);
-	range_params(&sb, "ylo", "yhi", x->lo[1], x->hi[1]);
+	axis_params(&sb, 'x', x->lo[0], x->hi[0]);
+	axis_params(&sb, 'y', x->lo[1], x->hi[1]);
 	struct figure *fig = figure_add(r, "experiment", "experiment.gp");
 	fig->params = strbuf_detach(&sb);
 	fig->caption = xasprintf(
@@ -1073,7 +1110,7 @@ static void sweep_range(const struct sweep_data *s, struct strbuf *sb)
 		lo = fmin(lo, fmin(v->mean, lo_or(v->lo, v->mean)));
 		hi = fmax(hi, fmax(v->mean, lo_or(v->hi, v->mean)));
 	}
-	range_params(sb, "ylo", "yhi", lo, hi);
+	axis_params(sb, 'y', lo, hi);
 }
 
 static int plan_sweep_metric(struct render *r, const char *metric)
@@ -1128,12 +1165,16 @@ static const char *const all_figures[] = {"tasks",
 					  "sweep_p95_latency_s",
 					  "sweep_p95_job_latency_s"};
 
-/* The drawn variant's rows alone: the templates read them several times. */
-static int write_ts_variant(struct render *r)
+/*
+ * The drawn variant's rows alone (the templates read them several times,
+ * and need not compare variant names, which gnuplot's CSV reading would
+ * get wrong for a name with a comma or a quote).
+ */
+static int write_variant_copy(struct render *r, const char *name)
 {
-	char *src = path_join(r->dir, "timeseries.csv"), *dst = tmp_path(r, "timeseries.csv");
-	struct ts_copy c = {fopen(dst, "w"), -1, r->fx.variant};
-	int rc = c.out ? csvio_read(src, ts_copy_row, &c, r->d) : SPOTSIM_EIO;
+	char *src = path_join(r->dir, name), *dst = tmp_path(r, name);
+	struct variant_copy c = {fopen(dst, "w"), -1, r->fx.variant};
+	int rc = c.out ? csvio_read(src, variant_copy_row, &c, r->d) : SPOTSIM_EIO;
 
 	if (!c.out || fclose(c.out)) {
 		diag_error(r->d, dst, NULL, "cannot write: %s", diag_strerror(errno));
@@ -1148,11 +1189,13 @@ static int plan_figures(struct render *r)
 {
 	int rc = 0;
 
-	if (r->fx.nr && (rc = write_ts_variant(r)) != 0)
+	if (r->fx.nr && ((rc = write_variant_copy(r, "timeseries.csv")) != 0 ||
+			 (rc = write_variant_copy(r, "events.csv")) != 0))
 		return rc;
 	if (r->fx.nr) {
-		plan_time_figures(r);
+		plan_tasks(r);
 		rc |= plan_cost(r);
+		plan_cpu(r);
 		plan_latency_backlog(r);
 	}
 	if (r->summary.present && r->cfg.nr > 1)
@@ -1254,7 +1297,9 @@ static char *last_error_line(const char *errfile)
 static pid_t spawn_gnuplot(const char *gnuplot, const char *params, const char *tmpl,
 			   const char *errfile)
 {
-	char *const argv[] = {(char *)"gnuplot", (char *)"-e", (char *)params, (char *)tmpl, NULL};
+	/* -d: no ~/.gnuplot or system init file, so every machine draws the same */
+	char *const argv[] = {(char *)"gnuplot", (char *)"-d", (char *)"-e",
+			      (char *)params,	 (char *)tmpl, NULL};
 	pid_t pid = fork();
 
 	if (pid == 0) {
@@ -1389,7 +1434,7 @@ static int draw_all(struct render *r)
 
 static const char page_style[] =
     "body{font-family:system-ui,-apple-system,'Segoe UI',Helvetica,Arial,sans-serif;"
-    "margin:0 auto;max-width:1160px;padding:16px 24px 48px;color:#1d1d1f;background:#fff;"
+    "margin:0 auto;max-width:1200px;padding:16px 24px 48px;color:#1d1d1f;background:#fff;"
     "line-height:1.45}\n"
     "h1{font-size:1.7em;margin:.4em 0 .1em}h2{font-size:1.25em;margin:1.6em 0 .5em;"
     "border-bottom:1px solid #ddd;padding-bottom:.2em}\n"
@@ -1508,13 +1553,13 @@ static void key_table_head(FILE *f, const char *sweep, const char **cols, const 
 	fputs("<div class=\"scroll\"><table>\n<thead><tr><th>variant</th>", f);
 	if (sweep) {
 		fputs("<th>", f);
-		html_text(f, sweep);
+		html_breakable(f, sweep);
 		fputs("</th>", f);
 	}
 	fputs("<th>n</th>", f);
 	for (size_t k = 0; k < n; k++) {
 		fputs("<th>", f);
-		html_text(f, cols[k]);
+		html_breakable(f, cols[k]);
 		if (*units[k]) {
 			fputs("<br><small>", f);
 			html_text(f, units[k]);
@@ -1752,9 +1797,11 @@ static int write_page(struct render *r, bool no_gnuplot)
 
 /* ---- the whole ---- */
 
+/* The folder and its required files; the missing ones are named in one line. */
 static int check_inputs(const char *dir, struct diag *d)
 {
 	static const char *const required[] = {"timeseries.csv", "events.csv", "replications.csv"};
+	struct strbuf missing = STRBUF_INIT;
 	struct stat st;
 	int rc = 0;
 
@@ -1765,13 +1812,22 @@ static int check_inputs(const char *dir, struct diag *d)
 	}
 	for (size_t i = 0; i < sizeof(required) / sizeof(required[0]); i++) {
 		char *p = path_join(dir, required[i]);
-		if (access(p, R_OK) != 0) {
-			diag_error(d, p, NULL, "%s (accepted: the files spotsim run writes)",
-				   errno == ENOENT ? "no such file" : diag_strerror(errno));
-			rc = SPOTSIM_ENOENT;
+		if (access(p, R_OK) != 0 && errno == ENOENT) {
+			strbuf_addf(&missing, "%s%s", missing.len ? ", " : "", required[i]);
+		} else if (access(p, R_OK) != 0) {
+			diag_error(d, p, NULL, "cannot read: %s", diag_strerror(errno));
+			rc = SPOTSIM_EIO;
 		}
 		free(p);
 	}
+	if (missing.len) {
+		diag_error(d, dir, NULL,
+			   "no %s in this folder (accepted: a folder written by "
+			   "spotsim run)",
+			   missing.buf);
+		rc = SPOTSIM_ENOENT;
+	}
+	strbuf_release(&missing);
 	return rc;
 }
 
@@ -1828,20 +1884,22 @@ static int make_tmp(struct render *r)
 	return 0;
 }
 
+/* Removes the private temporary folder and the files made in it (no subfolders). */
 static void remove_tmp(struct render *r)
 {
-	static const char *const names[] = {
-	    "timeseries.csv",	       "cost.csv",
-	    "experiment.tsv",	       "gnuplot.err",
-	    "sweep_cost_usd.tsv",      "sweep_availability.tsv",
-	    "sweep_p95_latency_s.tsv", "sweep_p95_job_latency_s.tsv"};
+	DIR *dp;
+	struct dirent *e;
 
 	if (!r->tmp)
 		return;
-	for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++) {
-		char *p = tmp_path(r, names[i]);
-		unlink(p);
-		free(p);
+	if ((dp = opendir(r->tmp))) {
+		while ((e = readdir(dp)))
+			if (strcmp(e->d_name, ".") && strcmp(e->d_name, "..")) {
+				char *p = tmp_path(r, e->d_name);
+				unlink(p);
+				free(p);
+			}
+		closedir(dp);
 	}
 	rmdir(r->tmp);
 }
@@ -1907,7 +1965,7 @@ int plot_render(const char *dir, struct diag *d, int *nplots)
 	strbuf_init(&r.info.thresholds);
 	rc = check_inputs(r.dir, d);
 	if (!rc)
-		info_load(&r.info, r.dir, d);
+		info_load(&r.info, r.dir);
 	if (!rc)
 		rc = scan(&r);
 	if (!rc)

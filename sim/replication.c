@@ -347,6 +347,8 @@ static void fill_metrics(const struct rep *r, const struct service_totals *t,
 		pricing_cost(rates[PROVIDER_FARGATE], &sz, billed, &od);
 		if (od.total > 0)
 			m->savings_vs_on_demand_pct = 100.0 * (1.0 - m->cost_usd / od.total);
+		if (fabs(m->savings_vs_on_demand_pct) < 1e-9) /* all on FARGATE: rounding noise */
+			m->savings_vs_on_demand_pct = 0;
 	}
 	m->interruptions = (double)t->interruptions;
 	m->tasks_launched = (double)t->tasks_launched;

@@ -37,6 +37,9 @@
 #include "spotsim/strbuf.h"
 #include "spotsim/xalloc.h"
 
+/* A one-day request service with Spot outages and interruptions: quick to draw. */
+#define SHORT "tests/plot/short.json"
+
 struct fixture {
 	char root[64];
 	char out[128];
@@ -311,6 +314,20 @@ static void assert_tables_in_report(const char *dir)
 	free(report);
 }
 
+/* Number of entries of `dir`, without . and .. */
+static int count_entries(const char *dir)
+{
+	DIR *dp = opendir(dir);
+	struct dirent *e;
+	int n = 0;
+
+	assert_non_null(dp);
+	while ((e = readdir(dp)))
+		n += strcmp(e->d_name, ".") && strcmp(e->d_name, "..");
+	closedir(dp);
+	return n;
+}
+
 static bool diag_has(const struct diag *d, enum diag_level level, const char *needle)
 {
 	for (size_t i = 0; i < d->nr; i++) {
@@ -348,10 +365,18 @@ static void test_request_service(void **state)
 	struct diag d;
 
 	NEED_GNUPLOT();
+	char *tmp = path_in(fx->root, "tmp");
+
 	run_scenario("scenarios/api-target-tracking.json", fx->out);
 	copy_file("scenarios/api-target-tracking.json", fx->out, "scenario.json");
+	assert_int_equal(mkdir(tmp, 0755), 0);
+	setenv("TMPDIR", tmp, 1);
 	diag_init(&d);
-	assert_int_equal(render(fx->out, &d), 0);
+	int rc = render(fx->out, &d);
+	unsetenv("TMPDIR");
+	assert_int_equal(rc, 0);
+	assert_int_equal(count_entries(tmp), 0); /* the private temporary folder is gone */
+	free(tmp);
 	assert_int_equal(d.errors, 0);
 	assert_figures(fx->out, drawn);
 	assert_no_figures(fx->out, absent);
@@ -360,6 +385,36 @@ static void test_request_service(void **state)
 	assert_true(file_has(fx->out, "report.html", "<h1>api-target-tracking</h1>"));
 	assert_true(file_has(fx->out, "report.html", "SLO of 300 ms"));
 	assert_true(file_has(fx->out, "report.html", "target-tracking target"));
+	assert_no_temporaries(fx->out);
+	diag_release(&d);
+}
+
+/* The bundled example: three variants, a sweep, and the run's own summary.csv. */
+static void test_example_experiment(void **state)
+{
+	struct fixture *fx = *state;
+	static const char *const drawn[] = {"tasks",
+					    "cost",
+					    "cpu",
+					    "latency",
+					    "experiment",
+					    "sweep_cost_usd",
+					    "sweep_availability",
+					    "sweep_p95_latency_s",
+					    NULL};
+	static const char *const absent[] = {"backlog", "sweep_p95_job_latency_s", NULL};
+	struct diag d;
+
+	NEED_GNUPLOT();
+	run_scenario("scenarios/example.json", fx->out);
+	diag_init(&d);
+	assert_int_equal(render(fx->out, &d), 0);
+	assert_int_equal(d.errors, 0);
+	assert_figures(fx->out, drawn);
+	assert_no_figures(fx->out, absent);
+	assert_tables_in_report(fx->out);
+	assert_true(file_has(fx->out, "report.html", "all-on-demand"));
+	assert_true(file_has(fx->out, "report.html", "all-spot"));
 	assert_no_temporaries(fx->out);
 	diag_release(&d);
 }
@@ -390,11 +445,15 @@ static void test_queue_with_sweep(void **state)
 	assert_figures(fx->out, drawn);
 	assert_no_figures(fx->out, absent);
 	assert_tables_in_report(fx->out);
-	/* without scenario.json the title is the folder's name */
+	/* spotsim run copies the scenario there: it gives the page its title */
+	assert_true(file_has(fx->out, "report.html", "<h1>queue-backlog-tracking</h1>"));
+	/* without the copy the title is the folder's name */
+	remove_tree(fx->out, "scenario.json");
+	assert_int_equal(render(fx->out, &d), 0);
 	assert_true(file_has(fx->out, "report.html", "<h1>out</h1>"));
 	/* one swept key: the table's column is named after it */
-	assert_true(
-	    file_has(fx->out, "report.html", "<th>spot.interruptions.monthly_fraction</th>"));
+	assert_true(file_has(fx->out, "report.html",
+			     "<th>spot.<wbr>interruptions.<wbr>monthly_<wbr>fraction</th>"));
 	assert_no_temporaries(fx->out);
 	diag_release(&d);
 }
@@ -409,7 +468,7 @@ static void test_variants_then_redraw(void **state)
 	struct diag d;
 
 	NEED_GNUPLOT();
-	run_scenario("scenarios/spot-shortage.json", fx->out);
+	run_scenario(SHORT, fx->out);
 	copy_file("tests/plot/sweep/summary.csv", fx->out, "summary.csv");
 	copy_file("tests/plot/sweep/comparison.csv", fx->out, "comparison.csv");
 	diag_init(&d);
@@ -426,6 +485,45 @@ static void test_variants_then_redraw(void **state)
 	diag_release(&d);
 }
 
+/* Replaces every "\nbase," of DIR/NAME with "\n" + `with` + ",". */
+static void rename_base(const char *dir, const char *name, const char *with)
+{
+	char *text = slurp(dir, name), *p = text;
+	struct strbuf sb = STRBUF_INIT;
+	char *hit;
+
+	while ((hit = strstr(p, "\nbase,"))) {
+		strbuf_add(&sb, p, (size_t)(hit - p) + 1);
+		strbuf_addf(&sb, "%s,", with);
+		p = hit + 6;
+	}
+	strbuf_adds(&sb, p);
+	write_file(dir, name, sb.buf);
+	strbuf_release(&sb);
+	free(text);
+}
+
+/* A variant name that CSV must quote is drawn and shown escaped. */
+static void test_odd_variant_name(void **state)
+{
+	struct fixture *fx = *state;
+	static const char *const drawn[] = {"tasks", "cost", "cpu", "latency", NULL};
+	struct diag d;
+
+	NEED_GNUPLOT();
+	run_scenario(SHORT, fx->out);
+	rename_base(fx->out, "timeseries.csv", "\"a, \"\"b\"\" <c>\"");
+	rename_base(fx->out, "events.csv", "\"a, \"\"b\"\" <c>\"");
+	rename_base(fx->out, "replications.csv", "\"a, \"\"b\"\" <c>\"");
+	diag_init(&d);
+	assert_int_equal(render(fx->out, &d), 0);
+	assert_int_equal(d.errors, 0);
+	assert_figures(fx->out, drawn);
+	assert_true(file_has(fx->out, "report.html", "&quot;a, &quot;b&quot; &lt;c&gt;&quot;"));
+	assert_false(file_has(fx->out, "report.html", "<c>"));
+	diag_release(&d);
+}
+
 /* The page needs nothing from outside: no script, no remote address. */
 static void test_report_is_self_contained(void **state)
 {
@@ -433,7 +531,7 @@ static void test_report_is_self_contained(void **state)
 	struct diag d;
 
 	NEED_GNUPLOT();
-	run_scenario("scenarios/step-scaling.json", fx->out);
+	run_scenario(SHORT, fx->out);
 	diag_init(&d);
 	assert_int_equal(render(fx->out, &d), 0);
 	char *page = slurp(fx->out, "report.html");
@@ -456,7 +554,7 @@ static void test_no_gnuplot(void **state)
 	char *empty = path_in(fx->root, "empty-bin");
 	struct diag d;
 
-	run_scenario("scenarios/queue-backlog-tracking.json", fx->out);
+	run_scenario(SHORT, fx->out);
 	copy_file("tests/plot/sweep/summary.csv", fx->out, "summary.csv");
 	copy_file("tests/plot/sweep/comparison.csv", fx->out, "comparison.csv");
 	assert_int_equal(mkdir(empty, 0755), 0);
@@ -492,7 +590,7 @@ static void test_no_templates(void **state)
 	struct diag d;
 
 	NEED_GNUPLOT();
-	run_scenario("scenarios/spot-shortage.json", fx->out);
+	run_scenario(SHORT, fx->out);
 	assert_int_equal(mkdir(empty, 0755), 0);
 	setenv("SPOTSIM_PLOTS", empty, 1);
 	diag_init(&d);
@@ -519,7 +617,7 @@ static void test_broken_template(void **state)
 	struct diag d;
 
 	NEED_GNUPLOT();
-	run_scenario("scenarios/spot-shortage.json", fx->out);
+	run_scenario(SHORT, fx->out);
 	assert_int_equal(mkdir(tmpl, 0755), 0);
 	for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++) {
 		char *src = xasprintf("plots/%s", names[i]);
@@ -563,8 +661,9 @@ static void test_missing_csv(void **state)
 	write_file(fx->out, "timeseries.csv", "variant,t_s\n");
 	diag_init(&d);
 	assert_int_equal(render(fx->out, &d), SPOTSIM_ENOENT);
-	assert_true(diag_has(&d, DIAG_ERROR, "out/events.csv: no such file"));
-	assert_true(diag_has(&d, DIAG_ERROR, "out/replications.csv: no such file"));
+	assert_int_equal(d.nr, 1); /* one line names every missing file */
+	assert_true(
+	    diag_has(&d, DIAG_ERROR, "out: no events.csv, replications.csv in this folder"));
 	assert_false(exists(fx->out, "report.html"));
 	diag_release(&d);
 }
@@ -590,7 +689,7 @@ static void test_malformed_csv(void **state)
 	struct fixture *fx = *state;
 	struct diag d;
 
-	run_scenario("scenarios/spot-shortage.json", fx->out);
+	run_scenario(SHORT, fx->out);
 	write_file(fx->out, "summary.csv", "variant,sweep,metric\n\"base,,cost_usd\n");
 	diag_init(&d);
 	int rc = render(fx->out, &d);
@@ -636,7 +735,7 @@ static void test_cmd_plot(void **state)
 	assert_int_equal(cmd_plot(1, none), EXIT_USAGE);
 	assert_int_equal(cmd_plot(3, bad), EXIT_USAGE);
 	assert_int_equal(cmd_plot(3, missing), EXIT_USAGE);
-	run_scenario("scenarios/spot-shortage.json", fx->out);
+	run_scenario(SHORT, fx->out);
 	if (on_path("gnuplot"))
 		assert_int_equal(cmd_plot(3, missing), EXIT_OK);
 	assert_true(exists(fx->out, "report.html"));
@@ -646,8 +745,10 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test_setup_teardown(test_request_service, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_example_experiment, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_queue_with_sweep, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_variants_then_redraw, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_odd_variant_name, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_report_is_self_contained, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_no_gnuplot, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_no_templates, setup, teardown),

@@ -15,9 +15,9 @@
  *                     targets (lines on the CPU figure: target-tracking
  *                     values, step-alarm thresholds). Without it, or when
  *                     it does not load (a copy whose relative trace paths
- *                     no longer resolve, for instance: one note says so),
- *                     the title is the folder's name and no line is drawn.
- *                     The CSV files carry neither the SLO nor the targets.
+ *                     no longer resolve, for instance), the title is the
+ *                     folder's name, no line is drawn and the captions say
+ *                     so. The CSV files carry neither the SLO nor the targets.
  *
  * The time-series figures show one variant: "base" when timeseries.csv has
  * it, else its first variant (replication 0, as the file holds it).
@@ -45,12 +45,13 @@
  * their parameters documented at their top), found in $SPOTSIM_PLOTS, else
  * beside the executable (../plots from build/spotsim, up to three levels
  * up for build/tests/ and build/asan/), else ./plots, else the installed
- * PREFIX/share/spotsim/plots. Reshaped data some figures need (the cost
- * split, the experiment and sweep points) go to a private temporary folder
- * that is removed afterwards. gnuplot runs once per figure and format
- * (fork/exec, no shell), found on PATH; each image is written under a
- * temporary name in DIR/plots and renamed only once gnuplot succeeded and
- * left a non-empty file.
+ * PREFIX/share/spotsim/plots. What the templates read besides DIR's files
+ * (the drawn variant's rows, the cost split, the experiment and sweep
+ * points) goes to a private temporary folder in $TMPDIR (else /tmp),
+ * removed afterwards. gnuplot (found on PATH, run with fork/exec, no shell,
+ * without init files) draws each figure's PNG and SVG side by side; each
+ * image is written under a temporary name in DIR/plots and renamed only
+ * once gnuplot succeeded and left a non-empty file.
  *
  * The page: DIR/report.html, written under a temporary name then renamed,
  * is one self-contained file that needs no network: the scenario's name,
@@ -79,11 +80,16 @@
  *
  * Returns 0 (notes may have been added to `d`), or after adding errors to
  * `d`, each naming the folder or file:
- *   SPOTSIM_ENOENT  the folder or a required CSV file does not exist
- *   SPOTSIM_EINVAL  a CSV file lacks a column the figures need, or a
- *                   syntax error (SPOTSIM_ESYNTAX from the CSV reader)
+ *   SPOTSIM_ENOENT  the folder or a required CSV file does not exist (one
+ *                   error names every missing file:
+ *                   "out/x: no events.csv, replications.csv in this folder
+ *                   (accepted: a folder written by spotsim run)")
+ *   SPOTSIM_EINVAL  a CSV file lacks a column the figures need
+ *   SPOTSIM_ESYNTAX a CSV file is malformed (from the CSV reader)
  *   SPOTSIM_EIO     a file cannot be read or written, or gnuplot failed on
- *                   a figure (the page is still written, without it)
+ *                   a figure (the page is still written, without it, and
+ *                   no image of that name is left in DIR/plots)
+ * On ENOENT, EINVAL and ESYNTAX nothing is written.
  */
 int plot_render(const char *dir, struct diag *d, int *nplots);
 

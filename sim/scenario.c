@@ -14,6 +14,7 @@
  */
 #include "spotsim/scenario.h"
 
+#include "jsonio.h"
 #include "scenario_loader.h"
 #include "scenario_schema.h"
 #include "spotsim/error.h"
@@ -53,93 +54,16 @@ void err(struct loader *l, const char *path, const char *fmt, ...)
 
 /* ---- pass 1: reading and parsing ---- */
 
-static char *read_file(const char *path, size_t *len, struct diag *d, int *rc)
-{
-	FILE *f = fopen(path, "rb");
-	struct stat st;
-	if (!f) {
-		diag_error(d, path, NULL, "cannot open file: %s (accepted: a readable file)",
-			   diag_strerror(errno));
-		*rc = errno == ENOENT ? SPOTSIM_ENOENT : SPOTSIM_EIO;
-		return NULL;
-	}
-	if (fstat(fileno(f), &st) || !S_ISREG(st.st_mode) || st.st_size > MAX_FILE_BYTES) {
-		diag_error(d, path, NULL, "not a regular file of at most 64 MiB");
-		fclose(f);
-		*rc = SPOTSIM_EIO;
-		return NULL;
-	}
-	char *buf = xmalloc((size_t)st.st_size + 1);
-	*len = fread(buf, 1, (size_t)st.st_size, f);
-	buf[*len] = '\0';
-	if (ferror(f)) {
-		diag_error(d, path, NULL, "read error: %s", diag_strerror(errno));
-		free(buf);
-		fclose(f);
-		*rc = SPOTSIM_EIO;
-		return NULL;
-	}
-	fclose(f);
-	return buf;
-}
-
-static void syntax_error(struct diag *d, const char *path, const char *buf, const char *at)
-{
-	int line = 1, col = 1;
-	char near[24];
-	size_t n = 0;
-	/* cJSON stops one past a key that does not open with a quote */
-	if (at > buf && (at[-1] == '}' || (isalpha((unsigned char)at[-1]) && at - 1 > buf &&
-					   strchr(" \t\n\r,{", at[-2]))))
-		at--;
-	for (const char *p = buf; p < at && *p; p++) {
-		if (*p == '\n')
-			line++, col = 1;
-		else
-			col++;
-	}
-	while (at[n] && at[n] != '\n' && n < 16) {
-		near[n] = at[n];
-		n++;
-	}
-	near[n] = '\0';
-	if (!*at)
-		diag_error(d, path, NULL,
-			   "line %d, column %d: JSON syntax error: unexpected end of file "
-			   "(accepted: one complete JSON object)",
-			   line, col);
-	else
-		diag_error(d, path, NULL,
-			   "line %d, column %d: JSON syntax error near \"%s\" (accepted: one "
-			   "JSON object, double-quoted keys, no trailing commas or comments)",
-			   line, col, near);
-}
-
 cJSON *scenario_parse_json(const char *path, struct diag *d, int *rc)
 {
-	size_t len = 0;
-	const char *end = NULL;
-	char *buf = read_file(path, &len, d, rc);
-	if (!buf)
-		return NULL;
-	if (strlen(buf) != len) {
-		diag_error(d, path, NULL, "contains a NUL byte (accepted: UTF-8 JSON text)");
-		free(buf);
-		*rc = SPOTSIM_ESYNTAX;
-		return NULL;
-	}
-	cJSON *root = cJSON_ParseWithLengthOpts(buf, len + 1, &end, 1);
-	if (!root) {
-		syntax_error(d, path, buf, end ? end : buf + len);
-		*rc = SPOTSIM_ESYNTAX;
-	} else if (!cJSON_IsObject(root)) {
+	cJSON *root = jsonio_parse_file(path, MAX_FILE_BYTES, d, rc);
+	if (root && !cJSON_IsObject(root)) {
 		diag_error(d, path, NULL, "the file holds %s (accepted: one JSON object)",
 			   cJSON_IsArray(root) ? "an array" : "a single value");
 		cJSON_Delete(root);
 		root = NULL;
 		*rc = SPOTSIM_EINVAL;
 	}
-	free(buf);
 	return root;
 }
 

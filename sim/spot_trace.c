@@ -21,6 +21,8 @@
 #include "spotsim/csvio.h"
 #include "spotsim/error.h"
 #include "spotsim/spot.h"
+
+#include "jsonio.h"
 #include "spotsim/xalloc.h"
 
 #include <cjson/cJSON.h>
@@ -104,7 +106,8 @@ static int first_char(const char *path, struct diag *d, int *rc)
 	int c;
 	size_t bom_at = 0;
 	if (!f) {
-		diag_error(d, path, NULL, "cannot open file: %s", strerror(errno));
+		diag_error(d, path, NULL, "cannot open file: %s (accepted: a readable file)",
+			   diag_strerror(errno));
 		*rc = errno == ENOENT ? SPOTSIM_ENOENT : SPOTSIM_EIO;
 		return EOF;
 	}
@@ -124,7 +127,7 @@ static int first_char(const char *path, struct diag *d, int *rc)
 			break;
 	}
 	if (ferror(f)) {
-		diag_error(d, path, NULL, "read error: %s", strerror(errno));
+		diag_error(d, path, NULL, "read error: %s", diag_strerror(errno));
 		*rc = SPOTSIM_EIO;
 	} else if (c == EOF) {
 		diag_error(d, path, NULL, "the file is empty (accepted: " FORMAT_ACCEPTED ")");
@@ -136,77 +139,9 @@ static int first_char(const char *path, struct diag *d, int *rc)
 
 /* ---- SkyPilot JSON ---- */
 
-static char *read_all(const char *path, size_t *len, struct diag *d, int *rc)
-{
-	FILE *f = fopen(path, "rb");
-	struct stat st;
-	if (!f) {
-		diag_error(d, path, NULL, "cannot open file: %s", strerror(errno));
-		*rc = errno == ENOENT ? SPOTSIM_ENOENT : SPOTSIM_EIO;
-		return NULL;
-	}
-	if (fstat(fileno(f), &st) || !S_ISREG(st.st_mode) || st.st_size > MAX_FILE_BYTES) {
-		diag_error(d, path, NULL, "not a regular file of at most 256 MiB");
-		fclose(f);
-		*rc = SPOTSIM_EIO;
-		return NULL;
-	}
-	char *buf = xmalloc((size_t)st.st_size + 1);
-	*len = fread(buf, 1, (size_t)st.st_size, f);
-	buf[*len] = '\0';
-	if (ferror(f)) {
-		diag_error(d, path, NULL, "read error: %s", strerror(errno));
-		free(buf);
-		fclose(f);
-		*rc = SPOTSIM_EIO;
-		return NULL;
-	}
-	fclose(f);
-	return buf;
-}
-
-static void syntax_error(struct diag *d, const char *path, const char *buf, const char *at)
-{
-	int line = 1, col = 1;
-	for (const char *p = buf; p < at && *p; p++) {
-		if (*p == '\n')
-			line++, col = 1;
-		else
-			col++;
-	}
-	if (!*at)
-		diag_error(d, path, NULL,
-			   "line %d, column %d: JSON syntax error: unexpected end of file "
-			   "(accepted: one complete JSON object)",
-			   line, col);
-	else
-		diag_error(d, path, NULL,
-			   "line %d, column %d: JSON syntax error near \"%.16s\" (accepted: one "
-			   "JSON object, double-quoted keys, no trailing commas or comments)",
-			   line, col, at);
-}
-
 static cJSON *parse_json(const char *path, struct diag *d, int *rc)
 {
-	size_t len = 0;
-	const char *end = NULL;
-	char *buf = read_all(path, &len, d, rc);
-	if (!buf)
-		return NULL;
-	if (strlen(buf) != len) {
-		diag_error(d, path, NULL, "contains a NUL byte (accepted: UTF-8 JSON text)");
-		free(buf);
-		*rc = SPOTSIM_ESYNTAX;
-		return NULL;
-	}
-	size_t skip = strncmp(buf, bom, 3) ? 0 : 3;
-	cJSON *root = cJSON_ParseWithLengthOpts(buf + skip, len - skip + 1, &end, 1);
-	if (!root) {
-		syntax_error(d, path, buf + skip, end ? end : buf + len);
-		*rc = SPOTSIM_ESYNTAX;
-	}
-	free(buf);
-	return root;
+	return jsonio_parse_file(path, MAX_FILE_BYTES, d, rc);
 }
 
 static const char *json_type(const cJSON *v)

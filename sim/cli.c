@@ -3,6 +3,7 @@
 
 #include "spotsim/csvio.h"
 #include "spotsim/error.h"
+#include "spotsim/pricing.h"
 
 #include <errno.h>
 #include <math.h>
@@ -97,4 +98,27 @@ const char *cli_display_path(const char *path, char *buf, size_t size)
 		path += n + 1;
 	snprintf(buf, size, "%s", path);
 	return buf;
+}
+
+int cli_load_prices(const char *cmd, const char *given, struct price_table *t)
+{
+	const char *path = given ? given : pricing_default_path();
+	struct diag d;
+	if (!path) {
+		cli_usage_error(cmd, NULL,
+				"no price table found (accepted: --prices FILE, or set "
+				"SPOTSIM_PRICES)");
+		return EXIT_RUNTIME;
+	}
+	diag_init(&d);
+	int rc = pricing_load(t, path, &d);
+	for (size_t i = 0; i < d.nr; i++) {
+		char *line = diag_line(&d, i);
+		fprintf(stderr, "spotsim %s: %s\n", cmd, line);
+		free(line);
+	}
+	diag_release(&d);
+	if (rc < 0)
+		return given ? EXIT_USAGE : EXIT_RUNTIME;
+	return EXIT_OK;
 }

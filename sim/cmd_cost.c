@@ -339,35 +339,6 @@ static int check_options(struct cost_opts *o)
 	return problems + check_platform(o) + check_duration(o);
 }
 
-static void print_diag_lines(const struct diag *d)
-{
-	for (size_t i = 0; i < d->nr; i++) {
-		char *line = diag_line(d, i);
-		fprintf(stderr, "spotsim %s: %s\n", CMD, line);
-		free(line);
-	}
-}
-
-/* Loads the table; returns 0 or the exit status (after printing). */
-static int load_prices(const char *given, struct price_table *t)
-{
-	const char *path = given ? given : pricing_default_path();
-	if (!path) {
-		cli_usage_error(CMD, NULL,
-				"no price table found (accepted: --prices FILE, or set "
-				"SPOTSIM_PRICES)");
-		return EXIT_RUNTIME;
-	}
-	struct diag d;
-	diag_init(&d);
-	int rc = pricing_load(t, path, &d);
-	print_diag_lines(&d);
-	diag_release(&d);
-	if (rc < 0)
-		return given ? EXIT_USAGE : EXIT_RUNTIME;
-	return 0;
-}
-
 /* The rates a region has, e.g. "FARGATE LINUX X86_64, FARGATE LINUX ARM64". */
 static void list_region(const struct price_table *t, const char *region, struct strbuf *sb)
 {
@@ -619,7 +590,7 @@ int cmd_cost(int argc, char **argv)
 
 	struct price_table t;
 	pricing_init(&t);
-	int status = load_prices(o.prices, &t);
+	int status = cli_load_prices(CMD, o.prices, &t);
 	struct bill b = {.o = &o, .path = t.path};
 	if (!status && !(b.rate = find_rate(&t, &o)))
 		status = EXIT_USAGE;

@@ -207,30 +207,6 @@ static int unknown_region(const struct price_table *t, const char *region)
 	return EXIT_USAGE;
 }
 
-/* Loads the table; returns 0 or the exit status (after printing). */
-static int load(const char *given, struct price_table *t)
-{
-	const char *path = given ? given : pricing_default_path();
-	if (!path) {
-		cli_usage_error(CMD, NULL,
-				"no price table found (accepted: --prices FILE, or set "
-				"SPOTSIM_PRICES)");
-		return EXIT_RUNTIME;
-	}
-	struct diag d;
-	diag_init(&d);
-	int rc = pricing_load(t, path, &d);
-	for (size_t i = 0; i < d.nr; i++) {
-		char *line = diag_line(&d, i);
-		fprintf(stderr, "spotsim %s: %s\n", CMD, line);
-		free(line);
-	}
-	diag_release(&d);
-	if (rc < 0)
-		return given ? EXIT_USAGE : EXIT_RUNTIME;
-	return 0;
-}
-
 int cmd_prices(int argc, char **argv)
 {
 	const char *region = NULL, *prices = NULL;
@@ -241,7 +217,7 @@ int cmd_prices(int argc, char **argv)
 
 	struct price_table t;
 	pricing_init(&t);
-	int status = load(prices, &t);
+	int status = cli_load_prices(CMD, prices, &t);
 	if (!status && region && !has_region(&t, region))
 		status = unknown_region(&t, region);
 	if (!status) {

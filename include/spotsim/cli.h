@@ -56,6 +56,15 @@ void cli_put_json_string(FILE *out, const char *s);
 #define PATH_MAX_DISPLAY 4096
 const char *cli_display_path(const char *path, char *buf, size_t size);
 
+/*
+ * Loads the price table `given` by --prices, else the default one, for
+ * command `cmd`, printing each problem as "spotsim CMD: ...". Returns
+ * EXIT_OK, EXIT_USAGE for a bad --prices file, or EXIT_RUNTIME when the
+ * default table is missing or broken.
+ */
+struct price_table;
+int cli_load_prices(const char *cmd, const char *given, struct price_table *t);
+
 /* Prints every diagnostic (errors and notes) to stderr, one line each. */
 void cli_print_diag(const struct diag *d);
 

@@ -9,6 +9,10 @@
 #include <stdint.h>
 #include <cmocka.h>
 
+#include "testutil.h"
+
+#define json_temp(text) testutil_write_temp((text), ".json")
+
 #include "spotsim/error.h"
 #include "spotsim/plan.h"
 #include "spotsim/rng.h"
@@ -21,16 +25,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
-
-static char *write_temp(const char *text)
-{
-	char path[] = "/tmp/spotsim-exp-XXXXXX.json";
-	int fd = mkstemps(path, 5);
-	assert_true(fd >= 0);
-	assert_true(write(fd, text, strlen(text)) == (ssize_t)strlen(text));
-	close(fd);
-	return xstrdup(path);
-}
 
 static bool has_line(const struct diag *d, const char *needle)
 {
@@ -83,7 +77,7 @@ static void test_example_plan(void **state)
 static void test_bad_overrides(void **state)
 {
 	(void)state;
-	char *path = write_temp(
+	char *path = json_temp(
 	    "{" SMALL ", \"variants\": ["
 	    "{\"name\": \"heavy\", \"set\": {\"service.capacityProviderStrategy[1].weight\": "
 	    "5000}},"
@@ -122,7 +116,7 @@ static const char busy[] =
 
 static void run_plan(size_t reps, size_t threads, struct experiment *x)
 {
-	char *path = write_temp(busy);
+	char *path = json_temp(busy);
 	struct plan p;
 	struct price_table t;
 	struct diag d;

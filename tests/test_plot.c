@@ -11,7 +11,6 @@
  *  - no temporary file is left behind.
  * Run from the repository's top folder (make test does).
  */
-#define _XOPEN_SOURCE 700 /* nftw */
 
 #include <setjmp.h>
 #include <stdarg.h>
@@ -20,9 +19,10 @@
 
 #include <cmocka.h>
 
+#include "testutil.h"
+
 #include <dirent.h>
 #include <fcntl.h>
-#include <ftw.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -48,8 +48,7 @@ struct fixture {
 static int setup(void **state)
 {
 	struct fixture *fx = xcalloc(1, sizeof(*fx));
-	snprintf(fx->root, sizeof(fx->root), "/tmp/spotsim-test-plot.XXXXXX");
-	if (!mkdtemp(fx->root)) {
+	if (!testutil_make_dir(fx->root, sizeof(fx->root), "plot")) {
 		free(fx);
 		return -1;
 	}
@@ -58,40 +57,19 @@ static int setup(void **state)
 	return 0;
 }
 
-static int remove_entry(const char *path, const struct stat *st, int flag, struct FTW *ftw)
-{
-	(void)st;
-	(void)flag;
-	(void)ftw;
-	return remove(path);
-}
-
 static int teardown(void **state)
 {
 	struct fixture *fx = *state;
-	int rc = nftw(fx->root, remove_entry, 16, FTW_DEPTH | FTW_PHYS);
+	int rc = testutil_remove_tree(fx->root);
 	free(fx);
 	return rc;
 }
 
 /* ---- helpers ---- */
 
-static char *path_in(const char *dir, const char *name)
-{
-	return xasprintf("%s/%s", dir, name);
-}
-
-static bool exists(const char *dir, const char *name)
-{
-	char *p = path_in(dir, name);
-	bool yes = access(p, F_OK) == 0;
-	free(p);
-	return yes;
-}
-
 static char *slurp(const char *dir, const char *name)
 {
-	char *p = path_in(dir, name);
+	char *p = testutil_path_in(dir, name);
 	FILE *f = fopen(p, "rb");
 	struct strbuf sb = STRBUF_INIT;
 	char buf[8192];
@@ -108,7 +86,7 @@ static char *slurp(const char *dir, const char *name)
 
 static void write_file(const char *dir, const char *name, const char *text)
 {
-	char *p = path_in(dir, name);
+	char *p = testutil_path_in(dir, name);
 	FILE *f = fopen(p, "w");
 	assert_non_null(f);
 	fputs(text, f);
@@ -140,9 +118,9 @@ static bool on_path(const char *prog)
 
 static void remove_tree(const char *dir, const char *name)
 {
-	char *p = path_in(dir, name);
+	char *p = testutil_path_in(dir, name);
 	if (access(p, F_OK) == 0)
-		assert_int_equal(nftw(p, remove_entry, 16, FTW_DEPTH | FTW_PHYS), 0);
+		assert_int_equal(testutil_remove_tree(p), 0);
 	free(p);
 }
 
@@ -189,7 +167,7 @@ static int render(const char *dir, struct diag *d)
 static bool is_png(const char *dir, const char *name)
 {
 	static const unsigned char sig[8] = {0x89, 'P', 'N', 'G', '\r', '\n', 0x1a, '\n'};
-	char *p = path_in(dir, name);
+	char *p = testutil_path_in(dir, name);
 	FILE *f = fopen(p, "rb");
 	unsigned char head[8];
 	bool ok = f && fread(head, 1, 8, f) == 8 && !memcmp(head, sig, 8);
@@ -221,7 +199,7 @@ static bool file_has(const char *dir, const char *name, const char *needle)
 /* Every expected figure is a valid PNG and SVG pair named in report.html. */
 static void assert_figures(const char *dir, const char *const *names)
 {
-	char *plots = path_in(dir, "plots");
+	char *plots = testutil_path_in(dir, "plots");
 
 	for (size_t i = 0; names[i]; i++) {
 		char *png = xasprintf("%s.png", names[i]), *svg = xasprintf("%s.svg", names[i]);
@@ -241,12 +219,12 @@ static void assert_figures(const char *dir, const char *const *names)
 
 static void assert_no_figures(const char *dir, const char *const *names)
 {
-	char *plots = path_in(dir, "plots");
+	char *plots = testutil_path_in(dir, "plots");
 
 	for (size_t i = 0; names[i]; i++) {
 		char *png = xasprintf("%s.png", names[i]), *svg = xasprintf("%s.svg", names[i]);
 		char *id = xasprintf("fig-%s", names[i]);
-		if (exists(plots, png) || exists(plots, svg))
+		if (testutil_exists(plots, png) || testutil_exists(plots, svg))
 			fail_msg("%s/plots/%s: drawn, but it does not apply", dir, names[i]);
 		assert_false(file_has(dir, "report.html", id));
 		free(png);
@@ -260,7 +238,7 @@ static void assert_no_figures(const char *dir, const char *const *names)
 static void assert_no_temporaries(const char *dir)
 {
 	const char *where[] = {dir, NULL};
-	char *plots = path_in(dir, "plots");
+	char *plots = testutil_path_in(dir, "plots");
 	where[1] = plots;
 
 	for (int i = 0; i < 2; i++) {
@@ -302,7 +280,7 @@ static void assert_tables_in_report(const char *dir)
 
 	diag_init(&d);
 	for (int i = 0; i < 2; i++) {
-		char *p = path_in(dir, files[i]);
+		char *p = testutil_path_in(dir, files[i]);
 		struct variants_seen v = {report, p, 0};
 		if (access(p, F_OK) == 0) {
 			assert_int_equal(csvio_read(p, check_variant, &v, &d), 0);
@@ -365,7 +343,7 @@ static void test_request_service(void **state)
 	struct diag d;
 
 	NEED_GNUPLOT();
-	char *tmp = path_in(fx->root, "tmp");
+	char *tmp = testutil_path_in(fx->root, "tmp");
 
 	run_scenario("scenarios/api-target-tracking.json", fx->out);
 	copy_file("scenarios/api-target-tracking.json", fx->out, "scenario.json");
@@ -473,7 +451,7 @@ static void test_variants_then_redraw(void **state)
 	copy_file("tests/plot/sweep/comparison.csv", fx->out, "comparison.csv");
 	diag_init(&d);
 	assert_int_equal(render(fx->out, &d), 0);
-	assert_true(exists(fx->out, "plots/sweep_cost_usd.png"));
+	assert_true(testutil_exists(fx->out, "plots/sweep_cost_usd.png"));
 	copy_file("tests/plot/variants/summary.csv", fx->out, "summary.csv");
 	copy_file("tests/plot/variants/comparison.csv", fx->out, "comparison.csv");
 	assert_int_equal(render(fx->out, &d), 0);
@@ -551,7 +529,7 @@ static void test_no_gnuplot(void **state)
 {
 	struct fixture *fx = *state;
 	char *path = xstrdup(getenv("PATH") ? getenv("PATH") : "");
-	char *empty = path_in(fx->root, "empty-bin");
+	char *empty = testutil_path_in(fx->root, "empty-bin");
 	struct diag d;
 
 	run_scenario(SHORT, fx->out);
@@ -569,14 +547,14 @@ static void test_no_gnuplot(void **state)
 	assert_string_equal(d.items[0].msg, PLOT_NO_GNUPLOT);
 	assert_string_equal(d.items[0].msg, "gnuplot is not installed; plots were skipped "
 					    "(install it with: apt-get install gnuplot-nox)");
-	assert_true(exists(fx->out, "report.html"));
-	assert_false(exists(fx->out, "plots"));
+	assert_true(testutil_exists(fx->out, "report.html"));
+	assert_false(testutil_exists(fx->out, "plots"));
 	assert_true(file_has(fx->out, "report.html", "gnuplot is not installed"));
 	assert_false(file_has(fx->out, "report.html", "<figure"));
 	assert_tables_in_report(fx->out);
 	/* the CSV files are untouched */
-	assert_true(exists(fx->out, "timeseries.csv"));
-	assert_true(exists(fx->out, "summary.csv"));
+	assert_true(testutil_exists(fx->out, "timeseries.csv"));
+	assert_true(testutil_exists(fx->out, "summary.csv"));
 	assert_no_temporaries(fx->out);
 	diag_release(&d);
 	free(empty);
@@ -586,7 +564,7 @@ static void test_no_gnuplot(void **state)
 static void test_no_templates(void **state)
 {
 	struct fixture *fx = *state;
-	char *empty = path_in(fx->root, "no-templates");
+	char *empty = testutil_path_in(fx->root, "no-templates");
 	struct diag d;
 
 	NEED_GNUPLOT();
@@ -599,7 +577,7 @@ static void test_no_templates(void **state)
 	assert_int_equal(rc, 0);
 	assert_int_equal(d.errors, 0);
 	assert_true(diag_has(&d, DIAG_NOTE, "plot templates not found"));
-	assert_true(exists(fx->out, "report.html"));
+	assert_true(testutil_exists(fx->out, "report.html"));
 	assert_false(file_has(fx->out, "report.html", "<figure"));
 	diag_release(&d);
 	free(empty);
@@ -609,7 +587,7 @@ static void test_no_templates(void **state)
 static void test_broken_template(void **state)
 {
 	struct fixture *fx = *state;
-	char *tmpl = path_in(fx->root, "templates");
+	char *tmpl = testutil_path_in(fx->root, "templates");
 	static const char *const names[] = {"common.gp", "tasks.gp",   "cost.gp",
 					    "cpu.gp",	 "latency.gp", "backlog.gp"};
 	static const char *const drawn[] = {"cost", "latency", NULL};
@@ -648,7 +626,7 @@ static void test_missing_folder(void **state)
 	diag_init(&d);
 	assert_int_equal(render(fx->out, &d), SPOTSIM_ENOENT);
 	assert_true(diag_has(&d, DIAG_ERROR, "out: no such folder"));
-	assert_false(exists(fx->out, "report.html"));
+	assert_false(testutil_exists(fx->out, "report.html"));
 	diag_release(&d);
 }
 
@@ -664,7 +642,7 @@ static void test_missing_csv(void **state)
 	assert_int_equal(d.nr, 1); /* one line names every missing file */
 	assert_true(
 	    diag_has(&d, DIAG_ERROR, "out: no events.csv, replications.csv in this folder"));
-	assert_false(exists(fx->out, "report.html"));
+	assert_false(testutil_exists(fx->out, "report.html"));
 	diag_release(&d);
 }
 
@@ -680,7 +658,7 @@ static void test_missing_column(void **state)
 	diag_init(&d);
 	assert_int_equal(render(fx->out, &d), SPOTSIM_EINVAL);
 	assert_true(diag_has(&d, DIAG_ERROR, "timeseries.csv: no column \"running_spot\""));
-	assert_false(exists(fx->out, "report.html"));
+	assert_false(testutil_exists(fx->out, "report.html"));
 	diag_release(&d);
 }
 
@@ -715,7 +693,7 @@ static void test_empty_timeseries(void **state)
 	write_file(fx->out, "replications.csv", "variant,sweep,replication,seed,cost_usd\n");
 	diag_init(&d);
 	assert_int_equal(render(fx->out, &d), 0);
-	assert_true(exists(fx->out, "report.html"));
+	assert_true(testutil_exists(fx->out, "report.html"));
 	assert_no_figures(fx->out, absent);
 	assert_true(file_has(fx->out, "report.html", "no summary.csv"));
 	diag_release(&d);
@@ -738,7 +716,7 @@ static void test_cmd_plot(void **state)
 	run_scenario(SHORT, fx->out);
 	if (on_path("gnuplot"))
 		assert_int_equal(cmd_plot(3, missing), EXIT_OK);
-	assert_true(exists(fx->out, "report.html"));
+	assert_true(testutil_exists(fx->out, "report.html"));
 }
 
 int main(void)

@@ -9,6 +9,8 @@
 #include <stdint.h>
 #include <cmocka.h>
 
+#include "testutil.h"
+
 #include "spotsim/error.h"
 #include "spotsim/replication.h"
 #include "spotsim/rng.h"
@@ -112,17 +114,14 @@ struct run {
 
 static void run_text(struct run *r, const char *json, uint64_t replication)
 {
-	char path[] = "/tmp/spotsim-rep-XXXXXX.json";
-	int fd = mkstemps(path, 5);
+	char *path = testutil_write_temp(json, ".json");
 	struct diag d;
-	assert_true(fd >= 0);
-	assert_true(write(fd, json, strlen(json)) == (ssize_t)strlen(json));
-	close(fd);
 	diag_init(&d);
 	pricing_init(&r->prices);
 	seen_init(&r->seen);
 	int rc = scenario_load(&r->sc, path, &d);
 	unlink(path);
+	free(path);
 	if (rc == 0)
 		rc = pricing_load(&r->prices, "data/pricing.csv", &d);
 	struct run_sink sink = {&r->seen, on_minute, on_event};
@@ -338,22 +337,12 @@ static void test_fallback_runs_on_fargate(void **state)
 	run_release(&r);
 }
 
-static char *write_windows(const char *text)
-{
-	char path[] = "/tmp/spotsim-windows-XXXXXX.csv";
-	int fd = mkstemps(path, 4);
-	assert_true(fd >= 0);
-	assert_true(write(fd, text, strlen(text)) == (ssize_t)strlen(text));
-	close(fd);
-	return xstrdup(path);
-}
-
 /* ... and returns to Spot once capacity is back for revert_after. */
 static void test_fallback_returns_to_spot(void **state)
 {
 	(void)state;
 	struct run r;
-	char *csv = write_windows("start,end\n0,2h\n");
+	char *csv = testutil_write_temp("start,end\n0,2h\n", ".csv");
 	char *json = xasprintf(
 	    "{\"duration\": \"6h\", " TASK_1VCPU_2GB MIX_6
 	    "\"spot\": {\"capacity\": {\"model\": \"trace\", \"file\": \"%s\"}, "
@@ -381,7 +370,7 @@ static void test_interruption_as_capacity_goes(void **state)
 {
 	(void)state;
 	struct run r;
-	char *csv = write_windows("start,end\n2h,3h\n");
+	char *csv = testutil_write_temp("start,end\n2h,3h\n", ".csv");
 	char *json = xasprintf("{\"duration\": \"4h\", " TASK_1VCPU_2GB INSTANT
 			       "\"service\": {\"desiredCount\": 2, \"capacityProviderStrategy\": "
 			       "[{\"capacityProvider\": \"FARGATE_SPOT\", \"weight\": 1}]},"

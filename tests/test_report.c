@@ -7,7 +7,6 @@
  * the ranking of small hand-made experiments whose statistics are worked
  * out in the comments.
  */
-#define _XOPEN_SOURCE 700 /* nftw */
 
 #include <setjmp.h>
 #include <stdarg.h>
@@ -16,8 +15,9 @@
 
 #include <cmocka.h>
 
+#include "testutil.h"
+
 #include <dirent.h>
-#include <ftw.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -47,8 +47,7 @@ struct fixture {
 static int setup(void **state)
 {
 	struct fixture *fx = xcalloc(1, sizeof(*fx));
-	snprintf(fx->root, sizeof(fx->root), "/tmp/spotsim-test-report.XXXXXX");
-	if (!mkdtemp(fx->root)) {
+	if (!testutil_make_dir(fx->root, sizeof(fx->root), "report")) {
 		free(fx);
 		return -1;
 	}
@@ -57,33 +56,12 @@ static int setup(void **state)
 	return 0;
 }
 
-static int remove_entry(const char *path, const struct stat *st, int flag, struct FTW *ftw)
-{
-	(void)st;
-	(void)flag;
-	(void)ftw;
-	return remove(path);
-}
-
 static int teardown(void **state)
 {
 	struct fixture *fx = *state;
-	int rc = nftw(fx->root, remove_entry, 16, FTW_DEPTH | FTW_PHYS);
+	int rc = testutil_remove_tree(fx->root);
 	free(fx);
 	return rc;
-}
-
-static char *path_in(const char *dir, const char *name)
-{
-	return xasprintf("%s/%s", dir, name);
-}
-
-static bool exists(const char *dir, const char *name)
-{
-	char *p = path_in(dir, name);
-	bool yes = access(p, F_OK) == 0;
-	free(p);
-	return yes;
 }
 
 /* Entries of `dir` (without . and ..): all, and those whose name starts with '.'. */
@@ -106,7 +84,7 @@ static void count_entries(const char *dir, int *all, int *hidden)
 
 static char *slurp(const char *dir, const char *name)
 {
-	char *p = path_in(dir, name);
+	char *p = testutil_path_in(dir, name);
 	FILE *f = fopen(p, "r");
 	struct strbuf sb = STRBUF_INIT;
 	char buf[4096];
@@ -123,7 +101,7 @@ static char *slurp(const char *dir, const char *name)
 
 static void write_file(const char *dir, const char *name, const char *text)
 {
-	char *p = path_in(dir, name);
+	char *p = testutil_path_in(dir, name);
 	FILE *f = fopen(p, "w");
 	assert_non_null(f);
 	fputs(text, f);
@@ -216,9 +194,9 @@ static void test_files_appear_only_at_commit(void **state)
 	assert_int_equal(hidden, 5); /* the temporaries, and nothing else */
 	fake_run(r, 5);
 	report_replication(r, "", 0, 42, &m);
-	assert_false(exists(fx->out, "timeseries.csv"));
-	assert_false(exists(fx->out, "events.csv"));
-	assert_false(exists(fx->out, "replications.csv"));
+	assert_false(testutil_exists(fx->out, "timeseries.csv"));
+	assert_false(testutil_exists(fx->out, "events.csv"));
+	assert_false(testutil_exists(fx->out, "replications.csv"));
 
 	diag_init(&d);
 	assert_int_equal(report_commit(r, &d), 0);
@@ -227,11 +205,11 @@ static void test_files_appear_only_at_commit(void **state)
 	count_entries(fx->out, &all, &hidden);
 	assert_int_equal(all, 5);
 	assert_int_equal(hidden, 0);
-	assert_true(exists(fx->out, "timeseries.csv"));
-	assert_true(exists(fx->out, "events.csv"));
-	assert_true(exists(fx->out, "replications.csv"));
-	assert_true(exists(fx->out, "summary.csv"));
-	assert_true(exists(fx->out, "comparison.csv"));
+	assert_true(testutil_exists(fx->out, "timeseries.csv"));
+	assert_true(testutil_exists(fx->out, "events.csv"));
+	assert_true(testutil_exists(fx->out, "replications.csv"));
+	assert_true(testutil_exists(fx->out, "summary.csv"));
+	assert_true(testutil_exists(fx->out, "comparison.csv"));
 	report_free(r);
 	count_entries(fx->out, &all, &hidden);
 	assert_int_equal(all, 5); /* freeing a committed report keeps its files */
@@ -244,15 +222,15 @@ static void test_temporary_names(void **state)
 	char name[64];
 
 	snprintf(name, sizeof(name), ".timeseries.csv.tmp.%ld", (long)getpid());
-	assert_true(exists(fx->out, name));
+	assert_true(testutil_exists(fx->out, name));
 	snprintf(name, sizeof(name), ".events.csv.tmp.%ld", (long)getpid());
-	assert_true(exists(fx->out, name));
+	assert_true(testutil_exists(fx->out, name));
 	snprintf(name, sizeof(name), ".replications.csv.tmp.%ld", (long)getpid());
-	assert_true(exists(fx->out, name));
+	assert_true(testutil_exists(fx->out, name));
 	snprintf(name, sizeof(name), ".summary.csv.tmp.%ld", (long)getpid());
-	assert_true(exists(fx->out, name));
+	assert_true(testutil_exists(fx->out, name));
 	snprintf(name, sizeof(name), ".comparison.csv.tmp.%ld", (long)getpid());
-	assert_true(exists(fx->out, name));
+	assert_true(testutil_exists(fx->out, name));
 	report_free(r);
 }
 
@@ -322,7 +300,7 @@ static void test_failed_commit_leaves_no_final_file(void **state)
 {
 	struct fixture *fx = *state;
 	struct report *r = open_ok(fx->out, 0);
-	char *busy = path_in(fx->out, "events.csv");
+	char *busy = testutil_path_in(fx->out, "events.csv");
 	struct diag d;
 	char *line;
 	int all, hidden;
@@ -417,7 +395,7 @@ static void test_mkdir_p_and_trailing_slash(void **state)
 	diag_init(&d);
 	assert_int_equal(report_commit(r, &d), 0);
 	diag_release(&d);
-	assert_true(exists(want, "events.csv"));
+	assert_true(testutil_exists(want, "events.csv"));
 	report_free(r);
 	free(want);
 	free(dir);
@@ -837,8 +815,8 @@ static void test_experiment_files_are_atomic(void **state)
 
 	two_by_three(&x);
 	report_experiment(r, &x);
-	assert_false(exists(fx->out, "summary.csv"));
-	assert_false(exists(fx->out, "comparison.csv"));
+	assert_false(testutil_exists(fx->out, "summary.csv"));
+	assert_false(testutil_exists(fx->out, "comparison.csv"));
 	report_abort(r);
 	report_experiment(r, &x); /* after an abort: writes nothing, creates nothing */
 	report_free(r);

@@ -10,6 +10,10 @@
 #include <stdint.h>
 #include <cmocka.h>
 
+#include "testutil.h"
+
+#define json_temp(text) testutil_write_temp((text), ".json")
+
 #include "spotsim/error.h"
 #include "spotsim/scaling.h"
 #include "spotsim/scenario.h"
@@ -619,17 +623,6 @@ static void test_scheduled_actions(void **state)
 
 /* ---- the loader: schedules and rules ---- */
 
-static char *write_temp(const char *text)
-{
-	char tmpl[] = "/tmp/spotsim-scaling-XXXXXX.json";
-	int fd = mkstemps(tmpl, 5);
-	assert_true(fd >= 0);
-	FILE *f = fdopen(fd, "w");
-	fputs(text, f);
-	fclose(f);
-	return xstrdup(tmpl);
-}
-
 /* Loads a scenario whose "scaling" section is `scaling`. */
 static int load_scaling(const char *start, const char *duration, const char *scaling,
 			struct scenario *sc, struct diag *d)
@@ -640,7 +633,7 @@ static int load_scaling(const char *start, const char *duration, const char *sca
 			       "[{\"capacityProvider\": \"FARGATE\", \"weight\": 1}]},\n"
 			       " \"scaling\": %s}\n",
 			       start, duration, scaling);
-	char *path = write_temp(text);
+	char *path = json_temp(text);
 	diag_init(d);
 	int rc = scenario_load(sc, path, d);
 	unlink(path);
@@ -967,11 +960,11 @@ static void test_load_policy_file(void **state)
 	struct scaling_policy p;
 	struct diag d;
 	char *path =
-	    write_temp("{\"ScalingPolicies\": [{\"PolicyName\": \"cpu\", "
-		       "\"PolicyType\": \"TargetTrackingScaling\", \"PolicyARN\": \"x\", "
-		       "\"TargetTrackingScalingPolicyConfiguration\": {\"TargetValue\": 60, "
-		       "\"PredefinedMetricSpecification\": {\"PredefinedMetricType\": "
-		       "\"ECSServiceAverageCPUUtilization\"}}}]}");
+	    json_temp("{\"ScalingPolicies\": [{\"PolicyName\": \"cpu\", "
+		      "\"PolicyType\": \"TargetTrackingScaling\", \"PolicyARN\": \"x\", "
+		      "\"TargetTrackingScalingPolicyConfiguration\": {\"TargetValue\": 60, "
+		      "\"PredefinedMetricSpecification\": {\"PredefinedMetricType\": "
+		      "\"ECSServiceAverageCPUUtilization\"}}}]}");
 	diag_init(&d);
 	assert_int_equal(scenario_load_policy(path, &p, &d), 0);
 	assert_string_equal(p.name, "cpu");
@@ -981,7 +974,7 @@ static void test_load_policy_file(void **state)
 	free(path);
 	diag_release(&d);
 
-	path = write_temp("{\"PolicyName\": \"p\", \"PolicyType\": \"PredictiveScaling\"}");
+	path = json_temp("{\"PolicyName\": \"p\", \"PolicyType\": \"PredictiveScaling\"}");
 	diag_init(&d);
 	assert_int_equal(scenario_load_policy(path, &p, &d), SPOTSIM_EINVAL);
 	assert_true(has_message(&d, "PolicyType: unknown value \"PredictiveScaling\""));
@@ -990,7 +983,7 @@ static void test_load_policy_file(void **state)
 	free(path);
 	diag_release(&d);
 
-	path = write_temp("{\"PolicyName\": \"p\",}");
+	path = json_temp("{\"PolicyName\": \"p\",}");
 	diag_init(&d);
 	assert_int_equal(scenario_load_policy(path, &p, &d), SPOTSIM_ESYNTAX);
 	scaling_policy_release(&p);

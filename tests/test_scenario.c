@@ -9,6 +9,10 @@
 #include <stdint.h>
 #include <cmocka.h>
 
+#include "testutil.h"
+
+#define json_temp(text) testutil_write_temp((text), ".json")
+
 #include "spotsim/error.h"
 #include "spotsim/scenario.h"
 #include "spotsim/xalloc.h"
@@ -18,22 +22,9 @@
 #include <string.h>
 #include <unistd.h>
 
-static char *write_temp(const char *text)
-{
-	char tmpl[] = "/tmp/spotsim-test-XXXXXX.json";
-	int fd = mkstemps(tmpl, 5);
-	assert_true(fd >= 0);
-	FILE *f = fdopen(fd, "w");
-	fputs(text, f);
-	fclose(f);
-	char *p = xstrdup(tmpl);
-
-	return p;
-}
-
 static int load_text(const char *text, struct scenario *sc, struct diag *d)
 {
-	char *path = write_temp(text);
+	char *path = json_temp(text);
 	int rc = scenario_load(sc, path, d);
 	unlink(path);
 	free(path);

@@ -9,6 +9,8 @@
 #include <stdint.h>
 #include <cmocka.h>
 
+#include "testutil.h"
+
 #include "spotsim/rng.h"
 #include "spotsim/service.h"
 #include "spotsim/xalloc.h"
@@ -67,17 +69,14 @@ static void probe(struct engine *e, struct event *ev, void *ctx)
 
 static void rig_init(struct rig *r, const char *json)
 {
-	char path[] = "/tmp/spotsim-svc-XXXXXX.json";
-	int fd = mkstemps(path, 5);
+	char *path = testutil_write_temp(json, ".json");
 	struct diag d;
-	assert_true(fd >= 0);
-	assert_true(write(fd, json, strlen(json)) == (ssize_t)strlen(json));
-	close(fd);
 	memset(r, 0, sizeof(*r));
 	diag_init(&d);
 	pricing_init(&r->prices);
 	int rc = scenario_load(&r->sc, path, &d);
 	unlink(path);
+	free(path);
 	if (rc == 0)
 		rc = pricing_load(&r->prices, "data/pricing.csv", &d);
 	if (rc)

@@ -161,7 +161,7 @@ static struct task *task_create(struct service *s, int item, enum provider p)
 	t->az = s->next_az++ % s->azs;
 	t->state = TASK_PROVISIONING;
 	t->created_at = engine_now(s->e);
-	t->pull_started_at = t->started_at = t->stopping_at = t->stopped_at = -1;
+	t->pull_started_at = -1;
 	XALLOC_GROW(s->live, s->nlive + 1, s->alloc);
 	s->live[s->nlive++] = t;
 	s->nstate[TASK_PROVISIONING][p]++;
@@ -231,13 +231,10 @@ static void stop_now(struct service *s, struct task *t, enum task_stop_reason wh
 	cancel_timers(s, t);
 	if (t->stop_reason == STOP_NONE)
 		t->stop_reason = why;
-	if (t->stopping_at < 0)
-		t->stopping_at = engine_now(s->e);
 	if (t->placed)
 		s->placed_vcpu[t->provider] -= s->vcpu;
 	unlink_replacement(s, t);
 	set_state(s, t, TASK_STOPPED);
-	t->stopped_at = engine_now(s->e);
 	bill(s, t, false);
 	remove_live(s, t);
 	request_reconcile(s);
@@ -258,7 +255,6 @@ static void stop_task(struct service *s, struct task *t, enum task_stop_reason w
 	}
 	cancel_timers(s, t);
 	t->stop_reason = why;
-	t->stopping_at = engine_now(s->e);
 	unlink_replacement(s, t);
 	leave_service(s, s->sc->deregistration_delay + exit_delay(s));
 	set_state(s, t, TASK_DEACTIVATING);
@@ -270,7 +266,6 @@ static void stop_task(struct service *s, struct task *t, enum task_stop_reason w
 static void interrupt(struct service *s, struct task *t, const char *why)
 {
 	s->totals.interruptions++;
-	t->interrupted = true;
 	log_event(s, "SPOT_INTERRUPTION", t, why);
 	if (t->state != TASK_RUNNING) {
 		stop_now(s, t, STOP_SPOT_INTERRUPTION);
@@ -278,7 +273,6 @@ static void interrupt(struct service *s, struct task *t, const char *why)
 	}
 	cancel_timers(s, t);
 	t->stop_reason = STOP_SPOT_INTERRUPTION;
-	t->stopping_at = engine_now(s->e);
 	unlink_replacement(s, t);
 	leave_service(s, exit_delay(s));
 	set_state(s, t, TASK_STOPPING);
@@ -403,7 +397,6 @@ static void on_running(struct engine *e, struct event *ev, void *ctx)
 	struct task *t = ev->data;
 	(void)e;
 	t->timer = NULL;
-	t->started_at = engine_now(s->e);
 	set_state(s, t, TASK_RUNNING);
 	if (t->replaces) { /* a Spot task back in place of a fallback task */
 		struct task *old = t->replaces;

@@ -7,23 +7,9 @@ static const char *const state_names[] = {
     "PROVISIONING", "PENDING", "RUNNING", "DEACTIVATING", "STOPPING", "STOPPED",
 };
 
-static const char *const reason_names[] = {
-    "",
-    "ServiceSchedulerInitiated",
-    "SpotInterruption",
-    "FallbackRevert",
-    "FallbackToFargate",
-    "EndOfSimulation",
-};
-
 const char *task_state_name(enum task_state s)
 {
 	return state_names[s];
-}
-
-const char *task_stop_reason_name(enum task_stop_reason r)
-{
-	return reason_names[r];
 }
 
 bool task_is_active(const struct task *t)
@@ -34,11 +20,6 @@ bool task_is_active(const struct task *t)
 bool task_is_serving(const struct task *t)
 {
 	return t->state == TASK_RUNNING;
-}
-
-bool task_is_billed(const struct task *t)
-{
-	return t->state >= TASK_PENDING && t->state <= TASK_STOPPING;
 }
 
 int64_t task_billed_seconds(const struct task *t, sim_time end, enum os_family os)

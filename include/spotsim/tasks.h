@@ -12,8 +12,10 @@
  *                 Linux 60 s / Windows 300 s minimum
  *
  * A task is a plain record; the service module moves it between states and
- * stamps the times. Billing is computed here so that the run's cost, the
- * events.csv BILLED rows and `spotsim cost` all use one rule.
+ * keeps the two times that matter: when it was created (for the fallback
+ * delay) and when its image pull started (billing). Billing is computed
+ * here so that the run's cost, the events.csv BILLED rows and `spotsim
+ * cost` all use one rule.
  */
 #include <stdbool.h>
 #include <stdint.h>
@@ -36,7 +38,6 @@ enum task_stop_reason {
 	STOP_SCALE_IN,		/* ServiceSchedulerInitiated: desired count lowered */
 	STOP_SPOT_INTERRUPTION, /* SpotInterruption */
 	STOP_FALLBACK_REVERT,	/* spotsim fallback: back to Spot */
-	STOP_FALLBACK_GIVE_UP,	/* spotsim fallback: a waiting Spot task replaced by FARGATE */
 	STOP_END_OF_RUN,	/* still running when the simulation ended */
 };
 
@@ -50,12 +51,8 @@ struct task {
 	enum task_state state;
 	enum task_stop_reason stop_reason;
 	bool fallback;		  /* a FARGATE task standing in for Spot */
-	bool interrupted;	  /* got a Spot interruption notice */
 	sim_time created_at;	  /* entered PROVISIONING */
 	sim_time pull_started_at; /* entered PENDING; -1 before */
-	sim_time started_at;	  /* entered RUNNING; -1 before */
-	sim_time stopping_at;	  /* stop decided (DEACTIVATING or STOPPING); -1 before */
-	sim_time stopped_at;	  /* -1 before */
 	struct event *timer;	  /* the pending state transition, if any */
 	struct event *notice;	  /* the pending per-task interruption, if any */
 	int retries;		  /* placement attempts that failed */
@@ -66,15 +63,11 @@ struct task {
 
 /* "PROVISIONING", ... as ECS names the states. */
 const char *task_state_name(enum task_state s);
-const char *task_stop_reason_name(enum task_stop_reason r);
 
 /* True while the task counts toward the desired count (not being stopped). */
 bool task_is_active(const struct task *t);
 /* True while the task serves load (RUNNING). */
 bool task_is_serving(const struct task *t);
-/* True while the task is billed (from pull start until STOPPED). */
-bool task_is_billed(const struct task *t);
-
 /*
  * Billed whole seconds of a task that stopped (or was cut off) at `end`:
  * 0 if it never started pulling, else ceil(end - pull start) with the OS

@@ -200,6 +200,25 @@ static void test_launch_throttling(void **state)
 	rig_release(&r);
 }
 
+/*
+ * On-demand and Spot launches draw from separate buckets: with a 1:1
+ * strategy, 119 tasks start on each within the first second (238 in all,
+ * against 119 from one bucket above).
+ */
+static void test_throttling_buckets_per_provider(void **state)
+{
+	(void)state;
+	struct rig r;
+	rig_init(&r, "{\"duration\": \"10m\", " BASE
+		     "\"service\": {\"desiredCount\": 1000, \"capacityProviderStrategy\": ["
+		     "{\"capacityProvider\": \"FARGATE\", \"weight\": 1},"
+		     "{\"capacityProvider\": \"FARGATE_SPOT\", \"weight\": 1}]}}");
+	engine_run(&r.e, 10 * SIM_MIN);
+	assert_int_equal(r.placed_by[0], 238);
+	assert_int_equal(r.placed_by[2], 500); /* the service's 500 a minute still holds */
+	rig_release(&r);
+}
+
 /* A vCPU quota of 1 with 0.25 vCPU tasks: 4 run, the rest wait in PROVISIONING. */
 static void test_vcpu_quota(void **state)
 {
@@ -241,6 +260,7 @@ int main(void)
 	    cmocka_unit_test(test_maximum_percent),
 	    cmocka_unit_test(test_replacement_at_notice),
 	    cmocka_unit_test(test_launch_throttling),
+	    cmocka_unit_test(test_throttling_buckets_per_provider),
 	    cmocka_unit_test(test_vcpu_quota),
 	    cmocka_unit_test(test_interruption_with_scaling),
 	};

@@ -5,7 +5,7 @@
 #   make test       unit tests, golden tests, CLI and bad-input tests
 #   make asan       the same tests under AddressSanitizer + UBSan, in build/asan
 #   make valgrind   the unit and CLI tests under valgrind (leaks are errors)
-#   make lint       clang-format check and banned raw allocation calls
+#   make lint       clang-format, banned raw allocation calls, include directions (layers)
 #   make bench      performance figures quoted in README.md
 #   make install    PREFIX=/usr/local
 #   make golden-update   regenerate tests/golden/ on purpose (review the diff)
@@ -32,8 +32,9 @@ LDFLAGS  += $(SANITIZE)
 LIBS      = -lgsl -lgslcblas -lcjson -lcsv -lm -lpthread
 TESTLIBS  = -lcmocka
 
-SRC      := $(wildcard sim/*.c)
-LIBSRC   := $(filter-out sim/main.c,$(SRC))
+LAYERS   := util engine model scenario experiment output cli
+SRC      := $(foreach l,$(LAYERS),$(wildcard sim/$(l)/*.c))
+LIBSRC   := $(filter-out sim/cli/main.c,$(SRC))
 LIBOBJ   := $(LIBSRC:sim/%.c=$(BUILD)/obj/%.o)
 TESTSRC  := $(wildcard tests/test_*.c)
 TESTBIN  := $(TESTSRC:tests/%.c=$(BUILD)/tests/%)
@@ -62,22 +63,23 @@ deps:
 		fi; \
 	fi
 
-$(BUILD)/obj/%.o: sim/%.c | $(BUILD)/obj
+$(BUILD)/obj/%.o: sim/%.c | deps
+	@mkdir -p $(dir $@)
 	$(CC) $(CPPFLAGS) $(CFLAGS) -c $< -o $@
 
-$(BUILD)/tests/%.o: tests/%.c | $(BUILD)/tests
+$(BUILD)/tests/%.o: tests/%.c | deps $(BUILD)/tests
 	$(CC) $(CPPFLAGS) $(CFLAGS) -c $< -o $@
 
 $(BUILD)/libspotsim.a: $(LIBOBJ)
 	rm -f $@ && ar rcs $@ $^
 
-$(BUILD)/spotsim: $(BUILD)/obj/main.o $(BUILD)/libspotsim.a
+$(BUILD)/spotsim: $(BUILD)/obj/cli/main.o $(BUILD)/libspotsim.a
 	$(CC) $(LDFLAGS) -o $@ $^ $(LIBS)
 
 $(BUILD)/tests/%: $(BUILD)/tests/%.o $(BUILD)/libspotsim.a
 	$(CC) $(LDFLAGS) -o $@ $^ $(TESTLIBS) $(LIBS)
 
-$(BUILD)/obj $(BUILD)/tests:
+$(BUILD)/tests:
 	mkdir -p $@
 
 run: all
@@ -88,6 +90,7 @@ run: all
 test: deps $(BUILD)/spotsim $(TESTBIN)
 	@fail=0; for t in $(TESTBIN); do $(WRAP) ./$$t || fail=1; done; \
 	SPOTSIM="$(WRAP) $(BUILD)/spotsim" sh tests/cli/run.sh || fail=1; \
+	sh tests/lint/selftest.sh || fail=1; \
 	$(MAKE) --no-print-directory report-check BUILD=$(BUILD) || fail=1; \
 	exit $$fail
 
@@ -113,9 +116,10 @@ valgrind: deps $(BUILD)/spotsim $(TESTBIN)
 
 lint:
 	@command -v clang-format >/dev/null || { echo "lint: clang-format is not installed (apt-get install clang-format)" >&2; exit 2; }
-	clang-format --dry-run --Werror sim/*.c include/spotsim/*.h tests/*.c
-	@if grep -nE '\b(malloc|calloc|realloc|strdup|strndup)\s*\(' sim/*.c tests/*.c | grep -v '^sim/xalloc.c:'; then \
+	clang-format --dry-run --Werror $(SRC) $(wildcard include/spotsim/*/*.h sim/*/*.h tests/*.c tests/*.h)
+	@if grep -nE '\b(malloc|calloc|realloc|strdup|strndup)\s*\(' $(SRC) tests/*.c | grep -v '^sim/util/xalloc.c:'; then \
 		echo "lint: raw allocation calls above; use xmalloc/xcalloc/xrealloc/xstrdup" >&2; exit 1; fi
+	@sh tests/lint/layers.sh || { echo "lint: includes above run against the layers (SPEC §2, README \"Architecture\")" >&2; exit 1; }
 	@echo "lint: ok"
 
 bench: deps $(BENCHBIN) $(BUILD)/spotsim
@@ -134,4 +138,4 @@ install: all
 clean:
 	rm -rf build out
 
--include $(LIBOBJ:.o=.d) $(BUILD)/obj/main.d $(TESTBIN:=.d) $(BENCHBIN:=.d)
+-include $(LIBOBJ:.o=.d) $(BUILD)/obj/cli/main.d $(TESTBIN:=.d) $(BENCHBIN:=.d)

@@ -11,8 +11,8 @@
  * and prints one line. `make bench` runs it; the SPEC 8 target is at least
  * 10 million hold operations per second on one core.
  */
-#include "spotsim/evq.h"
-#include "spotsim/rng.h"
+#include "spotsim/engine/evq.h"
+#include "spotsim/engine/rng.h"
 
 #include <stdio.h>
 #include <stdlib.h>

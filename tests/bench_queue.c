@@ -11,9 +11,9 @@
  * Not a test: it prints one line. `make bench` runs it; SPEC 8 wants a
  * queue replication of a million jobs in under 1 s.
  */
-#include "spotsim/queue.h"
-#include "spotsim/rng.h"
-#include "spotsim/strbuf.h"
+#include "spotsim/model/queue.h"
+#include "spotsim/engine/rng.h"
+#include "spotsim/util/strbuf.h"
 
 #include <stdio.h>
 #include <stdlib.h>

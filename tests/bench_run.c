@@ -3,8 +3,8 @@
  * (SPEC §8: well under 100 ms), and whether memory grows with simulated
  * time (it must not: outputs stream). Run by `make bench`; not a test.
  */
-#include "spotsim/replication.h"
-#include "spotsim/rng.h"
+#include "spotsim/experiment/replication.h"
+#include "spotsim/engine/rng.h"
 
 #include <stdio.h>
 #include <stdlib.h>

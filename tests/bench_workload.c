@@ -14,8 +14,8 @@
  * Not a test: it prints one line. `make bench` runs it; SPEC 8 wants a whole
  * 30-day replication in well under 100 ms, so this part should take a few.
  */
-#include "spotsim/rng.h"
-#include "spotsim/workload.h"
+#include "spotsim/engine/rng.h"
+#include "spotsim/model/workload.h"
 
 #include <math.h>
 #include <stdio.h>

@@ -9,9 +9,9 @@
 #include <setjmp.h>
 #include <cmocka.h>
 
-#include "spotsim/dist.h"
-#include "spotsim/error.h"
-#include "spotsim/rng.h"
+#include "spotsim/engine/dist.h"
+#include "spotsim/util/error.h"
+#include "spotsim/engine/rng.h"
 
 #include <math.h>
 #include <stdio.h>

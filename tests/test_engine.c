@@ -8,7 +8,7 @@
 #include <setjmp.h>
 #include <cmocka.h>
 
-#include "spotsim/engine.h"
+#include "spotsim/engine/engine.h"
 
 enum {
 	EV_LOG,

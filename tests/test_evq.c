@@ -8,7 +8,7 @@
 #include <setjmp.h>
 #include <cmocka.h>
 
-#include "spotsim/evq.h"
+#include "spotsim/engine/evq.h"
 
 #include <string.h>
 

@@ -13,12 +13,12 @@
 
 #define json_temp(text) testutil_write_temp((text), ".json")
 
-#include "spotsim/error.h"
-#include "spotsim/plan.h"
-#include "spotsim/rng.h"
-#include "spotsim/runner.h"
-#include "spotsim/stats.h"
-#include "spotsim/xalloc.h"
+#include "spotsim/util/error.h"
+#include "spotsim/scenario/plan.h"
+#include "spotsim/engine/rng.h"
+#include "spotsim/experiment/runner.h"
+#include "spotsim/experiment/stats.h"
+#include "spotsim/util/xalloc.h"
 
 #include <math.h>
 #include <stdio.h>

@@ -13,8 +13,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "spotsim/fargate.h"
-#include "spotsim/strbuf.h"
+#include "spotsim/model/fargate.h"
+#include "spotsim/util/strbuf.h"
 
 /* The table written out again, independently of sim/fargate.c. */
 static bool oracle(int cpu, int mib)

@@ -5,7 +5,7 @@
 #include <stdint.h>
 #include <cmocka.h>
 
-#include "spotsim/metrics.h"
+#include "spotsim/model/metrics.h"
 
 static void test_three_samples_make_a_minute(void **state)
 {

@@ -5,7 +5,7 @@
 #include <stdint.h>
 #include <cmocka.h>
 
-#include "spotsim/placement.h"
+#include "spotsim/model/placement.h"
 
 #include <stdlib.h>
 #include <string.h>

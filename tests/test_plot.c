@@ -30,12 +30,12 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "spotsim/cli.h"
-#include "spotsim/csvio.h"
-#include "spotsim/error.h"
-#include "spotsim/plot.h"
-#include "spotsim/strbuf.h"
-#include "spotsim/xalloc.h"
+#include "spotsim/cli/cli.h"
+#include "spotsim/util/csvio.h"
+#include "spotsim/util/error.h"
+#include "spotsim/output/plot.h"
+#include "spotsim/util/strbuf.h"
+#include "spotsim/util/xalloc.h"
 
 /* A one-day request service with Spot outages and interruptions: quick to draw. */
 #define SHORT "tests/plot/short.json"

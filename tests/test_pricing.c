@@ -18,9 +18,9 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "spotsim/error.h"
-#include "spotsim/pricing.h"
-#include "spotsim/xalloc.h"
+#include "spotsim/util/error.h"
+#include "spotsim/model/pricing.h"
+#include "spotsim/util/xalloc.h"
 
 #define BUNDLED "data/pricing.csv"
 

@@ -14,12 +14,12 @@
 #include <stdint.h>
 #include <cmocka.h>
 
-#include "spotsim/queue.h"
-#include "spotsim/queueing.h"
-#include "spotsim/replication.h"
-#include "spotsim/rng.h"
-#include "spotsim/strbuf.h"
-#include "spotsim/xalloc.h"
+#include "spotsim/model/queue.h"
+#include "spotsim/model/queueing.h"
+#include "spotsim/experiment/replication.h"
+#include "spotsim/engine/rng.h"
+#include "spotsim/util/strbuf.h"
+#include "spotsim/util/xalloc.h"
 
 #include <math.h>
 #include <stdio.h>

@@ -8,8 +8,8 @@
 #include <stdint.h>
 #include <cmocka.h>
 
-#include "spotsim/queueing.h"
-#include "spotsim/rng.h"
+#include "spotsim/model/queueing.h"
+#include "spotsim/engine/rng.h"
 
 #include <math.h>
 

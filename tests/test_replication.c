@@ -11,10 +11,10 @@
 
 #include "testutil.h"
 
-#include "spotsim/error.h"
-#include "spotsim/replication.h"
-#include "spotsim/rng.h"
-#include "spotsim/xalloc.h"
+#include "spotsim/util/error.h"
+#include "spotsim/experiment/replication.h"
+#include "spotsim/engine/rng.h"
+#include "spotsim/util/xalloc.h"
 
 #include <math.h>
 #include <stdio.h>

@@ -25,10 +25,10 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "spotsim/error.h"
-#include "spotsim/report.h"
-#include "spotsim/strbuf.h"
-#include "spotsim/xalloc.h"
+#include "spotsim/util/error.h"
+#include "spotsim/output/report.h"
+#include "spotsim/util/strbuf.h"
+#include "spotsim/util/xalloc.h"
 
 #define START_2026_01_05 1767571200 /* 2026-01-05T00:00:00Z */
 

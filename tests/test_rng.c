@@ -12,7 +12,7 @@
 #include <setjmp.h>
 #include <cmocka.h>
 
-#include "spotsim/rng.h"
+#include "spotsim/engine/rng.h"
 
 #include <math.h>
 #include <stdlib.h>

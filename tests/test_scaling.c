@@ -14,10 +14,10 @@
 
 #define json_temp(text) testutil_write_temp((text), ".json")
 
-#include "spotsim/error.h"
-#include "spotsim/scaling.h"
-#include "spotsim/scenario.h"
-#include "spotsim/xalloc.h"
+#include "spotsim/util/error.h"
+#include "spotsim/model/scaling.h"
+#include "spotsim/scenario/scenario.h"
+#include "spotsim/util/xalloc.h"
 
 #include <stdio.h>
 #include <stdlib.h>

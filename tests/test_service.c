@@ -11,9 +11,10 @@
 
 #include "testutil.h"
 
-#include "spotsim/rng.h"
-#include "spotsim/service.h"
-#include "spotsim/xalloc.h"
+#include "spotsim/engine/rng.h"
+#include "spotsim/model/service.h"
+#include "spotsim/scenario/scenario.h"
+#include "spotsim/util/xalloc.h"
 
 #include <math.h>
 #include <stdio.h>
@@ -90,7 +91,8 @@ static void rig_init(struct rig *r, const char *json)
 	struct service_hooks hooks = {r, NULL, on_event, NULL, NULL};
 	engine_init(&r->e);
 	r->spot = spot_new(&r->sc.spot, r->sc.seed, 0, r->sc.duration);
-	r->svc = service_new(&r->e, &r->sc, rates, r->spot, 0, &hooks);
+	struct service_config cfg = scenario_service_config(&r->sc);
+	r->svc = service_new(&r->e, &cfg, rates, r->spot, 0, &hooks);
 	engine_on(&r->e, EV_SET_DESIRED, set_desired, r);
 	engine_on(&r->e, EV_PROBE, probe, r);
 	service_start(r->svc);

@@ -5,8 +5,8 @@
 #include <stdint.h>
 #include <cmocka.h>
 
-#include "spotsim/error.h"
-#include "spotsim/simtime.h"
+#include "spotsim/util/error.h"
+#include "spotsim/engine/simtime.h"
 
 #include <string.h>
 

@@ -15,12 +15,13 @@
 #include <stdint.h>
 #include <cmocka.h>
 
-#include "spotsim/diag.h"
-#include "spotsim/error.h"
-#include "spotsim/rng.h"
-#include "spotsim/spot.h"
-#include "spotsim/strbuf.h"
-#include "spotsim/xalloc.h"
+#include "spotsim/util/diag.h"
+#include "spotsim/util/error.h"
+#include "spotsim/engine/rng.h"
+#include "spotsim/model/spot.h"
+#include "spotsim/scenario/spot_trace.h"
+#include "spotsim/util/strbuf.h"
+#include "spotsim/util/xalloc.h"
 
 #include <math.h>
 #include <stdio.h>

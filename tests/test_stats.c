@@ -12,8 +12,8 @@
 
 #include <cmocka.h>
 
-#include "spotsim/rng.h"
-#include "spotsim/stats.h"
+#include "spotsim/engine/rng.h"
+#include "spotsim/experiment/stats.h"
 
 #include <math.h>
 #include <string.h>

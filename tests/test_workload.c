@@ -8,11 +8,11 @@
 #include <stdint.h>
 #include <cmocka.h>
 
-#include "spotsim/diag.h"
-#include "spotsim/error.h"
-#include "spotsim/queueing.h"
-#include "spotsim/rng.h"
-#include "spotsim/workload.h"
+#include "spotsim/util/diag.h"
+#include "spotsim/util/error.h"
+#include "spotsim/model/queueing.h"
+#include "spotsim/engine/rng.h"
+#include "spotsim/model/workload.h"
 
 #include <math.h>
 #include <stdio.h>

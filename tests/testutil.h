@@ -13,7 +13,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "spotsim/xalloc.h"
+#include "spotsim/util/xalloc.h"
 
 /* Writes `text` to a new file /tmp/spotsim-test-XXXXXX<suffix>. */
 static inline char *testutil_write_temp(const char *text, const char *suffix)

@@ -1,0 +1,34 @@
+#ifndef SPOTSIM_EXPERIMENT_H
+#define SPOTSIM_EXPERIMENT_H
+/*
+ * experiment — the results of a run plan: every configuration (a variant at
+ * a sweep point) times every replication, as plain data for the outputs.
+ *
+ * Configurations are ordered variant-major: for each variant (the base
+ * scenario first, named "base", then the file's variants in order), every
+ * sweep point in Cartesian order (the first sweep key varying slowest). The
+ * baseline of a configuration is the base scenario at the same sweep point;
+ * replication k of every configuration uses the same random streams
+ * (common random numbers), so differences are paired by k.
+ */
+#include <stddef.h>
+
+#include "spotsim/experiment/replication.h"
+
+struct experiment {
+	size_t nconfigs, nreps;
+	char **variant; /* [config], owned: "base", "all-spot", ... */
+	char **sweep;	/* [config], owned: "" or "spot.interruptions.monthly_fraction=0.05;..." */
+	size_t *baseline;      /* [config]: the config it is compared with (itself for the base) */
+	struct run_metrics *m; /* [config * nreps + rep] */
+	double budget_usd;     /* slo.monthly_budget_usd, NAN when unset */
+};
+
+/* The metrics of replication `rep` of configuration `config`. */
+static inline const struct run_metrics *experiment_at(const struct experiment *x, size_t config,
+						      size_t rep)
+{
+	return &x->m[config * x->nreps + rep];
+}
+
+#endif

@@ -1,0 +1,92 @@
+#ifndef SPOTSIM_REPLICATION_H
+#define SPOTSIM_REPLICATION_H
+/*
+ * replication — one simulated run of a scenario: the engine and the model
+ * modules (service, tasks, spot, workload) wired together, from time 0 to the
+ * scenario's duration.
+ *
+ * Results flow one way, out: while it runs, a replication hands one row per
+ * simulated minute and one row per event to an optional sink (the report
+ * module writes them as timeseries.csv and events.csv, streaming, so memory
+ * does not grow with simulated time); at the end it fills struct
+ * run_metrics. It never reads back what it wrote.
+ *
+ * Randomness comes only from the streams of (scenario seed, replication
+ * index, component), so the same scenario, seed and replication index give
+ * the same rows and metrics, byte for byte.
+ */
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "spotsim/util/diag.h"
+#include "spotsim/model/fargate.h"
+#include "spotsim/model/pricing.h"
+#include "spotsim/scenario/scenario.h"
+#include "spotsim/engine/simtime.h"
+#include "spotsim/model/event_log.h"
+
+/* One row of timeseries.csv: the state at the end of a simulated minute. */
+struct minute_row {
+	sim_time t;	 /* end of the minute */
+	double load_rps; /* mean arrival rate over the minute */
+	long desired;
+	long running[PROVIDER_COUNT]; /* RUNNING tasks by provider */
+	long pending[PROVIDER_COUNT]; /* PROVISIONING + PENDING by provider */
+	long draining;		      /* DEACTIVATING + STOPPING */
+	double cpu_pct, mem_pct;      /* NAN when no task served */
+	double dropped;		      /* requests dropped in the minute */
+	double p95_ms;		      /* NAN when none served */
+	double backlog;		      /* queue workloads; 0 for requests */
+	double cost_usd_cum;	      /* cost accrued so far */
+	bool spot_available;
+};
+
+struct run_sink {
+	void *ctx;
+	void (*minute)(void *ctx, const struct minute_row *row);
+	void (*event)(void *ctx, const struct event_row *row);
+};
+
+/* The metrics of SPEC §6 that a replication produces. NAN = does not apply. */
+struct run_metrics {
+	double cost_usd, cost_fargate_usd, cost_spot_usd;
+	double cost_per_million_requests_usd;
+	double savings_vs_on_demand_pct; /* against the same billed time all on FARGATE */
+	double task_hours_fargate, task_hours_spot;
+	double interruptions, tasks_launched, placement_failures, scaling_activities;
+	double requests, dropped_fraction, p_wait, mean_wait_s, p95_latency_s, p99_latency_s;
+	double slo_violation_minutes, availability, mean_running_tasks;
+	/* queue workers; NAN for request services */
+	double jobs_completed, mean_job_latency_s, p95_job_latency_s, lost_work_hours, max_backlog;
+	/* risk: the cost scaled to a 30-day month; 1/0 indicators, NAN when no budget / SLO is set */
+	double monthly_cost_usd, over_budget, slo_breach;
+};
+
+/* Name, unit and place of each metric, in column order; terminated by {NULL}. */
+struct metric_def {
+	const char *name;
+	const char *unit;
+	size_t offset; /* of the double in struct run_metrics */
+};
+extern const struct metric_def run_metric_defs[];
+
+/* The value of metric `m` in `r`. */
+double run_metric_value(const struct run_metrics *r, const struct metric_def *m);
+
+/*
+ * Runs replication `index` of `sc` with the rates of `prices` (after the
+ * scenario's overrides). `sink` may be NULL. Returns 0, or a negative
+ * SPOTSIM_* code after adding a diagnostic to `d` (for example a trace file
+ * that cannot be read, or prices missing for a provider).
+ */
+int replication_run(const struct scenario *sc, const struct price_table *prices, uint64_t index,
+		    const struct run_sink *sink, struct run_metrics *out, struct diag *d);
+
+/*
+ * Asks every running replication to stop at its next event (async-signal
+ * safe: sets a flag). replication_run then returns SPOTSIM_EINTR.
+ */
+void replication_interrupt(void);
+
+#endif

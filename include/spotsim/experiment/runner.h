@@ -1,0 +1,47 @@
+#ifndef SPOTSIM_RUNNER_H
+#define SPOTSIM_RUNNER_H
+/*
+ * runner — runs a plan: every configuration x every replication, on a pool
+ * of threads, into a struct experiment (SPEC §5).
+ *
+ * The replications that write rows (replication 0 of the configurations the
+ * caller gives a sink for) run first, one after another on the calling
+ * thread, so the streamed files are in a fixed order. The others run on
+ * `threads` worker threads that take the next (configuration, replication)
+ * from a shared counter; each result goes to its own slot of the matrix, so
+ * the results do not depend on the number of threads or on timing.
+ * A progress line with an ETA is written to stderr when `progress` is set
+ * (the caller sets it when stderr is a terminal).
+ */
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "spotsim/util/diag.h"
+#include "spotsim/experiment/experiment.h"
+#include "spotsim/scenario/plan.h"
+#include "spotsim/model/pricing.h"
+#include "spotsim/experiment/replication.h"
+
+struct runner_options {
+	size_t replications; /* per configuration, at least 1 */
+	size_t threads;	     /* at least 1 */
+	bool progress;
+};
+
+/* Gives the sink for replication 0 of `config`, or leaves it NULL-filled for none. */
+typedef void (*runner_sink_fn)(void *ctx, size_t config, struct run_sink *out);
+
+/*
+ * Runs the plan into `out` (allocated here; experiment_release frees it).
+ * Returns 0, or the first failing replication's code (its diagnostics in
+ * `d`), or SPOTSIM_EINTR after replication_interrupt().
+ */
+int runner_run(const struct plan *p, const struct price_table *t, const struct runner_options *o,
+	       runner_sink_fn sink_for, void *ctx, struct experiment *out, struct diag *d);
+
+void experiment_release(struct experiment *x);
+
+/* The number of online processors, at least 1 (the default for --threads). */
+size_t runner_default_threads(void);
+
+#endif

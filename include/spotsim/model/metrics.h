@@ -1,0 +1,51 @@
+#ifndef SPOTSIM_METRICS_H
+#define SPOTSIM_METRICS_H
+/*
+ * metrics — CloudWatch-like service metrics (SPEC §4.7).
+ *
+ * Like ECS: utilization is sampled every 20 seconds and a minute's datapoint
+ * aggregates its three samples (average, minimum, maximum); while no task
+ * runs there is no sample, and a minute without samples has no datapoint,
+ * so alarms see missing data and do nothing.
+ *
+ *   CPU, MEMORY            % of the task size, from the load model
+ *   REQUEST_COUNT          requests arriving in the minute (the load
+ *                          balancer counts them whether or not a task serves)
+ *   REQUESTS_PER_TARGET    REQUEST_COUNT / the mean number of serving tasks
+ *                          over the minute's samples (ALBRequestCountPerTarget)
+ *   BACKLOG                visible queue messages (mean of the samples)
+ *   BACKLOG_PER_TASK       BACKLOG / RUNNING tasks, taking at least 1 task so
+ *                          that a queue with no worker still asks to scale out
+ *                          (AWS's recommended custom metric for queue workers)
+ */
+#include <stdbool.h>
+
+#include "spotsim/model/scaling.h"
+
+/* One 20-second sample. */
+struct metrics_sample {
+	long serving;		 /* RUNNING tasks */
+	double cpu_pct, mem_pct; /* meaningful when serving > 0 */
+	bool has_queue;
+	double backlog;
+};
+
+struct metrics {
+	struct datapoint cur[METRIC_COUNT]; /* the minute being sampled */
+	double serving_sum;		    /* over samples with serving > 0 */
+	long serving_samples;
+};
+
+void metrics_init(struct metrics *m);
+
+/* Adds a 20-second sample to the current minute. */
+void metrics_sample(struct metrics *m, const struct metrics_sample *s);
+
+/*
+ * Closes the minute: writes its datapoints (requests = arrivals in the
+ * minute, has_requests = a request workload exists) and starts a new one.
+ */
+void metrics_minute(struct metrics *m, bool has_requests, double requests,
+		    struct datapoint out[METRIC_COUNT]);
+
+#endif

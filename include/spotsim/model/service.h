@@ -1,0 +1,159 @@
+#ifndef SPOTSIM_SERVICE_H
+#define SPOTSIM_SERVICE_H
+/*
+ * service — the ECS service scheduler for one replication (SPEC §4.3–4.5).
+ *
+ * It keeps `desired` tasks active (PROVISIONING, PENDING or RUNNING and not
+ * being stopped): it launches tasks with the capacity provider strategy when
+ * there are fewer, stops tasks when there are more, and replaces every task
+ * that stops. While old tasks drain, new ones may start as long as all
+ * non-stopped tasks stay within floor(desired x maximumPercent / 100).
+ *
+ * Each launch is a placement attempt: a FARGATE_SPOT task finds no capacity
+ * while Spot capacity is unavailable, and a task that would exceed its
+ * provider's vCPU quota finds none either; both stay in PROVISIONING,
+ * unbilled, log a PLACEMENT_FAILURE (reason RESOURCE:FARGATE, as ECS's
+ * service event does) and are retried with back-off: 10 s, doubling, at most
+ * 120 s (spotsim's model: ECS documents retrying, not the schedule). Launch
+ * throttling delays attempts without failing them: a token bucket per
+ * provider of 100 tasks refilled at 20 per second, and at most 500 launches
+ * in any 60 s per service.
+ *
+ * Spot interruptions: at the notice the task takes no new work and gets
+ * SIGTERM; it is STOPPED min(shutdown, stopTimeout) later (never more than
+ * 120 s); the replacement is launched at the notice, on FARGATE_SPOT. A
+ * PENDING task that is interrupted or stopped stops at once. A stop for
+ * scale-in: DEACTIVATING for the deregistration delay, then STOPPING for
+ * min(shutdown, stopTimeout).
+ *
+ * With the fallback option a Spot task that has waited `after` for capacity
+ * is launched on FARGATE instead (marked fallback); `revert_after` after
+ * Spot capacity returns, each fallback task gets a Spot replacement and is
+ * stopped once that replacement is RUNNING.
+ *
+ * Scale-in (a model, README "Scale-in"): the tasks to stop are chosen by
+ * scenario.scale_in_order; the default leaves the placement split of the new
+ * count; within a provider, tasks not yet RUNNING go first, then the newest.
+ *
+ * The service logs every state change through the hooks and calls
+ * `before_change` just before the number of serving tasks changes, so the
+ * caller can account the load up to that moment.
+ */
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "spotsim/engine/engine.h"
+#include "spotsim/model/pricing.h"
+#include "spotsim/engine/dist.h"
+#include "spotsim/model/event_log.h"
+#include "spotsim/model/fargate.h"
+#include "spotsim/model/placement.h"
+#include "spotsim/model/spot.h"
+
+/* Which tasks a scale-in stops (a model: AWS does not document it; README "Scale-in"). */
+enum scale_in_order {
+	SCALE_IN_BALANCED, /* keep the survivors at the placement split (default) */
+	SCALE_IN_NEWEST,
+	SCALE_IN_SPOT_FIRST,
+	SCALE_IN_ON_DEMAND_FIRST,
+};
+
+struct task_definition {
+	int cpu_units;	    /* CPU units: 1024 = 1 vCPU */
+	int memory_mib;	    /* MiB */
+	int storage_gib;    /* ephemeralStorage.sizeInGiB, 20 when not set */
+	enum os_family os;  /* runtimePlatform.operatingSystemFamily, LINUX by default */
+	enum cpu_arch arch; /* runtimePlatform.cpuArchitecture, X86_64 by default */
+	int stop_timeout_s; /* the largest container stopTimeout, 30 s when none is set */
+};
+
+struct service_definition {
+	long desired_count;
+	struct strategy strategy;    /* launchType FARGATE becomes FARGATE weight 1 */
+	int minimum_healthy_percent; /* default 100 */
+	int maximum_percent;	     /* default 200 */
+};
+
+struct startup_model {
+	struct dist provisioning, pull, app_start; /* default 10s, 25s, 5s fixed */
+};
+
+/* Account and service limits (SPEC §4.5); 0 = unlimited. */
+struct service_limits {
+	long vcpu_quota[PROVIDER_COUNT]; /* "limits.fargate_vcpu" / "fargate_spot_vcpu" */
+	bool launch_throttling;		 /* 100 burst, 20/s per provider, 500/min per service */
+};
+
+/*
+ * What the scheduler needs from a scenario. The pointers are borrowed for the
+ * scheduler's lifetime (the scenario loader fills the structs they point to).
+ */
+struct service_config {
+	const struct task_definition *task;
+	const struct service_definition *service;
+	const struct startup_model *startup;
+	const struct service_limits *limits;
+	const struct spot_config *spot;
+	enum scale_in_order scale_in_order;
+	sim_time deregistration_delay; /* ALB deregistration delay before SIGTERM */
+	sim_time shutdown;	       /* app exit after SIGTERM */
+	uint64_t seed;
+};
+
+struct service_hooks {
+	void *ctx;
+	void (*before_change)(void *ctx);		       /* serving count about to change */
+	void (*event)(void *ctx, const struct event_row *row); /* may be NULL */
+	/* a RUNNING task stops serving and exits `window` later; may be NULL */
+	void (*stops_serving)(void *ctx, long serving, sim_time window);
+	/* a task entered `state` (queue workers follow their tasks); may be NULL */
+	void (*task_state)(void *ctx, int64_t task_id, int state);
+};
+
+struct service_counts {
+	long desired;
+	long running[PROVIDER_COUNT];
+	long pending[PROVIDER_COUNT]; /* PROVISIONING + PENDING */
+	long draining;		      /* DEACTIVATING + STOPPING */
+	long serving;		      /* = running[0] + running[1] */
+};
+
+struct service_totals {
+	double cost[PROVIDER_COUNT];	       /* USD */
+	double billed_seconds[PROVIDER_COUNT]; /* task-seconds */
+	double running_task_seconds;	       /* integral of the RUNNING count */
+	long interruptions, tasks_launched, placement_failures;
+};
+
+struct service;
+
+/*
+ * Creates the scheduler. Borrows everything: the engine, the configuration, the
+ * rates (one per provider; NULL for a provider the strategy never uses), the
+ * spot model and the hooks. Registers its event types with the engine.
+ */
+struct service *service_new(struct engine *e, const struct service_config *cfg,
+			    const struct price_rate *const rates[PROVIDER_COUNT], struct spot *spot,
+			    uint64_t replication, const struct service_hooks *hooks);
+void service_free(struct service *s);
+
+/* Launches the initial tasks and arms the Spot events; call once at time 0. */
+void service_start(struct service *s);
+
+/* Sets the desired count (clamped at 0) and lets the scheduler act on it. */
+void service_set_desired(struct service *s, long desired);
+
+void service_counts(const struct service *s, struct service_counts *out);
+bool service_spot_available(const struct service *s);
+
+/* USD accrued up to now, billing running tasks up to now (minimums apply at stop). */
+double service_cost_accrued(const struct service *s);
+
+/*
+ * Ends the run at the engine's current time: bills every task still alive
+ * as if it stopped now (logged as BILLED with end_of_run=1) and fills the
+ * totals.
+ */
+void service_finish(struct service *s, struct service_totals *out);
+
+#endif

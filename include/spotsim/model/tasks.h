@@ -1,0 +1,78 @@
+#ifndef SPOTSIM_TASKS_H
+#define SPOTSIM_TASKS_H
+/*
+ * tasks — one Fargate task's life and bill (SPEC §4.2).
+ *
+ *   PROVISIONING  placed, waiting for capacity and its ENI; not billed
+ *   PENDING       image pull (billing starts here), then app start
+ *   RUNNING       healthy and serving; the running count scaling starts from
+ *   DEACTIVATING  takes no new work; load-balancer deregistration delay
+ *   STOPPING      SIGTERM sent; the app exits within stopTimeout
+ *   STOPPED       billed from pull start, rounded up to the second, with the
+ *                 Linux 60 s / Windows 300 s minimum
+ *
+ * A task is a plain record; the service module moves it between states and
+ * keeps the two times that matter: when it was created (for the fallback
+ * delay) and when its image pull started (billing). Billing is computed
+ * here so that the run's cost, the events.csv BILLED rows and `spotsim
+ * cost` all use one rule.
+ */
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "spotsim/model/fargate.h"
+#include "spotsim/engine/simtime.h"
+
+enum task_state {
+	TASK_PROVISIONING,
+	TASK_PENDING,
+	TASK_RUNNING,
+	TASK_DEACTIVATING,
+	TASK_STOPPING,
+	TASK_STOPPED,
+};
+
+/* Why a task stopped (AWS's TaskStopCode where one fits). */
+enum task_stop_reason {
+	STOP_NONE,
+	STOP_SCALE_IN,		/* ServiceSchedulerInitiated: desired count lowered */
+	STOP_SPOT_INTERRUPTION, /* SpotInterruption */
+	STOP_FALLBACK_REVERT,	/* spotsim fallback: back to Spot */
+	STOP_END_OF_RUN,	/* still running when the simulation ended */
+};
+
+struct event;
+
+struct task {
+	int64_t id;		/* 1, 2, ... in launch order */
+	enum provider provider; /* where it runs */
+	int item;		/* the strategy item whose share it fills */
+	int az;			/* availability zone index, round robin */
+	enum task_state state;
+	enum task_stop_reason stop_reason;
+	bool fallback;		  /* a FARGATE task standing in for Spot */
+	sim_time created_at;	  /* entered PROVISIONING */
+	sim_time pull_started_at; /* entered PENDING; -1 before */
+	struct event *timer;	  /* the pending state transition, if any */
+	struct event *notice;	  /* the pending per-task interruption, if any */
+	int retries;		  /* placement attempts that failed */
+	bool placed;		  /* passed placement: holds its vCPU against the quota */
+	bool replaces_pending;	  /* fallback task with a Spot replacement on the way */
+	struct task *replaces;	  /* fallback: the task this one will replace when RUNNING */
+};
+
+/* "PROVISIONING", ... as ECS names the states. */
+const char *task_state_name(enum task_state s);
+
+/* True while the task counts toward the desired count (not being stopped). */
+bool task_is_active(const struct task *t);
+/* True while the task serves load (RUNNING). */
+bool task_is_serving(const struct task *t);
+/*
+ * Billed whole seconds of a task that stopped (or was cut off) at `end`:
+ * 0 if it never started pulling, else ceil(end - pull start) with the OS
+ * minimum.
+ */
+int64_t task_billed_seconds(const struct task *t, sim_time end, enum os_family os);
+
+#endif

@@ -1,0 +1,206 @@
+#ifndef SPOTSIM_WORKLOAD_H
+#define SPOTSIM_WORKLOAD_H
+/*
+ * workload — the request load a service serves (SPEC §4.6, type "requests").
+ *
+ * Two parts:
+ *  1. the arrival rate lambda(t) in requests per second, from a rate shape
+ *     (constant, diurnal, steps, spikes, trace) times an optional noise
+ *     factor; shapes are a small table of {name, ops} (STYLE.md);
+ *  2. the accounting of what happens to that load: between two moments the
+ *     caller says how many tasks were serving, and the workload adds up
+ *     requests, served, dropped, waiting and latency (M/M/c, queueing.h) and
+ *     CPU/memory utilization.
+ *
+ * Rate shapes, in the scenario's "workload.rate":
+ *   constant  {"rps"}
+ *   diurnal   {"min_rps", "max_rps", "peak": "HH:MM" (default 14:00), "weekly_factor": [7]}
+ *             lambda = min + (max - min) (1 + cos(2 pi (tod - peak) / 1 day)) / 2,
+ *             times weekly_factor[day of week, Monday first] when given; the
+ *             time of day and weekday come from the scenario's start (UTC).
+ *   steps     {"steps": [{"at", "rps"}, ...]}: rps from each `at` until the next
+ *             (0 before the first); `at` sorted ascending.
+ *   spikes    {"base_rps", "spikes": [{"at", "duration", "rps" | "factor"}]}:
+ *             base, and during a spike [at, at + duration) its rps (or base x
+ *             factor), even below the base; the largest wins where spikes
+ *             overlap.
+ *   trace     {"file", "format": "rps" | "counts_per_minute"}:
+ *             rps: CSV rows "time,rps" (time in seconds from the start or a
+ *             duration such as "1h"), piecewise constant, strictly
+ *             increasing times, 0 before the first; the last row lasts as
+ *             long as the gap before it (one minute if it is alone);
+ *             counts_per_minute: one count per row, row i covering minute i,
+ *             or rows "timestamp,count" (the first column is ignored), e.g.
+ *             an exported CloudWatch RequestCount; rps = count / 60.
+ *             A first row whose time (rps) or count (counts_per_minute)
+ *             does not start like a number is a header and skipped. Past its
+ *             end the trace repeats (trace_period).
+ *   noise     {"sd", "period" (default 1m)}: lambda is multiplied by a
+ *             log-normal factor with mean 1 and relative sd `sd`, drawn anew
+ *             each period from the RNG_NOISE stream (common random numbers):
+ *             sigma^2 = ln(1 + sd^2), factor = exp(sigma Z_n - sigma^2 / 2)
+ *             with Z_n the n-th normal of the stream, so period n's factor
+ *             depends only on (seed, replication, n).
+ */
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "spotsim/util/diag.h"
+#include "spotsim/engine/rng.h"
+#include "spotsim/engine/simtime.h"
+
+enum rate_kind {
+	RATE_CONSTANT,
+	RATE_DIURNAL,
+	RATE_STEPS,
+	RATE_SPIKES,
+	RATE_TRACE
+};
+
+struct rate_point {
+	sim_time at;
+	double rps;
+};
+
+struct rate_spike {
+	sim_time at, duration;
+	double rps;    /* used when has_rps */
+	double factor; /* else base x factor */
+	bool has_rps;
+};
+
+/* Plain data filled by the scenario loader; owned arrays freed by rate_shape_release. */
+struct rate_shape {
+	enum rate_kind kind;
+	double rps;		 /* constant */
+	double min_rps, max_rps; /* diurnal */
+	sim_time peak;		 /* diurnal: time of day of the peak, default 14:00 */
+	double weekly_factor[7]; /* Monday first */
+	bool has_weekly;
+	struct rate_point *points; /* steps and trace: sorted by `at` */
+	size_t npoints;
+	sim_time trace_period; /* trace: length after which it repeats */
+	double base_rps;       /* spikes */
+	struct rate_spike *spikes;
+	size_t nspikes;
+	double noise_sd; /* 0 = no noise */
+	sim_time noise_period;
+};
+
+/* Names as scenario files write them ("constant", ...); NULL-safe lookup. */
+const char *rate_kind_name(enum rate_kind k);
+bool rate_kind_parse(const char *name, enum rate_kind *out);
+
+/*
+ * Loads a trace CSV into `r->points` / `r->trace_period` (format: true for
+ * counts per minute), replacing any points `r` had; other fields are left
+ * alone. Every bad row is reported to `d` as "FILE: line N: ..." (not a
+ * number, negative, out of order, wrong number of fields), as is a file
+ * without data rows. Returns 0, SPOTSIM_EINVAL for bad content, or csvio's
+ * code (SPOTSIM_ENOENT, SPOTSIM_EIO, SPOTSIM_ESYNTAX); on failure `r` is
+ * unchanged.
+ */
+int rate_shape_load_trace(struct rate_shape *r, const char *path, bool counts_per_minute,
+			  struct diag *d);
+void rate_shape_release(struct rate_shape *r);
+
+/*
+ * The shape's rate at time t (no noise). `start_unix` is the simulated start
+ * in seconds since the epoch (for the time of day and weekday).
+ */
+double rate_shape_at(const struct rate_shape *r, sim_time t, int64_t start_unix);
+
+/* The parameters of the request model. */
+struct request_model {
+	double service_time_s; /* mean; exponential service */
+	long concurrency;      /* workers per task */
+	double timeout_s;      /* the wait counted for requests served during overload */
+	double cpu_idle_percent;
+	double memory_base_percent;
+	double memory_per_rps; /* percent per request/s per task */
+};
+
+/* What one replication's load came to. */
+struct workload_totals {
+	double requests, served, dropped;
+	double wait_sum_s;	/* sum over served requests of their mean wait */
+	double waited;		/* served requests that waited (sum of C x served) */
+	double cpu_pct_seconds; /* integral of CPU utilization over serving time */
+	double mem_pct_seconds;
+	double serving_seconds; /* time with at least one serving task */
+};
+
+struct workload;
+
+/*
+ * Returns the owned workload of one replication. Borrows `shape` and `model`
+ * for its lifetime (model: service_time_s > 0, concurrency >= 1). The noise
+ * stream is seeded from (seed, replication). workload_free(NULL) is a no-op.
+ */
+struct workload *workload_new(const struct rate_shape *shape, const struct request_model *model,
+			      int64_t start_unix, uint64_t seed, uint64_t replication);
+void workload_free(struct workload *w);
+
+/*
+ * lambda(t) including noise. Calls should come with non-decreasing t: a step
+ * back is answered correctly but redraws the noise stream from the start.
+ */
+double workload_rate(struct workload *w, sim_time t);
+
+/*
+ * Accounts the interval [t0, t1) during which `serving` tasks served
+ * (lambda is taken at t0: callers split intervals at least every minute and
+ * at every change of the serving count). Returns nothing; see totals. An
+ * empty interval (t1 <= t0) adds nothing but still sets the instant values.
+ * Overloaded (lambda >= c mu): the excess is dropped and the served count
+ * as having waited `timeout_s` (waited += served, wait_sum += timeout x
+ * served); no serving task: everything is dropped.
+ */
+void workload_advance(struct workload *w, sim_time t0, sim_time t1, long serving);
+
+/*
+ * One of `serving` tasks stops serving now (an interruption notice or a
+ * deregistration) and exits `window` later. Its share of the requests in
+ * service, busy / serving with busy = min(lambda, c mu) / mu the mean busy
+ * workers at the last advance, fail if still running at STOPPED: with
+ * exponential service a fraction exp(-mu window) of them. They move from
+ * served to dropped (run and minute totals). Call after accounting the load
+ * up to now. Returns the number lost.
+ */
+double workload_lose_inflight(struct workload *w, long serving, sim_time window);
+
+/* Instant values at the last advance, for samples (cheap: no root finding). */
+struct workload_instant {
+	double lambda;
+	double cpu_pct, mem_pct; /* NAN when no task serves */
+	double dropped_rate;	 /* per second */
+	double p_wait;		 /* NAN when no task serves */
+};
+void workload_instant(const struct workload *w, struct workload_instant *out);
+
+/*
+ * The response-time p95 of the last advance's interval in seconds (its
+ * M/M/c distribution; timeout + service when overloaded; the service time's
+ * when idle); NAN when no task serves or before the first advance. A root
+ * finding of about half a microsecond: not for every sample unless needed.
+ */
+double workload_instant_p95(const struct workload *w);
+
+/*
+ * The minute just accounted, for timeseries.csv: the caller advances up to a
+ * minute boundary, then takes the minute, which resets the minute's sums.
+ */
+struct workload_minute {
+	double requests, served, dropped;
+	double cpu_pct, mem_pct; /* time-weighted over the serving part; NAN when none */
+	double p95_s; /* response-time p95 of the minute's served requests; NAN if none */
+};
+void workload_take_minute(struct workload *w, struct workload_minute *out);
+
+const struct workload_totals *workload_totals(const struct workload *w);
+
+/* Run-wide latency quantile over served requests (seconds), NAN when none served. */
+double workload_latency_quantile(const struct workload *w, double q);
+
+#endif

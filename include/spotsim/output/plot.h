@@ -1,0 +1,96 @@
+#ifndef SPOTSIM_PLOT_H
+#define SPOTSIM_PLOT_H
+/*
+ * plot — the figures and report.html of a run's output folder (SPEC §6),
+ * made from the folder's CSV files alone, never from the model.
+ *
+ * What it reads in DIR:
+ *   timeseries.csv, events.csv, replications.csv   required, as spotsim run
+ *                     writes them;
+ *   summary.csv, comparison.csv   optional: without them the page says so
+ *                     and the experiment and sweep figures are skipped;
+ *   scenario.json     optional, a copy of the scenario: it gives the page
+ *                     its title and description, the SLO's p95 latency
+ *                     (a line on the latency figure) and the CPU scaling
+ *                     targets (lines on the CPU figure: target-tracking
+ *                     values, step-alarm thresholds). Without it, or when
+ *                     it does not load (a copy whose relative trace paths
+ *                     no longer resolve, for instance), the title is the
+ *                     folder's name, no line is drawn and the captions say
+ *                     so. The CSV files carry neither the SLO nor the targets.
+ *
+ * The time-series figures show one variant: "base" when timeseries.csv has
+ * it, else its first variant (replication 0, as the file holds it).
+ *
+ * Figures, each written as DIR/plots/NAME.png and DIR/plots/NAME.svg, when
+ * they apply:
+ *   tasks        running tasks by provider (stacked), the desired count,
+ *                the minutes without Spot capacity, Spot interruptions
+ *   cost         cumulative cost, split by provider (see plots/cost.gp)
+ *   cpu          cpu_pct and the CPU targets, with the scaling activities;
+ *                when cpu_pct has a value
+ *   latency      p95_ms and the SLO; when p95_ms has a value
+ *   backlog      the queue backlog; when backlog is not zero everywhere
+ *   experiment   cost_usd against availability, one point per
+ *                configuration with 95 % intervals; when summary.csv has
+ *                more than one configuration (variant x sweep point)
+ *   sweep_METRIC METRIC (cost_usd, availability, p95_latency_s,
+ *                p95_job_latency_s) against the first swept value, one line
+ *                per variant with its interval band; when summary.csv has
+ *                a sweep and the metric has a value
+ * A figure that does not apply is removed from DIR/plots if an earlier run
+ * left it there, so the folder and the page always agree.
+ *
+ * Drawing: the templates are gnuplot scripts, one per figure (plots/NAME.gp,
+ * their parameters documented at their top), found in $SPOTSIM_PLOTS, else
+ * beside the executable (../plots from build/spotsim, up to three levels
+ * up for build/tests/ and build/asan/), else ./plots, else the installed
+ * PREFIX/share/spotsim/plots. What the templates read besides DIR's files
+ * (the drawn variant's rows, the cost split, the experiment and sweep
+ * points) goes to a private temporary folder in $TMPDIR (else /tmp),
+ * removed afterwards. gnuplot (found on PATH, run with fork/exec, no shell,
+ * without init files) draws each figure's PNG and SVG side by side; each
+ * image is written under a temporary name in DIR/plots and renamed only
+ * once gnuplot succeeded and left a non-empty file.
+ *
+ * The page: DIR/report.html, written under a temporary name then renamed,
+ * is one self-contained file that needs no network: the scenario's name,
+ * the summary table (per configuration, the key metrics' means and 95 %
+ * intervals), the comparison table (paired differences against the
+ * baseline), the full summary.csv and comparison.csv in collapsed
+ * sections, and every figure as a base64 PNG (data: URI) with a caption
+ * and a link to its SVG file. No script.
+ *
+ * Without gnuplot on PATH, or without the templates, the page is still
+ * written, with the tables and a note in place of the figures, the images
+ * already in DIR/plots are left alone, and `d` gets one note:
+ *     gnuplot is not installed; plots were skipped (install it with: apt-get install gnuplot-nox)
+ */
+#include "spotsim/util/diag.h"
+
+/* The message of the note added when gnuplot is not on PATH. */
+#define PLOT_NO_GNUPLOT                                                                            \
+	"gnuplot is not installed; plots were skipped (install it with: apt-get install "          \
+	"gnuplot-nox)"
+
+/*
+ * Draws the figures of the output folder `dir` (borrowed) and writes
+ * report.html. *nplots (may be NULL) receives the number of figures
+ * written, each as a PNG and an SVG (0 without gnuplot).
+ *
+ * Returns 0 (notes may have been added to `d`), or after adding errors to
+ * `d`, each naming the folder or file:
+ *   SPOTSIM_ENOENT  the folder or a required CSV file does not exist (one
+ *                   error names every missing file:
+ *                   "out/x: no events.csv, replications.csv in this folder
+ *                   (accepted: a folder written by spotsim run)")
+ *   SPOTSIM_EINVAL  a CSV file lacks a column the figures need
+ *   SPOTSIM_ESYNTAX a CSV file is malformed (from the CSV reader)
+ *   SPOTSIM_EIO     a file cannot be read or written, or gnuplot failed on
+ *                   a figure (the page is still written, without it, and
+ *                   no image of that name is left in DIR/plots)
+ * On ENOENT, EINVAL and ESYNTAX nothing is written.
+ */
+int plot_render(const char *dir, struct diag *d, int *nplots);
+
+#endif

@@ -1,0 +1,48 @@
+#ifndef SPOTSIM_PLAN_H
+#define SPOTSIM_PLAN_H
+/*
+ * plan — the configurations a run simulates (SPEC §5): the base scenario
+ * and each of its `variants`, each at every point of its `sweep`.
+ *
+ * A variant is {"name", "set": {"json.path": value, ...}}; a sweep is
+ * {"json.path": [values], ...}, whose Cartesian product gives the points
+ * (the first key varies slowest). A path names keys separated by dots, with
+ * [i] for an array element: "spot.interruptions.monthly_fraction",
+ * "service.capacityProviderStrategy[1].weight". Setting a path replaces the
+ * value there (creating missing objects on the way), so a typo in a path
+ * becomes an unknown key that the normal validation reports, with its
+ * "did you mean". Every configuration is validated with the same messages as
+ * the base scenario, its path prefixed "variants[i].set" or "sweep", and an
+ * identical message is reported once.
+ *
+ * Order: variant-major (base first, then the variants in file order), sweep
+ * points inside. The baseline of a configuration is the base at the same
+ * sweep point. All configurations share the scenario's seed, so replication
+ * k of each sees the same random streams (common random numbers).
+ */
+#include <stddef.h>
+
+#include "spotsim/util/diag.h"
+#include "spotsim/scenario/scenario.h"
+
+struct plan_config {
+	struct scenario sc;
+	char *variant;	 /* owned: "base" or the variant's name */
+	char *sweep;	 /* owned: "" or "path=value;path=value" */
+	size_t baseline; /* index of the base at the same sweep point */
+};
+
+struct plan {
+	struct plan_config *configs; /* owned */
+	size_t n;
+	size_t nvariants, npoints; /* n = nvariants x npoints */
+};
+
+/*
+ * Loads `path` and builds every configuration. Problems go to `d`. Returns 0
+ * or a negative SPOTSIM_* code; `p` is safe to release either way.
+ */
+int plan_load(struct plan *p, const char *path, struct diag *d);
+void plan_release(struct plan *p);
+
+#endif

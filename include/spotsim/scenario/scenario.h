@@ -1,0 +1,130 @@
+#ifndef SPOTSIM_SCENARIO_H
+#define SPOTSIM_SCENARIO_H
+/*
+ * scenario — reads and validates a scenario file (SPEC §3) into plain,
+ * immutable data. The only module that sees cJSON.
+ *
+ * Validation is complete rather than fail-fast: every problem in the file is
+ * added to the caller's `struct diag`, each with the file name, the JSON
+ * path, what is wrong and what is accepted:
+ *
+ *   web.json: taskDefinition.memory: 3072 MiB is not valid with cpu 256 (allowed: 512, 1024, 2048)
+ *   web.json: line 12, column 5: JSON syntax error: expected ',' or '}'
+ *   web.json: spot.interuptions: unknown key (did you mean "interruptions"?)
+ *
+ * Two kinds of object:
+ *  - spotsim's own sections (snake_case): unknown keys are errors, with a
+ *    "did you mean" hint when a known key is close;
+ *  - AWS-shaped objects (`taskDefinition`, `service`, `scaling` policies and
+ *    actions), written with AWS's key names so that describe-* output can be
+ *    pasted: keys spotsim does not model are accepted and listed once, in a
+ *    single note. The wrapped forms {"taskDefinition": {...}} from
+ *    describe-task-definition and {"services": [{...}]} from describe-services
+ *    are accepted too.
+ *
+ * Sections that later versions simulate in full (`workload`, `spot`,
+ * `scaling`, `variants`, `sweep`, `slo`, `startup`) are checked as far as
+ * their shape goes: key names, types, ranges, enumerations, durations and
+ * distributions.
+ *
+ * Relative file paths in a scenario (traces, empirical distributions, price
+ * files) are resolved against the folder of the scenario file.
+ */
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "spotsim/util/diag.h"
+#include "spotsim/engine/dist.h"
+#include "spotsim/model/fargate.h"
+#include "spotsim/model/placement.h"
+#include "spotsim/model/pricing.h"
+#include "spotsim/model/queue.h"
+#include "spotsim/model/scaling.h"
+#include "spotsim/model/service.h"
+#include "spotsim/engine/simtime.h"
+#include "spotsim/model/spot.h"
+#include "spotsim/model/workload.h"
+
+#define SCENARIO_DEFAULT_REGION	  "us-east-1"
+#define SCENARIO_DEFAULT_DURATION (30 * SIM_DAY)
+#define SCENARIO_DEFAULT_SEED	  1
+#define SCENARIO_MAX_REPLICATIONS 100000
+#define SCENARIO_MAX_DESIRED	  5000 /* ECS quota: tasks per service */
+
+struct slo {
+	bool has_p95_latency, has_p99_latency, has_max_dropped, has_budget;
+	sim_time p95_latency, p99_latency;
+	double max_dropped_fraction;
+	double monthly_budget_usd;
+};
+
+enum workload_type {
+	WORKLOAD_NONE,
+	WORKLOAD_REQUESTS,
+	WORKLOAD_QUEUE
+};
+
+struct scenario {
+	char *file;	   /* owned: the path as given */
+	char *dir;	   /* owned: folder of the file, for relative paths */
+	char *name;	   /* owned: "name", or the file name without ".json" */
+	char *description; /* owned; "" when absent */
+	char *region;	   /* owned */
+	sim_time duration;
+	char *start;	    /* owned: ISO-8601 UTC start, default 2026-01-05T00:00:00Z (a Monday) */
+	int64_t start_unix; /* the same in seconds since the epoch */
+	uint64_t seed;
+	long replications;
+	struct task_definition task;
+	struct service_definition service;
+	enum scale_in_order scale_in_order;
+	struct startup_model startup;
+	struct slo slo;
+	char *prices_file; /* owned, resolved; NULL = the default table */
+	struct price_override rate_override[PROVIDER_COUNT];
+	enum workload_type workload_type;
+	struct rate_shape rate;	       /* workload.rate (and noise) */
+	struct request_model requests; /* workload of type "requests" */
+	struct queue_config queue;     /* workload of type "queue" */
+	sim_time deregistration_delay; /* default 300 s (requests), 0 (queue) */
+	sim_time shutdown;	       /* app exit after SIGTERM; default the stopTimeout */
+	struct spot_config spot;       /* interruptions, capacity, fallback */
+	struct scaling_config scaling; /* the `scaling` section; .enabled when given */
+	struct service_limits limits;
+	bool has_workload, has_spot, has_scaling;
+	long variants, sweep_points; /* counts, for the summary */
+};
+
+/* The text of an enum, as scenario files write it. */
+const char *scenario_scale_in_order_name(enum scale_in_order o);
+
+/*
+ * Reads and validates `path` (borrowed) into `sc`. Every problem goes to `d`
+ * as an error; keys spotsim ignores go to `d` as one note. Returns 0 when the
+ * file is valid, or a negative SPOTSIM_* code (EINVAL for invalid content,
+ * ENOENT/EIO when it cannot be read). On failure `sc` holds nothing that needs
+ * releasing beyond scenario_release, which is always safe to call.
+ */
+int scenario_load(struct scenario *sc, const char *path, struct diag *d);
+
+/*
+ * Checks that the price table has a row for the scenario's region, OS and
+ * architecture for every provider its strategy uses. Problems go to `d`.
+ */
+bool scenario_check_prices(const struct scenario *sc, const struct price_table *t, struct diag *d);
+
+void scenario_release(struct scenario *sc);
+
+/* The scheduler's view of `sc`: pointers into `sc`, valid while `sc` is. */
+struct service_config scenario_service_config(const struct scenario *sc);
+
+/*
+ * Reads one scaling policy (for `spotsim scale`) from `path`: an object in
+ * the shape of put-scaling-policy / describe-scaling-policies, or
+ * {"ScalingPolicies": [one]}. A step policy may carry its "Alarm" (then
+ * out->has_alarm). Returns 0, or a negative SPOTSIM_* code with every problem
+ * in `d`; `out` is always safe to pass to scaling_policy_release.
+ */
+int scenario_load_policy(const char *path, struct scaling_policy *out, struct diag *d);
+
+#endif

@@ -1,0 +1,31 @@
+#ifndef SPOTSIM_CSVIO_H
+#define SPOTSIM_CSVIO_H
+/*
+ * csvio — the adapter around libcsv; the only module that includes <csv.h>.
+ *
+ * Reading: csvio_read parses a whole file and calls `row` once per record
+ * with the fields as NUL-terminated strings (borrowed, valid during the
+ * call), the 1-based record number and a user pointer. Quoting, embedded
+ * commas, newlines and CRLF line ends are libcsv's job. A callback that
+ * returns non-zero stops the read and that value is returned.
+ *
+ * Writing: csvio_write_field writes one field with quoting where needed.
+ */
+#include <stddef.h>
+#include <stdio.h>
+
+#include "spotsim/util/diag.h"
+
+typedef int (*csvio_row_fn)(const char *const *fields, size_t nfields, size_t record, void *data);
+
+/*
+ * Reads `path` (borrowed). Returns 0, the callback's non-zero value, or a
+ * negative SPOTSIM_* code after adding a diagnostic to `d` (file not found,
+ * unreadable, malformed CSV with the record number).
+ */
+int csvio_read(const char *path, csvio_row_fn row, void *data, struct diag *d);
+
+/* Writes `s` as one CSV field (no separator, no newline). */
+void csvio_write_field(FILE *out, const char *s);
+
+#endif

@@ -1,0 +1,475 @@
+/*
+ * replication — one run: engine + service + spot + workload (see
+ * replication.h).
+ *
+ * The load is accounted in intervals: from the last accounted moment to
+ * now, with the number of tasks that served over it. An interval ends at
+ * every 20-second sample (so the arrival rate is refreshed at least that
+ * often), and just before the serving count changes (the service's
+ * before_change hook). Every third sample closes a minute: the minute's row
+ * goes to the sink and the minute is judged against the SLO.
+ *
+ * SLO per minute (README "Availability"): with a request workload, a minute
+ * is available when its dropped fraction is at most slo.max_dropped_fraction
+ * (0 when unset) and, if slo.p95_latency is set, its p95 is within it; with
+ * no workload, when at least one task is RUNNING.
+ */
+#include "spotsim/experiment/replication.h"
+
+#include "spotsim/engine/engine.h"
+#include "spotsim/util/error.h"
+#include "spotsim/model/metrics.h"
+#include "spotsim/model/queue.h"
+#include "spotsim/model/scaling.h"
+#include "spotsim/model/service.h"
+#include "spotsim/model/spot.h"
+#include "spotsim/model/tasks.h"
+#include "spotsim/model/workload.h"
+
+#include <math.h>
+#include <signal.h>
+#include <stddef.h>
+#include <string.h>
+
+#define SAMPLE_PERIOD	   (20 * SIM_SEC)
+#define SAMPLES_PER_MINUTE 3
+
+enum {
+	EV_SAMPLE = 100,
+	EV_SCHEDULED
+};
+
+static volatile sig_atomic_t interrupted;
+
+const struct metric_def run_metric_defs[] = {
+#define M(name, unit)                                                                              \
+	{                                                                                          \
+#name, unit, offsetof(struct run_metrics, name)                                    \
+	}
+    M(cost_usd, "USD"),
+    M(cost_fargate_usd, "USD"),
+    M(cost_spot_usd, "USD"),
+    M(cost_per_million_requests_usd, "USD"),
+    M(savings_vs_on_demand_pct, "%"),
+    M(task_hours_fargate, "h"),
+    M(task_hours_spot, "h"),
+    M(interruptions, "count"),
+    M(tasks_launched, "count"),
+    M(placement_failures, "count"),
+    M(scaling_activities, "count"),
+    M(requests, "count"),
+    M(dropped_fraction, "fraction"),
+    M(p_wait, "fraction"),
+    M(mean_wait_s, "s"),
+    M(p95_latency_s, "s"),
+    M(p99_latency_s, "s"),
+    M(slo_violation_minutes, "min"),
+    M(availability, "fraction"),
+    M(mean_running_tasks, "tasks"),
+    M(jobs_completed, "count"),
+    M(mean_job_latency_s, "s"),
+    M(p95_job_latency_s, "s"),
+    M(lost_work_hours, "h"),
+    M(max_backlog, "messages"),
+    M(monthly_cost_usd, "USD"),
+    M(over_budget, "probability"),
+    M(slo_breach, "probability"),
+#undef M
+    {NULL, NULL, 0},
+};
+
+double run_metric_value(const struct run_metrics *r, const struct metric_def *m)
+{
+	return *(const double *)((const char *)r + m->offset);
+}
+
+void replication_interrupt(void)
+{
+	interrupted = 1;
+}
+
+struct rep {
+	struct engine e;
+	const struct scenario *sc;
+	const struct run_sink *sink;
+	struct service *svc;
+	struct spot *spot;
+	struct workload *w;	/* request accounting; NULL without a request workload */
+	struct workload *qrate; /* a queue's arrival rate */
+	struct queue *queue;	/* NULL without a queue workload */
+	struct scaler *scaler;	/* NULL without a scaling section */
+	struct metrics metrics;
+	sim_time accounted; /* the load is accounted up to here */
+	long samples;
+	long minutes, bad_minutes;
+};
+
+static void account(struct rep *r)
+{
+	sim_time now = engine_now(&r->e);
+	struct service_counts c;
+	if (!r->w || now <= r->accounted)
+		return;
+	service_counts(r->svc, &c);
+	workload_advance(r->w, r->accounted, now, c.serving);
+	r->accounted = now;
+}
+
+static void before_change(void *ctx)
+{
+	account(ctx);
+}
+
+static void stops_serving(void *ctx, long serving, sim_time window)
+{
+	struct rep *r = ctx;
+	if (r->w)
+		workload_lose_inflight(r->w, serving, window);
+}
+
+static void forward_event(void *ctx, const struct event_row *row)
+{
+	struct rep *r = ctx;
+	if (r->sink && r->sink->event)
+		r->sink->event(r->sink->ctx, row);
+}
+
+static bool minute_ok(const struct rep *r, const struct workload_minute *m, long serving)
+{
+	const struct slo *slo = &r->sc->slo;
+	if (r->queue) /* a queue is served when no message waits without a worker */
+		return serving > 0 || queue_backlog(r->queue) == 0;
+	if (!r->w)
+		return serving > 0;
+	if (m->requests > 0) {
+		double max = slo->has_max_dropped ? slo->max_dropped_fraction : 0;
+		if (m->dropped / m->requests > max + 1e-12)
+			return false;
+	}
+	if (slo->has_p95_latency && m->served > 0 && !isnan(m->p95_s) &&
+	    m->p95_s > simtime_seconds(slo->p95_latency))
+		return false;
+	return true;
+}
+
+/* The autoscaler's turn at the end of each minute. */
+static void scale(struct rep *r, const struct workload_minute *m, const struct service_counts *c)
+{
+	struct datapoint dp[METRIC_COUNT];
+	metrics_minute(&r->metrics, r->w != NULL, m->requests, dp);
+	if (!r->scaler)
+		return;
+	long desired = scaler_minute(r->scaler, engine_now(&r->e), dp, c->serving, c->desired);
+	if (desired >= 0)
+		service_set_desired(r->svc, desired);
+}
+
+static void close_minute(struct rep *r)
+{
+	struct service_counts c;
+	struct workload_minute m = {0, 0, 0, NAN, NAN, NAN};
+	service_counts(r->svc, &c);
+	if (r->w)
+		workload_take_minute(r->w, &m);
+	r->minutes++;
+	if (!minute_ok(r, &m, c.serving))
+		r->bad_minutes++;
+	if (r->sink && r->sink->minute) {
+		struct minute_row row = {
+		    engine_now(&r->e),
+		    m.requests / 60.0,
+		    c.desired,
+		    {c.running[0], c.running[1]},
+		    {c.pending[0], c.pending[1]},
+		    c.draining,
+		    m.cpu_pct,
+		    m.mem_pct,
+		    m.dropped,
+		    m.p95_s * 1000.0,
+		    r->queue ? (double)queue_backlog(r->queue) : 0,
+		    service_cost_accrued(r->svc),
+		    service_spot_available(r->svc),
+		};
+		if (r->queue)
+			row.load_rps = workload_rate(r->qrate, engine_now(&r->e));
+		r->sink->minute(r->sink->ctx, &row);
+	}
+	scale(r, &m, &c);
+}
+
+/* A 20-second sample of utilization and backlog for the metrics. */
+static void take_sample(struct rep *r)
+{
+	struct service_counts c;
+	struct metrics_sample ms = {0, 0, 0, r->queue != NULL, 0};
+	const struct request_model *rm = &r->sc->requests;
+	service_counts(r->svc, &c);
+	ms.serving = c.serving;
+	if (r->w) {
+		struct workload_instant in;
+		workload_instant(r->w, &in);
+		ms.cpu_pct = in.cpu_pct;
+		ms.mem_pct = in.mem_pct;
+	} else if (r->queue && c.serving > 0) {
+		double slots = (double)c.serving * (double)r->sc->queue.concurrency;
+		ms.backlog = (double)queue_backlog(r->queue);
+		ms.cpu_pct = fmin(100, rm->cpu_idle_percent +
+					   100.0 * (double)queue_in_flight(r->queue) / slots);
+		ms.mem_pct = fmin(100, rm->memory_base_percent);
+	}
+	if (r->queue)
+		ms.backlog = (double)queue_backlog(r->queue);
+	metrics_sample(&r->metrics, &ms);
+}
+
+static void on_sample(struct engine *e, struct event *ev, void *ctx)
+{
+	struct rep *r = ctx;
+	account(r);
+	take_sample(r);
+	if (++r->samples % SAMPLES_PER_MINUTE == 0)
+		close_minute(r);
+	if (interrupted)
+		engine_stop(e);
+	engine_reschedule_after(e, ev, SAMPLE_PERIOD);
+}
+
+static void arm_scheduled(struct rep *r)
+{
+	sim_time at = scaler_next_scheduled(r->scaler);
+	if (at < SIM_TIME_MAX)
+		engine_at(&r->e, at > engine_now(&r->e) ? at : engine_now(&r->e), EV_SCHEDULED,
+			  NULL, 0);
+}
+
+static void on_scheduled(struct engine *e, struct event *ev, void *ctx)
+{
+	struct rep *r = ctx;
+	struct service_counts c;
+	(void)e;
+	(void)ev;
+	service_counts(r->svc, &c);
+	long desired = scaler_scheduled(r->scaler, engine_now(&r->e), c.desired);
+	if (desired >= 0)
+		service_set_desired(r->svc, desired);
+	arm_scheduled(r);
+}
+
+static void on_scaling_event(void *ctx, const struct scaling_event *ev)
+{
+	struct rep *r = ctx;
+	struct event_row row = {ev->t, ev->event, 0, "", ev->detail};
+	if (r->sink && r->sink->event)
+		r->sink->event(r->sink->ctx, &row);
+}
+
+/* Queue workers follow their tasks' states. */
+static void task_state(void *ctx, int64_t id, int state)
+{
+	struct rep *r = ctx;
+	if (!r->queue)
+		return;
+	switch ((enum task_state)state) {
+	case TASK_RUNNING:
+		queue_task_running(r->queue, id);
+		break;
+	case TASK_DEACTIVATING:
+		queue_task_draining(r->queue, id);
+		break;
+	case TASK_STOPPING:
+		queue_task_draining(r->queue, id);
+		queue_task_sigterm(r->queue, id);
+		break;
+	case TASK_STOPPED:
+		queue_task_stopped(r->queue, id);
+		break;
+	default:
+		break;
+	}
+}
+
+/* The rate of each provider, with the scenario's overrides; NULL where the table has none. */
+static void resolve_rates(const struct scenario *sc, const struct price_table *t,
+			  struct price_rate *store, const struct price_rate *out[PROVIDER_COUNT])
+{
+	for (int p = 0; p < PROVIDER_COUNT; p++) {
+		const struct price_rate *r =
+		    pricing_find(t, sc->region, (enum provider)p, sc->task.os, sc->task.arch);
+		out[p] = NULL;
+		if (!r)
+			continue;
+		pricing_apply_override(r, &sc->rate_override[p], &store[p]);
+		out[p] = &store[p];
+	}
+}
+
+static int check_rates(const struct scenario *sc, const struct price_rate *const rates[],
+		       struct diag *d)
+{
+	int rc = 0;
+	for (size_t i = 0; i < sc->service.strategy.nr; i++) {
+		enum provider p = sc->service.strategy.items[i].provider;
+		if (rates[p])
+			continue;
+		diag_error(d, sc->file, "region",
+			   "no %s rate for %s/%s in %s (accepted: a row of the price table)",
+			   fargate_provider_name(p), fargate_os_name(sc->task.os),
+			   fargate_arch_name(sc->task.arch), sc->region);
+		rc = SPOTSIM_EINVAL;
+	}
+	if (!rc && sc->spot.fallback.enabled && !rates[PROVIDER_FARGATE]) {
+		diag_error(d, sc->file, "spot.fallback",
+			   "no FARGATE rate for the fallback (accepted: a FARGATE row of the price "
+			   "table)");
+		rc = SPOTSIM_EINVAL;
+	}
+	return rc;
+}
+
+static void fill_metrics(const struct rep *r, const struct service_totals *t,
+			 const struct price_rate *const rates[], struct run_metrics *m)
+{
+	const struct workload_totals *wt = r->w ? workload_totals(r->w) : NULL;
+	double billed = t->billed_seconds[0] + t->billed_seconds[1];
+	double hours = simtime_seconds(r->sc->duration) / 3600.0;
+	memset(m, 0, sizeof(*m));
+	m->cost_fargate_usd = t->cost[PROVIDER_FARGATE];
+	m->cost_spot_usd = t->cost[PROVIDER_FARGATE_SPOT];
+	m->cost_usd = m->cost_fargate_usd + m->cost_spot_usd;
+	m->task_hours_fargate = t->billed_seconds[PROVIDER_FARGATE] / 3600.0;
+	m->task_hours_spot = t->billed_seconds[PROVIDER_FARGATE_SPOT] / 3600.0;
+	m->savings_vs_on_demand_pct = NAN;
+	if (rates[PROVIDER_FARGATE] && billed > 0) {
+		const struct task_definition *td = &r->sc->task;
+		struct task_size sz = {td->cpu_units, td->memory_mib, td->storage_gib, td->os,
+				       td->arch};
+		struct cost_items od;
+		pricing_cost(rates[PROVIDER_FARGATE], &sz, billed, &od);
+		if (od.total > 0)
+			m->savings_vs_on_demand_pct = 100.0 * (1.0 - m->cost_usd / od.total);
+		if (fabs(m->savings_vs_on_demand_pct) < 1e-9) /* all on FARGATE: rounding noise */
+			m->savings_vs_on_demand_pct = 0;
+	}
+	m->interruptions = (double)t->interruptions;
+	m->tasks_launched = (double)t->tasks_launched;
+	m->placement_failures = (double)t->placement_failures;
+	m->slo_violation_minutes = (double)r->bad_minutes;
+	m->availability = r->minutes ? 1.0 - (double)r->bad_minutes / (double)r->minutes : NAN;
+	m->mean_running_tasks = hours > 0 ? t->running_task_seconds / (hours * 3600.0) : NAN;
+	m->requests = wt ? wt->requests : 0;
+	m->cost_per_million_requests_usd = m->requests > 0 ? m->cost_usd / m->requests * 1e6 : NAN;
+	m->dropped_fraction = m->requests > 0 ? wt->dropped / wt->requests : NAN;
+	m->p_wait = wt && wt->served > 0 ? wt->waited / wt->served : NAN;
+	m->mean_wait_s = wt && wt->served > 0 ? wt->wait_sum_s / wt->served : NAN;
+	m->p95_latency_s = r->w ? workload_latency_quantile(r->w, 0.95) : NAN;
+	m->p99_latency_s = r->w ? workload_latency_quantile(r->w, 0.99) : NAN;
+}
+
+/* The queue reads only the arrival rate from a workload; these values are unused. */
+static const struct request_model rate_only = {1.0, 1, 0, 0, 0, 0};
+
+static void setup(struct rep *r, const struct scenario *sc, uint64_t index,
+		  const struct run_sink *sink, const struct price_rate *const rates[])
+{
+	struct service_hooks hooks = {r, before_change, forward_event, stops_serving, task_state};
+	memset(r, 0, sizeof(*r));
+	r->sc = sc;
+	r->sink = sink;
+	engine_init(&r->e);
+	metrics_init(&r->metrics);
+	r->spot = spot_new(&sc->spot, sc->seed, index, sc->duration);
+	if (sc->workload_type == WORKLOAD_REQUESTS)
+		r->w = workload_new(&sc->rate, &sc->requests, sc->start_unix, sc->seed, index);
+	if (sc->workload_type == WORKLOAD_QUEUE) {
+		r->qrate = workload_new(&sc->rate, &rate_only, sc->start_unix, sc->seed, index);
+		r->queue =
+		    queue_new(&r->e, &sc->queue, r->qrate, sc->seed, index, forward_event, r);
+	}
+	if (sc->scaling.enabled)
+		r->scaler = scaler_new(&sc->scaling, on_scaling_event, r);
+	struct service_config cfg = scenario_service_config(sc);
+	r->svc = service_new(&r->e, &cfg, rates, r->spot, index, &hooks);
+	engine_on(&r->e, EV_SAMPLE, on_sample, r);
+	engine_on(&r->e, EV_SCHEDULED, on_scheduled, r);
+}
+
+static void teardown(struct rep *r)
+{
+	service_free(r->svc);
+	scaler_free(r->scaler);
+	queue_free(r->queue);
+	workload_free(r->qrate);
+	workload_free(r->w);
+	spot_free(r->spot);
+	engine_release(&r->e);
+}
+
+/*
+ * Risk indicators (README "Experiments"): the cost scaled to a 30-day month
+ * against slo.monthly_budget_usd, and whether the run as a whole broke its
+ * SLO (p95 or p99 latency above target, dropped fraction above the maximum).
+ */
+static void fill_risk(const struct scenario *sc, struct run_metrics *m)
+{
+	const struct slo *slo = &sc->slo;
+	double months = simtime_seconds(sc->duration) / (30.0 * 86400.0);
+	m->monthly_cost_usd = months > 0 ? m->cost_usd / months : NAN;
+	m->over_budget = slo->has_budget ? (m->monthly_cost_usd > slo->monthly_budget_usd) : NAN;
+	if (!slo->has_p95_latency && !slo->has_p99_latency && !slo->has_max_dropped) {
+		m->slo_breach = NAN;
+		return;
+	}
+	bool breach = false;
+	if (slo->has_p95_latency && m->p95_latency_s > simtime_seconds(slo->p95_latency))
+		breach = true;
+	if (slo->has_p99_latency && m->p99_latency_s > simtime_seconds(slo->p99_latency))
+		breach = true;
+	if (slo->has_max_dropped && m->dropped_fraction > slo->max_dropped_fraction)
+		breach = true;
+	m->slo_breach = breach;
+}
+
+static void fill_queue_metrics(struct rep *r, struct run_metrics *m)
+{
+	m->jobs_completed = m->mean_job_latency_s = m->p95_job_latency_s = NAN;
+	m->lost_work_hours = m->max_backlog = NAN;
+	if (!r->queue)
+		return;
+	const struct queue_totals *q = queue_totals(r->queue);
+	m->jobs_completed = q->jobs_completed;
+	m->mean_job_latency_s =
+	    q->jobs_completed > 0 ? q->job_latency_sum_s / q->jobs_completed : NAN;
+	m->p95_job_latency_s = queue_latency_quantile(r->queue, 0.95);
+	m->lost_work_hours = q->lost_work_s / 3600.0;
+	m->max_backlog = q->max_backlog;
+}
+
+int replication_run(const struct scenario *sc, const struct price_table *prices, uint64_t index,
+		    const struct run_sink *sink, struct run_metrics *out, struct diag *d)
+{
+	struct price_rate store[PROVIDER_COUNT];
+	const struct price_rate *rates[PROVIDER_COUNT];
+	struct service_totals totals;
+	struct rep r;
+	int rc;
+
+	resolve_rates(sc, prices, store, rates);
+	if ((rc = check_rates(sc, rates, d)))
+		return rc;
+	setup(&r, sc, index, sink, rates);
+	service_start(r.svc);
+	if (r.queue)
+		queue_start(r.queue);
+	if (r.scaler)
+		arm_scheduled(&r);
+	engine_at(&r.e, SAMPLE_PERIOD, EV_SAMPLE, NULL, 0);
+	bool stopped = engine_run(&r.e, sc->duration);
+	account(&r);
+	service_finish(r.svc, &totals);
+	fill_metrics(&r, &totals, rates, out);
+	fill_queue_metrics(&r, out);
+	fill_risk(sc, out);
+	out->scaling_activities = r.scaler ? (double)scaler_activities(r.scaler) : 0;
+	teardown(&r);
+	return stopped && interrupted ? SPOTSIM_EINTR : 0;
+}

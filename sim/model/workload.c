@@ -1,0 +1,554 @@
+/*
+ * workload — rate shapes and the M/M/c accounting of a request load (see
+ * workload.h).
+ *
+ * Rate shapes are a table of {name, ops} indexed by enum rate_kind; each
+ * `at` function is pure, so one shape can serve every replication.
+ *
+ * Noise. Period n (n = t / noise_period) has the factor
+ * exp(sigma Z_n - sigma^2 / 2), sigma^2 = ln(1 + sd^2), whose mean is 1 and
+ * whose relative sd is `sd`; Z_n is the n-th normal drawn from the
+ * replication's RNG_NOISE stream. Factors are drawn in order and the latest
+ * is cached, so the factor of period n depends only on (seed, replication,
+ * n), not on how often or where inside a period the rate is asked for. A
+ * jump ahead draws the skipped periods; a step back (callers should not)
+ * restarts the stream.
+ *
+ * Accounting. Each advance is one M/M/c interval at lambda(t0). The run-wide
+ * and the per-minute latency mixtures receive the same components; the
+ * minute's is emptied by workload_take_minute. Erlang C of the last (c,
+ * lambda) is cached: under constant load it is computed once.
+ */
+#include "spotsim/model/workload.h"
+
+#include "spotsim/util/csvio.h"
+#include "spotsim/util/error.h"
+#include "spotsim/model/queueing.h"
+#include "spotsim/util/strbuf.h"
+#include "spotsim/util/xalloc.h"
+
+#include <assert.h>
+#include <math.h>
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define P95 0.95
+
+/* ---- rate shapes ---- */
+
+struct rate_ops {
+	const char *name;
+	double (*at)(const struct rate_shape *r, sim_time t, int64_t start_unix);
+};
+
+static int64_t floor_div(int64_t a, int64_t b)
+{
+	int64_t q = a / b;
+	return (a % b != 0 && (a < 0) != (b < 0)) ? q - 1 : q;
+}
+
+static int64_t floor_mod(int64_t a, int64_t b)
+{
+	return a - floor_div(a, b) * b;
+}
+
+static double constant_at(const struct rate_shape *r, sim_time t, int64_t start_unix)
+{
+	(void)t;
+	(void)start_unix;
+	return r->rps;
+}
+
+static double diurnal_at(const struct rate_shape *r, sim_time t, int64_t start_unix)
+{
+	sim_time abs_t = start_unix * SIM_SEC + t;
+	double phase = (double)(floor_mod(abs_t, SIM_DAY) - r->peak) / (double)SIM_DAY;
+	double v = r->min_rps + (r->max_rps - r->min_rps) * (1 + cos(2 * M_PI * phase)) / 2;
+	if (r->has_weekly) {
+		/* 1970-01-01 was a Thursday: day 0 is index 3, Monday first */
+		int64_t weekday = floor_mod(floor_div(abs_t, SIM_DAY) + 3, 7);
+		v *= r->weekly_factor[weekday];
+	}
+	return v;
+}
+
+/* The rps of the last point at or before t; 0 before the first. */
+static double points_at(const struct rate_point *p, size_t n, sim_time t)
+{
+	size_t lo = 0, hi = n;
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		if (p[mid].at <= t)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo ? p[lo - 1].rps : 0;
+}
+
+static double steps_at(const struct rate_shape *r, sim_time t, int64_t start_unix)
+{
+	(void)start_unix;
+	return points_at(r->points, r->npoints, t);
+}
+
+static double spikes_at(const struct rate_shape *r, sim_time t, int64_t start_unix)
+{
+	(void)start_unix;
+	bool in_spike = false;
+	double v = 0;
+	for (size_t i = 0; i < r->nspikes; i++) {
+		const struct rate_spike *s = &r->spikes[i];
+		if (t < s->at || t - s->at >= s->duration)
+			continue;
+		double rps = s->has_rps ? s->rps : r->base_rps * s->factor;
+		v = in_spike && v > rps ? v : rps;
+		in_spike = true;
+	}
+	return in_spike ? v : r->base_rps;
+}
+
+static double trace_at(const struct rate_shape *r, sim_time t, int64_t start_unix)
+{
+	(void)start_unix;
+	if (r->trace_period > 0)
+		t = floor_mod(t, r->trace_period);
+	return points_at(r->points, r->npoints, t);
+}
+
+static const struct rate_ops rate_table[] = {
+    [RATE_CONSTANT] = {"constant", constant_at}, [RATE_DIURNAL] = {"diurnal", diurnal_at},
+    [RATE_STEPS] = {"steps", steps_at},		 [RATE_SPIKES] = {"spikes", spikes_at},
+    [RATE_TRACE] = {"trace", trace_at},
+};
+
+#define NRATE_KINDS (sizeof(rate_table) / sizeof(rate_table[0]))
+
+const char *rate_kind_name(enum rate_kind k)
+{
+	return (size_t)k < NRATE_KINDS ? rate_table[k].name : NULL;
+}
+
+bool rate_kind_parse(const char *name, enum rate_kind *out)
+{
+	for (size_t i = 0; name && i < NRATE_KINDS; i++) {
+		if (!strcmp(name, rate_table[i].name)) {
+			*out = (enum rate_kind)i;
+			return true;
+		}
+	}
+	return false;
+}
+
+double rate_shape_at(const struct rate_shape *r, sim_time t, int64_t start_unix)
+{
+	if ((size_t)r->kind >= NRATE_KINDS)
+		return 0;
+	return rate_table[r->kind].at(r, t, start_unix);
+}
+
+void rate_shape_release(struct rate_shape *r)
+{
+	free(r->points);
+	free(r->spikes);
+	r->points = NULL;
+	r->npoints = 0;
+	r->spikes = NULL;
+	r->nspikes = 0;
+	r->trace_period = 0;
+}
+
+/* ---- trace files ---- */
+
+#define TIME_ACCEPTED  "seconds from the start or a duration such as \"1h\""
+#define COUNT_ACCEPTED "a number of requests, 0 or more"
+#define RPS_ACCEPTED   "requests per second, 0 or more"
+
+struct trace_loader {
+	const char *path;
+	struct diag *d;
+	bool counts_per_minute;
+	bool seen_first;
+	size_t data_rows; /* rows after the header, good or bad */
+	struct rate_point *points;
+	size_t nr, alloc;
+};
+
+static void row_error(struct trace_loader *L, size_t record, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+
+static void row_error(struct trace_loader *L, size_t record, const char *fmt, ...)
+{
+	struct strbuf msg = STRBUF_INIT;
+	va_list ap;
+	va_start(ap, fmt);
+	strbuf_vaddf(&msg, fmt, ap);
+	va_end(ap);
+	char *where = xasprintf("line %zu", record);
+	diag_error(L->d, L->path, where, "%s", msg.buf);
+	free(where);
+	strbuf_release(&msg);
+}
+
+/* Parses the whole field `text` as a number >= 0, or reports why not. */
+static bool parse_value(struct trace_loader *L, size_t record, const char *what,
+			const char *accepted, const char *text, double *out)
+{
+	char *end;
+	double v = strtod(text, &end); /* overflow gives HUGE_VAL; underflow a tiny number */
+	while (end != text && (*end == ' ' || *end == '\t'))
+		end++;
+	if (end == text || *end)
+		row_error(L, record, "%s \"%s\" is not a number (accepted: %s)", what, text,
+			  accepted);
+	else if (!isfinite(v))
+		row_error(L, record, "%s %s is not a finite number (accepted: %s)", what, text,
+			  accepted);
+	else if (v < 0)
+		row_error(L, record, "%s %s is negative (accepted: %s)", what, text, accepted);
+	else {
+		*out = v;
+		return true;
+	}
+	return false;
+}
+
+/* A first row whose field does not even start like a number is a header. */
+static bool is_header(const char *field)
+{
+	sim_time t;
+	char *end;
+	if (simtime_parse(field, &t) != SPOTSIM_ESYNTAX)
+		return false;
+	(void)strtod(field, &end);
+	return end == field;
+}
+
+static void add_point(struct trace_loader *L, sim_time at, double rps)
+{
+	XALLOC_GROW(L->points, L->nr + 1, L->alloc);
+	L->points[L->nr++] = (struct rate_point){at, rps};
+}
+
+static void count_row(struct trace_loader *L, const char *const *f, size_t n, size_t record)
+{
+	double count;
+	sim_time at = (sim_time)L->data_rows++ * SIM_MIN;
+	if (n > 2)
+		row_error(L, record, "%zu fields, expected 1 (count) or 2 (timestamp,count)", n);
+	else if (parse_value(L, record, "count", COUNT_ACCEPTED, f[n - 1], &count))
+		add_point(L, at, count / 60);
+}
+
+static bool parse_time(struct trace_loader *L, size_t record, const char *text, sim_time *out)
+{
+	int rc = simtime_parse(text, out);
+	if (rc == SPOTSIM_ESYNTAX)
+		row_error(L, record, "time \"%s\" is not a time (accepted: " TIME_ACCEPTED ")",
+			  text);
+	else if (rc)
+		row_error(L, record,
+			  "time %s is negative or too large (accepted: " TIME_ACCEPTED ")", text);
+	return rc == 0;
+}
+
+static void rps_row(struct trace_loader *L, const char *const *f, size_t n, size_t record)
+{
+	sim_time at;
+	double rps;
+	L->data_rows++;
+	if (n != 2) {
+		row_error(L, record, "%zu fields, expected 2 (time,rps)", n);
+		return;
+	}
+	bool time_ok = parse_time(L, record, f[0], &at);
+	bool rps_ok = parse_value(L, record, "rps", RPS_ACCEPTED, f[1], &rps);
+	if (!time_ok || !rps_ok)
+		return;
+	if (L->nr && at <= L->points[L->nr - 1].at)
+		row_error(L, record,
+			  "time %s is not after the previous row's (accepted: rows sorted by time, "
+			  "each time once)",
+			  f[0]);
+	else
+		add_point(L, at, rps);
+}
+
+static int trace_row(const char *const *fields, size_t n, size_t record, void *data)
+{
+	struct trace_loader *L = data;
+	bool first = !L->seen_first;
+	L->seen_first = true;
+	if (first && n && is_header(fields[L->counts_per_minute ? n - 1 : 0]))
+		return 0;
+	if (L->counts_per_minute)
+		count_row(L, fields, n, record);
+	else
+		rps_row(L, fields, n, record);
+	return 0;
+}
+
+/* An rps trace repeats after its last row has lasted as long as the gap before it. */
+static sim_time trace_period(const struct rate_point *p, size_t n, bool counts_per_minute)
+{
+	if (counts_per_minute)
+		return (sim_time)n * SIM_MIN;
+	sim_time last_gap = n >= 2 ? p[n - 1].at - p[n - 2].at : SIM_MIN;
+	return p[n - 1].at + last_gap;
+}
+
+int rate_shape_load_trace(struct rate_shape *r, const char *path, bool counts_per_minute,
+			  struct diag *d)
+{
+	struct trace_loader L = {.path = path, .d = d, .counts_per_minute = counts_per_minute};
+	size_t errors = d->errors;
+
+	int rc = csvio_read(path, trace_row, &L, d);
+	if (!rc && d->errors == errors && !L.nr) {
+		diag_error(d, path, NULL, "the trace has no data rows (accepted: %s)",
+			   counts_per_minute ? "one count per minute, or timestamp,count rows"
+					     : "time,rps rows");
+	}
+	if (rc || d->errors != errors) {
+		free(L.points);
+		return rc < 0 ? rc : SPOTSIM_EINVAL;
+	}
+	free(r->points);
+	r->points = L.points;
+	r->npoints = L.nr;
+	r->trace_period = trace_period(L.points, L.nr, counts_per_minute);
+	return 0;
+}
+
+/* ---- the workload of one replication ---- */
+
+struct minute_sums {
+	double requests, served, dropped;
+	double cpu_pct_seconds, mem_pct_seconds, serving_seconds;
+};
+
+struct workload {
+	const struct rate_shape *shape;
+	const struct request_model *model;
+	int64_t start_unix;
+	double mu;
+
+	struct rng noise;
+	uint64_t seed, replication;
+	double sigma; /* 0: no noise */
+	sim_time noise_period;
+	int64_t noise_n; /* period of noise_factor; -1 before the first draw */
+	double noise_factor;
+
+	long cached_c; /* Erlang C of (cached_c, cached_lambda); 0: none */
+	double cached_lambda, cached_erlang;
+
+	struct workload_totals totals;
+	struct minute_sums minute;
+	struct latency_mix *mix, *minute_mix;
+
+	/* the last advance, for workload_instant */
+	struct workload_instant last;
+	long last_c;
+	bool last_overloaded;
+};
+
+struct workload *workload_new(const struct rate_shape *shape, const struct request_model *model,
+			      int64_t start_unix, uint64_t seed, uint64_t replication)
+{
+	assert(model->service_time_s > 0 && model->concurrency >= 1);
+	struct workload *w = xcalloc(1, sizeof(*w));
+	w->shape = shape;
+	w->model = model;
+	w->start_unix = start_unix;
+	w->mu = 1 / model->service_time_s;
+	w->seed = seed;
+	w->replication = replication;
+	if (shape->noise_sd > 0) {
+		w->sigma = sqrt(log1p(shape->noise_sd * shape->noise_sd));
+		w->noise_period = shape->noise_period > 0 ? shape->noise_period : SIM_MIN;
+		rng_init(&w->noise, seed, replication, RNG_NOISE);
+	}
+	w->noise_n = -1;
+	w->noise_factor = 1;
+	w->mix = latency_mix_new();
+	w->minute_mix = latency_mix_new();
+	w->last = (struct workload_instant){0, NAN, NAN, 0, NAN};
+	return w;
+}
+
+void workload_free(struct workload *w)
+{
+	if (!w)
+		return;
+	rng_release(&w->noise);
+	latency_mix_free(w->mix);
+	latency_mix_free(w->minute_mix);
+	free(w);
+}
+
+static double noise_factor(struct workload *w, sim_time t)
+{
+	int64_t n = t > 0 ? t / w->noise_period : 0;
+	if (n < w->noise_n) {
+		rng_release(&w->noise);
+		rng_init(&w->noise, w->seed, w->replication, RNG_NOISE);
+		w->noise_n = -1;
+	}
+	while (w->noise_n < n) {
+		double z = rng_normal(&w->noise, 0, 1);
+		w->noise_factor = exp(w->sigma * z - w->sigma * w->sigma / 2);
+		w->noise_n++;
+	}
+	return w->noise_factor;
+}
+
+double workload_rate(struct workload *w, sim_time t)
+{
+	double lambda = rate_shape_at(w->shape, t, w->start_unix);
+	return w->sigma > 0 ? lambda * noise_factor(w, t) : lambda;
+}
+
+static double erlang_c_cached(struct workload *w, long c, double lambda)
+{
+	if (c != w->cached_c || lambda != w->cached_lambda) {
+		w->cached_c = c;
+		w->cached_lambda = lambda;
+		w->cached_erlang = mmc_erlang_c(c, lambda / w->mu);
+	}
+	return w->cached_erlang;
+}
+
+/* Adds to the run's and the minute's sums alike. */
+static void add_counts(struct workload *w, double requests, double served, double dropped)
+{
+	w->totals.requests += requests;
+	w->totals.served += served;
+	w->totals.dropped += dropped;
+	w->minute.requests += requests;
+	w->minute.served += served;
+	w->minute.dropped += dropped;
+}
+
+static void add_utilization(struct workload *w, double cpu, double mem, double dt)
+{
+	w->totals.cpu_pct_seconds += cpu * dt;
+	w->totals.mem_pct_seconds += mem * dt;
+	w->totals.serving_seconds += dt;
+	w->minute.cpu_pct_seconds += cpu * dt;
+	w->minute.mem_pct_seconds += mem * dt;
+	w->minute.serving_seconds += dt;
+}
+
+/* Served at capacity, the excess dropped; the served count as having waited `timeout`. */
+static void advance_overloaded(struct workload *w, double lambda, double capacity, double dt)
+{
+	double served = capacity * dt;
+	add_counts(w, lambda * dt, served, (lambda - capacity) * dt);
+	w->totals.waited += served;
+	w->totals.wait_sum_s += served * w->model->timeout_s;
+	latency_mix_add_overloaded(w->mix, served, w->mu, w->model->timeout_s);
+	latency_mix_add_overloaded(w->minute_mix, served, w->mu, w->model->timeout_s);
+	w->last.dropped_rate = lambda - capacity;
+	w->last.p_wait = 1;
+}
+
+static void advance_queueing(struct workload *w, long c, double lambda, double capacity, double dt)
+{
+	double served = lambda * dt;
+	double erlang = erlang_c_cached(w, c, lambda);
+	double gamma = capacity - lambda;
+	add_counts(w, served, served, 0);
+	w->totals.waited += erlang * served;
+	w->totals.wait_sum_s += erlang / gamma * served;
+	latency_mix_add_erlang(w->mix, served, w->mu, gamma, erlang);
+	latency_mix_add_erlang(w->minute_mix, served, w->mu, gamma, erlang);
+	w->last.dropped_rate = 0;
+	w->last.p_wait = erlang;
+}
+
+static double cap_percent(double pct)
+{
+	return pct < 100 ? pct : 100;
+}
+
+void workload_advance(struct workload *w, sim_time t0, sim_time t1, long serving)
+{
+	const struct request_model *m = w->model;
+	double dt = t1 > t0 ? simtime_seconds(t1 - t0) : 0;
+	double lambda = workload_rate(w, t0);
+	long c = serving > 0 ? serving * m->concurrency : 0;
+	double capacity = (double)c * w->mu;
+
+	w->last.lambda = lambda;
+	w->last_c = c;
+	w->last_overloaded = c > 0 && lambda >= capacity;
+	if (c == 0) {
+		add_counts(w, lambda * dt, 0, lambda * dt);
+		w->last = (struct workload_instant){lambda, NAN, NAN, lambda, NAN};
+		return;
+	}
+	if (w->last_overloaded)
+		advance_overloaded(w, lambda, capacity, dt);
+	else
+		advance_queueing(w, c, lambda, capacity, dt);
+	w->last.cpu_pct = cap_percent(m->cpu_idle_percent + 100 * lambda / capacity);
+	w->last.mem_pct =
+	    cap_percent(m->memory_base_percent + m->memory_per_rps * lambda / (double)serving);
+	add_utilization(w, w->last.cpu_pct, w->last.mem_pct, dt);
+}
+
+double workload_lose_inflight(struct workload *w, long serving, sim_time window)
+{
+	if (serving <= 0 || w->last_c == 0)
+		return 0;
+	double capacity = (double)w->last_c * w->mu;
+	double busy = fmin(w->last.lambda, capacity) / w->mu; /* mean busy workers */
+	double lost = busy / (double)serving * exp(-w->mu * simtime_seconds(window));
+	if (lost < 1e-9)
+		return 0; /* e.g. e^-300 of a request: none, and none printed as 1e-130 */
+	/* they arrived and were counted as served: now they fail */
+	w->totals.served -= lost;
+	w->totals.dropped += lost;
+	w->minute.served -= lost;
+	w->minute.dropped += lost;
+	return lost;
+}
+
+void workload_instant(const struct workload *w, struct workload_instant *out)
+{
+	*out = w->last;
+}
+
+double workload_instant_p95(const struct workload *w)
+{
+	if (w->last_c == 0)
+		return NAN;
+	if (w->last_overloaded)
+		return w->model->timeout_s - log(1 - P95) / w->mu;
+	return mmc_response_quantile(w->last_c, w->last.lambda, w->mu, P95);
+}
+
+void workload_take_minute(struct workload *w, struct workload_minute *out)
+{
+	const struct minute_sums *s = &w->minute;
+	out->requests = s->requests;
+	out->served = s->served;
+	out->dropped = s->dropped;
+	out->cpu_pct = s->serving_seconds > 0 ? s->cpu_pct_seconds / s->serving_seconds : NAN;
+	out->mem_pct = s->serving_seconds > 0 ? s->mem_pct_seconds / s->serving_seconds : NAN;
+	out->p95_s = latency_mix_quantile(w->minute_mix, P95);
+	memset(&w->minute, 0, sizeof(w->minute));
+	latency_mix_reset(w->minute_mix);
+}
+
+const struct workload_totals *workload_totals(const struct workload *w)
+{
+	return &w->totals;
+}
+
+double workload_latency_quantile(const struct workload *w, double q)
+{
+	return latency_mix_quantile(w->mix, q);
+}

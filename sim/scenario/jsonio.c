@@ -1,0 +1,103 @@
+/*
+ * jsonio — JSON files into cJSON trees (see jsonio.h). The file is read
+ * whole (the size is checked first), then parsed with cJSON, whose error
+ * position is turned into a line and column.
+ */
+#include "jsonio.h"
+
+#include "spotsim/util/error.h"
+#include "spotsim/util/xalloc.h"
+
+#include <ctype.h>
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+static const char bom[] = "\xef\xbb\xbf";
+
+static char *read_file(const char *path, long max_bytes, size_t *len, struct diag *d, int *rc)
+{
+	FILE *f = fopen(path, "rb");
+	struct stat st;
+	if (!f) {
+		diag_error(d, path, NULL, "cannot open file: %s (accepted: a readable file)",
+			   diag_strerror(errno));
+		*rc = errno == ENOENT ? SPOTSIM_ENOENT : SPOTSIM_EIO;
+		return NULL;
+	}
+	if (fstat(fileno(f), &st) || !S_ISREG(st.st_mode) || st.st_size > max_bytes) {
+		diag_error(d, path, NULL, "not a regular file of at most %ld MiB", max_bytes >> 20);
+		fclose(f);
+		*rc = SPOTSIM_EIO;
+		return NULL;
+	}
+	char *buf = xmalloc((size_t)st.st_size + 1);
+	*len = fread(buf, 1, (size_t)st.st_size, f);
+	buf[*len] = '\0';
+	if (ferror(f)) {
+		diag_error(d, path, NULL, "read error: %s", diag_strerror(errno));
+		free(buf);
+		fclose(f);
+		*rc = SPOTSIM_EIO;
+		return NULL;
+	}
+	fclose(f);
+	return buf;
+}
+
+static void syntax_error(struct diag *d, const char *path, const char *buf, const char *at)
+{
+	int line = 1, col = 1;
+	char near[24];
+	size_t n = 0;
+	/* cJSON stops one past a key that does not open with a quote */
+	if (at > buf && (at[-1] == '}' || (isalpha((unsigned char)at[-1]) && at - 1 > buf &&
+					   strchr(" \t\n\r,{", at[-2]))))
+		at--;
+	for (const char *p = buf; p < at && *p; p++) {
+		if (*p == '\n')
+			line++, col = 1;
+		else
+			col++;
+	}
+	while (at[n] && at[n] != '\n' && n < 16) {
+		near[n] = at[n];
+		n++;
+	}
+	near[n] = '\0';
+	if (!*at)
+		diag_error(d, path, NULL,
+			   "line %d, column %d: JSON syntax error: unexpected end of file "
+			   "(accepted: one complete JSON object)",
+			   line, col);
+	else
+		diag_error(d, path, NULL,
+			   "line %d, column %d: JSON syntax error near \"%s\" (accepted: one "
+			   "JSON object, double-quoted keys, no trailing commas or comments)",
+			   line, col, near);
+}
+
+cJSON *jsonio_parse_file(const char *path, long max_bytes, struct diag *d, int *rc)
+{
+	size_t len = 0;
+	const char *end = NULL;
+	char *buf = read_file(path, max_bytes, &len, d, rc);
+	if (!buf)
+		return NULL;
+	if (strlen(buf) != len) {
+		diag_error(d, path, NULL, "contains a NUL byte (accepted: UTF-8 JSON text)");
+		free(buf);
+		*rc = SPOTSIM_ESYNTAX;
+		return NULL;
+	}
+	size_t skip = strncmp(buf, bom, 3) ? 0 : 3;
+	cJSON *root = cJSON_ParseWithLengthOpts(buf + skip, len - skip + 1, &end, 1);
+	if (!root) {
+		syntax_error(d, path, buf + skip, end ? end : buf + len);
+		*rc = SPOTSIM_ESYNTAX;
+	}
+	free(buf);
+	return root;
+}

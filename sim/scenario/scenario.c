@@ -1,0 +1,788 @@
+/*
+ * scenario — loading a scenario file (see scenario.h).
+ *
+ * Three passes over one cJSON tree:
+ *  1. parse (syntax errors with line and column) and unwrap the AWS CLI
+ *     wrappers ({"taskDefinition": ...}, {"services": [...]});
+ *  2. the schema walk (scenario_schema.c): keys, types, ranges, enums,
+ *     durations, distributions;
+ *  3. the rules that involve several values (the Fargate size table,
+ *     Windows and Spot, the strategy rules, Min <= Max, ...), which also copy
+ *     the values into struct scenario.
+ * Pass 3 reads values defensively (a wrong type was already reported in pass
+ * 2 and is simply skipped), so every problem is reported exactly once.
+ */
+#include "spotsim/scenario/scenario.h"
+
+#include "jsonio.h"
+#include "scenario_loader.h"
+#include "scenario_schema.h"
+#include "spotsim/util/error.h"
+#include "spotsim/util/xalloc.h"
+
+#include <cjson/cJSON.h>
+#include <ctype.h>
+#include <errno.h>
+#include <math.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+
+#define MAX_FILE_BYTES (64L << 20)
+#define DEFAULT_START  "2026-01-05T00:00:00Z" /* a Monday */
+
+static const char *const scale_in_names[] = {"balanced", "newest", "spot_first", "on_demand_first"};
+
+struct service_config scenario_service_config(const struct scenario *sc)
+{
+	struct service_config c = {
+	    .task = &sc->task,
+	    .service = &sc->service,
+	    .startup = &sc->startup,
+	    .limits = &sc->limits,
+	    .spot = &sc->spot,
+	    .scale_in_order = sc->scale_in_order,
+	    .deregistration_delay = sc->deregistration_delay,
+	    .shutdown = sc->shutdown,
+	    .seed = sc->seed,
+	};
+	return c;
+}
+
+const char *scenario_scale_in_order_name(enum scale_in_order o)
+{
+	return scale_in_names[o];
+}
+
+void err(struct loader *l, const char *path, const char *fmt, ...)
+{
+	struct strbuf sb = STRBUF_INIT;
+	va_list ap;
+	va_start(ap, fmt);
+	strbuf_vaddf(&sb, fmt, ap);
+	va_end(ap);
+	diag_error(l->d, l->file, path, "%s", sb.buf);
+	strbuf_release(&sb);
+}
+
+/* ---- pass 1: reading and parsing ---- */
+
+cJSON *scenario_parse_json(const char *path, struct diag *d, int *rc)
+{
+	cJSON *root = jsonio_parse_file(path, MAX_FILE_BYTES, d, rc);
+	if (root && !cJSON_IsObject(root)) {
+		diag_error(d, path, NULL, "the file holds %s (accepted: one JSON object)",
+			   cJSON_IsArray(root) ? "an array" : "a single value");
+		cJSON_Delete(root);
+		root = NULL;
+		*rc = SPOTSIM_EINVAL;
+	}
+	return root;
+}
+
+/* describe-task-definition and describe-services wrap the object we want. */
+static void unwrap(struct loader *l, cJSON *root)
+{
+	cJSON *td = cJSON_GetObjectItemCaseSensitive(root, "taskDefinition");
+	cJSON *inner = td ? cJSON_GetObjectItemCaseSensitive(td, "taskDefinition") : NULL;
+	if (cJSON_IsObject(inner)) {
+		cJSON_DetachItemViaPointer(td, inner);
+		cJSON_ReplaceItemInObjectCaseSensitive(root, "taskDefinition", inner);
+	}
+	cJSON *svc = cJSON_GetObjectItemCaseSensitive(root, "service");
+	cJSON *list = svc ? cJSON_GetObjectItemCaseSensitive(svc, "services") : NULL;
+	if (cJSON_IsArray(list)) {
+		if (cJSON_GetArraySize(list) != 1) {
+			err(l, "service.services", "%d services given (accepted: exactly one)",
+			    cJSON_GetArraySize(list));
+			return;
+		}
+		cJSON *one = cJSON_DetachItemFromArray(list, 0);
+		cJSON_ReplaceItemInObjectCaseSensitive(root, "service", one);
+	}
+}
+
+/* ---- value access for pass 3: NULL/defaults when absent or mistyped ---- */
+
+const cJSON *get(const cJSON *obj, const char *key)
+{
+	return cJSON_IsObject(obj) ? cJSON_GetObjectItemCaseSensitive(obj, key) : NULL;
+}
+
+bool get_number(const cJSON *obj, const char *key, double *out)
+{
+	const cJSON *n = get(obj, key);
+	if (!cJSON_IsNumber(n) || !isfinite(n->valuedouble))
+		return false;
+	*out = n->valuedouble;
+	return true;
+}
+
+const char *get_string(const cJSON *obj, const char *key)
+{
+	const cJSON *n = get(obj, key);
+	return cJSON_IsString(n) ? n->valuestring : NULL;
+}
+
+bool get_duration(const cJSON *obj, const char *key, sim_time *out)
+{
+	long long usec;
+	const cJSON *n = get(obj, key);
+	if (!n || !schema_duration(n, &usec))
+		return false;
+	*out = usec;
+	return true;
+}
+
+/* Text of a cpu/memory node: strings as they are, numbers printed. */
+static const char *size_text(const cJSON *n, char *buf, size_t size)
+{
+	if (cJSON_IsString(n))
+		return n->valuestring;
+	if (cJSON_IsNumber(n)) {
+		snprintf(buf, size, "%.17g", n->valuedouble);
+		return buf;
+	}
+	return NULL;
+}
+
+/* ---- pass 3: the rules, section by section ---- */
+
+static bool parse_start(const char *text, int64_t *unix_s)
+{
+	struct tm tm;
+	memset(&tm, 0, sizeof(tm));
+	if (sscanf(text, "%4d-%2d-%2dT%2d:%2d:%2dZ", &tm.tm_year, &tm.tm_mon, &tm.tm_mday,
+		   &tm.tm_hour, &tm.tm_min, &tm.tm_sec) != 6)
+		return false;
+	tm.tm_year -= 1900;
+	tm.tm_mon -= 1;
+	int mday = tm.tm_mday;
+	time_t t = timegm(&tm);
+	if (t == (time_t)-1 || tm.tm_mday != mday)
+		return false; /* e.g. 2026-02-30 */
+	*unix_s = (int64_t)t;
+	return true;
+}
+
+static char *name_from_file(const char *path)
+{
+	const char *base = strrchr(path, '/');
+	base = base ? base + 1 : path;
+	size_t n = strlen(base);
+	if (n > 5 && !strcmp(base + n - 5, ".json"))
+		n -= 5;
+	return xstrndup(base, n);
+}
+
+static void load_top(struct loader *l)
+{
+	struct scenario *sc = l->sc;
+	const cJSON *r = l->root;
+	const char *s;
+	double v;
+
+	sc->name = (s = get_string(r, "name")) && *s ? xstrdup(s) : name_from_file(l->file);
+	sc->description = xstrdup((s = get_string(r, "description")) ? s : "");
+	sc->region = xstrdup((s = get_string(r, "region")) ? s : SCENARIO_DEFAULT_REGION);
+	if (!get_duration(r, "duration", &sc->duration))
+		sc->duration = SCENARIO_DEFAULT_DURATION;
+	sc->seed = get_number(r, "seed", &v) && v >= 0 ? (uint64_t)v : SCENARIO_DEFAULT_SEED;
+	sc->replications = get_number(r, "replications", &v) && v >= 1 ? (long)v : 1;
+	sc->start = xstrdup((s = get_string(r, "start")) ? s : DEFAULT_START);
+	if (!parse_start(sc->start, &sc->start_unix)) {
+		if (s && strlen(s) == 20)
+			err(l, "start",
+			    "\"%s\" is not a real date (accepted: YYYY-MM-DDTHH:MM:SSZ)", s);
+		sc->start_unix = 0;
+	}
+	if ((s = get_string(r, "placement_tie")))
+		placement_tie_parse(s, &sc->service.strategy.tie);
+	for (size_t i = 0; (s = get_string(r, "scale_in_order")) && i < 4; i++)
+		if (!strcmp(s, scale_in_names[i]))
+			sc->scale_in_order = (enum scale_in_order)i;
+}
+
+static void load_platform(struct loader *l, const cJSON *td, struct task_definition *t)
+{
+	const cJSON *rp = get(td, "runtimePlatform");
+	const char *s;
+	t->os = OS_LINUX;
+	t->arch = ARCH_X86_64;
+	if ((s = get_string(rp, "operatingSystemFamily")))
+		fargate_os_parse(s, &t->os);
+	if ((s = get_string(rp, "cpuArchitecture")))
+		fargate_arch_parse(s, &t->arch);
+	if (t->os == OS_WINDOWS && t->arch == ARCH_ARM64)
+		err(l, "taskDefinition.runtimePlatform.cpuArchitecture",
+		    "ARM64 is not available for Windows on Fargate (accepted: X86_64)");
+}
+
+static void load_sizes(struct loader *l, const cJSON *td, struct task_definition *t)
+{
+	char buf[64];
+	const char *cpu = size_text(get(td, "cpu"), buf, sizeof(buf));
+	bool cpu_ok = false, mem_ok = false;
+	if (cpu && !(cpu_ok = fargate_parse_cpu(cpu, &t->cpu_units)))
+		err(l, "taskDefinition.cpu",
+		    "\"%s\" is not a CPU value (accepted: CPU units such as \"1024\" or \"1 "
+		    "vCPU\")",
+		    cpu);
+	const char *mem = size_text(get(td, "memory"), buf, sizeof(buf));
+	if (mem && !(mem_ok = fargate_parse_memory(mem, &t->memory_mib)))
+		err(l, "taskDefinition.memory",
+		    "\"%s\" is not a memory value (accepted: MiB such as \"2048\" or \"2 GB\")",
+		    mem);
+	if (cpu_ok && mem_ok) {
+		struct strbuf why = STRBUF_INIT;
+		if (!fargate_check_size(t->cpu_units, t->memory_mib, t->os, &why)) {
+			bool cpu_wrong = strstr(why.buf, "cpu") == why.buf ||
+					 strstr(why.buf, "is not a Fargate cpu");
+			err(l, cpu_wrong ? "taskDefinition.cpu" : "taskDefinition.memory", "%s",
+			    why.buf);
+		}
+		strbuf_release(&why);
+	}
+}
+
+static void load_storage(struct loader *l, const cJSON *td, struct task_definition *t)
+{
+	double v;
+	t->storage_gib = FARGATE_STORAGE_FREE_GIB;
+	if (!get_number(get(td, "ephemeralStorage"), "sizeInGiB", &v))
+		return;
+	if (t->os == OS_WINDOWS)
+		err(l, "taskDefinition.ephemeralStorage",
+		    "ephemeral storage cannot be configured for Windows tasks (accepted: no "
+		    "ephemeralStorage with WINDOWS)");
+	else if (v >= FARGATE_STORAGE_MIN_GIB && v <= FARGATE_STORAGE_MAX_GIB)
+		t->storage_gib = (int)v;
+}
+
+static void load_containers(struct loader *l, const cJSON *td, struct task_definition *t)
+{
+	const cJSON *c;
+	double v;
+	bool any = false;
+	t->stop_timeout_s = 0;
+	cJSON_ArrayForEach(c, get(td, "containerDefinitions"))
+	{
+		if (!get_number(c, "stopTimeout", &v))
+			v = FARGATE_STOP_TIMEOUT_DEFAULT;
+		if (v >= 2 && v <= FARGATE_STOP_TIMEOUT_MAX && (int)v > t->stop_timeout_s)
+			t->stop_timeout_s = (int)v;
+		any = true;
+	}
+	if (!any)
+		t->stop_timeout_s = FARGATE_STOP_TIMEOUT_DEFAULT;
+	(void)l;
+}
+
+static void load_compat(struct loader *l, const cJSON *td)
+{
+	const cJSON *rc = get(td, "requiresCompatibilities"), *it;
+	bool fargate = false;
+	if (!cJSON_IsArray(rc) || !cJSON_GetArraySize(rc))
+		return;
+	cJSON_ArrayForEach(it, rc) if (cJSON_IsString(it) && !strcmp(it->valuestring, "FARGATE"))
+	    fargate = true;
+	if (!fargate)
+		err(l, "taskDefinition.requiresCompatibilities",
+		    "does not include FARGATE (accepted: a list containing \"FARGATE\"; spotsim "
+		    "models Fargate only)");
+}
+
+static void load_task_definition(struct loader *l)
+{
+	const cJSON *td = get(l->root, "taskDefinition");
+	struct task_definition *t = &l->sc->task;
+	if (!cJSON_IsObject(td))
+		return;
+	load_platform(l, td, t);
+	load_sizes(l, td, t);
+	load_storage(l, td, t);
+	load_containers(l, td, t);
+	load_compat(l, td);
+}
+
+/* Returns false when an item names no known provider (already reported). */
+static bool load_strategy_items(struct loader *l, const cJSON *list, struct strategy *s)
+{
+	const cJSON *it;
+	double v;
+	bool known = true;
+	s->nr = 0;
+	cJSON_ArrayForEach(it, list)
+	{
+		struct strategy_item *item = &s->items[s->nr++];
+		const char *name = get_string(it, "capacityProvider");
+		memset(item, 0, sizeof(*item));
+		item->provider = PROVIDER_FARGATE;
+		if (!name || !fargate_provider_parse(name, &item->provider))
+			known = false;
+		item->has_base = get_number(it, "base", &v);
+		item->base = item->has_base ? (long)v : 0;
+		item->weight = get_number(it, "weight", &v) ? (long)v : 0;
+	}
+	(void)l;
+	return known;
+}
+
+static void check_spot_platform(struct loader *l, const struct strategy *s)
+{
+	const struct task_definition *t = &l->sc->task;
+	if (t->os == OS_WINDOWS && t->arch == ARCH_ARM64)
+		return; /* reported at runtimePlatform */
+	for (size_t i = 0; i < s->nr; i++) {
+		const struct strategy_item *it = &s->items[i];
+		if (fargate_provider_supports(it->provider, t->os, t->arch))
+			continue;
+		char path[96];
+		snprintf(path, sizeof(path),
+			 "service.capacityProviderStrategy[%zu].capacityProvider", i);
+		err(l, path, "%s does not run %s tasks (accepted: FARGATE for %s)",
+		    fargate_provider_name(it->provider), fargate_os_name(t->os),
+		    fargate_os_name(t->os));
+	}
+}
+
+static void load_service(struct loader *l)
+{
+	const cJSON *svc = get(l->root, "service");
+	struct service_definition *s = &l->sc->service;
+	const cJSON *list = get(svc, "capacityProviderStrategy");
+	double v;
+
+	s->desired_count = get_number(svc, "desiredCount", &v) && v >= 0 ? (long)v : 0;
+	if (s->desired_count > SCENARIO_MAX_DESIRED)
+		err(l, "service.desiredCount",
+		    "%ld tasks is above the ECS quota (accepted: 0 to %d tasks per service)",
+		    s->desired_count, SCENARIO_MAX_DESIRED);
+	s->minimum_healthy_percent = 100;
+	s->maximum_percent = 200;
+	const cJSON *dc = get(svc, "deploymentConfiguration");
+	if (get_number(dc, "minimumHealthyPercent", &v))
+		s->minimum_healthy_percent = (int)v;
+	if (get_number(dc, "maximumPercent", &v))
+		s->maximum_percent = (int)v;
+	if (!cJSON_IsObject(svc))
+		return;
+	if (list && get(svc, "launchType")) {
+		err(l, "service.launchType",
+		    "launchType and capacityProviderStrategy cannot both be set (accepted: one "
+		    "of them)");
+	} else if (cJSON_GetArraySize(list) > FARGATE_MAX_STRATEGY_ITEMS) {
+		err(l, "service.capacityProviderStrategy",
+		    "%d capacity providers given (accepted: 1 to %d)", cJSON_GetArraySize(list),
+		    FARGATE_MAX_STRATEGY_ITEMS);
+	} else if (cJSON_IsArray(list)) {
+		if (load_strategy_items(l, list, &s->strategy) &&
+		    placement_check(&s->strategy, l->d, l->file,
+				    "service.capacityProviderStrategy"))
+			check_spot_platform(l, &s->strategy);
+	} else if (get_string(svc, "launchType")) {
+		s->strategy.nr = 1;
+		s->strategy.items[0] = (struct strategy_item){PROVIDER_FARGATE, 0, 1, false};
+	} else if (!list) {
+		err(l, "service",
+		    "no capacityProviderStrategy (accepted: a capacityProviderStrategy list, or "
+		    "launchType \"FARGATE\")");
+	}
+}
+
+static void load_scaling(struct loader *l)
+{
+	const cJSON *sc = get(l->root, "scaling");
+	double lo, hi;
+	l->sc->has_scaling = sc != NULL;
+	if (get_number(sc, "MinCapacity", &lo) && get_number(sc, "MaxCapacity", &hi) && lo > hi)
+		err(l, "scaling.MinCapacity",
+		    "MinCapacity %g is above MaxCapacity %g (accepted: MinCapacity <= MaxCapacity)",
+		    lo, hi);
+	const cJSON *a;
+	int i = 0;
+	cJSON_ArrayForEach(a, get(sc, "ScheduledActions"))
+	{
+		const cJSON *act = get(a, "ScalableTargetAction");
+		char path[96];
+		snprintf(path, sizeof(path), "scaling.ScheduledActions[%d].ScalableTargetAction",
+			 i++);
+		if (get_number(act, "MinCapacity", &lo) && get_number(act, "MaxCapacity", &hi) &&
+		    lo > hi)
+			err(l, path,
+			    "MinCapacity %g is above MaxCapacity %g (accepted: MinCapacity "
+			    "<= MaxCapacity)",
+			    lo, hi);
+		else if (cJSON_IsObject(act) && !get(act, "MinCapacity") &&
+			 !get(act, "MaxCapacity"))
+			err(l, path, "sets nothing (accepted: MinCapacity and/or MaxCapacity)");
+	}
+}
+
+static void load_policies(struct loader *l)
+{
+	const cJSON *p;
+	int i = 0;
+	cJSON_ArrayForEach(p, get(get(l->root, "scaling"), "ScalingPolicies"))
+	{
+		char path[96];
+		const char *type = get_string(p, "PolicyType");
+		snprintf(path, sizeof(path), "scaling.ScalingPolicies[%d]", i++);
+		if (!type)
+			continue;
+		bool tt = !strcmp(type, "TargetTrackingScaling");
+		const char *want = tt ? "TargetTrackingScalingPolicyConfiguration"
+				      : "StepScalingPolicyConfiguration";
+		const cJSON *cfg = get(p, want);
+		if (!cfg) {
+			err(l, path, "missing key \"%s\" (accepted: a %s policy has one)", want,
+			    type);
+			continue;
+		}
+		if (tt && !get(cfg, "PredefinedMetricSpecification") &&
+		    !get(cfg, "CustomizedMetricSpecification"))
+			err(l, path,
+			    "TargetTrackingScalingPolicyConfiguration has no metric (accepted: "
+			    "PredefinedMetricSpecification or CustomizedMetricSpecification)");
+		if (!tt && !get(p, "Alarm"))
+			err(l, path,
+			    "missing key \"Alarm\" (accepted: a step policy carries its CloudWatch "
+			    "alarm with MetricName, Threshold and ComparisonOperator)");
+	}
+}
+
+static void load_dist(struct loader *l, const cJSON *obj, const char *key, const char *path,
+		      struct dist *out, double default_s)
+{
+	const cJSON *n = get(obj, key);
+	struct strbuf why = STRBUF_INIT;
+	if (cJSON_IsString(n) && dist_parse(n->valuestring, l->sc->dir, out, &why) == 0) {
+		strbuf_release(&why);
+		return;
+	}
+	strbuf_release(&why); /* errors were reported by the schema walk */
+	if (!cJSON_IsNumber(n) || dist_from_seconds(n->valuedouble, out) != 0)
+		dist_from_seconds(default_s, out);
+	(void)path;
+}
+
+static void load_startup(struct loader *l)
+{
+	const cJSON *st = get(l->root, "startup");
+	struct startup_model *m = &l->sc->startup;
+	load_dist(l, st, "provisioning", "startup.provisioning", &m->provisioning, 10);
+	load_dist(l, st, "pull", "startup.pull", &m->pull, 25);
+	load_dist(l, st, "app_start", "startup.app_start", &m->app_start, 5);
+}
+
+static void load_slo(struct loader *l)
+{
+	const cJSON *s = get(l->root, "slo");
+	struct slo *o = &l->sc->slo;
+	o->has_p95_latency = get_duration(s, "p95_latency", &o->p95_latency);
+	o->has_p99_latency = get_duration(s, "p99_latency", &o->p99_latency);
+	o->has_max_dropped = get_number(s, "max_dropped_fraction", &o->max_dropped_fraction);
+	o->has_budget = get_number(s, "monthly_budget_usd", &o->monthly_budget_usd);
+}
+
+static void load_pricing(struct loader *l)
+{
+	const cJSON *p = get(l->root, "pricing");
+	const char *file = get_string(p, "file");
+	static const char *const keys[] = {"vcpu_hour", "gb_hour", "storage_gb_hour",
+					   "os_license_vcpu_hour"};
+	for (int i = 0; i < PROVIDER_COUNT; i++) {
+		const cJSON *r = get(get(p, "rates"), fargate_provider_name((enum provider)i));
+		double *f[] = {&l->sc->rate_override[i].vcpu_hour, &l->sc->rate_override[i].gb_hour,
+			       &l->sc->rate_override[i].storage_gb_hour,
+			       &l->sc->rate_override[i].os_license_vcpu_hour};
+		for (int k = 0; k < 4; k++)
+			if (!get_number(r, keys[k], f[k]) || *f[k] < 0)
+				*f[k] = -1;
+	}
+	if (file && *file)
+		l->sc->prices_file = *file == '/' || !*l->sc->dir
+					 ? xstrdup(file)
+					 : xasprintf("%s/%s", l->sc->dir, file);
+}
+
+/* A file named in the scenario must exist (relative to the scenario's folder). */
+bool check_file(struct loader *l, const cJSON *obj, const char *path)
+{
+	const char *file = get_string(obj, "file");
+	struct stat st;
+	if (!file)
+		return false;
+	char *full = scenario_resolve(l->sc, file);
+	bool ok = stat(full, &st) == 0 && S_ISREG(st.st_mode);
+	if (!ok)
+		err(l, path,
+		    "file \"%s\" not found (accepted: a path relative to the scenario's "
+		    "folder, or absolute)",
+		    full);
+	free(full);
+	return ok;
+}
+
+char *scenario_resolve(const struct scenario *sc, const char *file)
+{
+	if (*file == '/' || !*sc->dir)
+		return xstrdup(file);
+	return xasprintf("%s/%s", sc->dir, file);
+}
+
+static void load_rate(struct loader *l, const cJSON *rate)
+{
+	const char *kind = get_string(rate, "kind");
+	double lo, hi;
+	const cJSON *sp;
+	int i = 0;
+	if (!kind)
+		return;
+	if (!strcmp(kind, "diurnal") && get_number(rate, "min_rps", &lo) &&
+	    get_number(rate, "max_rps", &hi) && lo > hi)
+		err(l, "workload.rate.min_rps",
+		    "min_rps %g is above max_rps %g (accepted: min_rps <= max_rps)", lo, hi);
+	const cJSON *wf = get(rate, "weekly_factor");
+	if (wf && cJSON_IsArray(wf) && cJSON_GetArraySize(wf) != 7)
+		err(l, "workload.rate.weekly_factor",
+		    "has %d values (accepted: 7 factors, Monday to Sunday)",
+		    cJSON_GetArraySize(wf));
+	if (!strcmp(kind, "trace"))
+		check_file(l, rate, "workload.rate.file");
+	cJSON_ArrayForEach(sp, get(rate, "spikes"))
+	{
+		char path[64];
+		snprintf(path, sizeof(path), "workload.rate.spikes[%d]", i++);
+		if (!get(sp, "rps") == !get(sp, "factor"))
+			err(l, path, "needs exactly one of \"rps\" and \"factor\" (accepted: one)");
+	}
+}
+
+static void load_workload(struct loader *l)
+{
+	const cJSON *w = get(l->root, "workload");
+	l->sc->has_workload = w != NULL;
+	if (cJSON_IsObject(w) && !get(w, "rate") && !get(w, "batches"))
+		err(l, "workload",
+		    "no load given (accepted: a \"rate\" object, or \"batches\" for a queue)");
+	load_rate(l, get(w, "rate"));
+}
+
+static void load_one_interruption(struct loader *l, const cJSON *m, const char *path)
+{
+	const char *model = get_string(m, "model");
+	char p[96];
+	if (!model)
+		return;
+	if (!strcmp(model, "poisson")) {
+		int n = !!get(m, "rate_per_task_hour") + !!get(m, "monthly_fraction") +
+			!!get(m, "advisor_band");
+		if (n != 1)
+			err(l, path,
+			    "poisson needs exactly one of rate_per_task_hour, monthly_fraction, "
+			    "advisor_band (%d given)",
+			    n);
+	} else if (!strcmp(model, "waves")) {
+		if (!get(m, "fraction") == !get(m, "count"))
+			err(l, path, "waves needs exactly one of \"fraction\" and \"count\"");
+	} else if (!strcmp(model, "trace")) {
+		snprintf(p, sizeof(p), "%s.file", path);
+		check_file(l, m, p);
+	} else if (!strcmp(model, "scripted")) {
+		const cJSON *at;
+		int i = 0;
+		cJSON_ArrayForEach(at, get(m, "at"))
+		{
+			long long usec;
+			snprintf(p, sizeof(p), "%s.at[%d]", path, i++);
+			if (cJSON_IsObject(at) && get(at, "count") && get(at, "fraction"))
+				err(l, p, "sets both \"count\" and \"fraction\" (accepted: one)");
+			else if (!cJSON_IsObject(at) && !schema_duration(at, &usec))
+				err(l, p,
+				    "is not a time (accepted: a time from the start such as "
+				    "\"26h\" or \"2d 02:00\", or {\"at\", \"count\"})");
+		}
+	}
+}
+
+static void load_spot(struct loader *l)
+{
+	const cJSON *s = get(l->root, "spot");
+	const cJSON *ints = get(s, "interruptions");
+	l->sc->has_spot = s != NULL;
+	if (cJSON_IsArray(ints)) {
+		const cJSON *m;
+		int i = 0;
+		cJSON_ArrayForEach(m, ints)
+		{
+			char path[64];
+			snprintf(path, sizeof(path), "spot.interruptions[%d]", i++);
+			load_one_interruption(l, m, path);
+		}
+	} else {
+		load_one_interruption(l, ints, "spot.interruptions");
+	}
+	const cJSON *cap = get(s, "capacity");
+	const char *model = get_string(cap, "model");
+	if (model && !strcmp(model, "trace"))
+		check_file(l, cap, "spot.capacity.file");
+}
+
+static void load_experiments(struct loader *l)
+{
+	const cJSON *v, *vs = get(l->root, "variants"), *sw = get(l->root, "sweep");
+	int i = 0;
+	l->sc->variants = cJSON_IsArray(vs) ? cJSON_GetArraySize(vs) : 0;
+	cJSON_ArrayForEach(v, vs)
+	{
+		const char *name = get_string(v, "name");
+		char path[64];
+		snprintf(path, sizeof(path), "variants[%d].name", i);
+		for (const cJSON *w = vs->child; name && w != v; w = w->next) {
+			const char *other = get_string(w, "name");
+			if (other && !strcmp(other, name)) {
+				err(l, path, "\"%s\" is used twice (accepted: unique names)", name);
+				break;
+			}
+		}
+		i++;
+	}
+	const cJSON *points = cJSON_IsObject(sw) ? sw : NULL;
+	l->sc->sweep_points = points ? 1 : 0;
+	cJSON_ArrayForEach(v, points)
+	{
+		char path[160];
+		snprintf(path, sizeof(path), "sweep.%s", v->string);
+		if (!cJSON_IsArray(v) || !cJSON_GetArraySize(v)) {
+			err(l, path, "is not a list of values (accepted: a non-empty array)");
+			continue;
+		}
+		l->sc->sweep_points *= cJSON_GetArraySize(v);
+	}
+}
+
+static char *dir_of(const char *path)
+{
+	const char *slash = strrchr(path, '/');
+	if (!slash)
+		return xstrdup("");
+	return xstrndup(path, slash == path ? 1 : (size_t)(slash - path));
+}
+
+int scenario_load_tree(struct scenario *sc, const char *path, cJSON *root, struct diag *d)
+{
+	size_t errors = d->errors;
+	struct loader l = {sc, d, path, root};
+	struct swalk w;
+
+	memset(sc, 0, sizeof(*sc));
+	sc->file = xstrdup(path);
+	sc->dir = dir_of(path);
+	unwrap(&l, root);
+	swalk_init(&w, path, sc->dir, d);
+	swalk_object(&w, &scenario_schema_root, root);
+	if (w.nignored)
+		diag_note(d, path, NULL, "%u key%s that spotsim does not model %s ignored: %s",
+			  w.nignored, w.nignored == 1 ? "" : "s", w.nignored == 1 ? "is" : "are",
+			  w.ignored.buf);
+	swalk_release(&w);
+
+	load_top(&l);
+	load_task_definition(&l);
+	load_service(&l);
+	load_scaling(&l);
+	load_policies(&l);
+	load_model_scaling(&l); /* also checks what the schema cannot */
+	load_startup(&l);
+	load_slo(&l);
+	load_pricing(&l);
+	load_workload(&l);
+	load_spot(&l);
+	load_experiments(&l);
+	if (d->errors == errors) {
+		/* only a file that passed the checks is turned into model configs */
+		load_model_workload(&l);
+		load_model_spot(&l);
+		load_model_limits(&l);
+	}
+	return d->errors == errors ? 0 : SPOTSIM_EINVAL;
+}
+
+int scenario_load(struct scenario *sc, const char *path, struct diag *d)
+{
+	int rc = 0;
+	memset(sc, 0, sizeof(*sc));
+	cJSON *root = scenario_parse_json(path, d, &rc);
+	if (!root)
+		return rc;
+	rc = scenario_load_tree(sc, path, root, d);
+	cJSON_Delete(root);
+	return rc;
+}
+
+static bool table_has_region(const struct price_table *t, const char *region)
+{
+	for (size_t i = 0; i < t->nr; i++)
+		if (!strcmp(t->rates[i].region, region))
+			return true;
+	return false;
+}
+
+static void list_regions(const struct price_table *t, struct strbuf *out)
+{
+	for (size_t i = 0; i < t->nr; i++) {
+		bool seen = false;
+		for (size_t j = 0; j < i && !seen; j++)
+			seen = !strcmp(t->rates[i].region, t->rates[j].region);
+		if (!seen)
+			strbuf_addf(out, "%s%s", out->len ? ", " : "", t->rates[i].region);
+	}
+}
+
+bool scenario_check_prices(const struct scenario *sc, const struct price_table *t, struct diag *d)
+{
+	bool ok = true;
+	if (!table_has_region(t, sc->region)) {
+		struct strbuf regions = STRBUF_INIT;
+		list_regions(t, &regions);
+		diag_error(d, sc->file, "region", "no prices for region \"%s\" (accepted: %s)",
+			   sc->region, regions.buf);
+		strbuf_release(&regions);
+		return false;
+	}
+	for (size_t i = 0; i < sc->service.strategy.nr; i++) {
+		enum provider p = sc->service.strategy.items[i].provider;
+		if (pricing_find(t, sc->region, p, sc->task.os, sc->task.arch))
+			continue;
+		diag_error(d, sc->file, "region",
+			   "the price table has no %s rate for %s/%s in %s (accepted: a "
+			   "platform listed by 'spotsim prices --region %s', or pricing.rates)",
+			   fargate_provider_name(p), fargate_os_name(sc->task.os),
+			   fargate_arch_name(sc->task.arch), sc->region, sc->region);
+		ok = false;
+	}
+	return ok;
+}
+
+void scenario_release(struct scenario *sc)
+{
+	free(sc->file);
+	free(sc->dir);
+	free(sc->name);
+	free(sc->description);
+	free(sc->region);
+	free(sc->start);
+	free(sc->prices_file);
+	dist_release(&sc->startup.provisioning);
+	dist_release(&sc->startup.pull);
+	dist_release(&sc->startup.app_start);
+	rate_shape_release(&sc->rate);
+	queue_config_release(&sc->queue);
+	spot_config_release(&sc->spot);
+	scaling_config_release(&sc->scaling);
+	memset(sc, 0, sizeof(*sc));
+}

@@ -1,0 +1,61 @@
+#!/bin/sh
+# selftest.sh — shows that layers.sh passes the tree as it is and fails on
+# each kind of violation planted in a copy of it. Prints
+# "lint-selftest: N passed, N failed".
+here=$(cd "$(dirname "$0")" && pwd)
+top=$(cd "$here/../.." && pwd)
+tmp=$(mktemp -d) || exit 1
+trap 'rm -rf "$tmp"' EXIT INT TERM
+pass=0
+fail=0
+
+fresh() {
+	rm -rf "$tmp/tree" && mkdir -p "$tmp/tree" && cp -R "$top/sim" "$top/include" "$tmp/tree/"
+}
+
+# expect NAME WANT-STATUS WANT-TEXT: runs the check on the copy
+expect() {
+	out=$(sh "$here/layers.sh" "$tmp/tree" 2>&1)
+	st=$?
+	if [ "$st" = "$2" ] && printf '%s\n' "$out" | grep -qF -- "$3"; then
+		pass=$((pass + 1))
+	else
+		fail=$((fail + 1))
+		echo "lint-selftest: $1: want status $2 and \"$3\", got $st:" >&2
+		printf '%s\n' "$out" >&2
+	fi
+}
+
+fresh
+expect "the tree as it is" 0 ""
+
+fresh
+printf '#include "spotsim/output/report.h"\n' >>"$tmp/tree/sim/model/tasks.c"
+expect "model includes output" 1 "sim/model/tasks.c:"
+
+fresh
+printf '#include "spotsim/scenario/scenario.h"\n' >>"$tmp/tree/include/spotsim/model/service.h"
+expect "model header includes scenario" 1 "model layer includes spotsim/scenario/scenario.h"
+
+fresh
+printf '#include "spotsim/model/spot.h"\n' >>"$tmp/tree/sim/engine/evq.c"
+expect "engine includes model" 1 "engine layer includes spotsim/model/spot.h"
+
+fresh
+printf '#include <cjson/cJSON.h>\n' >>"$tmp/tree/sim/model/workload.c"
+expect "cJSON in the model" 1 "<cjson/cJSON.h> outside its adapter"
+
+fresh
+printf '#include <csv.h>\n' >>"$tmp/tree/sim/output/report.c"
+expect "libcsv outside csvio" 1 "<csv.h> outside its adapter"
+
+fresh
+printf '#include <gsl/gsl_rng.h>\n' >>"$tmp/tree/sim/model/service.c"
+expect "GSL in the scheduler" 1 "<gsl/gsl_rng.h> outside its adapter"
+
+fresh
+printf '#include "jsonio.h"\n' >>"$tmp/tree/sim/model/spot.c"
+expect "private header from another folder" 1 "private header \"jsonio.h\""
+
+echo "lint-selftest: $pass passed, $fail failed"
+[ "$fail" = 0 ]

@@ -38,8 +38,8 @@ LIBSRC   := $(filter-out sim/cli/main.c,$(SRC))
 LIBOBJ   := $(LIBSRC:sim/%.c=$(BUILD)/obj/%.o)
 TESTSRC  := $(wildcard tests/test_*.c)
 TESTBIN  := $(TESTSRC:tests/%.c=$(BUILD)/tests/%)
-BENCHSRC := $(wildcard tests/bench_*.c)
-BENCHBIN := $(BENCHSRC:tests/%.c=$(BUILD)/tests/%)
+BENCHSRC := $(wildcard bench/bench_*.c)
+BENCHBIN := $(BENCHSRC:bench/%.c=$(BUILD)/bench/%)
 
 .PHONY: all deps run test unit cli asan valgrind lint bench install clean golden-update report-check
 
@@ -74,6 +74,13 @@ $(BUILD)/libspotsim.a: $(LIBOBJ)
 	rm -f $@ && ar rcs $@ $^
 
 $(BUILD)/spotsim: $(BUILD)/obj/cli/main.o $(BUILD)/libspotsim.a
+	$(CC) $(LDFLAGS) -o $@ $^ $(LIBS)
+
+$(BUILD)/bench/%.o: bench/%.c | deps
+	@mkdir -p $(dir $@)
+	$(CC) $(CPPFLAGS) -Itests $(CFLAGS) -c $< -o $@
+
+$(BUILD)/bench/%: $(BUILD)/bench/%.o $(BUILD)/libspotsim.a
 	$(CC) $(LDFLAGS) -o $@ $^ $(LIBS)
 
 $(BUILD)/tests/%: $(BUILD)/tests/%.o $(BUILD)/libspotsim.a
@@ -116,8 +123,8 @@ valgrind: deps $(BUILD)/spotsim $(TESTBIN)
 
 lint:
 	@command -v clang-format >/dev/null || { echo "lint: clang-format is not installed (apt-get install clang-format)" >&2; exit 2; }
-	clang-format --dry-run --Werror $(SRC) $(wildcard include/spotsim/*/*.h sim/*/*.h tests/*.c tests/*.h)
-	@if grep -nE '\b(malloc|calloc|realloc|strdup|strndup)\s*\(' $(SRC) tests/*.c | grep -v '^sim/util/xalloc.c:'; then \
+	clang-format --dry-run --Werror $(SRC) $(wildcard include/spotsim/*/*.h sim/*/*.h tests/*.c tests/*.h bench/*.c)
+	@if grep -nE '\b(malloc|calloc|realloc|strdup|strndup)\s*\(' $(SRC) tests/*.c bench/*.c | grep -v '^sim/util/xalloc.c:'; then \
 		echo "lint: raw allocation calls above; use xmalloc/xcalloc/xrealloc/xstrdup" >&2; exit 1; fi
 	@sh tests/lint/layers.sh || { echo "lint: includes above run against the layers (SPEC §2, README \"Architecture\")" >&2; exit 1; }
 	@echo "lint: ok"

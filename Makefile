@@ -7,6 +7,7 @@
 #   make valgrind   the unit and CLI tests under valgrind (leaks are errors)
 #   make lint       clang-format, banned raw allocation calls, include directions (layers)
 #   make bench      performance figures quoted in README.md
+#   make bench-peer CPU time per replication of spotsim against an equivalent SimPy model
 #   make install    PREFIX=/usr/local
 #   make golden-update   regenerate tests/golden/ on purpose (review the diff)
 
@@ -41,7 +42,7 @@ TESTBIN  := $(TESTSRC:tests/%.c=$(BUILD)/tests/%)
 BENCHSRC := $(wildcard bench/bench_*.c)
 BENCHBIN := $(BENCHSRC:bench/%.c=$(BUILD)/bench/%)
 
-.PHONY: all deps run test unit cli asan valgrind lint bench install clean golden-update report-check
+.PHONY: all deps run test unit cli asan valgrind lint bench bench-peer install clean golden-update report-check
 
 all: deps $(BUILD)/spotsim
 
@@ -131,6 +132,11 @@ lint:
 
 bench: deps $(BENCHBIN) $(BUILD)/spotsim
 	@for b in $(BENCHBIN); do ./$$b; done
+
+# spotsim and bench/peer_simpy.py on the same two services, side by side
+# (SPEC 8); bench/peer.sh installs python3-simpy3 when root and it is missing.
+bench-peer: deps $(BUILD)/spotsim
+	@SPOTSIM=$(BUILD)/spotsim bash bench/peer.sh
 
 golden-update: all
 	sh tests/cli/run.sh --update

@@ -1,0 +1,161 @@
+/*
+ * scaling_alarm — a CloudWatch alarm as the running scaler evaluates it
+ * (see scaling_internal.h; SPEC §4.8; README "Autoscaling").
+ *
+ * Representation. An alarm keeps a ring of its last EvaluationPeriods
+ * period values (value + present flag) and accumulates the minute
+ * datapoints of the period in progress. A period of P minutes closes at the
+ * simulated minutes that are multiples of P, so periods align exactly; the
+ * alarm is judged when a period closes and keeps its state in between.
+ *
+ * Judging (TreatMissingData = missing): with no present period in the window
+ * the alarm is INSUFFICIENT_DATA; ALARM when at least DatapointsToAlarm
+ * present periods breach; OK when at least DatapointsToAlarm periods are
+ * present and fewer breach; otherwise (too few present) it keeps its state.
+ */
+#include "scaling_internal.h"
+
+#include "spotsim/util/xalloc.h"
+
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+static void acc_add(struct acc *a, const struct datapoint *dp)
+{
+	if (!dp->present)
+		return;
+	if (!a->present) {
+		a->weighted = true;
+		a->min = dp->minimum;
+		a->max = dp->maximum;
+	}
+	a->present++;
+	a->weighted = a->weighted && dp->sample_count > 0;
+	a->wsum += dp->average * dp->sample_count;
+	a->weight += dp->sample_count;
+	a->plain += dp->average;
+	a->min = fmin(a->min, dp->minimum);
+	a->max = fmax(a->max, dp->maximum);
+	a->sum += dp->sum;
+	a->count += dp->sample_count;
+}
+
+static struct period acc_close(const struct acc *a, enum statistic s)
+{
+	struct period p = {0, a->present > 0};
+	if (!p.present)
+		return p;
+	switch (s) {
+	case STAT_AVERAGE:
+		p.value = a->weighted ? a->wsum / a->weight : a->plain / a->present;
+		break;
+	case STAT_MINIMUM:
+		p.value = a->min;
+		break;
+	case STAT_MAXIMUM:
+		p.value = a->max;
+		break;
+	case STAT_SUM:
+		p.value = a->sum;
+		break;
+	case STAT_SAMPLE_COUNT:
+		p.value = a->count;
+		break;
+	}
+	return p;
+}
+
+const struct period *alarm_rt_newest(const struct alarm_rt *a)
+{
+	return a->n ? &a->ring[(a->head + a->n - 1) % a->cap] : NULL;
+}
+
+static void ring_push(struct alarm_rt *a, struct period p)
+{
+	if (a->n < a->cap) {
+		a->ring[(a->head + a->n++) % a->cap] = p;
+	} else {
+		a->ring[a->head] = p;
+		a->head = (a->head + 1) % a->cap;
+	}
+}
+
+static enum alarm_state alarm_judge(const struct alarm_rt *a)
+{
+	int present = 0, breaching = 0;
+	int m = a->cfg->datapoints_to_alarm;
+	for (int i = 0; i < a->n; i++) {
+		const struct period *p = &a->ring[i];
+		if (!p->present)
+			continue;
+		present++;
+		breaching += scaling_alarm_breaches(a->cfg, p->value);
+	}
+	m = m < 1 ? 1 : m > a->cap ? a->cap : m;
+	if (!present)
+		return ALARM_INSUFFICIENT_DATA;
+	if (breaching >= m)
+		return ALARM_ALARM;
+	if (present >= m)
+		return ALARM_OK;
+	return a->state;
+}
+
+bool alarm_rt_take(struct alarm_rt *a, sim_time now, const struct datapoint *dp)
+{
+	int len = a->cfg->period_minutes > 0 ? a->cfg->period_minutes : 1;
+	enum alarm_state was;
+
+	acc_add(&a->acc, dp);
+	if ((now / SIM_MIN) % len)
+		return false; /* the period is not over */
+	ring_push(a, acc_close(&a->acc, a->cfg->statistic));
+	memset(&a->acc, 0, sizeof(a->acc));
+	was = a->state;
+	a->state = alarm_judge(a);
+	return a->state != was;
+}
+
+void alarm_rt_init(struct alarm_rt *a, const struct alarm_config *cfg, const char *label)
+{
+	a->cfg = cfg;
+	a->label = label;
+	a->state = ALARM_INSUFFICIENT_DATA;
+	a->cap = cfg->evaluation_periods > 0 ? cfg->evaluation_periods : 1;
+	a->ring = xcalloc((size_t)a->cap, sizeof(*a->ring));
+}
+
+void alarm_rt_release(struct alarm_rt *a)
+{
+	free(a->ring);
+	a->ring = NULL;
+}
+
+/* MetricAggregationType over the present periods of the alarm's window. */
+double alarm_rt_aggregate(const struct alarm_rt *a, enum statistic how)
+{
+	double acc = 0;
+	int n = 0;
+	for (int i = 0; i < a->n; i++) {
+		const struct period *p = &a->ring[i];
+		if (!p->present)
+			continue;
+		if (!n)
+			acc = p->value;
+		else if (how == STAT_MINIMUM)
+			acc = fmin(acc, p->value);
+		else if (how == STAT_MAXIMUM)
+			acc = fmax(acc, p->value);
+		else
+			acc += p->value;
+		n++;
+	}
+	return how == STAT_MINIMUM || how == STAT_MAXIMUM || !n ? acc : acc / n;
+}
+
+bool alarm_rt_acting(const struct alarm_rt *a)
+{
+	const struct period *p = alarm_rt_newest(a);
+	return a->state == ALARM_ALARM && p && p->present;
+}

@@ -1,0 +1,256 @@
+/*
+ * scaling_decide — one scaling decision and its arithmetic in words (see
+ * scaling.h, "one decision"; README "Autoscaling").
+ *
+ * A decision starts from `current` and fills struct scaling_decision: the
+ * capacity asked for before and after [Min, Max], the step used and the
+ * unrounded figure, and `explain`, built in a strbuf and copied (truncated)
+ * into the fixed buffer. `spotsim scale` prints it and the running scaler
+ * puts it into SCALING_ACTIVITY details, so both show the same text.
+ *
+ * Capacities are computed in double and converted with to_capacity, which
+ * holds them to +-MAX_CALC so that nonsense input cannot overflow a long.
+ * Rounding to whole tasks forgives an error of EPS (relative to the figure
+ * for target tracking), so that float error in a product such as
+ * running x metric / target neither adds nor drops a task.
+ */
+#include "scaling_internal.h"
+
+#include "spotsim/util/strbuf.h"
+
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define EPS	 1e-9
+#define MAX_CALC 1e12 /* capacities beyond this are nonsense input; keep longs safe */
+
+/* A number as people write it: 15, 3.3, 0.67. */
+const char *scaling_num(double v, char *buf, size_t size)
+{
+	if (v == floor(v) && fabs(v) < 1e15)
+		snprintf(buf, size, "%.0f", v);
+	else
+		snprintf(buf, size, "%.6g", v);
+	return buf;
+}
+
+long scaling_clamp(long v, long lo, long hi)
+{
+	return v < lo ? lo : v > hi ? hi : v;
+}
+
+static long to_capacity(double v)
+{
+	return v > MAX_CALC ? (long)MAX_CALC : v < -MAX_CALC ? -(long)MAX_CALC : (long)v;
+}
+
+/* AWS's rounding of a percent adjustment: >1 down, (0,1] -> 1, [-1,0) -> -1, < -1 toward 0. */
+static long round_percent(double raw)
+{
+	if (raw > 1)
+		return to_capacity(floor(raw + EPS));
+	if (raw > 0)
+		return 1;
+	if (raw == 0)
+		return 0;
+	if (raw >= -1)
+		return -1;
+	return to_capacity(ceil(raw - EPS));
+}
+
+long scaling_percent_adjustment(double pct, long current, long min_magnitude)
+{
+	long adj = round_percent(pct * (double)current / 100.0);
+	if (min_magnitude > 0 && adj != 0 && labs(adj) < min_magnitude)
+		adj = adj > 0 ? min_magnitude : -min_magnitude;
+	return adj;
+}
+
+static void decision_init(struct scaling_decision *out, long current)
+{
+	memset(out, 0, sizeof(*out));
+	out->from = out->to = out->clamped = current;
+	out->step = -1;
+}
+
+static void bound_text(const struct step_adjustment *st, bool above, char *buf, size_t size)
+{
+	char lo[32], hi[32];
+	snprintf(buf, size, "%c%s, %s%c", st->has_lower && above ? '[' : '(',
+		 st->has_lower ? scaling_num(st->lower, lo, sizeof(lo)) : "-inf",
+		 st->has_upper ? scaling_num(st->upper, hi, sizeof(hi)) : "+inf",
+		 st->has_upper && !above ? ']' : ')');
+}
+
+/* Above the threshold the lower bound is inclusive, below it the upper one. */
+static int step_find(const struct scaling_policy *p, double delta, bool above)
+{
+	for (size_t i = 0; i < p->nsteps; i++) {
+		const struct step_adjustment *st = &p->steps[i];
+		bool lo_ok = !st->has_lower || (above ? delta >= st->lower : delta > st->lower);
+		bool hi_ok = !st->has_upper || (above ? delta < st->upper : delta <= st->upper);
+		if (lo_ok && hi_ok)
+			return (int)i;
+	}
+	return -1;
+}
+
+static void add_percent(const struct scaling_policy *p, long adj, long current,
+			struct scaling_decision *out, struct strbuf *sb)
+{
+	char a[32];
+	long base = current > 0 ? current : 1;
+	long rounded = round_percent((double)adj * (double)base / 100.0);
+	long got = scaling_percent_adjustment((double)adj, base, p->min_adjustment_magnitude);
+	out->raw = (double)adj * (double)base / 100.0;
+	if (current <= 0)
+		strbuf_adds(sb, "running 0 counts as 1 for the percentage: ");
+	strbuf_addf(sb, "%+ld %% of %ld = %s", adj, base, scaling_num(out->raw, a, sizeof(a)));
+	if ((double)rounded != out->raw)
+		strbuf_addf(sb, ", rounded to %ld", rounded);
+	if (got != rounded)
+		strbuf_addf(sb, ", raised to MinAdjustmentMagnitude %ld", labs(got));
+	out->to = current + got;
+	strbuf_addf(sb, ", so %ld %c %ld = %ld", current, got < 0 ? '-' : '+', labs(got), out->to);
+}
+
+static void apply_step(const struct scaling_policy *p, long adj, long current,
+		       struct scaling_decision *out, struct strbuf *sb)
+{
+	switch (p->adjustment_type) {
+	case ADJUST_CHANGE:
+		out->raw = (double)adj;
+		out->to = current + adj;
+		strbuf_addf(sb, "%ld %c %ld = %ld", current, adj < 0 ? '-' : '+', labs(adj),
+			    out->to);
+		break;
+	case ADJUST_EXACT:
+		out->raw = (double)adj;
+		out->to = adj;
+		strbuf_addf(sb, "exact capacity %ld", adj);
+		break;
+	case ADJUST_PERCENT:
+		add_percent(p, adj, current, out, sb);
+		break;
+	}
+	if (out->to < 0) {
+		out->to = 0;
+		strbuf_adds(sb, ", no fewer than 0");
+	}
+}
+
+static void set_explain(struct scaling_decision *out, struct strbuf *sb)
+{
+	snprintf(out->explain, sizeof(out->explain), "%s", sb->buf);
+	strbuf_release(sb);
+}
+
+/* Above the threshold, or on it with >= or > (which step bound is inclusive). */
+static bool step_above(const struct alarm_config *a, double delta)
+{
+	return delta > 0 || (delta == 0 && (a->comparison == CMP_GE || a->comparison == CMP_GT));
+}
+
+/* After "metric - threshold = delta": the step that covers delta, and its adjustment. */
+static bool step_take(const struct scaling_policy *p, long current, double delta,
+		      struct scaling_decision *out, struct strbuf *sb)
+{
+	bool above = step_above(&p->alarm, delta);
+	char iv[80];
+
+	out->step = step_find(p, delta, above);
+	if (out->step < 0) {
+		strbuf_adds(sb, " is in no step: no change");
+		return false;
+	}
+	bound_text(&p->steps[out->step], above, iv, sizeof(iv));
+	strbuf_addf(sb, " is in %s: ", iv);
+	apply_step(p, p->steps[out->step].adjustment, current, out, sb);
+	return true;
+}
+
+bool scaling_step_decide(const struct scaling_policy *p, long current, double metric,
+			 long min_capacity, long max_capacity, struct scaling_decision *out)
+{
+	struct strbuf sb = STRBUF_INIT;
+	char m[32], t[32], dl[32];
+	double delta = metric - p->alarm.threshold;
+	bool applies = false;
+
+	decision_init(out, current);
+	scaling_num(metric, m, sizeof(m));
+	scaling_num(p->alarm.threshold, t, sizeof(t));
+	if (!scaling_alarm_breaches(&p->alarm, metric)) {
+		strbuf_addf(&sb, "%s does not breach the alarm (%s %s): no change", m,
+			    scaling_comparison_symbol(p->alarm.comparison), t);
+	} else {
+		strbuf_addf(&sb, "%s - %s = %s", m, t, scaling_num(delta, dl, sizeof(dl)));
+		applies = step_take(p, current, delta, out, &sb);
+	}
+	if (applies)
+		out->clamped = scaling_clamp(out->to, min_capacity, max_capacity);
+	set_explain(out, &sb);
+	return applies;
+}
+
+/* "ceil(running x metric / target) = ceil(raw) = to", running 0 counted as 1. */
+static void target_explain(const struct scaling_policy *p, long current, long base, double metric,
+			   const struct scaling_decision *out, struct strbuf *sb)
+{
+	char m[32], t[32], r[32];
+
+	if (current <= 0)
+		strbuf_adds(sb, "running 0 counts as 1: ");
+	strbuf_addf(sb, "ceil(%ld x %s / %s)", base, scaling_num(metric, m, sizeof(m)),
+		    scaling_num(p->target, t, sizeof(t)));
+	if ((double)out->to != out->raw)
+		strbuf_addf(sb, " = ceil(%s)", scaling_num(out->raw, r, sizeof(r)));
+	strbuf_addf(sb, " = %ld", out->to);
+}
+
+bool scaling_target_compute(const struct scaling_policy *p, long current, double metric,
+			    bool out_dir, long min_capacity, long max_capacity,
+			    struct scaling_decision *out)
+{
+	struct strbuf sb = STRBUF_INIT;
+	long base = current > 0 ? current : 1;
+	bool moves;
+
+	decision_init(out, current);
+	out->raw = (double)base * metric / p->target;
+	out->to = to_capacity(ceil(out->raw - EPS * fmax(1, fabs(out->raw))));
+	if (out->to < 0)
+		out->to = 0;
+	out->clamped = scaling_clamp(out->to, min_capacity, max_capacity);
+	target_explain(p, current, base, metric, out, &sb);
+	moves = out_dir ? out->to > current : out->to < current;
+	if (!moves)
+		strbuf_adds(&sb, ": no change");
+	set_explain(out, &sb);
+	return moves;
+}
+
+bool scaling_target_decide(const struct scaling_policy *p, long current, double metric,
+			   long min_capacity, long max_capacity, struct scaling_decision *out)
+{
+	char m[32], hi[32], lo[32];
+	if (scaling_alarm_breaches(&p->high, metric))
+		return scaling_target_compute(p, current, metric, true, min_capacity, max_capacity,
+					      out);
+	if (!p->disable_scale_in && scaling_alarm_breaches(&p->low, metric))
+		return scaling_target_compute(p, current, metric, false, min_capacity, max_capacity,
+					      out);
+	decision_init(out, current);
+	scaling_num(metric, m, sizeof(m));
+	scaling_num(p->high.threshold, hi, sizeof(hi));
+	scaling_num(p->low.threshold, lo, sizeof(lo));
+	if (p->disable_scale_in)
+		snprintf(out->explain, sizeof(out->explain),
+			 "%s is not above %s and scale-in is disabled: no change", m, hi);
+	else
+		snprintf(out->explain, sizeof(out->explain),
+			 "%s is between %s and %s (neither alarm breaches): no change", m, lo, hi);
+	return false;
+}

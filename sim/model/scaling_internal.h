@@ -1,0 +1,110 @@
+#ifndef SPOTSIM_SCALING_INTERNAL_H
+#define SPOTSIM_SCALING_INTERNAL_H
+/*
+ * scaling_internal — private to the scaling module: what its files share
+ * beyond the contract in spotsim/model/scaling.h. The module's files:
+ *
+ *   scaling.c           AWS names, configuration release, alarm thresholds
+ *   scaling_decide.c    one decision and its arithmetic in words (step
+ *                       scaling, target tracking), as `spotsim scale` shows it
+ *   scaling_alarm.c     a runtime alarm: the period in progress, the ring of
+ *                       closed periods, judging
+ *   scaling_scaler.c    the running scaler: alarms take the minute, policies
+ *                       ask, cooldowns and combination rules decide
+ *   scaling_schedule.c  scheduled actions
+ *
+ * A scaler owns one runtime alarm per alarm of a policy: a step policy's
+ * "Alarm"; a target-tracking policy's AlarmHigh and, unless scale-in is
+ * disabled, AlarmLow (in that order in policy_rt.alarms).
+ */
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "spotsim/model/scaling.h"
+#include "spotsim/util/strbuf.h"
+
+/* ---- shared by one decision and the running scaler (scaling_decide.c) ---- */
+
+/* A number as people write it into `buf`: 15, 3.3, 0.67. Returns `buf`. */
+const char *scaling_num(double v, char *buf, size_t size);
+
+/* `v` held to [lo, hi]. */
+long scaling_clamp(long v, long lo, long hi);
+
+/*
+ * Target tracking's ceil(running x metric / target) into `out`; `out_dir`
+ * says which way the alarm asks (true: out). Returns whether the capacity
+ * moves that way.
+ */
+bool scaling_target_compute(const struct scaling_policy *p, long current, double metric,
+			    bool out_dir, long min_capacity, long max_capacity,
+			    struct scaling_decision *out);
+
+/* ---- a runtime alarm (scaling_alarm.c) ---- */
+
+struct period {
+	double value;
+	bool present;
+};
+
+/* The minute datapoints of the period in progress. */
+struct acc {
+	int present;
+	bool weighted; /* every present minute has a sample count */
+	double wsum, weight, plain, min, max, sum, count;
+};
+
+struct alarm_rt {
+	const struct alarm_config *cfg;
+	const char *label; /* "Alarm", "AlarmHigh", "AlarmLow" */
+	enum alarm_state state;
+	struct period *ring; /* the last `cap` periods, oldest at `head` */
+	int cap, n, head;
+	struct acc acc;
+};
+
+/* INSUFFICIENT_DATA, with an empty ring of EvaluationPeriods periods (owned). */
+void alarm_rt_init(struct alarm_rt *a, const struct alarm_config *cfg, const char *label);
+void alarm_rt_release(struct alarm_rt *a);
+
+/*
+ * Adds the minute datapoint taken at `now`; when the minute ends a period,
+ * closes it and judges the alarm. Returns whether the state changed.
+ */
+bool alarm_rt_take(struct alarm_rt *a, sim_time now, const struct datapoint *dp);
+
+/* The newest closed period, or NULL before the first one closes. */
+const struct period *alarm_rt_newest(const struct alarm_rt *a);
+
+/* In ALARM with its newest period present: missing data never scales. */
+bool alarm_rt_acting(const struct alarm_rt *a);
+
+/* MetricAggregationType `how` over the present periods of the window. */
+double alarm_rt_aggregate(const struct alarm_rt *a, enum statistic how);
+
+/* ---- the running scaler (scaling_scaler.c) ---- */
+
+struct policy_rt {
+	const struct scaling_policy *p;
+	struct alarm_rt alarms[2]; /* step: [0]; target tracking: high, low */
+	int nalarms;
+};
+
+struct scaler {
+	const struct scaling_config *c;
+	scaling_event_fn on_event;
+	void *ctx;
+	struct policy_rt *pol;
+	size_t npol;
+	long min, max;
+	size_t next_action;
+	sim_time out_until, in_until;
+	long out_asked, out_base;
+	long activities;
+	struct strbuf detail;
+};
+
+/* Reports event `event` at `t` with s->detail as its detail. */
+void scaler_emit(struct scaler *s, sim_time t, const char *event);
+
+#endif

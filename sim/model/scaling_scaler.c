@@ -1,0 +1,235 @@
+/*
+ * scaling_scaler — the running scaler: once a minute its alarms take the
+ * datapoints, its policies ask, and cooldowns and the combination rules
+ * decide (see scaling.h, "the running scaler"; README "Autoscaling").
+ *
+ * Acting. Every minute, each policy whose alarm is in ALARM and whose newest
+ * period is present asks for a capacity; a missing newest period never
+ * scales. Cooldowns belong to the scalable target, as AWS describes them
+ * per activity: one scale-out cooldown (until, the capacity it asked for,
+ * the capacity it started from) and one scale-in cooldown, each set by the
+ * policy whose request was applied, with that policy's cooldown.
+ *
+ * A step policy's calculation during a scale-out cooldown starts from the
+ * capacity the cooldown's scale-out started from (or RUNNING if lower): AWS
+ * counts the capacity that scale-out added as already there ("+2, then +3
+ * adds 1"), and tasks coming up during the cooldown do not restart the
+ * climb. Target tracking always starts from RUNNING: its metric is per task,
+ * so running x metric does not grow as tasks come up. (README "Autoscaling".)
+ */
+#include "scaling_internal.h"
+
+#include "spotsim/util/strbuf.h"
+#include "spotsim/util/xalloc.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#define NO_COOLDOWN INT64_MIN
+
+struct request {
+	const struct policy_rt *pr;
+	const struct alarm_rt *alarm;
+	struct scaling_decision d;
+};
+
+/* What the policies ask in one minute: the largest scale-out and scale-in. */
+struct asks {
+	struct request out, in;
+	bool any_out, any_in;
+	bool all_in; /* every target-tracking policy with scale-in asks to scale in */
+};
+
+void scaler_emit(struct scaler *s, sim_time t, const char *event)
+{
+	struct scaling_event ev = {t, event, s->detail.buf};
+	if (s->on_event)
+		s->on_event(s->ctx, &ev);
+}
+
+/* An ALARM_STATE event for alarm `a` of policy `pr`. */
+static void alarm_changed(struct scaler *s, const struct policy_rt *pr, const struct alarm_rt *a,
+			  sim_time now)
+{
+	const struct period *p = alarm_rt_newest(a);
+	char v[32];
+	strbuf_reset(&s->detail);
+	strbuf_addf(&s->detail, "policy=%s;alarm=%s;state=%s;value=%s", pr->p->name, a->label,
+		    scaling_alarm_state_name(a->state),
+		    p && p->present ? scaling_num(p->value, v, sizeof(v)) : "missing");
+	scaler_emit(s, now, "ALARM_STATE");
+}
+
+static void policy_rt_init(struct policy_rt *pr, const struct scaling_policy *p)
+{
+	pr->p = p;
+	if (p->type == POLICY_STEP) {
+		alarm_rt_init(&pr->alarms[pr->nalarms++], &p->alarm, "Alarm");
+		return;
+	}
+	alarm_rt_init(&pr->alarms[pr->nalarms++], &p->high, "AlarmHigh");
+	if (!p->disable_scale_in)
+		alarm_rt_init(&pr->alarms[pr->nalarms++], &p->low, "AlarmLow");
+}
+
+struct scaler *scaler_new(const struct scaling_config *c, scaling_event_fn on_event, void *ctx)
+{
+	struct scaler *s = xcalloc(1, sizeof(*s));
+	s->c = c;
+	s->on_event = on_event;
+	s->ctx = ctx;
+	s->min = c->min_capacity;
+	s->max = c->max_capacity;
+	s->out_until = s->in_until = NO_COOLDOWN;
+	strbuf_init(&s->detail);
+	s->npol = c->npolicies;
+	s->pol = xcalloc(s->npol ? s->npol : 1, sizeof(*s->pol));
+	for (size_t i = 0; i < s->npol; i++)
+		policy_rt_init(&s->pol[i], &c->policies[i]);
+	return s;
+}
+
+void scaler_free(struct scaler *s)
+{
+	if (!s)
+		return;
+	for (size_t i = 0; i < s->npol; i++)
+		for (int k = 0; k < s->pol[i].nalarms; k++)
+			alarm_rt_release(&s->pol[i].alarms[k]);
+	free(s->pol);
+	strbuf_release(&s->detail);
+	free(s);
+}
+
+static bool step_request(const struct scaler *s, const struct policy_rt *pr, sim_time now,
+			 long running, struct request *r)
+{
+	const struct alarm_rt *a = &pr->alarms[0];
+	if (!alarm_rt_acting(a))
+		return false;
+	double metric = alarm_rt_aggregate(a, pr->p->aggregation);
+	r->alarm = a;
+	if (!scaling_step_decide(pr->p, running, metric, s->min, s->max, &r->d))
+		return false;
+	if (r->d.to > running && now < s->out_until && s->out_base < running)
+		scaling_step_decide(pr->p, s->out_base, metric, s->min, s->max, &r->d);
+	return r->d.to != r->d.from;
+}
+
+/* Sets *asks_in when the policy asks to scale in. */
+static bool target_request(const struct scaler *s, const struct policy_rt *pr, long running,
+			   struct request *r, bool *asks_in)
+{
+	const struct alarm_rt *hi = &pr->alarms[0];
+	const struct alarm_rt *lo = pr->nalarms > 1 ? &pr->alarms[1] : NULL;
+	*asks_in = false;
+	if (alarm_rt_acting(hi)) {
+		r->alarm = hi;
+		return scaling_target_compute(pr->p, running, alarm_rt_newest(hi)->value, true,
+					      s->min, s->max, &r->d);
+	}
+	if (lo && alarm_rt_acting(lo)) {
+		r->alarm = lo;
+		*asks_in = scaling_target_compute(pr->p, running, alarm_rt_newest(lo)->value, false,
+						  s->min, s->max, &r->d);
+		return *asks_in;
+	}
+	return false;
+}
+
+static void activity(struct scaler *s, sim_time now, const struct request *r, long from, long to)
+{
+	strbuf_reset(&s->detail);
+	strbuf_addf(&s->detail, "policy=%s;from=%ld;to=%ld;reason=%s in ALARM: %s", r->pr->p->name,
+		    from, to, r->alarm->label, r->d.explain);
+	if (to != r->d.to)
+		strbuf_addf(&s->detail, ", held to [%ld, %ld]", s->min, s->max);
+	s->activities++;
+	scaler_emit(s, now, "SCALING_ACTIVITY");
+}
+
+static sim_time cooldown_of(const struct scaling_policy *p, bool out)
+{
+	if (p->type == POLICY_STEP)
+		return p->cooldown;
+	return out ? p->scale_out_cooldown : p->scale_in_cooldown;
+}
+
+static long apply_out(struct scaler *s, sim_time now, const struct request *r, long desired)
+{
+	long to = desired < s->min ? s->min : scaling_clamp(r->d.to, s->min, s->max);
+	if (now < s->out_until && to <= s->out_asked)
+		return -1; /* no larger than what the cooldown's scale-out asked for */
+	if (to <= desired)
+		return -1;
+	activity(s, now, r, desired, to);
+	s->out_until = now + cooldown_of(r->pr->p, true);
+	s->out_asked = to;
+	s->out_base = r->d.from;
+	s->in_until = NO_COOLDOWN; /* a scale-out ends the scale-in cooldown */
+	return to;
+}
+
+static long apply_in(struct scaler *s, sim_time now, const struct request *r, long desired)
+{
+	long to = desired > s->max ? s->max : scaling_clamp(r->d.to, s->min, s->max);
+	if (now < s->in_until || to >= desired)
+		return -1;
+	activity(s, now, r, desired, to);
+	s->in_until = now + cooldown_of(r->pr->p, false);
+	return to;
+}
+
+/* Every alarm takes its metric's datapoint; state changes are reported in order. */
+static void take_datapoints(struct scaler *s, sim_time now, const struct datapoint dp[METRIC_COUNT])
+{
+	for (size_t i = 0; i < s->npol; i++) {
+		struct policy_rt *pr = &s->pol[i];
+		for (int k = 0; k < pr->nalarms; k++)
+			if (alarm_rt_take(&pr->alarms[k], now, &dp[pr->alarms[k].cfg->metric]))
+				alarm_changed(s, pr, &pr->alarms[k], now);
+	}
+}
+
+/* Policy `pr`'s request, kept in `a` when it is the largest of its direction. */
+static void ask(const struct scaler *s, const struct policy_rt *pr, sim_time now, long running,
+		struct asks *a)
+{
+	struct request r;
+	bool asks = false, asks_in = false;
+	memset(&r, 0, sizeof(r));
+	r.pr = pr;
+	if (pr->p->type == POLICY_STEP) {
+		asks = step_request(s, pr, now, running, &r);
+		asks_in = asks && r.d.to < r.d.from;
+	} else {
+		asks = target_request(s, pr, running, &r, &asks_in);
+		if (!pr->p->disable_scale_in && !asks_in)
+			a->all_in = false; /* scale in only if all (with scale-in) ask */
+	}
+	if (asks && !asks_in && (!a->any_out || r.d.to > a->out.d.to))
+		a->out = r, a->any_out = true;
+	if (asks_in && (!a->any_in || r.d.to > a->in.d.to))
+		a->in = r, a->any_in = true;
+}
+
+long scaler_minute(struct scaler *s, sim_time now, const struct datapoint dp[METRIC_COUNT],
+		   long running, long desired)
+{
+	struct asks a;
+	memset(&a, 0, sizeof(a));
+	a.all_in = true;
+	take_datapoints(s, now, dp);
+	for (size_t i = 0; i < s->npol; i++)
+		ask(s, &s->pol[i], now, running, &a);
+	if (a.any_out)
+		return apply_out(s, now, &a.out, desired);
+	if (a.any_in && a.all_in)
+		return apply_in(s, now, &a.in, desired);
+	return -1;
+}
+
+long scaler_activities(const struct scaler *s)
+{
+	return s->activities;
+}

@@ -1,0 +1,127 @@
+/*
+ * report_summary — the figures of the replications added so far and the
+ * human summary printed from them (see report_summary in report.h).
+ *
+ * The figures are, per metric, the sum, minimum, maximum and count of the
+ * replications where the metric applies (not NAN), in four struct
+ * run_metrics of the report addressed through run_metric_defs' offsets:
+ * memory does not grow with the number of replications.
+ */
+#include "report_internal.h"
+
+#include <math.h>
+
+static double *field(struct run_metrics *m, size_t offset)
+{
+	return (double *)(void *)((char *)m + offset);
+}
+
+void report_summary_reset(struct report *r)
+{
+	memset(&r->sum, 0, sizeof(r->sum));
+	memset(&r->cnt, 0, sizeof(r->cnt));
+	memset(&r->min, 0, sizeof(r->min));
+	memset(&r->max, 0, sizeof(r->max));
+	r->runs = 0;
+}
+
+void report_summary_add(struct report *r, const struct run_metrics *m)
+{
+	for (const struct metric_def *def = run_metric_defs; def->name; def++) {
+		double v = run_metric_value(m, def);
+		double *cnt = field(&r->cnt, def->offset);
+		double *lo = field(&r->min, def->offset), *hi = field(&r->max, def->offset);
+
+		if (isnan(v))
+			continue;
+		if (*cnt == 0 || v < *lo)
+			*lo = v;
+		if (*cnt == 0 || v > *hi)
+			*hi = v;
+		*field(&r->sum, def->offset) += v;
+		*cnt += 1;
+	}
+	r->runs++;
+}
+
+/* One line of the summary: a metric, scaled and shown in a unit. */
+struct summary_line {
+	const char *label;
+	size_t offset;
+	double scale;
+	char conv; /* printf conversion, 'f' or 'g' */
+	int prec;
+	const char *unit;
+	bool optional; /* left out when it does not apply (requests vs queue metrics) */
+};
+
+static const struct summary_line summary_lines[] = {
+    {"cost FARGATE", METRIC(cost_fargate_usd), 1, 'f', 2, "USD", false},
+    {"cost FARGATE_SPOT", METRIC(cost_spot_usd), 1, 'f', 2, "USD", false},
+    {"cost total", METRIC(cost_usd), 1, 'f', 2, "USD", false},
+    {"savings vs on-demand", METRIC(savings_vs_on_demand_pct), 1, 'f', 1, "%", false},
+    {"interruptions", METRIC(interruptions), 1, 'g', 6, "", false},
+    {"tasks launched", METRIC(tasks_launched), 1, 'g', 6, "", false},
+    {"placement failures", METRIC(placement_failures), 1, 'g', 6, "", false},
+    {"availability", METRIC(availability), 100, 'f', 2, "%", false},
+    {"p95 latency", METRIC(p95_latency_s), 1000, 'f', 1, "ms", true},
+    {"dropped fraction", METRIC(dropped_fraction), 1, 'f', 6, "", true},
+    {"jobs completed", METRIC(jobs_completed), 1, 'f', 0, "", true},
+    {"mean job latency", METRIC(mean_job_latency_s), 1, 'f', 1, "s", true},
+    {"p95 job latency", METRIC(p95_job_latency_s), 1, 'f', 1, "s", true},
+    {"lost work", METRIC(lost_work_hours), 1, 'f', 2, "h", true},
+    {"max backlog", METRIC(max_backlog), 1, 'f', 0, "messages", true},
+    {"scaling activities", METRIC(scaling_activities), 1, 'g', 6, "", false},
+    {"mean running tasks", METRIC(mean_running_tasks), 1, 'f', 2, "", false},
+};
+
+#define NSUMMARY (sizeof(summary_lines) / sizeof(summary_lines[0]))
+
+/* `v` as line `l` shows it into buf, with a rounded-away "-0.00" shown unsigned. */
+static const char *fmt_value(char *buf, size_t size, const struct summary_line *l, double v)
+{
+	v *= l->scale;
+	if (v == 0)
+		v = 0;
+	snprintf(buf, size, l->conv == 'g' ? "%.*g" : "%.*f", l->prec, v);
+	if (buf[0] == '-' && strspn(buf + 1, "0.") == strlen(buf + 1))
+		memmove(buf, buf + 1, strlen(buf));
+	return buf;
+}
+
+static void summary_line(const struct report *r, FILE *out, const struct summary_line *l)
+{
+	double n = report_metric_get(&r->cnt, l->offset);
+	char mean[64], lo[64], hi[64], shown[80];
+
+	if (n == 0) {
+		if (!l->optional)
+			fprintf(out, "  %-22s %12s\n", l->label, "n/a");
+		return;
+	}
+	fmt_value(mean, sizeof(mean), l, report_metric_get(&r->sum, l->offset) / n);
+	snprintf(shown, sizeof(shown), "%12s%s%s", mean, *l->unit ? " " : "", l->unit);
+	if (r->runs < 2) {
+		fprintf(out, "  %-22s %s\n", l->label, shown);
+		return;
+	}
+	fmt_value(lo, sizeof(lo), l, report_metric_get(&r->min, l->offset));
+	fmt_value(hi, sizeof(hi), l, report_metric_get(&r->max, l->offset));
+	fprintf(out, "  %-22s %-16s  (min %s, max %s)\n", l->label, shown, lo, hi);
+}
+
+void report_summary(const struct report *r, FILE *out, const char *shown_dir)
+{
+	size_t n = strlen(shown_dir);
+
+	if (r->runs > 1)
+		fprintf(out, "mean of %zu replications (min, max):\n", r->runs);
+	else
+		fprintf(out, "%zu replication%s:\n", r->runs, r->runs == 1 ? "" : "s");
+	for (size_t i = 0; i < NSUMMARY; i++)
+		summary_line(r, out, &summary_lines[i]);
+	fprintf(out, "written to %s%s:", shown_dir, n && shown_dir[n - 1] == '/' ? "" : "/");
+	for (int i = 0; i < FILE_COUNT; i++)
+		fprintf(out, "%s %s", i ? "," : "", report_file_names[i]);
+	fputc('\n', out);
+}

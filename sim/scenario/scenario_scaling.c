@@ -16,7 +16,7 @@
  * order. Time zones use the C library under a temporarily set TZ: loading is
  * single-threaded, and TZ is restored afterwards.
  */
-#include "scenario_loader.h"
+#include "scenario_scaling.h"
 #include "scenario_schema.h"
 
 #include "spotsim/util/error.h"

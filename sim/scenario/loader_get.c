@@ -12,6 +12,7 @@
 
 #include <math.h>
 #include <stdarg.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <sys/stat.h>
 
@@ -75,6 +76,34 @@ bool get_duration(const cJSON *obj, const char *key, sim_time *out)
 		return false;
 	*out = usec;
 	return true;
+}
+
+sim_time seconds_or(const cJSON *obj, const char *key, sim_time fallback)
+{
+	double v;
+	if (!get_number(obj, key, &v) || v < 0 || v > 1e9)
+		return fallback;
+	return (sim_time)llround(v) * SIM_SEC;
+}
+
+/* An integer in [lo, hi] (as the schema checked it); false otherwise. */
+bool get_int(const cJSON *obj, const char *key, double lo, double hi, long *out)
+{
+	double v;
+	if (!get_number(obj, key, &v) || v != floor(v) || v < lo || v > hi)
+		return false;
+	*out = (long)v;
+	return true;
+}
+
+/* ---- JSON paths for messages ---- */
+
+/* "base.key", or "key" at the root of a policy file (cut at PATH_SIZE). */
+const char *join(char *buf, const char *base, const char *key)
+{
+	if (snprintf(buf, PATH_SIZE, "%s%s%s", base, *base ? "." : "", key) >= PATH_SIZE)
+		buf[PATH_SIZE - 1] = '\0';
+	return buf;
 }
 
 /* ---- files named in the scenario ---- */

@@ -13,8 +13,9 @@
  * so the last pass simply skips it and every problem is reported once.
  *
  * Called by scenario.c (the passes), the section loaders (scenario_model.c,
- * scenario_scaling.c) and scenario_plan.c. It calls jsonio and the schema's
- * duration reader only, never a section loader or scenario.c.
+ * scenario_scaling.c and its scaling_*.c files) and scenario_plan.c. It
+ * calls jsonio and the schema's duration reader only, never a section
+ * loader or scenario.c.
  */
 #include <cjson/cJSON.h>
 #include <stdbool.h>

@@ -11,6 +11,17 @@
  *     the values into struct scenario.
  * Pass 3 reads values defensively (a wrong type was already reported in pass
  * 2 and is simply skipped), so every problem is reported exactly once.
+ *
+ * This file is the top of the loader (only the plan sits above it); each
+ * file calls only files further down this list, never one above it:
+ *   scenario_plan.c      variants and sweeps (scenario_load_tree on edited copies)
+ *   scenario.c           the passes, and the sections it checks itself
+ *   scenario_model.c     workload, spot, limits into model configs
+ *   scenario_scaling.c   the scaling section (its own files: see there)
+ *   loader_get.c         reading the file, err(), the value readers
+ *   scenario_schema.c    the schema walker; scenario_tables.c, the schema as data
+ *   spot_trace.c         Spot interruption and capacity traces
+ *   jsonio.c             JSON files into cJSON trees
  */
 #include "spotsim/scenario/scenario.h"
 

@@ -11,28 +11,35 @@
  *     the values into struct scenario.
  * Pass 3 reads values defensively (a wrong type was already reported in pass
  * 2 and is simply skipped), so every problem is reported exactly once.
+ *
+ * This file is the top of the loader (only the plan sits above it); each
+ * file calls only files further down this list, never one above it:
+ *   scenario_plan.c      variants and sweeps (scenario_load_tree on edited copies)
+ *   scenario.c           the passes, and the sections it checks itself
+ *   scenario_model.c     workload, spot, limits into model configs
+ *   scenario_scaling.c   the scaling section (its own files: see there)
+ *   loader_get.c         reading the file, err(), the value readers
+ *   scenario_schema.c    the schema walker; scenario_tables.c, the schema as data
+ *   spot_trace.c         Spot interruption and capacity traces
+ *   jsonio.c             JSON files into cJSON trees
  */
 #include "spotsim/scenario/scenario.h"
 
-#include "jsonio.h"
+#include "loader_get.h"
 #include "scenario_loader.h"
+#include "scenario_model.h"
+#include "scenario_scaling.h"
 #include "scenario_schema.h"
 #include "spotsim/util/error.h"
 #include "spotsim/util/xalloc.h"
 
 #include <cjson/cJSON.h>
-#include <ctype.h>
-#include <errno.h>
-#include <math.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
 #include <time.h>
 
-#define MAX_FILE_BYTES (64L << 20)
-#define DEFAULT_START  "2026-01-05T00:00:00Z" /* a Monday */
+#define DEFAULT_START "2026-01-05T00:00:00Z" /* a Monday */
 
 static const char *const scale_in_names[] = {"balanced", "newest", "spot_first", "on_demand_first"};
 
@@ -57,32 +64,6 @@ const char *scenario_scale_in_order_name(enum scale_in_order o)
 	return scale_in_names[o];
 }
 
-void err(struct loader *l, const char *path, const char *fmt, ...)
-{
-	struct strbuf sb = STRBUF_INIT;
-	va_list ap;
-	va_start(ap, fmt);
-	strbuf_vaddf(&sb, fmt, ap);
-	va_end(ap);
-	diag_error(l->d, l->file, path, "%s", sb.buf);
-	strbuf_release(&sb);
-}
-
-/* ---- pass 1: reading and parsing ---- */
-
-cJSON *scenario_parse_json(const char *path, struct diag *d, int *rc)
-{
-	cJSON *root = jsonio_parse_file(path, MAX_FILE_BYTES, d, rc);
-	if (root && !cJSON_IsObject(root)) {
-		diag_error(d, path, NULL, "the file holds %s (accepted: one JSON object)",
-			   cJSON_IsArray(root) ? "an array" : "a single value");
-		cJSON_Delete(root);
-		root = NULL;
-		*rc = SPOTSIM_EINVAL;
-	}
-	return root;
-}
-
 /* describe-task-definition and describe-services wrap the object we want. */
 static void unwrap(struct loader *l, cJSON *root)
 {
@@ -103,38 +84,6 @@ static void unwrap(struct loader *l, cJSON *root)
 		cJSON *one = cJSON_DetachItemFromArray(list, 0);
 		cJSON_ReplaceItemInObjectCaseSensitive(root, "service", one);
 	}
-}
-
-/* ---- value access for pass 3: NULL/defaults when absent or mistyped ---- */
-
-const cJSON *get(const cJSON *obj, const char *key)
-{
-	return cJSON_IsObject(obj) ? cJSON_GetObjectItemCaseSensitive(obj, key) : NULL;
-}
-
-bool get_number(const cJSON *obj, const char *key, double *out)
-{
-	const cJSON *n = get(obj, key);
-	if (!cJSON_IsNumber(n) || !isfinite(n->valuedouble))
-		return false;
-	*out = n->valuedouble;
-	return true;
-}
-
-const char *get_string(const cJSON *obj, const char *key)
-{
-	const cJSON *n = get(obj, key);
-	return cJSON_IsString(n) ? n->valuestring : NULL;
-}
-
-bool get_duration(const cJSON *obj, const char *key, sim_time *out)
-{
-	long long usec;
-	const cJSON *n = get(obj, key);
-	if (!n || !schema_duration(n, &usec))
-		return false;
-	*out = usec;
-	return true;
 }
 
 /* Text of a cpu/memory node: strings as they are, numbers printed. */
@@ -507,31 +456,6 @@ static void load_pricing(struct loader *l)
 		l->sc->prices_file = *file == '/' || !*l->sc->dir
 					 ? xstrdup(file)
 					 : xasprintf("%s/%s", l->sc->dir, file);
-}
-
-/* A file named in the scenario must exist (relative to the scenario's folder). */
-bool check_file(struct loader *l, const cJSON *obj, const char *path)
-{
-	const char *file = get_string(obj, "file");
-	struct stat st;
-	if (!file)
-		return false;
-	char *full = scenario_resolve(l->sc, file);
-	bool ok = stat(full, &st) == 0 && S_ISREG(st.st_mode);
-	if (!ok)
-		err(l, path,
-		    "file \"%s\" not found (accepted: a path relative to the scenario's "
-		    "folder, or absolute)",
-		    full);
-	free(full);
-	return ok;
-}
-
-char *scenario_resolve(const struct scenario *sc, const char *file)
-{
-	if (*file == '/' || !*sc->dir)
-		return xstrdup(file);
-	return xasprintf("%s/%s", sc->dir, file);
 }
 
 static void load_rate(struct loader *l, const cJSON *rate)

@@ -5,7 +5,7 @@
  * checked by the schema walk; here values are copied, defaults applied and
  * files read. Part of the scenario loader (see scenario.c).
  */
-#include "scenario_loader.h"
+#include "scenario_model.h"
 #include "scenario_schema.h"
 #include "spotsim/scenario/spot_trace.h"
 

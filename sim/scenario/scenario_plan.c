@@ -6,6 +6,7 @@
  */
 #include "spotsim/scenario/plan.h"
 
+#include "loader_get.h"
 #include "scenario_loader.h"
 #include "spotsim/util/error.h"
 #include "spotsim/util/xalloc.h"

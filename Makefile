@@ -128,6 +128,10 @@ lint:
 	@if grep -nE '\b(malloc|calloc|realloc|strdup|strndup)\s*\(' $(SRC) tests/*.c bench/*.c | grep -v '^sim/util/xalloc.c:'; then \
 		echo "lint: raw allocation calls above; use xmalloc/xcalloc/xrealloc/xstrdup" >&2; exit 1; fi
 	@sh tests/lint/layers.sh || { echo "lint: includes above run against the layers (SPEC §2, README \"Architecture\")" >&2; exit 1; }
+	@dup=$$(for f in $(SRC); do basename $$f; done | sort | uniq -d); \
+	if [ -n "$$dup" ]; then echo "lint: two sources share a file name ($$dup); ar keeps one member per name" >&2; exit 1; fi
+	@$(MAKE) --no-print-directory $(BUILD)/libspotsim.a >/dev/null
+	@sh tests/lint/calls.sh $(BUILD)/obj
 	@echo "lint: ok"
 
 bench: deps $(BENCHBIN) $(BUILD)/spotsim

@@ -23,9 +23,6 @@
 #include <string.h>
 #include <unistd.h>
 
-const char *const report_file_names[FILE_COUNT] = {
-    "timeseries.csv", "events.csv", "replications.csv", "summary.csv", "comparison.csv"};
-
 static struct report *report_new(const char *dir, int64_t start_unix)
 {
 	struct report *r = xcalloc(1, sizeof(*r));

@@ -22,6 +22,10 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+/* The files of a run, in the order the report opens and commits them. */
+const char *const report_file_names[FILE_COUNT] = {
+    "timeseries.csv", "events.csv", "replications.csv", "summary.csv", "comparison.csv"};
+
 /* Paths of open temporaries; read by report_remove_temps from signal handlers. */
 static char temp_paths[REPORT_MAX_TEMPS][REPORT_PATH_MAX];
 static volatile sig_atomic_t temp_used[REPORT_MAX_TEMPS];

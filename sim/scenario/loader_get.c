@@ -35,7 +35,7 @@ cJSON *scenario_parse_json(const char *path, struct diag *d, int *rc)
 
 /* ---- reporting ---- */
 
-void err(struct loader *l, const char *path, const char *fmt, ...)
+void loader_err(struct loader *l, const char *path, const char *fmt, ...)
 {
 	struct strbuf sb = STRBUF_INIT;
 	va_list ap;
@@ -48,49 +48,49 @@ void err(struct loader *l, const char *path, const char *fmt, ...)
 
 /* ---- value access for pass 3: NULL/defaults when absent or mistyped ---- */
 
-const cJSON *get(const cJSON *obj, const char *key)
+const cJSON *loader_get(const cJSON *obj, const char *key)
 {
 	return cJSON_IsObject(obj) ? cJSON_GetObjectItemCaseSensitive(obj, key) : NULL;
 }
 
-bool get_number(const cJSON *obj, const char *key, double *out)
+bool loader_get_number(const cJSON *obj, const char *key, double *out)
 {
-	const cJSON *n = get(obj, key);
+	const cJSON *n = loader_get(obj, key);
 	if (!cJSON_IsNumber(n) || !isfinite(n->valuedouble))
 		return false;
 	*out = n->valuedouble;
 	return true;
 }
 
-const char *get_string(const cJSON *obj, const char *key)
+const char *loader_get_string(const cJSON *obj, const char *key)
 {
-	const cJSON *n = get(obj, key);
+	const cJSON *n = loader_get(obj, key);
 	return cJSON_IsString(n) ? n->valuestring : NULL;
 }
 
-bool get_duration(const cJSON *obj, const char *key, sim_time *out)
+bool loader_get_duration(const cJSON *obj, const char *key, sim_time *out)
 {
 	long long usec;
-	const cJSON *n = get(obj, key);
+	const cJSON *n = loader_get(obj, key);
 	if (!n || !schema_duration(n, &usec))
 		return false;
 	*out = usec;
 	return true;
 }
 
-sim_time seconds_or(const cJSON *obj, const char *key, sim_time fallback)
+sim_time loader_seconds_or(const cJSON *obj, const char *key, sim_time fallback)
 {
 	double v;
-	if (!get_number(obj, key, &v) || v < 0 || v > 1e9)
+	if (!loader_get_number(obj, key, &v) || v < 0 || v > 1e9)
 		return fallback;
 	return (sim_time)llround(v) * SIM_SEC;
 }
 
 /* An integer in [lo, hi] (as the schema checked it); false otherwise. */
-bool get_int(const cJSON *obj, const char *key, double lo, double hi, long *out)
+bool loader_get_int(const cJSON *obj, const char *key, double lo, double hi, long *out)
 {
 	double v;
-	if (!get_number(obj, key, &v) || v != floor(v) || v < lo || v > hi)
+	if (!loader_get_number(obj, key, &v) || v != floor(v) || v < lo || v > hi)
 		return false;
 	*out = (long)v;
 	return true;
@@ -99,7 +99,7 @@ bool get_int(const cJSON *obj, const char *key, double lo, double hi, long *out)
 /* ---- JSON paths for messages ---- */
 
 /* "base.key", or "key" at the root of a policy file (cut at PATH_SIZE). */
-const char *join(char *buf, const char *base, const char *key)
+const char *loader_join(char *buf, const char *base, const char *key)
 {
 	if (snprintf(buf, PATH_SIZE, "%s%s%s", base, *base ? "." : "", key) >= PATH_SIZE)
 		buf[PATH_SIZE - 1] = '\0';
@@ -109,19 +109,19 @@ const char *join(char *buf, const char *base, const char *key)
 /* ---- files named in the scenario ---- */
 
 /* A file named in the scenario must exist (relative to the scenario's folder). */
-bool check_file(struct loader *l, const cJSON *obj, const char *path)
+bool loader_check_file(struct loader *l, const cJSON *obj, const char *path)
 {
-	const char *file = get_string(obj, "file");
+	const char *file = loader_get_string(obj, "file");
 	struct stat st;
 	if (!file)
 		return false;
 	char *full = scenario_resolve(l->sc, file);
 	bool ok = stat(full, &st) == 0 && S_ISREG(st.st_mode);
 	if (!ok)
-		err(l, path,
-		    "file \"%s\" not found (accepted: a path relative to the scenario's "
-		    "folder, or absolute)",
-		    full);
+		loader_err(l, path,
+			   "file \"%s\" not found (accepted: a path relative to the scenario's "
+			   "folder, or absolute)",
+			   full);
 	free(full);
 	return ok;
 }

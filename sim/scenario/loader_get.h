@@ -30,26 +30,26 @@ struct loader {
 };
 
 /* Adds an error at `path` (may be NULL). */
-void err(struct loader *l, const char *path, const char *fmt, ...)
+void loader_err(struct loader *l, const char *path, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
 
-const cJSON *get(const cJSON *obj, const char *key);
-bool get_number(const cJSON *obj, const char *key, double *out);
-const char *get_string(const cJSON *obj, const char *key);
-bool get_duration(const cJSON *obj, const char *key, sim_time *out);
+const cJSON *loader_get(const cJSON *obj, const char *key);
+bool loader_get_number(const cJSON *obj, const char *key, double *out);
+const char *loader_get_string(const cJSON *obj, const char *key);
+bool loader_get_duration(const cJSON *obj, const char *key, sim_time *out);
 /* An integer in [lo, hi] (as the schema checked it); false otherwise. */
-bool get_int(const cJSON *obj, const char *key, double lo, double hi, long *out);
+bool loader_get_int(const cJSON *obj, const char *key, double lo, double hi, long *out);
 /* Seconds in [0, 1e9], rounded to whole seconds; `fallback` when absent or out of range. */
-sim_time seconds_or(const cJSON *obj, const char *key, sim_time fallback);
+sim_time loader_seconds_or(const cJSON *obj, const char *key, sim_time fallback);
 
-/* The size of a JSON path buffer filled by join(). */
+/* The size of a JSON path buffer filled by loader_join(). */
 #define PATH_SIZE 192
 
 /* Writes "base.key", or "key" when base is "", into `buf` (PATH_SIZE, cut to fit); returns buf. */
-const char *join(char *buf, const char *base, const char *key);
+const char *loader_join(char *buf, const char *base, const char *key);
 
 /* Reports, at `path`, a "file" key naming no regular file; true when it exists. */
-bool check_file(struct loader *l, const cJSON *obj, const char *path);
+bool loader_check_file(struct loader *l, const cJSON *obj, const char *path);
 /* Returns the owned path of `file` resolved against the scenario's folder. */
 char *scenario_resolve(const struct scenario *sc, const char *file);
 

@@ -5,7 +5,7 @@
  * then file order and copied out with what the action sets.
  */
 #include "scaling_actions.h"
-#include "scaling_schedule.h"
+#include "schedule_expression.h"
 #include "scaling_time.h"
 
 #include "spotsim/util/xalloc.h"
@@ -26,35 +26,39 @@ static bool action_window(struct loader *l, const cJSON *a, const char *base, st
 	x->lo = l->sc->start_unix;
 	x->hi = l->sc->start_unix + l->sc->duration / SIM_SEC;
 	*anchor = x->lo;
-	if (get(a, "StartTime") && !(has_start = parse_instant(get(a, "StartTime"), &start))) {
-		err(l, join(at, base, "StartTime"), "is not a time %s", accepted);
+	if (loader_get(a, "StartTime") &&
+	    !(has_start = scaling_time_parse_instant(loader_get(a, "StartTime"), &start))) {
+		loader_err(l, loader_join(at, base, "StartTime"), "is not a time %s", accepted);
 		ok = false;
 	}
-	if (get(a, "EndTime") && !parse_instant(get(a, "EndTime"), &end)) {
-		err(l, join(at, base, "EndTime"), "is not a time %s", accepted);
+	if (loader_get(a, "EndTime") &&
+	    !scaling_time_parse_instant(loader_get(a, "EndTime"), &end)) {
+		loader_err(l, loader_join(at, base, "EndTime"), "is not a time %s", accepted);
 		return false;
 	}
-	if (has_start && get(a, "EndTime") && end < start) {
-		err(l, join(at, base, "EndTime"), "is before StartTime (accepted: a later time)");
+	if (has_start && loader_get(a, "EndTime") && end < start) {
+		loader_err(l, loader_join(at, base, "EndTime"),
+			   "is before StartTime (accepted: a later time)");
 		return false;
 	}
 	if (has_start) {
 		*anchor = start;
 		x->lo = start > x->lo ? start : x->lo;
 	}
-	if (get(a, "EndTime") && end < x->hi)
+	if (loader_get(a, "EndTime") && end < x->hi)
 		x->hi = end;
 	return ok;
 }
 
 static bool expand_action(struct loader *l, const cJSON *a, const char *base, struct expansion *x)
 {
-	const char *text = get_string(a, "Schedule"), *tz = get_string(a, "Timezone");
+	const char *text = loader_get_string(a, "Schedule"), *tz = loader_get_string(a, "Timezone");
 	char at[PATH_SIZE];
 	int64_t anchor;
 	struct zone z;
-	if (tz && !zone_exists(tz)) {
-		err(l, join(at, base, "Timezone"),
+	if (tz && !scaling_time_zone_exists(tz)) {
+		loader_err(
+		    l, loader_join(at, base, "Timezone"),
 		    "\"%s\" is not a time zone (accepted: an IANA name such as \"Europe/Paris\" or "
 		    "\"America/New_York\")",
 		    tz);
@@ -62,11 +66,13 @@ static bool expand_action(struct loader *l, const cJSON *a, const char *base, st
 	}
 	if (!action_window(l, a, base, x, &anchor) || !text)
 		return false;
-	zone_enter(&z, tz);
-	bool ok = expand_schedule(l, text, join(at, base, "Schedule"), x, anchor, &z);
-	zone_leave(&z);
+	scaling_time_zone_enter(&z, tz);
+	bool ok =
+	    schedule_expression_expand(l, text, loader_join(at, base, "Schedule"), x, anchor, &z);
+	scaling_time_zone_leave(&z);
 	if (x->overflow)
-		err(l, at,
+		loader_err(
+		    l, at,
 		    "\"%s\" runs more than %d times in the simulated period (accepted: at most %d "
 		    "scheduled-action runs per scenario)",
 		    text, MAX_OCCURRENCES, MAX_OCCURRENCES);
@@ -109,7 +115,7 @@ static void fill_actions(struct loader *l, const struct action_def *defs, struct
 	}
 }
 
-void model_actions(struct loader *l, const cJSON *list, struct scaling_config *c)
+void scaling_actions_load(struct loader *l, const cJSON *list, struct scaling_config *c)
 {
 	struct expansion x = {0};
 	const cJSON *a;
@@ -117,18 +123,18 @@ void model_actions(struct loader *l, const cJSON *list, struct scaling_config *c
 	struct action_def *defs = xcalloc(n + 1, sizeof(*defs));
 	for (a = n ? list->child : NULL; a && !x.overflow; a = a->next) {
 		char base[PATH_SIZE];
-		const char *name = get_string(a, "ScheduledActionName");
-		const cJSON *act = get(a, "ScalableTargetAction");
+		const char *name = loader_get_string(a, "ScheduledActionName");
+		const cJSON *act = loader_get(a, "ScalableTargetAction");
 		struct action_def *d = &defs[x.order];
 		size_t before = x.nocc;
 		snprintf(base, sizeof(base), "scaling.ScheduledActions[%zu]", x.order);
 		d->name = xstrdup(name && *name ? name : base);
-		d->has_min = get_int(act, "MinCapacity", 0, 100000, &d->min);
-		d->has_max = get_int(act, "MaxCapacity", 0, 100000, &d->max);
+		d->has_min = loader_get_int(act, "MinCapacity", 0, 100000, &d->min);
+		d->has_max = loader_get_int(act, "MaxCapacity", 0, 100000, &d->max);
 		if (expand_action(l, a, base, &x) && x.nocc == before)
 			diag_note(l->d, l->file, base,
 				  "\"%s\" never runs within the simulated period",
-				  get_string(a, "Schedule"));
+				  loader_get_string(a, "Schedule"));
 		x.order++;
 	}
 	fill_actions(l, defs, &x, c);

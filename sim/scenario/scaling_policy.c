@@ -17,31 +17,33 @@
 static void load_target(struct loader *l, const cJSON *cfg, const char *base,
 			struct scaling_policy *p)
 {
-	const cJSON *pre = get(cfg, "PredefinedMetricSpecification");
-	const cJSON *cust = get(cfg, "CustomizedMetricSpecification");
+	const cJSON *pre = loader_get(cfg, "PredefinedMetricSpecification");
+	const cJSON *cust = loader_get(cfg, "CustomizedMetricSpecification");
 	enum statistic stat = STAT_AVERAGE;
 	char path[PATH_SIZE], at[PATH_SIZE];
 	const char *m;
 
 	p->type = POLICY_TARGET_TRACKING;
-	join(path, base, "TargetTrackingScalingPolicyConfiguration");
-	if (get_number(cfg, "TargetValue", &p->target) && p->target == 0)
-		err(l, join(at, path, "TargetValue"),
-		    "0 is not a target (accepted: a number above 0)");
+	loader_join(path, base, "TargetTrackingScalingPolicyConfiguration");
+	if (loader_get_number(cfg, "TargetValue", &p->target) && p->target == 0)
+		loader_err(l, loader_join(at, path, "TargetValue"),
+			   "0 is not a target (accepted: a number above 0)");
 	if (!(p->target > 0))
 		p->target = 1; /* reported; keeps the arithmetic finite */
 	if (pre && cust)
-		err(l, path,
+		loader_err(
+		    l, path,
 		    "sets both PredefinedMetricSpecification and CustomizedMetricSpecification "
 		    "(accepted: one of them)");
-	m = pre ? get_string(pre, "PredefinedMetricType") : get_string(cust, "MetricName");
+	m = pre ? loader_get_string(pre, "PredefinedMetricType")
+		: loader_get_string(cust, "MetricName");
 	if (m)
 		scaling_metric_parse(m, &p->metric);
-	if (cust && (m = get_string(cust, "Statistic")))
+	if (cust && (m = loader_get_string(cust, "Statistic")))
 		scaling_statistic_parse(m, &stat);
-	p->scale_out_cooldown = seconds_or(cfg, "ScaleOutCooldown", DEFAULT_COOLDOWN);
-	p->scale_in_cooldown = seconds_or(cfg, "ScaleInCooldown", DEFAULT_COOLDOWN);
-	p->disable_scale_in = cJSON_IsTrue(get(cfg, "DisableScaleIn"));
+	p->scale_out_cooldown = loader_seconds_or(cfg, "ScaleOutCooldown", DEFAULT_COOLDOWN);
+	p->scale_in_cooldown = loader_seconds_or(cfg, "ScaleInCooldown", DEFAULT_COOLDOWN);
+	p->disable_scale_in = cJSON_IsTrue(loader_get(cfg, "DisableScaleIn"));
 	scaling_target_alarms(p, stat);
 }
 
@@ -53,27 +55,29 @@ static void load_alarm_periods(struct loader *l, const cJSON *a, const char *pat
 	char at[PATH_SIZE];
 	long v;
 	double raw;
-	if (get_int(a, "Period", 60, 86400, &v)) {
+	if (loader_get_int(a, "Period", 60, 86400, &v)) {
 		if (v % 60)
-			err(l, join(at, path, "Period"),
+			loader_err(
+			    l, loader_join(at, path, "Period"),
 			    "%ld seconds is not a whole number of minutes (accepted: 60, 120, "
 			    "180, ... up to 86400)",
 			    v);
 		else
 			out->period_minutes = (int)(v / 60);
 	}
-	if (get_int(a, "EvaluationPeriods", 1, 1440, &v))
+	if (loader_get_int(a, "EvaluationPeriods", 1, 1440, &v))
 		out->evaluation_periods = (int)v;
 	out->datapoints_to_alarm = out->evaluation_periods;
-	if (get_int(a, "DatapointsToAlarm", 1, 1440, &v)) {
+	if (loader_get_int(a, "DatapointsToAlarm", 1, 1440, &v)) {
 		if (v > out->evaluation_periods)
-			err(l, join(at, path, "DatapointsToAlarm"),
+			loader_err(
+			    l, loader_join(at, path, "DatapointsToAlarm"),
 			    "%ld is above EvaluationPeriods %d (accepted: 1 to EvaluationPeriods)",
 			    v, out->evaluation_periods);
 		else
 			out->datapoints_to_alarm = (int)v;
 	}
-	if (get_number(a, "Threshold", &raw))
+	if (loader_get_number(a, "Threshold", &raw))
 		out->threshold = raw;
 }
 
@@ -85,13 +89,13 @@ static bool load_alarm(struct loader *l, const cJSON *a, const char *base, struc
 	*out = (struct alarm_config){METRIC_CPU, STAT_AVERAGE, 1, 1, 1, 0, CMP_GE};
 	if (!cJSON_IsObject(a))
 		return false;
-	if ((s = get_string(a, "MetricName")))
+	if ((s = loader_get_string(a, "MetricName")))
 		scaling_metric_parse(s, &out->metric);
-	if ((s = get_string(a, "Statistic")))
+	if ((s = loader_get_string(a, "Statistic")))
 		scaling_statistic_parse(s, &out->statistic);
-	if ((s = get_string(a, "ComparisonOperator")))
+	if ((s = loader_get_string(a, "ComparisonOperator")))
 		scaling_comparison_parse(s, &out->comparison);
-	load_alarm_periods(l, a, join(path, base, "Alarm"), out);
+	load_alarm_periods(l, a, loader_join(path, base, "Alarm"), out);
 	return true;
 }
 
@@ -104,44 +108,47 @@ static void load_step(struct loader *l, const cJSON *pol, const cJSON *cfg, cons
 	long v;
 
 	p->type = POLICY_STEP;
-	join(path, base, "StepScalingPolicyConfiguration");
-	typed = (s = get_string(cfg, "AdjustmentType")) &&
+	loader_join(path, base, "StepScalingPolicyConfiguration");
+	typed = (s = loader_get_string(cfg, "AdjustmentType")) &&
 		scaling_adjustment_parse(s, &p->adjustment_type);
-	p->cooldown = seconds_or(cfg, "Cooldown", DEFAULT_COOLDOWN);
+	p->cooldown = loader_seconds_or(cfg, "Cooldown", DEFAULT_COOLDOWN);
 	p->aggregation = STAT_AVERAGE;
-	if ((s = get_string(cfg, "MetricAggregationType")))
+	if ((s = loader_get_string(cfg, "MetricAggregationType")))
 		scaling_statistic_parse(s, &p->aggregation);
-	if (typed && get(cfg, "MinAdjustmentMagnitude") && p->adjustment_type != ADJUST_PERCENT)
-		err(l, join(at, path, "MinAdjustmentMagnitude"),
-		    "is only valid with PercentChangeInCapacity (AdjustmentType is %s)",
-		    scaling_adjustment_name(p->adjustment_type));
-	else if (get_int(cfg, "MinAdjustmentMagnitude", 0, 1e9, &v))
+	if (typed && loader_get(cfg, "MinAdjustmentMagnitude") &&
+	    p->adjustment_type != ADJUST_PERCENT)
+		loader_err(l, loader_join(at, path, "MinAdjustmentMagnitude"),
+			   "is only valid with PercentChangeInCapacity (AdjustmentType is %s)",
+			   scaling_adjustment_name(p->adjustment_type));
+	else if (loader_get_int(cfg, "MinAdjustmentMagnitude", 0, 1e9, &v))
 		p->min_adjustment_magnitude = v;
-	load_steps(l, get(cfg, "StepAdjustments"), join(at, path, "StepAdjustments"), p);
-	p->has_alarm = load_alarm(l, get(pol, "Alarm"), base, &p->alarm);
+	scaling_steps_load(l, loader_get(cfg, "StepAdjustments"),
+			   loader_join(at, path, "StepAdjustments"), p);
+	p->has_alarm = load_alarm(l, loader_get(pol, "Alarm"), base, &p->alarm);
 }
 
 /*
  * Fills `p` from one policy object; false when its type or configuration is
  * missing (reported by the schema walk or the caller). `p` owns its name.
  */
-bool load_policy(struct loader *l, const cJSON *pol, const char *base, struct scaling_policy *p)
+bool scaling_policy_load(struct loader *l, const cJSON *pol, const char *base,
+			 struct scaling_policy *p)
 {
-	const char *type = get_string(pol, "PolicyType");
-	const char *name = get_string(pol, "PolicyName");
+	const char *type = loader_get_string(pol, "PolicyType");
+	const char *name = loader_get_string(pol, "PolicyName");
 	const cJSON *cfg;
 	memset(p, 0, sizeof(*p));
 	p->name = xstrdup(name && *name ? name : *base ? base : "policy");
 	if (!type)
 		return false;
 	if (!strcmp(type, "TargetTrackingScaling")) {
-		cfg = get(pol, "TargetTrackingScalingPolicyConfiguration");
+		cfg = loader_get(pol, "TargetTrackingScalingPolicyConfiguration");
 		if (cJSON_IsObject(cfg))
 			load_target(l, cfg, base, p);
 		return cJSON_IsObject(cfg);
 	}
 	if (!strcmp(type, "StepScaling")) {
-		cfg = get(pol, "StepScalingPolicyConfiguration");
+		cfg = loader_get(pol, "StepScalingPolicyConfiguration");
 		if (cJSON_IsObject(cfg))
 			load_step(l, pol, cfg, base, p);
 		return cJSON_IsObject(cfg);

@@ -17,6 +17,7 @@
  * reports what is wrong in it. False when its type or configuration is
  * missing: the schema walk or the caller reports that.
  */
-bool load_policy(struct loader *l, const cJSON *pol, const char *base, struct scaling_policy *p);
+bool scaling_policy_load(struct loader *l, const cJSON *pol, const char *base,
+			 struct scaling_policy *p);
 
 #endif

@@ -27,13 +27,14 @@ static const struct sschema *sub_schema(const struct sschema *s, const char *key
 /* The policy object: the root, or the one element of "ScalingPolicies". */
 static const cJSON *policy_node(struct loader *l, const cJSON *root, const char **base)
 {
-	const cJSON *list = get(root, "ScalingPolicies");
+	const cJSON *list = loader_get(root, "ScalingPolicies");
 	*base = "";
 	if (!list)
 		return root;
 	if (!cJSON_IsArray(list) || cJSON_GetArraySize(list) != 1 || !cJSON_IsObject(list->child)) {
-		err(l, "ScalingPolicies", "%d policies given (accepted: exactly one policy object)",
-		    cJSON_IsArray(list) ? cJSON_GetArraySize(list) : 0);
+		loader_err(l, "ScalingPolicies",
+			   "%d policies given (accepted: exactly one policy object)",
+			   cJSON_IsArray(list) ? cJSON_GetArraySize(list) : 0);
 		return NULL;
 	}
 	*base = "ScalingPolicies[0]";
@@ -59,22 +60,22 @@ static void walk_policy(struct loader *l, const cJSON *pol, const char *base)
 /* What scenario.c checks for a scenario's policies, for a policy file. */
 static void check_shape(struct loader *l, const cJSON *pol, const char *base)
 {
-	const char *type = get_string(pol, "PolicyType");
+	const char *type = loader_get_string(pol, "PolicyType");
 	char at[PATH_SIZE];
 	if (!type || (strcmp(type, "TargetTrackingScaling") && strcmp(type, "StepScaling")))
 		return;
 	bool tt = !strcmp(type, "TargetTrackingScaling");
 	const char *want =
 	    tt ? "TargetTrackingScalingPolicyConfiguration" : "StepScalingPolicyConfiguration";
-	const cJSON *cfg = get(pol, want);
+	const cJSON *cfg = loader_get(pol, want);
 	if (!cfg)
-		err(l, *base ? base : NULL, "missing key \"%s\" (accepted: a %s policy has one)",
-		    want, type);
-	else if (tt && !get(cfg, "PredefinedMetricSpecification") &&
-		 !get(cfg, "CustomizedMetricSpecification"))
-		err(l, join(at, base, want),
-		    "has no metric (accepted: PredefinedMetricSpecification or "
-		    "CustomizedMetricSpecification)");
+		loader_err(l, *base ? base : NULL,
+			   "missing key \"%s\" (accepted: a %s policy has one)", want, type);
+	else if (tt && !loader_get(cfg, "PredefinedMetricSpecification") &&
+		 !loader_get(cfg, "CustomizedMetricSpecification"))
+		loader_err(l, loader_join(at, base, want),
+			   "has no metric (accepted: PredefinedMetricSpecification or "
+			   "CustomizedMetricSpecification)");
 }
 
 int scenario_load_policy(const char *path, struct scaling_policy *out, struct diag *d)
@@ -92,10 +93,10 @@ int scenario_load_policy(const char *path, struct scaling_policy *out, struct di
 		walk_policy(&l, pol, base);
 		check_shape(&l, pol, base);
 	}
-	if (pol && d->errors == errors && !load_policy(&l, pol, base, out))
-		err(&l, NULL,
-		    "holds no scaling policy (accepted: a policy object with PolicyName, "
-		    "PolicyType and its configuration)");
+	if (pol && d->errors == errors && !scaling_policy_load(&l, pol, base, out))
+		loader_err(&l, NULL,
+			   "holds no scaling policy (accepted: a policy object with PolicyName, "
+			   "PolicyType and its configuration)");
 	cJSON_Delete(root);
 	return d->errors == errors ? 0 : SPOTSIM_EINVAL;
 }

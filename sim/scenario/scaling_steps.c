@@ -19,7 +19,7 @@
 /* False when the bound is neither a number, null nor absent (the schema said so). */
 static bool read_bound(const cJSON *st, const char *key, bool *has, double *v)
 {
-	const cJSON *n = get(st, key);
+	const cJSON *n = loader_get(st, key);
 	*has = cJSON_IsNumber(n) && isfinite(n->valuedouble);
 	if (*has)
 		*v = n->valuedouble;
@@ -62,10 +62,12 @@ static void check_sequence(struct loader *l, const char *path, const struct scal
 		range_text(a, ra, sizeof(ra));
 		range_text(b, rb, sizeof(rb));
 		if (!a->has_upper || a->upper > b->lower)
-			err(l, path, "steps [%zu] (%s) and [%zu] (%s) overlap (accepted: %s)",
-			    idx[k - 1], ra, idx[k], rb, STEP_RULE);
+			loader_err(l, path,
+				   "steps [%zu] (%s) and [%zu] (%s) overlap (accepted: %s)",
+				   idx[k - 1], ra, idx[k], rb, STEP_RULE);
 		else if (a->upper < b->lower)
-			err(l, path,
+			loader_err(
+			    l, path,
 			    "steps [%zu] (%s) and [%zu] (%s) leave a gap from %g to %g (accepted: "
 			    "%s)",
 			    idx[k - 1], ra, idx[k], rb, a->upper, b->lower, STEP_RULE);
@@ -81,15 +83,15 @@ static bool check_one_step(struct loader *l, const char *path, const struct scal
 	char *at = xasprintf("%s[%zu]", path, i);
 	bool ok = !(s->has_lower && s->has_upper && s->lower >= s->upper);
 	if (!ok)
-		err(l, at,
-		    "MetricIntervalLowerBound %g is not below MetricIntervalUpperBound %g "
-		    "(accepted: lower < upper)",
-		    s->lower, s->upper);
+		loader_err(l, at,
+			   "MetricIntervalLowerBound %g is not below MetricIntervalUpperBound %g "
+			   "(accepted: lower < upper)",
+			   s->lower, s->upper);
 	free(at);
 	if (p->adjustment_type == ADJUST_EXACT && s->adjustment < 0) {
 		at = xasprintf("%s[%zu].ScalingAdjustment", path, i);
-		err(l, at, "%ld is not a capacity (accepted: 0 or more with ExactCapacity)",
-		    s->adjustment);
+		loader_err(l, at, "%ld is not a capacity (accepted: 0 or more with ExactCapacity)",
+			   s->adjustment);
 		free(at);
 	}
 	return ok;
@@ -100,24 +102,26 @@ static void check_steps(struct loader *l, const char *path, const struct scaling
 	int nolow = 0, noup = 0;
 	bool ok = true;
 	if (!p->nsteps) {
-		err(l, path, "is empty (accepted: 1 to %d step adjustments)", MAX_STEPS);
+		loader_err(l, path, "is empty (accepted: 1 to %d step adjustments)", MAX_STEPS);
 		return;
 	}
 	if (p->nsteps > MAX_STEPS)
-		err(l, path, "%zu step adjustments given (accepted: 1 to %d, AWS's quota)",
-		    p->nsteps, MAX_STEPS);
+		loader_err(l, path, "%zu step adjustments given (accepted: 1 to %d, AWS's quota)",
+			   p->nsteps, MAX_STEPS);
 	for (size_t i = 0; i < p->nsteps; i++) {
 		ok = check_one_step(l, path, p, i) && ok;
 		nolow += !p->steps[i].has_lower;
 		noup += !p->steps[i].has_upper;
 	}
 	if (nolow > 1)
-		err(l, path,
+		loader_err(
+		    l, path,
 		    "%d steps have a null MetricIntervalLowerBound (accepted: at most one, the "
 		    "lowest step)",
 		    nolow);
 	if (noup > 1)
-		err(l, path,
+		loader_err(
+		    l, path,
 		    "%d steps have a null MetricIntervalUpperBound (accepted: at most one, the "
 		    "highest step)",
 		    noup);
@@ -125,7 +129,8 @@ static void check_steps(struct loader *l, const char *path, const struct scaling
 		check_sequence(l, path, p);
 }
 
-void load_steps(struct loader *l, const cJSON *list, const char *path, struct scaling_policy *p)
+void scaling_steps_load(struct loader *l, const cJSON *list, const char *path,
+			struct scaling_policy *p)
 {
 	const cJSON *st;
 	bool typed = true;
@@ -140,7 +145,8 @@ void load_steps(struct loader *l, const cJSON *list, const char *path, struct sc
 		    read_bound(st, "MetricIntervalLowerBound", &s->has_lower, &s->lower) && typed;
 		typed =
 		    read_bound(st, "MetricIntervalUpperBound", &s->has_upper, &s->upper) && typed;
-		if (get_number(st, "ScalingAdjustment", &v) && v == floor(v) && fabs(v) <= 1e9)
+		if (loader_get_number(st, "ScalingAdjustment", &v) && v == floor(v) &&
+		    fabs(v) <= 1e9)
 			s->adjustment = (long)v;
 		else
 			typed = false;

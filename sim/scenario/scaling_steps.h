@@ -14,6 +14,7 @@
  * array) and reports at `path` what is wrong; p->adjustment_type must be set.
  * The checks are skipped when a step has a mistyped value (already reported).
  */
-void load_steps(struct loader *l, const cJSON *list, const char *path, struct scaling_policy *p);
+void scaling_steps_load(struct loader *l, const cJSON *list, const char *path,
+			struct scaling_policy *p);
 
 #endif

@@ -15,7 +15,7 @@
 #include <sys/stat.h>
 
 /* Seconds since 1970 of a UTC calendar time; false for dates that do not exist. */
-bool utc_seconds(int y, int mo, int d, int h, int mi, int s, int64_t *out)
+bool scaling_time_utc_seconds(int y, int mo, int d, int h, int mi, int s, int64_t *out)
 {
 	struct tm tm = {0};
 	if (y < 1970 || y > 2199 || mo < 1 || mo > 12 || d < 1 || h > 23 || mi > 59 || s > 59 ||
@@ -50,7 +50,7 @@ static bool parse_offset(const char *p, int64_t *offset)
 }
 
 /* ISO 8601 text (as the AWS CLI prints it) or seconds since 1970. */
-bool parse_instant(const cJSON *n, int64_t *out)
+bool scaling_time_parse_instant(const cJSON *n, int64_t *out)
 {
 	int y, mo, d, h, mi, s, used = 0;
 	int64_t off;
@@ -67,13 +67,13 @@ bool parse_instant(const cJSON *n, int64_t *out)
 	if (*t == '.')
 		for (t++; isdigit((unsigned char)*t); t++)
 			;
-	if (!parse_offset(t, &off) || !utc_seconds(y, mo, d, h, mi, s, out))
+	if (!parse_offset(t, &off) || !scaling_time_utc_seconds(y, mo, d, h, mi, s, out))
 		return false;
 	*out -= off;
 	return true;
 }
 
-bool zone_exists(const char *name)
+bool scaling_time_zone_exists(const char *name)
 {
 	const char *dir = getenv("TZDIR");
 	struct stat st;
@@ -85,7 +85,7 @@ bool zone_exists(const char *name)
 	return ok;
 }
 
-void zone_enter(struct zone *z, const char *name)
+void scaling_time_zone_enter(struct zone *z, const char *name)
 {
 	const char *old = getenv("TZ");
 	memset(z, 0, sizeof(*z));
@@ -98,7 +98,7 @@ void zone_enter(struct zone *z, const char *name)
 	tzset();
 }
 
-void zone_leave(struct zone *z)
+void scaling_time_zone_leave(struct zone *z)
 {
 	if (!z->local)
 		return;
@@ -117,7 +117,7 @@ void zone_leave(struct zone *z)
  * moves forward (02:30 becomes 03:30). Both readings are tried explicitly:
  * mktime's own choice for tm_isdst = -1 depends on its earlier calls.
  */
-int64_t zone_seconds(const struct zone *z, const struct tm *wall)
+int64_t scaling_time_zone_seconds(const struct zone *z, const struct tm *wall)
 {
 	int64_t exact = INT64_MAX, shifted = INT64_MIN;
 	struct tm t = *wall;
@@ -138,7 +138,7 @@ int64_t zone_seconds(const struct zone *z, const struct tm *wall)
 	return exact != INT64_MAX ? exact : shifted;
 }
 
-void zone_wall(const struct zone *z, int64_t t, struct tm *out)
+void scaling_time_zone_wall(const struct zone *z, int64_t t, struct tm *out)
 {
 	time_t tt = (time_t)t;
 	if (z->local)

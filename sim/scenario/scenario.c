@@ -18,7 +18,7 @@
  *   scenario.c           the passes, and the sections it checks itself
  *   scenario_model.c     workload, spot, limits into model configs
  *   scenario_scaling.c   the scaling section (its own files: see there)
- *   loader_get.c         reading the file, err(), the value readers
+ *   loader_get.c         reading the file, loader_err(), the value readers
  *   scenario_schema.c    the schema walker; scenario_tables.c, the schema as data
  *   spot_trace.c         Spot interruption and capacity traces
  *   jsonio.c             JSON files into cJSON trees
@@ -77,8 +77,9 @@ static void unwrap(struct loader *l, cJSON *root)
 	cJSON *list = svc ? cJSON_GetObjectItemCaseSensitive(svc, "services") : NULL;
 	if (cJSON_IsArray(list)) {
 		if (cJSON_GetArraySize(list) != 1) {
-			err(l, "service.services", "%d services given (accepted: exactly one)",
-			    cJSON_GetArraySize(list));
+			loader_err(l, "service.services",
+				   "%d services given (accepted: exactly one)",
+				   cJSON_GetArraySize(list));
 			return;
 		}
 		cJSON *one = cJSON_DetachItemFromArray(list, 0);
@@ -134,55 +135,56 @@ static void load_top(struct loader *l)
 	const char *s;
 	double v;
 
-	sc->name = (s = get_string(r, "name")) && *s ? xstrdup(s) : name_from_file(l->file);
-	sc->description = xstrdup((s = get_string(r, "description")) ? s : "");
-	sc->region = xstrdup((s = get_string(r, "region")) ? s : SCENARIO_DEFAULT_REGION);
-	if (!get_duration(r, "duration", &sc->duration))
+	sc->name = (s = loader_get_string(r, "name")) && *s ? xstrdup(s) : name_from_file(l->file);
+	sc->description = xstrdup((s = loader_get_string(r, "description")) ? s : "");
+	sc->region = xstrdup((s = loader_get_string(r, "region")) ? s : SCENARIO_DEFAULT_REGION);
+	if (!loader_get_duration(r, "duration", &sc->duration))
 		sc->duration = SCENARIO_DEFAULT_DURATION;
-	sc->seed = get_number(r, "seed", &v) && v >= 0 ? (uint64_t)v : SCENARIO_DEFAULT_SEED;
-	sc->replications = get_number(r, "replications", &v) && v >= 1 ? (long)v : 1;
-	sc->start = xstrdup((s = get_string(r, "start")) ? s : DEFAULT_START);
+	sc->seed = loader_get_number(r, "seed", &v) && v >= 0 ? (uint64_t)v : SCENARIO_DEFAULT_SEED;
+	sc->replications = loader_get_number(r, "replications", &v) && v >= 1 ? (long)v : 1;
+	sc->start = xstrdup((s = loader_get_string(r, "start")) ? s : DEFAULT_START);
 	if (!parse_start(sc->start, &sc->start_unix)) {
 		if (s && strlen(s) == 20)
-			err(l, "start",
-			    "\"%s\" is not a real date (accepted: YYYY-MM-DDTHH:MM:SSZ)", s);
+			loader_err(l, "start",
+				   "\"%s\" is not a real date (accepted: YYYY-MM-DDTHH:MM:SSZ)", s);
 		sc->start_unix = 0;
 	}
-	if ((s = get_string(r, "placement_tie")))
+	if ((s = loader_get_string(r, "placement_tie")))
 		placement_tie_parse(s, &sc->service.strategy.tie);
-	for (size_t i = 0; (s = get_string(r, "scale_in_order")) && i < 4; i++)
+	for (size_t i = 0; (s = loader_get_string(r, "scale_in_order")) && i < 4; i++)
 		if (!strcmp(s, scale_in_names[i]))
 			sc->scale_in_order = (enum scale_in_order)i;
 }
 
 static void load_platform(struct loader *l, const cJSON *td, struct task_definition *t)
 {
-	const cJSON *rp = get(td, "runtimePlatform");
+	const cJSON *rp = loader_get(td, "runtimePlatform");
 	const char *s;
 	t->os = OS_LINUX;
 	t->arch = ARCH_X86_64;
-	if ((s = get_string(rp, "operatingSystemFamily")))
+	if ((s = loader_get_string(rp, "operatingSystemFamily")))
 		fargate_os_parse(s, &t->os);
-	if ((s = get_string(rp, "cpuArchitecture")))
+	if ((s = loader_get_string(rp, "cpuArchitecture")))
 		fargate_arch_parse(s, &t->arch);
 	if (t->os == OS_WINDOWS && t->arch == ARCH_ARM64)
-		err(l, "taskDefinition.runtimePlatform.cpuArchitecture",
-		    "ARM64 is not available for Windows on Fargate (accepted: X86_64)");
+		loader_err(l, "taskDefinition.runtimePlatform.cpuArchitecture",
+			   "ARM64 is not available for Windows on Fargate (accepted: X86_64)");
 }
 
 static void load_sizes(struct loader *l, const cJSON *td, struct task_definition *t)
 {
 	char buf[64];
-	const char *cpu = size_text(get(td, "cpu"), buf, sizeof(buf));
+	const char *cpu = size_text(loader_get(td, "cpu"), buf, sizeof(buf));
 	bool cpu_ok = false, mem_ok = false;
 	if (cpu && !(cpu_ok = fargate_parse_cpu(cpu, &t->cpu_units)))
-		err(l, "taskDefinition.cpu",
-		    "\"%s\" is not a CPU value (accepted: CPU units such as \"1024\" or \"1 "
-		    "vCPU\")",
-		    cpu);
-	const char *mem = size_text(get(td, "memory"), buf, sizeof(buf));
+		loader_err(l, "taskDefinition.cpu",
+			   "\"%s\" is not a CPU value (accepted: CPU units such as \"1024\" or \"1 "
+			   "vCPU\")",
+			   cpu);
+	const char *mem = size_text(loader_get(td, "memory"), buf, sizeof(buf));
 	if (mem && !(mem_ok = fargate_parse_memory(mem, &t->memory_mib)))
-		err(l, "taskDefinition.memory",
+		loader_err(
+		    l, "taskDefinition.memory",
 		    "\"%s\" is not a memory value (accepted: MiB such as \"2048\" or \"2 GB\")",
 		    mem);
 	if (cpu_ok && mem_ok) {
@@ -190,8 +192,8 @@ static void load_sizes(struct loader *l, const cJSON *td, struct task_definition
 		if (!fargate_check_size(t->cpu_units, t->memory_mib, t->os, &why)) {
 			bool cpu_wrong = strstr(why.buf, "cpu") == why.buf ||
 					 strstr(why.buf, "is not a Fargate cpu");
-			err(l, cpu_wrong ? "taskDefinition.cpu" : "taskDefinition.memory", "%s",
-			    why.buf);
+			loader_err(l, cpu_wrong ? "taskDefinition.cpu" : "taskDefinition.memory",
+				   "%s", why.buf);
 		}
 		strbuf_release(&why);
 	}
@@ -201,12 +203,12 @@ static void load_storage(struct loader *l, const cJSON *td, struct task_definiti
 {
 	double v;
 	t->storage_gib = FARGATE_STORAGE_FREE_GIB;
-	if (!get_number(get(td, "ephemeralStorage"), "sizeInGiB", &v))
+	if (!loader_get_number(loader_get(td, "ephemeralStorage"), "sizeInGiB", &v))
 		return;
 	if (t->os == OS_WINDOWS)
-		err(l, "taskDefinition.ephemeralStorage",
-		    "ephemeral storage cannot be configured for Windows tasks (accepted: no "
-		    "ephemeralStorage with WINDOWS)");
+		loader_err(l, "taskDefinition.ephemeralStorage",
+			   "ephemeral storage cannot be configured for Windows tasks (accepted: no "
+			   "ephemeralStorage with WINDOWS)");
 	else if (v >= FARGATE_STORAGE_MIN_GIB && v <= FARGATE_STORAGE_MAX_GIB)
 		t->storage_gib = (int)v;
 }
@@ -217,9 +219,9 @@ static void load_containers(struct loader *l, const cJSON *td, struct task_defin
 	double v;
 	bool any = false;
 	t->stop_timeout_s = 0;
-	cJSON_ArrayForEach(c, get(td, "containerDefinitions"))
+	cJSON_ArrayForEach(c, loader_get(td, "containerDefinitions"))
 	{
-		if (!get_number(c, "stopTimeout", &v))
+		if (!loader_get_number(c, "stopTimeout", &v))
 			v = FARGATE_STOP_TIMEOUT_DEFAULT;
 		if (v >= 2 && v <= FARGATE_STOP_TIMEOUT_MAX && (int)v > t->stop_timeout_s)
 			t->stop_timeout_s = (int)v;
@@ -232,21 +234,22 @@ static void load_containers(struct loader *l, const cJSON *td, struct task_defin
 
 static void load_compat(struct loader *l, const cJSON *td)
 {
-	const cJSON *rc = get(td, "requiresCompatibilities"), *it;
+	const cJSON *rc = loader_get(td, "requiresCompatibilities"), *it;
 	bool fargate = false;
 	if (!cJSON_IsArray(rc) || !cJSON_GetArraySize(rc))
 		return;
 	cJSON_ArrayForEach(it, rc) if (cJSON_IsString(it) && !strcmp(it->valuestring, "FARGATE"))
 	    fargate = true;
 	if (!fargate)
-		err(l, "taskDefinition.requiresCompatibilities",
+		loader_err(
+		    l, "taskDefinition.requiresCompatibilities",
 		    "does not include FARGATE (accepted: a list containing \"FARGATE\"; spotsim "
 		    "models Fargate only)");
 }
 
 static void load_task_definition(struct loader *l)
 {
-	const cJSON *td = get(l->root, "taskDefinition");
+	const cJSON *td = loader_get(l->root, "taskDefinition");
 	struct task_definition *t = &l->sc->task;
 	if (!cJSON_IsObject(td))
 		return;
@@ -267,14 +270,14 @@ static bool load_strategy_items(struct loader *l, const cJSON *list, struct stra
 	cJSON_ArrayForEach(it, list)
 	{
 		struct strategy_item *item = &s->items[s->nr++];
-		const char *name = get_string(it, "capacityProvider");
+		const char *name = loader_get_string(it, "capacityProvider");
 		memset(item, 0, sizeof(*item));
 		item->provider = PROVIDER_FARGATE;
 		if (!name || !fargate_provider_parse(name, &item->provider))
 			known = false;
-		item->has_base = get_number(it, "base", &v);
+		item->has_base = loader_get_number(it, "base", &v);
 		item->base = item->has_base ? (long)v : 0;
-		item->weight = get_number(it, "weight", &v) ? (long)v : 0;
+		item->weight = loader_get_number(it, "weight", &v) ? (long)v : 0;
 	}
 	(void)l;
 	return known;
@@ -292,51 +295,53 @@ static void check_spot_platform(struct loader *l, const struct strategy *s)
 		char path[96];
 		snprintf(path, sizeof(path),
 			 "service.capacityProviderStrategy[%zu].capacityProvider", i);
-		err(l, path, "%s does not run %s tasks (accepted: FARGATE for %s)",
-		    fargate_provider_name(it->provider), fargate_os_name(t->os),
-		    fargate_os_name(t->os));
+		loader_err(l, path, "%s does not run %s tasks (accepted: FARGATE for %s)",
+			   fargate_provider_name(it->provider), fargate_os_name(t->os),
+			   fargate_os_name(t->os));
 	}
 }
 
 static void load_service(struct loader *l)
 {
-	const cJSON *svc = get(l->root, "service");
+	const cJSON *svc = loader_get(l->root, "service");
 	struct service_definition *s = &l->sc->service;
-	const cJSON *list = get(svc, "capacityProviderStrategy");
+	const cJSON *list = loader_get(svc, "capacityProviderStrategy");
 	double v;
 
-	s->desired_count = get_number(svc, "desiredCount", &v) && v >= 0 ? (long)v : 0;
+	s->desired_count = loader_get_number(svc, "desiredCount", &v) && v >= 0 ? (long)v : 0;
 	if (s->desired_count > SCENARIO_MAX_DESIRED)
-		err(l, "service.desiredCount",
-		    "%ld tasks is above the ECS quota (accepted: 0 to %d tasks per service)",
-		    s->desired_count, SCENARIO_MAX_DESIRED);
+		loader_err(l, "service.desiredCount",
+			   "%ld tasks is above the ECS quota (accepted: 0 to %d tasks per service)",
+			   s->desired_count, SCENARIO_MAX_DESIRED);
 	s->minimum_healthy_percent = 100;
 	s->maximum_percent = 200;
-	const cJSON *dc = get(svc, "deploymentConfiguration");
-	if (get_number(dc, "minimumHealthyPercent", &v))
+	const cJSON *dc = loader_get(svc, "deploymentConfiguration");
+	if (loader_get_number(dc, "minimumHealthyPercent", &v))
 		s->minimum_healthy_percent = (int)v;
-	if (get_number(dc, "maximumPercent", &v))
+	if (loader_get_number(dc, "maximumPercent", &v))
 		s->maximum_percent = (int)v;
 	if (!cJSON_IsObject(svc))
 		return;
-	if (list && get(svc, "launchType")) {
-		err(l, "service.launchType",
+	if (list && loader_get(svc, "launchType")) {
+		loader_err(
+		    l, "service.launchType",
 		    "launchType and capacityProviderStrategy cannot both be set (accepted: one "
 		    "of them)");
 	} else if (cJSON_GetArraySize(list) > FARGATE_MAX_STRATEGY_ITEMS) {
-		err(l, "service.capacityProviderStrategy",
-		    "%d capacity providers given (accepted: 1 to %d)", cJSON_GetArraySize(list),
-		    FARGATE_MAX_STRATEGY_ITEMS);
+		loader_err(l, "service.capacityProviderStrategy",
+			   "%d capacity providers given (accepted: 1 to %d)",
+			   cJSON_GetArraySize(list), FARGATE_MAX_STRATEGY_ITEMS);
 	} else if (cJSON_IsArray(list)) {
 		if (load_strategy_items(l, list, &s->strategy) &&
 		    placement_check(&s->strategy, l->d, l->file,
 				    "service.capacityProviderStrategy"))
 			check_spot_platform(l, &s->strategy);
-	} else if (get_string(svc, "launchType")) {
+	} else if (loader_get_string(svc, "launchType")) {
 		s->strategy.nr = 1;
 		s->strategy.items[0] = (struct strategy_item){PROVIDER_FARGATE, 0, 1, false};
 	} else if (!list) {
-		err(l, "service",
+		loader_err(
+		    l, "service",
 		    "no capacityProviderStrategy (accepted: a capacityProviderStrategy list, or "
 		    "launchType \"FARGATE\")");
 	}
@@ -344,30 +349,33 @@ static void load_service(struct loader *l)
 
 static void load_scaling(struct loader *l)
 {
-	const cJSON *sc = get(l->root, "scaling");
+	const cJSON *sc = loader_get(l->root, "scaling");
 	double lo, hi;
 	l->sc->has_scaling = sc != NULL;
-	if (get_number(sc, "MinCapacity", &lo) && get_number(sc, "MaxCapacity", &hi) && lo > hi)
-		err(l, "scaling.MinCapacity",
+	if (loader_get_number(sc, "MinCapacity", &lo) &&
+	    loader_get_number(sc, "MaxCapacity", &hi) && lo > hi)
+		loader_err(
+		    l, "scaling.MinCapacity",
 		    "MinCapacity %g is above MaxCapacity %g (accepted: MinCapacity <= MaxCapacity)",
 		    lo, hi);
 	const cJSON *a;
 	int i = 0;
-	cJSON_ArrayForEach(a, get(sc, "ScheduledActions"))
+	cJSON_ArrayForEach(a, loader_get(sc, "ScheduledActions"))
 	{
-		const cJSON *act = get(a, "ScalableTargetAction");
+		const cJSON *act = loader_get(a, "ScalableTargetAction");
 		char path[96];
 		snprintf(path, sizeof(path), "scaling.ScheduledActions[%d].ScalableTargetAction",
 			 i++);
-		if (get_number(act, "MinCapacity", &lo) && get_number(act, "MaxCapacity", &hi) &&
-		    lo > hi)
-			err(l, path,
-			    "MinCapacity %g is above MaxCapacity %g (accepted: MinCapacity "
-			    "<= MaxCapacity)",
-			    lo, hi);
-		else if (cJSON_IsObject(act) && !get(act, "MinCapacity") &&
-			 !get(act, "MaxCapacity"))
-			err(l, path, "sets nothing (accepted: MinCapacity and/or MaxCapacity)");
+		if (loader_get_number(act, "MinCapacity", &lo) &&
+		    loader_get_number(act, "MaxCapacity", &hi) && lo > hi)
+			loader_err(l, path,
+				   "MinCapacity %g is above MaxCapacity %g (accepted: MinCapacity "
+				   "<= MaxCapacity)",
+				   lo, hi);
+		else if (cJSON_IsObject(act) && !loader_get(act, "MinCapacity") &&
+			 !loader_get(act, "MaxCapacity"))
+			loader_err(l, path,
+				   "sets nothing (accepted: MinCapacity and/or MaxCapacity)");
 	}
 }
 
@@ -375,29 +383,31 @@ static void load_policies(struct loader *l)
 {
 	const cJSON *p;
 	int i = 0;
-	cJSON_ArrayForEach(p, get(get(l->root, "scaling"), "ScalingPolicies"))
+	cJSON_ArrayForEach(p, loader_get(loader_get(l->root, "scaling"), "ScalingPolicies"))
 	{
 		char path[96];
-		const char *type = get_string(p, "PolicyType");
+		const char *type = loader_get_string(p, "PolicyType");
 		snprintf(path, sizeof(path), "scaling.ScalingPolicies[%d]", i++);
 		if (!type)
 			continue;
 		bool tt = !strcmp(type, "TargetTrackingScaling");
 		const char *want = tt ? "TargetTrackingScalingPolicyConfiguration"
 				      : "StepScalingPolicyConfiguration";
-		const cJSON *cfg = get(p, want);
+		const cJSON *cfg = loader_get(p, want);
 		if (!cfg) {
-			err(l, path, "missing key \"%s\" (accepted: a %s policy has one)", want,
-			    type);
+			loader_err(l, path, "missing key \"%s\" (accepted: a %s policy has one)",
+				   want, type);
 			continue;
 		}
-		if (tt && !get(cfg, "PredefinedMetricSpecification") &&
-		    !get(cfg, "CustomizedMetricSpecification"))
-			err(l, path,
+		if (tt && !loader_get(cfg, "PredefinedMetricSpecification") &&
+		    !loader_get(cfg, "CustomizedMetricSpecification"))
+			loader_err(
+			    l, path,
 			    "TargetTrackingScalingPolicyConfiguration has no metric (accepted: "
 			    "PredefinedMetricSpecification or CustomizedMetricSpecification)");
-		if (!tt && !get(p, "Alarm"))
-			err(l, path,
+		if (!tt && !loader_get(p, "Alarm"))
+			loader_err(
+			    l, path,
 			    "missing key \"Alarm\" (accepted: a step policy carries its CloudWatch "
 			    "alarm with MetricName, Threshold and ComparisonOperator)");
 	}
@@ -406,7 +416,7 @@ static void load_policies(struct loader *l)
 static void load_dist(struct loader *l, const cJSON *obj, const char *key, const char *path,
 		      struct dist *out, double default_s)
 {
-	const cJSON *n = get(obj, key);
+	const cJSON *n = loader_get(obj, key);
 	struct strbuf why = STRBUF_INIT;
 	if (cJSON_IsString(n) && dist_parse(n->valuestring, l->sc->dir, out, &why) == 0) {
 		strbuf_release(&why);
@@ -420,7 +430,7 @@ static void load_dist(struct loader *l, const cJSON *obj, const char *key, const
 
 static void load_startup(struct loader *l)
 {
-	const cJSON *st = get(l->root, "startup");
+	const cJSON *st = loader_get(l->root, "startup");
 	struct startup_model *m = &l->sc->startup;
 	load_dist(l, st, "provisioning", "startup.provisioning", &m->provisioning, 10);
 	load_dist(l, st, "pull", "startup.pull", &m->pull, 25);
@@ -429,27 +439,28 @@ static void load_startup(struct loader *l)
 
 static void load_slo(struct loader *l)
 {
-	const cJSON *s = get(l->root, "slo");
+	const cJSON *s = loader_get(l->root, "slo");
 	struct slo *o = &l->sc->slo;
-	o->has_p95_latency = get_duration(s, "p95_latency", &o->p95_latency);
-	o->has_p99_latency = get_duration(s, "p99_latency", &o->p99_latency);
-	o->has_max_dropped = get_number(s, "max_dropped_fraction", &o->max_dropped_fraction);
-	o->has_budget = get_number(s, "monthly_budget_usd", &o->monthly_budget_usd);
+	o->has_p95_latency = loader_get_duration(s, "p95_latency", &o->p95_latency);
+	o->has_p99_latency = loader_get_duration(s, "p99_latency", &o->p99_latency);
+	o->has_max_dropped = loader_get_number(s, "max_dropped_fraction", &o->max_dropped_fraction);
+	o->has_budget = loader_get_number(s, "monthly_budget_usd", &o->monthly_budget_usd);
 }
 
 static void load_pricing(struct loader *l)
 {
-	const cJSON *p = get(l->root, "pricing");
-	const char *file = get_string(p, "file");
+	const cJSON *p = loader_get(l->root, "pricing");
+	const char *file = loader_get_string(p, "file");
 	static const char *const keys[] = {"vcpu_hour", "gb_hour", "storage_gb_hour",
 					   "os_license_vcpu_hour"};
 	for (int i = 0; i < PROVIDER_COUNT; i++) {
-		const cJSON *r = get(get(p, "rates"), fargate_provider_name((enum provider)i));
+		const cJSON *r =
+		    loader_get(loader_get(p, "rates"), fargate_provider_name((enum provider)i));
 		double *f[] = {&l->sc->rate_override[i].vcpu_hour, &l->sc->rate_override[i].gb_hour,
 			       &l->sc->rate_override[i].storage_gb_hour,
 			       &l->sc->rate_override[i].os_license_vcpu_hour};
 		for (int k = 0; k < 4; k++)
-			if (!get_number(r, keys[k], f[k]) || *f[k] < 0)
+			if (!loader_get_number(r, keys[k], f[k]) || *f[k] < 0)
 				*f[k] = -1;
 	}
 	if (file && *file)
@@ -460,83 +471,89 @@ static void load_pricing(struct loader *l)
 
 static void load_rate(struct loader *l, const cJSON *rate)
 {
-	const char *kind = get_string(rate, "kind");
+	const char *kind = loader_get_string(rate, "kind");
 	double lo, hi;
 	const cJSON *sp;
 	int i = 0;
 	if (!kind)
 		return;
-	if (!strcmp(kind, "diurnal") && get_number(rate, "min_rps", &lo) &&
-	    get_number(rate, "max_rps", &hi) && lo > hi)
-		err(l, "workload.rate.min_rps",
-		    "min_rps %g is above max_rps %g (accepted: min_rps <= max_rps)", lo, hi);
-	const cJSON *wf = get(rate, "weekly_factor");
+	if (!strcmp(kind, "diurnal") && loader_get_number(rate, "min_rps", &lo) &&
+	    loader_get_number(rate, "max_rps", &hi) && lo > hi)
+		loader_err(l, "workload.rate.min_rps",
+			   "min_rps %g is above max_rps %g (accepted: min_rps <= max_rps)", lo, hi);
+	const cJSON *wf = loader_get(rate, "weekly_factor");
 	if (wf && cJSON_IsArray(wf) && cJSON_GetArraySize(wf) != 7)
-		err(l, "workload.rate.weekly_factor",
-		    "has %d values (accepted: 7 factors, Monday to Sunday)",
-		    cJSON_GetArraySize(wf));
+		loader_err(l, "workload.rate.weekly_factor",
+			   "has %d values (accepted: 7 factors, Monday to Sunday)",
+			   cJSON_GetArraySize(wf));
 	if (!strcmp(kind, "trace"))
-		check_file(l, rate, "workload.rate.file");
-	cJSON_ArrayForEach(sp, get(rate, "spikes"))
+		loader_check_file(l, rate, "workload.rate.file");
+	cJSON_ArrayForEach(sp, loader_get(rate, "spikes"))
 	{
 		char path[64];
 		snprintf(path, sizeof(path), "workload.rate.spikes[%d]", i++);
-		if (!get(sp, "rps") == !get(sp, "factor"))
-			err(l, path, "needs exactly one of \"rps\" and \"factor\" (accepted: one)");
+		if (!loader_get(sp, "rps") == !loader_get(sp, "factor"))
+			loader_err(l, path,
+				   "needs exactly one of \"rps\" and \"factor\" (accepted: one)");
 	}
 }
 
 static void load_workload(struct loader *l)
 {
-	const cJSON *w = get(l->root, "workload");
+	const cJSON *w = loader_get(l->root, "workload");
 	l->sc->has_workload = w != NULL;
-	if (cJSON_IsObject(w) && !get(w, "rate") && !get(w, "batches"))
-		err(l, "workload",
+	if (cJSON_IsObject(w) && !loader_get(w, "rate") && !loader_get(w, "batches"))
+		loader_err(
+		    l, "workload",
 		    "no load given (accepted: a \"rate\" object, or \"batches\" for a queue)");
-	load_rate(l, get(w, "rate"));
+	load_rate(l, loader_get(w, "rate"));
 }
 
 static void load_one_interruption(struct loader *l, const cJSON *m, const char *path)
 {
-	const char *model = get_string(m, "model");
+	const char *model = loader_get_string(m, "model");
 	char p[96];
 	if (!model)
 		return;
 	if (!strcmp(model, "poisson")) {
-		int n = !!get(m, "rate_per_task_hour") + !!get(m, "monthly_fraction") +
-			!!get(m, "advisor_band");
+		int n = !!loader_get(m, "rate_per_task_hour") +
+			!!loader_get(m, "monthly_fraction") + !!loader_get(m, "advisor_band");
 		if (n != 1)
-			err(l, path,
+			loader_err(
+			    l, path,
 			    "poisson needs exactly one of rate_per_task_hour, monthly_fraction, "
 			    "advisor_band (%d given)",
 			    n);
 	} else if (!strcmp(model, "waves")) {
-		if (!get(m, "fraction") == !get(m, "count"))
-			err(l, path, "waves needs exactly one of \"fraction\" and \"count\"");
+		if (!loader_get(m, "fraction") == !loader_get(m, "count"))
+			loader_err(l, path,
+				   "waves needs exactly one of \"fraction\" and \"count\"");
 	} else if (!strcmp(model, "trace")) {
 		snprintf(p, sizeof(p), "%s.file", path);
-		check_file(l, m, p);
+		loader_check_file(l, m, p);
 	} else if (!strcmp(model, "scripted")) {
 		const cJSON *at;
 		int i = 0;
-		cJSON_ArrayForEach(at, get(m, "at"))
+		cJSON_ArrayForEach(at, loader_get(m, "at"))
 		{
 			long long usec;
 			snprintf(p, sizeof(p), "%s.at[%d]", path, i++);
-			if (cJSON_IsObject(at) && get(at, "count") && get(at, "fraction"))
-				err(l, p, "sets both \"count\" and \"fraction\" (accepted: one)");
+			if (cJSON_IsObject(at) && loader_get(at, "count") &&
+			    loader_get(at, "fraction"))
+				loader_err(l, p,
+					   "sets both \"count\" and \"fraction\" (accepted: one)");
 			else if (!cJSON_IsObject(at) && !schema_duration(at, &usec))
-				err(l, p,
-				    "is not a time (accepted: a time from the start such as "
-				    "\"26h\" or \"2d 02:00\", or {\"at\", \"count\"})");
+				loader_err(l, p,
+					   "is not a time (accepted: a time from the start such as "
+					   "\"26h\" or \"2d 02:00\", or {\"at\", \"count\"})");
 		}
 	}
 }
 
 static void load_spot(struct loader *l)
 {
-	const cJSON *s = get(l->root, "spot");
-	const cJSON *ints = get(s, "interruptions");
+	const cJSON *s = loader_get(l->root, "spot");
+	const cJSON *ints = loader_get(s, "interruptions");
 	l->sc->has_spot = s != NULL;
 	if (cJSON_IsArray(ints)) {
 		const cJSON *m;
@@ -550,26 +567,27 @@ static void load_spot(struct loader *l)
 	} else {
 		load_one_interruption(l, ints, "spot.interruptions");
 	}
-	const cJSON *cap = get(s, "capacity");
-	const char *model = get_string(cap, "model");
+	const cJSON *cap = loader_get(s, "capacity");
+	const char *model = loader_get_string(cap, "model");
 	if (model && !strcmp(model, "trace"))
-		check_file(l, cap, "spot.capacity.file");
+		loader_check_file(l, cap, "spot.capacity.file");
 }
 
 static void load_experiments(struct loader *l)
 {
-	const cJSON *v, *vs = get(l->root, "variants"), *sw = get(l->root, "sweep");
+	const cJSON *v, *vs = loader_get(l->root, "variants"), *sw = loader_get(l->root, "sweep");
 	int i = 0;
 	l->sc->variants = cJSON_IsArray(vs) ? cJSON_GetArraySize(vs) : 0;
 	cJSON_ArrayForEach(v, vs)
 	{
-		const char *name = get_string(v, "name");
+		const char *name = loader_get_string(v, "name");
 		char path[64];
 		snprintf(path, sizeof(path), "variants[%d].name", i);
 		for (const cJSON *w = vs->child; name && w != v; w = w->next) {
-			const char *other = get_string(w, "name");
+			const char *other = loader_get_string(w, "name");
 			if (other && !strcmp(other, name)) {
-				err(l, path, "\"%s\" is used twice (accepted: unique names)", name);
+				loader_err(l, path, "\"%s\" is used twice (accepted: unique names)",
+					   name);
 				break;
 			}
 		}
@@ -582,7 +600,8 @@ static void load_experiments(struct loader *l)
 		char path[160];
 		snprintf(path, sizeof(path), "sweep.%s", v->string);
 		if (!cJSON_IsArray(v) || !cJSON_GetArraySize(v)) {
-			err(l, path, "is not a list of values (accepted: a non-empty array)");
+			loader_err(l, path,
+				   "is not a list of values (accepted: a non-empty array)");
 			continue;
 		}
 		l->sc->sweep_points *= cJSON_GetArraySize(v);

@@ -25,13 +25,13 @@
 static double number_or(const cJSON *obj, const char *key, double fallback)
 {
 	double v;
-	return get_number(obj, key, &v) ? v : fallback;
+	return loader_get_number(obj, key, &v) ? v : fallback;
 }
 
 static sim_time duration_or(const cJSON *obj, const char *key, sim_time fallback)
 {
 	sim_time t;
-	return get_duration(obj, key, &t) ? t : fallback;
+	return loader_get_duration(obj, key, &t) ? t : fallback;
 }
 
 static void load_points(const cJSON *list, struct rate_shape *r)
@@ -63,7 +63,7 @@ static void load_spikes(const cJSON *list, struct rate_shape *r)
 		struct rate_spike *s = &r->spikes[r->nspikes++];
 		s->at = duration_or(it, "at", 0);
 		s->duration = duration_or(it, "duration", 0);
-		s->has_rps = get(it, "rps") != NULL;
+		s->has_rps = loader_get(it, "rps") != NULL;
 		s->rps = number_or(it, "rps", 0);
 		s->factor = number_or(it, "factor", 1);
 	}
@@ -71,7 +71,7 @@ static void load_spikes(const cJSON *list, struct rate_shape *r)
 
 static void load_weekly(const cJSON *rate, struct rate_shape *r)
 {
-	const cJSON *wf = get(rate, "weekly_factor"), *it;
+	const cJSON *wf = loader_get(rate, "weekly_factor"), *it;
 	int i = 0;
 	if (!cJSON_IsArray(wf) || cJSON_GetArraySize(wf) != 7)
 		return;
@@ -81,17 +81,17 @@ static void load_weekly(const cJSON *rate, struct rate_shape *r)
 
 static void load_trace(struct loader *l, const cJSON *rate, struct rate_shape *r)
 {
-	const char *format = get_string(rate, "format");
-	char *path = scenario_resolve(l->sc, get_string(rate, "file"));
+	const char *format = loader_get_string(rate, "format");
+	char *path = scenario_resolve(l->sc, loader_get_string(rate, "file"));
 	rate_shape_load_trace(r, path, format && !strcmp(format, "counts_per_minute"), l->d);
 	free(path);
 }
 
 static void load_rate_shape(struct loader *l, const cJSON *w)
 {
-	const cJSON *rate = get(w, "rate"), *noise = get(w, "noise");
+	const cJSON *rate = loader_get(w, "rate"), *noise = loader_get(w, "noise");
 	struct rate_shape *r = &l->sc->rate;
-	const char *kind = get_string(rate, "kind");
+	const char *kind = loader_get_string(rate, "kind");
 
 	r->peak = DEFAULT_PEAK;
 	r->noise_period = duration_or(noise, "period", DEFAULT_NOISE_PERIOD);
@@ -105,11 +105,11 @@ static void load_rate_shape(struct loader *l, const cJSON *w)
 	r->base_rps = number_or(rate, "base_rps", 0);
 	load_weekly(rate, r);
 	if (r->kind == RATE_STEPS) {
-		load_points(get(rate, "steps"), r);
+		load_points(loader_get(rate, "steps"), r);
 		if (r->npoints > 1)
 			qsort(r->points, r->npoints, sizeof(*r->points), by_time);
 	} else if (r->kind == RATE_SPIKES) {
-		load_spikes(get(rate, "spikes"), r);
+		load_spikes(loader_get(rate, "spikes"), r);
 	} else if (r->kind == RATE_TRACE) {
 		load_trace(l, rate, r);
 	}
@@ -119,7 +119,7 @@ static void load_queue(struct loader *l, const cJSON *w);
 
 static double mean_of(struct loader *l, const cJSON *obj, const char *key, double fallback)
 {
-	const cJSON *n = get(obj, key);
+	const cJSON *n = loader_get(obj, key);
 	struct dist d;
 	struct strbuf why = STRBUF_INIT;
 	double mean = fallback;
@@ -135,8 +135,8 @@ static double mean_of(struct loader *l, const cJSON *obj, const char *key, doubl
 
 void load_model_workload(struct loader *l)
 {
-	const cJSON *w = get(l->root, "workload");
-	const char *type = get_string(w, "type");
+	const cJSON *w = loader_get(l->root, "workload");
+	const char *type = loader_get_string(w, "type");
 	struct scenario *sc = l->sc;
 	struct request_model *m = &sc->requests;
 
@@ -148,7 +148,7 @@ void load_model_workload(struct loader *l)
 	m->concurrency = (long)number_or(w, "concurrency_per_task", 1);
 	m->timeout_s = number_or(w, "timeout", DEFAULT_TIMEOUT_S);
 	sim_time timeout;
-	if (get_duration(w, "timeout", &timeout))
+	if (loader_get_duration(w, "timeout", &timeout))
 		m->timeout_s = simtime_seconds(timeout);
 	m->cpu_idle_percent = number_or(w, "cpu_idle_percent", 0);
 	m->memory_base_percent = number_or(w, "memory_base_percent", 0);
@@ -171,7 +171,7 @@ static int batch_by_time(const void *a, const void *b)
 static void load_queue(struct loader *l, const cJSON *w)
 {
 	struct queue_config *q = &l->sc->queue;
-	const cJSON *job = get(w, "job_size"), *b;
+	const cJSON *job = loader_get(w, "job_size"), *b;
 	struct strbuf why = STRBUF_INIT;
 	size_t alloc = 0;
 
@@ -182,8 +182,8 @@ static void load_queue(struct loader *l, const cJSON *w)
 	q->concurrency = (long)number_or(w, "concurrency_per_task", 1);
 	q->checkpoint_every = duration_or(w, "checkpoint_every", 0);
 	q->visibility_timeout = duration_or(w, "visibility_timeout", 30 * SIM_SEC);
-	q->release_on_sigterm = cJSON_IsTrue(get(w, "release_on_sigterm"));
-	cJSON_ArrayForEach(b, get(w, "batches"))
+	q->release_on_sigterm = cJSON_IsTrue(loader_get(w, "release_on_sigterm"));
+	cJSON_ArrayForEach(b, loader_get(w, "batches"))
 	{
 		XALLOC_GROW(q->batches, q->nbatches + 1, alloc);
 		q->batches[q->nbatches].at = duration_or(b, "at", 0);
@@ -199,10 +199,10 @@ static void load_queue(struct loader *l, const cJSON *w)
 static void hazard(const cJSON *m, struct interruption_config *c)
 {
 	double v;
-	const char *band = get_string(m, "advisor_band");
-	if (get_number(m, "rate_per_task_hour", &v))
+	const char *band = loader_get_string(m, "advisor_band");
+	if (loader_get_number(m, "rate_per_task_hour", &v))
 		c->hazard_per_hour = v;
-	else if (get_number(m, "monthly_fraction", &v))
+	else if (loader_get_number(m, "monthly_fraction", &v))
 		c->hazard_per_hour = spot_hazard_from_monthly(v);
 	else if (band && spot_advisor_band(band, &v))
 		c->hazard_per_hour = spot_hazard_from_monthly(v);
@@ -214,7 +214,7 @@ static struct reclaim reclaim_at(const cJSON *at)
 	sim_time t;
 	long long usec;
 	if (cJSON_IsObject(at)) {
-		r.at = get_duration(at, "at", &t) ? t : 0;
+		r.at = loader_get_duration(at, "at", &t) ? t : 0;
 		r.count = (long)number_or(at, "count", 1);
 		r.fraction = number_or(at, "fraction", -1);
 	} else if (schema_duration(at, &usec)) {
@@ -233,7 +233,7 @@ static void load_scripted(const cJSON *m, struct interruption_config *c)
 {
 	const cJSON *at;
 	size_t alloc = 0;
-	cJSON_ArrayForEach(at, get(m, "at"))
+	cJSON_ArrayForEach(at, loader_get(m, "at"))
 	{
 		XALLOC_GROW(c->times, c->ntimes + 1, alloc);
 		c->times[c->ntimes++] = reclaim_at(at);
@@ -246,13 +246,13 @@ static void load_preemption_trace(struct loader *l, const cJSON *m, const char *
 				  struct interruption_config *c)
 {
 	(void)path; /* the file was checked by the validation pass */
-	char *file = scenario_resolve(l->sc, get_string(m, "file"));
+	char *file = scenario_resolve(l->sc, loader_get_string(m, "file"));
 	if (spot_read_preemptions(file, &c->times, &c->ntimes, l->d) == 0) {
 		double v;
 		for (size_t i = 0; i < c->ntimes; i++) {
-			if (get_number(m, "count", &v))
+			if (loader_get_number(m, "count", &v))
 				c->times[i].count = (long)v;
-			if (get_number(m, "fraction", &v))
+			if (loader_get_number(m, "fraction", &v))
 				c->times[i].fraction = v;
 		}
 	}
@@ -262,8 +262,8 @@ static void load_preemption_trace(struct loader *l, const cJSON *m, const char *
 static void load_interruption(struct loader *l, const cJSON *m, const char *path,
 			      struct interruption_config *c)
 {
-	const char *model = get_string(m, "model");
-	bool per_az = cJSON_IsTrue(get(m, "per_az"));
+	const char *model = loader_get_string(m, "model");
+	bool per_az = cJSON_IsTrue(loader_get(m, "per_az"));
 	memset(c, 0, sizeof(*c));
 	c->azs = (int)number_or(m, "azs", DEFAULT_AZS);
 	c->per_az = per_az;
@@ -291,7 +291,7 @@ static void load_interruption(struct loader *l, const cJSON *m, const char *path
 static void add_interruption(struct loader *l, const cJSON *m, const char *path)
 {
 	struct spot_config *c = &l->sc->spot;
-	if (!get_string(m, "model"))
+	if (!loader_get_string(m, "model"))
 		return;
 	c->interruptions =
 	    xrealloc(c->interruptions, (c->ninterruptions + 1) * sizeof(*c->interruptions));
@@ -301,7 +301,7 @@ static void add_interruption(struct loader *l, const cJSON *m, const char *path)
 static void load_capacity(struct loader *l, const cJSON *cap)
 {
 	struct capacity_config *c = &l->sc->spot.capacity;
-	const char *model = get_string(cap, "model");
+	const char *model = loader_get_string(cap, "model");
 	c->model = CAPACITY_ALWAYS;
 	if (!model || !strcmp(model, "always"))
 		return;
@@ -312,15 +312,15 @@ static void load_capacity(struct loader *l, const cJSON *cap)
 		return;
 	}
 	c->model = CAPACITY_TRACE;
-	char *file = scenario_resolve(l->sc, get_string(cap, "file"));
+	char *file = scenario_resolve(l->sc, loader_get_string(cap, "file"));
 	spot_read_unavailable(file, &c->windows, &c->nwindows, l->d);
 	free(file);
 }
 
 void load_model_spot(struct loader *l)
 {
-	const cJSON *s = get(l->root, "spot"), *ints = get(s, "interruptions"), *m;
-	const cJSON *fb = get(s, "fallback");
+	const cJSON *s = loader_get(l->root, "spot"), *ints = loader_get(s, "interruptions"), *m;
+	const cJSON *fb = loader_get(s, "fallback");
 	struct fallback_config *f = &l->sc->spot.fallback;
 	int i = 0;
 
@@ -334,7 +334,7 @@ void load_model_spot(struct loader *l)
 	} else if (cJSON_IsObject(ints)) {
 		add_interruption(l, ints, "spot.interruptions");
 	}
-	load_capacity(l, get(s, "capacity"));
+	load_capacity(l, loader_get(s, "capacity"));
 	f->enabled = cJSON_IsObject(fb);
 	f->after = duration_or(fb, "after", 2 * SIM_MIN);
 	f->revert_after = duration_or(fb, "revert_after", 0);
@@ -342,9 +342,9 @@ void load_model_spot(struct loader *l)
 
 void load_model_limits(struct loader *l)
 {
-	const cJSON *lim = get(l->root, "limits");
+	const cJSON *lim = loader_get(l->root, "limits");
 	struct service_limits *o = &l->sc->limits;
-	const cJSON *throttle = get(lim, "launch_throttling");
+	const cJSON *throttle = loader_get(lim, "launch_throttling");
 	o->vcpu_quota[PROVIDER_FARGATE] = (long)number_or(lim, "fargate_vcpu", 0);
 	o->vcpu_quota[PROVIDER_FARGATE_SPOT] = (long)number_or(lim, "fargate_spot_vcpu", 0);
 	o->launch_throttling = !cJSON_IsBool(throttle) || cJSON_IsTrue(throttle);

@@ -17,7 +17,7 @@
  *     scaling_policy.c     one policy: target tracking, step scaling, alarm
  *       scaling_steps.c      the StepAdjustments of a step policy
  *     scaling_actions.c    ScheduledActions into their runs within the run
- *       scaling_schedule.c   at(...), rate(...), cron(...) into instants
+ *       schedule_expression.c   at(...), rate(...), cron(...) into instants
  *         scaling_time.c       ISO 8601 instants, IANA time zones
  * scaling_policy_file.c reads one policy file for `spotsim scale` through
  * scaling_policy.c. All of them use the readers of loader_get.h.
@@ -46,31 +46,33 @@ static void model_policies(struct loader *l, const cJSON *list, struct scaling_c
 		char base[PATH_SIZE], at[PATH_SIZE];
 		struct scaling_policy *p = &c->policies[c->npolicies];
 		snprintf(base, sizeof(base), "scaling.ScalingPolicies[%d]", i++);
-		if (!load_policy(l, pol, base, p)) {
+		if (!scaling_policy_load(l, pol, base, p)) {
 			scaling_policy_release(p);
 			continue;
 		}
 		for (size_t k = 0; k < c->npolicies; k++)
 			if (!strcmp(c->policies[k].name, p->name))
-				err(l, join(at, base, "PolicyName"),
-				    "\"%s\" is used twice (accepted: unique policy names)",
-				    p->name);
+				loader_err(l, loader_join(at, base, "PolicyName"),
+					   "\"%s\" is used twice (accepted: unique policy names)",
+					   p->name);
 		c->npolicies++;
 	}
 }
 
 void load_model_scaling(struct loader *l)
 {
-	const cJSON *s = get(l->root, "scaling");
+	const cJSON *s = loader_get(l->root, "scaling");
 	struct scaling_config *c = &l->sc->scaling;
 	long v;
 	if (!cJSON_IsObject(s))
 		return;
 	c->enabled = true;
-	c->min_capacity = get_int(s, "MinCapacity", 0, 100000, &v) ? v : DEFAULT_MIN_CAPACITY;
-	c->max_capacity = get_int(s, "MaxCapacity", 0, 100000, &v) ? v : DEFAULT_MAX_CAPACITY;
-	if (c->min_capacity > c->max_capacity && !get(s, "MaxCapacity"))
+	c->min_capacity =
+	    loader_get_int(s, "MinCapacity", 0, 100000, &v) ? v : DEFAULT_MIN_CAPACITY;
+	c->max_capacity =
+	    loader_get_int(s, "MaxCapacity", 0, 100000, &v) ? v : DEFAULT_MAX_CAPACITY;
+	if (c->min_capacity > c->max_capacity && !loader_get(s, "MaxCapacity"))
 		c->max_capacity = c->min_capacity;
-	model_policies(l, get(s, "ScalingPolicies"), c);
-	model_actions(l, get(s, "ScheduledActions"), c);
+	model_policies(l, loader_get(s, "ScalingPolicies"), c);
+	scaling_actions_load(l, loader_get(s, "ScheduledActions"), c);
 }

@@ -57,5 +57,19 @@ fresh
 printf '#include "jsonio.h"\n' >>"$tmp/tree/sim/model/spot.c"
 expect "private header from another folder" 1 "private header \"jsonio.h\""
 
+# calls.sh: two objects that call each other form a circle; one-way calls do not
+mkdir -p "$tmp/obj/model" "$tmp/obj2/model"
+printf 'int b(void);\nint a(void) { return b(); }\n' >"$tmp/a.c"
+printf 'int a(void);\nint b(void) { return a() + 1; }\n' >"$tmp/b.c"
+printf 'int b(void) { return 1; }\n' >"$tmp/b2.c"
+${CC:-cc} -c "$tmp/a.c" -o "$tmp/obj/model/a.o" && ${CC:-cc} -c "$tmp/b.c" -o "$tmp/obj/model/b.o" &&
+	cp "$tmp/obj/model/a.o" "$tmp/obj2/model/a.o" && ${CC:-cc} -c "$tmp/b2.c" -o "$tmp/obj2/model/b.o"
+if sh "$here/calls.sh" "$tmp/obj2" 2>/dev/null; then pass=$((pass + 1)); else
+	fail=$((fail + 1)); echo "lint-selftest: one-way calls were reported as a circle" >&2; fi
+if out=$(sh "$here/calls.sh" "$tmp/obj" 2>&1); then
+	fail=$((fail + 1)); echo "lint-selftest: a circle of calls was not found" >&2
+elif printf '%s\n' "$out" | grep -q "model/a"; then pass=$((pass + 1)); else
+	fail=$((fail + 1)); echo "lint-selftest: the circle's message does not name the files: $out" >&2; fi
+
 echo "lint-selftest: $pass passed, $fail failed"
 [ "$fail" = 0 ]

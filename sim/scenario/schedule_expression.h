@@ -1,7 +1,7 @@
-#ifndef SPOTSIM_SCALING_SCHEDULE_H
-#define SPOTSIM_SCALING_SCHEDULE_H
+#ifndef SPOTSIM_SCHEDULE_EXPRESSION_H
+#define SPOTSIM_SCHEDULE_EXPRESSION_H
 /*
- * scaling_schedule — private to the scaling loader: a scheduled action's
+ * schedule_expression — private to the scaling loader: a scheduled action's
  * Schedule, at(...), rate(...) or cron(...) in AWS's dialect, expanded into
  * the instants it runs at within a window. One struct expansion collects
  * the runs of every action of a scenario, each tagged with its action's
@@ -33,7 +33,7 @@ struct expansion {
  * reporting at `path` what is wrong and what is accepted, when `text` is
  * not a schedule.
  */
-bool expand_schedule(struct loader *l, const char *text, const char *path, struct expansion *x,
-		     int64_t anchor, const struct zone *z);
+bool schedule_expression_expand(struct loader *l, const char *text, const char *path,
+				struct expansion *x, int64_t anchor, const struct zone *z);
 
 #endif

@@ -1,11 +1,11 @@
 /*
- * scaling_schedule — a scheduled action's Schedule into the instants it
- * runs at (see scaling_schedule.h). at() is one wall-clock time; rate()
+ * schedule_expression — a scheduled action's Schedule into the instants it
+ * runs at (see schedule_expression.h). at() is one wall-clock time; rate()
  * counts whole intervals from its anchor; cron() is AWS's six-field dialect,
  * held as one bit set per field and matched minute by minute over every
  * local date that touches the window.
  */
-#include "scaling_schedule.h"
+#include "schedule_expression.h"
 
 #include "spotsim/util/xalloc.h"
 
@@ -38,7 +38,7 @@ static bool expand_at(struct expansion *x, const char *text, const struct zone *
 	int y, mo, d, h, mi, s, used = 0;
 	int64_t check;
 	if (sscanf(text, "at(%4d-%2d-%2dT%2d:%2d:%2d)%n", &y, &mo, &d, &h, &mi, &s, &used) != 6 ||
-	    text[used] || used != 23 || !utc_seconds(y, mo, d, h, mi, s, &check))
+	    text[used] || used != 23 || !scaling_time_utc_seconds(y, mo, d, h, mi, s, &check))
 		return false;
 	struct tm wall = {0};
 	wall.tm_year = y - 1900;
@@ -47,7 +47,7 @@ static bool expand_at(struct expansion *x, const char *text, const struct zone *
 	wall.tm_hour = h;
 	wall.tm_min = mi;
 	wall.tm_sec = s;
-	add_time(x, zone_seconds(z, &wall));
+	add_time(x, scaling_time_zone_seconds(z, &wall));
 	return true;
 }
 
@@ -211,8 +211,8 @@ static bool cron_date(const struct cron *c, const struct tm *d)
 static void expand_cron(struct expansion *x, const struct cron *c, const struct zone *z)
 {
 	struct tm lo, hi;
-	zone_wall(z, x->lo, &lo);
-	zone_wall(z, x->hi, &hi);
+	scaling_time_zone_wall(z, x->lo, &lo);
+	scaling_time_zone_wall(z, x->hi, &hi);
 	lo.tm_hour = hi.tm_hour = 12;
 	int64_t first = (int64_t)timegm(&lo) / 86400 - 1, last = (int64_t)timegm(&hi) / 86400 + 1;
 	for (int64_t day = first; day <= last && !x->overflow; day++) {
@@ -231,7 +231,7 @@ static void expand_cron(struct expansion *x, const struct cron *c, const struct 
 				wall.tm_hour = h;
 				wall.tm_min = m;
 				wall.tm_sec = 0;
-				add_time(x, zone_seconds(z, &wall));
+				add_time(x, scaling_time_zone_seconds(z, &wall));
 			}
 		}
 	}
@@ -272,8 +272,8 @@ static bool parse_cron(const char *text, struct cron *c, struct strbuf *why)
 
 /* ---- the three forms ---- */
 
-bool expand_schedule(struct loader *l, const char *text, const char *path, struct expansion *x,
-		     int64_t anchor, const struct zone *z)
+bool schedule_expression_expand(struct loader *l, const char *text, const char *path,
+				struct expansion *x, int64_t anchor, const struct zone *z)
 {
 	struct strbuf why = STRBUF_INIT;
 	struct cron c;
@@ -300,7 +300,7 @@ bool expand_schedule(struct loader *l, const char *text, const char *path, struc
 		strbuf_addf(&why, " is not a schedule (accepted: %s)", SCHEDULE_FORMS);
 	}
 	if (!ok)
-		err(l, path, "\"%s\"%s", text, why.buf);
+		loader_err(l, path, "\"%s\"%s", text, why.buf);
 	strbuf_release(&why);
 	return ok;
 }

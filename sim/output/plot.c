@@ -1,5 +1,6 @@
 /*
- * plot — figures and report.html from a run's CSV files (see plot.h).
+ * plot — figures and report.html from a run's CSV files (see plot.h; the
+ * files of the implementation are listed in plot_internal.h).
  *
  * Three steps, each using only what the previous one kept:
  *  1. scan: timeseries.csv and replications.csv are streamed once each and
@@ -8,59 +9,47 @@
  *     summary.csv and comparison.csv (configurations x metrics, small) are
  *     held as tables of strings; scenario.json, when present, gives
  *     `struct info`.
- *  2. draw: `fig` lists the figures that apply, each with its template
- *     and its gnuplot parameters. A private temporary folder (`tmp`,
- *     removed at the end) holds what the templates read besides the
- *     folder's files: the drawn variant's rows of timeseries.csv and
- *     events.csv, and reshaped data (cost split, experiment and sweep
- *     points). gnuplot runs once per figure and format, the PNG and the
- *     SVG side by side, without reading any gnuplot init file, and writes
- *     DIR/plots/.NAME.EXT.tmp.PID, renamed to NAME.EXT only after a clean
- *     exit and a non-empty file. A figure is `drawn` once both its files
- *     are in place.
+ *  2. draw: each family of figures that applies plans its figures, each
+ *     with its template and its gnuplot parameters, and writes what its
+ *     templates read besides the folder's files to a private temporary
+ *     folder (removed at the end): the drawn variant's rows of
+ *     timeseries.csv and events.csv, and reshaped data (cost split,
+ *     experiment and sweep points). gnuplot.c then draws each figure's PNG
+ *     and SVG into DIR/plots; a figure is `drawn` once both its files are
+ *     in place.
  *  3. page: report.html is written to a temporary and renamed; it embeds
  *     the PNG of every drawn figure and nothing else that is not in it.
- *
- * Invariant: every string a figure or the page shows comes from the CSV
- * files or scenario.json and is escaped for where it goes (gnuplot string,
- * tab-separated field, HTML text).
  */
 #include "spotsim/output/plot.h"
 
-#include "spotsim/util/csvio.h"
-#include "spotsim/util/error.h"
-#include "spotsim/scenario/scenario.h"
-#include "spotsim/util/strbuf.h"
-#include "spotsim/util/version.h"
-#include "spotsim/util/xalloc.h"
+#include "plot_internal.h"
 
-#include <dirent.h>
+#include "spotsim/util/error.h"
+#include "spotsim/util/xalloc.h"
+#include "spotsim/util/csvio.h"
+#include "spotsim/scenario/scenario.h"
+#include "spotsim/util/version.h"
+
 #include <errno.h>
-#include <fcntl.h>
 #include <limits.h>
-#include <math.h>
-#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
-#include <sys/types.h>
-#include <sys/wait.h>
 #include <unistd.h>
 
-#ifndef SPOTSIM_DATADIR
-#define SPOTSIM_DATADIR "/usr/local/share/spotsim"
-#endif
+/*
+ * plot_table — summary.csv and comparison.csv as tables of strings (see
+ * plot_internal.h): configurations x metrics, small enough to hold whole.
+ * A value is found by scanning for its (variant, sweep, metric) row.
+ */
 
-/* ---- small helpers ---- */
-
-static char *path_join(const char *dir, const char *name)
+char *plot_path(const char *dir, const char *name)
 {
 	return xasprintf("%s/%s", dir, name);
 }
 
-/* True when `s` is a whole finite number (an empty field is not). */
-static bool parse_num(const char *s, double *out)
+bool plot_parse_num(const char *s, double *out)
 {
 	char *end;
 
@@ -71,78 +60,11 @@ static bool parse_num(const char *s, double *out)
 	return !*end && !errno && isfinite(*out);
 }
 
-static double num_or_nan(const char *s)
+double plot_num_or_nan(const char *s)
 {
 	double v;
-	return parse_num(s, &v) ? v : NAN;
+	return plot_parse_num(s, &v) ? v : NAN;
 }
-
-/* Appends `key='value'; ` for gnuplot -e: a quote inside is doubled. */
-static void gp_str(struct strbuf *sb, const char *key, const char *value)
-{
-	strbuf_addf(sb, "%s='", key);
-	for (const char *p = value; *p; p++) {
-		if (*p == '\'')
-			strbuf_addch(sb, '\'');
-		strbuf_addch(sb, *p == '\n' || *p == '\r' ? ' ' : *p);
-	}
-	strbuf_adds(sb, "'; ");
-}
-
-static void gp_num(struct strbuf *sb, const char *key, double value)
-{
-	strbuf_addf(sb, "%s=%.17g; ", key, value);
-}
-
-/* Writes `s` as one tab-separated field: tabs and line ends become spaces. */
-static void tsv_field(FILE *f, const char *s)
-{
-	for (; *s; s++)
-		fputc(*s == '\t' || *s == '\n' || *s == '\r' ? ' ' : *s, f);
-}
-
-static void html_text(FILE *f, const char *s)
-{
-	for (; *s; s++) {
-		switch (*s) {
-		case '&':
-			fputs("&amp;", f);
-			break;
-		case '<':
-			fputs("&lt;", f);
-			break;
-		case '>':
-			fputs("&gt;", f);
-			break;
-		case '"':
-			fputs("&quot;", f);
-			break;
-		default:
-			fputc(*s, f);
-		}
-	}
-}
-
-/* HTML text that may break after its dots and underscores (long names, JSON paths). */
-static void html_breakable(FILE *f, const char *s)
-{
-	for (; *s; s++) {
-		char one[2] = {*s, '\0'};
-		html_text(f, one);
-		if (*s == '.' || *s == '_')
-			fputs("<wbr>", f);
-	}
-}
-
-/* ---- a small CSV file held in memory ---- */
-
-struct table {
-	bool present;
-	char **head; /* owned, ncols names */
-	size_t ncols;
-	char **cells; /* owned, nrows * ncols; short rows padded with "" */
-	size_t nrows, alloc;
-};
 
 static int table_row(const char *const *f, size_t n, size_t record, void *data)
 {
@@ -162,8 +84,7 @@ static int table_row(const char *const *f, size_t n, size_t record, void *data)
 	return 0;
 }
 
-/* Loads `path` when it exists; a missing file leaves `present` false. */
-static int table_load(struct table *t, const char *path, struct diag *d)
+int table_load(struct table *t, const char *path, struct diag *d)
 {
 	memset(t, 0, sizeof(*t));
 	if (access(path, F_OK) != 0)
@@ -173,7 +94,7 @@ static int table_load(struct table *t, const char *path, struct diag *d)
 	return rc;
 }
 
-static int table_col(const struct table *t, const char *name)
+int table_col(const struct table *t, const char *name)
 {
 	for (size_t i = 0; i < t->ncols; i++)
 		if (!strcmp(t->head[i], name))
@@ -181,12 +102,12 @@ static int table_col(const struct table *t, const char *name)
 	return -1;
 }
 
-static const char *table_at(const struct table *t, size_t row, int col)
+const char *table_at(const struct table *t, size_t row, int col)
 {
 	return col < 0 ? "" : t->cells[row * t->ncols + (size_t)col];
 }
 
-static void table_release(struct table *t)
+void table_release(struct table *t)
 {
 	for (size_t i = 0; i < t->ncols; i++)
 		free(t->head[i]);
@@ -196,6 +117,81 @@ static void table_release(struct table *t)
 	free(t->cells);
 	memset(t, 0, sizeof(*t));
 }
+
+/* ---- configurations and sweeps ---- */
+
+void configs_of(const struct table *t, struct configs *c)
+{
+	int cv = table_col(t, "variant"), cs = table_col(t, "sweep");
+
+	memset(c, 0, sizeof(*c));
+	for (size_t r = 0; r < t->nrows; r++) {
+		const char *v = table_at(t, r, cv), *s = table_at(t, r, cs);
+		size_t i = c->nr;
+		while (i > 0 && (strcmp(c->variant[i - 1], v) || strcmp(c->sweep[i - 1], s)))
+			i--;
+		if (i > 0)
+			continue;
+		XALLOC_GROW(c->variant, c->nr + 1, c->alloc);
+		c->sweep = xrealloc(c->sweep, c->alloc * sizeof(*c->sweep));
+		c->variant[c->nr] = (char *)v;
+		c->sweep[c->nr++] = (char *)s;
+	}
+}
+
+void configs_release(struct configs *c)
+{
+	free(c->variant);
+	free(c->sweep);
+}
+
+bool configs_have_sweep(const struct configs *c)
+{
+	for (size_t i = 0; i < c->nr; i++)
+		if (*c->sweep[i])
+			return true;
+	return false;
+}
+
+bool table_value(const struct table *t, const char *variant, const char *sweep, const char *metric,
+		 const char *mean_col, struct value *out)
+{
+	int cv = table_col(t, "variant"), cs = table_col(t, "sweep"), cm = table_col(t, "metric");
+	int cmean = table_col(t, mean_col), clo = table_col(t, "ci95_low");
+	int chi = table_col(t, "ci95_high");
+
+	for (size_t r = 0; r < t->nrows; r++) {
+		if (strcmp(table_at(t, r, cv), variant) || strcmp(table_at(t, r, cs), sweep) ||
+		    strcmp(table_at(t, r, cm), metric))
+			continue;
+		out->mean = plot_num_or_nan(table_at(t, r, cmean));
+		out->lo = plot_num_or_nan(table_at(t, r, clo));
+		out->hi = plot_num_or_nan(table_at(t, r, chi));
+		out->unit = table_at(t, r, table_col(t, "unit"));
+		out->n = table_at(t, r, table_col(t, "n"));
+		return isfinite(out->mean);
+	}
+	return false;
+}
+
+void sweep_split(const char *sweep, char **key, char **value, char **rest)
+{
+	const char *semi = strchr(sweep, ';');
+	size_t len = semi ? (size_t)(semi - sweep) : strlen(sweep);
+	const char *eq = memchr(sweep, '=', len);
+
+	*key = xstrndup(sweep, eq ? (size_t)(eq - sweep) : len);
+	*value = eq ? xstrndup(eq + 1, len - (size_t)(eq - sweep) - 1) : xstrdup("");
+	*rest = xstrdup(semi ? semi + 1 : "");
+}
+
+/*
+ * plot_scan — step 1 of plot (see plot_internal.h): timeseries.csv and
+ * replications.csv are streamed once each, and events.csv once, into
+ * `struct facts`; nothing of them but the drawn variant's per-minute task
+ * counts and cost is held. scenario.json, when a copy loads, gives
+ * `struct info`.
+ */
 
 /* Adds an error when a required column is missing; returns false then. */
 static bool require_cols(const char *file, const char *const *have, size_t n,
@@ -239,24 +235,9 @@ static const char *const ts_names[TS_NCOLS] = {
     "variant", "t_s",	 "desired", "running_fargate", "running_spot",
     "cpu_pct", "p95_ms", "backlog", "cost_usd_cum",    "spot_available"};
 
-struct minute {
-	double t, run_f, run_s, total;
-};
-
-struct facts {
-	const char *file; /* borrowed, for messages */
-	struct diag *d;
+struct ts_scan {
+	struct facts *fx;
 	int col[TS_NCOLS];
-	char *variant; /* owned: the drawn variant */
-	struct minute *m;
-	size_t nr, alloc;
-	bool any_cpu, any_p95, any_backlog;
-	double ymax;	   /* the largest of desired and running tasks */
-	long noff;	   /* minutes with spot_available = 0 */
-	long nint, nscale; /* SPOT_INTERRUPTION and SCALING_ACTIVITY events */
-	/* replication 0 of the drawn variant, from replications.csv */
-	bool has_split;
-	double cost_f, cost_s;
 };
 
 /* Starts over with `variant`: "base" seen after another first variant. */
@@ -272,32 +253,33 @@ static void facts_switch(struct facts *fx, const char *variant)
 
 static int ts_row(const char *const *f, size_t n, size_t record, void *data)
 {
-	struct facts *fx = data;
+	struct ts_scan *ts = data;
+	struct facts *fx = ts->fx;
 	double v;
 
 	if (record == 1)
-		return require_cols(fx->file, f, n, ts_names, TS_NCOLS, fx->col, fx->d)
+		return require_cols(fx->file, f, n, ts_names, TS_NCOLS, ts->col, fx->d)
 			   ? 0
 			   : SPOTSIM_EINVAL;
 	const char *field[TS_NCOLS];
 	for (int i = 0; i < TS_NCOLS; i++)
-		field[i] = (size_t)fx->col[i] < n ? f[fx->col[i]] : "";
+		field[i] = (size_t)ts->col[i] < n ? f[ts->col[i]] : "";
 	if (!fx->variant || (strcmp(fx->variant, "base") && !strcmp(field[TS_VARIANT], "base")))
 		facts_switch(fx, field[TS_VARIANT]);
 	if (strcmp(fx->variant, field[TS_VARIANT]))
 		return 0;
 	XALLOC_GROW(fx->m, fx->nr + 1, fx->alloc);
 	struct minute *m = &fx->m[fx->nr++];
-	m->t = num_or_nan(field[TS_T]);
-	m->run_f = parse_num(field[TS_RUN_F], &v) ? v : 0;
-	m->run_s = parse_num(field[TS_RUN_S], &v) ? v : 0;
-	m->total = num_or_nan(field[TS_COST]);
-	fx->any_cpu |= parse_num(field[TS_CPU], &v);
-	fx->any_p95 |= parse_num(field[TS_P95], &v);
-	fx->any_backlog |= parse_num(field[TS_BACKLOG], &v) && v != 0;
-	fx->noff += parse_num(field[TS_SPOT], &v) && v == 0;
+	m->t = plot_num_or_nan(field[TS_T]);
+	m->run_f = plot_parse_num(field[TS_RUN_F], &v) ? v : 0;
+	m->run_s = plot_parse_num(field[TS_RUN_S], &v) ? v : 0;
+	m->total = plot_num_or_nan(field[TS_COST]);
+	fx->any_cpu |= plot_parse_num(field[TS_CPU], &v);
+	fx->any_p95 |= plot_parse_num(field[TS_P95], &v);
+	fx->any_backlog |= plot_parse_num(field[TS_BACKLOG], &v) && v != 0;
+	fx->noff += plot_parse_num(field[TS_SPOT], &v) && v == 0;
 	fx->ymax = fmax(fx->ymax, m->run_f + m->run_s);
-	if (parse_num(field[TS_DESIRED], &v))
+	if (plot_parse_num(field[TS_DESIRED], &v))
 		fx->ymax = fmax(fx->ymax, v);
 	return 0;
 }
@@ -331,34 +313,6 @@ static int ev_row(const char *const *f, size_t n, size_t record, void *data)
 		return 0;
 	fx->nint += !strcmp(f[es->col[EV_EVENT]], "SPOT_INTERRUPTION");
 	fx->nscale += !strcmp(f[es->col[EV_EVENT]], "SCALING_ACTIVITY");
-	return 0;
-}
-
-/* Copies the drawn variant's rows of a CSV file with a variant column (header included). */
-struct variant_copy {
-	FILE *out;
-	int col_variant;
-	const char *variant;
-};
-
-static int variant_copy_row(const char *const *f, size_t n, size_t record, void *data)
-{
-	struct variant_copy *c = data;
-
-	if (record == 1) {
-		for (size_t i = 0; i < n; i++)
-			if (!strcmp(f[i], "variant"))
-				c->col_variant = (int)i;
-	} else if (c->col_variant < 0 || (size_t)c->col_variant >= n ||
-		   strcmp(f[c->col_variant], c->variant)) {
-		return 0;
-	}
-	for (size_t i = 0; i < n; i++) {
-		if (i)
-			fputc(',', c->out);
-		csvio_write_field(c->out, f[i]);
-	}
-	fputc('\n', c->out);
 	return 0;
 }
 
@@ -399,17 +353,43 @@ static int rep_row(const char *const *f, size_t n, size_t record, void *data)
 	    strcmp(f[rs->col[REP_INDEX]], "0"))
 		return 0;
 	fx->has_split =
-	    parse_num(f[rs->col_f], &fx->cost_f) && parse_num(f[rs->col_s], &fx->cost_s);
+	    plot_parse_num(f[rs->col_f], &fx->cost_f) && plot_parse_num(f[rs->col_s], &fx->cost_s);
 	return 0;
 }
 
-/* What scenario.json says, when the folder has a copy that loads. */
-struct info {
-	char *name, *description; /* owned */
-	double slo_ms;		  /* 0 = none */
-	struct strbuf targets;	  /* CPU target-tracking values, "60 75" */
-	struct strbuf thresholds; /* CPU step-alarm thresholds */
-};
+int facts_scan(struct facts *fx, const char *dir, struct diag *d)
+{
+	char *ts = plot_path(dir, "timeseries.csv"), *ev = plot_path(dir, "events.csv");
+	char *rep = plot_path(dir, "replications.csv");
+	struct ts_scan tss = {fx, {0}};
+	struct ev_scan es = {fx, ev, {0}};
+	struct rep_scan rs = {fx, {0}, -1, -1};
+	int rc;
+
+	fx->d = d;
+	fx->file = ts;
+	rc = csvio_read(ts, ts_row, &tss, d);
+	if (rc >= 0) {
+		int rc2 = csvio_read(ev, ev_row, &es, d);
+		rc = rc2 < 0 ? rc2 : rc;
+	}
+	fx->file = rep;
+	if (rc >= 0)
+		rc = csvio_read(rep, rep_row, &rs, d);
+	fx->file = NULL;
+	free(ts);
+	free(ev);
+	free(rep);
+	return rc < 0 ? rc : 0;
+}
+
+void facts_release(struct facts *fx)
+{
+	free(fx->variant);
+	free(fx->m);
+}
+
+/* ---- scenario.json ---- */
 
 /* Adds `v` to a space-separated list of numbers unless it is there. */
 static void add_number(struct strbuf *list, double v)
@@ -441,9 +421,9 @@ static void info_targets(struct info *in, const struct scaling_config *sc)
 	}
 }
 
-static void info_load(struct info *in, const char *dir)
+void info_load(struct info *in, const char *dir)
 {
-	char *path = path_join(dir, "scenario.json"), full[PATH_MAX];
+	char *path = plot_path(dir, "scenario.json"), full[PATH_MAX];
 	const char *name = realpath(dir, full) ? full : dir, *base = strrchr(name, '/');
 	struct scenario sc;
 	struct diag quiet;
@@ -470,7 +450,7 @@ static void info_load(struct info *in, const char *dir)
 	free(path);
 }
 
-static void info_release(struct info *in)
+void info_release(struct info *in)
 {
 	free(in->name);
 	free(in->description);
@@ -478,152 +458,87 @@ static void info_release(struct info *in)
 	strbuf_release(&in->thresholds);
 }
 
-/* ---- configurations and sweeps in summary.csv ---- */
+/*
+ * plot_timeseries — the time-series figures of one variant (see plot.h):
+ * tasks, cost, cpu, latency and backlog, from replication 0 of the drawn
+ * variant. They apply when timeseries.csv has rows of it; cpu, latency and
+ * backlog only when their column has a value. Their templates read copies
+ * of the variant's rows of timeseries.csv and events.csv, and cost.csv,
+ * the provider split of the cumulative cost, from the temporary folder.
+ */
 
-/* The distinct (variant, sweep) pairs of a table, in order of first appearance. */
-struct configs {
-	char **variant, **sweep; /* borrowed from the table */
-	size_t nr, alloc;
+/* Copies the drawn variant's rows of a CSV file with a variant column (header included). */
+struct variant_copy {
+	FILE *out;
+	int col_variant;
+	const char *variant;
 };
 
-static void configs_of(const struct table *t, struct configs *c)
+static int variant_copy_row(const char *const *f, size_t n, size_t record, void *data)
 {
-	int cv = table_col(t, "variant"), cs = table_col(t, "sweep");
+	struct variant_copy *c = data;
 
-	memset(c, 0, sizeof(*c));
-	for (size_t r = 0; r < t->nrows; r++) {
-		const char *v = table_at(t, r, cv), *s = table_at(t, r, cs);
-		size_t i = c->nr;
-		while (i > 0 && (strcmp(c->variant[i - 1], v) || strcmp(c->sweep[i - 1], s)))
-			i--;
-		if (i > 0)
-			continue;
-		XALLOC_GROW(c->variant, c->nr + 1, c->alloc);
-		c->sweep = xrealloc(c->sweep, c->alloc * sizeof(*c->sweep));
-		c->variant[c->nr] = (char *)v;
-		c->sweep[c->nr++] = (char *)s;
+	if (record == 1) {
+		for (size_t i = 0; i < n; i++)
+			if (!strcmp(f[i], "variant"))
+				c->col_variant = (int)i;
+	} else if (c->col_variant < 0 || (size_t)c->col_variant >= n ||
+		   strcmp(f[c->col_variant], c->variant)) {
+		return 0;
 	}
-}
-
-static void configs_release(struct configs *c)
-{
-	free(c->variant);
-	free(c->sweep);
-}
-
-static bool configs_have_sweep(const struct configs *c)
-{
-	for (size_t i = 0; i < c->nr; i++)
-		if (*c->sweep[i])
-			return true;
-	return false;
-}
-
-struct value {
-	double mean, lo, hi;
-	const char *unit; /* borrowed */
-	const char *n;	  /* borrowed; "" when the table has no n */
-};
-
-/* The row of (variant, sweep, metric) in `t`, with `mean_col` as the mean. */
-static bool table_value(const struct table *t, const char *variant, const char *sweep,
-			const char *metric, const char *mean_col, struct value *out)
-{
-	int cv = table_col(t, "variant"), cs = table_col(t, "sweep"), cm = table_col(t, "metric");
-	int cmean = table_col(t, mean_col), clo = table_col(t, "ci95_low");
-	int chi = table_col(t, "ci95_high");
-
-	for (size_t r = 0; r < t->nrows; r++) {
-		if (strcmp(table_at(t, r, cv), variant) || strcmp(table_at(t, r, cs), sweep) ||
-		    strcmp(table_at(t, r, cm), metric))
-			continue;
-		out->mean = num_or_nan(table_at(t, r, cmean));
-		out->lo = num_or_nan(table_at(t, r, clo));
-		out->hi = num_or_nan(table_at(t, r, chi));
-		out->unit = table_at(t, r, table_col(t, "unit"));
-		out->n = table_at(t, r, table_col(t, "n"));
-		return isfinite(out->mean);
+	for (size_t i = 0; i < n; i++) {
+		if (i)
+			fputc(',', c->out);
+		csvio_write_field(c->out, f[i]);
 	}
-	return false;
+	fputc('\n', c->out);
+	return 0;
 }
 
-/* Splits "k1=v1;rest" into owned key, value and rest ("" when absent). */
-static void sweep_split(const char *sweep, char **key, char **value, char **rest)
+/*
+ * The drawn variant's rows alone (the templates read them several times,
+ * and need not compare variant names, which gnuplot's CSV reading would
+ * get wrong for a name with a comma or a quote).
+ */
+static int write_variant_copy(struct render *r, const char *name)
 {
-	const char *semi = strchr(sweep, ';');
-	size_t len = semi ? (size_t)(semi - sweep) : strlen(sweep);
-	const char *eq = memchr(sweep, '=', len);
+	char *src = plot_path(r->dir, name), *dst = gnuplot_tmp_path(&r->gp, name);
+	struct variant_copy c = {fopen(dst, "w"), -1, r->fx.variant};
+	int rc = c.out ? csvio_read(src, variant_copy_row, &c, r->d) : SPOTSIM_EIO;
 
-	*key = xstrndup(sweep, eq ? (size_t)(eq - sweep) : len);
-	*value = eq ? xstrndup(eq + 1, len - (size_t)(eq - sweep) - 1) : xstrdup("");
-	*rest = xstrdup(semi ? semi + 1 : "");
-}
-
-/* ---- step 2: the figures ---- */
-
-struct figure {
-	char *name;	  /* owned: "tasks", "sweep_cost_usd" */
-	const char *tmpl; /* the template's file name */
-	char *params;	  /* owned: gnuplot parameters, without term and outfile */
-	char *caption;	  /* owned, plain text */
-	bool drawn;
-};
-
-struct render {
-	char *dir; /* owned: the folder, without trailing slashes */
-	struct diag *d;
-	struct facts fx;
-	struct table summary, comparison;
-	struct configs cfg; /* of summary.csv */
-	struct info info;
-	char *tmp;	/* owned: private temporary folder, NULL until made */
-	char *tmpl_dir; /* owned: the templates' folder, NULL when not found */
-	char *gnuplot;	/* owned: gnuplot's path, NULL when not on PATH */
-	struct figure *fig;
-	size_t nfig, afig;
-};
-
-static struct figure *figure_add(struct render *r, const char *name, const char *tmpl)
-{
-	XALLOC_GROW(r->fig, r->nfig + 1, r->afig);
-	struct figure *f = &r->fig[r->nfig++];
-	f->name = xstrdup(name);
-	f->tmpl = tmpl;
-	f->params = NULL;
-	f->caption = NULL;
-	f->drawn = false;
-	return f;
-}
-
-/* A tmp file's path (owned); the folder is removed with everything in it. */
-static char *tmp_path(const struct render *r, const char *name)
-{
-	return path_join(r->tmp, name);
+	if (!c.out || fclose(c.out)) {
+		diag_error(r->d, dst, NULL, "cannot write: %s", diag_strerror(errno));
+		rc = SPOTSIM_EIO;
+	}
+	free(src);
+	free(dst);
+	return rc;
 }
 
 /* The parameters every time-series template takes. */
 static void time_params(const struct render *r, struct strbuf *sb)
 {
 	double last = r->fx.nr ? r->fx.m[r->fx.nr - 1].t : 0;
-	char *ts = tmp_path(r, "timeseries.csv"), *ev = tmp_path(r, "events.csv");
+	char *ts = gnuplot_tmp_path(&r->gp, "timeseries.csv");
+	char *ev = gnuplot_tmp_path(&r->gp, "events.csv");
 
-	gp_str(sb, "ts", ts);
-	gp_str(sb, "ev", ev);
-	gp_num(sb, "prefiltered", 1);
-	gp_str(sb, "variant", r->fx.variant);
-	gp_num(sb, "ymax", fmax(r->fx.ymax, 1));
-	gp_num(sb, "noff", (double)r->fx.noff);
-	gp_num(sb, "nint", (double)r->fx.nint);
-	gp_num(sb, "nscale", (double)r->fx.nscale);
+	gnuplot_str(sb, "ts", ts);
+	gnuplot_str(sb, "ev", ev);
+	gnuplot_num(sb, "prefiltered", 1);
+	gnuplot_str(sb, "variant", r->fx.variant);
+	gnuplot_num(sb, "ymax", fmax(r->fx.ymax, 1));
+	gnuplot_num(sb, "noff", (double)r->fx.noff);
+	gnuplot_num(sb, "nint", (double)r->fx.nint);
+	gnuplot_num(sb, "nscale", (double)r->fx.nscale);
 	if (last > 2 * 86400.0) {
-		gp_num(sb, "tscale", 86400);
-		gp_str(sb, "tunit", "days");
+		gnuplot_num(sb, "tscale", 86400);
+		gnuplot_str(sb, "tunit", "days");
 	} else if (last > 3 * 3600.0) {
-		gp_num(sb, "tscale", 3600);
-		gp_str(sb, "tunit", "hours");
+		gnuplot_num(sb, "tscale", 3600);
+		gnuplot_str(sb, "tunit", "hours");
 	} else {
-		gp_num(sb, "tscale", 60);
-		gp_str(sb, "tunit", "minutes");
+		gnuplot_num(sb, "tscale", 60);
+		gnuplot_str(sb, "tunit", "minutes");
 	}
 	free(ts);
 	free(ev);
@@ -704,55 +619,61 @@ static void plan_cpu(struct render *r)
 	if (!r->fx.any_cpu)
 		return;
 	time_params(r, &sb);
-	gp_str(&sb, "targets", r->info.targets.buf);
-	gp_str(&sb, "thresholds", r->info.thresholds.buf);
+	gnuplot_str(&sb, "targets", r->info.targets.buf);
+	gnuplot_str(&sb, "thresholds", r->info.thresholds.buf);
 	struct figure *f = figure_add(r, "cpu", "cpu.gp");
 	f->params = strbuf_detach(&sb);
 	f->caption = cpu_caption(&r->info, r->fx.variant);
 }
 
-static void plan_latency_backlog(struct render *r)
+static void plan_latency(struct render *r)
 {
 	struct strbuf sb = STRBUF_INIT;
 	const char *v = r->fx.variant;
-	struct figure *f;
 
+	if (!r->fx.any_p95)
+		return;
 	time_params(r, &sb);
-	if (r->fx.any_p95) {
-		f = figure_add(r, "latency", "latency.gp");
-		f->params = xasprintf("%sslo_ms=%.17g; ", sb.buf, r->info.slo_ms);
-		f->caption =
-		    r->info.slo_ms > 0
-			? xasprintf("p95 request latency per minute (p95_ms) of \"%s\" against the "
-				    "SLO of %g ms (dashed). Minutes beyond the axis are marked on "
-				    "its top edge.",
-				    v, r->info.slo_ms)
-			: xasprintf("p95 request latency per minute (p95_ms) of \"%s\". No SLO "
-				    "line: no scenario.json in the folder (or none that loads) "
-				    "gives slo.p95_latency. Minutes beyond the axis are marked on "
-				    "its top edge.",
-				    v);
-	}
-	if (r->fx.any_backlog) {
-		f = figure_add(r, "backlog", "backlog.gp");
-		f->params = xstrdup(sb.buf);
-		f->caption = xasprintf("Messages waiting in the queue (backlog) of \"%s\", with "
-				       "Spot interruptions marked along the bottom.",
-				       v);
-	}
+	struct figure *f = figure_add(r, "latency", "latency.gp");
+	f->params = xasprintf("%sslo_ms=%.17g; ", sb.buf, r->info.slo_ms);
+	f->caption =
+	    r->info.slo_ms > 0
+		? xasprintf("p95 request latency per minute (p95_ms) of \"%s\" against the "
+			    "SLO of %g ms (dashed). Minutes beyond the axis are marked on "
+			    "its top edge.",
+			    v, r->info.slo_ms)
+		: xasprintf("p95 request latency per minute (p95_ms) of \"%s\". No SLO "
+			    "line: no scenario.json in the folder (or none that loads) "
+			    "gives slo.p95_latency. Minutes beyond the axis are marked on "
+			    "its top edge.",
+			    v);
 	strbuf_release(&sb);
+}
+
+static void plan_backlog(struct render *r)
+{
+	struct strbuf sb = STRBUF_INIT;
+
+	if (!r->fx.any_backlog)
+		return;
+	time_params(r, &sb);
+	struct figure *f = figure_add(r, "backlog", "backlog.gp");
+	f->params = strbuf_detach(&sb);
+	f->caption = xasprintf("Messages waiting in the queue (backlog) of \"%s\", with "
+			       "Spot interruptions marked along the bottom.",
+			       r->fx.variant);
 }
 
 static int plan_cost(struct render *r)
 {
 	struct strbuf sb = STRBUF_INIT;
-	char *path = tmp_path(r, "cost.csv");
+	char *path = gnuplot_tmp_path(&r->gp, "cost.csv");
 	const char *v = r->fx.variant;
 	int rc = write_cost(r, path);
 
 	time_params(r, &sb);
-	gp_str(&sb, "costfile", path);
-	gp_num(&sb, "split", r->fx.has_split);
+	gnuplot_str(&sb, "costfile", path);
+	gnuplot_num(&sb, "split", r->fx.has_split);
 	struct figure *f = figure_add(r, "cost", "cost.gp");
 	f->params = strbuf_detach(&sb);
 	f->caption =
@@ -772,6 +693,43 @@ static int plan_cost(struct render *r)
 	return rc;
 }
 
+static bool timeseries_applies(const struct render *r)
+{
+	return r->fx.nr > 0;
+}
+
+static int timeseries_prepare(struct render *r)
+{
+	int rc = write_variant_copy(r, "timeseries.csv");
+
+	return rc ? rc : write_variant_copy(r, "events.csv");
+}
+
+static int timeseries_plan(struct render *r)
+{
+	int rc = 0;
+
+	plan_tasks(r);
+	rc |= plan_cost(r);
+	plan_cpu(r);
+	plan_latency(r);
+	plan_backlog(r);
+	return rc;
+}
+
+static const char *const timeseries_names[] = {"tasks", "cost", "cpu", "latency", "backlog", NULL};
+
+const struct figure_family timeseries_figures = {"timeseries", timeseries_names, timeseries_applies,
+						 timeseries_prepare, timeseries_plan};
+
+/*
+ * plot_experiment — the experiment figure (see plot.h): mean cost_usd
+ * against mean availability, one point per configuration of summary.csv
+ * with its 95 % intervals, one block of points per variant in the
+ * temporary experiment.tsv. It applies when summary.csv has more than one
+ * configuration.
+ */
+
 /* Distinct variants of the configurations, in order (borrowed strings). */
 static size_t distinct_variants(const struct configs *c, const char **out)
 {
@@ -785,41 +743,6 @@ static size_t distinct_variants(const struct configs *c, const char **out)
 			out[n++] = c->variant[i];
 	}
 	return n;
-}
-
-static double lo_or(double lo, double mean)
-{
-	return isfinite(lo) ? lo : mean;
-}
-
-/*
- * An axis for gnuplot: `axis`lo and `axis`hi when the values barely differ
- * (availability 0.99990079 against 0.99990080), since gnuplot's own
- * widening of an empty range is a percent of the value, which hides the
- * value's digits; and `axis`fmt, a tick format with the decimals that
- * tell apart ticks a tenth of the range apart.
- */
-static void axis_params(struct strbuf *sb, char axis, double lo, double hi)
-{
-	double scale = fmax(fabs(lo), fabs(hi)), span = hi - lo;
-	char name[8];
-
-	if (!isfinite(lo) || !isfinite(hi))
-		return;
-	if (span < 1e-6 * scale) {
-		double pad = scale > 0 ? 1e-4 * scale : 1;
-		lo -= pad;
-		hi += pad;
-		span = hi - lo;
-		snprintf(name, sizeof(name), "%clo", axis);
-		gp_num(sb, name, lo);
-		snprintf(name, sizeof(name), "%chi", axis);
-		gp_num(sb, name, hi);
-	}
-	int decimals = span > 0 ? -(int)floor(log10(span / 10)) : 6;
-	decimals = decimals < 0 ? 0 : decimals > 12 ? 12 : decimals;
-	snprintf(name, sizeof(name), "%cfmt", axis);
-	strbuf_addf(sb, "%s='%%.%df'; ", name, decimals);
 }
 
 /* One point of the experiment figure. */
@@ -903,7 +826,7 @@ static size_t xdata_write(const struct xdata *x, FILE *f)
 			if (p->variant != v)
 				continue;
 			if (!n++) {
-				tsv_field(f, x->vars[v]);
+				gnuplot_tsv_field(f, x->vars[v]);
 				fputs("\tcost\tcost_low\tcost_high\tavail\tavail_low\tavail_high"
 				      "\tlabel\n",
 				      f);
@@ -912,7 +835,7 @@ static size_t xdata_write(const struct xdata *x, FILE *f)
 				lo_or(p->cost.lo, p->cost.mean), lo_or(p->cost.hi, p->cost.mean),
 				p->avail.mean, lo_or(p->avail.lo, p->avail.mean),
 				lo_or(p->avail.hi, p->avail.mean));
-			tsv_field(f, p->label.buf);
+			gnuplot_tsv_field(f, p->label.buf);
 			fputc('\n', f);
 		}
 		if (n)
@@ -941,13 +864,13 @@ static void experiment_figure(struct render *r, const struct xdata *x, const cha
 	struct strbuf sb = STRBUF_INIT;
 	bool sweep = configs_have_sweep(&r->cfg);
 
-	gp_str(&sb, "expfile", path);
-	gp_num(&sb, "nblocks", (double)nblocks);
-	gp_str(&sb, "cost_unit", x->p[0].cost.unit);
-	gp_str(&sb, "availability_unit", x->p[0].avail.unit);
-	gp_num(&sb, "labels", sweep);
-	axis_params(&sb, 'x', x->lo[0], x->hi[0]);
-	axis_params(&sb, 'y', x->lo[1], x->hi[1]);
+	gnuplot_str(&sb, "expfile", path);
+	gnuplot_num(&sb, "nblocks", (double)nblocks);
+	gnuplot_str(&sb, "cost_unit", x->p[0].cost.unit);
+	gnuplot_str(&sb, "availability_unit", x->p[0].avail.unit);
+	gnuplot_num(&sb, "labels", sweep);
+	gnuplot_axis(&sb, 'x', x->lo[0], x->hi[0]);
+	gnuplot_axis(&sb, 'y', x->lo[1], x->hi[1]);
 	struct figure *fig = figure_add(r, "experiment", "experiment.gp");
 	fig->params = strbuf_detach(&sb);
 	fig->caption = xasprintf(
@@ -962,7 +885,7 @@ static void experiment_figure(struct render *r, const struct xdata *x, const cha
 static int plan_experiment(struct render *r)
 {
 	struct xdata x = {xcalloc(r->cfg.nr + 1, sizeof(*x.vars)), 0, NULL, 0, 0, {0}, {0}};
-	char *path = tmp_path(r, "experiment.tsv");
+	char *path = gnuplot_tmp_path(&r->gp, "experiment.tsv");
 	FILE *f = NULL;
 	int rc = 0;
 
@@ -982,6 +905,25 @@ static int plan_experiment(struct render *r)
 	free(path);
 	return rc;
 }
+
+static bool experiment_applies(const struct render *r)
+{
+	return r->summary.present && r->cfg.nr > 1;
+}
+
+static const char *const experiment_names[] = {"experiment", NULL};
+
+const struct figure_family experiment_figures = {"experiment", experiment_names, experiment_applies,
+						 NULL, plan_experiment};
+
+/*
+ * plot_sweep — the sweep figures (see plot.h): sweep_METRIC shows METRIC
+ * against the first swept value, one line per variant (and per value of
+ * any further swept key) with its interval band. Points are sorted by the
+ * swept value; a value that is not a number makes the axis categorical, in
+ * order of first appearance. They apply when summary.csv has a sweep; each
+ * metric only when it has a value.
+ */
 
 /* One point of a sweep figure. */
 struct spoint {
@@ -1032,7 +974,7 @@ static void sweep_collect(const struct render *r, const char *metric, struct swe
 			p->line = sweep_line(s, r->cfg.variant[i], rest);
 			p->text = val;
 			p->v = v;
-			s->categorical |= !parse_num(val, &p->x);
+			s->categorical |= !plot_parse_num(val, &p->x);
 			val = NULL;
 		}
 		free(key);
@@ -1087,13 +1029,13 @@ static void sweep_write(const struct sweep_data *s, FILE *f)
 				row[n++] = &s->p[i];
 		if (n > 1)
 			qsort(row, n, sizeof(*row), spoint_cmp);
-		tsv_field(f, s->lines[l]);
+		gnuplot_tsv_field(f, s->lines[l]);
 		fputs("\tmean\tci95_low\tci95_high\tvalue\n", f);
 		for (size_t i = 0; i < n; i++) {
 			const struct value *v = &row[i]->v;
 			fprintf(f, "%.17g\t%.17g\t%.17g\t%.17g\t", row[i]->x, v->mean,
 				lo_or(v->lo, v->mean), lo_or(v->hi, v->mean));
-			tsv_field(f, row[i]->text);
+			gnuplot_tsv_field(f, row[i]->text);
 			fputc('\n', f);
 		}
 		fputs("\n\n", f);
@@ -1110,14 +1052,33 @@ static void sweep_range(const struct sweep_data *s, struct strbuf *sb)
 		lo = fmin(lo, fmin(v->mean, lo_or(v->lo, v->mean)));
 		hi = fmax(hi, fmax(v->mean, lo_or(v->hi, v->mean)));
 	}
-	axis_params(sb, 'y', lo, hi);
+	gnuplot_axis(sb, 'y', lo, hi);
+}
+
+static void sweep_figure(struct render *r, const struct sweep_data *s, const char *name,
+			 const char *metric, const char *path)
+{
+	struct strbuf sb = STRBUF_INIT;
+
+	gnuplot_str(&sb, "sweepfile", path);
+	gnuplot_num(&sb, "nblocks", (double)s->nlines);
+	gnuplot_str(&sb, "metric", metric);
+	gnuplot_str(&sb, "unit", s->p[0].v.unit);
+	gnuplot_str(&sb, "xname", s->key);
+	gnuplot_num(&sb, "categorical", s->categorical);
+	sweep_range(s, &sb);
+	struct figure *fig = figure_add(r, name, "sweep.gp");
+	fig->params = strbuf_detach(&sb);
+	fig->caption = xasprintf("Mean %s over the replications against %s, one line per "
+				 "variant, with its 95 %% confidence interval as a band.",
+				 metric, s->key);
 }
 
 static int plan_sweep_metric(struct render *r, const char *metric)
 {
 	struct sweep_data s;
 	char *name = xasprintf("sweep_%s", metric), *file = xasprintf("%s.tsv", name);
-	char *path = tmp_path(r, file);
+	char *path = gnuplot_tmp_path(&r->gp, file);
 	FILE *f = NULL;
 	int rc = 0;
 
@@ -1128,19 +1089,7 @@ static int plan_sweep_metric(struct render *r, const char *metric)
 		diag_error(r->d, path, NULL, "cannot write: %s", diag_strerror(errno));
 		rc = SPOTSIM_EIO;
 	} else if (s.np) {
-		struct strbuf sb = STRBUF_INIT;
-		gp_str(&sb, "sweepfile", path);
-		gp_num(&sb, "nblocks", (double)s.nlines);
-		gp_str(&sb, "metric", metric);
-		gp_str(&sb, "unit", s.p[0].v.unit);
-		gp_str(&sb, "xname", s.key);
-		gp_num(&sb, "categorical", s.categorical);
-		sweep_range(&s, &sb);
-		struct figure *fig = figure_add(r, name, "sweep.gp");
-		fig->params = strbuf_detach(&sb);
-		fig->caption = xasprintf("Mean %s over the replications against %s, one line per "
-					 "variant, with its 95 %% confidence interval as a band.",
-					 metric, s.key);
+		sweep_figure(r, &s, name, metric, path);
 	}
 	sweep_release(&s);
 	free(name);
@@ -1153,284 +1102,67 @@ static const char *const sweep_metrics[] = {"cost_usd", "availability", "p95_lat
 					    "p95_job_latency_s"};
 #define NSWEEP_METRICS (sizeof(sweep_metrics) / sizeof(sweep_metrics[0]))
 
-/* Every name a figure can have, for removing those that no longer apply. */
-static const char *const all_figures[] = {"tasks",
-					  "cost",
-					  "cpu",
-					  "latency",
-					  "backlog",
-					  "experiment",
-					  "sweep_cost_usd",
-					  "sweep_availability",
-					  "sweep_p95_latency_s",
-					  "sweep_p95_job_latency_s"};
+static bool sweep_applies(const struct render *r)
+{
+	return r->summary.present && configs_have_sweep(&r->cfg);
+}
+
+static int sweep_plan(struct render *r)
+{
+	int rc = 0;
+
+	for (size_t i = 0; i < NSWEEP_METRICS; i++)
+		rc |= plan_sweep_metric(r, sweep_metrics[i]);
+	return rc;
+}
+
+/* sweep_ and each of sweep_metrics, in order. */
+static const char *const sweep_names[] = {"sweep_cost_usd", "sweep_availability",
+					  "sweep_p95_latency_s", "sweep_p95_job_latency_s", NULL};
+
+const struct figure_family sweep_figures = {"sweep", sweep_names, sweep_applies, NULL, sweep_plan};
 
 /*
- * The drawn variant's rows alone (the templates read them several times,
- * and need not compare variant names, which gnuplot's CSV reading would
- * get wrong for a name with a comma or a quote).
+ * report_html — step 3 of plot (see plot.h for what the page shows):
+ * report.html, one self-contained file with no script and nothing fetched.
+ * The page is written to DIR/.report.html.tmp.PID and renamed, so a
+ * failure never leaves half a page under the final name. It embeds the
+ * PNG of every drawn figure as a data: URI and links its SVG; every text
+ * from the folder's files is HTML-escaped.
  */
-static int write_variant_copy(struct render *r, const char *name)
+
+static void html_text(FILE *f, const char *s)
 {
-	char *src = path_join(r->dir, name), *dst = tmp_path(r, name);
-	struct variant_copy c = {fopen(dst, "w"), -1, r->fx.variant};
-	int rc = c.out ? csvio_read(src, variant_copy_row, &c, r->d) : SPOTSIM_EIO;
-
-	if (!c.out || fclose(c.out)) {
-		diag_error(r->d, dst, NULL, "cannot write: %s", diag_strerror(errno));
-		rc = SPOTSIM_EIO;
-	}
-	free(src);
-	free(dst);
-	return rc;
-}
-
-static int plan_figures(struct render *r)
-{
-	int rc = 0;
-
-	if (r->fx.nr && ((rc = write_variant_copy(r, "timeseries.csv")) != 0 ||
-			 (rc = write_variant_copy(r, "events.csv")) != 0))
-		return rc;
-	if (r->fx.nr) {
-		plan_tasks(r);
-		rc |= plan_cost(r);
-		plan_cpu(r);
-		plan_latency_backlog(r);
-	}
-	if (r->summary.present && r->cfg.nr > 1)
-		rc |= plan_experiment(r);
-	if (r->summary.present && configs_have_sweep(&r->cfg))
-		for (size_t i = 0; i < NSWEEP_METRICS; i++)
-			rc |= plan_sweep_metric(r, sweep_metrics[i]);
-	return rc ? SPOTSIM_EIO : 0;
-}
-
-/* ---- finding gnuplot and the templates ---- */
-
-static char *find_gnuplot(void)
-{
-	const char *path = getenv("PATH");
-	struct stat st;
-
-	while (path && *path) {
-		size_t len = strcspn(path, ":");
-		char *cand = len ? xasprintf("%.*s/gnuplot", (int)len, path) : xstrdup("gnuplot");
-		if (access(cand, X_OK) == 0 && stat(cand, &st) == 0 && S_ISREG(st.st_mode))
-			return cand;
-		free(cand);
-		path += len + (path[len] == ':');
-	}
-	return NULL;
-}
-
-static bool has_templates(const char *dir)
-{
-	char *probe = path_join(dir, "common.gp");
-	bool ok = access(probe, R_OK) == 0;
-	free(probe);
-	return ok;
-}
-
-/* The templates' folder beside the executable (build/, build/tests/, installed bin/). */
-static char *templates_near_exe(void)
-{
-	static const char *const ups[] = {"/../plots", "/../../plots", "/../../../plots",
-					  "/../share/spotsim/plots"};
-	char exe[PATH_MAX], resolved[PATH_MAX];
-	ssize_t n = readlink("/proc/self/exe", exe, sizeof(exe) - 1);
-	char *slash;
-
-	if (n <= 0)
-		return NULL;
-	exe[n] = '\0';
-	if (!(slash = strrchr(exe, '/')))
-		return NULL;
-	*slash = '\0';
-	for (size_t i = 0; i < sizeof(ups) / sizeof(ups[0]); i++) {
-		char *cand = xasprintf("%s%s", exe, ups[i]);
-		bool found = realpath(cand, resolved) && has_templates(resolved);
-		free(cand);
-		if (found)
-			return xstrdup(resolved);
-	}
-	return NULL;
-}
-
-static char *find_templates(void)
-{
-	const char *env = getenv("SPOTSIM_PLOTS");
-	char *near;
-
-	if (env && *env)
-		return has_templates(env) ? xstrdup(env) : NULL;
-	if ((near = templates_near_exe()))
-		return near;
-	if (has_templates("plots"))
-		return xstrdup("plots");
-	if (has_templates(SPOTSIM_DATADIR "/plots"))
-		return xstrdup(SPOTSIM_DATADIR "/plots");
-	return NULL;
-}
-
-/* ---- running gnuplot ---- */
-
-/* The last non-empty line gnuplot wrote to `errfile`, for the message (owned). */
-static char *last_error_line(const char *errfile)
-{
-	FILE *f = fopen(errfile, "r");
-	char line[512], *last = xstrdup("no message");
-
-	while (f && fgets(line, sizeof(line), f)) {
-		line[strcspn(line, "\r\n")] = '\0';
-		if (*line) {
-			free(last);
-			last = xstrdup(line);
-		}
-	}
-	if (f)
-		fclose(f);
-	return last;
-}
-
-/* Starts `gnuplot -e params template`, its output going to errfile; returns its pid or -1. */
-static pid_t spawn_gnuplot(const char *gnuplot, const char *params, const char *tmpl,
-			   const char *errfile)
-{
-	/* -d: no ~/.gnuplot or system init file, so every machine draws the same */
-	char *const argv[] = {(char *)"gnuplot", (char *)"-d", (char *)"-e",
-			      (char *)params,	 (char *)tmpl, NULL};
-	pid_t pid = fork();
-
-	if (pid == 0) {
-		int in = open("/dev/null", O_RDONLY);
-		int out = open(errfile, O_WRONLY | O_CREAT | O_TRUNC, 0600);
-		if (in < 0 || out < 0 || dup2(in, 0) < 0 || dup2(out, 1) < 0 || dup2(out, 2) < 0)
-			_exit(127);
-		execv(gnuplot, argv);
-		_exit(127);
-	}
-	return pid;
-}
-
-/* gnuplot's exit status; 127 when it could not start, 128 when killed. */
-static int wait_gnuplot(pid_t pid)
-{
-	int status;
-
-	if (pid < 0)
-		return 127;
-	while (waitpid(pid, &status, 0) < 0)
-		if (errno != EINTR)
-			return 127;
-	return WIFEXITED(status) ? WEXITSTATUS(status) : 128;
-}
-
-/* One image being drawn: a figure in one format. */
-struct job {
-	char *final, *tmp, *errfile; /* owned */
-	pid_t pid;
-};
-
-static void job_start(struct render *r, const struct figure *f, const char *ext, struct job *j)
-{
-	char *tmpl = path_join(r->tmpl_dir, f->tmpl), *err = xasprintf("gnuplot.%s.err", ext);
-	struct strbuf sb = STRBUF_INIT;
-
-	j->final = xasprintf("%s/plots/%s.%s", r->dir, f->name, ext);
-	j->tmp = xasprintf("%s/plots/.%s.%s.tmp.%ld", r->dir, f->name, ext, (long)getpid());
-	j->errfile = tmp_path(r, err);
-	gp_str(&sb, "plotdir", r->tmpl_dir);
-	gp_str(&sb, "term", ext);
-	gp_str(&sb, "outfile", j->tmp);
-	strbuf_adds(&sb, f->params);
-	j->pid = spawn_gnuplot(r->gnuplot, sb.buf, tmpl, j->errfile);
-	strbuf_release(&sb);
-	free(tmpl);
-	free(err);
-}
-
-/* Waits for the job; renames its image into place when gnuplot succeeded. */
-static bool job_finish(struct render *r, struct job *j)
-{
-	int status = wait_gnuplot(j->pid);
-	struct stat st;
-	bool ok = false;
-
-	if (status != 0) {
-		char *why = last_error_line(j->errfile);
-		diag_error(r->d, j->final, NULL, "gnuplot failed (status %d): %s", status, why);
-		free(why);
-	} else if (stat(j->tmp, &st) != 0 || st.st_size == 0) {
-		diag_error(r->d, j->final, NULL, "gnuplot wrote no image");
-	} else if (rename(j->tmp, j->final) != 0) {
-		diag_error(r->d, j->final, NULL, "cannot rename the image: %s",
-			   diag_strerror(errno));
-	} else {
-		ok = true;
-	}
-	unlink(j->tmp);
-	free(j->tmp);
-	free(j->errfile);
-	return ok;
-}
-
-/* Draws the PNG and the SVG of a figure side by side (two gnuplot processes). */
-static bool draw_figure(struct render *r, const struct figure *f)
-{
-	struct job png, svg;
-
-	job_start(r, f, "png", &png);
-	job_start(r, f, "svg", &svg);
-	bool ok = job_finish(r, &png);
-	ok &= job_finish(r, &svg);
-	if (!ok) { /* an older image of the same name would disagree with the page */
-		unlink(png.final);
-		unlink(svg.final);
-	}
-	free(png.final);
-	free(svg.final);
-	return ok;
-}
-
-static void remove_stale(const struct render *r)
-{
-	static const char *const exts[] = {"png", "svg"};
-
-	for (size_t i = 0; i < sizeof(all_figures) / sizeof(all_figures[0]); i++) {
-		bool planned = false;
-		for (size_t j = 0; j < r->nfig; j++)
-			planned |= !strcmp(r->fig[j].name, all_figures[i]);
-		for (size_t e = 0; !planned && e < 2; e++) {
-			char *p = xasprintf("%s/plots/%s.%s", r->dir, all_figures[i], exts[e]);
-			unlink(p);
-			free(p);
+	for (; *s; s++) {
+		switch (*s) {
+		case '&':
+			fputs("&amp;", f);
+			break;
+		case '<':
+			fputs("&lt;", f);
+			break;
+		case '>':
+			fputs("&gt;", f);
+			break;
+		case '"':
+			fputs("&quot;", f);
+			break;
+		default:
+			fputc(*s, f);
 		}
 	}
 }
 
-static int draw_all(struct render *r)
+/* HTML text that may break after its dots and underscores (long names, JSON paths). */
+static void html_breakable(FILE *f, const char *s)
 {
-	char *plots = path_join(r->dir, "plots");
-	int rc = 0;
-
-	if (mkdir(plots, 0777) != 0 && errno != EEXIST) {
-		diag_error(r->d, plots, NULL, "cannot create folder: %s", diag_strerror(errno));
-		free(plots);
-		return SPOTSIM_EIO;
+	for (; *s; s++) {
+		char one[2] = {*s, '\0'};
+		html_text(f, one);
+		if (*s == '.' || *s == '_')
+			fputs("<wbr>", f);
 	}
-	remove_stale(r);
-	for (size_t i = 0; i < r->nfig; i++) {
-		struct figure *f = &r->fig[i];
-		f->drawn = draw_figure(r, f);
-		if (!f->drawn)
-			rc = SPOTSIM_EIO;
-	}
-	free(plots);
-	return rc;
 }
-
-/* ---- step 3: report.html ---- */
 
 static const char page_style[] =
     "body{font-family:system-ui,-apple-system,'Segoe UI',Helvetica,Arial,sans-serif;"
@@ -1756,21 +1488,21 @@ static void page_figures(FILE *f, const struct render *r, bool no_gnuplot)
 		fputs("<p class=\"note\">" PLOT_NO_GNUPLOT ", then run <code>spotsim plot</code> "
 		      "on this folder.</p>\n",
 		      f);
-	else if (!r->tmpl_dir)
+	else if (!r->gp.tmpl_dir)
 		fputs("<p class=\"note\">The plot templates were not found; plots were skipped "
 		      "(set SPOTSIM_PLOTS to the folder of spotsim's .gp files).</p>\n",
 		      f);
 	for (size_t i = 0; i < r->nfig; i++)
 		if (r->fig[i].drawn && page_figure(f, r, &r->fig[i], number + 1))
 			number++;
-	if (!no_gnuplot && r->tmpl_dir && !number)
+	if (!no_gnuplot && r->gp.tmpl_dir && !number)
 		fputs("<p class=\"note\">No figure applies to this folder's data.</p>\n", f);
 	fputs("</section>\n", f);
 }
 
-static int write_page(struct render *r, bool no_gnuplot)
+int report_html_write(const struct render *r, bool no_gnuplot)
 {
-	char *final = path_join(r->dir, "report.html");
+	char *final = plot_path(r->dir, "report.html");
 	char *tmp = xasprintf("%s/.report.html.tmp.%ld", r->dir, (long)getpid());
 	FILE *f = fopen(tmp, "w");
 	int rc = 0;
@@ -1795,6 +1527,78 @@ static int write_page(struct render *r, bool no_gnuplot)
 	return rc;
 }
 
+/* In the order of the page; adding a family is one file and one line here. */
+static const struct figure_family *const families[] = {&timeseries_figures, &experiment_figures,
+						       &sweep_figures};
+#define NFAMILIES (sizeof(families) / sizeof(families[0]))
+
+struct figure *figure_add(struct render *r, const char *name, const char *tmpl)
+{
+	XALLOC_GROW(r->fig, r->nfig + 1, r->afig);
+	struct figure *f = &r->fig[r->nfig++];
+	f->name = xstrdup(name);
+	f->tmpl = tmpl;
+	f->params = NULL;
+	f->caption = NULL;
+	f->drawn = false;
+	return f;
+}
+
+static int plan_figures(struct render *r)
+{
+	int rc = 0;
+
+	for (size_t i = 0; i < NFAMILIES; i++) {
+		const struct figure_family *fam = families[i];
+		int prc;
+		if (!fam->applies(r))
+			continue;
+		if (fam->prepare && (prc = fam->prepare(r)) != 0)
+			return prc;
+		rc |= fam->plan(r);
+	}
+	return rc ? SPOTSIM_EIO : 0;
+}
+
+/* Removes the images of every figure a family can draw that is not planned. */
+static void remove_stale(const struct render *r)
+{
+	static const char *const exts[] = {"png", "svg"};
+
+	for (size_t k = 0; k < NFAMILIES; k++)
+		for (const char *const *name = families[k]->figures; *name; name++) {
+			bool planned = false;
+			for (size_t j = 0; j < r->nfig; j++)
+				planned |= !strcmp(r->fig[j].name, *name);
+			for (size_t e = 0; !planned && e < 2; e++) {
+				char *p = xasprintf("%s/plots/%s.%s", r->dir, *name, exts[e]);
+				unlink(p);
+				free(p);
+			}
+		}
+}
+
+static int draw_all(struct render *r)
+{
+	char *plots = plot_path(r->dir, "plots");
+	int rc = 0;
+
+	if (mkdir(plots, 0777) != 0 && errno != EEXIST) {
+		diag_error(r->d, plots, NULL, "cannot create folder: %s", diag_strerror(errno));
+		free(plots);
+		return SPOTSIM_EIO;
+	}
+	remove_stale(r);
+	for (size_t i = 0; i < r->nfig; i++) {
+		struct figure *f = &r->fig[i];
+		f->drawn = gnuplot_draw(&r->gp, r->dir, f->name, f->tmpl, f->params, r->d);
+		if (!f->drawn)
+			rc = SPOTSIM_EIO;
+	}
+	free(plots);
+	return rc;
+}
+
 /* ---- the whole ---- */
 
 /* The folder and its required files; the missing ones are named in one line. */
@@ -1811,7 +1615,7 @@ static int check_inputs(const char *dir, struct diag *d)
 		return SPOTSIM_ENOENT;
 	}
 	for (size_t i = 0; i < sizeof(required) / sizeof(required[0]); i++) {
-		char *p = path_join(dir, required[i]);
+		char *p = plot_path(dir, required[i]);
 		if (access(p, R_OK) != 0 && errno == ENOENT) {
 			strbuf_addf(&missing, "%s%s", missing.len ? ", " : "", required[i]);
 		} else if (access(p, R_OK) != 0) {
@@ -1831,33 +1635,9 @@ static int check_inputs(const char *dir, struct diag *d)
 	return rc;
 }
 
-static int scan(struct render *r)
-{
-	char *ts = path_join(r->dir, "timeseries.csv"), *ev = path_join(r->dir, "events.csv");
-	char *rep = path_join(r->dir, "replications.csv");
-	struct ev_scan es = {&r->fx, ev, {0}};
-	struct rep_scan rs = {&r->fx, {0}, -1, -1};
-	int rc;
-
-	r->fx.file = ts;
-	rc = csvio_read(ts, ts_row, &r->fx, r->d);
-	if (rc >= 0) {
-		int rc2 = csvio_read(ev, ev_row, &es, r->d);
-		rc = rc2 < 0 ? rc2 : rc;
-	}
-	r->fx.file = rep;
-	if (rc >= 0)
-		rc = csvio_read(rep, rep_row, &rs, r->d);
-	r->fx.file = NULL;
-	free(ts);
-	free(ev);
-	free(rep);
-	return rc < 0 ? rc : 0;
-}
-
 static int load_tables(struct render *r)
 {
-	char *sum = path_join(r->dir, "summary.csv"), *cmp = path_join(r->dir, "comparison.csv");
+	char *sum = plot_path(r->dir, "summary.csv"), *cmp = plot_path(r->dir, "comparison.csv");
 	int rc = table_load(&r->summary, sum, r->d);
 
 	if (!rc)
@@ -1869,55 +1649,16 @@ static int load_tables(struct render *r)
 	return rc;
 }
 
-static int make_tmp(struct render *r)
-{
-	const char *base = getenv("TMPDIR");
-	char *t = xasprintf("%s/spotsim-plot.XXXXXX", base && *base ? base : "/tmp");
-
-	if (!mkdtemp(t)) {
-		diag_error(r->d, t, NULL, "cannot create a temporary folder: %s",
-			   diag_strerror(errno));
-		free(t);
-		return SPOTSIM_EIO;
-	}
-	r->tmp = t;
-	return 0;
-}
-
-/* Removes the private temporary folder and the files made in it (no subfolders). */
-static void remove_tmp(struct render *r)
-{
-	DIR *dp;
-	struct dirent *e;
-
-	if (!r->tmp)
-		return;
-	if ((dp = opendir(r->tmp))) {
-		while ((e = readdir(dp)))
-			if (strcmp(e->d_name, ".") && strcmp(e->d_name, "..")) {
-				char *p = tmp_path(r, e->d_name);
-				unlink(p);
-				free(p);
-			}
-		closedir(dp);
-	}
-	rmdir(r->tmp);
-}
-
 static void render_release(struct render *r)
 {
-	remove_tmp(r);
-	free(r->tmp);
-	free(r->tmpl_dir);
-	free(r->gnuplot);
+	gnuplot_release(&r->gp);
 	for (size_t i = 0; i < r->nfig; i++) {
 		free(r->fig[i].name);
 		free(r->fig[i].params);
 		free(r->fig[i].caption);
 	}
 	free(r->fig);
-	free(r->fx.variant);
-	free(r->fx.m);
+	facts_release(&r->fx);
 	table_release(&r->summary);
 	table_release(&r->comparison);
 	configs_release(&r->cfg);
@@ -1930,19 +1671,19 @@ static int draw(struct render *r, bool *no_gnuplot)
 {
 	int rc;
 
-	r->gnuplot = find_gnuplot();
-	*no_gnuplot = !r->gnuplot;
-	if (!r->gnuplot) {
+	r->gp.exe = gnuplot_find();
+	*no_gnuplot = !r->gp.exe;
+	if (!r->gp.exe) {
 		diag_note(r->d, NULL, NULL, PLOT_NO_GNUPLOT);
 		return 0;
 	}
-	if (!(r->tmpl_dir = find_templates())) {
+	if (!(r->gp.tmpl_dir = gnuplot_find_templates())) {
 		diag_note(r->d, NULL, NULL,
 			  "plot templates not found; plots were skipped (set SPOTSIM_PLOTS to the "
 			  "folder of spotsim's .gp files)");
 		return 0;
 	}
-	if ((rc = make_tmp(r)) != 0)
+	if ((rc = gnuplot_make_tmp(&r->gp, r->d)) != 0)
 		return rc;
 	rc = plan_figures(r);
 	int rc2 = draw_all(r);
@@ -1960,19 +1701,18 @@ int plot_render(const char *dir, struct diag *d, int *nplots)
 	for (size_t n = strlen(r.dir); n > 1 && r.dir[n - 1] == '/'; n--)
 		r.dir[n - 1] = '\0';
 	r.d = d;
-	r.fx.d = d;
 	strbuf_init(&r.info.targets);
 	strbuf_init(&r.info.thresholds);
 	rc = check_inputs(r.dir, d);
 	if (!rc)
 		info_load(&r.info, r.dir);
 	if (!rc)
-		rc = scan(&r);
+		rc = facts_scan(&r.fx, r.dir, d);
 	if (!rc)
 		rc = load_tables(&r);
 	if (!rc) {
 		rc = draw(&r, &no_gnuplot);
-		int rc2 = write_page(&r, no_gnuplot);
+		int rc2 = report_html_write(&r, no_gnuplot);
 		rc = rc ? rc : rc2;
 	}
 	for (size_t i = 0; i < r.nfig; i++)

@@ -4,16 +4,18 @@
  * plot_internal — private to plot_render (plot.h): the state of one render
  * and the calls its files make on each other.
  *
- *   plot.c         the steps in order, the figure families (`struct
- *                  figure_family`) and their table, drawing the planned
- *                  figures
- *   plot_scan.c    step 1: timeseries.csv, events.csv and
- *                  replications.csv streamed into `struct facts`;
- *                  scenario.json into `struct info`
- *   plot_table.c   summary.csv and comparison.csv held as tables of
- *                  strings, their configurations and values
- *   gnuplot.c      the driver: parameters, temporaries, running gnuplot
- *   report_html.c  step 3: report.html
+ *   plot.c             the steps in order, the table of figure families,
+ *                      drawing the planned figures
+ *   plot_scan.c        step 1: timeseries.csv, events.csv and
+ *                      replications.csv streamed into `struct facts`;
+ *                      scenario.json into `struct info`
+ *   plot_table.c       summary.csv and comparison.csv held as tables of
+ *                      strings, their configurations and values
+ *   plot_timeseries.c  step 2, one file per figure family (`struct
+ *   plot_experiment.c  figure_family`): each plans its figures, writing
+ *   plot_sweep.c       what its templates read to the temporary folder
+ *   gnuplot.c          the driver: parameters, temporaries, running gnuplot
+ *   report_html.c      step 3: report.html
  *
  * Each step uses only what the previous one kept in `struct render`.
  * Invariant: every string a figure or the page shows comes from the CSV

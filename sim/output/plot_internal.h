@@ -1,0 +1,179 @@
+#ifndef SPOTSIM_PLOT_INTERNAL_H
+#define SPOTSIM_PLOT_INTERNAL_H
+/*
+ * plot_internal — private to plot_render (plot.h): the state of one render
+ * and the calls its files make on each other.
+ *
+ *   plot.c             the steps in order, the table of figure families,
+ *                      drawing the planned figures
+ *   plot_scan.c        step 1: timeseries.csv, events.csv and
+ *                      replications.csv streamed into `struct facts`;
+ *                      scenario.json into `struct info`
+ *   plot_table.c       summary.csv and comparison.csv held as tables of
+ *                      strings, their configurations and values
+ *   plot_timeseries.c  step 2, one file per figure family (`struct
+ *   plot_experiment.c  figure_family`): each plans its figures, writing
+ *   plot_sweep.c       what its templates read to the temporary folder
+ *   gnuplot.c          the driver: parameters, temporaries, running gnuplot
+ *   report_html.c      step 3: report.html
+ *
+ * Each step uses only what the previous one kept in `struct render`.
+ * Invariant: every string a figure or the page shows comes from the CSV
+ * files or scenario.json and is escaped for where it goes (gnuplot string,
+ * tab-separated field, HTML text).
+ */
+#include <math.h>
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "gnuplot.h"
+#include "spotsim/util/diag.h"
+#include "spotsim/util/strbuf.h"
+
+/* ---- plot_table.c: small CSV files held in memory ---- */
+
+struct table {
+	bool present;
+	char **head; /* owned, ncols names */
+	size_t ncols;
+	char **cells; /* owned, nrows * ncols; short rows padded with "" */
+	size_t nrows, alloc;
+};
+
+/* `dir`/`name` (owned). */
+char *plot_path(const char *dir, const char *name);
+/* True when `s` is a whole finite number (an empty field is not). */
+bool plot_parse_num(const char *s, double *out);
+/* The number `s` holds, or NAN. */
+double plot_num_or_nan(const char *s);
+
+/* Loads `path` when it exists; a missing file leaves `present` false. */
+int table_load(struct table *t, const char *path, struct diag *d);
+/* The index of column `name`, or -1. */
+int table_col(const struct table *t, const char *name);
+/* The cell at `row` and `col` (borrowed); "" when col is -1. */
+const char *table_at(const struct table *t, size_t row, int col);
+void table_release(struct table *t);
+
+/* The distinct (variant, sweep) pairs of a table, in order of first appearance. */
+struct configs {
+	char **variant, **sweep; /* borrowed from the table */
+	size_t nr, alloc;
+};
+
+void configs_of(const struct table *t, struct configs *c);
+void configs_release(struct configs *c);
+bool configs_have_sweep(const struct configs *c);
+
+struct value {
+	double mean, lo, hi;
+	const char *unit; /* borrowed */
+	const char *n;	  /* borrowed; "" when the table has no n */
+};
+
+/* The row of (variant, sweep, metric) in `t`, with `mean_col` as the mean. */
+bool table_value(const struct table *t, const char *variant, const char *sweep, const char *metric,
+		 const char *mean_col, struct value *out);
+/* Splits "k1=v1;rest" into owned key, value and rest ("" when absent). */
+void sweep_split(const char *sweep, char **key, char **value, char **rest);
+
+/* An interval's bound, or the mean when the bound is not known. */
+static inline double lo_or(double lo, double mean)
+{
+	return isfinite(lo) ? lo : mean;
+}
+
+/* ---- plot_scan.c: what the run's CSV files and scenario.json say ---- */
+
+struct minute {
+	double t, run_f, run_s, total;
+};
+
+struct facts {
+	const char *file; /* borrowed, for messages */
+	struct diag *d;
+	char *variant; /* owned: the drawn variant */
+	struct minute *m;
+	size_t nr, alloc;
+	bool any_cpu, any_p95, any_backlog;
+	double ymax;	   /* the largest of desired and running tasks */
+	long noff;	   /* minutes with spot_available = 0 */
+	long nint, nscale; /* SPOT_INTERRUPTION and SCALING_ACTIVITY events */
+	/* replication 0 of the drawn variant, from replications.csv */
+	bool has_split;
+	double cost_f, cost_s;
+};
+
+/* Streams DIR's timeseries.csv, events.csv and replications.csv into `fx`. */
+int facts_scan(struct facts *fx, const char *dir, struct diag *d);
+void facts_release(struct facts *fx);
+
+/* What scenario.json says, when the folder has a copy that loads. */
+struct info {
+	char *name, *description; /* owned */
+	double slo_ms;		  /* 0 = none */
+	struct strbuf targets;	  /* CPU target-tracking values, "60 75" */
+	struct strbuf thresholds; /* CPU step-alarm thresholds */
+};
+
+/* Fills `in` (its strbufs initialized) from DIR/scenario.json, else from DIR's name. */
+void info_load(struct info *in, const char *dir);
+void info_release(struct info *in);
+
+/* ---- plot.c: the render and its figures ---- */
+
+struct figure {
+	char *name;	  /* owned: "tasks", "sweep_cost_usd" */
+	const char *tmpl; /* the template's file name */
+	char *params;	  /* owned: gnuplot parameters, without term and outfile */
+	char *caption;	  /* owned, plain text */
+	bool drawn;
+};
+
+struct render {
+	char *dir; /* owned: the folder, without trailing slashes */
+	struct diag *d;
+	struct facts fx;
+	struct table summary, comparison;
+	struct configs cfg; /* of summary.csv */
+	struct info info;
+	struct gnuplot gp;
+	struct figure *fig;
+	size_t nfig, afig;
+};
+
+/* Appends a figure named `name` drawn by template `tmpl` (static); fill its params and caption. */
+struct figure *figure_add(struct render *r, const char *name, const char *tmpl);
+
+/*
+ * A family of figures that apply together. When `applies`, `prepare` (may
+ * be NULL) writes what all its templates read; its error stops the
+ * planning. `plan` then adds the family's figures that apply (figure_add),
+ * writing their data to r->gp.tmp; it returns 0 or SPOTSIM_EIO after
+ * adding an error, and the other figures are still planned. `figures`
+ * names every figure the family can add, NULL-terminated, so that an
+ * image from an earlier run that no longer applies can be removed.
+ */
+struct figure_family {
+	const char *name;
+	const char *const *figures;
+	bool (*applies)(const struct render *r);
+	int (*prepare)(struct render *r);
+	int (*plan)(struct render *r);
+};
+
+/* plot_timeseries.c, plot_experiment.c, plot_sweep.c */
+extern const struct figure_family timeseries_figures;
+extern const struct figure_family experiment_figures;
+extern const struct figure_family sweep_figures;
+
+/* ---- report_html.c ---- */
+
+/*
+ * Writes DIR/report.html under a temporary name, then renames it; the page
+ * embeds the drawn figures. `no_gnuplot`: a note replaces the figures.
+ * Returns 0, or SPOTSIM_EIO after adding an error naming the page.
+ */
+int report_html_write(const struct render *r, bool no_gnuplot);
+
+#endif

@@ -1,0 +1,416 @@
+/*
+ * report_html — step 3 of plot (see plot.h for what the page shows):
+ * report.html, one self-contained file with no script and nothing fetched.
+ * The page is written to DIR/.report.html.tmp.PID and renamed, so a
+ * failure never leaves half a page under the final name. It embeds the
+ * PNG of every drawn figure as a data: URI and links its SVG; every text
+ * from the folder's files is HTML-escaped.
+ */
+#include "plot_internal.h"
+
+#include "spotsim/output/plot.h"
+#include "spotsim/util/error.h"
+#include "spotsim/util/version.h"
+#include "spotsim/util/xalloc.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+static void html_text(FILE *f, const char *s)
+{
+	for (; *s; s++) {
+		switch (*s) {
+		case '&':
+			fputs("&amp;", f);
+			break;
+		case '<':
+			fputs("&lt;", f);
+			break;
+		case '>':
+			fputs("&gt;", f);
+			break;
+		case '"':
+			fputs("&quot;", f);
+			break;
+		default:
+			fputc(*s, f);
+		}
+	}
+}
+
+/* HTML text that may break after its dots and underscores (long names, JSON paths). */
+static void html_breakable(FILE *f, const char *s)
+{
+	for (; *s; s++) {
+		char one[2] = {*s, '\0'};
+		html_text(f, one);
+		if (*s == '.' || *s == '_')
+			fputs("<wbr>", f);
+	}
+}
+
+static const char page_style[] =
+    "body{font-family:system-ui,-apple-system,'Segoe UI',Helvetica,Arial,sans-serif;"
+    "margin:0 auto;max-width:1200px;padding:16px 24px 48px;color:#1d1d1f;background:#fff;"
+    "line-height:1.45}\n"
+    "h1{font-size:1.7em;margin:.4em 0 .1em}h2{font-size:1.25em;margin:1.6em 0 .5em;"
+    "border-bottom:1px solid #ddd;padding-bottom:.2em}\n"
+    ".about{color:#444;margin:.2em 0}.meta{color:#666;font-size:.9em;margin:.2em 0}\n"
+    "nav a{margin-right:1em}\n"
+    ".scroll{overflow-x:auto}\n"
+    "table{border-collapse:collapse;font-size:.88em;margin:.4em 0}\n"
+    "th,td{border:1px solid #ddd;padding:4px 8px;vertical-align:top}\n"
+    "th{background:#f4f4f6;text-align:left;font-weight:600}\n"
+    "td.num{text-align:right;font-variant-numeric:tabular-nums;white-space:nowrap}\n"
+    "td.name{white-space:nowrap}\n"
+    "td.num small{display:block;color:#666}\n"
+    "tr:nth-child(even) td{background:#fafafa}\n"
+    ".note{background:#fff6e0;border:1px solid #f0d48a;padding:8px 12px;border-radius:4px}\n"
+    "figure{margin:1.4em 0}figure img{max-width:100%;height:auto;border:1px solid #eee}\n"
+    "figcaption{color:#333;font-size:.92em;margin-top:.3em}\n"
+    "details{margin:.6em 0}summary{cursor:pointer;color:#1f6fb4}\n"
+    "footer{margin-top:3em;color:#888;font-size:.85em}\n";
+
+/* Key metrics shown as columns of the two main tables, when they have values. */
+static const char *const key_metrics[] = {"cost_usd",		"savings_vs_on_demand_pct",
+					  "availability",	"p95_latency_s",
+					  "dropped_fraction",	"interruptions",
+					  "mean_running_tasks", "p95_job_latency_s",
+					  "lost_work_hours",	"max_backlog"};
+#define NKEY_METRICS (sizeof(key_metrics) / sizeof(key_metrics[0]))
+
+/*
+ * `v` with enough significant digits to show the interval's half-width `hw`
+ * to two digits, between 2 and 6 of them (6 when there is no interval):
+ * 61.7657 [61.7646, 61.7668], 0.999901, 4 [2.9, 5.1].
+ */
+static void fmt_num(char *buf, size_t size, double v, double hw)
+{
+	int digits = 6;
+
+	if (!isfinite(v)) {
+		snprintf(buf, size, "n/a");
+		return;
+	}
+	if (isfinite(hw) && hw > 0 && v != 0) {
+		digits = (int)floor(log10(fabs(v))) - (int)floor(log10(hw)) + 2;
+		digits = digits < 2 ? 2 : digits > 6 ? 6 : digits;
+	}
+	snprintf(buf, size, "%.*g", digits, v);
+}
+
+static void html_value_cell(FILE *f, const struct value *v)
+{
+	double hw = (v->hi - v->lo) / 2;
+	char m[64], lo[64], hi[64];
+
+	fmt_num(m, sizeof(m), v->mean, hw);
+	fputs("<td class=\"num\">", f);
+	html_text(f, m);
+	if (isfinite(v->lo) && isfinite(v->hi)) {
+		fmt_num(lo, sizeof(lo), v->lo, hw);
+		fmt_num(hi, sizeof(hi), v->hi, hw);
+		fprintf(f, "<small>[%s, %s]</small>", lo, hi);
+	}
+	fputs("</td>", f);
+}
+
+/* Which key metrics have a value in `t` (in `mean_col`); their units. */
+static size_t key_columns(const struct table *t, const struct configs *c, const char *mean_col,
+			  const char **cols, const char **units)
+{
+	size_t n = 0;
+	struct value v;
+
+	for (size_t k = 0; k < NKEY_METRICS; k++)
+		for (size_t i = 0; i < c->nr; i++)
+			if (table_value(t, c->variant[i], c->sweep[i], key_metrics[k], mean_col,
+					&v)) {
+				cols[n] = key_metrics[k];
+				units[n++] = v.unit;
+				break;
+			}
+	return n;
+}
+
+/*
+ * The sweep column's heading (owned): the swept key when every
+ * configuration sweeps that one key alone (the cells then show its value
+ * only, *values_only), else "sweep"; NULL when nothing is swept.
+ */
+static char *sweep_heading(const struct configs *c, bool *values_only)
+{
+	char *common = NULL;
+	bool ok = true;
+
+	*values_only = false;
+	if (!configs_have_sweep(c))
+		return NULL;
+	for (size_t i = 0; i < c->nr && ok; i++) {
+		char *key, *val, *rest;
+		sweep_split(c->sweep[i], &key, &val, &rest);
+		ok = !*rest && *key && (!common || !strcmp(common, key));
+		if (ok && !common)
+			common = xstrdup(key);
+		free(key);
+		free(val);
+		free(rest);
+	}
+	if (!ok) {
+		free(common);
+		return xstrdup("sweep");
+	}
+	*values_only = true;
+	return common;
+}
+
+static void key_table_head(FILE *f, const char *sweep, const char **cols, const char **units,
+			   size_t n)
+{
+	fputs("<div class=\"scroll\"><table>\n<thead><tr><th>variant</th>", f);
+	if (sweep) {
+		fputs("<th>", f);
+		html_breakable(f, sweep);
+		fputs("</th>", f);
+	}
+	fputs("<th>n</th>", f);
+	for (size_t k = 0; k < n; k++) {
+		fputs("<th>", f);
+		html_breakable(f, cols[k]);
+		if (*units[k]) {
+			fputs("<br><small>", f);
+			html_text(f, units[k]);
+			fputs("</small>", f);
+		}
+		fputs("</th>", f);
+	}
+	fputs("</tr></thead>\n<tbody>\n", f);
+}
+
+struct key_row {
+	const struct table *t;
+	const char *mean_col;
+	const char **cols;
+	size_t ncols;
+	bool sweep, values_only;
+};
+
+static void key_table_row(FILE *f, const struct key_row *k, const char *variant, const char *sweep)
+{
+	struct value v, cell[NKEY_METRICS];
+	const char *count = "", *eq = strchr(sweep, '=');
+
+	for (size_t i = 0; i < k->ncols; i++) {
+		if (!table_value(k->t, variant, sweep, k->cols[i], k->mean_col, &v))
+			v.mean = v.lo = v.hi = NAN;
+		else if (!*count)
+			count = v.n;
+		cell[i] = v;
+	}
+	fputs("<tr><td class=\"name\">", f);
+	html_text(f, variant);
+	if (k->sweep) {
+		fputs("</td><td class=\"name\">", f);
+		html_text(f, k->values_only && eq ? eq + 1 : sweep);
+	}
+	fputs("</td><td class=\"num\">", f);
+	html_text(f, count);
+	fputs("</td>", f);
+	for (size_t i = 0; i < k->ncols; i++)
+		html_value_cell(f, &cell[i]);
+	fputs("</tr>\n", f);
+}
+
+/* Rows = configurations of `t`, columns = key metrics: value and interval. */
+static void key_table(FILE *f, const struct table *t, const char *mean_col)
+{
+	struct configs c;
+	const char *cols[NKEY_METRICS], *units[NKEY_METRICS];
+	struct key_row k = {t, mean_col, cols, 0, false, false};
+
+	configs_of(t, &c);
+	k.ncols = key_columns(t, &c, mean_col, cols, units);
+	char *heading = sweep_heading(&c, &k.values_only);
+	k.sweep = heading != NULL;
+	key_table_head(f, heading, cols, units, k.ncols);
+	for (size_t i = 0; i < c.nr; i++)
+		key_table_row(f, &k, c.variant[i], c.sweep[i]);
+	fputs("</tbody></table></div>\n", f);
+	free(heading);
+	configs_release(&c);
+}
+
+/* The whole file as it is, in a collapsed section. */
+static void full_table(FILE *f, const struct table *t, const char *title)
+{
+	fprintf(f,
+		"<details><summary>%s (%zu rows)</summary>\n<div class=\"scroll\"><table>\n"
+		"<thead><tr>",
+		title, t->nrows);
+	for (size_t c = 0; c < t->ncols; c++) {
+		fputs("<th>", f);
+		html_text(f, t->head[c]);
+		fputs("</th>", f);
+	}
+	fputs("</tr></thead>\n<tbody>\n", f);
+	for (size_t r = 0; r < t->nrows; r++) {
+		fputs("<tr>", f);
+		for (size_t c = 0; c < t->ncols; c++) {
+			fputs(c < 4 ? "<td>" : "<td class=\"num\">", f);
+			html_text(f, table_at(t, r, (int)c));
+			fputs("</td>", f);
+		}
+		fputs("</tr>\n", f);
+	}
+	fputs("</tbody></table></div></details>\n", f);
+}
+
+static void page_head(FILE *f, const struct render *r)
+{
+	fputs("<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n"
+	      "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n"
+	      "<title>spotsim report: ",
+	      f);
+	html_text(f, r->info.name);
+	fprintf(f, "</title>\n<style>\n%s</style>\n</head>\n<body>\n<header>\n<h1>", page_style);
+	html_text(f, r->info.name);
+	fputs("</h1>\n", f);
+	if (*r->info.description) {
+		fputs("<p class=\"about\">", f);
+		html_text(f, r->info.description);
+		fputs("</p>\n", f);
+	}
+	fputs("<p class=\"meta\">spotsim report of the folder ", f);
+	html_text(f, r->dir);
+	fprintf(f, ": %zu configuration%s", r->cfg.nr, r->cfg.nr == 1 ? "" : "s");
+	if (r->fx.variant) {
+		fputs("; time series of variant &quot;", f);
+		html_text(f, r->fx.variant);
+		fputs("&quot;, replication 0", f);
+	}
+	fputs(".</p>\n<nav><a href=\"#summary\">Summary</a><a href=\"#comparison\">Comparison</a>"
+	      "<a href=\"#plots\">Plots</a></nav>\n</header>\n",
+	      f);
+}
+
+static void page_tables(FILE *f, const struct render *r)
+{
+	fputs("<section id=\"summary\">\n<h2>Summary</h2>\n", f);
+	if (r->summary.present) {
+		fputs("<p>Mean over the replications of each configuration, with its 95 % "
+		      "confidence interval in brackets; n is the number of replications.</p>\n",
+		      f);
+		key_table(f, &r->summary, "mean");
+		full_table(f, &r->summary, "Every metric (summary.csv)");
+	} else {
+		fputs("<p class=\"note\">This folder has no summary.csv.</p>\n", f);
+	}
+	fputs("</section>\n<section id=\"comparison\">\n<h2>Comparison with the baseline</h2>\n",
+	      f);
+	if (r->comparison.present && r->comparison.nrows) {
+		fputs("<p>Paired difference (variant minus baseline, same sweep point and random "
+		      "numbers) of each mean, with its 95 % confidence interval.</p>\n",
+		      f);
+		key_table(f, &r->comparison, "mean_diff");
+		full_table(f, &r->comparison, "Every metric (comparison.csv)");
+	} else {
+		fprintf(f, "<p class=\"note\">%s</p>\n",
+			r->comparison.present ? "comparison.csv has no rows: there is no variant "
+						"to compare with the baseline."
+					      : "This folder has no comparison.csv.");
+	}
+	fputs("</section>\n", f);
+}
+
+static void base64_file(FILE *out, FILE *in)
+{
+	static const char b64[] =
+	    "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+	unsigned char buf[3 * 1024];
+	size_t n;
+
+	while ((n = fread(buf, 1, sizeof(buf), in)) > 0) {
+		for (size_t i = 0; i < n; i += 3) {
+			unsigned v = (unsigned)buf[i] << 16;
+			v |= i + 1 < n ? (unsigned)buf[i + 1] << 8 : 0;
+			v |= i + 2 < n ? buf[i + 2] : 0;
+			fputc(b64[v >> 18 & 63], out);
+			fputc(b64[v >> 12 & 63], out);
+			fputc(i + 1 < n ? b64[v >> 6 & 63] : '=', out);
+			fputc(i + 2 < n ? b64[v & 63] : '=', out);
+		}
+	}
+}
+
+static bool page_figure(FILE *f, const struct render *r, const struct figure *fig, int number)
+{
+	char *png = xasprintf("%s/plots/%s.png", r->dir, fig->name);
+	FILE *in = fopen(png, "rb");
+
+	free(png);
+	if (!in)
+		return false;
+	fprintf(f, "<figure id=\"fig-%s\">\n<img alt=\"Figure %d: ", fig->name, number);
+	html_text(f, fig->name);
+	fputs("\" src=\"data:image/png;base64,", f);
+	base64_file(f, in);
+	fclose(in);
+	fprintf(f, "\">\n<figcaption><b>Figure %d.</b> ", number);
+	html_text(f, fig->caption);
+	fprintf(f,
+		" <a href=\"plots/%s.svg\">plots/%s.svg</a> &middot; "
+		"<a href=\"plots/%s.png\">plots/%s.png</a></figcaption>\n</figure>\n",
+		fig->name, fig->name, fig->name, fig->name);
+	return true;
+}
+
+static void page_figures(FILE *f, const struct render *r, bool no_gnuplot)
+{
+	int number = 0;
+
+	fputs("<section id=\"plots\">\n<h2>Plots</h2>\n", f);
+	if (no_gnuplot)
+		fputs("<p class=\"note\">" PLOT_NO_GNUPLOT ", then run <code>spotsim plot</code> "
+		      "on this folder.</p>\n",
+		      f);
+	else if (!r->gp.tmpl_dir)
+		fputs("<p class=\"note\">The plot templates were not found; plots were skipped "
+		      "(set SPOTSIM_PLOTS to the folder of spotsim's .gp files).</p>\n",
+		      f);
+	for (size_t i = 0; i < r->nfig; i++)
+		if (r->fig[i].drawn && page_figure(f, r, &r->fig[i], number + 1))
+			number++;
+	if (!no_gnuplot && r->gp.tmpl_dir && !number)
+		fputs("<p class=\"note\">No figure applies to this folder's data.</p>\n", f);
+	fputs("</section>\n", f);
+}
+
+int report_html_write(const struct render *r, bool no_gnuplot)
+{
+	char *final = plot_path(r->dir, "report.html");
+	char *tmp = xasprintf("%s/.report.html.tmp.%ld", r->dir, (long)getpid());
+	FILE *f = fopen(tmp, "w");
+	int rc = 0;
+
+	if (f) {
+		page_head(f, r);
+		page_tables(f, r);
+		page_figures(f, r, no_gnuplot);
+		fprintf(f,
+			"<footer>Made by spotsim %s from the CSV files of this folder; "
+			"redraw with <code>spotsim plot FOLDER</code>.</footer>\n"
+			"</body>\n</html>\n",
+			SPOTSIM_VERSION);
+	}
+	if (!f || ferror(f) | fclose(f) || rename(tmp, final) != 0) {
+		diag_error(r->d, final, NULL, "cannot write: %s", diag_strerror(errno));
+		unlink(tmp);
+		rc = SPOTSIM_EIO;
+	}
+	free(final);
+	free(tmp);
+	return rc;
+}

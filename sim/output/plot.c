@@ -38,18 +38,6 @@ static const struct figure_family *const families[] = {&timeseries_figures, &exp
 						       &sweep_figures};
 #define NFAMILIES (sizeof(families) / sizeof(families[0]))
 
-struct figure *figure_add(struct render *r, const char *name, const char *tmpl)
-{
-	XALLOC_GROW(r->fig, r->nfig + 1, r->afig);
-	struct figure *f = &r->fig[r->nfig++];
-	f->name = xstrdup(name);
-	f->tmpl = tmpl;
-	f->params = NULL;
-	f->caption = NULL;
-	f->drawn = false;
-	return f;
-}
-
 static int plan_figures(struct render *r)
 {
 	int rc = 0;

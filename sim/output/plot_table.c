@@ -1,7 +1,9 @@
 /*
  * plot_table — summary.csv and comparison.csv as tables of strings (see
  * plot_internal.h): configurations x metrics, small enough to hold whole.
- * A value is found by scanning for its (variant, sweep, metric) row.
+ * A value is found by scanning for its (variant, sweep, metric) row. Also
+ * the small helpers every figure family shares (paths, numbers, figure_add),
+ * so that the families depend on this file and never on plot.c.
  */
 #include "plot_internal.h"
 
@@ -152,4 +154,17 @@ void sweep_split(const char *sweep, char **key, char **value, char **rest)
 	*key = xstrndup(sweep, eq ? (size_t)(eq - sweep) : len);
 	*value = eq ? xstrndup(eq + 1, len - (size_t)(eq - sweep) - 1) : xstrdup("");
 	*rest = xstrdup(semi ? semi + 1 : "");
+}
+
+/* Adds a figure to the render's plan; the figure families call this while planning. */
+struct figure *figure_add(struct render *r, const char *name, const char *tmpl)
+{
+	XALLOC_GROW(r->fig, r->nfig + 1, r->afig);
+	struct figure *f = &r->fig[r->nfig++];
+	f->name = xstrdup(name);
+	f->tmpl = tmpl;
+	f->params = NULL;
+	f->caption = NULL;
+	f->drawn = false;
+	return f;
 }

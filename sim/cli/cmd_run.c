@@ -207,8 +207,10 @@ static int run_replications(const struct run_opts *o, const struct plan *p,
 {
 	struct sinks k = {r, p};
 	struct runner_options ro = {
-	    o->replications ? (size_t)o->replications : (size_t)p->configs[0].sc.replications,
-	    o->threads ? (size_t)o->threads : runner_default_threads(), isatty(STDERR_FILENO) != 0};
+	    .replications =
+		o->replications ? (size_t)o->replications : (size_t)p->configs[0].sc.replications,
+	    .threads = o->threads ? (size_t)o->threads : runner_default_threads(),
+	    .progress = isatty(STDERR_FILENO) != 0};
 	struct experiment x;
 	int rc = interrupted ? SPOTSIM_EINTR : runner_run(p, t, &ro, sink_for, &k, &x, d);
 	if (!rc) {

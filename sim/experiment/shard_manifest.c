@@ -252,6 +252,7 @@ struct reading {
 	bool header_ok;
 	struct shard_manifest *m;
 	size_t nmetrics, want_items;
+	size_t items_alloc; /* of m->items, grown as records come */
 };
 
 static int on_manifest(const char *const *f, size_t n, size_t record, void *data)
@@ -346,6 +347,8 @@ static bool manifest_numbers(struct reading *r, struct shard_manifest *m)
 		ok = bad_key(r, 5, "a whole number from 1");
 	if (!to_size(r->value[6], &m->nconfigs) || !m->nconfigs)
 		ok = bad_key(r, 6, "a whole number from 1");
+	if (ok && m->nconfigs > SIZE_MAX / 2 / m->nreps)
+		ok = bad_key(r, 6, "a plan of fewer items");
 	if (!to_size(r->value[7], &plan_size) || (ok && plan_size != m->nconfigs * m->nreps))
 		ok = bad_key(r, 7, "configurations x replications");
 	if (!to_slice(r->value[8], &m->slice))
@@ -483,7 +486,9 @@ static int on_item(const char *const *f, size_t n, size_t record, void *data)
 			   r->want_items);
 		return 1;
 	}
+	XALLOC_GROW(m->items, m->nitems + 1, r->items_alloc);
 	struct shard_item *it = &m->items[m->nitems++];
+	memset(it, 0, sizeof(*it));
 	why = n != 9 + r->nmetrics ? "wrong number of fields" : parse_item(f, m, m->nitems - 1, it);
 	if (why)
 		diag_error(r->d, r->file, NULL,
@@ -501,7 +506,6 @@ static int read_items(const char *dir, struct shard_manifest *m, struct reading 
 	r->m = m;
 	for (const struct metric_def *def = run_metric_defs; def->name; def++)
 		r->nmetrics++;
-	m->items = xcalloc(r->want_items + 1, sizeof(*m->items));
 	rc = csvio_read(path, on_item, r, r->d);
 	if (!rc && m->nitems != r->want_items)
 		diag_error(r->d, path, NULL,

@@ -67,6 +67,8 @@ refused() {
 }
 
 # shards SCENARIO N OUTDIR ARGS...: runs slices 0..N-1, two at a time, into OUTDIR/sK
+# (the index goes in as $1, not with xargs -I, which would replace the letter
+# in every path too)
 shards() {
 	scenario=$1
 	n=$2
@@ -76,7 +78,7 @@ shards() {
 	while [ $i -lt "$n" ]; do
 		echo $i
 		i=$((i + 1))
-	done | xargs -P 2 -I K sh -c "$SPOTSIM run $scenario --shard K/$n -o $dir/sK $* >/dev/null" ||
+	done | xargs -P 2 -n 1 sh -c "$SPOTSIM run $scenario --shard \$1/$n -o $dir/s\$1 $* >/dev/null" sh ||
 		bad "$scenario" "a shard failed"
 }
 

@@ -120,7 +120,7 @@ static void run_plan(size_t reps, size_t threads, struct experiment *x)
 	struct plan p;
 	struct price_table t;
 	struct diag d;
-	struct runner_options o = {reps, threads, false};
+	struct runner_options o = {.replications = reps, .threads = threads};
 	diag_init(&d);
 	pricing_init(&t);
 	assert_int_equal(plan_load(&p, path, &d), 0);

@@ -11,6 +11,11 @@
  * committed whole or not at all; a signal that arrives after the commit is
  * ignored. A second signal before the commit does not wait: it removes the
  * temporaries (report_remove_temps, async-signal-safe) and exits at once.
+ *
+ * With --shard K/N the run covers one slice of the plan (shard.h): the same
+ * files for the replications it holds, no summary, comparison or plots, and
+ * the manifest (shard-items.csv, then shard.csv) written after the commit,
+ * so that a folder with a manifest is a finished shard.
  */
 #include "spotsim/cli/cli.h"
 #include "spotsim/util/error.h"
@@ -20,7 +25,9 @@
 #include "spotsim/experiment/replication.h"
 #include "spotsim/output/report.h"
 #include "spotsim/experiment/runner.h"
+#include "spotsim/experiment/shard.h"
 #include "spotsim/scenario/scenario.h"
+#include "spotsim/util/fileio.h"
 #include "spotsim/util/xalloc.h"
 
 #include <errno.h>
@@ -37,6 +44,7 @@
 static const char usage[] =
     "usage: spotsim run SCENARIO.json [-o DIR] [--replications N] [--seed S]\n"
     "                   [--threads T] [--prices FILE] [--no-plots] [--quiet]\n"
+    "                   [--shard K/N | --shard auto | --shard auto/N]\n"
     "\n"
     "Simulates the scenario's ECS service on Fargate and Fargate Spot N times\n"
     "(replications, each with its own random streams), for the base scenario\n"
@@ -63,14 +71,34 @@ static const char usage[] =
     "                    results do not depend on it\n"
     "  --no-plots        write the CSV files only\n"
     "  --quiet           print no summary\n"
+    "  --shard K/N       run only slice K of N of the plan (variants x sweep\n"
+    "                    points x replications), for array jobs; K counts from\n"
+    "                    0 (0 to N-1), like AWS Batch and Kubernetes indices.\n"
+    "                    Replication r of configuration c is item i = c x R + r\n"
+    "                    (R replications); slice K holds the items i mod N = K\n"
+    "  --shard auto      K and N from the array job: Slurm (SLURM_ARRAY_TASK_ID\n"
+    "                    less SLURM_ARRAY_TASK_MIN, SLURM_ARRAY_TASK_COUNT) or\n"
+    "                    AWS Batch (AWS_BATCH_JOB_ARRAY_INDEX and _SIZE)\n"
+    "  --shard auto/N    N given; K from the index that is set:\n"
+    "                    AWS_BATCH_JOB_ARRAY_INDEX (AWS Batch), JOB_COMPLETION_INDEX\n"
+    "                    (Kubernetes Indexed Job) or SLURM_ARRAY_TASK_ID (Slurm)\n"
+    "\n"
+    "A shard writes to DIR (default: out/NAME-shard-K-of-N) the replications.csv\n"
+    "rows of its slice, the timeseries.csv and events.csv rows of the\n"
+    "replications 0 it holds, scenario.json, and its manifest (shard.csv,\n"
+    "shard-items.csv: scenario digest, spotsim version, seed, slice, items);\n"
+    "no summary.csv, comparison.csv, plots or report.html: spotsim merge makes\n"
+    "them from all N shards, byte-identical to a run without --shard.\n"
     "\n"
     "Progress is shown on stderr when it is a terminal.\n"
     "Exit status: 0 success; 1 runtime failure (the output folder cannot be\n"
     "created or written, a replication fails, the run was interrupted);\n"
     "2 usage or input error (bad option, invalid scenario or price table, a\n"
-    "trace file that cannot be read).\n"
+    "trace file that cannot be read, a --shard that names no slice: array-job\n"
+    "variables missing, out of range or of two engines that disagree).\n"
     "\n"
-    "example: spotsim run scenarios/example.json -o out/example --replications 10\n";
+    "example: spotsim run scenarios/example.json -o out/example --replications 10\n"
+    "         spotsim run scenarios/example.json --shard 1/3 -o out/s1\n";
 
 struct run_opts {
 	const char *scenario, *out_dir, *prices;
@@ -78,6 +106,15 @@ struct run_opts {
 	long threads;	   /* 0 = one per core */
 	bool has_seed, quiet, no_plots;
 	uint64_t seed;
+	const char *shard_spec;	  /* --shard as given; NULL: the whole plan */
+	struct shard_slice slice; /* resolved from shard_spec; {0, 0}: the whole plan */
+};
+
+/* What a shard keeps from its run for the manifest. */
+struct shard_out {
+	struct shard_rows rows;
+	struct shard_manifest manifest;
+	char digest[SHARD_DIGEST_SIZE];
 };
 
 static volatile sig_atomic_t interrupted, committed;
@@ -136,6 +173,14 @@ static void signals_block(bool block, sigset_t *old)
 
 /* "replication 7/30, about 12s left", redrawn in place on a terminal. */
 
+/* The price table in use: --prices, else the scenario's, else the default (may be NULL). */
+static const char *price_table_path(const struct run_opts *o, const struct scenario *sc)
+{
+	if (o->prices)
+		return o->prices;
+	return sc->prices_file ? sc->prices_file : pricing_default_path();
+}
+
 /* Loads the scenario and its price table, printing every diagnostic. */
 static int load_inputs(const struct run_opts *o, struct plan *p, struct price_table *t)
 {
@@ -145,9 +190,7 @@ static int load_inputs(const struct run_opts *o, struct plan *p, struct price_ta
 	diag_init(&d);
 	if (plan_load(p, o->scenario, &d) == 0) {
 		const struct scenario *sc = &p->configs[0].sc;
-		const char *table = o->prices ? o->prices : sc->prices_file;
-		if (!table)
-			table = pricing_default_path();
+		const char *table = price_table_path(o, sc);
 		if (!table)
 			diag_error(&d, o->scenario, NULL,
 				   "no price table found (accepted: --prices FILE, pricing.file, "
@@ -174,6 +217,9 @@ static char *output_dir(const struct run_opts *o, const struct scenario *sc)
 			sc->file, sc->name);
 		return NULL;
 	}
+	if (o->slice.count)
+		return xasprintf("out/%s-shard-%zu-of-%zu", sc->name, o->slice.index,
+				 o->slice.count);
 	return xasprintf("out/%s", sc->name);
 }
 
@@ -190,6 +236,7 @@ static void print_report_diag(const struct diag *d, bool given_dir)
 struct sinks {
 	struct report *r;
 	const struct plan *p;
+	struct shard_rows *rows; /* a shard counts the rows; NULL otherwise */
 };
 
 /* Replication 0 of each variant at the first sweep point writes the streamed files. */
@@ -200,27 +247,50 @@ static void sink_for(void *ctx, size_t config, struct run_sink *out)
 		return;
 	report_set_variant(k->r, k->p->configs[config].variant);
 	report_sink(k->r, out);
+	if (k->rows)
+		shard_rows_wrap(k->rows, config, out);
+}
+
+static size_t replications(const struct run_opts *o, const struct plan *p)
+{
+	return o->replications ? (size_t)o->replications : (size_t)p->configs[0].sc.replications;
+}
+
+/* The replications.csv rows of the items run (all of them, or the slice's). */
+static void write_rows(const struct run_opts *o, const struct plan *p, struct report *r,
+		       const struct experiment *x)
+{
+	for (size_t c = 0; c < x->nconfigs; c++) {
+		report_set_variant(r, x->variant[c]);
+		for (size_t k = 0; k < x->nreps; k++)
+			if (shard_holds(&o->slice, c * x->nreps + k))
+				report_replication(r, x->sweep[c], k, p->configs[c].sc.seed,
+						   experiment_at(x, c, k));
+	}
 }
 
 static int run_replications(const struct run_opts *o, const struct plan *p,
-			    const struct price_table *t, struct report *r, struct diag *d)
+			    const struct price_table *t, struct report *r, struct shard_out *sh,
+			    struct diag *d)
 {
-	struct sinks k = {r, p};
-	struct runner_options ro = {
-	    o->replications ? (size_t)o->replications : (size_t)p->configs[0].sc.replications,
-	    o->threads ? (size_t)o->threads : runner_default_threads(), isatty(STDERR_FILENO) != 0};
+	struct sinks k = {r, p, sh ? &sh->rows : NULL};
+	struct runner_options ro = {.replications = replications(o, p),
+				    .threads =
+					o->threads ? (size_t)o->threads : runner_default_threads(),
+				    .progress = isatty(STDERR_FILENO) != 0,
+				    .slice = o->slice};
 	struct experiment x;
 	int rc = interrupted ? SPOTSIM_EINTR : runner_run(p, t, &ro, sink_for, &k, &x, d);
 	if (!rc) {
-		for (size_t c = 0; c < x.nconfigs; c++) {
-			report_set_variant(r, x.variant[c]);
-			for (size_t k2 = 0; k2 < x.nreps; k2++)
-				report_replication(r, x.sweep[c], k2, p->configs[c].sc.seed,
-						   experiment_at(&x, c, k2));
+		write_rows(o, p, r, &x);
+		if (sh) {
+			shard_manifest_build(&sh->manifest, p, &x, &o->slice, &sh->rows,
+					     sh->digest);
+		} else {
+			report_experiment(r, &x);
+			if (!o->quiet && x.nconfigs > 1)
+				report_ranking(&x, stdout);
 		}
-		report_experiment(r, &x);
-		if (!o->quiet && x.nconfigs > 1)
-			report_ranking(&x, stdout);
 	}
 	experiment_release(&x);
 	return rc;
@@ -276,25 +346,11 @@ static void print_written(const struct report *r)
  */
 static void copy_scenario(const char *from, const char *dir, struct diag *d)
 {
-	char *tmp = xasprintf("%s/.scenario.json.tmp.%ld", dir, (long)getpid());
 	char *to = xasprintf("%s/scenario.json", dir);
-	FILE *in = fopen(from, "rb"), *out = in ? fopen(tmp, "wb") : NULL;
-	char buf[65536];
-	size_t n;
-	bool ok = in && out;
-	while (ok && (n = fread(buf, 1, sizeof(buf), in)) > 0)
-		ok = fwrite(buf, 1, n, out) == n;
-	ok = ok && !ferror(in);
-	if (out && fclose(out) != 0)
-		ok = false;
-	if (in)
-		fclose(in);
-	if (!ok || rename(tmp, to) != 0) {
-		unlink(tmp);
+	int err = fileio_copy(from, to);
+	if (err)
 		diag_note(d, to, NULL, "could not write a copy of the scenario: %s",
-			  diag_strerror(errno));
-	}
-	free(tmp);
+			  diag_strerror(err));
 	free(to);
 }
 
@@ -322,8 +378,44 @@ static void print_summary(const struct scenario *sc, const struct report *r)
 	report_summary(r, stdout, cli_display_path(report_dir(r), shown, sizeof(shown)));
 }
 
+/*
+ * After a shard's commit: no summary or comparison (a shard cannot compute
+ * them), the scenario's copy, then the manifest, last.
+ */
+static int finish_shard(const struct run_opts *o, struct report *r, struct shard_out *sh)
+{
+	const char *dir = report_dir(r);
+	char *summary = xasprintf("%s/summary.csv", dir),
+	     *comparison = xasprintf("%s/comparison.csv", dir);
+	char *to = xasprintf("%s/scenario.json", dir), shown[PATH_MAX_DISPLAY];
+	struct diag d;
+	int err, status = EXIT_OK;
+
+	diag_init(&d);
+	unlink(summary);
+	unlink(comparison);
+	if ((err = fileio_copy(o->scenario, to)) != 0)
+		diag_error(&d, to, NULL, "cannot write a copy of the scenario: %s",
+			   diag_strerror(err));
+	else if (shard_write(dir, &sh->manifest, &d) == 0 && !o->quiet)
+		printf("slice %zu/%zu of %s: %zu of %zu replications written to %s\n",
+		       o->slice.index, o->slice.count, sh->manifest.scenario, sh->manifest.nitems,
+		       sh->manifest.nconfigs * sh->manifest.nreps,
+		       cli_display_path(dir, shown, sizeof(shown)));
+	if (diag_failed(&d)) {
+		print_report_diag(&d, false);
+		fprintf(stderr, "spotsim %s: the shard has no manifest; run it again\n", CMD);
+		status = EXIT_RUNTIME;
+	}
+	diag_release(&d);
+	free(summary);
+	free(comparison);
+	free(to);
+	return status;
+}
+
 static int simulate_into(const struct run_opts *o, const struct plan *p,
-			 const struct price_table *t, struct report *r)
+			 const struct price_table *t, struct report *r, struct shard_out *sh)
 {
 	const struct scenario *sc = &p->configs[0].sc;
 	struct diag d;
@@ -331,7 +423,7 @@ static int simulate_into(const struct run_opts *o, const struct plan *p,
 	int rc;
 
 	diag_init(&d);
-	rc = run_replications(o, p, t, r, &d);
+	rc = run_replications(o, p, t, r, sh, &d);
 	if (!rc) {
 		in_commit = true;
 		rc = commit(r, &d);
@@ -339,6 +431,9 @@ static int simulate_into(const struct run_opts *o, const struct plan *p,
 	if (rc) {
 		report_abort(r);
 		rc = report_failure(rc, &d, in_commit);
+	} else if (sh) {
+		cli_print_diag(&d);
+		rc = finish_shard(o, r, sh);
 	} else {
 		cli_print_diag(&d); /* replication 0's notes, if any */
 		if (!o->quiet && p->n == 1)
@@ -352,10 +447,33 @@ static int simulate_into(const struct run_opts *o, const struct plan *p,
 	return rc;
 }
 
+/* A shard's digest of its inputs, before anything runs; false after printing the problem. */
+static bool shard_start(const struct run_opts *o, const struct plan *p, struct shard_out *sh)
+{
+	struct diag d;
+	const char *table = price_table_path(o, &p->configs[0].sc);
+
+	memset(sh, 0, sizeof(*sh));
+	shard_rows_init(&sh->rows, p->n);
+	diag_init(&d);
+	int rc = shard_digest(p, o->scenario, table ? table : "", p->configs[0].sc.seed,
+			      replications(o, p), sh->digest, &d);
+	cli_print_diag(&d);
+	diag_release(&d);
+	return rc == 0;
+}
+
+static void shard_end(struct shard_out *sh)
+{
+	shard_rows_release(&sh->rows);
+	shard_manifest_release(&sh->manifest);
+}
+
 static int simulate(const struct run_opts *o, struct plan *p, const struct price_table *t)
 {
 	struct scenario *sc = &p->configs[0].sc;
 	struct saved_signals saved;
+	struct shard_out shard, *sh = o->slice.count ? &shard : NULL;
 	struct report *r;
 	struct diag d;
 	char *dir = output_dir(o, sc);
@@ -365,16 +483,25 @@ static int simulate(const struct run_opts *o, struct plan *p, const struct price
 		return EXIT_USAGE;
 	for (size_t i = 0; o->has_seed && i < p->n; i++)
 		p->configs[i].sc.seed = o->seed;
+	if (sh && !shard_start(o, p, sh)) {
+		shard_end(sh);
+		free(dir);
+		return EXIT_RUNTIME;
+	}
 	diag_init(&d);
 	signals_install(&saved);
+	if (sh)
+		shard_forget(dir); /* an earlier manifest no longer describes the folder */
 	if (report_open(&r, dir, sc->start_unix, &d)) {
 		print_report_diag(&d, o->out_dir != NULL);
 		status = EXIT_RUNTIME;
 	} else {
-		status = simulate_into(o, p, t, r);
+		status = simulate_into(o, p, t, r, sh);
 		report_free(r);
 	}
 	signals_restore(&saved);
+	if (sh)
+		shard_end(sh);
 	diag_release(&d);
 	free(dir);
 	return status;
@@ -454,11 +581,35 @@ static int parse_option(int c, struct run_opts *o, const char *arg)
 	case 'n':
 		o->no_plots = true;
 		return EXIT_OK;
+	case 'k':
+		o->shard_spec = optarg;
+		return EXIT_OK;
 	case ':':
 		return cli_usage_error(CMD, arg, "needs a value");
 	default:
 		return cli_usage_error(CMD, arg, "unknown option (see spotsim run --help)");
 	}
+}
+
+static const char *env_lookup(void *ctx, const char *name)
+{
+	(void)ctx;
+	return getenv(name);
+}
+
+/* --shard into o->slice, from the array job's variables where it says auto. */
+static int resolve_shard(struct run_opts *o)
+{
+	struct diag d;
+	diag_init(&d);
+	int rc = shard_parse(o->shard_spec, env_lookup, NULL, &o->slice, &d);
+	for (size_t i = 0; i < d.nr; i++) {
+		char *line = diag_line(&d, i);
+		fprintf(stderr, "spotsim %s: %s\n", CMD, line);
+		free(line);
+	}
+	diag_release(&d);
+	return rc ? EXIT_USAGE : EXIT_OK;
 }
 
 int cmd_run(int argc, char **argv)
@@ -471,6 +622,7 @@ int cmd_run(int argc, char **argv)
 	    {"quiet", no_argument, NULL, 'q'},
 	    {"threads", required_argument, NULL, 't'},
 	    {"no-plots", no_argument, NULL, 'n'},
+	    {"shard", required_argument, NULL, 'k'},
 	    {"help", no_argument, NULL, 'h'},
 	    {NULL, 0, NULL, 0},
 	};
@@ -492,5 +644,7 @@ int cmd_run(int argc, char **argv)
 		return cli_usage_error(CMD, NULL,
 				       "needs exactly one scenario file (see spotsim run --help)");
 	o.scenario = argv[optind];
+	if (o.shard_spec && resolve_shard(&o) != EXIT_OK)
+		return EXIT_USAGE;
 	return run(&o);
 }

@@ -150,10 +150,12 @@ static int run_with_sinks(struct pool *pl, bool *skip, runner_sink_fn sink_for, 
 {
 	for (size_t config = 0; sink_for && config < pl->x->nconfigs; config++) {
 		struct run_sink sink = {NULL, NULL, NULL};
+		size_t item = config * pl->x->nreps;
+		if (skip[item])
+			continue; /* another slice's */
 		sink_for(ctx, config, &sink);
 		if (!sink.minute && !sink.event)
 			continue;
-		size_t item = config * pl->x->nreps;
 		int rc = run_item(pl, item, &sink, d);
 		if (rc)
 			return rc;
@@ -174,6 +176,11 @@ int runner_run(const struct plan *p, const struct price_table *t, const struct r
 	experiment_init(out, p, nreps);
 	pl.nitems = p->n * nreps;
 	bool *skip = xcalloc(pl.nitems, sizeof(*skip));
+	size_t held = 0;
+	for (size_t i = 0; i < pl.nitems; i++) {
+		skip[i] = !shard_holds(&o->slice, i);
+		held += !skip[i];
+	}
 	pl.skip = skip;
 	atomic_init(&pl.next, 0);
 	atomic_init(&pl.done, 0);
@@ -189,7 +196,7 @@ int runner_run(const struct plan *p, const struct price_table *t, const struct r
 				break;
 		if (!started_threads)
 			worker(&pl); /* no thread could start: do the work here */
-		wait_with_progress(&pl, started_threads, tid, o->progress, pl.nitems, started);
+		wait_with_progress(&pl, started_threads, tid, o->progress, held, started);
 		free(tid);
 		rc = pl.rc;
 		for (size_t i = 0; i < pl.diag.nr; i++)

@@ -17,4 +17,12 @@
  */
 int scenario_load_tree(struct scenario *sc, const char *path, cJSON *root, struct diag *d);
 
+/*
+ * scenario_files.c: the data files that `root` names ("file" keys, paths
+ * ending in ".file", "empirical(...)" distributions), resolved against the
+ * folder of `sc`, each once, in the order they appear. *files is owned (each
+ * string and the array); *n may be 0.
+ */
+void scenario_collect_files(const cJSON *root, const struct scenario *sc, char ***files, size_t *n);
+
 #endif

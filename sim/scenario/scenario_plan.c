@@ -228,6 +228,8 @@ int plan_load(struct plan *p, const char *path, struct diag *d)
 		for (size_t v = 0; v < p->nvariants; v++)
 			for (size_t pt = 0; pt < p->npoints; pt++)
 				build_config(p, root, v, pt, path, d);
+		if (p->configs[0].sc.dir)
+			scenario_collect_files(root, &p->configs[0].sc, &p->files, &p->nfiles);
 	}
 	cJSON_Delete(root);
 	return d->errors == errors ? 0 : SPOTSIM_EINVAL;
@@ -241,5 +243,8 @@ void plan_release(struct plan *p)
 		free(p->configs[i].sweep);
 	}
 	free(p->configs);
+	for (size_t i = 0; i < p->nfiles; i++)
+		free(p->files[i]);
+	free(p->files);
 	memset(p, 0, sizeof(*p));
 }

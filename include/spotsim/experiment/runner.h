@@ -12,6 +12,11 @@
  * the results do not depend on the number of threads or on timing.
  * A progress line with an ETA is written to stderr when `progress` is set
  * (the caller sets it when stderr is a terminal).
+ *
+ * `slice` restricts the run to one slice of the plan (shard.h): only the
+ * (configuration, replication) items it holds are run, and the sink is
+ * asked for only when the slice holds a configuration's replication 0. The
+ * other slots of the matrix stay zero. {0, 0} runs the whole plan.
  */
 #include <stdbool.h>
 #include <stddef.h>
@@ -21,11 +26,13 @@
 #include "spotsim/scenario/plan.h"
 #include "spotsim/model/pricing.h"
 #include "spotsim/experiment/replication.h"
+#include "spotsim/experiment/shard.h"
 
 struct runner_options {
 	size_t replications; /* per configuration, at least 1 */
 	size_t threads;	     /* at least 1 */
 	bool progress;
+	struct shard_slice slice; /* {0, 0}: the whole plan */
 };
 
 /* Gives the sink for replication 0 of `config`, or leaves it NULL-filled for none. */

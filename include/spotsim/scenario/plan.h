@@ -19,6 +19,12 @@
  * points inside. The baseline of a configuration is the base at the same
  * sweep point. All configurations share the scenario's seed, so replication
  * k of each sees the same random streams (common random numbers).
+ *
+ * `files` lists the data files named anywhere in the scenario file, in the
+ * base, its variants or its sweep ("file" keys, paths ending in ".file",
+ * "empirical(...)"), resolved against the scenario's folder and listed once
+ * each in the order they appear: what a fingerprint of the run's inputs
+ * must cover besides the scenario file itself.
  */
 #include <stddef.h>
 
@@ -36,6 +42,9 @@ struct plan {
 	struct plan_config *configs; /* owned */
 	size_t n;
 	size_t nvariants, npoints; /* n = nvariants x npoints */
+	char **files;		   /* owned: the data files the scenario names (traces,
+				      empirical distributions, a price table), resolved */
+	size_t nfiles;
 };
 
 /*

@@ -1,0 +1,55 @@
+#ifndef SPOTSIM_FILEIO_H
+#define SPOTSIM_FILEIO_H
+/*
+ * fileio — whole-file reads and files written atomically (a temporary in
+ * the same folder, renamed over the final name only once it is complete).
+ *
+ * An atomic file goes through three steps, so that several of them can be
+ * prepared first and renamed together at the end (a run's commit):
+ *
+ *     struct fileio_atomic a;
+ *     if (fileio_atomic_open(&a, "out/x/shard.csv") == 0) {
+ *             fprintf(a.f, ...);
+ *             err = fileio_atomic_close(&a);       (flush and close; the temporary stays)
+ *             if (!err)
+ *                     err = fileio_atomic_rename(&a);  (the final name appears)
+ *             fileio_atomic_release(&a);           (removes a temporary still there)
+ *     }
+ *
+ * The temporary is named ".NAME.part.PID" beside the final name: hidden,
+ * and never the name of a report's temporary (".NAME.tmp.PID", report.h),
+ * so both can be open for the same file at once. Functions return 0 or an
+ * errno value; the caller turns it into a message (diag_strerror).
+ */
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdio.h>
+
+struct fileio_atomic {
+	FILE *f;     /* open on the temporary until fileio_atomic_close */
+	char *tmp;   /* owned: the temporary's path; NULL once renamed */
+	char *final; /* owned: the final path */
+};
+
+/* Creates the temporary for `final` (borrowed). On failure nothing is left to release. */
+int fileio_atomic_open(struct fileio_atomic *a, const char *final);
+/* Flushes and closes the temporary; 0 when every write succeeded. */
+int fileio_atomic_close(struct fileio_atomic *a);
+/* Renames the closed temporary to the final name. */
+int fileio_atomic_rename(struct fileio_atomic *a);
+/* Closes and removes the temporary if it is still there, and frees the paths. */
+void fileio_atomic_release(struct fileio_atomic *a);
+
+/* Copies the file `from` to `to` atomically. */
+int fileio_copy(const char *from, const char *to);
+
+/*
+ * Reads the whole regular file `path` into an owned, NUL-terminated buffer
+ * (*len excludes the NUL). Returns 0 or an errno value (EISDIR for a folder).
+ */
+int fileio_read(const char *path, char **out, size_t *len);
+
+/* True when `path` names an existing folder. */
+bool fileio_is_dir(const char *path);
+
+#endif

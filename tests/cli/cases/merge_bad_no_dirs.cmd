@@ -1,0 +1,1 @@
+merge -o build/never-merged

@@ -1,0 +1,1 @@
+merge tests/shard -o build/never-merged

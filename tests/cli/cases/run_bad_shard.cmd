@@ -1,0 +1,1 @@
+run scenarios/example.json --shard 3/3

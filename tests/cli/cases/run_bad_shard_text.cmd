@@ -1,0 +1,1 @@
+run scenarios/example.json --shard 1/three

@@ -126,7 +126,7 @@ valgrind: deps $(BUILD)/spotsim $(TESTBIN)
 
 lint:
 	@command -v clang-format >/dev/null || { echo "lint: clang-format is not installed (apt-get install clang-format)" >&2; exit 2; }
-	clang-format --dry-run --Werror $(SRC) $(wildcard include/spotsim/*/*.h sim/*/*.h tests/*.c tests/*.h bench/*.c)
+	@clang-format --dry-run --Werror $(SRC) $(wildcard include/spotsim/*/*.h sim/*/*.h tests/*.c tests/*.h bench/*.c)
 	@if grep -nE '\b(malloc|calloc|realloc|strdup|strndup)\s*\(' $(SRC) tests/*.c bench/*.c | grep -v '^sim/util/xalloc.c:'; then \
 		echo "lint: raw allocation calls above; use xmalloc/xcalloc/xrealloc/xstrdup" >&2; exit 1; fi
 	@sh tests/lint/layers.sh || { echo "lint: includes above run against the layers (SPEC §2, README \"Architecture\")" >&2; exit 1; }

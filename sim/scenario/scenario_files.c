@@ -7,6 +7,7 @@
  * loaded scenario finds them in variants and sweeps too, whichever model
  * reads them.
  */
+#include "loader_get.h"
 #include "scenario_loader.h"
 
 #include "spotsim/util/xalloc.h"

@@ -42,19 +42,39 @@ static const uint64_t pow10_u64[20] = {1u,
 				       1000000000000000000u,
 				       10000000000000000000u};
 
+/* "00" "01" ... "99" */
+static const char digit_pairs[201] = "0001020304050607080910111213141516171819"
+				     "2021222324252627282930313233343536373839"
+				     "4041424344454647484950515253545556575859"
+				     "6061626364656667686970717273747576777879"
+				     "8081828384858687888990919293949596979899";
+
+/* The last `n` digits of q into p[0..n), with leading zeros; two at a time. */
+static void put_fixed(char *p, uint64_t q, int n)
+{
+	while (n >= 2) {
+		n -= 2;
+		memcpy(p + n, digit_pairs + 2 * (q % 100), 2);
+		q /= 100;
+	}
+	if (n)
+		p[0] = (char)('0' + q % 10);
+}
+
+static int count_digits(uint64_t v)
+{
+	int n = 1;
+	while (n < 20 && v >= pow10_u64[n])
+		n++;
+	return n;
+}
+
 size_t numfmt_u64(char *buf, uint64_t v)
 {
-	char tmp[24], *p = tmp + sizeof(tmp);
-	size_t n;
-
-	do {
-		*--p = (char)('0' + v % 10);
-		v /= 10;
-	} while (v);
-	n = (size_t)(tmp + sizeof(tmp) - p);
-	memcpy(buf, p, n);
+	int n = count_digits(v);
+	put_fixed(buf, v, n);
 	buf[n] = '\0';
-	return n;
+	return (size_t)n;
 }
 
 size_t numfmt_i64(char *buf, int64_t v)
@@ -206,15 +226,6 @@ static int floor_log10_pow2(int k)
 	return -(int)((((uint32_t)-k * 78913u) >> 18) + 1);
 }
 
-/* The P digits of q (10^(P-1) <= q < 10^P) into d. */
-static void digits_of(uint64_t q, int prec, char *d)
-{
-	for (int i = prec - 1; i >= 0; i--) {
-		d[i] = (char)('0' + q % 10);
-		q /= 10;
-	}
-}
-
 /* d[0].d[1..n)e+XX, at least two exponent digits. */
 static size_t put_exponential(char *p, const char *d, int n, int x)
 {
@@ -282,7 +293,7 @@ static size_t g_exact(char *p, double a, int prec)
 	}
 	if (q < pow10_u64[prec - 1])
 		return 0; /* the estimate was too high: cannot happen, but never guess */
-	digits_of(q, prec, d);
+	put_fixed(d, q, prec);
 	return put_g_digits(p, d, prec, x);
 }
 
@@ -300,12 +311,8 @@ static size_t f_exact(char *p, double a, int prec)
 	}
 	p += numfmt_u64(p, q / pow10_u64[prec]);
 	if (prec > 0) {
-		uint64_t frac = q % pow10_u64[prec];
 		*p++ = '.';
-		for (int i = prec - 1; i >= 0; i--) {
-			p[i] = (char)('0' + frac % 10);
-			frac /= 10;
-		}
+		put_fixed(p, q % pow10_u64[prec], prec);
 		p += prec;
 	}
 	*p = '\0';

@@ -9,15 +9,20 @@
  *   step      a 30-day replication of scenarios/step-scaling.json (two step
  *             policies whose alarms act most minutes) with no sink, and with
  *             the report's sink (events.csv written, explanations wanted).
+ *   scaler    the same two policies alone, fed 30 days of a daily CPU wave
+ *             one minute at a time, with explanations on and off
+ *             (scaler_set_explain): what the words cost.
  *
  * Times are CPU time (CLOCK_PROCESS_CPUTIME_ID), the median of REPEATS.
  * Not a test: it prints a few lines. `make bench` runs it.
  */
 #include "spotsim/experiment/replication.h"
 #include "spotsim/engine/rng.h"
+#include "spotsim/model/scaling.h"
 #include "spotsim/output/report.h"
 #include "spotsim/util/xalloc.h"
 
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -240,6 +245,59 @@ static void bench_step(const struct price_table *prices)
 	diag_release(&d);
 }
 
+static void count_event(void *ctx, const struct scaling_event *ev)
+{
+	(*(long *)ctx) += ev->detail[0] != '\0';
+}
+
+/* CPU seconds of 30 days of scaler minutes; *details counts events that carried text. */
+static double scaler_days(const struct scaling_config *c, bool explain, long *details)
+{
+	struct scaler *s = scaler_new(c, count_event, details);
+	struct datapoint dp[METRIC_COUNT];
+	long running = 10, desired = 10;
+	double t0 = cpu_seconds();
+
+	memset(dp, 0, sizeof(dp));
+	scaler_set_explain(s, explain);
+	for (sim_time t = SIM_MIN; t <= 30 * SIM_DAY; t += SIM_MIN) {
+		/* a daily wave of 20 to 100 task-loads, as % CPU of the running tasks */
+		double load = 60 + 40 * sin(2 * M_PI * (double)t / (double)SIM_DAY);
+		double cpu = fmin(100, 50 * load / (double)running);
+		dp[METRIC_CPU] = (struct datapoint){true, cpu, cpu, cpu, 3 * cpu, 3};
+		long next = scaler_minute(s, t, dp, running, desired);
+		if (next >= 0)
+			running = desired = next;
+	}
+	t0 = cpu_seconds() - t0;
+	scaler_free(s);
+	return t0;
+}
+
+static void bench_scaler(void)
+{
+	struct scenario sc;
+	struct diag d;
+	double on[REPEATS], off[REPEATS];
+	long with_text = 0, without_text = 0;
+
+	diag_init(&d);
+	if (scenario_load(&sc, "scenarios/step-scaling.json", &d))
+		fail(&d, "scenarios/step-scaling.json does not load");
+	for (int k = 0; k < REPEATS; k++) {
+		with_text = without_text = 0;
+		on[k] = scaler_days(&sc.scaling, true, &with_text);
+		off[k] = scaler_days(&sc.scaling, false, &without_text);
+	}
+	printf("scaler: 30 days of minutes, the two step policies of scenarios/step-scaling.json: "
+	       "%.2f ms with explanations (%ld events with text), %.2f ms without (%ld); CPU, "
+	       "median of %d\n",
+	       median(on, REPEATS) * 1e3, with_text, median(off, REPEATS) * 1e3, without_text,
+	       REPEATS);
+	scenario_release(&sc);
+	diag_release(&d);
+}
+
 int main(void)
 {
 	struct price_table prices;
@@ -252,6 +310,7 @@ int main(void)
 		fail(&d, "data/pricing.csv does not load");
 	bench_writer(&prices);
 	bench_step(&prices);
+	bench_scaler();
 	pricing_release(&prices);
 	diag_release(&d);
 	return 0;

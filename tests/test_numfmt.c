@@ -221,7 +221,7 @@ static void test_integers(void **state)
 	for (int i = 0; i < 100000; i++) {
 		uint64_t r = next_u64();
 		check_int((int64_t)(r >> (r % 64)));
-		check_int(-(int64_t)(r >> (r % 64 + 1)));
+		check_int(-(int64_t)(r >> (r % 63 + 1)));
 	}
 }
 

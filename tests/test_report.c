@@ -18,13 +18,17 @@
 #include "testutil.h"
 
 #include <dirent.h>
+#include <inttypes.h>
+#include <limits.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
+#include "spotsim/util/csvio.h"
 #include "spotsim/util/error.h"
 #include "spotsim/output/report.h"
 #include "spotsim/util/strbuf.h"
@@ -528,6 +532,233 @@ static void test_replications_columns(void **state)
 	free(text);
 }
 
+/*
+ * --- rows against printf ------------------------------------------------------------
+ * The rows are assembled without printf; here a reference writer builds
+ * them field by field with printf, strftime and csvio_write_field (the
+ * formats report.h fixes) from random rows, and the files must match.
+ */
+
+static uint64_t rows_rng = 12345;
+
+static uint64_t rows_next(void)
+{
+	uint64_t z = (rows_rng += 0x9e3779b97f4a7c15u);
+	z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9u;
+	z = (z ^ (z >> 27)) * 0x94d049bb133111ebu;
+	return z ^ (z >> 31);
+}
+
+/* Awkward values: NAN, -0, ties, whole numbers, every magnitude, negatives. */
+static double rows_double(void)
+{
+	static const double odd[] = {NAN,	-0.0,	0.0,	    0.5,   999999.5,
+				     0.0000005, 1e-7,	1e21,	    -1e-9, 123456789.5,
+				     1e15,	1.8e13, 0.00001234, 4e-7,  1234.5678915};
+	uint64_t r = rows_next();
+	double v;
+
+	switch (r % 4) {
+	case 0:
+		return odd[(r >> 8) % (sizeof(odd) / sizeof(odd[0]))];
+	case 1:
+		return (double)((int64_t)(r >> 20) % 100000);
+	case 2:
+		memcpy(&v, &r, sizeof(v));
+		return v;
+	default:
+		v = (double)(r >> 11) * 0x1p-53 * pow(10, (int)((r >> 3) % 30) - 12);
+		return r & 4 ? -v : v;
+	}
+}
+
+static long rows_long(void)
+{
+	static const long odd[] = {0, 1, -1, 9, 10, LONG_MAX, LONG_MIN};
+	uint64_t r = rows_next();
+	return r % 3 ? (long)(r >> 40) : odd[(r >> 8) % 7];
+}
+
+static void ref_text(struct strbuf *sb, const char *s)
+{
+	char *buf = NULL;
+	size_t len = 0;
+	FILE *f = open_memstream(&buf, &len);
+	assert_non_null(f);
+	csvio_write_field(f, s ? s : "");
+	fclose(f);
+	strbuf_add(sb, buf, len);
+	free(buf);
+}
+
+static void ref_num(struct strbuf *sb, char conv, int prec, double v)
+{
+	if (isnan(v))
+		return;
+	if (conv == 'g')
+		strbuf_addf(sb, "%.*g", prec, v == 0 ? 0 : v);
+	else
+		strbuf_addf(sb, "%.*f", prec, v == 0 ? 0 : v);
+}
+
+static void ref_seconds(struct strbuf *sb, sim_time t, bool fixed)
+{
+	uint64_t u = t < 0 ? (uint64_t)0 - (uint64_t)t : (uint64_t)t;
+	strbuf_addf(sb, "%s%" PRIu64, t < 0 ? "-" : "", u / SIM_SEC);
+	if (fixed || u % SIM_SEC)
+		strbuf_addf(sb, ".%06" PRIu64, u % SIM_SEC);
+}
+
+static void ref_minute(struct strbuf *sb, const char *variant, int64_t start,
+		       const struct minute_row *m)
+{
+	time_t when = (time_t)(start + m->t / SIM_SEC - (m->t % SIM_SEC < 0));
+	struct tm tm;
+	char iso[64];
+
+	ref_text(sb, variant);
+	strbuf_addch(sb, ',');
+	ref_seconds(sb, m->t, false);
+	strbuf_addch(sb, ',');
+	if (gmtime_r(&when, &tm) && strftime(iso, sizeof(iso), "%Y-%m-%dT%H:%M:%SZ", &tm))
+		strbuf_adds(sb, iso);
+	strbuf_addch(sb, ',');
+	ref_num(sb, 'g', 6, m->load_rps);
+	strbuf_addf(sb, ",%ld,%ld,%ld,%ld,%ld,%ld,", m->desired, m->running[0], m->running[1],
+		    m->pending[0], m->pending[1], m->draining);
+	ref_num(sb, 'g', 6, m->cpu_pct);
+	strbuf_addch(sb, ',');
+	ref_num(sb, 'g', 6, m->mem_pct);
+	strbuf_addch(sb, ',');
+	ref_num(sb, 'g', 10, m->dropped);
+	strbuf_addch(sb, ',');
+	ref_num(sb, 'g', 6, m->p95_ms);
+	strbuf_addch(sb, ',');
+	ref_num(sb, 'g', 10, m->backlog);
+	strbuf_addch(sb, ',');
+	ref_num(sb, 'f', 6, m->cost_usd_cum);
+	strbuf_addf(sb, ",%d\n", m->spot_available ? 1 : 0);
+}
+
+static struct minute_row random_minute(void)
+{
+	uint64_t r = rows_next();
+	struct minute_row m = {
+	    .t = r % 4 ? (sim_time)((r >> 20) % 100000) * SIM_MIN
+		       : (sim_time)(r >> 2) / 1000 * (r & 8 ? -1 : 1),
+	    .load_rps = rows_double(),
+	    .desired = rows_long(),
+	    .running = {rows_long(), rows_long()},
+	    .pending = {rows_long(), rows_long()},
+	    .draining = rows_long(),
+	    .cpu_pct = rows_double(),
+	    .mem_pct = rows_double(),
+	    .dropped = rows_double(),
+	    .p95_ms = rows_double(),
+	    .backlog = rows_double(),
+	    .cost_usd_cum = rows_double(),
+	    .spot_available = r & 1,
+	};
+	return m;
+}
+
+/* Starts from year 5 to year 14000, so that the years strftime writes itself occur too. */
+static int64_t random_start(void)
+{
+	static const int64_t odd[] = {0, 951782400 /* 2000-02-29 */, 4107456000,
+				      -30612816000 /* 999-12-02 */,
+				      253402300799 /* 9999-12-31 23:59:59 */};
+	uint64_t r = rows_next();
+	return r % 2 ? odd[(r >> 8) % 5] : (int64_t)((r >> 8) % 380000000000) - 62000000000;
+}
+
+static void check_minutes(struct fixture *fx, const char *variant)
+{
+	struct strbuf want = STRBUF_INIT;
+	int64_t start = random_start();
+	struct report *r = open_ok(fx->out, start);
+	struct run_sink sink;
+	char *text;
+
+	strbuf_adds(&want, TS_HEADER);
+	if (variant)
+		report_set_variant(r, variant);
+	report_sink(r, &sink);
+	for (int i = 0; i < 3000; i++) {
+		struct minute_row m = random_minute();
+		sink.minute(sink.ctx, &m);
+		ref_minute(&want, variant ? variant : "base", start, &m);
+	}
+	text = commit_and_read(r, fx->out, "timeseries.csv");
+	assert_string_equal(text, want.buf);
+	free(text);
+	strbuf_release(&want);
+}
+
+static void test_minute_rows_as_printf_writes_them(void **state)
+{
+	struct fixture *fx = *state;
+	char *long_name = xcalloc(3001, 1);
+
+	memset(long_name, 'v', 3000); /* longer than a row's buffer */
+	for (int k = 0; k < 8; k++)
+		check_minutes(fx, NULL);
+	check_minutes(fx, "spot, heavy \"x\"");
+	check_minutes(fx, " leading space");
+	check_minutes(fx, long_name);
+	free(long_name);
+}
+
+static void test_event_rows_as_printf_writes_them(void **state)
+{
+	static const char *const texts[] = {
+	    NULL,
+	    "",
+	    "RUNNING",
+	    "FARGATE_SPOT",
+	    "a,b",
+	    "say \"hi\"",
+	    "two\nlines",
+	    " pad",
+	    "pad ",
+	    "policy=cpu;from=4;to=6;reason=AlarmHigh in ALARM: ceil(4 x 75 / 50) = 6"};
+	struct fixture *fx = *state;
+	struct report *r = open_ok(fx->out, 0);
+	struct strbuf want = STRBUF_INIT;
+	struct run_sink sink;
+	char *long_text = xcalloc(5001, 1), *text;
+
+	memset(long_text, 'd', 5000);
+	strbuf_adds(&want, EV_HEADER);
+	report_sink(r, &sink);
+	for (int i = 0; i < 3000; i++) {
+		uint64_t k = rows_next();
+		size_t n = sizeof(texts) / sizeof(texts[0]);
+		struct event_row e = {(sim_time)((int64_t)(k >> 1) / 4096), texts[k % n],
+				      k % 3 ? (int64_t)rows_long() : (int64_t)0,
+				      texts[(k >> 8) % n],
+				      k % 101 ? texts[(k >> 16) % n] : long_text};
+		sink.event(sink.ctx, &e);
+		strbuf_adds(&want, "base,");
+		ref_seconds(&want, e.t, true);
+		strbuf_addch(&want, ',');
+		ref_text(&want, e.event);
+		strbuf_addch(&want, ',');
+		if (e.task_id)
+			strbuf_addf(&want, "%" PRId64, e.task_id);
+		strbuf_addch(&want, ',');
+		ref_text(&want, e.provider);
+		strbuf_addch(&want, ',');
+		ref_text(&want, e.detail);
+		strbuf_addch(&want, '\n');
+	}
+	text = commit_and_read(r, fx->out, "events.csv");
+	assert_string_equal(text, want.buf);
+	free(text);
+	free(long_text);
+	strbuf_release(&want);
+}
+
 /* --- summary ---------------------------------------------------------------------- */
 
 static char *summary_text(struct report *r, const char *shown)
@@ -988,6 +1219,9 @@ int main(void)
 	    cmocka_unit_test_setup_teardown(test_number_formats_are_fixed, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_event_quoting, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_replications_columns, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_minute_rows_as_printf_writes_them, setup,
+					    teardown),
+	    cmocka_unit_test_setup_teardown(test_event_rows_as_printf_writes_them, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_summary_one_replication, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_summary_mean_min_max, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_summary_csv, setup, teardown),

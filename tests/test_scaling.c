@@ -17,8 +17,10 @@
 #include "spotsim/util/error.h"
 #include "spotsim/model/scaling.h"
 #include "spotsim/scenario/scenario.h"
+#include "spotsim/util/strbuf.h"
 #include "spotsim/util/xalloc.h"
 
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -357,6 +359,77 @@ static void test_scale_out_cooldown_adds_difference(void **state)
 	assert_int_equal(minute(s, 7, METRIC_CPU, 65, 13, 13), 16);
 	assert_int_equal(scaler_activities(s), 3);
 	scaler_free(s);
+}
+
+/* Every event as "minute event|detail" lines. */
+static void record_all(void *ctx, const struct scaling_event *ev)
+{
+	struct strbuf *sb = ctx;
+	strbuf_addf(sb, "%lld %s|%s\n", (long long)(ev->t / SIM_MIN), ev->event, ev->detail);
+}
+
+/* Three policies on a random walk of CPU and memory; returns the events, appends the results. */
+static char *random_run(bool explain, struct strbuf *results)
+{
+	static struct step_adjustment out_steps[] = {
+	    {true, true, 0, 10, 10}, {true, true, 10, 20, 20}, {true, false, 20, 0, 45}};
+	struct scaling_policy p[3] = {
+	    step_policy(name_out, ADJUST_PERCENT, out_steps, 3, 50, CMP_GE),
+	    step_policy(name_in, ADJUST_CHANGE, walk_in, 3, 40, CMP_LE),
+	    target_policy(name_a, METRIC_MEMORY, 60)};
+	struct scaling_config c = config_of(p, 3, 2, 40);
+	struct strbuf events = STRBUF_INIT;
+	struct scaler *s;
+	unsigned seed = 7;
+	double cpu = 50, mem = 60;
+	long running = 10, desired = 10;
+
+	p[0].min_adjustment_magnitude = 2;
+	p[0].cooldown = 120 * SIM_SEC;
+	p[1].alarm.evaluation_periods = p[1].alarm.datapoints_to_alarm = 3;
+	p[2].disable_scale_in = true; /* else the step policy could never scale in */
+	s = scaler_new(&c, record_all, &events);
+	scaler_set_explain(s, explain);
+	for (long m = 1; m <= 3000; m++) {
+		seed = seed * 1103515245u + 12345u;
+		cpu = fmin(100, fmax(0, cpu + (double)((seed >> 16) % 21) - 10));
+		mem = fmin(100, fmax(0, mem + (double)((seed >> 8) % 11) - 5));
+		long next = minute2(s, m, METRIC_CPU, (seed >> 4) % 50 ? cpu : MISSING,
+				    METRIC_MEMORY, mem, running, desired);
+		strbuf_addf(results, "%ld ", next);
+		if (next >= 0)
+			desired = next;
+		running = (running + desired + 1) / 2; /* tasks come up over a few minutes */
+	}
+	scaler_free(s);
+	return strbuf_detach(&events);
+}
+
+/* Explanations off: the same decisions and events, with empty details. */
+static void test_explain_off_changes_only_the_words(void **state)
+{
+	struct strbuf on_results = STRBUF_INIT, off_results = STRBUF_INIT;
+	char *on = random_run(true, &on_results), *off = random_run(false, &off_results);
+	char *a = on, *b = off;
+	int activities = 0;
+
+	(void)state;
+	assert_string_equal(on_results.buf, off_results.buf);
+	while (*a && *b) { /* line by line: the same "minute event|", details only when on */
+		size_t head = strcspn(a, "|");
+		assert_memory_equal(a, b, head + 1);
+		assert_true(a[head + 1] != '\n');
+		assert_true(b[head + 1] == '\n');
+		activities += strncmp(strchr(a, ' ') + 1, "SCALING_ACTIVITY", 16) == 0;
+		a = strchr(a, '\n') + 1;
+		b = strchr(b, '\n') + 1;
+	}
+	assert_true(*a == '\0' && *b == '\0');
+	assert_true(activities > 20);
+	free(on);
+	free(off);
+	strbuf_release(&on_results);
+	strbuf_release(&off_results);
 }
 
 /* A scale-in cooldown blocks scale-in; a scale-out acts at once and ends it. */
@@ -1022,6 +1095,7 @@ int main(void)
 	    cmocka_unit_test(test_target_fifteen_minutes_in),
 	    cmocka_unit_test(test_disable_scale_in),
 	    cmocka_unit_test(test_scale_out_cooldown_adds_difference),
+	    cmocka_unit_test(test_explain_off_changes_only_the_words),
 	    cmocka_unit_test(test_scale_in_cooldown),
 	    cmocka_unit_test(test_several_policies_largest_wins),
 	    cmocka_unit_test(test_several_policies_out_any_in_all),

@@ -8,6 +8,14 @@
  * into the fixed buffer. `spotsim scale` prints it and the running scaler
  * puts it into SCALING_ACTIVITY details, so both show the same text.
  *
+ * The words cost more than the arithmetic, and the running scaler decides
+ * every minute a policy's alarm is in ALARM but writes only the decisions
+ * it applies. So each decision is one code path that takes an optional
+ * strbuf: with none (scaling_step_compute, scaling_target_compute) only the
+ * numbers are made; scaling_explain runs the same path again with one, from
+ * the same inputs, when the words are wanted — the same text by
+ * construction.
+ *
  * Capacities are computed in double and converted with to_capacity, which
  * holds them to +-MAX_CALC so that nonsense input cannot overflow a long.
  * Rounding to whole tasks forgives an error of EPS (relative to the figure
@@ -16,6 +24,7 @@
  */
 #include "scaling_internal.h"
 
+#include "spotsim/util/numfmt.h"
 #include "spotsim/util/strbuf.h"
 
 #include <math.h>
@@ -26,13 +35,18 @@
 #define EPS	 1e-9
 #define MAX_CALC 1e12 /* capacities beyond this are nonsense input; keep longs safe */
 
-/* A number as people write it: 15, 3.3, 0.67. */
+/* A number as people write it: 15, 3.3, 0.67 ("%.0f" or "%.6g", truncated to `size`). */
 const char *scaling_num(double v, char *buf, size_t size)
 {
-	if (v == floor(v) && fabs(v) < 1e15)
-		snprintf(buf, size, "%.0f", v);
-	else
-		snprintf(buf, size, "%.6g", v);
+	char text[NUMFMT_SIZE];
+	size_t n = v == floor(v) && fabs(v) < 1e15 ? numfmt_f(text, v, 0) : numfmt_g(text, v, 6);
+
+	if (size == 0)
+		return buf;
+	if (n >= size)
+		n = size - 1;
+	memcpy(buf, text, n);
+	buf[n] = '\0';
 	return buf;
 }
 
@@ -97,47 +111,58 @@ static int step_find(const struct scaling_policy *p, double delta, bool above)
 	return -1;
 }
 
-static void add_percent(const struct scaling_policy *p, long adj, long current,
-			struct scaling_decision *out, struct strbuf *sb)
+/* "+30 % of 11 = 3.3, rounded to 3, so 11 + 3 = 14" */
+static void percent_words(long adj, long current, long base, long rounded, long got,
+			  const struct scaling_decision *out, struct strbuf *why)
 {
 	char a[32];
+	if (current <= 0)
+		strbuf_adds(why, "running 0 counts as 1 for the percentage: ");
+	strbuf_addf(why, "%+ld %% of %ld = %s", adj, base, scaling_num(out->raw, a, sizeof(a)));
+	if ((double)rounded != out->raw)
+		strbuf_addf(why, ", rounded to %ld", rounded);
+	if (got != rounded)
+		strbuf_addf(why, ", raised to MinAdjustmentMagnitude %ld", labs(got));
+	strbuf_addf(why, ", so %ld %c %ld = %ld", current, got < 0 ? '-' : '+', labs(got), out->to);
+}
+
+/* `why` may be NULL: then only the numbers. */
+static void add_percent(const struct scaling_policy *p, long adj, long current,
+			struct scaling_decision *out, struct strbuf *why)
+{
 	long base = current > 0 ? current : 1;
-	long rounded = round_percent((double)adj * (double)base / 100.0);
 	long got = scaling_percent_adjustment((double)adj, base, p->min_adjustment_magnitude);
 	out->raw = (double)adj * (double)base / 100.0;
-	if (current <= 0)
-		strbuf_adds(sb, "running 0 counts as 1 for the percentage: ");
-	strbuf_addf(sb, "%+ld %% of %ld = %s", adj, base, scaling_num(out->raw, a, sizeof(a)));
-	if ((double)rounded != out->raw)
-		strbuf_addf(sb, ", rounded to %ld", rounded);
-	if (got != rounded)
-		strbuf_addf(sb, ", raised to MinAdjustmentMagnitude %ld", labs(got));
 	out->to = current + got;
-	strbuf_addf(sb, ", so %ld %c %ld = %ld", current, got < 0 ? '-' : '+', labs(got), out->to);
+	if (why)
+		percent_words(adj, current, base, round_percent(out->raw), got, out, why);
 }
 
 static void apply_step(const struct scaling_policy *p, long adj, long current,
-		       struct scaling_decision *out, struct strbuf *sb)
+		       struct scaling_decision *out, struct strbuf *why)
 {
 	switch (p->adjustment_type) {
 	case ADJUST_CHANGE:
 		out->raw = (double)adj;
 		out->to = current + adj;
-		strbuf_addf(sb, "%ld %c %ld = %ld", current, adj < 0 ? '-' : '+', labs(adj),
-			    out->to);
+		if (why)
+			strbuf_addf(why, "%ld %c %ld = %ld", current, adj < 0 ? '-' : '+',
+				    labs(adj), out->to);
 		break;
 	case ADJUST_EXACT:
 		out->raw = (double)adj;
 		out->to = adj;
-		strbuf_addf(sb, "exact capacity %ld", adj);
+		if (why)
+			strbuf_addf(why, "exact capacity %ld", adj);
 		break;
 	case ADJUST_PERCENT:
-		add_percent(p, adj, current, out, sb);
+		add_percent(p, adj, current, out, why);
 		break;
 	}
 	if (out->to < 0) {
 		out->to = 0;
-		strbuf_adds(sb, ", no fewer than 0");
+		if (why)
+			strbuf_adds(why, ", no fewer than 0");
 	}
 }
 
@@ -155,44 +180,72 @@ static bool step_above(const struct alarm_config *a, double delta)
 
 /* After "metric - threshold = delta": the step that covers delta, and its adjustment. */
 static bool step_take(const struct scaling_policy *p, long current, double delta,
-		      struct scaling_decision *out, struct strbuf *sb)
+		      struct scaling_decision *out, struct strbuf *why)
 {
 	bool above = step_above(&p->alarm, delta);
 	char iv[80];
 
 	out->step = step_find(p, delta, above);
 	if (out->step < 0) {
-		strbuf_adds(sb, " is in no step: no change");
+		if (why)
+			strbuf_adds(why, " is in no step: no change");
 		return false;
 	}
-	bound_text(&p->steps[out->step], above, iv, sizeof(iv));
-	strbuf_addf(sb, " is in %s: ", iv);
-	apply_step(p, p->steps[out->step].adjustment, current, out, sb);
+	if (why) {
+		bound_text(&p->steps[out->step], above, iv, sizeof(iv));
+		strbuf_addf(why, " is in %s: ", iv);
+	}
+	apply_step(p, p->steps[out->step].adjustment, current, out, why);
 	return true;
+}
+
+/* "metric does not breach the alarm (>= threshold)" or "metric - threshold = delta" */
+static void step_opening(const struct scaling_policy *p, double metric, double delta, bool breaches,
+			 struct strbuf *why)
+{
+	char m[32], t[32], dl[32];
+
+	scaling_num(metric, m, sizeof(m));
+	scaling_num(p->alarm.threshold, t, sizeof(t));
+	if (!breaches)
+		strbuf_addf(why, "%s does not breach the alarm (%s %s): no change", m,
+			    scaling_comparison_symbol(p->alarm.comparison), t);
+	else
+		strbuf_addf(why, "%s - %s = %s", m, t, scaling_num(delta, dl, sizeof(dl)));
+}
+
+/* A step policy's decision; its words into `why` unless NULL. */
+static bool step_decide(const struct scaling_policy *p, long current, double metric,
+			long min_capacity, long max_capacity, struct scaling_decision *out,
+			struct strbuf *why)
+{
+	double delta = metric - p->alarm.threshold;
+	bool breaches = scaling_alarm_breaches(&p->alarm, metric);
+	bool applies = false;
+
+	decision_init(out, current);
+	if (why)
+		step_opening(p, metric, delta, breaches, why);
+	if (breaches)
+		applies = step_take(p, current, delta, out, why);
+	if (applies)
+		out->clamped = scaling_clamp(out->to, min_capacity, max_capacity);
+	return applies;
 }
 
 bool scaling_step_decide(const struct scaling_policy *p, long current, double metric,
 			 long min_capacity, long max_capacity, struct scaling_decision *out)
 {
 	struct strbuf sb = STRBUF_INIT;
-	char m[32], t[32], dl[32];
-	double delta = metric - p->alarm.threshold;
-	bool applies = false;
-
-	decision_init(out, current);
-	scaling_num(metric, m, sizeof(m));
-	scaling_num(p->alarm.threshold, t, sizeof(t));
-	if (!scaling_alarm_breaches(&p->alarm, metric)) {
-		strbuf_addf(&sb, "%s does not breach the alarm (%s %s): no change", m,
-			    scaling_comparison_symbol(p->alarm.comparison), t);
-	} else {
-		strbuf_addf(&sb, "%s - %s = %s", m, t, scaling_num(delta, dl, sizeof(dl)));
-		applies = step_take(p, current, delta, out, &sb);
-	}
-	if (applies)
-		out->clamped = scaling_clamp(out->to, min_capacity, max_capacity);
+	bool applies = step_decide(p, current, metric, min_capacity, max_capacity, out, &sb);
 	set_explain(out, &sb);
 	return applies;
+}
+
+bool scaling_step_compute(const struct scaling_policy *p, long current, double metric,
+			  long min_capacity, long max_capacity, struct scaling_decision *out)
+{
+	return step_decide(p, current, metric, min_capacity, max_capacity, out, NULL);
 }
 
 /* "ceil(running x metric / target) = ceil(raw) = to", running 0 counted as 1. */
@@ -210,11 +263,11 @@ static void target_explain(const struct scaling_policy *p, long current, long ba
 	strbuf_addf(sb, " = %ld", out->to);
 }
 
-bool scaling_target_compute(const struct scaling_policy *p, long current, double metric,
-			    bool out_dir, long min_capacity, long max_capacity,
-			    struct scaling_decision *out)
+/* Target tracking's capacity; its words into `why` unless NULL. */
+static bool target_decide(const struct scaling_policy *p, long current, double metric, bool out_dir,
+			  long min_capacity, long max_capacity, struct scaling_decision *out,
+			  struct strbuf *why)
 {
-	struct strbuf sb = STRBUF_INIT;
 	long base = current > 0 ? current : 1;
 	bool moves;
 
@@ -224,10 +277,44 @@ bool scaling_target_compute(const struct scaling_policy *p, long current, double
 	if (out->to < 0)
 		out->to = 0;
 	out->clamped = scaling_clamp(out->to, min_capacity, max_capacity);
-	target_explain(p, current, base, metric, out, &sb);
 	moves = out_dir ? out->to > current : out->to < current;
-	if (!moves)
-		strbuf_adds(&sb, ": no change");
+	if (why) {
+		target_explain(p, current, base, metric, out, why);
+		if (!moves)
+			strbuf_adds(why, ": no change");
+	}
+	return moves;
+}
+
+bool scaling_target_compute(const struct scaling_policy *p, long current, double metric,
+			    bool out_dir, long min_capacity, long max_capacity,
+			    struct scaling_decision *out)
+{
+	return target_decide(p, current, metric, out_dir, min_capacity, max_capacity, out, NULL);
+}
+
+void scaling_explain(const struct scaling_policy *p, long current, double metric, bool out_dir,
+		     char *buf, size_t size)
+{
+	struct strbuf sb = STRBUF_INIT;
+	struct scaling_decision d;
+
+	if (p->type == POLICY_STEP)
+		step_decide(p, current, metric, 0, 0, &d, &sb);
+	else
+		target_decide(p, current, metric, out_dir, 0, 0, &d, &sb);
+	snprintf(buf, size, "%s", sb.buf);
+	strbuf_release(&sb);
+}
+
+/* With words: what `spotsim scale` shows. */
+static bool target_decide_explained(const struct scaling_policy *p, long current, double metric,
+				    bool out_dir, long min_capacity, long max_capacity,
+				    struct scaling_decision *out)
+{
+	struct strbuf sb = STRBUF_INIT;
+	bool moves =
+	    target_decide(p, current, metric, out_dir, min_capacity, max_capacity, out, &sb);
 	set_explain(out, &sb);
 	return moves;
 }
@@ -237,11 +324,11 @@ bool scaling_target_decide(const struct scaling_policy *p, long current, double 
 {
 	char m[32], hi[32], lo[32];
 	if (scaling_alarm_breaches(&p->high, metric))
-		return scaling_target_compute(p, current, metric, true, min_capacity, max_capacity,
-					      out);
+		return target_decide_explained(p, current, metric, true, min_capacity, max_capacity,
+					       out);
 	if (!p->disable_scale_in && scaling_alarm_breaches(&p->low, metric))
-		return scaling_target_compute(p, current, metric, false, min_capacity, max_capacity,
-					      out);
+		return target_decide_explained(p, current, metric, false, min_capacity,
+					       max_capacity, out);
 	decision_init(out, current);
 	scaling_num(metric, m, sizeof(m));
 	scaling_num(p->high.threshold, hi, sizeof(hi));

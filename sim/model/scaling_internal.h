@@ -32,13 +32,29 @@ const char *scaling_num(double v, char *buf, size_t size);
 long scaling_clamp(long v, long lo, long hi);
 
 /*
- * Target tracking's ceil(running x metric / target) into `out`; `out_dir`
- * says which way the alarm asks (true: out). Returns whether the capacity
- * moves that way.
+ * The decisions without their words, for the running scaler: out->explain
+ * is left empty, every other field is what scaling_step_decide and
+ * scaling_target_decide give.
+ *
+ * scaling_target_compute: target tracking's ceil(running x metric /
+ * target) into `out`; `out_dir` says which way the alarm asks (true: out).
+ * Returns whether the capacity moves that way.
  */
+bool scaling_step_compute(const struct scaling_policy *p, long current, double metric,
+			  long min_capacity, long max_capacity, struct scaling_decision *out);
 bool scaling_target_compute(const struct scaling_policy *p, long current, double metric,
 			    bool out_dir, long min_capacity, long max_capacity,
 			    struct scaling_decision *out);
+
+/*
+ * The words of the decision that policy `p` makes from `current` and
+ * `metric` (`out_dir` as for scaling_target_compute; step policies ignore
+ * it) into `buf`, truncated to `size` as `explain` is: the same text the
+ * deciding call would have written. Only the inputs are needed, so the
+ * scaler keeps them and writes the words only for what it reports.
+ */
+void scaling_explain(const struct scaling_policy *p, long current, double metric, bool out_dir,
+		     char *buf, size_t size);
 
 /* ---- a runtime alarm (scaling_alarm.c) ---- */
 
@@ -101,10 +117,17 @@ struct scaler {
 	sim_time out_until, in_until;
 	long out_asked, out_base;
 	long activities;
+	bool explain; /* build event details (scaler_set_explain); else they are "" */
 	struct strbuf detail;
 };
 
 /* Reports event `event` at `t` with s->detail as its detail. */
 void scaler_emit(struct scaler *s, sim_time t, const char *event);
+
+/* Whether event details are wanted: explanations on and someone to tell. */
+static inline bool scaler_wants_detail(const struct scaler *s)
+{
+	return s->explain && s->on_event;
+}
 
 #endif

@@ -27,10 +27,13 @@
 
 #define NO_COOLDOWN INT64_MIN
 
+/* A policy's request: the decision's numbers, and the inputs its words need (from d.from). */
 struct request {
 	const struct policy_rt *pr;
 	const struct alarm_rt *alarm;
-	struct scaling_decision d;
+	struct scaling_decision d; /* explain left empty: see activity() */
+	double metric;
+	bool out_dir;
 };
 
 /* What the policies ask in one minute: the largest scale-out and scale-in. */
@@ -42,7 +45,7 @@ struct asks {
 
 void scaler_emit(struct scaler *s, sim_time t, const char *event)
 {
-	struct scaling_event ev = {t, event, s->detail.buf};
+	struct scaling_event ev = {t, event, s->explain ? s->detail.buf : ""};
 	if (s->on_event)
 		s->on_event(s->ctx, &ev);
 }
@@ -54,9 +57,10 @@ static void alarm_changed(struct scaler *s, const struct policy_rt *pr, const st
 	const struct period *p = alarm_rt_newest(a);
 	char v[32];
 	strbuf_reset(&s->detail);
-	strbuf_addf(&s->detail, "policy=%s;alarm=%s;state=%s;value=%s", pr->p->name, a->label,
-		    scaling_alarm_state_name(a->state),
-		    p && p->present ? scaling_num(p->value, v, sizeof(v)) : "missing");
+	if (scaler_wants_detail(s))
+		strbuf_addf(&s->detail, "policy=%s;alarm=%s;state=%s;value=%s", pr->p->name,
+			    a->label, scaling_alarm_state_name(a->state),
+			    p && p->present ? scaling_num(p->value, v, sizeof(v)) : "missing");
 	scaler_emit(s, now, "ALARM_STATE");
 }
 
@@ -81,12 +85,18 @@ struct scaler *scaler_new(const struct scaling_config *c, scaling_event_fn on_ev
 	s->min = c->min_capacity;
 	s->max = c->max_capacity;
 	s->out_until = s->in_until = NO_COOLDOWN;
+	s->explain = true;
 	strbuf_init(&s->detail);
 	s->npol = c->npolicies;
 	s->pol = xcalloc(s->npol ? s->npol : 1, sizeof(*s->pol));
 	for (size_t i = 0; i < s->npol; i++)
 		policy_rt_init(&s->pol[i], &c->policies[i]);
 	return s;
+}
+
+void scaler_set_explain(struct scaler *s, bool explain)
+{
+	s->explain = explain;
 }
 
 void scaler_free(struct scaler *s)
@@ -109,10 +119,11 @@ static bool step_request(const struct scaler *s, const struct policy_rt *pr, sim
 		return false;
 	double metric = alarm_rt_aggregate(a, pr->p->aggregation);
 	r->alarm = a;
-	if (!scaling_step_decide(pr->p, running, metric, s->min, s->max, &r->d))
+	r->metric = metric;
+	if (!scaling_step_compute(pr->p, running, metric, s->min, s->max, &r->d))
 		return false;
 	if (r->d.to > running && now < s->out_until && s->out_base < running)
-		scaling_step_decide(pr->p, s->out_base, metric, s->min, s->max, &r->d);
+		scaling_step_compute(pr->p, s->out_base, metric, s->min, s->max, &r->d);
 	return r->d.to != r->d.from;
 }
 
@@ -125,25 +136,35 @@ static bool target_request(const struct scaler *s, const struct policy_rt *pr, l
 	*asks_in = false;
 	if (alarm_rt_acting(hi)) {
 		r->alarm = hi;
-		return scaling_target_compute(pr->p, running, alarm_rt_newest(hi)->value, true,
-					      s->min, s->max, &r->d);
+		r->metric = alarm_rt_newest(hi)->value;
+		r->out_dir = true;
+		return scaling_target_compute(pr->p, running, r->metric, true, s->min, s->max,
+					      &r->d);
 	}
 	if (lo && alarm_rt_acting(lo)) {
 		r->alarm = lo;
-		*asks_in = scaling_target_compute(pr->p, running, alarm_rt_newest(lo)->value, false,
-						  s->min, s->max, &r->d);
+		r->metric = alarm_rt_newest(lo)->value;
+		r->out_dir = false;
+		*asks_in =
+		    scaling_target_compute(pr->p, running, r->metric, false, s->min, s->max, &r->d);
 		return *asks_in;
 	}
 	return false;
 }
 
+/* The decision's words are written here, for the one request applied, if wanted. */
 static void activity(struct scaler *s, sim_time now, const struct request *r, long from, long to)
 {
+	char why[sizeof(r->d.explain)];
+
 	strbuf_reset(&s->detail);
-	strbuf_addf(&s->detail, "policy=%s;from=%ld;to=%ld;reason=%s in ALARM: %s", r->pr->p->name,
-		    from, to, r->alarm->label, r->d.explain);
-	if (to != r->d.to)
-		strbuf_addf(&s->detail, ", held to [%ld, %ld]", s->min, s->max);
+	if (scaler_wants_detail(s)) {
+		scaling_explain(r->pr->p, r->d.from, r->metric, r->out_dir, why, sizeof(why));
+		strbuf_addf(&s->detail, "policy=%s;from=%ld;to=%ld;reason=%s in ALARM: %s",
+			    r->pr->p->name, from, to, r->alarm->label, why);
+		if (to != r->d.to)
+			strbuf_addf(&s->detail, ", held to [%ld, %ld]", s->min, s->max);
+	}
 	s->activities++;
 	scaler_emit(s, now, "SCALING_ACTIVITY");
 }

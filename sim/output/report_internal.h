@@ -88,6 +88,9 @@ void out_file_close(struct out_file *of, bool remove);
 /* `v` with printf's %.*g (conv 'g') or %.*f (conv 'f'); NAN writes nothing, -0 writes 0. */
 void report_put_num(FILE *f, char conv, int prec, double v);
 
+/* The same cell into `buf` (NUMFMT_SIZE bytes, NUL-terminated); returns its length. */
+size_t report_format_num(char *buf, char conv, int prec, double v);
+
 /* A header row from the NULL-terminated `cols`. */
 void report_put_header(FILE *f, const char *const *cols);
 

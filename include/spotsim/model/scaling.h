@@ -221,9 +221,18 @@ typedef void (*scaling_event_fn)(void *ctx, const struct scaling_event *ev);
 
 struct scaler;
 
-/* Borrows `c`; `on_event` may be NULL. */
+/* Borrows `c`; `on_event` may be NULL. Explanations are on (scaler_set_explain). */
 struct scaler *scaler_new(const struct scaling_config *c, scaling_event_fn on_event, void *ctx);
 void scaler_free(struct scaler *s);
+
+/*
+ * Whether events carry their detail text (default true). Off, every event
+ * is still reported, at the same time and with the same name, but with
+ * detail "" and nothing formatted: for a run whose events nobody writes.
+ * With no `on_event` nothing is formatted either way. Decisions are the
+ * same whichever is set.
+ */
+void scaler_set_explain(struct scaler *s, bool explain);
 
 /*
  * One minute's evaluation at `now` (a whole minute): every alarm takes the

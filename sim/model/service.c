@@ -2,10 +2,12 @@
  * service — the ECS service scheduler (see service.h).
  *
  * Representation: every task not yet STOPPED is in `live` (an array of
- * owned task pointers; each task knows nothing of its slot, removal is a
- * search + swap, fine for the tens to thousands of tasks a service has).
- * A STOPPED task is billed, logged and freed at once, so memory follows the
- * number of tasks alive, not simulated time.
+ * owned task pointers; a task knows its slot, and removal moves the last
+ * task into the hole, so the array's order is a pure function of the
+ * history). A STOPPED task is billed, logged and freed at once, so memory
+ * follows the number of tasks alive, not simulated time. Removing a task
+ * and unlinking a replacement are O(1); what scans the tasks runs once per
+ * reclaim, scale-in or fallback revert, not per task.
  *
  * Invariants:
  *  - active[item] = tasks of that strategy item in PROVISIONING, PENDING or
@@ -13,6 +15,7 @@
  *  - nstate[state][provider] counts live tasks by state, for the samples.
  *  - a task's `timer` is its one pending state transition (or NULL); a
  *    handler clears it first, since the engine recycles the event after.
+ *  - a replacement link is kept both ways (replaces / replaced_by).
  *  - billing: billed_now[p] tasks are billed, whose pull starts sum to
  *    start_sum[p] (seconds), so the cost accrued so far is O(1) to compute.
  *
@@ -71,6 +74,9 @@ struct service {
 	long active[FARGATE_MAX_STRATEGY_ITEMS];
 	long nstate[TASK_STOPPED + 1][PROVIDER_COUNT];
 	double placed_vcpu[PROVIDER_COUNT];
+	long nfallback; /* live tasks marked fallback */
+	struct task **cand;
+	size_t cand_alloc;
 
 	double tokens[PROVIDER_COUNT];
 	sim_time tokens_at[PROVIDER_COUNT];
@@ -121,18 +127,17 @@ static bool counts_active(const struct task *t)
 /* Moves t to `state`, keeping every counter true; logs the state. */
 static void set_state(struct service *s, struct task *t, enum task_state state)
 {
-	bool was_active = counts_active(t);
 	bool serving_changes = (t->state == TASK_RUNNING) != (state == TASK_RUNNING);
 	if (serving_changes) {
 		if (s->hooks.before_change)
 			s->hooks.before_change(s->hooks.ctx);
 		account_running(s);
 	}
+	if (counts_active(t) && !(state <= TASK_RUNNING))
+		s->active[t->item]--;
 	s->nstate[t->state][t->provider]--;
 	t->state = state;
 	s->nstate[state][t->provider]++;
-	if (was_active && !counts_active(t))
-		s->active[t->item]--;
 	log_event(s, task_state_name(state), t, NULL);
 	if (s->hooks.task_state)
 		s->hooks.task_state(s->hooks.ctx, t->id, (int)state);
@@ -163,6 +168,7 @@ static struct task *task_create(struct service *s, int item, enum provider p)
 	t->created_at = engine_now(s->e);
 	t->pull_started_at = -1;
 	XALLOC_GROW(s->live, s->nlive + 1, s->alloc);
+	t->live_slot = s->nlive;
 	s->live[s->nlive++] = t;
 	s->nstate[TASK_PROVISIONING][p]++;
 	s->active[item]++;
@@ -197,33 +203,34 @@ static void bill(struct service *s, struct task *t, bool end_of_run)
 	log_event(s, "BILLED", t, detail);
 }
 
+/* Frees t (its timers already cancelled); the last live task takes its slot. */
 static void remove_live(struct service *s, struct task *t)
 {
-	for (size_t i = 0; i < s->nlive; i++) {
-		if (s->live[i] == t) {
-			s->live[i] = s->live[--s->nlive];
-			break;
-		}
-	}
+	struct task *last = s->live[--s->nlive];
+	s->live[t->live_slot] = last;
+	last->live_slot = t->live_slot;
 	s->nstate[t->state][t->provider]--;
+	s->nfallback -= t->fallback;
 	free(t);
 }
 
 /* Forgets `t` as a pending replacement of a fallback task (or vice versa). */
 static void unlink_replacement(struct service *s, struct task *t)
 {
-	for (size_t i = 0; i < s->nlive; i++) {
-		struct task *o = s->live[i];
-		if (o->replaces == t)
-			o->replaces = NULL;
+	struct task *old = t->replaces;
+	if (t->replaced_by) {
+		t->replaced_by->replaces = NULL;
+		t->replaced_by = NULL;
 	}
-	if (t->replaces && t->replaces->replaces_pending) {
-		struct task *old = t->replaces;
+	if (!old)
+		return;
+	t->replaces = NULL;
+	old->replaced_by = NULL;
+	if (old->replaces_pending) {
 		old->replaces_pending = false;
 		if (task_is_active(old))
 			s->active[old->item]++;
 	}
-	t->replaces = NULL;
 }
 
 static void stop_now(struct service *s, struct task *t, enum task_stop_reason why)
@@ -401,6 +408,7 @@ static void on_running(struct engine *e, struct event *ev, void *ctx)
 	if (t->replaces) { /* a Spot task back in place of a fallback task */
 		struct task *old = t->replaces;
 		t->replaces = NULL;
+		old->replaced_by = NULL;
 		stop_task(s, old, STOP_FALLBACK_REVERT); /* already not counted as active */
 	}
 }
@@ -498,8 +506,10 @@ static void plan_scale_in(const struct service *s, long keep, long *lose)
 static void scale_in(struct service *s, long keep)
 {
 	long lose[FARGATE_MAX_STRATEGY_ITEMS];
-	struct task **cand = xmalloc(s->nlive * sizeof(*cand) + 1);
+	struct task **cand;
 	size_t n = 0;
+	XALLOC_GROW(s->cand, s->nlive + 1, s->cand_alloc);
+	cand = s->cand;
 	if (s->cfg.scale_in_order == SCALE_IN_NEWEST) {
 		for (size_t i = 0; i < s->nlive; i++)
 			if (counts_active(s->live[i]))
@@ -508,7 +518,6 @@ static void scale_in(struct service *s, long keep)
 		long excess = active_total(s) - keep;
 		for (long k = 0; k < excess && (size_t)k < n; k++)
 			stop_task(s, cand[k], STOP_SCALE_IN);
-		free(cand);
 		return;
 	}
 	plan_scale_in(s, keep, lose);
@@ -521,7 +530,6 @@ static void scale_in(struct service *s, long keep)
 		for (long k = 0; k < lose[i] && (size_t)k < n; k++)
 			stop_task(s, cand[k], STOP_SCALE_IN);
 	}
-	free(cand);
 }
 
 static void on_reconcile(struct engine *e, struct event *ev, void *ctx)
@@ -567,11 +575,13 @@ static void on_reclaim(struct engine *e, struct event *ev, void *ctx)
 {
 	struct service *s = ctx;
 	struct reclaim r = s->next_reclaim;
-	struct task **cand = xmalloc(s->nlive * sizeof(*cand) + 1);
+	struct task **cand;
 	size_t n = 0;
 	char why[64];
 	(void)e;
 	(void)ev;
+	XALLOC_GROW(s->cand, s->nlive + 1, s->cand_alloc);
+	cand = s->cand;
 	for (size_t i = 0; i < s->nlive; i++) {
 		struct task *t = s->live[i];
 		if (t->provider == PROVIDER_FARGATE_SPOT && task_is_active(t) &&
@@ -587,7 +597,6 @@ static void on_reclaim(struct engine *e, struct event *ev, void *ctx)
 		cand[j] = tmp;
 		interrupt(s, cand[k], why);
 	}
-	free(cand);
 	arm_reclaim(s);
 }
 
@@ -626,6 +635,7 @@ static void on_fallback(struct engine *e, struct event *ev, void *ctx)
 	s->nstate[TASK_PROVISIONING][t->provider]--;
 	t->provider = PROVIDER_FARGATE;
 	t->fallback = true;
+	s->nfallback++;
 	t->retries = 0;
 	s->nstate[TASK_PROVISIONING][t->provider]++;
 	log_event(s, "FALLBACK", t, "to=FARGATE");
@@ -641,7 +651,7 @@ static void on_revert(struct engine *e, struct event *ev, void *ctx)
 	size_t n = s->nlive;
 	(void)e;
 	(void)ev;
-	if (!s->spot_available)
+	if (!s->spot_available || s->nfallback == 0)
 		return;
 	for (size_t i = 0; i < n; i++) {
 		struct task *old = s->live[i];
@@ -651,6 +661,7 @@ static void on_revert(struct engine *e, struct event *ev, void *ctx)
 		s->active[old->item]--;
 		struct task *t = task_create(s, old->item, PROVIDER_FARGATE_SPOT);
 		t->replaces = old;
+		old->replaced_by = t;
 		log_event(s, "FALLBACK_REVERT", t, NULL);
 	}
 }
@@ -718,6 +729,7 @@ void service_free(struct service *s)
 	for (size_t i = 0; i < s->nlive; i++)
 		free(s->live[i]);
 	free(s->live);
+	free(s->cand);
 	rng_release(&s->startup);
 	rng_release(&s->choice);
 	free(s);

@@ -6,12 +6,15 @@
  * task into the hole, so the array's order is a pure function of the
  * history). A STOPPED task is billed, logged and freed at once, so memory
  * follows the number of tasks alive, not simulated time. Removing a task
- * and unlinking a replacement are O(1); what scans the tasks runs once per
- * reclaim, scale-in or fallback revert, not per task.
+ * and unlinking a replacement are O(1), a scale-in costs about the tasks it
+ * stops; what scans the tasks runs once per reclaim or fallback revert.
  *
  * Invariants:
  *  - active[item] = tasks of that strategy item in PROVISIONING, PENDING or
- *    RUNNING that are not being replaced; placement picks from these.
+ *    RUNNING that are not being replaced; placement picks from these. They
+ *    are also linked in by_item[item], oldest (smallest id) first, and
+ *    active_running[item] of them are RUNNING, so a scale-in walks from
+ *    the newest end instead of sorting every task.
  *  - nstate[state][provider] counts live tasks by state, for the samples.
  *  - a task's `timer` is its one pending state transition (or NULL); a
  *    handler clears it first, since the engine recycles the event after.
@@ -58,6 +61,11 @@ enum {
 #define SERVICE_PER_MIN 500
 #define THROTTLE_WINDOW SIM_MIN
 
+/* A doubly linked list of tasks through one pair of link fields. */
+struct task_list {
+	struct task *head, *tail;
+};
+
 struct service {
 	struct engine *e;
 	struct service_config cfg; /* the pointers inside are borrowed */
@@ -72,6 +80,8 @@ struct service {
 	size_t nlive, alloc;
 	int64_t next_id;
 	long active[FARGATE_MAX_STRATEGY_ITEMS];
+	long active_running[FARGATE_MAX_STRATEGY_ITEMS];
+	struct task_list by_item[FARGATE_MAX_STRATEGY_ITEMS];
 	long nstate[TASK_STOPPED + 1][PROVIDER_COUNT];
 	double placed_vcpu[PROVIDER_COUNT];
 	long nfallback; /* live tasks marked fallback */
@@ -124,6 +134,55 @@ static bool counts_active(const struct task *t)
 	return task_is_active(t) && !t->replaces_pending;
 }
 
+/* Links t into its item's list of active tasks, in id order (almost always at the end). */
+static void item_link(struct service *s, struct task *t)
+{
+	struct task_list *l = &s->by_item[t->item];
+	struct task *after = l->tail;
+	while (after && after->id > t->id) /* only a fallback task back from being replaced */
+		after = after->item_prev;
+	t->item_prev = after;
+	t->item_next = after ? after->item_next : l->head;
+	if (t->item_next)
+		t->item_next->item_prev = t;
+	else
+		l->tail = t;
+	if (after)
+		after->item_next = t;
+	else
+		l->head = t;
+}
+
+static void item_unlink(struct service *s, struct task *t)
+{
+	struct task_list *l = &s->by_item[t->item];
+	if (t->item_prev)
+		t->item_prev->item_next = t->item_next;
+	else
+		l->head = t->item_next;
+	if (t->item_next)
+		t->item_next->item_prev = t->item_prev;
+	else
+		l->tail = t->item_prev;
+	t->item_prev = t->item_next = NULL;
+}
+
+/* t starts counting toward the desired count. */
+static void active_add(struct service *s, struct task *t)
+{
+	s->active[t->item]++;
+	s->active_running[t->item] += t->state == TASK_RUNNING;
+	item_link(s, t);
+}
+
+/* t stops counting toward the desired count. */
+static void active_drop(struct service *s, struct task *t)
+{
+	s->active[t->item]--;
+	s->active_running[t->item] -= t->state == TASK_RUNNING;
+	item_unlink(s, t);
+}
+
 /* Moves t to `state`, keeping every counter true; logs the state. */
 static void set_state(struct service *s, struct task *t, enum task_state state)
 {
@@ -134,7 +193,9 @@ static void set_state(struct service *s, struct task *t, enum task_state state)
 		account_running(s);
 	}
 	if (counts_active(t) && !(state <= TASK_RUNNING))
-		s->active[t->item]--;
+		active_drop(s, t);
+	else if (counts_active(t))
+		s->active_running[t->item] += (state == TASK_RUNNING) - (t->state == TASK_RUNNING);
 	s->nstate[t->state][t->provider]--;
 	t->state = state;
 	s->nstate[state][t->provider]++;
@@ -171,7 +232,7 @@ static struct task *task_create(struct service *s, int item, enum provider p)
 	t->live_slot = s->nlive;
 	s->live[s->nlive++] = t;
 	s->nstate[TASK_PROVISIONING][p]++;
-	s->active[item]++;
+	active_add(s, t);
 	log_event(s, "PROVISIONING", t, NULL);
 	t->timer = engine_at(s->e, engine_now(s->e), EV_PLACE, t, 0);
 	return t;
@@ -209,6 +270,8 @@ static void remove_live(struct service *s, struct task *t)
 	struct task *last = s->live[--s->nlive];
 	s->live[t->live_slot] = last;
 	last->live_slot = t->live_slot;
+	if (counts_active(t)) /* cut off at the end of the run */
+		active_drop(s, t);
 	s->nstate[t->state][t->provider]--;
 	s->nfallback -= t->fallback;
 	free(t);
@@ -229,7 +292,7 @@ static void unlink_replacement(struct service *s, struct task *t)
 	if (old->replaces_pending) {
 		old->replaces_pending = false;
 		if (task_is_active(old))
-			s->active[old->item]++;
+			active_add(s, old);
 	}
 }
 
@@ -464,14 +527,57 @@ static void launch_one(struct service *s)
 	task_create(s, (int)item, st->items[item].provider);
 }
 
-/* Orders stop candidates: not yet RUNNING first, then the newest. */
-static int stop_order(const void *a, const void *b)
+/* Walks active tasks from the newest, over one item's list or merging all of
+ * them. */
+struct newest_walk {
+	struct task *at[FARGATE_MAX_STRATEGY_ITEMS];
+	size_t n;
+};
+
+static void newest_init(struct newest_walk *w, const struct service *s, int item)
 {
-	const struct task *x = *(struct task *const *)a, *y = *(struct task *const *)b;
-	bool xr = x->state == TASK_RUNNING, yr = y->state == TASK_RUNNING;
-	if (xr != yr)
-		return xr ? 1 : -1;
-	return (x->id < y->id) - (x->id > y->id);
+	w->n = 0;
+	for (size_t i = 0; i < s->cfg.service->strategy.nr; i++)
+		if (item < 0 || (int)i == item)
+			w->at[w->n++] = s->by_item[i].tail;
+}
+
+static struct task *newest_next(struct newest_walk *w)
+{
+	size_t best = w->n;
+	for (size_t i = 0; i < w->n; i++)
+		if (w->at[i] && (best == w->n || w->at[i]->id > w->at[best]->id))
+			best = i;
+	if (best == w->n)
+		return NULL;
+	struct task *t = w->at[best];
+	w->at[best] = t->item_prev;
+	return t;
+}
+
+/*
+ * Fills s->cand with the first `n` active tasks of `item` (of every item
+ * when negative) in stop order: not yet RUNNING first, then the newest.
+ * Returns how many. Walks from the newest end, so it costs about the
+ * number it stops, not the number of tasks.
+ */
+static size_t stop_candidates(struct service *s, int item, long n)
+{
+	long waiting = 0, k = 0;
+	for (size_t i = 0; i < s->cfg.service->strategy.nr; i++)
+		if (item < 0 || (int)i == item)
+			waiting += s->active[i] - s->active_running[i];
+	XALLOC_GROW(s->cand, s->nlive + 1, s->cand_alloc);
+	for (int running = 0; running < 2; running++) {
+		long want = running ? n : (waiting < n ? waiting : n);
+		struct newest_walk w;
+		struct task *t;
+		newest_init(&w, s, item);
+		while (k < want && (t = newest_next(&w)))
+			if ((t->state == TASK_RUNNING) == (running == 1))
+				s->cand[k++] = t;
+	}
+	return (size_t)k;
 }
 
 /* How many tasks each item should lose so `keep` remain, by the scale-in order. */
@@ -506,29 +612,18 @@ static void plan_scale_in(const struct service *s, long keep, long *lose)
 static void scale_in(struct service *s, long keep)
 {
 	long lose[FARGATE_MAX_STRATEGY_ITEMS];
-	struct task **cand;
-	size_t n = 0;
-	XALLOC_GROW(s->cand, s->nlive + 1, s->cand_alloc);
-	cand = s->cand;
+	size_t n;
 	if (s->cfg.scale_in_order == SCALE_IN_NEWEST) {
-		for (size_t i = 0; i < s->nlive; i++)
-			if (counts_active(s->live[i]))
-				cand[n++] = s->live[i];
-		qsort(cand, n, sizeof(*cand), stop_order);
-		long excess = active_total(s) - keep;
-		for (long k = 0; k < excess && (size_t)k < n; k++)
-			stop_task(s, cand[k], STOP_SCALE_IN);
+		n = stop_candidates(s, -1, active_total(s) - keep);
+		for (size_t k = 0; k < n; k++)
+			stop_task(s, s->cand[k], STOP_SCALE_IN);
 		return;
 	}
 	plan_scale_in(s, keep, lose);
 	for (size_t i = 0; i < s->cfg.service->strategy.nr; i++) {
-		n = 0;
-		for (size_t j = 0; j < s->nlive; j++)
-			if (counts_active(s->live[j]) && s->live[j]->item == (int)i)
-				cand[n++] = s->live[j];
-		qsort(cand, n, sizeof(*cand), stop_order);
-		for (long k = 0; k < lose[i] && (size_t)k < n; k++)
-			stop_task(s, cand[k], STOP_SCALE_IN);
+		n = stop_candidates(s, (int)i, lose[i]);
+		for (size_t k = 0; k < n; k++)
+			stop_task(s, s->cand[k], STOP_SCALE_IN);
 	}
 }
 
@@ -657,8 +752,8 @@ static void on_revert(struct engine *e, struct event *ev, void *ctx)
 		struct task *old = s->live[i];
 		if (!old->fallback || old->replaces_pending || !task_is_active(old))
 			continue;
+		active_drop(s, old);
 		old->replaces_pending = true;
-		s->active[old->item]--;
 		struct task *t = task_create(s, old->item, PROVIDER_FARGATE_SPOT);
 		t->replaces = old;
 		old->replaced_by = t;

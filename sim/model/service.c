@@ -5,9 +5,9 @@
  * owned task pointers; a task knows its slot, and removal moves the last
  * task into the hole, so the array's order is a pure function of the
  * history). A STOPPED task is billed, logged and freed at once, so memory
- * follows the number of tasks alive, not simulated time. Removing a task
- * and unlinking a replacement are O(1), a scale-in costs about the tasks it
- * stops; what scans the tasks runs once per reclaim or fallback revert.
+ * follows the number of tasks alive, not simulated time. Everything done
+ * per event is O(1) in the number of tasks; what scans them runs once per
+ * reclaim, scale-in or fallback revert, not per task.
  *
  * Invariants:
  *  - active[item] = tasks of that strategy item in PROVISIONING, PENDING or
@@ -18,6 +18,11 @@
  *  - nstate[state][provider] counts live tasks by state, for the samples.
  *  - a task's `timer` is its one pending state transition (or NULL); a
  *    handler clears it first, since the engine recycles the event after.
+ *  - launch throttling: a placement attempt the throttle delays joins
+ *    queue[provider] (FIFO, no event of its own); queue[p].wake is armed,
+ *    at the earliest time the throttle lets the head go, exactly when the
+ *    queue is not empty. The wake-up serves heads while the throttle allows
+ *    and re-arms once: each attempt costs O(1), however many wait.
  *  - a replacement link is kept both ways (replaces / replaced_by).
  *  - billing: billed_now[p] tasks are billed, whose pull starts sum to
  *    start_sum[p] (seconds), so the cost accrued so far is O(1) to compute.
@@ -52,6 +57,7 @@ enum {
 	EV_CAPACITY,
 	EV_FALLBACK,
 	EV_REVERT,
+	EV_WAKE,
 };
 
 #define RETRY_FIRST	(10 * SIM_SEC)
@@ -64,6 +70,13 @@ enum {
 /* A doubly linked list of tasks through one pair of link fields. */
 struct task_list {
 	struct task *head, *tail;
+};
+
+/* Placement attempts the launch throttle holds back on one provider. */
+struct launch_queue {
+	struct task_list tasks; /* linked by wait_prev / wait_next, first come first */
+	struct event *wake;	/* pending wake-up; NULL when the queue is empty */
+	sim_time wake_at;
 };
 
 struct service {
@@ -92,6 +105,8 @@ struct service {
 	sim_time tokens_at[PROVIDER_COUNT];
 	sim_time launches[SERVICE_PER_MIN]; /* ring of the last launch times */
 	size_t launch_next, nlaunches;
+	struct launch_queue queue[PROVIDER_COUNT];
+	uint64_t wait_seq;
 
 	bool spot_available;
 	struct reclaim next_reclaim;
@@ -238,13 +253,42 @@ static struct task *task_create(struct service *s, int item, enum provider p)
 	return t;
 }
 
-static void cancel_timers(struct service *s, struct task *t)
+/* Takes t out of its provider's launch queue; an emptied queue needs no wake-up. */
+static void queue_remove(struct service *s, struct task *t)
+{
+	struct launch_queue *q = &s->queue[t->provider];
+	if (t->wait_prev)
+		t->wait_prev->wait_next = t->wait_next;
+	else
+		q->tasks.head = t->wait_next;
+	if (t->wait_next)
+		t->wait_next->wait_prev = t->wait_prev;
+	else
+		q->tasks.tail = t->wait_prev;
+	t->wait_prev = t->wait_next = NULL;
+	t->wait_seq = 0;
+	if (!q->tasks.head && q->wake) {
+		engine_cancel(s->e, q->wake);
+		q->wake = NULL;
+	}
+}
+
+/* Drops t's pending placement attempt, whether an event or a place in a launch queue. */
+static void cancel_attempt(struct service *s, struct task *t)
 {
 	if (t->timer)
 		engine_cancel(s->e, t->timer);
+	t->timer = NULL;
+	if (t->wait_seq)
+		queue_remove(s, t);
+}
+
+static void cancel_timers(struct service *s, struct task *t)
+{
+	cancel_attempt(s, t);
 	if (t->notice)
 		engine_cancel(s->e, t->notice);
-	t->timer = t->notice = NULL;
+	t->notice = NULL;
 }
 
 static void bill(struct service *s, struct task *t, bool end_of_run)
@@ -407,29 +451,25 @@ static sim_time sample(struct service *s, const struct dist *d)
 	return dist_sample(d, &s->startup);
 }
 
-static void on_place(struct engine *e, struct event *ev, void *ctx)
+/* A placement attempt found no capacity: log it and retry with back-off. */
+static void place_failed(struct service *s, struct task *t, const char *why)
 {
-	struct service *s = ctx;
-	struct task *t = ev->data;
-	const char *blocked = placement_blocked(s, t);
-	(void)e;
-	t->timer = NULL;
-	if (blocked) {
-		t->retries++;
-		s->totals.placement_failures++;
-		log_event(s, "PLACEMENT_FAILURE", t, blocked);
-		if (t->retries == 1 && t->provider == PROVIDER_FARGATE_SPOT &&
-		    s->cfg.spot->fallback.enabled)
-			t->notice = engine_at(s->e, t->created_at + s->cfg.spot->fallback.after,
-					      EV_FALLBACK, t, 0);
-		t->timer = engine_after(s->e, retry_delay(t), EV_PLACE, t, 0);
-		return;
+	t->retries++;
+	s->totals.placement_failures++;
+	log_event(s, "PLACEMENT_FAILURE", t, why);
+	if (t->retries == 1 && t->provider == PROVIDER_FARGATE_SPOT &&
+	    s->cfg.spot->fallback.enabled) {
+		/* a task held back by the throttle may have waited `after` already */
+		sim_time at = t->created_at + s->cfg.spot->fallback.after;
+		t->notice = engine_at(s->e, at > engine_now(s->e) ? at : engine_now(s->e),
+				      EV_FALLBACK, t, 0);
 	}
-	sim_time at = throttle_free_at(s, t->provider);
-	if (at > engine_now(s->e)) {
-		t->timer = engine_at(s->e, at, EV_PLACE, t, 0);
-		return;
-	}
+	t->timer = engine_after(s->e, retry_delay(t), EV_PLACE, t, 0);
+}
+
+/* The throttle lets t go: it holds its vCPU and starts provisioning. */
+static void launch(struct service *s, struct task *t)
+{
 	take_launch(s, t->provider);
 	if (t->notice) { /* a pending fallback check is moot once placed */
 		engine_cancel(s->e, t->notice);
@@ -440,6 +480,104 @@ static void on_place(struct engine *e, struct event *ev, void *ctx)
 	s->totals.tasks_launched++;
 	t->timer =
 	    engine_after(s->e, sample(s, &s->cfg.startup->provisioning), EV_PROVISIONED, t, 0);
+}
+
+/* ---- launch queues: attempts the throttle holds back ---- */
+
+static void queue_push(struct service *s, struct task *t)
+{
+	struct task_list *l = &s->queue[t->provider].tasks;
+	t->wait_seq = ++s->wait_seq;
+	t->wait_next = NULL;
+	t->wait_prev = l->tail;
+	if (l->tail)
+		l->tail->wait_next = t;
+	else
+		l->head = t;
+	l->tail = t;
+}
+
+static void wake_arm(struct service *s, enum provider p, sim_time at)
+{
+	s->queue[p].wake = engine_at(s->e, at, EV_WAKE, NULL, p);
+	s->queue[p].wake_at = at;
+}
+
+/* Of the due queues' heads, the one that arrived first; NULL when none is left. */
+static struct task *first_due(const struct service *s, const bool due[PROVIDER_COUNT])
+{
+	struct task *first = NULL;
+	for (int p = 0; p < PROVIDER_COUNT; p++) {
+		struct task *h = s->queue[p].tasks.head;
+		if (due[p] && h && (!first || h->wait_seq < first->wait_seq))
+			first = h;
+	}
+	return first;
+}
+
+/*
+ * Serves the heads of the due queues in order of arrival (the buckets share
+ * the service's per-minute limit) while the throttle lets them go; a queue
+ * it holds back re-arms its wake-up once, for when its head may go.
+ */
+static void serve_queues(struct service *s, bool due[PROVIDER_COUNT])
+{
+	sim_time now = engine_now(s->e);
+	struct task *t;
+	while ((t = first_due(s, due))) {
+		enum provider p = t->provider;
+		const char *blocked = placement_blocked(s, t);
+		sim_time at = blocked ? now : throttle_free_at(s, p);
+		if (at > now) {
+			due[p] = false;
+			wake_arm(s, p, at);
+			continue;
+		}
+		queue_remove(s, t);
+		if (blocked)
+			place_failed(s, t, blocked);
+		else
+			launch(s, t);
+	}
+}
+
+/* A queue's wake-up; a queue whose wake-up is due at the same time is served with it. */
+static void on_wake(struct engine *e, struct event *ev, void *ctx)
+{
+	struct service *s = ctx;
+	bool due[PROVIDER_COUNT];
+	for (int p = 0; p < PROVIDER_COUNT; p++) {
+		struct launch_queue *q = &s->queue[p];
+		due[p] = q->wake == ev || (q->wake && q->wake_at == engine_now(e));
+		if (due[p] && q->wake != ev)
+			engine_cancel(e, q->wake);
+		if (due[p])
+			q->wake = NULL;
+	}
+	serve_queues(s, due);
+}
+
+static void on_place(struct engine *e, struct event *ev, void *ctx)
+{
+	struct service *s = ctx;
+	struct task *t = ev->data;
+	const char *blocked = placement_blocked(s, t);
+	(void)e;
+	t->timer = NULL;
+	if (blocked) {
+		place_failed(s, t, blocked);
+		return;
+	}
+	/* brings the bucket up to now even when t has to queue */
+	sim_time at = throttle_free_at(s, t->provider);
+	struct launch_queue *q = &s->queue[t->provider];
+	if (!q->tasks.head && at <= engine_now(s->e)) {
+		launch(s, t);
+		return;
+	}
+	if (!q->tasks.head)
+		wake_arm(s, t->provider, at);
+	queue_push(s, t); /* behind the tasks already waiting: first come, first served */
 }
 
 static void on_provisioned(struct engine *e, struct event *ev, void *ctx)
@@ -527,8 +665,7 @@ static void launch_one(struct service *s)
 	task_create(s, (int)item, st->items[item].provider);
 }
 
-/* Walks active tasks from the newest, over one item's list or merging all of
- * them. */
+/* Walks active tasks from the newest, over one item's list or merging all of them. */
 struct newest_walk {
 	struct task *at[FARGATE_MAX_STRATEGY_ITEMS];
 	size_t n;
@@ -727,6 +864,7 @@ static void on_fallback(struct engine *e, struct event *ev, void *ctx)
 	t->notice = NULL;
 	if (t->placed || t->state != TASK_PROVISIONING)
 		return;
+	cancel_attempt(s, t); /* before it changes provider (and launch queue) */
 	s->nstate[TASK_PROVISIONING][t->provider]--;
 	t->provider = PROVIDER_FARGATE;
 	t->fallback = true;
@@ -734,8 +872,6 @@ static void on_fallback(struct engine *e, struct event *ev, void *ctx)
 	t->retries = 0;
 	s->nstate[TASK_PROVISIONING][t->provider]++;
 	log_event(s, "FALLBACK", t, "to=FARGATE");
-	if (t->timer)
-		engine_cancel(s->e, t->timer);
 	t->timer = engine_at(s->e, engine_now(s->e), EV_PLACE, t, 0);
 }
 
@@ -770,7 +906,7 @@ static const struct {
     {EV_RECONCILE, on_reconcile}, {EV_PLACE, on_place},	    {EV_PROVISIONED, on_provisioned},
     {EV_RUNNING, on_running},	  {EV_DRAINED, on_drained}, {EV_STOPPED, on_stopped},
     {EV_NOTICE, on_notice},	  {EV_RECLAIM, on_reclaim}, {EV_CAPACITY, on_capacity},
-    {EV_FALLBACK, on_fallback},	  {EV_REVERT, on_revert},
+    {EV_FALLBACK, on_fallback},	  {EV_REVERT, on_revert},   {EV_WAKE, on_wake},
 };
 
 static double task_hour(const struct service_config *cfg, const struct price_rate *r)

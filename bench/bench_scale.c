@@ -10,6 +10,9 @@
  *     with the number of events it handled and the time per event, so that
  *     a cost growing faster than the events (a quadratic path) shows as a
  *     growing time per event.
+ * A third figure runs the scheduler alone on 4,000 tasks whose desired
+ * count steps down by 100 and back every hour, so scale-ins (choosing the
+ * tasks to stop) and stops are on the clock too.
  * Run by `make bench`; not a test.
  */
 #include "spotsim/engine/engine.h"
@@ -22,7 +25,8 @@
 #include <stdlib.h>
 #include <time.h>
 
-#define REPS 5
+#define REPS	5
+#define EV_STEP 1000 /* the bench's own event type, apart from the service's */
 
 static const char scenario_text[] =
     "{\"name\": \"bench-scale\", \"duration\": \"30d\", \"seed\": 1,"
@@ -78,8 +82,28 @@ static void load(struct scenario *sc, struct price_table *t, long tasks)
 	diag_release(&d);
 }
 
-/* The service and Spot models alone for the scenario's duration; returns the events handled. */
-static uint64_t run_scheduler(const struct scenario *sc, const struct price_table *t, uint64_t i)
+/* Steps the desired count between its start value and `low` every hour. */
+struct stepper {
+	struct service *svc;
+	long high, low;
+	bool down;
+};
+
+static void on_step(struct engine *e, struct event *ev, void *ctx)
+{
+	struct stepper *st = ctx;
+	st->down = !st->down;
+	service_set_desired(st->svc, st->down ? st->low : st->high);
+	engine_reschedule_after(e, ev, SIM_HOUR);
+}
+
+/*
+ * The service and Spot models alone for the scenario's duration, the
+ * desired count stepping down to `low` and back every hour when low > 0.
+ * Returns the events handled.
+ */
+static uint64_t run_scheduler(const struct scenario *sc, const struct price_table *t, uint64_t i,
+			      long low)
 {
 	const struct price_rate *rates[PROVIDER_COUNT];
 	struct service_hooks hooks = {NULL, NULL, NULL, NULL, NULL};
@@ -91,7 +115,12 @@ static uint64_t run_scheduler(const struct scenario *sc, const struct price_tabl
 	engine_init(&e);
 	struct spot *spot = spot_new(&sc->spot, sc->seed, i, sc->duration);
 	struct service *svc = service_new(&e, &cfg, rates, spot, i, &hooks);
+	struct stepper st = {svc, sc->service.desired_count, low, false};
 	service_start(svc);
+	if (low > 0) {
+		engine_on(&e, EV_STEP, on_step, &st);
+		engine_at(&e, SIM_HOUR, EV_STEP, NULL, 0);
+	}
 	engine_run(&e, sc->duration);
 	service_finish(svc, &totals);
 	uint64_t events = e.dispatched;
@@ -118,7 +147,7 @@ static void measure(long tasks, struct figures *out)
 		}
 		run[i] = cpu_ms() - t0;
 		t0 = cpu_ms();
-		out->events = run_scheduler(&sc, &t, (uint64_t)i);
+		out->events = run_scheduler(&sc, &t, (uint64_t)i, 0);
 		sched[i] = cpu_ms() - t0;
 	}
 	out->run_ms = median(run, REPS);
@@ -126,6 +155,27 @@ static void measure(long tasks, struct figures *out)
 	out->launched = m.tasks_launched;
 	out->interruptions = m.interruptions;
 	diag_release(&d);
+	scenario_release(&sc);
+	pricing_release(&t);
+}
+
+/* The scheduler alone with the desired count stepping between `high` and `low` every hour. */
+static void steps(long high, long low)
+{
+	struct scenario sc;
+	struct price_table t;
+	double ms[REPS];
+	uint64_t events = 0;
+	load(&sc, &t, high);
+	for (int i = 0; i < REPS; i++) {
+		double t0 = cpu_ms();
+		events = run_scheduler(&sc, &t, (uint64_t)i, low);
+		ms[i] = cpu_ms() - t0;
+	}
+	double med = median(ms, REPS);
+	printf("scale: %ld tasks, desired %ld and back every hour, 30 days: scheduler alone "
+	       "%.2f ms for %llu events (%.0f ns/event)\n",
+	       high, low, med, (unsigned long long)events, med * 1e6 / (double)events);
 	scenario_release(&sc);
 	pricing_release(&t);
 }
@@ -148,5 +198,6 @@ int main(void)
 	       "%.0f x the replication's time\n",
 	       (double)f[1].events / (double)f[0].events, f[1].sched_ms / f[0].sched_ms,
 	       f[1].run_ms / f[0].run_ms);
+	steps(4000, 3900);
 	return 0;
 }

@@ -207,7 +207,7 @@ static void set_state(struct service *s, struct task *t, enum task_state state)
 			s->hooks.before_change(s->hooks.ctx);
 		account_running(s);
 	}
-	if (counts_active(t) && !(state <= TASK_RUNNING))
+	if (counts_active(t) && state > TASK_RUNNING)
 		active_drop(s, t);
 	else if (counts_active(t))
 		s->active_running[t->item] += (state == TASK_RUNNING) - (t->state == TASK_RUNNING);

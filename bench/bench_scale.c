@@ -195,7 +195,7 @@ int main(void)
 		       f[k].sched_ms * 1e6 / (double)f[k].events);
 	}
 	printf("scale: 4,000 vs 1 task: %.0f x the scheduler's events, %.0f x its time, "
-	       "%.0f x the replication's time\n",
+	       "%.1f x the replication's time\n",
 	       (double)f[1].events / (double)f[0].events, f[1].sched_ms / f[0].sched_ms,
 	       f[1].run_ms / f[0].run_ms);
 	steps(4000, 3900);

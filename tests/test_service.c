@@ -1,7 +1,7 @@
 /*
  * Tests for the service scheduler driven directly on an engine: scale-in
- * orders, maximumPercent, launch throttling, vCPU quotas, and an
- * interruption at the same instant as a desired-count change.
+ * orders, maximumPercent, launch throttling and its queues, vCPU quotas,
+ * and an interruption at the same instant as a desired-count change.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -36,12 +36,27 @@ struct rig {
 	long placed_by[4]; /* PENDING events by 1 s, 20 s, 60 s, 61 s */
 	char log[8192];	   /* "EVENT:task " ... for order checks */
 	struct service_counts probe;
+	long fallbacks;		 /* FALLBACK events */
+	sim_time fallback_at[2]; /* the first's and the last's time */
+	/* every PENDING event in order, when `launches` is set (room for max_launches) */
+	struct launch_row {
+		int64_t task;
+		sim_time t;
+		bool spot;
+	} * launches;
+	size_t nlaunches, max_launches;
 };
 
 static void on_event(void *ctx, const struct event_row *row)
 {
 	struct rig *r = ctx;
 	double t = (double)row->t / 1e6;
+	if (!strcmp(row->event, "PENDING") && r->launches && r->nlaunches < r->max_launches)
+		r->launches[r->nlaunches++] = (struct launch_row){
+		    row->task_id, row->t, !strcmp(row->provider, "FARGATE_SPOT")};
+	if (!strcmp(row->event, "FALLBACK")) {
+		r->fallback_at[r->fallbacks++ > 0] = row->t;
+	}
 	if (!strcmp(row->event, "PENDING")) {
 		r->placed_by[0] += t < 1;
 		r->placed_by[1] += t <= 20;
@@ -221,6 +236,154 @@ static void test_throttling_buckets_per_provider(void **state)
 	rig_release(&r);
 }
 
+/*
+ * When the k-th task of a scale-out from 0 to 3,500 at T0 launches (k = 1
+ * for the first; FIFO, so the k-th task by id launches k-th). Both limits
+ * at once: the bucket (100 tasks, then one per 50 ms) and 500 launches in
+ * any 60 s.
+ *   minute 0: tasks 1-100 at T0 (the full bucket); then one per 50 ms:
+ *             task 100 + j at T0 + j x 50 ms, so task 500 at T0 + 20 s.
+ *             Task 501 finds 500 launches in the last 60 s and waits.
+ *   minute 1: at T0 + 60 s the 100 launches of T0 leave the window, and
+ *             the bucket has refilled to 100 (40 s idle x 20/s, capped),
+ *             so tasks 501-600 launch at T0 + 60 s; from then on each
+ *             launch of minute 0 (one per 50 ms) leaving the window lets
+ *             one more through, as does the bucket: task 600 + j at
+ *             T0 + 60 s + j x 50 ms, task 1,000 at T0 + 80 s.
+ *   minute m repeats minute 0 shifted by 60 m s: task 500 m + r launches at
+ *             T0 + 60 m s when r <= 100, else at T0 + 60 m s + (r - 100) x 50 ms.
+ * So task 3,500 = 500 x 6 + 500 launches at T0 + 360 s + 400 x 50 ms = T0 + 380 s.
+ */
+static sim_time expected_launch(sim_time t0, long k)
+{
+	long m = (k - 1) / 500, r = (k - 1) % 500 + 1;
+	return t0 + m * SIM_MIN + (r <= 100 ? 0 : (r - 100) * 50 * SIM_MSEC);
+}
+
+static void rig_record_launches(struct rig *r, size_t max)
+{
+	r->launches = xcalloc(max, sizeof(*r->launches));
+	r->max_launches = max;
+}
+
+/* 0 -> 3,500 tasks on FARGATE: every launch when the throttle's rules say, in FIFO order. */
+static void test_throttled_scale_out_timing(void **state)
+{
+	(void)state;
+	struct rig r;
+	const sim_time t0 = 5 * SIM_MIN;
+	rig_init(&r, "{\"duration\": \"1h\", " BASE
+		     "\"service\": {\"desiredCount\": 0, \"launchType\": \"FARGATE\"}}");
+	rig_record_launches(&r, 4000);
+	engine_at(&r.e, t0, EV_SET_DESIRED, NULL, 3500);
+	engine_run(&r.e, 30 * SIM_MIN);
+	assert_int_equal(r.nlaunches, 3500);
+	for (size_t i = 0; i < r.nlaunches; i++) {
+		assert_int_equal(r.launches[i].task, (int64_t)i + 1);
+		assert_int_equal(r.launches[i].t, expected_launch(t0, (long)i + 1));
+	}
+	print_message("task 3500 launched at T0 + %.2f s\n",
+		      simtime_seconds(r.launches[3499].t - t0));
+	assert_int_equal(r.launches[3499].t, t0 + 380 * SIM_SEC);
+	free(r.launches);
+	rig_release(&r);
+}
+
+/*
+ * Tasks held back by the throttle are served first come, first served:
+ * 100 tasks arriving while 500 wait go behind them, and the 50 a scale-in
+ * then stops (the newest, not yet RUNNING) leave the queue without ever
+ * launching.
+ */
+static void test_throttle_queue_fifo(void **state)
+{
+	(void)state;
+	struct rig r;
+	rig_init(&r, "{\"duration\": \"1h\", " BASE
+		     "\"service\": {\"desiredCount\": 0, \"launchType\": \"FARGATE\"}}");
+	rig_record_launches(&r, 1000);
+	engine_at(&r.e, SIM_MIN, EV_SET_DESIRED, NULL, 600);
+	engine_at(&r.e, SIM_MIN + SIM_SEC, EV_SET_DESIRED, NULL, 700);
+	engine_at(&r.e, SIM_MIN + 2 * SIM_SEC, EV_SET_DESIRED, NULL, 650);
+	engine_at(&r.e, 10 * SIM_MIN, EV_PROBE, NULL, 0);
+	engine_run(&r.e, 20 * SIM_MIN);
+	assert_int_equal(r.nlaunches, 650);
+	for (size_t i = 0; i < r.nlaunches; i++) {
+		assert_int_equal(r.launches[i].task, (int64_t)i + 1);
+		assert_int_equal(r.launches[i].t, expected_launch(SIM_MIN, (long)i + 1));
+	}
+	assert_int_equal(r.probe.running[PROVIDER_FARGATE], 650);
+	assert_int_equal(r.probe.pending[PROVIDER_FARGATE], 0);
+	free(r.launches);
+	rig_release(&r);
+}
+
+/*
+ * With two buckets, each provider's tasks launch in the order they came;
+ * once the service's 500 a minute holds both back, the two queues are
+ * served together in order of arrival.
+ */
+static void test_throttle_queues_share_the_minute(void **state)
+{
+	(void)state;
+	struct rig r;
+	int64_t last[2] = {0, 0}, last_any = 0;
+	rig_init(&r, "{\"duration\": \"1h\", " BASE
+		     "\"service\": {\"desiredCount\": 1000, \"capacityProviderStrategy\": ["
+		     "{\"capacityProvider\": \"FARGATE\", \"weight\": 1},"
+		     "{\"capacityProvider\": \"FARGATE_SPOT\", \"weight\": 3}]}}");
+	rig_record_launches(&r, 2000);
+	engine_run(&r.e, 30 * SIM_MIN);
+	assert_int_equal(r.nlaunches, 1000);
+	for (size_t i = 0; i < r.nlaunches; i++) {
+		const struct launch_row *l = &r.launches[i];
+		assert_true(l->task > last[l->spot]);
+		last[l->spot] = l->task;
+		if (l->t >= SIM_MIN) { /* past the first minute: the service limit binds */
+			assert_true(l->task > last_any);
+			last_any = l->task;
+		}
+	}
+	assert_true(last_any > 0);
+	free(r.launches);
+	rig_release(&r);
+}
+
+/*
+ * A Spot task can wait on the throttle longer than the fallback's `after`:
+ * 1,000 Spot tasks at 0 s, 500 launched by 20 s and the rest held back by
+ * the 500 a minute until 60 s, when capacity has been gone since 30 s. Each
+ * then fails its placement with its `after` (10 s) long past, so it falls
+ * back at once, and the fallback's launches on FARGATE go at the rate of
+ * that bucket (100 at once, one per 50 ms).
+ */
+static void test_fallback_after_throttle_wait(void **state)
+{
+	(void)state;
+	struct rig r;
+	char *trace = testutil_write_temp("start,end\n30s,1h\n", ".csv");
+	char *json =
+	    xasprintf("{\"duration\": \"2h\", " BASE
+		      "\"service\": {\"desiredCount\": 1000, \"capacityProviderStrategy\": "
+		      "[{\"capacityProvider\": \"FARGATE_SPOT\", \"weight\": 1}]},"
+		      "\"spot\": {\"capacity\": {\"model\": \"trace\", \"file\": \"%s\"},"
+		      "\"fallback\": {\"after\": \"10s\", \"to\": \"FARGATE\"}}}",
+		      trace);
+	rig_init(&r, json);
+	engine_at(&r.e, 60 * SIM_SEC + 1, EV_PROBE, NULL, 0);
+	engine_run(&r.e, 2 * SIM_HOUR);
+	unlink(trace);
+	assert_int_equal(r.fallbacks, 500);
+	assert_int_equal(r.fallback_at[0], 60 * SIM_SEC);
+	assert_int_equal(r.fallback_at[1], 60 * SIM_SEC);
+	assert_int_equal(r.probe.running[PROVIDER_FARGATE_SPOT], 500);
+	assert_int_equal(r.probe.running[PROVIDER_FARGATE], 100);
+	assert_int_equal(r.probe.pending[PROVIDER_FARGATE], 400);
+	free(json);
+	free(trace);
+	rig_release(&r);
+}
+
 /* A vCPU quota of 1 with 0.25 vCPU tasks: 4 run, the rest wait in PROVISIONING. */
 static void test_vcpu_quota(void **state)
 {
@@ -263,6 +426,10 @@ int main(void)
 	    cmocka_unit_test(test_replacement_at_notice),
 	    cmocka_unit_test(test_launch_throttling),
 	    cmocka_unit_test(test_throttling_buckets_per_provider),
+	    cmocka_unit_test(test_throttled_scale_out_timing),
+	    cmocka_unit_test(test_throttle_queue_fifo),
+	    cmocka_unit_test(test_throttle_queues_share_the_minute),
+	    cmocka_unit_test(test_fallback_after_throttle_wait),
 	    cmocka_unit_test(test_vcpu_quota),
 	    cmocka_unit_test(test_interruption_with_scaling),
 	};

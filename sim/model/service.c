@@ -2,17 +2,28 @@
  * service — the ECS service scheduler (see service.h).
  *
  * Representation: every task not yet STOPPED is in `live` (an array of
- * owned task pointers; each task knows nothing of its slot, removal is a
- * search + swap, fine for the tens to thousands of tasks a service has).
- * A STOPPED task is billed, logged and freed at once, so memory follows the
- * number of tasks alive, not simulated time.
+ * owned task pointers; a task knows its slot, and removal moves the last
+ * task into the hole, so the array's order is a pure function of the
+ * history). A STOPPED task is billed, logged and freed at once, so memory
+ * follows the number of tasks alive, not simulated time. Everything done
+ * per event is O(1) in the number of tasks; what scans them runs once per
+ * reclaim, scale-in or fallback revert, not per task.
  *
  * Invariants:
  *  - active[item] = tasks of that strategy item in PROVISIONING, PENDING or
- *    RUNNING that are not being replaced; placement picks from these.
+ *    RUNNING that are not being replaced; placement picks from these. They
+ *    are also linked in by_item[item], oldest (smallest id) first, and
+ *    active_running[item] of them are RUNNING, so a scale-in walks from
+ *    the newest end instead of sorting every task.
  *  - nstate[state][provider] counts live tasks by state, for the samples.
  *  - a task's `timer` is its one pending state transition (or NULL); a
  *    handler clears it first, since the engine recycles the event after.
+ *  - launch throttling: a placement attempt the throttle delays joins
+ *    queue[provider] (FIFO, no event of its own); queue[p].wake is armed,
+ *    at the earliest time the throttle lets the head go, exactly when the
+ *    queue is not empty. The wake-up serves heads while the throttle allows
+ *    and re-arms once: each attempt costs O(1), however many wait.
+ *  - a replacement link is kept both ways (replaces / replaced_by).
  *  - billing: billed_now[p] tasks are billed, whose pull starts sum to
  *    start_sum[p] (seconds), so the cost accrued so far is O(1) to compute.
  *
@@ -46,6 +57,7 @@ enum {
 	EV_CAPACITY,
 	EV_FALLBACK,
 	EV_REVERT,
+	EV_WAKE,
 };
 
 #define RETRY_FIRST	(10 * SIM_SEC)
@@ -54,6 +66,18 @@ enum {
 #define BUCKET_REFILL	20.0 /* tasks per second */
 #define SERVICE_PER_MIN 500
 #define THROTTLE_WINDOW SIM_MIN
+
+/* A doubly linked list of tasks through one pair of link fields. */
+struct task_list {
+	struct task *head, *tail;
+};
+
+/* Placement attempts the launch throttle holds back on one provider. */
+struct launch_queue {
+	struct task_list tasks; /* linked by wait_prev / wait_next, first come first */
+	struct event *wake;	/* pending wake-up; NULL when the queue is empty */
+	sim_time wake_at;
+};
 
 struct service {
 	struct engine *e;
@@ -69,13 +93,20 @@ struct service {
 	size_t nlive, alloc;
 	int64_t next_id;
 	long active[FARGATE_MAX_STRATEGY_ITEMS];
+	long active_running[FARGATE_MAX_STRATEGY_ITEMS];
+	struct task_list by_item[FARGATE_MAX_STRATEGY_ITEMS];
 	long nstate[TASK_STOPPED + 1][PROVIDER_COUNT];
 	double placed_vcpu[PROVIDER_COUNT];
+	long nfallback; /* live tasks marked fallback */
+	struct task **cand;
+	size_t cand_alloc;
 
 	double tokens[PROVIDER_COUNT];
 	sim_time tokens_at[PROVIDER_COUNT];
 	sim_time launches[SERVICE_PER_MIN]; /* ring of the last launch times */
 	size_t launch_next, nlaunches;
+	struct launch_queue queue[PROVIDER_COUNT];
+	uint64_t wait_seq;
 
 	bool spot_available;
 	struct reclaim next_reclaim;
@@ -118,21 +149,71 @@ static bool counts_active(const struct task *t)
 	return task_is_active(t) && !t->replaces_pending;
 }
 
+/* Links t into its item's list of active tasks, in id order (almost always at the end). */
+static void item_link(struct service *s, struct task *t)
+{
+	struct task_list *l = &s->by_item[t->item];
+	struct task *after = l->tail;
+	while (after && after->id > t->id) /* only a fallback task back from being replaced */
+		after = after->item_prev;
+	t->item_prev = after;
+	t->item_next = after ? after->item_next : l->head;
+	if (t->item_next)
+		t->item_next->item_prev = t;
+	else
+		l->tail = t;
+	if (after)
+		after->item_next = t;
+	else
+		l->head = t;
+}
+
+static void item_unlink(struct service *s, struct task *t)
+{
+	struct task_list *l = &s->by_item[t->item];
+	if (t->item_prev)
+		t->item_prev->item_next = t->item_next;
+	else
+		l->head = t->item_next;
+	if (t->item_next)
+		t->item_next->item_prev = t->item_prev;
+	else
+		l->tail = t->item_prev;
+	t->item_prev = t->item_next = NULL;
+}
+
+/* t starts counting toward the desired count. */
+static void active_add(struct service *s, struct task *t)
+{
+	s->active[t->item]++;
+	s->active_running[t->item] += t->state == TASK_RUNNING;
+	item_link(s, t);
+}
+
+/* t stops counting toward the desired count. */
+static void active_drop(struct service *s, struct task *t)
+{
+	s->active[t->item]--;
+	s->active_running[t->item] -= t->state == TASK_RUNNING;
+	item_unlink(s, t);
+}
+
 /* Moves t to `state`, keeping every counter true; logs the state. */
 static void set_state(struct service *s, struct task *t, enum task_state state)
 {
-	bool was_active = counts_active(t);
 	bool serving_changes = (t->state == TASK_RUNNING) != (state == TASK_RUNNING);
 	if (serving_changes) {
 		if (s->hooks.before_change)
 			s->hooks.before_change(s->hooks.ctx);
 		account_running(s);
 	}
+	if (counts_active(t) && state > TASK_RUNNING)
+		active_drop(s, t);
+	else if (counts_active(t))
+		s->active_running[t->item] += (state == TASK_RUNNING) - (t->state == TASK_RUNNING);
 	s->nstate[t->state][t->provider]--;
 	t->state = state;
 	s->nstate[state][t->provider]++;
-	if (was_active && !counts_active(t))
-		s->active[t->item]--;
 	log_event(s, task_state_name(state), t, NULL);
 	if (s->hooks.task_state)
 		s->hooks.task_state(s->hooks.ctx, t->id, (int)state);
@@ -163,21 +244,51 @@ static struct task *task_create(struct service *s, int item, enum provider p)
 	t->created_at = engine_now(s->e);
 	t->pull_started_at = -1;
 	XALLOC_GROW(s->live, s->nlive + 1, s->alloc);
+	t->live_slot = s->nlive;
 	s->live[s->nlive++] = t;
 	s->nstate[TASK_PROVISIONING][p]++;
-	s->active[item]++;
+	active_add(s, t);
 	log_event(s, "PROVISIONING", t, NULL);
 	t->timer = engine_at(s->e, engine_now(s->e), EV_PLACE, t, 0);
 	return t;
 }
 
-static void cancel_timers(struct service *s, struct task *t)
+/* Takes t out of its provider's launch queue; an emptied queue needs no wake-up. */
+static void queue_remove(struct service *s, struct task *t)
+{
+	struct launch_queue *q = &s->queue[t->provider];
+	if (t->wait_prev)
+		t->wait_prev->wait_next = t->wait_next;
+	else
+		q->tasks.head = t->wait_next;
+	if (t->wait_next)
+		t->wait_next->wait_prev = t->wait_prev;
+	else
+		q->tasks.tail = t->wait_prev;
+	t->wait_prev = t->wait_next = NULL;
+	t->wait_seq = 0;
+	if (!q->tasks.head && q->wake) {
+		engine_cancel(s->e, q->wake);
+		q->wake = NULL;
+	}
+}
+
+/* Drops t's pending placement attempt, whether an event or a place in a launch queue. */
+static void cancel_attempt(struct service *s, struct task *t)
 {
 	if (t->timer)
 		engine_cancel(s->e, t->timer);
+	t->timer = NULL;
+	if (t->wait_seq)
+		queue_remove(s, t);
+}
+
+static void cancel_timers(struct service *s, struct task *t)
+{
+	cancel_attempt(s, t);
 	if (t->notice)
 		engine_cancel(s->e, t->notice);
-	t->timer = t->notice = NULL;
+	t->notice = NULL;
 }
 
 static void bill(struct service *s, struct task *t, bool end_of_run)
@@ -197,33 +308,36 @@ static void bill(struct service *s, struct task *t, bool end_of_run)
 	log_event(s, "BILLED", t, detail);
 }
 
+/* Frees t (its timers already cancelled); the last live task takes its slot. */
 static void remove_live(struct service *s, struct task *t)
 {
-	for (size_t i = 0; i < s->nlive; i++) {
-		if (s->live[i] == t) {
-			s->live[i] = s->live[--s->nlive];
-			break;
-		}
-	}
+	struct task *last = s->live[--s->nlive];
+	s->live[t->live_slot] = last;
+	last->live_slot = t->live_slot;
+	if (counts_active(t)) /* cut off at the end of the run */
+		active_drop(s, t);
 	s->nstate[t->state][t->provider]--;
+	s->nfallback -= t->fallback;
 	free(t);
 }
 
 /* Forgets `t` as a pending replacement of a fallback task (or vice versa). */
 static void unlink_replacement(struct service *s, struct task *t)
 {
-	for (size_t i = 0; i < s->nlive; i++) {
-		struct task *o = s->live[i];
-		if (o->replaces == t)
-			o->replaces = NULL;
+	struct task *old = t->replaces;
+	if (t->replaced_by) {
+		t->replaced_by->replaces = NULL;
+		t->replaced_by = NULL;
 	}
-	if (t->replaces && t->replaces->replaces_pending) {
-		struct task *old = t->replaces;
+	if (!old)
+		return;
+	t->replaces = NULL;
+	old->replaced_by = NULL;
+	if (old->replaces_pending) {
 		old->replaces_pending = false;
 		if (task_is_active(old))
-			s->active[old->item]++;
+			active_add(s, old);
 	}
-	t->replaces = NULL;
 }
 
 static void stop_now(struct service *s, struct task *t, enum task_stop_reason why)
@@ -337,29 +451,25 @@ static sim_time sample(struct service *s, const struct dist *d)
 	return dist_sample(d, &s->startup);
 }
 
-static void on_place(struct engine *e, struct event *ev, void *ctx)
+/* A placement attempt found no capacity: log it and retry with back-off. */
+static void place_failed(struct service *s, struct task *t, const char *why)
 {
-	struct service *s = ctx;
-	struct task *t = ev->data;
-	const char *blocked = placement_blocked(s, t);
-	(void)e;
-	t->timer = NULL;
-	if (blocked) {
-		t->retries++;
-		s->totals.placement_failures++;
-		log_event(s, "PLACEMENT_FAILURE", t, blocked);
-		if (t->retries == 1 && t->provider == PROVIDER_FARGATE_SPOT &&
-		    s->cfg.spot->fallback.enabled)
-			t->notice = engine_at(s->e, t->created_at + s->cfg.spot->fallback.after,
-					      EV_FALLBACK, t, 0);
-		t->timer = engine_after(s->e, retry_delay(t), EV_PLACE, t, 0);
-		return;
+	t->retries++;
+	s->totals.placement_failures++;
+	log_event(s, "PLACEMENT_FAILURE", t, why);
+	if (t->retries == 1 && t->provider == PROVIDER_FARGATE_SPOT &&
+	    s->cfg.spot->fallback.enabled) {
+		/* a task held back by the throttle may have waited `after` already */
+		sim_time at = t->created_at + s->cfg.spot->fallback.after;
+		t->notice = engine_at(s->e, at > engine_now(s->e) ? at : engine_now(s->e),
+				      EV_FALLBACK, t, 0);
 	}
-	sim_time at = throttle_free_at(s, t->provider);
-	if (at > engine_now(s->e)) {
-		t->timer = engine_at(s->e, at, EV_PLACE, t, 0);
-		return;
-	}
+	t->timer = engine_after(s->e, retry_delay(t), EV_PLACE, t, 0);
+}
+
+/* The throttle lets t go: it holds its vCPU and starts provisioning. */
+static void launch(struct service *s, struct task *t)
+{
 	take_launch(s, t->provider);
 	if (t->notice) { /* a pending fallback check is moot once placed */
 		engine_cancel(s->e, t->notice);
@@ -370,6 +480,104 @@ static void on_place(struct engine *e, struct event *ev, void *ctx)
 	s->totals.tasks_launched++;
 	t->timer =
 	    engine_after(s->e, sample(s, &s->cfg.startup->provisioning), EV_PROVISIONED, t, 0);
+}
+
+/* ---- launch queues: attempts the throttle holds back ---- */
+
+static void queue_push(struct service *s, struct task *t)
+{
+	struct task_list *l = &s->queue[t->provider].tasks;
+	t->wait_seq = ++s->wait_seq;
+	t->wait_next = NULL;
+	t->wait_prev = l->tail;
+	if (l->tail)
+		l->tail->wait_next = t;
+	else
+		l->head = t;
+	l->tail = t;
+}
+
+static void wake_arm(struct service *s, enum provider p, sim_time at)
+{
+	s->queue[p].wake = engine_at(s->e, at, EV_WAKE, NULL, p);
+	s->queue[p].wake_at = at;
+}
+
+/* Of the due queues' heads, the one that arrived first; NULL when none is left. */
+static struct task *first_due(const struct service *s, const bool due[PROVIDER_COUNT])
+{
+	struct task *first = NULL;
+	for (int p = 0; p < PROVIDER_COUNT; p++) {
+		struct task *h = s->queue[p].tasks.head;
+		if (due[p] && h && (!first || h->wait_seq < first->wait_seq))
+			first = h;
+	}
+	return first;
+}
+
+/*
+ * Serves the heads of the due queues in order of arrival (the buckets share
+ * the service's per-minute limit) while the throttle lets them go; a queue
+ * it holds back re-arms its wake-up once, for when its head may go.
+ */
+static void serve_queues(struct service *s, bool due[PROVIDER_COUNT])
+{
+	sim_time now = engine_now(s->e);
+	struct task *t;
+	while ((t = first_due(s, due))) {
+		enum provider p = t->provider;
+		const char *blocked = placement_blocked(s, t);
+		sim_time at = blocked ? now : throttle_free_at(s, p);
+		if (at > now) {
+			due[p] = false;
+			wake_arm(s, p, at);
+			continue;
+		}
+		queue_remove(s, t);
+		if (blocked)
+			place_failed(s, t, blocked);
+		else
+			launch(s, t);
+	}
+}
+
+/* A queue's wake-up; a queue whose wake-up is due at the same time is served with it. */
+static void on_wake(struct engine *e, struct event *ev, void *ctx)
+{
+	struct service *s = ctx;
+	bool due[PROVIDER_COUNT];
+	for (int p = 0; p < PROVIDER_COUNT; p++) {
+		struct launch_queue *q = &s->queue[p];
+		due[p] = q->wake == ev || (q->wake && q->wake_at == engine_now(e));
+		if (due[p] && q->wake != ev)
+			engine_cancel(e, q->wake);
+		if (due[p])
+			q->wake = NULL;
+	}
+	serve_queues(s, due);
+}
+
+static void on_place(struct engine *e, struct event *ev, void *ctx)
+{
+	struct service *s = ctx;
+	struct task *t = ev->data;
+	const char *blocked = placement_blocked(s, t);
+	(void)e;
+	t->timer = NULL;
+	if (blocked) {
+		place_failed(s, t, blocked);
+		return;
+	}
+	/* brings the bucket up to now even when t has to queue */
+	sim_time at = throttle_free_at(s, t->provider);
+	struct launch_queue *q = &s->queue[t->provider];
+	if (!q->tasks.head && at <= engine_now(s->e)) {
+		launch(s, t);
+		return;
+	}
+	if (!q->tasks.head)
+		wake_arm(s, t->provider, at);
+	queue_push(s, t); /* behind the tasks already waiting: first come, first served */
 }
 
 static void on_provisioned(struct engine *e, struct event *ev, void *ctx)
@@ -401,6 +609,7 @@ static void on_running(struct engine *e, struct event *ev, void *ctx)
 	if (t->replaces) { /* a Spot task back in place of a fallback task */
 		struct task *old = t->replaces;
 		t->replaces = NULL;
+		old->replaced_by = NULL;
 		stop_task(s, old, STOP_FALLBACK_REVERT); /* already not counted as active */
 	}
 }
@@ -456,14 +665,56 @@ static void launch_one(struct service *s)
 	task_create(s, (int)item, st->items[item].provider);
 }
 
-/* Orders stop candidates: not yet RUNNING first, then the newest. */
-static int stop_order(const void *a, const void *b)
+/* Walks active tasks from the newest, over one item's list or merging all of them. */
+struct newest_walk {
+	struct task *at[FARGATE_MAX_STRATEGY_ITEMS];
+	size_t n;
+};
+
+static void newest_init(struct newest_walk *w, const struct service *s, int item)
 {
-	const struct task *x = *(struct task *const *)a, *y = *(struct task *const *)b;
-	bool xr = x->state == TASK_RUNNING, yr = y->state == TASK_RUNNING;
-	if (xr != yr)
-		return xr ? 1 : -1;
-	return (x->id < y->id) - (x->id > y->id);
+	w->n = 0;
+	for (size_t i = 0; i < s->cfg.service->strategy.nr; i++)
+		if (item < 0 || (int)i == item)
+			w->at[w->n++] = s->by_item[i].tail;
+}
+
+static struct task *newest_next(struct newest_walk *w)
+{
+	size_t best = w->n;
+	for (size_t i = 0; i < w->n; i++)
+		if (w->at[i] && (best == w->n || w->at[i]->id > w->at[best]->id))
+			best = i;
+	if (best == w->n)
+		return NULL;
+	struct task *t = w->at[best];
+	w->at[best] = t->item_prev;
+	return t;
+}
+
+/*
+ * Fills s->cand with the first `n` active tasks of `item` (of every item
+ * when negative) in stop order: not yet RUNNING first, then the newest.
+ * Returns how many. Walks from the newest end, so it costs about the
+ * number it stops, not the number of tasks.
+ */
+static size_t stop_candidates(struct service *s, int item, long n)
+{
+	long waiting = 0, k = 0;
+	for (size_t i = 0; i < s->cfg.service->strategy.nr; i++)
+		if (item < 0 || (int)i == item)
+			waiting += s->active[i] - s->active_running[i];
+	XALLOC_GROW(s->cand, s->nlive + 1, s->cand_alloc);
+	for (int running = 0; running < 2; running++) {
+		long want = running ? n : (waiting < n ? waiting : n);
+		struct newest_walk w;
+		struct task *t;
+		newest_init(&w, s, item);
+		while (k < want && (t = newest_next(&w)))
+			if ((t->state == TASK_RUNNING) == (running == 1))
+				s->cand[k++] = t;
+	}
+	return (size_t)k;
 }
 
 /* How many tasks each item should lose so `keep` remain, by the scale-in order. */
@@ -498,30 +749,19 @@ static void plan_scale_in(const struct service *s, long keep, long *lose)
 static void scale_in(struct service *s, long keep)
 {
 	long lose[FARGATE_MAX_STRATEGY_ITEMS];
-	struct task **cand = xmalloc(s->nlive * sizeof(*cand) + 1);
-	size_t n = 0;
+	size_t n;
 	if (s->cfg.scale_in_order == SCALE_IN_NEWEST) {
-		for (size_t i = 0; i < s->nlive; i++)
-			if (counts_active(s->live[i]))
-				cand[n++] = s->live[i];
-		qsort(cand, n, sizeof(*cand), stop_order);
-		long excess = active_total(s) - keep;
-		for (long k = 0; k < excess && (size_t)k < n; k++)
-			stop_task(s, cand[k], STOP_SCALE_IN);
-		free(cand);
+		n = stop_candidates(s, -1, active_total(s) - keep);
+		for (size_t k = 0; k < n; k++)
+			stop_task(s, s->cand[k], STOP_SCALE_IN);
 		return;
 	}
 	plan_scale_in(s, keep, lose);
 	for (size_t i = 0; i < s->cfg.service->strategy.nr; i++) {
-		n = 0;
-		for (size_t j = 0; j < s->nlive; j++)
-			if (counts_active(s->live[j]) && s->live[j]->item == (int)i)
-				cand[n++] = s->live[j];
-		qsort(cand, n, sizeof(*cand), stop_order);
-		for (long k = 0; k < lose[i] && (size_t)k < n; k++)
-			stop_task(s, cand[k], STOP_SCALE_IN);
+		n = stop_candidates(s, (int)i, lose[i]);
+		for (size_t k = 0; k < n; k++)
+			stop_task(s, s->cand[k], STOP_SCALE_IN);
 	}
-	free(cand);
 }
 
 static void on_reconcile(struct engine *e, struct event *ev, void *ctx)
@@ -567,11 +807,13 @@ static void on_reclaim(struct engine *e, struct event *ev, void *ctx)
 {
 	struct service *s = ctx;
 	struct reclaim r = s->next_reclaim;
-	struct task **cand = xmalloc(s->nlive * sizeof(*cand) + 1);
+	struct task **cand;
 	size_t n = 0;
 	char why[64];
 	(void)e;
 	(void)ev;
+	XALLOC_GROW(s->cand, s->nlive + 1, s->cand_alloc);
+	cand = s->cand;
 	for (size_t i = 0; i < s->nlive; i++) {
 		struct task *t = s->live[i];
 		if (t->provider == PROVIDER_FARGATE_SPOT && task_is_active(t) &&
@@ -587,7 +829,6 @@ static void on_reclaim(struct engine *e, struct event *ev, void *ctx)
 		cand[j] = tmp;
 		interrupt(s, cand[k], why);
 	}
-	free(cand);
 	arm_reclaim(s);
 }
 
@@ -623,14 +864,14 @@ static void on_fallback(struct engine *e, struct event *ev, void *ctx)
 	t->notice = NULL;
 	if (t->placed || t->state != TASK_PROVISIONING)
 		return;
+	cancel_attempt(s, t); /* before it changes provider (and launch queue) */
 	s->nstate[TASK_PROVISIONING][t->provider]--;
 	t->provider = PROVIDER_FARGATE;
 	t->fallback = true;
+	s->nfallback++;
 	t->retries = 0;
 	s->nstate[TASK_PROVISIONING][t->provider]++;
 	log_event(s, "FALLBACK", t, "to=FARGATE");
-	if (t->timer)
-		engine_cancel(s->e, t->timer);
 	t->timer = engine_at(s->e, engine_now(s->e), EV_PLACE, t, 0);
 }
 
@@ -641,16 +882,17 @@ static void on_revert(struct engine *e, struct event *ev, void *ctx)
 	size_t n = s->nlive;
 	(void)e;
 	(void)ev;
-	if (!s->spot_available)
+	if (!s->spot_available || s->nfallback == 0)
 		return;
 	for (size_t i = 0; i < n; i++) {
 		struct task *old = s->live[i];
 		if (!old->fallback || old->replaces_pending || !task_is_active(old))
 			continue;
+		active_drop(s, old);
 		old->replaces_pending = true;
-		s->active[old->item]--;
 		struct task *t = task_create(s, old->item, PROVIDER_FARGATE_SPOT);
 		t->replaces = old;
+		old->replaced_by = t;
 		log_event(s, "FALLBACK_REVERT", t, NULL);
 	}
 }
@@ -664,7 +906,7 @@ static const struct {
     {EV_RECONCILE, on_reconcile}, {EV_PLACE, on_place},	    {EV_PROVISIONED, on_provisioned},
     {EV_RUNNING, on_running},	  {EV_DRAINED, on_drained}, {EV_STOPPED, on_stopped},
     {EV_NOTICE, on_notice},	  {EV_RECLAIM, on_reclaim}, {EV_CAPACITY, on_capacity},
-    {EV_FALLBACK, on_fallback},	  {EV_REVERT, on_revert},
+    {EV_FALLBACK, on_fallback},	  {EV_REVERT, on_revert},   {EV_WAKE, on_wake},
 };
 
 static double task_hour(const struct service_config *cfg, const struct price_rate *r)
@@ -718,6 +960,7 @@ void service_free(struct service *s)
 	for (size_t i = 0; i < s->nlive; i++)
 		free(s->live[i]);
 	free(s->live);
+	free(s->cand);
 	rng_release(&s->startup);
 	rng_release(&s->choice);
 	free(s);

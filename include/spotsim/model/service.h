@@ -17,7 +17,14 @@
  * 120 s (spotsim's model: ECS documents retrying, not the schedule). Launch
  * throttling delays attempts without failing them: a token bucket per
  * provider of 100 tasks refilled at 20 per second, and at most 500 launches
- * in any 60 s per service.
+ * in any 60 s per service. The attempts it holds back wait first come,
+ * first served, in a queue per bucket: a new attempt goes behind the tasks
+ * already waiting on its bucket, and when both buckets' queues may go at
+ * the same time (they share the per-minute limit) their heads go in order
+ * of arrival (spotsim's model: AWS documents the rates, not the order).
+ * The work per task event (a placement attempt, a state change, a stop)
+ * does not grow with the number of tasks; a reclaim wave or a fallback
+ * revert looks over the live tasks once.
  *
  * Spot interruptions: at the notice the task takes no new work and gets
  * SIGTERM; it is STOPPED min(shutdown, stopTimeout) later (never more than
@@ -27,9 +34,10 @@
  * min(shutdown, stopTimeout).
  *
  * With the fallback option a Spot task that has waited `after` for capacity
- * is launched on FARGATE instead (marked fallback); `revert_after` after
- * Spot capacity returns, each fallback task gets a Spot replacement and is
- * stopped once that replacement is RUNNING.
+ * is launched on FARGATE instead (marked fallback), at once if its first
+ * failed placement comes later than that (it waited on the throttle);
+ * `revert_after` after Spot capacity returns, each fallback task gets a
+ * Spot replacement and is stopped once that replacement is RUNNING.
  *
  * Scale-in (a model, README "Scale-in"): the tasks to stop are chosen by
  * scenario.scale_in_order; the default leaves the placement split of the new

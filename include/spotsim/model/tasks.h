@@ -15,9 +15,12 @@
  * keeps the two times that matter: when it was created (for the fallback
  * delay) and when its image pull started (billing). Billing is computed
  * here so that the run's cost, the events.csv BILLED rows and `spotsim
- * cost` all use one rule.
+ * cost` all use one rule. The record also carries the service's links (its
+ * slot among the live tasks, its place in its strategy item's list and in a
+ * launch queue), so that the service adds, finds and drops a task in O(1).
  */
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 
 #include "spotsim/model/fargate.h"
@@ -59,6 +62,13 @@ struct task {
 	bool placed;		  /* passed placement: holds its vCPU against the quota */
 	bool replaces_pending;	  /* fallback task with a Spot replacement on the way */
 	struct task *replaces;	  /* fallback: the task this one will replace when RUNNING */
+	struct task *replaced_by; /* the reverse link: the task with `replaces` = this one */
+
+	/* The service's indexes, so that it finds and drops a task in O(1): */
+	size_t live_slot;		    /* index in the service's array of live tasks */
+	struct task *item_prev, *item_next; /* its strategy item's active tasks, by id */
+	struct task *wait_prev, *wait_next; /* its provider's launch queue */
+	uint64_t wait_seq;		    /* order of arrival in a launch queue; 0 = not queued */
 };
 
 /* "PROVISIONING", ... as ECS names the states. */

@@ -14,8 +14,14 @@
  * rescheduling never allocate once the heap and the pool have reached the
  * largest size the run needs (see `allocations`).
  *
- * Every event knows its own slot in the heap (`pos`), so any pending event
- * can be cancelled or moved in O(log n) without a search.
+ * The heap holds small nodes (time, rank, event id), not the events: a
+ * sift moves 16 bytes and never writes to an event. Cancelling is lazy:
+ * the event is marked not pending at once, and its node is dropped when it
+ * reaches the top or when the heap is compacted, which happens as soon as
+ * cancelled nodes outnumber pending ones. The heap therefore never holds
+ * more than twice the pending events (plus one), and the pool never holds
+ * more events than were allocated at once: a cancelled event may be freed
+ * and reused at once.
  *
  * Ownership: an event belongs to the calendar it came from and may only be
  * pushed to that calendar. While pending it is in the calendar; the caller
@@ -41,14 +47,17 @@
 
 #include "spotsim/engine/simtime.h"
 
-/* Children per heap node (4: measured faster than 2, see sim/evq.c). */
+/* Children per heap node (see sim/engine/evq.c for the measurements). */
 #define EVQ_ARITY 4
 
 /* The data structure, in words, for benchmarks to name. */
-#define EVQ_DESIGN "4-ary heap of 16-byte (time, seq) keys with event back-pointers"
+#define EVQ_DESIGN "4-ary heap of 16-byte (time, rank, id) nodes, lazy cancel"
 
-/* `pos` of an event that is not in the calendar. */
+/* `rank` of an event that is not in the calendar. */
 #define EVQ_NOT_PENDING UINT32_MAX
+
+/* Pool blocks hold at most 1 << EVQ_BLOCK_SHIFT events; event ids are (block << shift) | slot. */
+#define EVQ_BLOCK_SHIFT 13
 
 struct event {
 	sim_time time; /* when it is due; kept after pop, undefined before the first push */
@@ -58,38 +67,45 @@ struct event {
 		void *data;		 /* payload for the layer above, never touched by evq */
 		struct event *next_free; /* free-list link while the event is pooled */
 	};
-	uint32_t pos; /* slot in the heap, or EVQ_NOT_PENDING */
-	int type;     /* the layer above's event kind */
+	uint32_t rank; /* evq's: the rank of its node in the heap, or EVQ_NOT_PENDING */
+	uint32_t id;   /* evq's: its place in the pool, fixed */
+	int type;      /* the layer above's event kind */
 };
 
-/* A heap key. Keys live in their own array, apart from the event pointers. */
-struct evq_key {
+/*
+ * A heap node: the event's time, and `tag` = rank << 32 | id. Ranks are
+ * handed out in scheduling order, so (time, tag) sorts exactly as
+ * (time, seq) does; they are 32 bits and are renumbered, keeping their
+ * order, before the counter runs out.
+ */
+struct evq_node {
 	sim_time time;
-	uint64_t seq;
+	uint64_t tag;
 };
 
 struct evq {
 	/*
-	 * The EVQ_ARITY-ary min-heap on (time, seq) as two parallel arrays:
-	 * key[i] is the key of slot i, ev[i] its event; slot 0 is the next
-	 * event. key and ev point into key_mem and ev_mem (owned), offset so
-	 * that every group of siblings shares one cache line.
+	 * The EVQ_ARITY-ary min-heap on (time, tag): node[0] is the next
+	 * event. node points into node_mem (owned), offset so that every
+	 * group of siblings shares one cache line.
 	 */
-	struct evq_key *key;
-	struct event **ev;
-	void *key_mem, *ev_mem;
-	size_t nr, alloc;
-	uint64_t next_seq;
+	struct evq_node *node;
+	void *node_mem;
+	size_t nr;	     /* nodes in the heap, pending or cancelled */
+	size_t cancelled;    /* nodes whose event was cancelled since */
+	size_t alloc;	     /* node slots */
+	uint64_t next_seq;   /* seq of the next push */
+	uint32_t next_rank;  /* rank of the next push */
+	uint32_t rank_limit; /* ranks are renumbered when next_rank reaches it (tests lower it) */
 	struct event *free_list;
-	struct event **blocks; /* pool blocks, owned */
+	struct event **blocks; /* pool blocks, owned; block b holds ids b << EVQ_BLOCK_SHIFT ... */
 	size_t nr_blocks, alloc_blocks;
-	size_t block_size;  /* events in the next block */
 	size_t allocations; /* calls to the allocator so far (pool blocks and heap growth) */
 };
 
 #define EVQ_INIT                                                                                   \
 	{                                                                                          \
-		NULL, NULL, NULL, NULL, 0, 0, 0, NULL, NULL, 0, 0, 0, 0                            \
+		NULL, NULL, 0, 0, 0, 0, 0, EVQ_NOT_PENDING, NULL, NULL, 0, 0, 0                    \
 	}
 
 /* Prepares an empty calendar in caller storage. Does not allocate. */
@@ -102,15 +118,15 @@ void evq_init(struct evq *q);
 void evq_release(struct evq *q);
 
 /*
- * Returns an event from the pool with pos EVQ_NOT_PENDING, type 0, arg 0
- * and data NULL. It belongs to `q` and must be pushed to `q` or freed with
+ * Returns an event from the pool, not pending, with type 0, arg 0 and
+ * data NULL. It belongs to `q` and must be pushed to `q` or freed with
  * evq_event_free. Allocates only when the pool is empty.
  */
 struct event *evq_event_new(struct evq *q);
 
 /*
  * Returns `ev` to the pool; a pending event is cancelled first.
- * evq_event_free(q, NULL) is a no-op. O(1), or O(log n) when pending.
+ * evq_event_free(q, NULL) is a no-op. O(1) amortized.
  */
 void evq_event_free(struct evq *q, struct event *ev);
 
@@ -120,18 +136,25 @@ void evq_event_free(struct evq *q, struct event *ev);
  */
 void evq_push(struct evq *q, struct event *ev, sim_time time);
 
+/* The event with pool id `id`. */
+static inline struct event *evq_event_at(const struct evq *q, uint32_t id)
+{
+	return q->blocks[id >> EVQ_BLOCK_SHIFT] + (id & ((1u << EVQ_BLOCK_SHIFT) - 1));
+}
+
 /* The next event (smallest time, then smallest seq), left in place; NULL when empty. O(1). */
 static inline struct event *evq_peek(const struct evq *q)
 {
-	return q->nr ? q->ev[0] : NULL;
+	return q->nr ? evq_event_at(q, (uint32_t)q->node[0].tag) : NULL;
 }
 
 /* Removes and returns the next event, now not pending; NULL when empty. O(log n). */
 struct event *evq_pop(struct evq *q);
 
 /*
- * Removes `ev` from the calendar if it is pending; the event stays
- * allocated. Returns whether it was pending. O(log n).
+ * Takes `ev` out of the calendar if it is pending; the event stays
+ * allocated. Returns whether it was pending. O(1) amortized, O(log n)
+ * when `ev` is the next event.
  */
 bool evq_cancel(struct evq *q, struct event *ev);
 
@@ -145,19 +168,20 @@ void evq_reschedule(struct evq *q, struct event *ev, sim_time time);
 /* Number of pending events. */
 static inline size_t evq_size(const struct evq *q)
 {
-	return q->nr;
+	return q->nr - q->cancelled;
 }
 
 /*
- * Verifies the heap order and every back-pointer; returns false on the
- * first violation. O(n): for tests and debugging only.
+ * Verifies the heap order, the ranks, the count of cancelled nodes and
+ * that the top is pending; returns false on the first violation. O(n):
+ * for tests and debugging only.
  */
 bool evq_check(const struct evq *q);
 
 /* Whether `ev` is in a calendar. */
 static inline bool evq_pending(const struct event *ev)
 {
-	return ev->pos != EVQ_NOT_PENDING;
+	return ev->rank != EVQ_NOT_PENDING;
 }
 
 #endif

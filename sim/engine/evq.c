@@ -1,34 +1,65 @@
 /*
  * evq — the event calendar (see evq.h).
  *
- * Representation: an implicit ARITY-ary min-heap of 16-byte nodes
- * (time, tag), tag = rank << 32 | id. Slot i has children ARITY*i+1 ..
- * ARITY*i+ARITY and parent (i-1)/ARITY. The array starts ARITY-1 slots
- * into an allocation aligned to one sibling group, so every group of
- * siblings fills whole cache lines, and the groups of grandchildren are
- * adjacent (prefetched while the children are compared).
+ * Representation: a radix heap on time, read in digits of D =
+ * EVQ_DIGIT_BITS bits. `floor` is the time of the last pop, and no push
+ * goes below it. A node due at t sits in bucket bucket_of(floor, t): 0
+ * when t == floor; otherwise, with L the highest digit in which t and
+ * floor differ and d the value of t's digit L (d > floor's, so d >= 1),
+ * bucket L * (2^D - 1) + d. Every time in a bucket is below every time in
+ * a higher one, so the next event is in the lowest bucket in use. Popping
+ * it from bucket k > 0 moves floor up to its time and spreads bucket k
+ * over the (empty) buckets below. The new floor agrees with the old one
+ * above digit L, so no other bucket changes. A node only ever moves to a
+ * lower level: a delay of x costs about log_16(x) moves, each a
+ * sequential copy of 16 bytes, where a heap takes a dependent step per
+ * level that misses the cache once the heap outgrows it.
+ *
+ * Order among equal times: buckets are FIFO. Nodes enter a bucket either
+ * from a push (the newest rank so far) or when a higher bucket is spread,
+ * which happens only when every lower bucket is empty, in that bucket's
+ * order. So the pending nodes of every bucket are in scheduling order, and
+ * bucket 0 (all due at floor) pops from the front.
  *
  * Invariants:
- *   no child sorts before its parent under (time, tag);
- *   a node is live when its event's rank equals the node's rank, and
- *   cancelled otherwise; `cancelled` counts the cancelled nodes, and is
- *   at most the number of live ones plus one;
- *   node[0], when nr > 0, is live: pops and peeks never look further;
- *   every pending event has exactly one live node; ranks of live nodes
- *   are unique, below next_rank, and ordered as the events' seq.
+ *   every node is in bucket_of(floor, its time); bucket 0 holds times ==
+ *   floor, from slot `front` of its first chunk;
+ *   the pending nodes of each bucket are in increasing seq;
+ *   used has bit k-1 set exactly when bucket k > 0 holds nodes;
+ *   a chunk is full unless it is its bucket's last;
+ *   in a bucket k > 0 that holds nodes, `min` is the first of its nodes
+ *   with the smallest time, pending or cancelled (checked before use);
+ *   head is the next pending node: the front of bucket 0 if it holds a
+ *   pending node, else the minimum of the lowest bucket in use. When head
+ *   is in bucket k > 0, buckets 0 .. k-1 are empty and no node of bucket
+ *   k is due before it;
+ *   a node is pending when its event's rank equals the node's rank;
+ *   `cancelled` counts the others and 2 * cancelled <= nr.
  * Ranks of cancelled nodes are never handed out again before a
  * renumbering, and renumbering drops every cancelled node first, so a
- * freed and reused event never matches its stale node.
+ * freed and reused event never matches its stale node. Cancelled nodes
+ * travel with the others until bucket 0, a compaction, or a bucket whose
+ * minimum they are, drops them: testing each would read its event.
  *
- * Why no back-pointers: with one slot per event stored in the event, each
- * step of a sift writes to a random event, a cache miss of its own at
- * 100,000 pending. Here a sift touches only the heap's lines; cancelling
- * costs a mark, plus an O(n) compaction after n/2 cancels.
+ * At 100,000 pending an event is a cache miss of about 80 ns on the
+ * development machine, paid by the caller that reads the popped event. So
+ * a spread of a few nodes (the next few to pop) prefetches their events,
+ * and a pop prefetches the next head's.
  *
- * The pool hands out events from blocks that double in size (64 .. 8192
- * events); block b holds ids b << EVQ_BLOCK_SHIFT onwards. Freed events go
- * on a LIFO free list, so a recently used (cache warm) event is reused
- * first. Blocks are freed only by evq_release.
+ * Measured with bench/bench_evq (hold, 100,000 pending, CPU time): the
+ * 4-ary heap with back-pointers in the events, 3.3 M ops/s; a 4-ary heap
+ * of 16-byte nodes without them, 7.7 M (8-ary: 7.0 M); this radix heap
+ * with 1-bit digits, 7.5 M, 12.5 M with the prefetches; digits of 2, 3,
+ * 4, 5, 6 bits: 13, 15, 17, 15, 17 M. Four bits keep struct evq to 241
+ * buckets (10 KiB).
+ *
+ * Storage: buckets are lists of 1 KiB chunks taken from one spare list,
+ * so memory follows the number of nodes (at most nr / 63 + 242 chunks),
+ * not the number of buckets times their largest size. The event pool
+ * hands out events from blocks that double in size (64 .. 8192 events);
+ * block b holds ids b << EVQ_BLOCK_SHIFT onwards. Freed events and chunks
+ * go on LIFO lists, so recently used (cache warm) memory is reused first.
+ * Blocks are freed only by evq_release.
  */
 #include "spotsim/engine/evq.h"
 
@@ -36,22 +67,28 @@
 
 #include <assert.h>
 #include <stdlib.h>
-#include <string.h>
-
-#define ARITY	    EVQ_ARITY
-#define FIRST_BLOCK 64
-#define MAX_BLOCK   (1u << EVQ_BLOCK_SHIFT)
-#define GROUP	    (ARITY * sizeof(struct evq_node)) /* bytes of one sibling group */
-#define SLOT_SHIFT  (ARITY - 1)			      /* array offset that aligns sibling groups */
-
-_Static_assert(ARITY == 4 || ARITY == 8, "min_child compares four or eight children");
-_Static_assert(sizeof(struct evq_node) == 16, "nodes are 16 bytes");
 
 #if defined(__GNUC__)
 #define PREFETCH(p) __builtin_prefetch(p)
 #else
 #define PREFETCH(p) ((void)0)
 #endif
+
+#define SOON	     32 /* a spread of at most this many nodes prefetches their events */
+#define FIRST_BLOCK  64
+#define MAX_BLOCK    (1u << EVQ_BLOCK_SHIFT)
+#define CHUNK	     63 /* nodes per chunk: 1 KiB with its header */
+#define CHUNKS_BLOCK 16 /* chunks per allocation */
+
+struct evq_chunk {
+	struct evq_chunk *next;
+	uint32_t nr;
+	struct evq_node node[CHUNK];
+};
+
+#define DIGIT_MASK ((UINT64_C(1) << EVQ_DIGIT_BITS) - 1)
+
+_Static_assert(sizeof(struct evq_node) == 16, "nodes are 16 bytes");
 
 static inline uint32_t rank_of(struct evq_node n)
 {
@@ -63,31 +100,9 @@ static inline uint32_t id_of(struct evq_node n)
 	return (uint32_t)n.tag;
 }
 
-#if defined(__SIZEOF_INT128__)
-/* One 128-bit comparison (cmp + sbb): no branch for the selects below to turn into. */
-__extension__ typedef unsigned __int128 key128;
-
-static inline key128 wide(const struct evq_node *n)
+static inline struct evq_node node_of(const struct event *ev)
 {
-	return ((key128)((uint64_t)n->time ^ ((uint64_t)1 << 63)) << 64) | n->tag;
-}
-
-static inline bool before(const struct evq_node *a, const struct evq_node *b)
-{
-	return wide(a) < wide(b);
-}
-#else
-static inline bool before(const struct evq_node *a, const struct evq_node *b)
-{
-	return a->time < b->time || (a->time == b->time && a->tag < b->tag);
-}
-#endif
-
-/* The smaller of slots a and b, chosen with a mask rather than a branch. */
-static inline size_t lesser(const struct evq_node *node, size_t a, size_t b)
-{
-	size_t take_b = -(size_t)before(&node[b], &node[a]);
-	return a ^ ((a ^ b) & take_b);
+	return (struct evq_node){ev->time, (uint64_t)ev->rank << 32 | ev->id};
 }
 
 static inline bool is_live(const struct evq *q, struct evq_node n)
@@ -95,150 +110,283 @@ static inline bool is_live(const struct evq *q, struct evq_node n)
 	return evq_event_at(q, id_of(n))->rank == rank_of(n);
 }
 
-static void sift_up(struct evq_node *node, size_t i, struct evq_node k)
+static inline unsigned highest_bit(uint64_t x)
 {
-	while (i > 0) {
-		size_t p = (i - 1) / ARITY;
-		if (!before(&k, &node[p]))
-			break;
-		node[i] = node[p];
-		i = p;
-	}
-	node[i] = k;
+#if defined(__GNUC__)
+	return 63 - (unsigned)__builtin_clzll(x);
+#else
+	unsigned b = 0;
+	while (x >>= 1)
+		b++;
+	return b;
+#endif
 }
 
-/* The smallest child of a node whose first child is c (c < nr). */
-static inline size_t min_child(const struct evq_node *node, size_t nr, size_t c)
+static inline unsigned lowest_bit(uint64_t x)
 {
-	if (c + ARITY <= nr) {
-		for (size_t g = 0; g < ARITY; g++)
-			PREFETCH(&node[ARITY * (c + g) + 1]);
-		size_t m = lesser(node, lesser(node, c, c + 1), lesser(node, c + 2, c + 3));
-		if (ARITY == 8)
-			m = lesser(
-			    node, m,
-			    lesser(node, lesser(node, c + 4, c + 5), lesser(node, c + 6, c + 7)));
-		return m;
+#if defined(__GNUC__)
+	return (unsigned)__builtin_ctzll(x);
+#else
+	unsigned b = 0;
+	while (!(x & 1)) {
+		x >>= 1;
+		b++;
 	}
-	size_t m = c;
-	for (size_t k = c + 1; k < nr; k++)
-		m = lesser(node, m, k);
-	return m;
-}
-
-/* Places k at or below slot i of the heap node[0 .. nr). */
-static void sift_down(struct evq_node *node, size_t nr, size_t i, struct evq_node k)
-{
-	size_t c;
-
-	while ((c = ARITY * i + 1) < nr) {
-		size_t m = min_child(node, nr, c);
-		if (!before(&node[m], &k))
-			break;
-		node[i] = node[m];
-		i = m;
-	}
-	node[i] = k;
+	return b;
+#endif
 }
 
 /*
- * Drops node[0], live or not; the caller fixes the counts. The hole goes
- * down the path of smallest children to a leaf without comparing with the
- * last node, which then rises from there: it came from the bottom and
- * rarely rises far.
+ * The bucket of time t >= floor. Digits are read with the sign bit
+ * flipped, which turns signed order into unsigned order.
  */
-static void remove_top(struct evq *q)
+static inline unsigned bucket_of(sim_time floor, sim_time t)
 {
-	struct evq_node *node = q->node;
-	size_t last = --q->nr;
-	size_t i = 0, c;
-
-	if (!last)
-		return;
-	while ((c = ARITY * i + 1) < last) {
-		size_t m = min_child(node, last, c);
-		node[i] = node[m];
-		i = m;
-	}
-	sift_up(node, i, node[last]);
+	uint64_t x = (uint64_t)t ^ (uint64_t)floor;
+	if (!x)
+		return 0;
+	unsigned level = highest_bit(x) / EVQ_DIGIT_BITS;
+	uint64_t digit =
+	    (((uint64_t)t ^ ((uint64_t)1 << 63)) >> (level * EVQ_DIGIT_BITS)) & DIGIT_MASK;
+	return level * (unsigned)DIGIT_MASK + (unsigned)digit;
 }
 
-/* Drops every cancelled node and rebuilds the heap in O(n). */
+static inline void mark_used(struct evq *q, unsigned k)
+{
+	q->used[(k - 1) / 64] |= (uint64_t)1 << ((k - 1) % 64);
+}
+
+static inline void mark_unused(struct evq *q, unsigned k)
+{
+	q->used[(k - 1) / 64] &= ~((uint64_t)1 << ((k - 1) % 64));
+}
+
+static inline bool is_used(const struct evq *q, unsigned k)
+{
+	return q->used[(k - 1) / 64] >> ((k - 1) % 64) & 1;
+}
+
+/* The lowest bucket k >= 1 in use, or 0 when there is none. */
+static inline unsigned lowest_used(const struct evq *q)
+{
+	for (unsigned w = 0; w < EVQ_USED_WORDS; w++)
+		if (q->used[w])
+			return w * 64 + lowest_bit(q->used[w]) + 1;
+	return 0;
+}
+
+/* ---- chunks ---- */
+
+static void chunks_grow(struct evq *q)
+{
+	size_t had = q->alloc_chunk_blocks;
+	struct evq_chunk *blk = xmalloc(CHUNKS_BLOCK * sizeof(*blk));
+
+	XALLOC_GROW(q->chunk_blocks, q->nr_chunk_blocks + 1, q->alloc_chunk_blocks);
+	q->allocations += 1 + (q->alloc_chunk_blocks != had);
+	q->chunk_blocks[q->nr_chunk_blocks++] = blk;
+	for (size_t i = CHUNKS_BLOCK; i-- > 0;) {
+		blk[i].next = q->spare_chunks;
+		q->spare_chunks = &blk[i];
+	}
+}
+
+static inline void chunk_put(struct evq *q, struct evq_chunk *c)
+{
+	c->next = q->spare_chunks;
+	q->spare_chunks = c;
+}
+
+/* Puts back the chunks from c to the end of its list. */
+static void chunks_put(struct evq *q, struct evq_chunk *c)
+{
+	while (c) {
+		struct evq_chunk *next = c->next;
+		chunk_put(q, c);
+		c = next;
+	}
+}
+
+/* ---- buckets ---- */
+
+/* Appends n to bucket k, keeping its minimum; the caller counts the node in q->nr. */
+static inline void append(struct evq *q, unsigned k, struct evq_node n)
+{
+	struct evq_bucket *b = &q->bucket[k];
+	struct evq_chunk *c = b->last;
+
+	if (!c || c->nr == CHUNK) {
+		if (!q->spare_chunks)
+			chunks_grow(q);
+		struct evq_chunk *fresh = q->spare_chunks;
+		q->spare_chunks = fresh->next;
+		fresh->next = NULL;
+		fresh->nr = 0;
+		if (c)
+			c->next = fresh;
+		else
+			b->first = fresh;
+		b->last = c = fresh;
+	}
+	c->node[c->nr++] = n;
+	if (!b->nr++) {
+		b->min = n;
+		if (k)
+			mark_used(q, k);
+	} else if (n.time < b->min.time) {
+		b->min = n;
+	}
+}
+
+/* Empties bucket k's bookkeeping; its chunks are the caller's. */
+static void bucket_clear(struct evq *q, unsigned k)
+{
+	q->bucket[k] = (struct evq_bucket){NULL, NULL, 0, {0, 0}};
+	if (k)
+		mark_unused(q, k);
+	else
+		q->front = 0;
+}
+
+/* Removes the front node of bucket 0 (which holds one); the caller fixes q->nr and cancelled. */
+static void pop_front(struct evq *q)
+{
+	struct evq_bucket *b = &q->bucket[0];
+	struct evq_chunk *c = b->first;
+
+	b->nr--;
+	if (++q->front < c->nr)
+		return;
+	if (c == b->last) {
+		chunk_put(q, c);
+		bucket_clear(q, 0);
+		return;
+	}
+	b->first = c->next;
+	chunk_put(q, c);
+	q->front = 0;
+}
+
+/*
+ * Drops the cancelled nodes of bucket k, keeping the order of the others,
+ * and recomputes its minimum. O(size of the bucket).
+ */
+static void bucket_filter(struct evq *q, unsigned k)
+{
+	struct evq_bucket *b = &q->bucket[k];
+	struct evq_chunk *w = b->first;
+	uint32_t wi = 0, ri = k ? 0 : q->front;
+	size_t kept = 0;
+
+	for (struct evq_chunk *r = b->first; r; r = r->next, ri = 0)
+		for (; ri < r->nr; ri++) {
+			struct evq_node n = r->node[ri];
+			if (!is_live(q, n))
+				continue;
+			if (wi == CHUNK) {
+				w = w->next;
+				wi = 0;
+			}
+			w->node[wi++] = n;
+			if (!kept++ || n.time < b->min.time)
+				b->min = n;
+		}
+	q->cancelled -= b->nr - kept;
+	q->nr -= b->nr - kept;
+	if (!kept) {
+		chunks_put(q, b->first);
+		bucket_clear(q, k);
+		return;
+	}
+	chunks_put(q, w->next);
+	w->next = NULL;
+	w->nr = wi;
+	b->last = w;
+	b->nr = kept;
+	if (!k)
+		q->front = 0;
+}
+
+/*
+ * Moves floor up to `to`, the time of the next event, which is in bucket
+ * k, and spreads bucket k over the buckets below, which are empty.
+ * Cancelled nodes move along: checking each would read its event.
+ */
+static void spread(struct evq *q, unsigned k, sim_time to)
+{
+	struct evq_chunk *c = q->bucket[k].first;
+	size_t nr = q->bucket[k].nr;
+
+	bucket_clear(q, k);
+	q->floor = to;
+	for (struct evq_chunk *r = c; r; r = r->next)
+		for (uint32_t i = 0; i < r->nr; i++) {
+			if (nr <= SOON) /* all of them will be popped soon */
+				PREFETCH(evq_event_at(q, id_of(r->node[i])));
+			append(q, bucket_of(to, r->node[i].time), r->node[i]);
+		}
+	chunks_put(q, c);
+}
+
+/* Finds the next pending node and makes it head, dropping cancelled nodes in the way. */
+static void find_head(struct evq *q)
+{
+	struct evq_bucket *b0 = &q->bucket[0];
+
+	while (b0->nr) {
+		struct evq_node n = b0->first->node[q->front];
+		if (!q->cancelled || is_live(q, n)) {
+			q->head = n;
+			return;
+		}
+		pop_front(q);
+		q->cancelled--;
+		q->nr--;
+	}
+	for (unsigned k; (k = lowest_used(q));) {
+		struct evq_bucket *b = &q->bucket[k];
+		if (q->cancelled && !is_live(q, b->min))
+			bucket_filter(q, k);
+		if (b->nr) {
+			q->head = b->min;
+			return;
+		}
+	}
+}
+
+/* Drops every cancelled node. O(n), after n/2 cancels: O(1) per cancel. */
 static void compact(struct evq *q)
 {
-	size_t n = 0;
-
-	for (size_t i = 0; i < q->nr; i++)
-		if (is_live(q, q->node[i]))
-			q->node[n++] = q->node[i];
-	q->nr = n;
-	q->cancelled = 0;
-	for (size_t i = n / ARITY + 1; i-- > 0;)
-		if (ARITY * i + 1 < n)
-			sift_down(q->node, n, i, q->node[i]);
+	for (unsigned k = 0; k < EVQ_BUCKETS; k++)
+		if (q->bucket[k].nr)
+			bucket_filter(q, k);
 }
 
-/*
- * Restores the invariants after the heap shrank or a node was cancelled:
- * a live top, and no more cancelled nodes than live ones. Compacting
- * after n/2 cancels costs O(n), so O(1) per cancel.
- */
-static void tidy(struct evq *q)
-{
-	if (!q->cancelled)
-		return;
-	while (q->nr && !is_live(q, q->node[0])) {
-		q->cancelled--;
-		remove_top(q);
-	}
-	if (2 * q->cancelled > q->nr)
-		compact(q);
-}
-
-/*
- * Gives the live nodes the ranks 0 .. n-1 in (time, rank) order, which
- * keeps the order of every pair of nodes. Sorting in place (heapsort to
- * descending, then reversed) leaves an ascending array: still a heap.
- */
+/* Gives the pending nodes the ranks 0 .. n-1; ranks only tell pushes apart, so any order does. */
 static void renumber(struct evq *q)
 {
-	struct evq_node *node = q->node;
+	uint32_t r = 0;
 
 	compact(q);
 	assert(q->nr < q->rank_limit);
-	for (size_t n = q->nr; n > 1; n--) {
-		struct evq_node min = node[0];
-		sift_down(node, n - 1, 0, node[n - 1]);
-		node[n - 1] = min;
+	for (unsigned k = 0; k < EVQ_BUCKETS; k++) {
+		struct evq_bucket *b = &q->bucket[k];
+		uint32_t i = k ? 0 : q->front;
+		for (struct evq_chunk *c = b->first; c; c = c->next, i = 0)
+			for (; i < c->nr; i++) {
+				struct event *ev = evq_event_at(q, id_of(c->node[i]));
+				ev->rank = r++;
+				c->node[i] = node_of(ev);
+			}
+		if (b->nr)
+			b->min = node_of(evq_event_at(q, id_of(b->min)));
 	}
-	for (size_t i = 0, j = q->nr; i + 1 < j; i++, j--) {
-		struct evq_node t = node[i];
-		node[i] = node[j - 1];
-		node[j - 1] = t;
-	}
-	for (size_t i = 0; i < q->nr; i++) {
-		node[i].tag = (uint64_t)i << 32 | id_of(node[i]);
-		evq_event_at(q, id_of(node[i]))->rank = (uint32_t)i;
-	}
-	q->next_rank = (uint32_t)q->nr;
+	if (evq_size(q))
+		q->head = node_of(evq_event_at(q, id_of(q->head)));
+	q->next_rank = r;
 }
 
-static void heap_grow(struct evq *q)
-{
-	size_t n = q->alloc ? 2 * q->alloc : 256;
-	void *raw = xmalloc((n + SLOT_SHIFT) * sizeof(struct evq_node) + GROUP);
-	char *base = (char *)raw + (GROUP - (uintptr_t)raw % GROUP) % GROUP;
-	struct evq_node *node = (struct evq_node *)base + SLOT_SHIFT;
-
-	assert(n <= EVQ_NOT_PENDING);
-	if (q->nr)
-		memcpy(node, q->node, q->nr * sizeof(*node));
-	free(q->node_mem);
-	q->node_mem = raw;
-	q->node = node;
-	q->alloc = n;
-	q->allocations++;
-}
+/* ---- the pool ---- */
 
 void evq_init(struct evq *q)
 {
@@ -250,7 +398,9 @@ void evq_release(struct evq *q)
 	for (size_t i = 0; i < q->nr_blocks; i++)
 		free(q->blocks[i]);
 	free(q->blocks);
-	free(q->node_mem);
+	for (size_t i = 0; i < q->nr_chunk_blocks; i++)
+		free(q->chunk_blocks[i]);
+	free(q->chunk_blocks);
 	evq_init(q);
 }
 
@@ -293,40 +443,56 @@ void evq_event_free(struct evq *q, struct event *ev)
 	q->free_list = ev;
 }
 
+/* ---- the calendar ---- */
+
 void evq_push(struct evq *q, struct event *ev, sim_time time)
 {
 	assert(ev->rank == EVQ_NOT_PENDING);
 	assert(evq_event_at(q, ev->id) == ev);
+	assert(time >= q->floor);
 	if (q->next_rank >= q->rank_limit)
 		renumber(q);
-	if (q->nr == q->alloc)
-		heap_grow(q);
 	ev->time = time;
 	ev->seq = q->next_seq++;
 	ev->rank = q->next_rank++;
-	sift_up(q->node, q->nr++, (struct evq_node){time, (uint64_t)ev->rank << 32 | ev->id});
+	struct evq_node n = node_of(ev);
+	append(q, bucket_of(q->floor, time), n);
+	if (q->nr++ == q->cancelled || time < q->head.time)
+		q->head = n;
 }
 
 struct event *evq_pop(struct evq *q)
 {
-	if (!q->nr)
+	if (!evq_size(q))
 		return NULL;
-	struct event *top = evq_event_at(q, id_of(q->node[0]));
-	top->rank = EVQ_NOT_PENDING;
-	remove_top(q);
-	tidy(q);
-	if (q->nr)
-		PREFETCH(evq_event_at(q, id_of(q->node[0]))); /* the caller will soon read it */
-	return top;
+	struct evq_node h = q->head;
+	if (h.time != q->floor)
+		spread(q, bucket_of(q->floor, h.time), h.time);
+	assert(q->bucket[0].first->node[q->front].tag == h.tag);
+	pop_front(q);
+	q->nr--;
+	struct event *ev = evq_event_at(q, id_of(h));
+	ev->rank = EVQ_NOT_PENDING;
+	if (q->cancelled && 2 * q->cancelled > q->nr)
+		compact(q);
+	find_head(q);
+	if (evq_size(q)) /* most likely the next event popped */
+		PREFETCH(evq_event_at(q, id_of(q->head)));
+	return ev;
 }
 
 bool evq_cancel(struct evq *q, struct event *ev)
 {
 	if (ev->rank == EVQ_NOT_PENDING)
 		return false;
+	uint64_t tag = node_of(ev).tag;
+
 	ev->rank = EVQ_NOT_PENDING;
 	q->cancelled++;
-	tidy(q); /* drops the node at once if it is the top */
+	if (2 * q->cancelled > q->nr)
+		compact(q);
+	if (q->head.tag == tag)
+		find_head(q);
 	return true;
 }
 
@@ -336,23 +502,86 @@ void evq_reschedule(struct evq *q, struct event *ev, sim_time time)
 	evq_push(q, ev, time);
 }
 
+/* ---- checking ---- */
+
+/*
+ * Checks node n of bucket k. A cancelled one is counted in *cancelled; a
+ * pending one must come after the last pending one seen, whose seq + 1 is
+ * *after (0 before the first).
+ */
+static bool check_node(const struct evq *q, unsigned k, struct evq_node n, size_t *cancelled,
+		       uint64_t *after)
+{
+	const struct event *ev = evq_event_at(q, id_of(n));
+
+	if (ev->id != id_of(n) || rank_of(n) >= q->next_rank || n.time < q->floor ||
+	    bucket_of(q->floor, n.time) != k)
+		return false;
+	if (ev->rank != rank_of(n)) {
+		(*cancelled)++;
+		return true;
+	}
+	if (ev->time != n.time || ev->seq >= q->next_seq || ev->seq < *after)
+		return false;
+	*after = ev->seq + 1;
+	return true;
+}
+
+/* Checks bucket k; counts its cancelled nodes and keeps in *best the first pending node due first. */
+static bool check_bucket(const struct evq *q, unsigned k, size_t *cancelled, struct evq_node *best,
+			 bool *found)
+{
+	const struct evq_bucket *b = &q->bucket[k];
+	uint32_t i = k ? 0 : q->front;
+	size_t nr = 0, had = *cancelled;
+	uint64_t after = 0;
+	bool min_seen = false;
+	sim_time smallest = 0;
+
+	for (const struct evq_chunk *c = b->first; c; c = c->next, i = 0) {
+		if ((c->next && c->nr != CHUNK) || (!c->next && c != b->last) || !c->nr)
+			return false;
+		for (; i < c->nr; i++, nr++) {
+			struct evq_node n = c->node[i];
+			if (!check_node(q, k, n, cancelled, &after))
+				return false;
+			if (!nr || n.time < smallest) {
+				smallest = n.time;
+				min_seen = n.tag == b->min.tag;
+			}
+			if (*cancelled == had && (!*found || n.time < best->time)) {
+				*best = n;
+				*found = true;
+			}
+			had = *cancelled;
+		}
+	}
+	if (nr != b->nr || (k && is_used(q, k) != !!nr))
+		return false;
+	return !k || !nr || (min_seen && b->min.time == smallest); /* bucket 0 pops its front */
+}
+
 bool evq_check(const struct evq *q)
 {
-	size_t cancelled = 0;
+	size_t cancelled = 0, nr = 0;
+	struct evq_node best = {0, 0};
+	bool found = false;
 
-	if (q->nr && !is_live(q, q->node[0]))
-		return false;
-	for (size_t i = 0; i < q->nr; i++) {
-		struct evq_node n = q->node[i];
-		const struct event *ev = evq_event_at(q, id_of(n));
-		if (ev->id != id_of(n) || rank_of(n) >= q->next_rank)
+	for (unsigned k = 0; k < EVQ_BUCKETS; k++) {
+		if (!check_bucket(q, k, &cancelled, &best, &found))
 			return false;
-		if (ev->rank != rank_of(n))
-			cancelled++;
-		else if (ev->time != n.time || ev->seq >= q->next_seq)
-			return false;
-		if (i > 0 && before(&n, &q->node[(i - 1) / ARITY]))
-			return false;
+		nr += q->bucket[k].nr;
 	}
-	return cancelled == q->cancelled && 2 * cancelled <= q->nr;
+	if (nr != q->nr || cancelled != q->cancelled || 2 * cancelled > nr)
+		return false;
+	if (found != (evq_size(q) > 0))
+		return false;
+	if (!found)
+		return true;
+	unsigned k = bucket_of(q->floor, q->head.time);
+	for (unsigned below = 0; below < k; below++)
+		if (q->bucket[below].nr)
+			return false;
+	return best.time == q->head.time && best.tag == q->head.tag &&
+	       (!k || q->bucket[k].min.time == q->head.time);
 }

@@ -1,11 +1,13 @@
 /*
- * spotsim validate — checks a scenario file and prints every problem, or a
- * short summary of what the file describes.
+ * spotsim validate — checks a scenario file as `spotsim run` loads it (the
+ * run plan: every variant at every sweep point, and the price table rows
+ * they need) and prints every problem, or a short summary of what the file
+ * describes.
  */
 #include "spotsim/cli/cli.h"
 #include "spotsim/util/error.h"
 #include "spotsim/model/pricing.h"
-#include "spotsim/scenario/scenario.h"
+#include "spotsim/scenario/plan.h"
 
 #include <getopt.h>
 #include <stdio.h>
@@ -14,10 +16,12 @@
 static const char usage[] =
     "usage: spotsim validate SCENARIO.json [--prices FILE] [--quiet]\n"
     "\n"
-    "Checks a scenario file: JSON syntax, every key and value, the Fargate task\n"
-    "sizes, the capacity provider strategy rules and the price table rows it\n"
-    "needs. Prints every problem, one line each, as FILE: JSON.PATH: message,\n"
-    "and exits 2 if there is any; otherwise prints a summary and exits 0.\n"
+    "Checks a scenario file as spotsim run would: JSON syntax, every key and\n"
+    "value, the Fargate task sizes, the capacity provider strategy rules, the\n"
+    "name as an output folder, every variant at every sweep point, and the\n"
+    "price table rows they need. Prints every problem, one line each, as\n"
+    "FILE: JSON.PATH: message, and exits 2 if there is any; otherwise prints a\n"
+    "summary and exits 0.\n"
     "\n"
     "  --prices FILE  use this price table instead of the scenario's or the default\n"
     "  --quiet        print nothing when the file is valid\n"
@@ -63,15 +67,15 @@ static void print_summary(const struct scenario *sc, const struct price_table *t
 
 static int validate(const char *path, const char *prices, bool quiet)
 {
-	struct scenario sc;
+	struct plan p;
 	struct price_table t;
 	struct diag d;
 	int status = EXIT_OK;
 
 	diag_init(&d);
 	pricing_init(&t);
-	if (scenario_load(&sc, path, &d) == 0) {
-		const char *table = prices ? prices : sc.prices_file;
+	if (plan_load(&p, path, &d) == 0) {
+		const char *table = prices ? prices : p.base.prices_file;
 		if (!table)
 			table = pricing_default_path();
 		if (!table)
@@ -79,14 +83,14 @@ static int validate(const char *path, const char *prices, bool quiet)
 				   "no price table found (accepted: --prices FILE, pricing.file, "
 				   "or data/pricing.csv as installed)");
 		else if (pricing_load(&t, table, &d) == 0)
-			scenario_check_prices(&sc, &t, &d);
+			plan_check_prices(&p, &t, &d);
 	}
 	cli_print_diag(&d);
 	if (diag_failed(&d))
 		status = EXIT_USAGE;
 	else if (!quiet)
-		print_summary(&sc, &t);
-	scenario_release(&sc);
+		print_summary(&p.base, &t);
+	plan_release(&p);
 	pricing_release(&t);
 	diag_release(&d);
 	return status;

@@ -34,6 +34,7 @@
 #include "spotsim/util/xalloc.h"
 
 #include <cjson/cJSON.h>
+#include <ctype.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -128,6 +129,30 @@ static char *name_from_file(const char *path)
 	return xstrndup(base, n);
 }
 
+/*
+ * `spotsim run` writes to out/NAME (out/NAME-shard-K-of-N for a shard), and
+ * the name goes into one-line records (stdout, the shard manifest): it must
+ * be one folder name, short enough for the shard suffix under NAME_MAX.
+ */
+static void check_name(struct loader *l, const char *name)
+{
+	char accepted[160];
+	bool control = false;
+	snprintf(accepted, sizeof(accepted),
+		 "accepted: a name without '/', other than \".\" and \"..\", of at most %d "
+		 "bytes, without control characters",
+		 SCENARIO_MAX_NAME);
+	for (const char *p = name; *p; p++)
+		control = control || iscntrl((unsigned char)*p);
+	if (control)
+		loader_err(l, "name", "contains a control character (%s)", accepted);
+	else if (strchr(name, '/') || !strcmp(name, ".") || !strcmp(name, ".."))
+		loader_err(l, "name", "\"%s\" cannot name the output folder (%s)", name, accepted);
+	else if (strlen(name) > SCENARIO_MAX_NAME)
+		loader_err(l, "name", "%zu bytes is too long to name the output folder (%s)",
+			   strlen(name), accepted);
+}
+
 static void load_top(struct loader *l)
 {
 	struct scenario *sc = l->sc;
@@ -136,6 +161,7 @@ static void load_top(struct loader *l)
 	double v;
 
 	sc->name = (s = loader_get_string(r, "name")) && *s ? xstrdup(s) : name_from_file(l->file);
+	check_name(l, sc->name);
 	sc->description = xstrdup((s = loader_get_string(r, "description")) ? s : "");
 	sc->region = xstrdup((s = loader_get_string(r, "region")) ? s : SCENARIO_DEFAULT_REGION);
 	if (!loader_get_duration(r, "duration", &sc->duration))
@@ -582,6 +608,11 @@ static void load_experiments(struct loader *l)
 	{
 		const char *name = loader_get_string(v, "name");
 		char path[64];
+		snprintf(path, sizeof(path), "variants[%d]", i);
+		if (cJSON_IsObject(v) && !loader_get(v, "set") && !loader_get(v, "unset"))
+			loader_err(l, path,
+				   "changes nothing (accepted: \"set\": {\"json.path\": value}, "
+				   "\"unset\": [\"json.path\"], or both)");
 		snprintf(path, sizeof(path), "variants[%d].name", i);
 		for (const cJSON *w = vs->child; name && w != v; w = w->next) {
 			const char *other = loader_get_string(w, "name");
@@ -706,6 +737,15 @@ bool scenario_check_prices(const struct scenario *sc, const struct price_table *
 			   "platform listed by 'spotsim prices --region %s', or pricing.rates)",
 			   fargate_provider_name(p), fargate_os_name(sc->task.os),
 			   fargate_arch_name(sc->task.arch), sc->region, sc->region);
+		ok = false;
+	}
+	if (ok && sc->spot.fallback.enabled &&
+	    !pricing_find(t, sc->region, PROVIDER_FARGATE, sc->task.os, sc->task.arch)) {
+		diag_error(d, sc->file, "spot.fallback",
+			   "the price table has no FARGATE rate for %s/%s in %s, where the "
+			   "fallback moves tasks (accepted: a price table with that FARGATE row)",
+			   fargate_os_name(sc->task.os), fargate_arch_name(sc->task.arch),
+			   sc->region);
 		ok = false;
 	}
 	return ok;

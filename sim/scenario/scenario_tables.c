@@ -450,7 +450,8 @@ SCHEMA(pricing, pricing_fields);
 
 static const struct sfield variant_fields[] = {
     REQ("name", S_STRING, "a name for the variant"),
-    {"set", S_OBJECT, 0, 0, "an object of {\"json.path\": value}", NULL, S_ANY, F_REQUIRED},
+    {"set", S_OBJECT, 0, 0, "an object of {\"json.path\": value}", NULL, S_ANY, 0},
+    ARR("unset", S_STRING, 0, 0),
     END,
 };
 SCHEMA(variant, variant_fields);

@@ -29,6 +29,10 @@
  *
  * Relative file paths in a scenario (traces, empirical distributions, price
  * files) are resolved against the folder of the scenario file.
+ *
+ * The name (given, or the file's) must name the output folder out/NAME:
+ * no '/', not "." or "..", at most SCENARIO_MAX_NAME bytes, no control
+ * characters. The loader checks it, so `validate` and `run` agree.
  */
 #include <stdbool.h>
 #include <stdint.h>
@@ -50,6 +54,7 @@
 #define SCENARIO_DEFAULT_SEED	  1
 #define SCENARIO_MAX_REPLICATIONS 100000
 #define SCENARIO_MAX_DESIRED	  5000 /* ECS quota: tasks per service */
+#define SCENARIO_MAX_NAME	  200  /* bytes: out/NAME-shard-K-of-N stays within NAME_MAX */
 
 struct slo {
 	bool has_p95_latency, has_p99_latency, has_max_dropped, has_budget;
@@ -67,7 +72,8 @@ enum workload_type {
 struct scenario {
 	char *file;	   /* owned: the path as given */
 	char *dir;	   /* owned: folder of the file, for relative paths */
-	char *name;	   /* owned: "name", or the file name without ".json" */
+	char *name;	   /* owned: "name", or the file name without ".json"; always
+			      usable as one folder name (see scenario_load) */
 	char *description; /* owned; "" when absent */
 	char *region;	   /* owned */
 	sim_time duration;
@@ -109,7 +115,8 @@ int scenario_load(struct scenario *sc, const char *path, struct diag *d);
 
 /*
  * Checks that the price table has a row for the scenario's region, OS and
- * architecture for every provider its strategy uses. Problems go to `d`.
+ * architecture for every provider its strategy uses, and a FARGATE row when
+ * spot.fallback moves tasks there. Problems go to `d`.
  */
 bool scenario_check_prices(const struct scenario *sc, const struct price_table *t, struct diag *d);
 

@@ -621,6 +621,45 @@ static void test_scheduled_actions(void **state)
 	scaler_free(s);
 }
 
+/* SuspendedState: alarms still change state; the suspended activities do not happen. */
+static void test_suspended_state(void **state)
+{
+	(void)state;
+	struct scaling_policy p = target_policy(name_a, METRIC_CPU, 60);
+	struct scaling_config c = config_of(&p, 1, 1, 50);
+	struct log log = {.n = 0};
+	c.scale_out_suspended = true;
+	struct scaler *s = scaler_new(&c, record, &log);
+	for (long m = 1; m <= 10; m++)
+		assert_int_equal(minute(s, m, METRIC_CPU, 90, 10, 10), -1);
+	assert_true(logged(&log, "3 ALARM_STATE policy=a;alarm=AlarmHigh;state=ALARM;value=90"));
+	assert_int_equal(scaler_activities(s), 0);
+	scaler_free(s);
+
+	/* scale-in suspended: 20 low minutes change nothing, a scale-out still happens */
+	c.scale_out_suspended = false;
+	c.scale_in_suspended = true;
+	s = scaler_new(&c, NULL, NULL);
+	for (long m = 1; m <= 20; m++)
+		assert_int_equal(minute(s, m, METRIC_CPU, 30, 10, 10), -1);
+	assert_int_equal(minute(s, 21, METRIC_CPU, 90, 10, 10), -1);
+	assert_int_equal(minute(s, 22, METRIC_CPU, 90, 10, 10), -1);
+	assert_int_equal(minute(s, 23, METRIC_CPU, 90, 10, 10), 15);
+	scaler_free(s);
+
+	/* scheduled scaling suspended: the action never runs, and none is due */
+	struct scheduled_action acts[] = {{10 * SIM_MIN, true, false, 5, 0, name_open}};
+	c = config_of(&p, 1, 1, 40);
+	c.actions = acts;
+	c.nactions = 1;
+	c.scheduled_suspended = true;
+	s = scaler_new(&c, NULL, NULL);
+	assert_int_equal(scaler_next_scheduled(s), SIM_TIME_MAX);
+	assert_int_equal(scaler_scheduled(s, 10 * SIM_MIN, 2), -1);
+	assert_int_equal(scaler_activities(s), 0);
+	scaler_free(s);
+}
+
 /* ---- the loader: schedules and rules ---- */
 
 /* Loads a scenario whose "scaling" section is `scaling`. */
@@ -1031,6 +1070,7 @@ int main(void)
 	    cmocka_unit_test(test_alarm_periods_and_statistics),
 	    cmocka_unit_test(test_weighted_average_period),
 	    cmocka_unit_test(test_scheduled_actions),
+	    cmocka_unit_test(test_suspended_state),
 	    cmocka_unit_test(test_cron_timezone_dst),
 	    cmocka_unit_test(test_cron_dst_edges),
 	    cmocka_unit_test(test_rate_at_and_order),

@@ -431,11 +431,13 @@ static void load_policies(struct loader *l)
 			    l, path,
 			    "TargetTrackingScalingPolicyConfiguration has no metric (accepted: "
 			    "PredefinedMetricSpecification or CustomizedMetricSpecification)");
-		if (!tt && !loader_get(p, "Alarm"))
+		if (!tt && !loader_get(p, "Alarm") && !loader_get(p, "Alarms"))
 			loader_err(
 			    l, path,
 			    "missing key \"Alarm\" (accepted: a step policy carries its CloudWatch "
-			    "alarm with MetricName, Threshold and ComparisonOperator)");
+			    "alarm with MetricName, Threshold and ComparisonOperator, or names it "
+			    "in "
+			    "\"Alarms\" with the describe-alarms output as \"scaling.alarms\")");
 	}
 }
 
@@ -650,7 +652,7 @@ static char *dir_of(const char *path)
 int scenario_load_tree(struct scenario *sc, const char *path, cJSON *root, struct diag *d)
 {
 	size_t errors = d->errors;
-	struct loader l = {sc, d, path, root};
+	struct loader l = {sc, d, path, root, NULL};
 	struct swalk w;
 
 	memset(sc, 0, sizeof(*sc));
@@ -760,6 +762,7 @@ void scenario_release(struct scenario *sc)
 	free(sc->region);
 	free(sc->start);
 	free(sc->prices_file);
+	free(sc->scalable_target);
 	dist_release(&sc->startup.provisioning);
 	dist_release(&sc->startup.pull);
 	dist_release(&sc->startup.app_start);

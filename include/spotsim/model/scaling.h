@@ -130,6 +130,7 @@ struct scaling_policy {
 	/* step scaling */
 	bool has_alarm; /* an "Alarm" was given (spotsim scale may take --threshold instead) */
 	struct alarm_config alarm;
+	char *alarm_name; /* owned: the alarm's AlarmName, or NULL when it has none */
 	enum adjustment_type adjustment_type;
 	struct step_adjustment *steps; /* owned */
 	size_t nsteps;

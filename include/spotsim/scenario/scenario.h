@@ -20,7 +20,11 @@
  *    pasted: keys spotsim does not model are accepted and listed once, in a
  *    single note. The wrapped forms {"taskDefinition": {...}} from
  *    describe-task-definition and {"services": [{...}]} from describe-services
- *    are accepted too.
+ *    are accepted too; in `scaling`, "ScalableTargets" from
+ *    describe-scalable-targets (the element whose ResourceId is the
+ *    service's gives MinCapacity, MaxCapacity and SuspendedState), and
+ *    "alarms" holding describe-alarms output (inline, or {"file": ...}) for
+ *    the alarms that step policies name in their "Alarms" list.
  *
  * Sections that later versions simulate in full (`workload`, `spot`,
  * `scaling`, `variants`, `sweep`, `slo`, `startup`) are checked as far as
@@ -96,6 +100,8 @@ struct scenario {
 	sim_time shutdown;	       /* app exit after SIGTERM; default the stopTimeout */
 	struct spot_config spot;       /* interruptions, capacity, fallback */
 	struct scaling_config scaling; /* the `scaling` section; .enabled when given */
+	char *scalable_target; /* owned: "ScalableTargets[i] <ResourceId>" when the bounds come
+				  from pasted describe-scalable-targets output, else NULL */
 	struct service_limits limits;
 	bool has_workload, has_spot, has_scaling;
 	long variants, sweep_points; /* counts, for the summary */

@@ -135,10 +135,13 @@ static void resolve_alarms(struct loader *l, const cJSON *list, const char *base
 	}
 	snprintf(at, sizeof(at), "%s[0]", path);
 	const cJSON *a = scaling_alarms_find(l, list->child, at, &place);
-	struct loader in = *l;
+	if (!a)
+		return;
+	struct loader in = *l; /* the alarm's messages name the file that holds it */
 	in.file = place.file;
-	if (a && (p->has_alarm = load_alarm(&in, a, place.path, &p->alarm)))
-		p->alarm_name = xstrdup(loader_get_string(a, "AlarmName"));
+	const char *name = loader_get_string(a, "AlarmName");
+	if ((p->has_alarm = load_alarm(&in, a, place.path, &p->alarm)) && name)
+		p->alarm_name = xstrdup(name);
 }
 
 static void load_step(struct loader *l, const cJSON *pol, const cJSON *cfg, const char *base,

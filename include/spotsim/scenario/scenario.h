@@ -29,6 +29,11 @@
  *
  * Relative file paths in a scenario (traces, empirical distributions, price
  * files) are resolved against the folder of the scenario file.
+ *
+ * A "terraform" link ({"file": "plan.json", "service": ...}) gives the
+ * scenario the sections `spotsim import terraform` would write
+ * (import_terraform.h), read from that file at every load; a section given
+ * both by the link and by the scenario is an error.
  */
 #include <stdbool.h>
 #include <stdint.h>
@@ -93,6 +98,7 @@ struct scenario {
 	struct service_limits limits;
 	bool has_workload, has_spot, has_scaling;
 	long variants, sweep_points; /* counts, for the summary */
+	char *terraform; /* owned: the "terraform" link as "FILE" or "FILE, service S"; NULL */
 };
 
 /* The text of an enum, as scenario files write it. */

@@ -205,6 +205,28 @@ static cJSON *scenario_of(const struct tf_doc *doc, const struct tf_res *svc, cJ
 	return sc;
 }
 
+/* The place of a summary key in the scenario: region, taskDefinition, service, scaling. */
+static int rank(const char *key)
+{
+	static const char *const order[] = {"region", "taskDefinition", "service", "scaling", NULL};
+	for (int i = 0; order[i]; i++)
+		if (!strncmp(key, order[i], strlen(order[i])))
+			return i;
+	return 4;
+}
+
+/* Sorts the lines in the order of the scenario's sections, keeping the order within one. */
+static void order_lines(struct tf_lines *l)
+{
+	for (size_t i = 1; i < l->nr; i++) {
+		struct tf_line it = l->v[i];
+		size_t j = i;
+		for (; j > 0 && rank(l->v[j - 1].key) > rank(it.key); j--)
+			l->v[j] = l->v[j - 1];
+		l->v[j] = it;
+	}
+}
+
 /* One section of the summary: keys aligned, then the value and the source between `open` and `close`. */
 static void write_lines(struct strbuf *out, const char *title, const struct tf_lines *l,
 			const char *open, const char *close)
@@ -224,7 +246,7 @@ static void write_lines(struct strbuf *out, const char *title, const struct tf_l
 	}
 }
 
-static void write_summary(struct strbuf *out, const struct tf_doc *doc, const struct tf_res *svc)
+static void write_summary(struct strbuf *out, struct tf_doc *doc, const struct tf_res *svc)
 {
 	static const char *const kinds[] = {"a plan (terraform show -json)",
 					    "a state (terraform show -json)",
@@ -233,6 +255,8 @@ static void write_summary(struct strbuf *out, const struct tf_doc *doc, const st
 		    kinds[doc->kind], doc->format, *doc->version ? ", Terraform " : "",
 		    doc->version);
 	strbuf_addf(out, "# service %s (%s)\n", svc->address, service_name(svc));
+	order_lines(&doc->log.from);
+	order_lines(&doc->log.defaulted);
 	write_lines(out,
 		    "from Terraform (scenario key, value <- resource attribute):", &doc->log.from,
 		    "  <- ", "");

@@ -156,6 +156,13 @@ static const struct tf_res *find_alarm(struct tf_ctx *x, const struct tf_res *p,
 
 /* ---- target tracking ---- */
 
+struct policy_log {
+	struct strbuf desc, alarm; /* what the policy does, what its alarm watches */
+	struct strbuf defaults;	   /* the defaults that apply to it */
+	const struct tf_res *alarm_res;
+	const char *how; /* how the alarm was linked */
+};
+
 static bool map_predefined(struct tf_ctx *x, const struct tf_res *p, const cJSON *pre, cJSON *cfg)
 {
 	static const char *const types[] = {"ECSServiceAverageCPUUtilization",
@@ -200,7 +207,7 @@ static bool map_customized(struct tf_ctx *x, const struct tf_res *p, const cJSON
 }
 
 static bool map_target_tracking(struct tf_ctx *x, const struct tf_res *p, cJSON *o,
-				struct strbuf *desc)
+				struct policy_log *pl)
 {
 	static const char attr[] = "target_tracking_scaling_policy_configuration";
 	const cJSON *b = tf_need(x->doc, p, attr,
@@ -228,10 +235,15 @@ static bool map_target_tracking(struct tf_ctx *x, const struct tf_res *p, cJSON 
 	}
 	add_number_if(cfg, "ScaleOutCooldown", get(b, "scale_out_cooldown"));
 	add_number_if(cfg, "ScaleInCooldown", get(b, "scale_in_cooldown"));
+	if (!get(cfg, "ScaleOutCooldown") || !get(cfg, "ScaleInCooldown"))
+		strbuf_addf(&pl->defaults, "%s%s%s 300 s",
+			    get(cfg, "ScaleOutCooldown") ? "" : "ScaleOutCooldown",
+			    get(cfg, "ScaleOutCooldown") || get(cfg, "ScaleInCooldown") ? "" : ", ",
+			    get(cfg, "ScaleInCooldown") ? "" : "ScaleInCooldown");
 	if (cJSON_IsBool(get(b, "disable_scale_in")))
 		cJSON_AddBoolToObject(cfg, "DisableScaleIn",
 				      cJSON_IsTrue(get(b, "disable_scale_in")));
-	strbuf_addf(desc, "%s target %g",
+	strbuf_addf(&pl->desc, "%s target %g",
 		    pre ? tf_member(pre, "predefined_metric_type")
 			: metric_of(tf_member(cust, "namespace"), tf_member(cust, "metric_name")),
 		    target);
@@ -351,12 +363,6 @@ static bool map_alarm(struct tf_ctx *x, const struct tf_res *a, const struct tf_
 	return true;
 }
 
-struct policy_log {
-	struct strbuf desc, alarm; /* what the policy does, what its alarm watches */
-	const struct tf_res *alarm_res;
-	const char *how; /* how the alarm was linked */
-};
-
 static bool map_step(struct tf_ctx *x, const struct tf_res *p, cJSON *o, struct policy_log *pl)
 {
 	static const char attr[] = "step_scaling_policy_configuration";
@@ -388,6 +394,8 @@ static bool map_step(struct tf_ctx *x, const struct tf_res *p, cJSON *o, struct 
 	if (tf_number(get(b, "min_adjustment_magnitude"), &mag) && mag > 0)
 		cJSON_AddNumberToObject(cfg, "MinAdjustmentMagnitude", mag);
 	add_number_if(cfg, "Cooldown", get(b, "cooldown"));
+	if (!get(cfg, "Cooldown"))
+		strbuf_adds(&pl->defaults, "Cooldown 300 s");
 	if (agg)
 		cJSON_AddStringToObject(cfg, "MetricAggregationType", agg);
 	int steps = cJSON_GetArraySize(get(cfg, "StepAdjustments"));
@@ -403,6 +411,9 @@ static void log_policy(struct tf_ctx *x, const struct tf_res *p, int i, const ch
 	char key[64], akey[80];
 	snprintf(key, sizeof(key), "scaling.ScalingPolicies[%d]", i);
 	tf_log_add(&x->doc->log.from, key, p->address, "%s: %s", name, pl->desc.buf);
+	if (pl->defaults.len)
+		tf_log_add(&x->doc->log.defaulted, key, "not set: AWS's default", "%s",
+			   pl->defaults.buf);
 	if (!pl->alarm_res)
 		return;
 	char *src = xasprintf("%s %s", pl->alarm_res->address, pl->how);
@@ -414,7 +425,7 @@ static void log_policy(struct tf_ctx *x, const struct tf_res *p, int i, const ch
 static void map_policy(struct tf_ctx *x, const struct tf_res *p, cJSON *list)
 {
 	const char *type = tf_string(p, "policy_type"), *name = tf_string(p, "name");
-	struct policy_log pl = {STRBUF_INIT, STRBUF_INIT, NULL, NULL};
+	struct policy_log pl = {STRBUF_INIT, STRBUF_INIT, STRBUF_INIT, NULL, NULL};
 	cJSON *o = cJSON_CreateObject();
 	bool ok = false;
 	type = type ? type : "StepScaling"; /* the provider's default */
@@ -422,7 +433,7 @@ static void map_policy(struct tf_ctx *x, const struct tf_res *p, cJSON *list)
 	cJSON_AddStringToObject(o, "PolicyName", name);
 	cJSON_AddStringToObject(o, "PolicyType", type);
 	if (!strcmp(type, "TargetTrackingScaling"))
-		ok = map_target_tracking(x, p, o, &pl.desc);
+		ok = map_target_tracking(x, p, o, &pl);
 	else if (!strcmp(type, "StepScaling"))
 		ok = map_step(x, p, o, &pl);
 	else
@@ -439,6 +450,7 @@ static void map_policy(struct tf_ctx *x, const struct tf_res *p, cJSON *list)
 	}
 	strbuf_release(&pl.desc);
 	strbuf_release(&pl.alarm);
+	strbuf_release(&pl.defaults);
 }
 
 static void add_target_action(const cJSON *b, cJSON *o, struct strbuf *desc)

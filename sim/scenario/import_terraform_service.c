@@ -134,12 +134,18 @@ static void map_size(struct tf_ctx *x, const struct tf_res *td, const char *attr
 	    tf_need(x->doc, td, attr,
 		    "a task-level size such as \"1024\" (Fargate requires cpu and memory)");
 	char buf[64], path[64];
-	if (cJSON_IsNumber(n))
+	if (cJSON_IsNumber(n)) {
 		snprintf(buf, sizeof(buf), "%g", n->valuedouble);
-	else if (cJSON_IsString(n))
+	} else if (cJSON_IsString(n) && *n->valuestring) {
 		snprintf(buf, sizeof(buf), "%s", n->valuestring);
-	else
+	} else {
+		if (n)
+			tf_fail(x->doc, td,
+				"no %s (accepted: a task-level size such as \"1024\"; "
+				"Fargate requires cpu and memory)",
+				attr);
 		return;
+	}
 	cJSON_AddStringToObject(out, key, buf);
 	snprintf(path, sizeof(path), "taskDefinition.%s", key);
 	log_from(x, path, td, attr, buf);
@@ -298,7 +304,7 @@ static void log_unused(struct tf_ctx *x, const struct tf_res *r, const char *con
 	strbuf_release(&sb);
 }
 
-static void map_task(struct tf_ctx *x, const struct tf_res *td, const char *how)
+static void map_task(struct tf_ctx *x, const struct tf_res *td, const char *how, cJSON *out)
 {
 	static const char *const used[] = {"cpu",
 					   "memory",
@@ -307,7 +313,6 @@ static void map_task(struct tf_ctx *x, const struct tf_res *td, const char *how)
 					   "container_definitions",
 					   "requires_compatibilities",
 					   NULL};
-	cJSON *out = cJSON_AddObjectToObject(x->out, "taskDefinition");
 	log_from(x, "taskDefinition", x->service, how, td->address);
 	map_size(x, td, "cpu", out, "cpu");
 	map_size(x, td, "memory", out, "memory");
@@ -524,15 +529,21 @@ void tf_map_service(struct tf_ctx *x)
 					   "task_definition",
 					   NULL};
 	const char *how;
-	const struct tf_res *td = find_task(x, &how);
+	const struct tf_res *td;
+	cJSON *task, *svc;
+	size_t errors = x->doc->d->errors;
+
 	find_cluster(x);
-	map_region(x, td);
-	if (td)
-		map_task(x, td, how);
-	cJSON *svc = cJSON_AddObjectToObject(x->out, "service");
+	task = cJSON_AddObjectToObject(x->out, "taskDefinition");
+	svc = cJSON_AddObjectToObject(x->out, "service");
 	map_count(x, svc);
 	map_capacity(x, svc);
+	if (x->doc->d->errors > errors)
+		return; /* a service spotsim cannot simulate: its task definition does not matter */
 	map_deployment(x, svc);
 	log_unused(x, x->service, used);
 	tf_mark(x->doc, x->service);
+	if ((td = find_task(x, &how)))
+		map_task(x, td, how, task);
+	map_region(x, td);
 }

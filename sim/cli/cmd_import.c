@@ -86,14 +86,12 @@ static int import(const char *file, const struct import_terraform_options *o, co
 	if (import_terraform(file, o, &scenario, &summary, &d) != 0) {
 		cli_print_diag(&d);
 		status = EXIT_USAGE;
-	} else {
+	} else if (out && (status = write_file(out, scenario.buf)) == EXIT_OK) {
 		fputs(summary.buf, stderr);
-		if (out)
-			status = write_file(out, scenario.buf);
-		else
-			fputs(scenario.buf, stdout);
-		if (out && status == EXIT_OK)
-			fprintf(stderr, "# written to %s\n", out);
+		fprintf(stderr, "# written to %s\n", out);
+	} else if (!out) {
+		fputs(summary.buf, stderr);
+		fputs(scenario.buf, stdout);
 	}
 	diag_release(&d);
 	strbuf_release(&scenario);

@@ -34,10 +34,10 @@ static char *link_file(const cJSON *link, const char *path, struct diag *d)
 		return NULL;
 	}
 	if (!cJSON_IsString(file) || !*file->valuestring) {
-		diag_error(d, path, "terraform.file",
+		diag_error(d, path, file ? "terraform.file" : "terraform",
 			   "%s (accepted: the path of terraform show -json output or of a "
 			   "terraform.tfstate, relative to the scenario's folder)",
-			   file ? "is not a file name" : "missing");
+			   file ? "is not a file name" : "missing key \"file\"");
 		return NULL;
 	}
 	if (svc && !cJSON_IsString(svc)) {

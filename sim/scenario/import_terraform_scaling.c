@@ -206,6 +206,20 @@ static bool map_customized(struct tf_ctx *x, const struct tf_res *p, const cJSON
 	return true;
 }
 
+/* Cooldowns (the defaults noted when unset) and DisableScaleIn. */
+static void map_target_options(const cJSON *b, cJSON *cfg, struct policy_log *pl)
+{
+	add_number_if(cfg, "ScaleOutCooldown", get(b, "scale_out_cooldown"));
+	add_number_if(cfg, "ScaleInCooldown", get(b, "scale_in_cooldown"));
+	bool out = get(cfg, "ScaleOutCooldown") != NULL, in = get(cfg, "ScaleInCooldown") != NULL;
+	if (!out || !in)
+		strbuf_addf(&pl->defaults, "%s%s%s 300 s", out ? "" : "ScaleOutCooldown",
+			    out || in ? "" : ", ", in ? "" : "ScaleInCooldown");
+	if (cJSON_IsBool(get(b, "disable_scale_in")))
+		cJSON_AddBoolToObject(cfg, "DisableScaleIn",
+				      cJSON_IsTrue(get(b, "disable_scale_in")));
+}
+
 static bool map_target_tracking(struct tf_ctx *x, const struct tf_res *p, cJSON *o,
 				struct policy_log *pl)
 {
@@ -233,16 +247,7 @@ static bool map_target_tracking(struct tf_ctx *x, const struct tf_res *p, cJSON 
 			ignore(x, p, "%s", "a target tracking policy without a metric");
 		return false;
 	}
-	add_number_if(cfg, "ScaleOutCooldown", get(b, "scale_out_cooldown"));
-	add_number_if(cfg, "ScaleInCooldown", get(b, "scale_in_cooldown"));
-	if (!get(cfg, "ScaleOutCooldown") || !get(cfg, "ScaleInCooldown"))
-		strbuf_addf(&pl->defaults, "%s%s%s 300 s",
-			    get(cfg, "ScaleOutCooldown") ? "" : "ScaleOutCooldown",
-			    get(cfg, "ScaleOutCooldown") || get(cfg, "ScaleInCooldown") ? "" : ", ",
-			    get(cfg, "ScaleInCooldown") ? "" : "ScaleInCooldown");
-	if (cJSON_IsBool(get(b, "disable_scale_in")))
-		cJSON_AddBoolToObject(cfg, "DisableScaleIn",
-				      cJSON_IsTrue(get(b, "disable_scale_in")));
+	map_target_options(b, cfg, pl);
 	strbuf_addf(&pl->desc, "%s target %g",
 		    pre ? tf_member(pre, "predefined_metric_type")
 			: metric_of(tf_member(cust, "namespace"), tf_member(cust, "metric_name")),

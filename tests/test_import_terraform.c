@@ -319,6 +319,117 @@ static void test_choosing_a_service(void **state)
 		       "state that manages an ECS service, in the root module or a child module)");
 }
 
+/* One service of bad-services.json for each problem a state can have. */
+static void test_refused_services(void **state)
+{
+	(void)state;
+	static const char *const cases[][2] = {
+	    {"no_cpu",
+	     "aws_ecs_task_definition.no_cpu: no cpu (accepted: a task-level size such as "
+	     "\"1024\"; Fargate requires cpu and memory)"},
+	    {"bad_containers",
+	     "aws_ecs_task_definition.bad_containers: container_definitions is not "
+	     "a JSON array of containers (accepted: the jsonencode of a list of "
+	     "container definitions)"},
+	    {"ec2_task",
+	     "aws_ecs_task_definition.ec2_task: requires_compatibilities [EC2] does not "
+	     "include FARGATE (accepted: FARGATE; spotsim simulates Fargate)"},
+	    {"no_capacity",
+	     "aws_ecs_service.no_capacity: sets neither capacity_provider_strategy nor "
+	     "launch_type, and its cluster has no "
+	     "default_capacity_provider_strategy in this file (accepted: one of them)"},
+	    {"elsewhere",
+	     "aws_ecs_service.elsewhere: task_definition "
+	     "\"arn:aws:ecs:eu-north-1:123456789012:task-definition/elsewhere:1\" names "
+	     "no aws_ecs_task_definition of this file (accepted: a service whose task "
+	     "definition is managed in the same plan or state)"},
+	    {"no_task",
+	     "aws_ecs_service.no_task: no task_definition (accepted: a service with a task "
+	     "definition)"},
+	    {"bad_count",
+	     "aws_ecs_service.bad_count: desired_count is not a number (accepted: 0 to "
+	     "5000)"},
+	    {"no_max", "aws_appautoscaling_target.no_max: no max_capacity (accepted: a number of "
+		       "tasks)"},
+	    {"tt_no_target", "aws_appautoscaling_policy.tt_no_target: "
+			     "target_tracking_scaling_policy_configuration has no target_value "
+			     "(accepted: a number above 0)"},
+	    {"tt_no_block", "aws_appautoscaling_policy.tt_no_block: no "
+			    "target_tracking_scaling_policy_configuration (accepted: a "
+			    "target_tracking_scaling_policy_configuration block)"},
+	    {"step_no_type", "aws_appautoscaling_policy.step_no_type: "
+			     "step_scaling_policy_configuration has no adjustment_type (accepted: "
+			     "ChangeInCapacity, PercentChangeInCapacity or ExactCapacity)"},
+	    {"alarm_no_threshold", "aws_cloudwatch_metric_alarm.alarm_no_threshold: no threshold "
+				   "(accepted: a value for every field a step policy's alarm "
+				   "needs)"},
+	    {"no_schedule", "aws_appautoscaling_scheduled_action.no_schedule: no schedule "
+			    "(accepted: an at(...), rate(...) or cron(...) schedule)"},
+	};
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		char *want = xasprintf(TF "bad-services.json: %s", cases[i][1]);
+		assert_refused(TF "bad-services.json", cases[i][0], want);
+		free(want);
+	}
+}
+
+static void test_refused_plans(void **state)
+{
+	(void)state;
+	assert_refused(TF "bad-plan-errored.json", NULL,
+		       TF "bad-plan-errored.json: the plan failed (errored: true) (accepted: the "
+			  "JSON of a plan that succeeded)");
+	assert_refused(TF "bad-plan-unknown-task.json", NULL,
+		       TF
+		       "bad-plan-unknown-task.json: aws_ecs_service.api: task_definition is "
+		       "known only after apply and the configuration refers to no "
+		       "aws_ecs_task_definition (accepted: a task definition managed in the same "
+		       "plan)");
+	assert_refused(TF "state-counted.json", "counted",
+		       TF "state-counted.json: --service: \"counted\" names 2 ECS services "
+			  "(accepted: one address of aws_ecs_service.counted[\"a\"] (counted-a), "
+			  "aws_ecs_service.counted[\"b\"] (counted-b))");
+}
+
+/* What cannot be simulated is left out, each with its reason, and the rest imported. */
+static void test_left_out(void **state)
+{
+	(void)state;
+	static const char *const reasons[] = {
+	    "aws_appautoscaling_target.partly_again           a second scalable target of the "
+	    "service; aws_appautoscaling_target.partly is used",
+	    "aws_appautoscaling_policy.latency                its alarm "
+	    "aws_cloudwatch_metric_alarm.latency watches AWS/ApplicationELB TargetResponseTime, "
+	    "which spotsim does not simulate",
+	    "aws_appautoscaling_policy.math                   its alarm "
+	    "aws_cloudwatch_metric_alarm.math uses metric math, which is not simulated",
+	    "aws_appautoscaling_policy.no_alarm               no aws_cloudwatch_metric_alarm calls "
+	    "it (a step policy acts only through an alarm)",
+	    "aws_appautoscaling_policy.p99                    its alarm "
+	    "aws_cloudwatch_metric_alarm.p99 has no statistic (an extended statistic is not "
+	    "simulated)",
+	    "aws_appautoscaling_policy.predictive             policy type PredictiveScaling is not "
+	    "simulated",
+	    "aws_cloudwatch_metric_alarm.two_alarms_b         calls "
+	    "aws_appautoscaling_policy.two_alarms too; spotsim gives a step policy one alarm, "
+	    "aws_cloudwatch_metric_alarm.two_alarms_a",
+	    "aws_appautoscaling_scheduled_action.nothing      its scalable_target_action sets "
+	    "neither min_capacity nor max_capacity",
+	    NULL};
+	struct scenario sc;
+	struct strbuf summary = STRBUF_INIT;
+	import_and_load(TF "bad-services.json", "partly", &sc, &summary);
+	for (size_t i = 0; reasons[i]; i++)
+		if (!strstr(summary.buf, reasons[i]))
+			fail_msg("not in the summary: %s", reasons[i]);
+	assert_int_equal(sc.scaling.npolicies, 1);
+	assert_string_equal(sc.scaling.policies[0].name, "two_alarms");
+	assert_true(sc.scaling.policies[0].alarm.threshold == 75); /* the first alarm, by address */
+	assert_int_equal(sc.scaling.nactions, 0);
+	strbuf_release(&summary);
+	scenario_release(&sc);
+}
+
 static void test_missing_file(void **state)
 {
 	(void)state;
@@ -415,6 +526,9 @@ int main(void)
 	    cmocka_unit_test(test_same_bytes_twice),
 	    cmocka_unit_test(test_refused),
 	    cmocka_unit_test(test_choosing_a_service),
+	    cmocka_unit_test(test_refused_services),
+	    cmocka_unit_test(test_refused_plans),
+	    cmocka_unit_test(test_left_out),
 	    cmocka_unit_test(test_missing_file),
 	    cmocka_unit_test(test_link_loads_the_same_sections),
 	    cmocka_unit_test(test_link_with_variants),

@@ -608,6 +608,8 @@ const cJSON *tf_need(struct tf_doc *doc, const struct tf_res *r, const char *att
 		     const char *accepted)
 {
 	const cJSON *v = tf_value(r, attr);
+	if (cJSON_IsArray(v) && !v->child)
+		v = NULL; /* a block that is not there */
 	if (tf_unknown(r, attr)) {
 		tf_fail(doc, r,
 			"%s is known only after apply (accepted: a value Terraform knows when it "

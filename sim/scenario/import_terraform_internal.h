@@ -94,8 +94,9 @@ const char *tf_member(const cJSON *block, const char *key);
 
 /*
  * An attribute the scenario needs: reports, at r's address, a value known
- * only after apply (or a part of it), and an absent one when `accepted` (what
- * would do instead) is not NULL. Returns the value, or NULL.
+ * only after apply (or a part of it), and an absent one (null, or a block
+ * list with no block) when `accepted` (what would do instead) is not NULL.
+ * Returns the value, or NULL.
  */
 const cJSON *tf_need(struct tf_doc *doc, const struct tf_res *r, const char *attr,
 		     const char *accepted);

@@ -315,9 +315,6 @@ static char *alarm_problem(const struct tf_res *a, const char **metric)
 {
 	const char *ns = tf_string(a, "namespace"), *name = tf_string(a, "metric_name");
 	*metric = metric_of(ns, name);
-	if (cJSON_GetArraySize(tf_value(a, "metric_query")))
-		return xasprintf("its alarm %s uses metric math, which is not simulated",
-				 a->address);
 	if (!*metric)
 		return xasprintf(
 		    "its alarm %s watches %s %s, which spotsim does not simulate (see the "
@@ -339,6 +336,11 @@ static bool map_alarm(struct tf_ctx *x, const struct tf_res *a, const struct tf_
 	static const char *const needed[] = {"metric_name", "comparison_operator", "threshold",
 					     "period",	    "evaluation_periods",  NULL};
 	const char *metric;
+	if (cJSON_GetArraySize(tf_value(a, "metric_query"))) {
+		ignore(x, p, "its alarm %s uses metric math, which is not simulated", a->address);
+		ignore(x, a, "calls %s, which is ignored", p->address);
+		return false;
+	}
 	for (size_t i = 0; needed[i]; i++)
 		if (!tf_need(x->doc, a, needed[i],
 			     "a value for every field a step policy's alarm needs"))

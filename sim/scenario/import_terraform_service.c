@@ -130,20 +130,17 @@ static const struct tf_res *find_task(struct tf_ctx *x, const char **how)
 static void map_size(struct tf_ctx *x, const struct tf_res *td, const char *attr, cJSON *out,
 		     const char *key)
 {
-	const cJSON *n =
-	    tf_need(x->doc, td, attr,
-		    "a task-level size such as \"1024\" (Fargate requires cpu and memory)");
+	static const char accepted[] =
+	    "a task-level size such as \"1024\"; Fargate requires cpu and memory";
+	const cJSON *n = tf_need(x->doc, td, attr, accepted);
 	char buf[64], path[64];
 	if (cJSON_IsNumber(n)) {
 		snprintf(buf, sizeof(buf), "%g", n->valuedouble);
 	} else if (cJSON_IsString(n) && *n->valuestring) {
 		snprintf(buf, sizeof(buf), "%s", n->valuestring);
 	} else {
-		if (n)
-			tf_fail(x->doc, td,
-				"no %s (accepted: a task-level size such as \"1024\"; "
-				"Fargate requires cpu and memory)",
-				attr);
+		if (n) /* "" is how a state shows a size that was never set */
+			tf_fail(x->doc, td, "no %s (accepted: %s)", attr, accepted);
 		return;
 	}
 	cJSON_AddStringToObject(out, key, buf);

@@ -440,10 +440,10 @@ static void test_missing_file(void **state)
 	imported_release(&im);
 }
 
-/* A scenario in tests/terraform/ with `body` after the link to plan-module.json. */
-static char *linked_scenario(const char *body)
+/* A scenario in tests/terraform/ linking `link` ({"file": ...}), with `body` after it. */
+static char *linked_to(const char *link, const char *body)
 {
-	char *text = xasprintf("{\"terraform\": {\"file\": \"plan-module.json\"}%s}", body);
+	char *text = xasprintf("{\"terraform\": %s%s}", link, body);
 	char *path = xstrdup(TF "test-link-XXXXXX.json");
 	int fd = mkstemps(path, 5);
 	assert_true(fd >= 0);
@@ -451,6 +451,39 @@ static char *linked_scenario(const char *body)
 	close(fd);
 	free(text);
 	return path;
+}
+
+/* A scenario in tests/terraform/ with `body` after the link to plan-module.json. */
+static char *linked_scenario(const char *body)
+{
+	return linked_to("{\"file\": \"plan-module.json\"}", body);
+}
+
+/* Scaling parts a link leaves out are named in one note, not silently dropped. */
+static void test_link_notes_what_is_left_out(void **state)
+{
+	(void)state;
+	struct scenario sc;
+	struct diag d;
+	char *path = linked_to("{\"file\": \"bad-services.json\", \"service\": \"partly\"}", "");
+	diag_init(&d);
+	assert_int_equal(scenario_load(&sc, path, &d), 0);
+	assert_int_equal(d.nr, 1);
+	assert_int_equal(d.errors, 0);
+	char *line = diag_line(&d, 0);
+	assert_string_equal(
+	    line, TF "bad-services.json: not simulated, left out: "
+		     "aws_appautoscaling_target.partly_again, aws_appautoscaling_policy.latency, "
+		     "aws_appautoscaling_policy.math, aws_appautoscaling_policy.no_alarm, "
+		     "aws_appautoscaling_policy.p99, aws_appautoscaling_policy.predictive, "
+		     "aws_appautoscaling_scheduled_action.nothing (spotsim import terraform " TF
+		     "bad-services.json says why)");
+	free(line);
+	assert_int_equal(sc.scaling.npolicies, 1);
+	scenario_release(&sc);
+	diag_release(&d);
+	unlink(path);
+	free(path);
 }
 
 static void test_link_loads_the_same_sections(void **state)
@@ -533,6 +566,7 @@ int main(void)
 	    cmocka_unit_test(test_link_loads_the_same_sections),
 	    cmocka_unit_test(test_link_with_variants),
 	    cmocka_unit_test(test_link_conflict),
+	    cmocka_unit_test(test_link_notes_what_is_left_out),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

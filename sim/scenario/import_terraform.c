@@ -177,6 +177,10 @@ cJSON *import_terraform_sections(const char *path, const char *service, const ch
 	cJSON *out = NULL;
 	if (tf_doc_load(&doc, path, d) == 0)
 		out = build(&doc, service, option, &svc);
+	if (out && doc.log.left_out.len)
+		diag_note(d, path, NULL,
+			  "not simulated, left out: %s (spotsim import terraform %s says why)",
+			  doc.log.left_out.buf, path);
 	tf_doc_release(&doc);
 	return out;
 }

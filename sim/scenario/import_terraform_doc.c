@@ -84,6 +84,7 @@ void tf_log_release(struct tf_log *log)
 	lines_release(&log->from);
 	lines_release(&log->defaulted);
 	lines_release(&log->ignored);
+	strbuf_release(&log->left_out);
 }
 
 /* ---- addresses ---- */

@@ -52,6 +52,7 @@ struct tf_lines {
 
 struct tf_log {
 	struct tf_lines from, defaulted, ignored;
+	struct strbuf left_out; /* "a, b": the service's scaling resources that are not simulated */
 };
 
 struct tf_doc {
@@ -151,7 +152,8 @@ void tf_map_scaling(struct tf_ctx *x);
  * `service` (NULL: the only one), as an owned object with "region" (when
  * Terraform names one), "taskDefinition", "service" and "scaling" (when
  * there is a scalable target); NULL with the problems in `d`. `option` names
- * the scenario key that chooses the service, for messages.
+ * the scenario key that chooses the service, for messages. Scaling
+ * resources of the service that are left out go to `d` as one note.
  */
 cJSON *import_terraform_sections(const char *path, const char *service, const char *option,
 				 struct diag *d);

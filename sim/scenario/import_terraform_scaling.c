@@ -75,6 +75,9 @@ static void ignore(struct tf_ctx *x, const struct tf_res *r, const char *fmt, ..
 	tf_log_add(&x->doc->log.ignored, r->address, "", "%s", sb.buf);
 	strbuf_release(&sb);
 	tf_mark(x->doc, r);
+	if (strcmp(r->type, "aws_cloudwatch_metric_alarm")) /* its policy is named already */
+		strbuf_addf(&x->doc->log.left_out, "%s%s", x->doc->log.left_out.len ? ", " : "",
+			    r->address);
 }
 
 static void add_number_if(cJSON *o, const char *key, const cJSON *n)

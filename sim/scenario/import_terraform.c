@@ -97,7 +97,7 @@ static const struct tf_res *choose_service(struct tf_doc *doc, const char *want,
 			list.buf);
 	else if (!n)
 		diag_error(doc->d, doc->file, option, "\"%s\" names no ECS service (accepted: %s)",
-			   want, list.len ? list.buf : "none: the file has no aws_ecs_service");
+			   want, list.buf);
 	else
 		diag_error(doc->d, doc->file, option,
 			   "\"%s\" names %zu ECS services (accepted: one address of %s)", want, n,
@@ -231,7 +231,10 @@ static void order_lines(struct tf_lines *l)
 	}
 }
 
-/* One section of the summary: keys aligned, then the value and the source between `open` and `close`. */
+/*
+ * One section of the summary: keys aligned, then the value and the source
+ * between `open` and `close`.
+ */
 static void write_lines(struct strbuf *out, const char *title, const struct tf_lines *l,
 			const char *open, const char *close)
 {

@@ -365,6 +365,14 @@ static void test_refused_services(void **state)
 				   "needs)"},
 	    {"no_schedule", "aws_appautoscaling_scheduled_action.no_schedule: no schedule "
 			    "(accepted: an at(...), rate(...) or cron(...) schedule)"},
+	    /* what the scenario loader rejects, named by the attribute that gave it */
+	    {"bad_size", "aws_ecs_task_definition.bad_size memory (taskDefinition.memory): 4096 "
+			 "MiB is not valid with cpu 256 (allowed: 512, 1024, 2048)"},
+	    {"overlap",
+	     "aws_appautoscaling_policy.overlap "
+	     "(scaling.ScalingPolicies[0].StepScalingPolicyConfiguration.StepAdjustments): "
+	     "steps [0] (0 to 20) and [1] (10 to +inf) overlap (accepted: steps that meet "
+	     "end to end, each lower bound equal to the previous step's upper bound)"},
 	};
 	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
 		char *want = xasprintf(TF "bad-services.json: %s", cases[i][1]);

@@ -1,13 +1,13 @@
 /*
  * import_terraform — the top of the Terraform importer (see
- * import_terraform.h and import_terraform_internal.h): which service, the
- * scenario file and its summary, and the sections for a scenario's
- * "terraform" link.
+ * import_terraform.h and import_terraform_internal.h): the scenario file,
+ * checked by the scenario loader like any other, and its summary.
  */
 #include "spotsim/scenario/import_terraform.h"
 
 #include "import_terraform_internal.h"
 #include "jsonio.h"
+#include "scenario_loader.h"
 #include "spotsim/util/error.h"
 #include "spotsim/util/xalloc.h"
 
@@ -15,174 +15,10 @@
 #include <stdlib.h>
 #include <string.h>
 
-/* The resource types the importer reads; the others are only counted in the summary. */
-static const char *const read_types[] = {"aws_ecs_service",
-					 "aws_ecs_task_definition",
-					 "aws_ecs_cluster_capacity_providers",
-					 "aws_appautoscaling_target",
-					 "aws_appautoscaling_policy",
-					 "aws_appautoscaling_scheduled_action",
-					 "aws_cloudwatch_metric_alarm",
-					 NULL};
-
-bool tf_ctx_failed(const struct tf_ctx *x)
-{
-	return x->doc->d->errors > x->errors;
-}
-
 static const char *service_name(const struct tf_res *r)
 {
 	const char *name = tf_string(r, "name");
 	return name ? name : r->name;
-}
-
-/* ---- which service ---- */
-
-/* "aws_ecs_service.api (api), aws_ecs_service.worker (worker)" */
-static void list_services(const struct tf_doc *doc, struct strbuf *out)
-{
-	for (size_t i = 0; i < doc->nr; i++) {
-		const struct tf_res *r = &doc->res[i];
-		if (strcmp(r->type, "aws_ecs_service"))
-			continue;
-		strbuf_addf(out, "%s%s", out->len ? ", " : "", r->address);
-		if (tf_string(r, "name"))
-			strbuf_addf(out, " (%s)", tf_string(r, "name"));
-	}
-}
-
-/* How well r answers to `want`: 2 its address, 1 its resource or service name, 0 not. */
-static int answers(const struct tf_res *r, const char *want)
-{
-	const char *name = tf_string(r, "name");
-	if (!strcmp(r->address, want))
-		return 2;
-	return !strcmp(r->name, want) || (name && !strcmp(name, want));
-}
-
-static const struct tf_res *pick(struct tf_doc *doc, const char *want, size_t *matches)
-{
-	const struct tf_res *hit = NULL;
-	int best = 0;
-	*matches = 0;
-	for (size_t i = 0; i < doc->nr; i++) {
-		const struct tf_res *r = &doc->res[i];
-		int a = strcmp(r->type, "aws_ecs_service") ? 0 : want ? answers(r, want) : 1;
-		if (a > best) {
-			best = a;
-			hit = r;
-			*matches = 0;
-		}
-		if (a && a == best)
-			++*matches;
-	}
-	return hit;
-}
-
-static const struct tf_res *choose_service(struct tf_doc *doc, const char *want, const char *option)
-{
-	size_t n;
-	const struct tf_res *r = pick(doc, want, &n);
-	struct strbuf list = STRBUF_INIT;
-	if (n == 1)
-		return r;
-	list_services(doc, &list);
-	if (!list.len)
-		tf_fail(
-		    doc, NULL,
-		    "no aws_ecs_service resource (accepted: a plan or state that manages an ECS "
-		    "service, in the root module or a child module)");
-	else if (!want)
-		tf_fail(doc, NULL, "%zu ECS services, choose one with %s (accepted: %s)", n, option,
-			list.buf);
-	else if (!n)
-		diag_error(doc->d, doc->file, option, "\"%s\" names no ECS service (accepted: %s)",
-			   want, list.buf);
-	else
-		diag_error(doc->d, doc->file, option,
-			   "\"%s\" names %zu ECS services (accepted: one address of %s)", want, n,
-			   list.buf);
-	strbuf_release(&list);
-	return NULL;
-}
-
-/* ---- the sections ---- */
-
-static bool read_type(const char *type)
-{
-	for (size_t i = 0; read_types[i]; i++)
-		if (!strcmp(type, read_types[i]))
-			return true;
-	return false;
-}
-
-/* The resources the import did not use, for the summary. */
-static void log_unused(struct tf_doc *doc, const struct tf_res *svc)
-{
-	struct strbuf types = STRBUF_INIT;
-	size_t others = 0;
-	for (size_t i = 0; i < doc->nr; i++) {
-		const struct tf_res *r = &doc->res[i];
-		char *pat;
-		if (r->used)
-			continue;
-		if (read_type(r->type)) {
-			tf_log_add(&doc->log.ignored, r->address, "", "not linked to %s",
-				   svc->address);
-			continue;
-		}
-		others++;
-		pat = xasprintf(", %s,", r->type);
-		if (!strstr(types.buf, pat)) /* types.buf is ", a, b," */
-			strbuf_addf(&types, "%s %s,", types.len ? "" : ",", r->type);
-		free(pat);
-	}
-	if (others) {
-		types.buf[types.len - 1] = '\0';
-		tf_log_add(&doc->log.ignored, "other resources", "", "%zu (%s)", others,
-			   types.buf + 2);
-	}
-	strbuf_release(&types);
-}
-
-/* The sections for the chosen service, or NULL (problems in doc->d). */
-static cJSON *build(struct tf_doc *doc, const char *want, const char *option,
-		    const struct tf_res **chosen)
-{
-	struct tf_ctx x;
-	memset(&x, 0, sizeof(x));
-	x.doc = doc;
-	x.errors = doc->d->errors;
-	if (!(x.service = *chosen = choose_service(doc, want, option)))
-		return NULL;
-	x.service_name = service_name(x.service);
-	x.out = cJSON_CreateObject();
-	tf_map_service(&x);
-	if (!tf_ctx_failed(&x))
-		tf_map_scaling(&x);
-	log_unused(doc, x.service);
-	free(x.cluster);
-	if (tf_ctx_failed(&x)) {
-		cJSON_Delete(x.out);
-		return NULL;
-	}
-	return x.out;
-}
-
-cJSON *import_terraform_sections(const char *path, const char *service, const char *option,
-				 struct diag *d)
-{
-	struct tf_doc doc;
-	const struct tf_res *svc;
-	cJSON *out = NULL;
-	if (tf_doc_load(&doc, path, d) == 0)
-		out = build(&doc, service, option, &svc);
-	if (out && doc.log.left_out.len)
-		diag_note(d, path, NULL,
-			  "not simulated, left out: %s (spotsim import terraform %s says why)",
-			  doc.log.left_out.buf, path);
-	tf_doc_release(&doc);
-	return out;
 }
 
 /* ---- the scenario file and its summary ---- */
@@ -275,6 +111,49 @@ static void write_summary(struct strbuf *out, struct tf_doc *doc, const struct t
 			 "load and Spot interruptions\n");
 }
 
+/* The resource attribute that gave scenario path `path` (from the summary), or NULL. */
+static const char *source_of(const struct tf_doc *doc, const char *path)
+{
+	const char *best = NULL;
+	size_t best_len = 0;
+	for (size_t i = 0; i < doc->log.from.nr; i++) {
+		const struct tf_line *it = &doc->log.from.v[i];
+		size_t n = strcspn(it->key, " ,"); /* "scaling.MinCapacity / MaxCapacity" */
+		char next = path[n < strlen(path) ? n : strlen(path)];
+		if (n > best_len && !strncmp(path, it->key, n) &&
+		    (next == '\0' || next == '.' || next == '['))
+			best = it->source, best_len = n;
+	}
+	return best;
+}
+
+/*
+ * Loads the scenario as `spotsim validate` would; its problems (a task size
+ * Fargate does not offer, overlapping steps, ...) go to doc->d, named by the
+ * resource attribute that gave the value and the scenario key.
+ */
+static bool check(struct tf_doc *doc, const cJSON *tree)
+{
+	struct scenario sc;
+	struct diag local;
+	cJSON *copy = cJSON_Duplicate(tree, 1);
+	diag_init(&local);
+	scenario_load_tree(&sc, doc->file, copy, &local);
+	for (size_t i = 0; i < local.nr; i++) {
+		const struct diag_item *it = &local.items[i];
+		const char *src = source_of(doc, it->path);
+		char *path = src ? xasprintf("%s (%s)", src, it->path) : xstrdup(it->path);
+		if (it->level == DIAG_ERROR)
+			diag_error(doc->d, doc->file, path, "%s", it->msg);
+		free(path);
+	}
+	bool ok = local.errors == 0;
+	scenario_release(&sc);
+	diag_release(&local);
+	cJSON_Delete(copy);
+	return ok;
+}
+
 int import_terraform(const char *path, const struct import_terraform_options *o,
 		     struct strbuf *scenario, struct strbuf *summary, struct diag *d)
 {
@@ -283,16 +162,16 @@ int import_terraform(const char *path, const struct import_terraform_options *o,
 	int rc = tf_doc_load(&doc, path, d);
 	if (rc == 0) {
 		cJSON *sections =
-		    build(&doc, o->service, o->option ? o->option : "--service", &svc);
-		if (sections) {
-			cJSON *sc = scenario_of(&doc, svc, sections);
+		    tf_build(&doc, o->service, o->option ? o->option : "--service", &svc);
+		cJSON *sc = sections ? scenario_of(&doc, svc, sections) : NULL;
+		if (sc && check(&doc, sc)) {
 			jsonio_write(scenario, sc);
 			strbuf_addch(scenario, '\n');
 			write_summary(summary, &doc, svc);
-			cJSON_Delete(sc);
 		} else {
 			rc = SPOTSIM_EINVAL;
 		}
+		cJSON_Delete(sc);
 		cJSON_Delete(sections);
 	}
 	tf_doc_release(&doc);

@@ -341,7 +341,8 @@ int tf_doc_load(struct tf_doc *doc, const char *path, struct diag *d)
 	}
 	if (!recognise(doc))
 		return SPOTSIM_EINVAL;
-	qsort(doc->res, doc->nr, sizeof(*doc->res), by_address);
+	if (doc->nr)
+		qsort(doc->res, doc->nr, sizeof(*doc->res), by_address);
 	if (doc->kind == TF_PLAN)
 		attach_plan(doc);
 	return 0;

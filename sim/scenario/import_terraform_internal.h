@@ -5,8 +5,10 @@
  * importer's pieces (see import_terraform.h for what it does).
  *
  * Files, each calling only those below it:
- *   import_terraform.c          the public call, the choice of service, the summary text,
- *                               and the sections as a tree for the scenario's "terraform" link
+ *   import_terraform.c          the public call: the scenario file, checked by the scenario
+ *                               loader (scenario.c), and the summary text
+ *   (scenario.c, scenario_link.c: the loader, whose "terraform" link calls the next file)
+ *   import_terraform_build.c    the choice of service, the mappers in turn, the sections
  *   import_terraform_service.c  aws_ecs_service and aws_ecs_task_definition, the region
  *   import_terraform_scaling.c  target, policies and their alarms, scheduled actions
  *   import_terraform_doc.c      the three input formats as one list of resources, values
@@ -145,7 +147,15 @@ void tf_map_service(struct tf_ctx *x);
 /* import_terraform_scaling.c: "scaling" into x->out, when a scalable target is found. */
 void tf_map_scaling(struct tf_ctx *x);
 
-/* ---- import_terraform.c: for the scenario loader ---- */
+/* ---- import_terraform_build.c ---- */
+
+/*
+ * The sections for the service `want` names (NULL: the only one) as an owned
+ * object, with *chosen set; NULL with the problems in doc->d. `option` names
+ * what chooses the service, for messages ("--service", "terraform.service").
+ */
+cJSON *tf_build(struct tf_doc *doc, const char *want, const char *option,
+		const struct tf_res **chosen);
 
 /*
  * The sections that the Terraform JSON at `path` gives the service named by

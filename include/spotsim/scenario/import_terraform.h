@@ -29,7 +29,10 @@
  * Errors are one line each, naming the Terraform file and the resource
  * address: an EC2 or EXTERNAL launch type, a capacity provider other than
  * FARGATE and FARGATE_SPOT, a value the scenario needs that is known only
- * after apply, no ECS service, several services and no choice. What cannot
+ * after apply, no ECS service, several services and no choice. The scenario
+ * is then loaded as `spotsim validate` would load it, and each problem the
+ * loader finds is reported with the resource attribute that gave the value,
+ * so what is written is a valid scenario. What cannot
  * be simulated but need not stop the import (a policy on a metric spotsim
  * does not model, a step policy no alarm calls) is left out and listed in
  * the summary.

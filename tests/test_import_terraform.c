@@ -93,6 +93,20 @@ static void assert_refused(const char *file, const char *service, const char *wa
 	imported_release(&im);
 }
 
+/* Whether the summary has a line for `address` whose text (after the aligned key) is `reason`. */
+static bool summary_says(const char *summary, const char *address, const char *reason)
+{
+	char *head = xasprintf("\n#   %s ", address);
+	size_t n = strlen(head);
+	bool found = false;
+	for (const char *at = summary; !found && (at = strstr(at, head)); at += n) {
+		const char *text = at + n + strspn(at + n, " ");
+		found = !strncmp(text, reason, strlen(reason));
+	}
+	free(head);
+	return found;
+}
+
 static void test_plan_with_child_module(void **state)
 {
 	(void)state;
@@ -148,14 +162,13 @@ static void test_plan_with_child_module(void **state)
 	assert_int_equal(sc.scaling.actions[0].at, 6 * SIM_HOUR);
 
 	/* the alarms were linked through the configuration's references */
-	assert_non_null(strstr(summary.buf,
-			       "scaling.ScalingPolicies[1].Alarm        CPUUtilization >= "
-			       "70  <- module.checkout.aws_cloudwatch_metric_alarm."
-			       "cpu_high alarm_actions (configuration reference)"));
-	assert_non_null(strstr(summary.buf,
-			       "aws_ecs_cluster_capacity_providers.shop      its "
-			       "default_capacity_provider_strategy: the service sets its "
-			       "own"));
+	assert_true(
+	    summary_says(summary.buf, "scaling.ScalingPolicies[1].Alarm",
+			 "CPUUtilization >= 70  <- module.checkout.aws_cloudwatch_metric_alarm."
+			 "cpu_high alarm_actions (configuration reference)"));
+	assert_true(
+	    summary_says(summary.buf, "aws_ecs_cluster_capacity_providers.shop",
+			 "its default_capacity_provider_strategy: the service sets its own"));
 	strbuf_release(&summary);
 	scenario_release(&sc);
 }
@@ -245,10 +258,12 @@ static void test_links_through_references(void **state)
 	assert_int_equal(sc.scaling.npolicies, 2);
 	assert_int_equal(sc.scaling.policies[1].metric, METRIC_MEMORY);
 	assert_true(sc.scaling.policies[1].disable_scale_in);
-	assert_non_null(strstr(summary.buf,
-			       "aws_appautoscaling_policy.latency            customized metric "
-			       "AWS/ApplicationELB TargetResponseTime is not simulated"));
-	assert_non_null(strstr(summary.buf, "ScaleOutCooldown, ScaleInCooldown 300 s"));
+	assert_true(summary_says(summary.buf, "aws_appautoscaling_policy.latency",
+				 "customized metric AWS/ApplicationELB TargetResponseTime is not "
+				 "simulated"));
+	assert_true(
+	    summary_says(summary.buf, "scaling.ScalingPolicies[0]",
+			 "ScaleOutCooldown, ScaleInCooldown 300 s  (not set: AWS's default)"));
 	strbuf_release(&summary);
 	scenario_release(&sc);
 }
@@ -365,6 +380,12 @@ static void test_refused_services(void **state)
 				   "needs)"},
 	    {"no_schedule", "aws_appautoscaling_scheduled_action.no_schedule: no schedule "
 			    "(accepted: an at(...), rate(...) or cron(...) schedule)"},
+	    {"step_no_block", "aws_appautoscaling_policy.step_no_block: no "
+			      "step_scaling_policy_configuration (accepted: a "
+			      "step_scaling_policy_configuration block)"},
+	    {"no_target_action",
+	     "aws_appautoscaling_scheduled_action.no_target_action: no "
+	     "scalable_target_action (accepted: a scalable_target_action block)"},
 	    /* what the scenario loader rejects, named by the attribute that gave it */
 	    {"bad_size", "aws_ecs_task_definition.bad_size memory (taskDefinition.memory): 4096 "
 			 "MiB is not valid with cpu 256 (allowed: 512, 1024, 2048)"},
@@ -403,33 +424,32 @@ static void test_refused_plans(void **state)
 static void test_left_out(void **state)
 {
 	(void)state;
-	static const char *const reasons[] = {
-	    "aws_appautoscaling_target.partly_again           a second scalable target of the "
-	    "service; aws_appautoscaling_target.partly is used",
-	    "aws_appautoscaling_policy.latency                its alarm "
-	    "aws_cloudwatch_metric_alarm.latency watches AWS/ApplicationELB TargetResponseTime, "
-	    "which spotsim does not simulate",
-	    "aws_appautoscaling_policy.math                   its alarm "
-	    "aws_cloudwatch_metric_alarm.math uses metric math, which is not simulated",
-	    "aws_appautoscaling_policy.no_alarm               no aws_cloudwatch_metric_alarm calls "
-	    "it (a step policy acts only through an alarm)",
-	    "aws_appautoscaling_policy.p99                    its alarm "
-	    "aws_cloudwatch_metric_alarm.p99 has no statistic (an extended statistic is not "
-	    "simulated)",
-	    "aws_appautoscaling_policy.predictive             policy type PredictiveScaling is not "
-	    "simulated",
-	    "aws_cloudwatch_metric_alarm.two_alarms_b         calls "
-	    "aws_appautoscaling_policy.two_alarms too; spotsim gives a step policy one alarm, "
-	    "aws_cloudwatch_metric_alarm.two_alarms_a",
-	    "aws_appautoscaling_scheduled_action.nothing      its scalable_target_action sets "
-	    "neither min_capacity nor max_capacity",
-	    NULL};
+	static const char *const reasons[][2] = {
+	    {"aws_appautoscaling_target.partly_again",
+	     "a second scalable target of the service; aws_appautoscaling_target.partly is used"},
+	    {"aws_appautoscaling_policy.latency",
+	     "its alarm aws_cloudwatch_metric_alarm.latency watches AWS/ApplicationELB "
+	     "TargetResponseTime, which spotsim does not simulate"},
+	    {"aws_appautoscaling_policy.math",
+	     "its alarm aws_cloudwatch_metric_alarm.math uses metric math, which is not simulated"},
+	    {"aws_appautoscaling_policy.no_alarm",
+	     "no aws_cloudwatch_metric_alarm calls it (a step policy acts only through an alarm)"},
+	    {"aws_appautoscaling_policy.p99", "its alarm aws_cloudwatch_metric_alarm.p99 has no "
+					      "statistic (an extended statistic is not simulated)"},
+	    {"aws_appautoscaling_policy.predictive",
+	     "policy type PredictiveScaling is not simulated"},
+	    {"aws_cloudwatch_metric_alarm.two_alarms_b",
+	     "calls aws_appautoscaling_policy.two_alarms too; spotsim gives a step policy one "
+	     "alarm, aws_cloudwatch_metric_alarm.two_alarms_a"},
+	    {"aws_appautoscaling_scheduled_action.nothing",
+	     "its scalable_target_action sets neither min_capacity nor max_capacity"},
+	};
 	struct scenario sc;
 	struct strbuf summary = STRBUF_INIT;
 	import_and_load(TF "bad-services.json", "partly", &sc, &summary);
-	for (size_t i = 0; reasons[i]; i++)
-		if (!strstr(summary.buf, reasons[i]))
-			fail_msg("not in the summary: %s", reasons[i]);
+	for (size_t i = 0; i < sizeof(reasons) / sizeof(reasons[0]); i++)
+		if (!summary_says(summary.buf, reasons[i][0], reasons[i][1]))
+			fail_msg("not in the summary: %s  %s", reasons[i][0], reasons[i][1]);
 	assert_int_equal(sc.scaling.npolicies, 1);
 	assert_string_equal(sc.scaling.policies[0].name, "two_alarms");
 	assert_true(sc.scaling.policies[0].alarm.threshold == 75); /* the first alarm, by address */

@@ -37,6 +37,11 @@
  * The name (given, or the file's) must name the output folder out/NAME:
  * no '/', not "." or "..", at most SCENARIO_MAX_NAME bytes, no control
  * characters. The loader checks it, so `validate` and `run` agree.
+ *
+ * A "terraform" link ({"file": "plan.json", "service": ...}) gives the
+ * scenario the sections `spotsim import terraform` would write
+ * (import_terraform.h), read from that file at every load; a section given
+ * both by the link and by the scenario is an error.
  */
 #include <stdbool.h>
 #include <stdint.h>
@@ -105,6 +110,7 @@ struct scenario {
 	struct service_limits limits;
 	bool has_workload, has_spot, has_scaling;
 	long variants, sweep_points; /* counts, for the summary */
+	char *terraform; /* owned: the "terraform" link as "FILE" or "FILE, service S"; NULL */
 };
 
 /* The text of an enum, as scenario files write it. */

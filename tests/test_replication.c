@@ -541,6 +541,51 @@ static void test_target_tracking_timing(void **state)
 	run_release(&r);
 }
 
+/* The detail of the first event `name`, or NULL. */
+static const char *first_detail(const struct run *r, const char *name)
+{
+	for (size_t i = 0; i < r->seen.nevents; i++)
+		if (!strcmp(r->seen.events[i].event, name))
+			return r->seen.events[i].detail;
+	return NULL;
+}
+
+/*
+ * Desired 10 with a quota of 7 vCPU: 7 tasks run, 3 wait in PROVISIONING.
+ * CPU at 90 % breaches at the first minute; +30 % starts from the 7
+ * running tasks, as AWS does: 7 + 2 = 9, below the desired 10.
+ */
+static void test_scale_out_from_running_count(void **state)
+{
+	(void)state;
+	struct run r;
+	run_text(&r,
+		 "{\"duration\": \"10m\", " TASK_1VCPU_2GB INSTANT
+		 "\"service\": {\"desiredCount\": 10, \"launchType\": \"FARGATE\"},"
+		 "\"limits\": {\"fargate_vcpu\": 7},"
+		 "\"scaling\": {\"MinCapacity\": 1, \"MaxCapacity\": 20, \"ScalingPolicies\": [{"
+		 "\"PolicyName\": \"out30\", \"PolicyType\": \"StepScaling\","
+		 "\"StepScalingPolicyConfiguration\": {\"AdjustmentType\": "
+		 "\"PercentChangeInCapacity\", \"Cooldown\": 3600, \"StepAdjustments\": ["
+		 "{\"MetricIntervalLowerBound\": 0, \"ScalingAdjustment\": 30}]},"
+		 "\"Alarm\": {\"MetricName\": \"CPUUtilization\", \"Threshold\": 50,"
+		 "\"ComparisonOperator\": \"GreaterThanOrEqualToThreshold\"}}]},"
+		 "\"workload\": {\"type\": \"requests\", \"rate\": {\"kind\": \"constant\", "
+		 "\"rps\": 630}, \"service_time\": \"100ms\", \"concurrency_per_task\": 10}}",
+		 0);
+	const struct minute_row *first = &r.seen.minutes[0];
+	assert_int_equal(first->desired, 10);
+	assert_int_equal(first->running[0], 7);
+	assert_int_equal(first->pending[0], 3);
+	const char *d = first_detail(&r, "SCALING_ACTIVITY");
+	assert_non_null(d);
+	assert_true(!strncmp(d, "policy=out30;from=10;to=9;", 26));
+	assert_int_equal(r.m.scaling_activities, 1);
+	assert_int_equal(last_minute(&r)->desired, 9);
+	assert_int_equal(last_minute(&r)->running[0], 7);
+	run_release(&r);
+}
+
 /* A scheduled action applies at its exact minute, whatever the cooldowns. */
 static void test_scheduled_action_minute(void **state)
 {
@@ -671,6 +716,7 @@ int main(void)
 	    cmocka_unit_test(test_recorded_traces),
 	    cmocka_unit_test(test_target_tracking_timing),
 	    cmocka_unit_test(test_scheduled_action_minute),
+	    cmocka_unit_test(test_scale_out_from_running_count),
 	    cmocka_unit_test(test_queue_littles_law),
 	    cmocka_unit_test(test_determinism),
 	    cmocka_unit_test(test_zero_tasks),

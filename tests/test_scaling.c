@@ -610,6 +610,51 @@ static void test_clamping_and_jumps(void **state)
 	scaler_free(s);
 }
 
+/* AWS's rules once a request is known: bounds first, then [Min, Max]; RUNNING is the base. */
+static void test_settle(void **state)
+{
+	(void)state;
+	assert_int_equal(scaling_settle(true, 9, 10, 1, 20), 9); /* running 7 +30 %: lowers */
+	assert_int_equal(scaling_settle(true, 14, 10, 1, 20), 14);
+	assert_int_equal(scaling_settle(true, 25, 10, 1, 20), 20);
+	assert_int_equal(scaling_settle(true, 10, 10, 1, 20), -1);
+	assert_int_equal(scaling_settle(true, 30, 21, 1, 20), -1); /* above Max: nothing */
+	assert_int_equal(scaling_settle(true, 2, 0, 3, 20), 3);	   /* below Min: to Min first */
+	assert_int_equal(scaling_settle(true, 9, 0, 3, 20), 3);
+	assert_int_equal(scaling_settle(false, 5, 10, 1, 20), 5);
+	assert_int_equal(scaling_settle(false, 0, 10, 2, 20), 2);
+	assert_int_equal(scaling_settle(false, 12, 10, 1, 20), -1); /* never raises */
+	assert_int_equal(scaling_settle(false, 1, 2, 3, 20), -1);   /* below Min: nothing */
+	assert_int_equal(scaling_settle(false, 30, 25, 3, 20), 20); /* above Max: to Max first */
+}
+
+/* Desired 10, 7 running (3 cannot start), +30 %: AWS starts from 7, so 7 + 2 = 9. */
+static void test_scale_out_from_running(void **state)
+{
+	(void)state;
+	struct step_adjustment steps[] = {{true, false, 0, 0, 30}};
+	struct scaling_policy p = step_policy(name_out, ADJUST_PERCENT, steps, 1, 50, CMP_GE);
+	struct scaling_config c = config_of(&p, 1, 1, 100);
+	struct log log = {.n = 0};
+	struct scaler *s = scaler_new(&c, record, &log);
+	assert_int_equal(minute(s, 1, METRIC_CPU, 90, 7, 10), 9);
+	assert_true(logged(&log,
+			   "1 SCALING_ACTIVITY policy=out;from=10;to=9;reason=Alarm in "
+			   "ALARM: 90 - 50 = 40 is in [0, +inf): +30 % of 7 = 2.1, rounded to 2, "
+			   "so 7 + 2 = 9"));
+	/* still 7 running after the cooldown: 9 again, no change */
+	assert_int_equal(minute(s, 6, METRIC_CPU, 90, 7, 9), -1);
+	/* target tracking too: 5 running of 10, ceil(5 x 90 / 50) = 9 at the third minute */
+	struct scaling_policy t = target_policy(name_a, METRIC_CPU, 50);
+	struct scaling_config ct = config_of(&t, 1, 1, 100);
+	scaler_free(s);
+	s = scaler_new(&ct, NULL, NULL);
+	for (long m = 1; m <= 2; m++)
+		assert_int_equal(minute(s, m, METRIC_CPU, 90, 5, 10), -1);
+	assert_int_equal(minute(s, 3, METRIC_CPU, 90, 5, 10), 9);
+	scaler_free(s);
+}
+
 /* Periods of 5 minutes, Maximum statistic, 2 of 3 periods, MetricAggregationType Maximum. */
 static void test_alarm_periods_and_statistics(void **state)
 {
@@ -1102,6 +1147,8 @@ int main(void)
 	    cmocka_unit_test(test_missing_data_never_scales),
 	    cmocka_unit_test(test_scale_from_zero),
 	    cmocka_unit_test(test_clamping_and_jumps),
+	    cmocka_unit_test(test_settle),
+	    cmocka_unit_test(test_scale_out_from_running),
 	    cmocka_unit_test(test_alarm_periods_and_statistics),
 	    cmocka_unit_test(test_weighted_average_period),
 	    cmocka_unit_test(test_scheduled_actions),

@@ -10,6 +10,10 @@
  * the capacity it started from) and one scale-in cooldown, each set by the
  * policy whose request was applied, with that policy's cooldown.
  *
+ * Settling. The request, computed from RUNNING, becomes the desired count
+ * by scaling_settle: AWS starts from the running count, so with tasks that
+ * cannot start a scale-out may set desired below its current value.
+ *
  * A step policy's calculation during a scale-out cooldown starts from the
  * capacity the cooldown's scale-out started from (or RUNNING if lower): AWS
  * counts the capacity that scale-out added as already there ("+2, then +3
@@ -178,11 +182,11 @@ static sim_time cooldown_of(const struct scaling_policy *p, bool out)
 
 static long apply_out(struct scaler *s, sim_time now, const struct request *r, long desired)
 {
-	long to = desired < s->min ? s->min : scaling_clamp(r->d.to, s->min, s->max);
+	long to = scaling_settle(true, r->d.to, desired, s->min, s->max);
+	if (to < 0)
+		return -1;
 	if (now < s->out_until && to <= s->out_asked)
 		return -1; /* no larger than what the cooldown's scale-out asked for */
-	if (to <= desired)
-		return -1;
 	activity(s, now, r, desired, to);
 	s->out_until = now + cooldown_of(r->pr->p, true);
 	s->out_asked = to;
@@ -193,8 +197,8 @@ static long apply_out(struct scaler *s, sim_time now, const struct request *r, l
 
 static long apply_in(struct scaler *s, sim_time now, const struct request *r, long desired)
 {
-	long to = desired > s->max ? s->max : scaling_clamp(r->d.to, s->min, s->max);
-	if (now < s->in_until || to >= desired)
+	long to = scaling_settle(false, r->d.to, desired, s->min, s->max);
+	if (to < 0 || now < s->in_until)
 		return -1;
 	activity(s, now, r, desired, to);
 	s->in_until = now + cooldown_of(r->pr->p, false);

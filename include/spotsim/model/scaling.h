@@ -27,9 +27,11 @@
  *  - Several policies: out if any asks, in only if all target-tracking
  *    policies with scale-in enabled ask (a step policy's alarm decides its
  *    own scale-in); the largest resulting capacity wins. Calculations start
- *    from the RUNNING count. The result is clamped to [Min, Max]; a
- *    scale-out while below Min goes to Min, a scale-in while above Max to
- *    Max; a scale-out never lowers desired and a scale-in never raises it.
+ *    from the RUNNING count, not the desired count, so a scale-out while
+ *    tasks cannot start may lower desired (10 desired, 7 running, +30 %
+ *    -> 9). The result is clamped to [Min, Max]; a scale-out while desired
+ *    is below Min goes to Min, above Max does nothing; a scale-in while
+ *    above Max goes to Max, below Min does nothing (scaling_settle).
  *  - Alarms are judged when a period ends (periods align to multiples of
  *    their length from time 0), with TreatMissingData = missing: ALARM when
  *    at least DatapointsToAlarm of the last EvaluationPeriods periods breach,
@@ -209,6 +211,20 @@ bool scaling_step_decide(const struct scaling_policy *p, long current, double me
 bool scaling_target_decide(const struct scaling_policy *p, long current, double metric,
 			   long min_capacity, long max_capacity, struct scaling_decision *out);
 
+/*
+ * The desired count after a policy asks for capacity `to` (its calculation,
+ * started from the RUNNING count) as a scale-out (`out`) or a scale-in,
+ * with the desired count now `desired`; -1 for no change. AWS's rules:
+ * a scale-out does nothing while desired is above `max_capacity` and goes
+ * to `min_capacity` first while desired is below it; a scale-in does
+ * nothing below Min and goes to Max first above it; otherwise the result
+ * is `to` held to [Min, Max]. Since the calculation starts from RUNNING, a
+ * scale-out may set a desired count below the current one (desired 10,
+ * running 7, +30 % gives 9). A scale-in never raises the desired count.
+ * Cooldowns are the running scaler's business, not this one's.
+ */
+long scaling_settle(bool out, long to, long desired, long min_capacity, long max_capacity);
+
 /* ---- the running scaler ---- */
 
 struct scaling_event {
@@ -237,8 +253,9 @@ void scaler_set_explain(struct scaler *s, bool explain);
 /*
  * One minute's evaluation at `now` (a whole minute): every alarm takes the
  * datapoints, then every policy whose alarm is in ALARM decides, cooldowns
- * and combination rules apply, and the result is clamped. Returns the new
- * desired count, or -1 for no change.
+ * and combination rules apply, and the result is settled against `desired`
+ * (scaling_settle). Calculations start from `running`, the RUNNING count.
+ * Returns the new desired count, or -1 for no change.
  */
 long scaler_minute(struct scaler *s, sim_time now, const struct datapoint dp[METRIC_COUNT],
 		   long running, long desired);

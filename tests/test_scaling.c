@@ -655,6 +655,113 @@ static void test_scale_out_from_running(void **state)
 	scaler_free(s);
 }
 
+/* The template bug: a scale-in step above the threshold on a LessThanThreshold alarm. */
+static void test_coverage_template_bug(void **state)
+{
+	(void)state;
+	struct step_adjustment bug[] = {{true, false, 0, 0, -1}};
+	struct step_adjustment fixed[] = {{false, true, 0, 0, -1}};
+	struct scaling_policy p = step_policy(name_in, ADJUST_CHANGE, bug, 1, 30, CMP_LT);
+	char why[300];
+
+	assert_int_equal(scaling_step_coverage(&p, why, sizeof(why)), SCALING_COVER_NONE);
+	assert_string_equal(why,
+			    "no step can match a breach of its alarm (LessThanThreshold alarm, "
+			    "step MetricIntervalLowerBound 0 covers only values above the "
+			    "threshold): this policy will never scale in");
+	p.steps = fixed;
+	assert_int_equal(scaling_step_coverage(&p, why, sizeof(why)), SCALING_COVER_ALL);
+	assert_string_equal(why, "");
+	/* the same bug the other way: a scale-out step below a GreaterThan alarm */
+	struct step_adjustment up[] = {{true, true, -20, -5, 1}, {false, true, 0, -20, 2}};
+	p = step_policy(name_out, ADJUST_CHANGE, up, 2, 70, CMP_GT);
+	assert_int_equal(scaling_step_coverage(&p, why, sizeof(why)), SCALING_COVER_NONE);
+	assert_string_equal(why,
+			    "no step can match a breach of its alarm (GreaterThanThreshold "
+			    "alarm, steps up to MetricIntervalUpperBound -5 cover only values "
+			    "more than 5 below the threshold): this policy will never scale out");
+}
+
+/* Each comparison's breaches against the steps' inclusive ends, and partial coverage. */
+static void test_coverage_edges(void **state)
+{
+	(void)state;
+	struct step_adjustment from0[] = {{true, false, 0, 0, 1}};
+	struct step_adjustment to0[] = {{false, true, 0, 0, -1}};
+	struct step_adjustment gap[] = {{true, true, 10, 20, 1}, {true, false, 30, 0, 2}};
+	struct step_adjustment below[] = {{true, true, -10, 0, -1}};
+	struct scaling_policy p = step_policy(name_a, ADJUST_CHANGE, from0, 1, 50, CMP_GE);
+	char why[300];
+
+	assert_int_equal(scaling_step_coverage(&p, why, sizeof(why)), SCALING_COVER_ALL);
+	p.alarm.comparison = CMP_GT;
+	assert_int_equal(scaling_step_coverage(&p, why, sizeof(why)), SCALING_COVER_ALL);
+	p.alarm.comparison = CMP_LE; /* below the threshold a lower bound is exclusive: not 0 */
+	assert_int_equal(scaling_step_coverage(&p, why, sizeof(why)), SCALING_COVER_NONE);
+	p.steps = to0;
+	assert_int_equal(scaling_step_coverage(&p, why, sizeof(why)), SCALING_COVER_ALL);
+	p.alarm.comparison = CMP_GE; /* above it an upper bound is exclusive: not 0 */
+	assert_int_equal(scaling_step_coverage(&p, why, sizeof(why)), SCALING_COVER_NONE);
+	assert_string_equal(why,
+			    "no step can match a breach of its alarm "
+			    "(GreaterThanOrEqualToThreshold alarm, step MetricIntervalUpperBound "
+			    "0 covers only values below the threshold): this policy will never "
+			    "scale in");
+
+	p.steps = gap;
+	p.nsteps = 2;
+	assert_int_equal(scaling_step_coverage(&p, why, sizeof(why)), SCALING_COVER_PART);
+	assert_string_equal(why,
+			    "no step matches a breach of its alarm with metric - threshold in "
+			    "[0, 10) or [20, 30) (GreaterThanOrEqualToThreshold alarm): at those "
+			    "values this policy will not scale out");
+	p.alarm.comparison = CMP_GT;
+	assert_int_equal(scaling_step_coverage(&p, why, sizeof(why)), SCALING_COVER_PART);
+	assert_non_null(strstr(why, "in (0, 10) or [20, 30)"));
+
+	p.steps = below;
+	p.nsteps = 1;
+	p.alarm.comparison = CMP_LT;
+	assert_int_equal(scaling_step_coverage(&p, why, sizeof(why)), SCALING_COVER_PART);
+	assert_string_equal(why,
+			    "no step matches a breach of its alarm with metric - threshold in "
+			    "(-inf, -10] (LessThanThreshold alarm): at those values this policy "
+			    "will not scale in");
+	/* AWS's walkthrough policies hold every breach */
+	p = step_policy(name_out, ADJUST_PERCENT, walk_out, 3, 50, CMP_GE);
+	assert_int_equal(scaling_step_coverage(&p, why, sizeof(why)), SCALING_COVER_ALL);
+	p = step_policy(name_in, ADJUST_PERCENT, walk_in, 3, 50, CMP_LE);
+	assert_int_equal(scaling_step_coverage(&p, why, sizeof(why)), SCALING_COVER_ALL);
+}
+
+/* In ALARM with a breach no step holds: NO_STEP_ADJUSTMENT each minute, counted, no change. */
+static void test_no_step_adjustment_events(void **state)
+{
+	(void)state;
+	struct step_adjustment bug[] = {{true, false, 0, 0, -1}};
+	struct scaling_policy p = step_policy(name_in, ADJUST_CHANGE, bug, 1, 30, CMP_LT);
+	struct scaling_config c = config_of(&p, 1, 1, 100);
+	struct log log = {.n = 0};
+	struct scaler *s = scaler_new(&c, record, &log);
+
+	assert_int_equal(minute(s, 1, METRIC_CPU, 12.5, 10, 10), -1);
+	assert_true(logged(&log, "1 NO_STEP_ADJUSTMENT policy=in;metric=12.5;threshold=30;"
+				 "breach=-17.5"));
+	assert_int_equal(minute(s, 2, METRIC_CPU, 20, 10, 10), -1);
+	assert_int_equal(minute(s, 3, METRIC_CPU, 40, 10, 10), -1); /* OK: no event */
+	assert_int_equal(scaler_no_step_adjustments(s), 2);
+	assert_int_equal(scaler_activities(s), 0);
+	scaler_free(s);
+
+	/* the corrected step (upper bound 0) scales in, and reports nothing of the kind */
+	struct step_adjustment fixed[] = {{false, true, 0, 0, -1}};
+	p.steps = fixed;
+	s = scaler_new(&c, NULL, NULL);
+	assert_int_equal(minute(s, 1, METRIC_CPU, 12.5, 10, 10), 9);
+	assert_int_equal(scaler_no_step_adjustments(s), 0);
+	scaler_free(s);
+}
+
 /* Periods of 5 minutes, Maximum statistic, 2 of 3 periods, MetricAggregationType Maximum. */
 static void test_alarm_periods_and_statistics(void **state)
 {
@@ -1149,6 +1256,9 @@ int main(void)
 	    cmocka_unit_test(test_clamping_and_jumps),
 	    cmocka_unit_test(test_settle),
 	    cmocka_unit_test(test_scale_out_from_running),
+	    cmocka_unit_test(test_coverage_template_bug),
+	    cmocka_unit_test(test_coverage_edges),
+	    cmocka_unit_test(test_no_step_adjustment_events),
 	    cmocka_unit_test(test_alarm_periods_and_statistics),
 	    cmocka_unit_test(test_weighted_average_period),
 	    cmocka_unit_test(test_scheduled_actions),

@@ -80,6 +80,7 @@ static int validate(const char *path, const char *prices, bool quiet)
 				   "or data/pricing.csv as installed)");
 		else if (pricing_load(&t, table, &d) == 0)
 			scenario_check_prices(&sc, &t, &d);
+		scenario_scaling_warnings(&sc, &d);
 	}
 	cli_print_diag(&d);
 	if (diag_failed(&d))

@@ -21,6 +21,10 @@
  *         scaling_time.c       ISO 8601 instants, IANA time zones
  * scaling_policy_file.c reads one policy file for `spotsim scale` through
  * scaling_policy.c. All of them use the readers of loader_get.h.
+ *
+ * scenario_scaling_warnings (scenario.h) looks at a loaded section for what
+ * is valid but almost surely a mistake: step policies whose steps cannot
+ * hold the breaches of their alarm (scaling_step_coverage).
  */
 #include "scenario_scaling.h"
 #include "scaling_actions.h"
@@ -56,6 +60,20 @@ static void model_policies(struct loader *l, const cJSON *list, struct scaling_c
 					   "\"%s\" is used twice (accepted: unique policy names)",
 					   p->name);
 		c->npolicies++;
+	}
+}
+
+void scenario_scaling_warnings(const struct scenario *sc, struct diag *d)
+{
+	const struct scaling_config *c = &sc->scaling;
+	char path[PATH_SIZE], why[512];
+	for (size_t i = 0; i < c->npolicies; i++) {
+		const struct scaling_policy *p = &c->policies[i];
+		if (p->type != POLICY_STEP || !p->has_alarm ||
+		    scaling_step_coverage(p, why, sizeof(why)) == SCALING_COVER_ALL)
+			continue;
+		snprintf(path, sizeof(path), "scaling.ScalingPolicies[%zu]", i);
+		diag_warning(d, sc->file, path, "%s", why);
 	}
 }
 

@@ -32,6 +32,10 @@
  *    -> 9). The result is clamped to [Min, Max]; a scale-out while desired
  *    is below Min goes to Min, above Max does nothing; a scale-in while
  *    above Max goes to Max, below Min does nothing (scaling_settle).
+ *  - A step policy whose alarm is in ALARM but whose steps cover no
+ *    interval holding the breach does nothing: AWS reports "No step
+ *    adjustment found". The scaler reports it as a NO_STEP_ADJUSTMENT
+ *    event every minute it happens and counts it.
  *  - Alarms are judged when a period ends (periods align to multiples of
  *    their length from time 0), with TreatMissingData = missing: ALARM when
  *    at least DatapointsToAlarm of the last EvaluationPeriods periods breach,
@@ -225,11 +229,35 @@ bool scaling_target_decide(const struct scaling_policy *p, long current, double 
  */
 long scaling_settle(bool out, long to, long desired, long min_capacity, long max_capacity);
 
+/* ---- what a step policy can match ---- */
+
+enum step_coverage {
+	SCALING_COVER_ALL,  /* every breach of the alarm is in a step */
+	SCALING_COVER_PART, /* some breaches are in no step */
+	SCALING_COVER_NONE  /* no breach is in any step: the policy never acts */
+};
+
+/*
+ * Which breaches of step policy `p`'s alarm its steps can match. A breach
+ * of GreaterThan(OrEqualTo)Threshold has metric - threshold > 0 (>= 0), of
+ * LessThan(OrEqualTo)Threshold < 0 (<= 0); a step holds it as the scaler
+ * picks steps (lower bound inclusive above the threshold, upper below).
+ * Unless every breach is held, writes into `why` (truncated to `size`)
+ * what is not, e.g. "no step can match a breach of its alarm
+ * (LessThanThreshold alarm, step MetricIntervalLowerBound 0 covers only
+ * values above the threshold): this policy will never scale in", or for
+ * a part "no step matches a breach of its alarm with metric - threshold in
+ * [0, 10) (...)"; else `why` is "". This is the template bug that leaves a
+ * service never scaling in: AWS accepts the policy and reports "No step
+ * adjustment found" at every alarm.
+ */
+enum step_coverage scaling_step_coverage(const struct scaling_policy *p, char *why, size_t size);
+
 /* ---- the running scaler ---- */
 
 struct scaling_event {
 	sim_time t;
-	const char *event;  /* ALARM_STATE, SCALING_ACTIVITY, SCHEDULED_ACTION */
+	const char *event; /* ALARM_STATE, SCALING_ACTIVITY, SCHEDULED_ACTION, NO_STEP_ADJUSTMENT */
 	const char *detail; /* key=value;... */
 };
 
@@ -273,5 +301,12 @@ sim_time scaler_next_scheduled(const struct scaler *s);
 
 /* Scaling activities so far (scale-outs, scale-ins and scheduled changes of desired). */
 long scaler_activities(const struct scaler *s);
+
+/*
+ * Minutes a step policy's alarm was in ALARM with a breach that no step
+ * holds (NO_STEP_ADJUSTMENT events, detail policy=;metric=;threshold=;breach=
+ * with breach = metric - threshold): AWS's "No step adjustment found".
+ */
+long scaler_no_step_adjustments(const struct scaler *s);
 
 #endif

@@ -234,7 +234,8 @@ static void test_step_no_step_applies(void **state)
 	assert_false(scaling_step_decide(&p, 3, 80, 0, 100, &d));
 	assert_int_equal(d.step, -1);
 	assert_int_equal(d.to, 3);
-	assert_string_equal(d.explain, "80 - 50 = 30 is in no step: no change");
+	assert_string_equal(d.explain,
+			    "80 - 50 = 30 is in no step (\"No step adjustment found\"): no change");
 }
 
 static void test_target_formula(void **state)

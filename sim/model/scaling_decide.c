@@ -201,7 +201,8 @@ static bool step_take(const struct scaling_policy *p, long current, double delta
 	out->step = step_find(p, delta, above);
 	if (out->step < 0) {
 		if (why)
-			strbuf_adds(why, " is in no step: no change");
+			strbuf_adds(why,
+				    " is in no step (\"No step adjustment found\"): no change");
 		return false;
 	}
 	if (why) {

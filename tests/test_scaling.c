@@ -754,6 +754,14 @@ static void test_no_step_adjustment_events(void **state)
 	assert_int_equal(scaler_activities(s), 0);
 	scaler_free(s);
 
+	/* all dynamic scaling suspended: no policy is tried, so nothing is reported */
+	c.scale_in_suspended = c.scale_out_suspended = true;
+	s = scaler_new(&c, NULL, NULL);
+	assert_int_equal(minute(s, 1, METRIC_CPU, 12.5, 10, 10), -1);
+	assert_int_equal(scaler_no_step_adjustments(s), 0);
+	scaler_free(s);
+	c.scale_in_suspended = c.scale_out_suspended = false;
+
 	/* the corrected step (upper bound 0) scales in, and reports nothing of the kind */
 	struct step_adjustment fixed[] = {{false, true, 0, 0, -1}};
 	p.steps = fixed;

@@ -248,8 +248,8 @@ static void ask(struct scaler *s, const struct policy_rt *pr, sim_time now, long
 	if (pr->p->type == POLICY_STEP) {
 		asks = step_request(s, pr, now, running, &r);
 		asks_in = asks && r.d.to < r.d.from;
-		if (r.no_step)
-			no_step(s, now, &r);
+		if (r.no_step && !(s->c->scale_in_suspended && s->c->scale_out_suspended))
+			no_step(s, now, &r); /* with all dynamic scaling suspended, none is tried */
 	} else {
 		asks = target_request(s, pr, running, &r, &asks_in);
 		if (!pr->p->disable_scale_in && !asks_in)

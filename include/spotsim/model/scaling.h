@@ -35,7 +35,8 @@
  *  - A step policy whose alarm is in ALARM but whose steps cover no
  *    interval holding the breach does nothing: AWS reports "No step
  *    adjustment found". The scaler reports it as a NO_STEP_ADJUSTMENT
- *    event every minute it happens and counts it.
+ *    event every minute it happens and counts it (not while dynamic
+ *    scaling is suspended both ways: then no policy is tried).
  *  - Alarms are judged when a period ends (periods align to multiples of
  *    their length from time 0), with TreatMissingData = missing: ALARM when
  *    at least DatapointsToAlarm of the last EvaluationPeriods periods breach,

@@ -112,16 +112,13 @@ struct run {
 	struct seen seen;
 };
 
-static void run_text(struct run *r, const char *json, uint64_t replication)
+static void run_file(struct run *r, const char *path, uint64_t replication)
 {
-	char *path = testutil_write_temp(json, ".json");
 	struct diag d;
 	diag_init(&d);
 	pricing_init(&r->prices);
 	seen_init(&r->seen);
 	int rc = scenario_load(&r->sc, path, &d);
-	unlink(path);
-	free(path);
 	if (rc == 0)
 		rc = pricing_load(&r->prices, "data/pricing.csv", &d);
 	struct run_sink sink = {&r->seen, on_minute, on_event};
@@ -131,6 +128,14 @@ static void run_text(struct run *r, const char *json, uint64_t replication)
 		diag_write(&d, stderr);
 	assert_int_equal(rc, 0);
 	diag_release(&d);
+}
+
+static void run_text(struct run *r, const char *json, uint64_t replication)
+{
+	char *path = testutil_write_temp(json, ".json");
+	run_file(r, path, replication);
+	unlink(path);
+	free(path);
 }
 
 static void run_release(struct run *r)
@@ -541,6 +546,100 @@ static void test_target_tracking_timing(void **state)
 	run_release(&r);
 }
 
+/* The detail of the first event `name`, or NULL. */
+static const char *first_detail(const struct run *r, const char *name)
+{
+	for (size_t i = 0; i < r->seen.nevents; i++)
+		if (!strcmp(r->seen.events[i].event, name))
+			return r->seen.events[i].detail;
+	return NULL;
+}
+
+/*
+ * Desired 10 with a quota of 7 vCPU: 7 tasks run, 3 wait in PROVISIONING.
+ * CPU at 90 % breaches at the first minute; +30 % starts from the 7
+ * running tasks, as AWS does: 7 + 2 = 9, below the desired 10.
+ */
+static void test_scale_out_from_running_count(void **state)
+{
+	(void)state;
+	struct run r;
+	run_text(&r,
+		 "{\"duration\": \"10m\", " TASK_1VCPU_2GB INSTANT
+		 "\"service\": {\"desiredCount\": 10, \"launchType\": \"FARGATE\"},"
+		 "\"limits\": {\"fargate_vcpu\": 7},"
+		 "\"scaling\": {\"MinCapacity\": 1, \"MaxCapacity\": 20, \"ScalingPolicies\": [{"
+		 "\"PolicyName\": \"out30\", \"PolicyType\": \"StepScaling\","
+		 "\"StepScalingPolicyConfiguration\": {\"AdjustmentType\": "
+		 "\"PercentChangeInCapacity\", \"Cooldown\": 3600, \"StepAdjustments\": ["
+		 "{\"MetricIntervalLowerBound\": 0, \"ScalingAdjustment\": 30}]},"
+		 "\"Alarm\": {\"MetricName\": \"CPUUtilization\", \"Threshold\": 50,"
+		 "\"ComparisonOperator\": \"GreaterThanOrEqualToThreshold\"}}]},"
+		 "\"workload\": {\"type\": \"requests\", \"rate\": {\"kind\": \"constant\", "
+		 "\"rps\": 630}, \"service_time\": \"100ms\", \"concurrency_per_task\": 10}}",
+		 0);
+	const struct minute_row *first = &r.seen.minutes[0];
+	assert_int_equal(first->desired, 10);
+	assert_int_equal(first->running[0], 7);
+	assert_int_equal(first->pending[0], 3);
+	const char *d = first_detail(&r, "SCALING_ACTIVITY");
+	assert_non_null(d);
+	assert_true(!strncmp(d, "policy=out30;from=10;to=9;", 26));
+	assert_int_equal(r.m.scaling_activities, 1);
+	assert_int_equal(last_minute(&r)->desired, 9);
+	assert_int_equal(last_minute(&r)->running[0], 7);
+	run_release(&r);
+}
+
+/* SCALING_ACTIVITY events whose detail starts with `prefix`. */
+static long count_activities(const struct run *r, const char *prefix)
+{
+	long n = 0;
+	for (size_t i = 0; i < r->seen.nevents; i++)
+		n += !strcmp(r->seen.events[i].event, "SCALING_ACTIVITY") &&
+		     !strncmp(r->seen.events[i].detail, prefix, strlen(prefix));
+	return n;
+}
+
+/*
+ * The template bug: a scale-in step with MetricIntervalLowerBound 0 on a
+ * LessThanThreshold alarm. The service never scales in; every minute the
+ * alarm acts is a NO_STEP_ADJUSTMENT, counted in no_step_adjustment. With
+ * the step corrected (MetricIntervalUpperBound 0) it scales in, and never
+ * finds no step.
+ */
+static void test_step_template_bug(void **state)
+{
+	(void)state;
+	struct run bug, fixed;
+	long peak = 0;
+
+	run_file(&bug, "scenarios/step-module-template-bug.json", 0);
+	assert_int_equal(count_activities(&bug, "policy=cpu-below-30;"), 0);
+	assert_true(count_activities(&bug, "policy=cpu-above-70;") > 0);
+	for (size_t i = 1; i < bug.seen.nminutes; i++)
+		assert_true(bug.seen.minutes[i].desired >= bug.seen.minutes[i - 1].desired);
+	long none = count_events(&bug, "NO_STEP_ADJUSTMENT");
+	print_message("no step adjustment: %ld minutes; desired %ld at the end\n", none,
+		      last_minute(&bug)->desired);
+	assert_true(none > 100);
+	assert_true(bug.m.no_step_adjustment == (double)none);
+	assert_true(
+	    !strncmp(first_detail(&bug, "NO_STEP_ADJUSTMENT"), "policy=cpu-below-30;metric=", 27));
+	for (size_t i = 0; i < bug.seen.nminutes; i++)
+		peak = bug.seen.minutes[i].desired > peak ? bug.seen.minutes[i].desired : peak;
+	assert_int_equal(last_minute(&bug)->desired, peak);
+
+	run_file(&fixed, "scenarios/step-module-fixed.json", 0);
+	assert_true(count_activities(&fixed, "policy=cpu-below-30;") > 0);
+	assert_int_equal(count_events(&fixed, "NO_STEP_ADJUSTMENT"), 0);
+	assert_true(fixed.m.no_step_adjustment == 0);
+	assert_true(last_minute(&fixed)->desired < peak);
+	assert_true(fixed.m.cost_usd < bug.m.cost_usd);
+	run_release(&bug);
+	run_release(&fixed);
+}
+
 /* A scheduled action applies at its exact minute, whatever the cooldowns. */
 static void test_scheduled_action_minute(void **state)
 {
@@ -757,6 +856,8 @@ int main(void)
 	    cmocka_unit_test(test_recorded_traces),
 	    cmocka_unit_test(test_target_tracking_timing),
 	    cmocka_unit_test(test_scheduled_action_minute),
+	    cmocka_unit_test(test_scale_out_from_running_count),
+	    cmocka_unit_test(test_step_template_bug),
 	    cmocka_unit_test(test_scalable_target_max),
 	    cmocka_unit_test(test_suspended_state_run),
 	    cmocka_unit_test(test_queue_littles_law),

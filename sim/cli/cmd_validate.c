@@ -202,6 +202,7 @@ static int validate(const char *path, const char *prices, bool quiet)
 				   "or data/pricing.csv as installed)");
 		else if (pricing_load(&t, table, &d) == 0)
 			plan_check_prices(&p, &t, &d);
+		scenario_scaling_warnings(&p.base, &d);
 	}
 	cli_print_diag(&d);
 	if (diag_failed(&d))

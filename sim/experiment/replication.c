@@ -57,6 +57,7 @@ const struct metric_def run_metric_defs[] = {
     M(tasks_launched, "count"),
     M(placement_failures, "count"),
     M(scaling_activities, "count"),
+    M(no_step_adjustment, "count"),
     M(requests, "count"),
     M(dropped_fraction, "fraction"),
     M(p_wait, "fraction"),
@@ -470,6 +471,7 @@ int replication_run(const struct scenario *sc, const struct price_table *prices,
 	fill_queue_metrics(&r, out);
 	fill_risk(sc, out);
 	out->scaling_activities = r.scaler ? (double)scaler_activities(r.scaler) : 0;
+	out->no_step_adjustment = r.scaler ? (double)scaler_no_step_adjustments(r.scaler) : 0;
 	teardown(&r);
 	return stopped && interrupted ? SPOTSIM_EINTR : 0;
 }

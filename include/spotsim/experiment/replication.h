@@ -55,6 +55,7 @@ struct run_metrics {
 	double savings_vs_on_demand_pct; /* against the same billed time all on FARGATE */
 	double task_hours_fargate, task_hours_spot;
 	double interruptions, tasks_launched, placement_failures, scaling_activities;
+	double no_step_adjustment; /* minutes a step policy found no step (NO_STEP_ADJUSTMENT) */
 	double requests, dropped_fraction, p_wait, mean_wait_s, p95_latency_s, p99_latency_s;
 	double slo_violation_minutes, availability, mean_running_tasks;
 	/* queue workers; NAN for request services */

@@ -132,6 +132,15 @@ int scenario_load(struct scenario *sc, const char *path, struct diag *d);
  */
 bool scenario_check_prices(const struct scenario *sc, const struct price_table *t, struct diag *d);
 
+/*
+ * Adds a warning to `d` for what a scenario that loaded without errors
+ * allows but surely does not mean: a step policy whose steps cannot hold
+ * (part of) the breaches of its alarm, which AWS accepts and then answers
+ * with "No step adjustment found" (scaling_step_coverage), as
+ * "FILE: scaling.ScalingPolicies[i]: warning: ...".
+ */
+void scenario_scaling_warnings(const struct scenario *sc, struct diag *d);
+
 void scenario_release(struct scenario *sc);
 
 /* The scheduler's view of `sc`: pointers into `sc`, valid while `sc` is. */

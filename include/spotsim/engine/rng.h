@@ -32,14 +32,16 @@
 #include <stdint.h>
 
 enum rng_component {
-	RNG_ARRIVALS,	   /* request and job arrivals */
-	RNG_STARTUP,	   /* provisioning, image pull, app start latencies */
-	RNG_INTERRUPTIONS, /* Spot interruption times */
-	RNG_CAPACITY,	   /* Spot capacity availability periods */
-	RNG_JOB_SIZES,	   /* queue job sizes */
-	RNG_NOISE,	   /* noise factor on the arrival rate */
-	RNG_WAVES,	   /* correlated interruption waves */
-	RNG_SERVICE,	   /* per-request service times */
+	RNG_ARRIVALS,	     /* request and job arrivals */
+	RNG_STARTUP,	     /* provisioning, image pull, app start latencies */
+	RNG_INTERRUPTIONS,   /* Spot interruption times */
+	RNG_CAPACITY,	     /* Spot capacity availability periods */
+	RNG_JOB_SIZES,	     /* queue job sizes */
+	RNG_NOISE,	     /* noise factor on the arrival rate */
+	RNG_WAVES,	     /* correlated interruption waves */
+	RNG_SERVICE,	     /* the service scheduler's random choices */
+	RNG_REQUEST_SERVICE, /* per-request mode: each request's service time */
+	RNG_ROUTING,	     /* per-request mode: the load balancer's random routing */
 	RNG_COMPONENT_COUNT
 };
 

@@ -14,13 +14,15 @@
  *             requests/s with noise, Poisson and wave interruptions,
  *             capacity shortages, every minute and event row to a sink
  *             (as replication 0 of a run writes timeseries.csv).
- * The first two are the scenarios of the SimPy peer benchmark.
+ * The first two are the scenarios of the SimPy peer benchmark. With
+ * arguments NAME N it runs N replications of one of them only (for perf).
  */
 #include "spotsim/experiment/replication.h"
 #include "spotsim/engine/rng.h"
 
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 #include <sys/resource.h>
 #include <time.h>
 
@@ -151,10 +153,29 @@ static double time_runs(const char *text, const char *duration, int reps, bool w
 	return times[reps / 2];
 }
 
-int main(void)
+/* `bench_run NAME N`: N replications of one service only, for a profiler. */
+static int profile(const char *name, int reps)
+{
+	struct run_metrics m;
+	const char *text = !strcmp(name, "fixed")      ? fixed_text
+			   : !strcmp(name, "tracking") ? tracking_text
+			   : !strcmp(name, "busy")     ? busy_text
+						       : NULL;
+	if (!text || reps < 1 || reps > MAX_REPS) {
+		fprintf(stderr, "usage: bench_run [fixed|tracking|busy N] (N 1 to %d)\n", MAX_REPS);
+		return 2;
+	}
+	double ms = time_runs(text, "30d", reps, !strcmp(name, "busy"), &m);
+	printf("%s: %.3f ms CPU (median of %d)\n", name, ms, reps);
+	return 0;
+}
+
+int main(int argc, char **argv)
 {
 	struct run_metrics m;
 	rng_global_init();
+	if (argc == 3)
+		return profile(argv[1], atoi(argv[2]));
 	(void)time_runs(fixed_text, "30d", 3, false, &m); /* warm-up */
 	double fixed = time_runs(fixed_text, "30d", 41, false, &m);
 	printf("run: 30-day replication, fixed fleet of 10 Spot tasks, constant 200 rps, Poisson "

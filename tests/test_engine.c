@@ -1,6 +1,7 @@
 /*
  * test_engine — dispatch order, the run-until limit, cancellation, self-
- * rescheduling handlers and stop.
+ * rescheduling handlers and stop; the periodic tick against an event that
+ * re-arms itself.
  */
 #include <stdarg.h>
 #include <stddef.h>
@@ -232,6 +233,160 @@ static void test_release_with_pending_events(void **state)
 	assert_int_equal(engine_now(&e), 0);
 }
 
+/* ---- the periodic tick against a self-rescheduling event ---- */
+
+#define TICK_PERIOD 20
+#define MAX_STEPS   4000
+
+enum {
+	EV_RANDOM = 10,
+	EV_HEAP_TICK
+};
+
+/*
+ * A model that schedules at random, on and off the tick's grid, from its
+ * events and from its tick. Run once with the tick as a calendar event that
+ * re-arms itself at the end of its handler and once with engine_tick_start,
+ * it must make the same draws in the same order and log the same steps.
+ */
+struct tick_model {
+	uint64_t lcg;
+	bool heap_tick, silent;
+	int nr;
+	int64_t step[MAX_STEPS]; /* time * 8 + what, or the tick count seen by an event */
+	int64_t heap_ticks;	 /* ticks handled, when the tick is an event */
+};
+
+static int64_t draw(struct tick_model *m, int64_t n)
+{
+	m->lcg = m->lcg * 6364136223846793005ULL + 1442695040888963407ULL;
+	return (int64_t)((m->lcg >> 33) % (uint64_t)n);
+}
+
+/* 0 to 2 new events (0.75 on average): now, on the grid, or anywhere soon. */
+static void spawn(struct engine *e, struct tick_model *m)
+{
+	for (int64_t k = draw(m, 4) - 1; k > 0; k--) {
+		int64_t how = draw(m, 3);
+		sim_time at = how == 0	 ? e->now
+			      : how == 1 ? (e->now / TICK_PERIOD + 1 + draw(m, 3)) * TICK_PERIOD
+					 : e->now + draw(m, 70);
+		engine_at(e, at, EV_RANDOM, NULL, 0);
+	}
+}
+
+static void log_step(struct tick_model *m, int64_t v)
+{
+	assert_true(m->nr < MAX_STEPS);
+	m->step[m->nr++] = v;
+}
+
+static void on_random(struct engine *e, struct event *ev, void *ctx)
+{
+	struct tick_model *m = ctx;
+	(void)ev;
+	log_step(m, e->now * 8 + 1);
+	if (m->silent) /* the ticks passed so far, as the event-driven tick counts them */
+		log_step(m, m->heap_tick ? m->heap_ticks : engine_ticks(e));
+	spawn(e, m);
+}
+
+static void model_tick(struct engine *e, struct tick_model *m)
+{
+	m->heap_ticks++;
+	if (m->silent)
+		return; /* a silent tick runs no code */
+	log_step(m, e->now * 8 + 2);
+	spawn(e, m);
+}
+
+static void on_heap_tick(struct engine *e, struct event *ev, void *ctx)
+{
+	model_tick(e, ctx);
+	engine_reschedule_after(e, ev, TICK_PERIOD);
+}
+
+static void on_engine_tick(struct engine *e, void *ctx)
+{
+	model_tick(e, ctx);
+}
+
+static void run_tick_model(struct tick_model *m, uint64_t seed, bool heap_tick, bool silent)
+{
+	struct engine e;
+	*m = (struct tick_model){.lcg = seed, .heap_tick = heap_tick, .silent = silent};
+	engine_init(&e);
+	engine_on(&e, EV_RANDOM, on_random, m);
+	engine_on(&e, EV_HEAP_TICK, on_heap_tick, m);
+	for (int i = 0; i < 4; i++)
+		engine_at(&e, draw(m, 3) * TICK_PERIOD, EV_RANDOM, NULL, 0);
+	if (heap_tick)
+		engine_at(&e, TICK_PERIOD, EV_HEAP_TICK, NULL, 0);
+	else
+		engine_tick_start(&e, TICK_PERIOD, TICK_PERIOD, silent ? NULL : on_engine_tick, m);
+	assert_false(engine_run(&e, 3000));
+	if (silent)
+		log_step(m, heap_tick ? m->heap_ticks : engine_ticks(&e));
+	engine_release(&e);
+}
+
+static void test_tick_orders_like_an_event(void **state)
+{
+	(void)state;
+	static struct tick_model a, b;
+	for (uint64_t seed = 1; seed <= 50; seed++) {
+		run_tick_model(&a, seed, true, false);
+		run_tick_model(&b, seed, false, false);
+		assert_true(a.nr > 150); /* ticks and events, many of them at equal times */
+		assert_int_equal(a.nr, b.nr);
+		assert_memory_equal(a.step, b.step, (size_t)a.nr * sizeof(a.step[0]));
+	}
+}
+
+/* A silent tick counts, at every event, the ticks an event-driven one would have run. */
+static void test_silent_tick_counts(void **state)
+{
+	(void)state;
+	static struct tick_model a, b;
+	for (uint64_t seed = 1; seed <= 50; seed++) {
+		run_tick_model(&a, seed, true, true);
+		run_tick_model(&b, seed, false, true);
+		assert_int_equal(a.nr, b.nr);
+		assert_memory_equal(a.step, b.step, (size_t)a.nr * sizeof(a.step[0]));
+		assert_int_equal(b.step[b.nr - 1], 3000 / TICK_PERIOD); /* 20, 40, ..., 3000 */
+	}
+}
+
+static void on_tick_stopper(struct engine *e, void *ctx)
+{
+	int *n = ctx;
+	if (++*n == 3)
+		engine_stop(e);
+}
+
+/* A tick may stop the run; the clock stays at its time and the next run goes on. */
+static void test_tick_stop(void **state)
+{
+	struct engine e;
+	struct log l;
+	int n = 0;
+	(void)state;
+
+	setup_engine(&e, &l);
+	engine_at(&e, 35, EV_LOG, NULL, 1);
+	engine_tick_start(&e, 10, 10, on_tick_stopper, &n);
+	assert_true(engine_run(&e, 100));
+	assert_int_equal(engine_now(&e), 30);
+	assert_int_equal(engine_ticks(&e), 3);
+	assert_int_equal(l.nr, 0);
+	assert_false(engine_run(&e, 100));
+	assert_int_equal(l.nr, 1);
+	assert_int_equal(n, 10);
+	assert_int_equal(engine_now(&e), 100);
+	assert_int_equal(e.dispatched, 1); /* ticks are not calendar events */
+	engine_release(&e);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -241,6 +396,9 @@ int main(void)
 	    cmocka_unit_test(test_periodic_timer_reuses_its_event),
 	    cmocka_unit_test(test_stop),
 	    cmocka_unit_test(test_release_with_pending_events),
+	    cmocka_unit_test(test_tick_orders_like_an_event),
+	    cmocka_unit_test(test_silent_tick_counts),
+	    cmocka_unit_test(test_tick_stop),
 	};
 	return cmocka_run_group_tests_name("engine", tests, NULL, NULL);
 }

@@ -35,8 +35,7 @@
 #define SAMPLES_PER_MINUTE 3
 
 enum {
-	EV_SAMPLE = 100,
-	EV_SCHEDULED
+	EV_SCHEDULED = 100
 };
 
 static volatile sig_atomic_t interrupted;
@@ -222,7 +221,7 @@ static void take_sample(struct rep *r)
 	metrics_sample(&r->metrics, &ms);
 }
 
-static void on_sample(struct engine *e, struct event *ev, void *ctx)
+static void on_sample(struct engine *e, void *ctx)
 {
 	struct rep *r = ctx;
 	account(r);
@@ -231,7 +230,6 @@ static void on_sample(struct engine *e, struct event *ev, void *ctx)
 		close_minute(r);
 	if (interrupted)
 		engine_stop(e);
-	engine_reschedule_after(e, ev, SAMPLE_PERIOD);
 }
 
 static void arm_scheduled(struct rep *r)
@@ -389,7 +387,6 @@ static void setup(struct rep *r, const struct scenario *sc, uint64_t index,
 		r->scaler = scaler_new(&sc->scaling, on_scaling_event, r);
 	struct service_config cfg = scenario_service_config(sc);
 	r->svc = service_new(&r->e, &cfg, rates, r->spot, index, &hooks);
-	engine_on(&r->e, EV_SAMPLE, on_sample, r);
 	engine_on(&r->e, EV_SCHEDULED, on_scheduled, r);
 }
 
@@ -462,7 +459,7 @@ int replication_run(const struct scenario *sc, const struct price_table *prices,
 		queue_start(r.queue);
 	if (r.scaler)
 		arm_scheduled(&r);
-	engine_at(&r.e, SAMPLE_PERIOD, EV_SAMPLE, NULL, 0);
+	engine_tick_start(&r.e, SAMPLE_PERIOD, SAMPLE_PERIOD, on_sample, &r);
 	bool stopped = engine_run(&r.e, sc->duration);
 	account(&r);
 	service_finish(r.svc, &totals);

@@ -14,10 +14,15 @@
  * jump ahead draws the skipped periods; a step back (callers should not)
  * restarts the stream.
  *
- * Accounting. Each advance is one M/M/c interval at lambda(t0). The run-wide
- * and the per-minute latency mixtures receive the same components; the
- * minute's is emptied by workload_take_minute. Erlang C of the last (c,
- * lambda) is cached: under constant load it is computed once.
+ * Accounting. Each advance is one M/M/c interval (a piece) at lambda(t0).
+ * The run-wide and the per-minute latency mixtures receive the same
+ * components; the minute's is emptied by workload_take_minute, and is not
+ * fed at all when no one reads a minute's p95. A run of alike minutes
+ * (workload_advance_minutes) is one piece of one minute for the minute and
+ * one piece of all of them for the run. Erlang C is remembered per
+ * (c, lambda) in a small direct-mapped table, and a minute's p95 per
+ * latency mixture (latency_memo): a steady or daily-repeating load computes
+ * each once.
  */
 #include "spotsim/model/workload.h"
 
@@ -40,6 +45,8 @@
 struct rate_ops {
 	const char *name;
 	double (*at)(const struct rate_shape *r, sim_time t, int64_t start_unix);
+	/* the first time after t at which `at` may answer differently */
+	sim_time (*next)(const struct rate_shape *r, sim_time t);
 };
 
 static int64_t floor_div(int64_t a, int64_t b)
@@ -117,10 +124,68 @@ static double trace_at(const struct rate_shape *r, sim_time t, int64_t start_uni
 	return points_at(r->points, r->npoints, t);
 }
 
+static sim_time constant_next(const struct rate_shape *r, sim_time t)
+{
+	(void)r;
+	(void)t;
+	return SIM_TIME_MAX;
+}
+
+static sim_time diurnal_next(const struct rate_shape *r, sim_time t)
+{
+	(void)r;
+	return t + 1; /* continuous */
+}
+
+/* The first point after t; SIM_TIME_MAX when none. */
+static sim_time points_next(const struct rate_point *p, size_t n, sim_time t)
+{
+	size_t lo = 0, hi = n;
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		if (p[mid].at <= t)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo < n ? p[lo].at : SIM_TIME_MAX;
+}
+
+static sim_time steps_next(const struct rate_shape *r, sim_time t)
+{
+	return points_next(r->points, r->npoints, t);
+}
+
+static sim_time spikes_next(const struct rate_shape *r, sim_time t)
+{
+	sim_time next = SIM_TIME_MAX;
+	for (size_t i = 0; i < r->nspikes; i++) {
+		const struct rate_spike *s = &r->spikes[i];
+		if (s->at > t && s->at < next)
+			next = s->at;
+		if (s->duration <= SIM_TIME_MAX - s->at && s->at + s->duration > t &&
+		    s->at + s->duration < next)
+			next = s->at + s->duration;
+	}
+	return next;
+}
+
+/* The next point in this repetition of the trace, else the start of the next one. */
+static sim_time trace_next(const struct rate_shape *r, sim_time t)
+{
+	if (r->trace_period <= 0)
+		return points_next(r->points, r->npoints, t);
+	sim_time offset = floor_mod(t, r->trace_period), base = t - offset;
+	sim_time next = points_next(r->points, r->npoints, offset);
+	return base + (next < r->trace_period ? next : r->trace_period);
+}
+
 static const struct rate_ops rate_table[] = {
-    [RATE_CONSTANT] = {"constant", constant_at}, [RATE_DIURNAL] = {"diurnal", diurnal_at},
-    [RATE_STEPS] = {"steps", steps_at},		 [RATE_SPIKES] = {"spikes", spikes_at},
-    [RATE_TRACE] = {"trace", trace_at},
+    [RATE_CONSTANT] = {"constant", constant_at, constant_next},
+    [RATE_DIURNAL] = {"diurnal", diurnal_at, diurnal_next},
+    [RATE_STEPS] = {"steps", steps_at, steps_next},
+    [RATE_SPIKES] = {"spikes", spikes_at, spikes_next},
+    [RATE_TRACE] = {"trace", trace_at, trace_next},
 };
 
 #define NRATE_KINDS (sizeof(rate_table) / sizeof(rate_table[0]))
@@ -146,6 +211,13 @@ double rate_shape_at(const struct rate_shape *r, sim_time t, int64_t start_unix)
 	if ((size_t)r->kind >= NRATE_KINDS)
 		return 0;
 	return rate_table[r->kind].at(r, t, start_unix);
+}
+
+sim_time rate_shape_next_change(const struct rate_shape *r, sim_time t)
+{
+	if ((size_t)r->kind >= NRATE_KINDS)
+		return SIM_TIME_MAX;
+	return rate_table[r->kind].next(r, t);
 }
 
 void rate_shape_release(struct rate_shape *r)
@@ -323,9 +395,23 @@ int rate_shape_load_trace(struct rate_shape *r, const char *path, bool counts_pe
 
 /* ---- the workload of one replication ---- */
 
+#define ERLANG_MEMO_BITS 10 /* 1,024 remembered (c, lambda) */
+
 struct minute_sums {
 	double requests, served, dropped;
 	double cpu_pct_seconds, mem_pct_seconds, serving_seconds;
+};
+
+struct erlang_entry {
+	long c; /* 0: empty */
+	double lambda, value;
+};
+
+/* One M/M/c interval: lambda at its start and the servers over it. */
+struct piece {
+	double lambda, capacity, erlang; /* erlang: C when 0 < lambda < capacity */
+	long serving, c;
+	bool overloaded;
 };
 
 struct workload {
@@ -341,12 +427,14 @@ struct workload {
 	int64_t noise_n; /* period of noise_factor; -1 before the first draw */
 	double noise_factor;
 
-	long cached_c; /* Erlang C of (cached_c, cached_lambda); 0: none */
-	double cached_lambda, cached_erlang;
+	struct erlang_entry *erlang_memo; /* direct-mapped by (c, lambda) */
 
 	struct workload_totals totals;
 	struct minute_sums minute;
+	bool minute_touched; /* the open minute has received something */
+	bool minute_latency; /* feed minute_mix (workload_keep_minute_latency) */
 	struct latency_mix *mix, *minute_mix;
+	struct latency_memo *p95_memo;
 
 	/* the last advance, for workload_instant */
 	struct workload_instant last;
@@ -372,8 +460,11 @@ struct workload *workload_new(const struct rate_shape *shape, const struct reque
 	}
 	w->noise_n = -1;
 	w->noise_factor = 1;
+	w->erlang_memo = xcalloc((size_t)1 << ERLANG_MEMO_BITS, sizeof(*w->erlang_memo));
+	w->minute_latency = true;
 	w->mix = latency_mix_new();
 	w->minute_mix = latency_mix_new();
+	w->p95_memo = latency_memo_new();
 	w->last = (struct workload_instant){0, NAN, NAN, 0, NAN};
 	return w;
 }
@@ -383,9 +474,16 @@ void workload_free(struct workload *w)
 	if (!w)
 		return;
 	rng_release(&w->noise);
+	free(w->erlang_memo);
 	latency_mix_free(w->mix);
 	latency_mix_free(w->minute_mix);
+	latency_memo_free(w->p95_memo);
 	free(w);
+}
+
+void workload_keep_minute_latency(struct workload *w, bool keep)
+{
+	w->minute_latency = keep;
 }
 
 static double noise_factor(struct workload *w, sim_time t)
@@ -410,62 +508,30 @@ double workload_rate(struct workload *w, sim_time t)
 	return w->sigma > 0 ? lambda * noise_factor(w, t) : lambda;
 }
 
-static double erlang_c_cached(struct workload *w, long c, double lambda)
+sim_time workload_next_change(const struct workload *w, sim_time t)
 {
-	if (c != w->cached_c || lambda != w->cached_lambda) {
-		w->cached_c = c;
-		w->cached_lambda = lambda;
-		w->cached_erlang = mmc_erlang_c(c, lambda / w->mu);
+	sim_time next = rate_shape_next_change(w->shape, t);
+	if (w->sigma > 0) {
+		sim_time period_end = ((t > 0 ? t / w->noise_period : 0) + 1) * w->noise_period;
+		next = period_end < next ? period_end : next;
 	}
-	return w->cached_erlang;
+	return next;
 }
 
-/* Adds to the run's and the minute's sums alike. */
-static void add_counts(struct workload *w, double requests, double served, double dropped)
+/*
+ * Erlang C, remembered: a diurnal load meets the same (c, lambda) day after
+ * day, a steady one at every interval. A hit returns the very value a new
+ * computation would.
+ */
+static double erlang_c_memo(struct workload *w, long c, double lambda)
 {
-	w->totals.requests += requests;
-	w->totals.served += served;
-	w->totals.dropped += dropped;
-	w->minute.requests += requests;
-	w->minute.served += served;
-	w->minute.dropped += dropped;
-}
-
-static void add_utilization(struct workload *w, double cpu, double mem, double dt)
-{
-	w->totals.cpu_pct_seconds += cpu * dt;
-	w->totals.mem_pct_seconds += mem * dt;
-	w->totals.serving_seconds += dt;
-	w->minute.cpu_pct_seconds += cpu * dt;
-	w->minute.mem_pct_seconds += mem * dt;
-	w->minute.serving_seconds += dt;
-}
-
-/* Served at capacity, the excess dropped; the served count as having waited `timeout`. */
-static void advance_overloaded(struct workload *w, double lambda, double capacity, double dt)
-{
-	double served = capacity * dt;
-	add_counts(w, lambda * dt, served, (lambda - capacity) * dt);
-	w->totals.waited += served;
-	w->totals.wait_sum_s += served * w->model->timeout_s;
-	latency_mix_add_overloaded(w->mix, served, w->mu, w->model->timeout_s);
-	latency_mix_add_overloaded(w->minute_mix, served, w->mu, w->model->timeout_s);
-	w->last.dropped_rate = lambda - capacity;
-	w->last.p_wait = 1;
-}
-
-static void advance_queueing(struct workload *w, long c, double lambda, double capacity, double dt)
-{
-	double served = lambda * dt;
-	double erlang = erlang_c_cached(w, c, lambda);
-	double gamma = capacity - lambda;
-	add_counts(w, served, served, 0);
-	w->totals.waited += erlang * served;
-	w->totals.wait_sum_s += erlang / gamma * served;
-	latency_mix_add_erlang(w->mix, served, w->mu, gamma, erlang);
-	latency_mix_add_erlang(w->minute_mix, served, w->mu, gamma, erlang);
-	w->last.dropped_rate = 0;
-	w->last.p_wait = erlang;
+	uint64_t bits;
+	memcpy(&bits, &lambda, sizeof(bits));
+	uint64_t h = (bits ^ ((uint64_t)c * 0x9e3779b97f4a7c15ULL)) * 0xff51afd7ed558ccdULL;
+	struct erlang_entry *e = &w->erlang_memo[h >> (64 - ERLANG_MEMO_BITS)];
+	if (e->c != c || e->lambda != lambda)
+		*e = (struct erlang_entry){c, lambda, mmc_erlang_c(c, lambda / w->mu)};
+	return e->value;
 }
 
 static double cap_percent(double pct)
@@ -473,30 +539,128 @@ static double cap_percent(double pct)
 	return pct < 100 ? pct : 100;
 }
 
-void workload_advance(struct workload *w, sim_time t0, sim_time t1, long serving)
+/* The interval starting at t0 with `serving` tasks; sets the instant values. */
+static void piece_at(struct workload *w, sim_time t0, long serving, struct piece *p)
 {
 	const struct request_model *m = w->model;
-	double dt = t1 > t0 ? simtime_seconds(t1 - t0) : 0;
 	double lambda = workload_rate(w, t0);
 	long c = serving > 0 ? serving * m->concurrency : 0;
 	double capacity = (double)c * w->mu;
-
-	w->last.lambda = lambda;
+	*p = (struct piece){lambda, capacity, 1, serving, c, c > 0 && lambda >= capacity};
 	w->last_c = c;
-	w->last_overloaded = c > 0 && lambda >= capacity;
+	w->last_overloaded = p->overloaded;
 	if (c == 0) {
-		add_counts(w, lambda * dt, 0, lambda * dt);
 		w->last = (struct workload_instant){lambda, NAN, NAN, lambda, NAN};
 		return;
 	}
-	if (w->last_overloaded)
-		advance_overloaded(w, lambda, capacity, dt);
-	else
-		advance_queueing(w, c, lambda, capacity, dt);
+	if (!p->overloaded)
+		p->erlang = erlang_c_memo(w, c, lambda);
+	w->last.lambda = lambda;
+	w->last.dropped_rate = p->overloaded ? lambda - capacity : 0;
+	w->last.p_wait = p->erlang;
 	w->last.cpu_pct = cap_percent(m->cpu_idle_percent + 100 * lambda / capacity);
 	w->last.mem_pct =
 	    cap_percent(m->memory_base_percent + m->memory_per_rps * lambda / (double)serving);
-	add_utilization(w, w->last.cpu_pct, w->last.mem_pct, dt);
+}
+
+/* Where a piece's requests and utilization go: the run, the open minute, or both. */
+enum piece_sink {
+	TO_RUN = 1,
+	TO_MINUTE = 2
+};
+
+static void add_counts(struct workload *w, int to, double requests, double served, double dropped)
+{
+	if (to & TO_RUN) {
+		w->totals.requests += requests;
+		w->totals.served += served;
+		w->totals.dropped += dropped;
+	}
+	if (to & TO_MINUTE) {
+		w->minute.requests += requests;
+		w->minute.served += served;
+		w->minute.dropped += dropped;
+	}
+}
+
+static void add_utilization(struct workload *w, int to, double cpu, double mem, double dt)
+{
+	if (to & TO_RUN) {
+		w->totals.cpu_pct_seconds += cpu * dt;
+		w->totals.mem_pct_seconds += mem * dt;
+		w->totals.serving_seconds += dt;
+	}
+	if (to & TO_MINUTE) {
+		w->minute.cpu_pct_seconds += cpu * dt;
+		w->minute.mem_pct_seconds += mem * dt;
+		w->minute.serving_seconds += dt;
+	}
+}
+
+/* Served at capacity, the excess dropped; the served count as having waited `timeout`. */
+static void add_overloaded(struct workload *w, int to, const struct piece *p, double dt)
+{
+	double served = p->capacity * dt, timeout = w->model->timeout_s;
+	add_counts(w, to, p->lambda * dt, served, (p->lambda - p->capacity) * dt);
+	if (to & TO_RUN) {
+		w->totals.waited += served;
+		w->totals.wait_sum_s += served * timeout;
+		latency_mix_add_overloaded(w->mix, served, w->mu, timeout);
+	}
+	if ((to & TO_MINUTE) && w->minute_latency)
+		latency_mix_add_overloaded(w->minute_mix, served, w->mu, timeout);
+}
+
+static void add_queueing(struct workload *w, int to, const struct piece *p, double dt)
+{
+	double served = p->lambda * dt;
+	double gamma = p->capacity - p->lambda;
+	add_counts(w, to, served, served, 0);
+	if (to & TO_RUN) {
+		w->totals.waited += p->erlang * served;
+		w->totals.wait_sum_s += p->erlang / gamma * served;
+		latency_mix_add_erlang(w->mix, served, w->mu, gamma, p->erlang);
+	}
+	if ((to & TO_MINUTE) && w->minute_latency)
+		latency_mix_add_erlang(w->minute_mix, served, w->mu, gamma, p->erlang);
+}
+
+static void piece_add(struct workload *w, int to, const struct piece *p, double dt)
+{
+	if ((to & TO_MINUTE) && dt > 0)
+		w->minute_touched = true;
+	if (p->c == 0) {
+		add_counts(w, to, p->lambda * dt, 0, p->lambda * dt);
+		return;
+	}
+	if (p->overloaded)
+		add_overloaded(w, to, p, dt);
+	else
+		add_queueing(w, to, p, dt);
+	add_utilization(w, to, w->last.cpu_pct, w->last.mem_pct, dt);
+}
+
+void workload_advance(struct workload *w, sim_time t0, sim_time t1, long serving)
+{
+	struct piece p;
+	piece_at(w, t0, serving, &p);
+	piece_add(w, TO_RUN | TO_MINUTE, &p, t1 > t0 ? simtime_seconds(t1 - t0) : 0);
+}
+
+void workload_advance_minutes(struct workload *w, sim_time t0, int64_t n, long serving,
+			      struct workload_minute *out)
+{
+	struct piece p;
+	assert(n >= 1 && !w->minute_touched);
+	piece_at(w, t0, serving, &p);
+	piece_add(w, TO_MINUTE, &p, simtime_seconds(SIM_MIN));
+	workload_take_minute(w, out);
+	piece_add(w, TO_RUN, &p, simtime_seconds(n * SIM_MIN));
+}
+
+bool workload_minute_empty(const struct workload *w)
+{
+	return !w->minute_touched;
 }
 
 double workload_lose_inflight(struct workload *w, long serving, sim_time window)
@@ -513,6 +677,7 @@ double workload_lose_inflight(struct workload *w, long serving, sim_time window)
 	w->totals.dropped += lost;
 	w->minute.served -= lost;
 	w->minute.dropped += lost;
+	w->minute_touched = true;
 	return lost;
 }
 
@@ -538,8 +703,10 @@ void workload_take_minute(struct workload *w, struct workload_minute *out)
 	out->dropped = s->dropped;
 	out->cpu_pct = s->serving_seconds > 0 ? s->cpu_pct_seconds / s->serving_seconds : NAN;
 	out->mem_pct = s->serving_seconds > 0 ? s->mem_pct_seconds / s->serving_seconds : NAN;
-	out->p95_s = latency_mix_quantile(w->minute_mix, P95);
+	out->p95_s =
+	    w->minute_latency ? latency_mix_quantile_memo(w->minute_mix, P95, w->p95_memo) : NAN;
 	memset(&w->minute, 0, sizeof(w->minute));
+	w->minute_touched = false;
 	latency_mix_reset(w->minute_mix);
 }
 

@@ -111,6 +111,15 @@ void rate_shape_release(struct rate_shape *r);
  */
 double rate_shape_at(const struct rate_shape *r, sim_time t, int64_t start_unix);
 
+/*
+ * The first time after t at which rate_shape_at may answer differently from
+ * its answer at t: the next step, spike edge or trace row (a trace's
+ * repetition starts again at its period); t + 1 for diurnal, whose rate
+ * moves all the time; SIM_TIME_MAX when it never changes (constant). A time
+ * may be given where the rate happens to stay the same.
+ */
+sim_time rate_shape_next_change(const struct rate_shape *r, sim_time t);
+
 /* The parameters of the request model. */
 struct request_model {
 	double service_time_s; /* mean; exponential service */
@@ -147,6 +156,12 @@ void workload_free(struct workload *w);
  * back is answered correctly but redraws the noise stream from the start.
  */
 double workload_rate(struct workload *w, sim_time t);
+
+/*
+ * The first time after t at which workload_rate may differ from its value
+ * at t: rate_shape_next_change, or the next noise period, if sooner.
+ */
+sim_time workload_next_change(const struct workload *w, sim_time t);
 
 /*
  * Accounts the interval [t0, t1) during which `serving` tasks served
@@ -190,13 +205,37 @@ double workload_instant_p95(const struct workload *w);
 /*
  * The minute just accounted, for timeseries.csv: the caller advances up to a
  * minute boundary, then takes the minute, which resets the minute's sums.
+ * Its p95 costs a root finding, skipped when the minute's latency mixture
+ * is exactly the previous minute's (a steady load).
  */
 struct workload_minute {
 	double requests, served, dropped;
 	double cpu_pct, mem_pct; /* time-weighted over the serving part; NAN when none */
-	double p95_s; /* response-time p95 of the minute's served requests; NAN if none */
+	double p95_s;		 /* response-time p95 of the minute's served requests; NAN if
+				    none, or when minute latency is not kept */
 };
 void workload_take_minute(struct workload *w, struct workload_minute *out);
+
+/*
+ * Whether the minute's latency is kept for its p95 (default: yes). A caller
+ * that never reads a minute's p95 turns it off and saves the minute's
+ * latency mixture and root finding; p95_s is then NAN.
+ */
+void workload_keep_minute_latency(struct workload *w, bool keep);
+
+/*
+ * `n` >= 1 whole minutes from t0 at lambda(t0) with `serving` tasks, each
+ * closed as workload_take_minute closes a minute: the run's totals grow as
+ * by n minutes of workload_advance (up to rounding: one interval of n
+ * minutes), and `out` receives the minute they all are. The open minute
+ * must be empty (workload_minute_empty) and t0 its start. Costs one minute's
+ * work, whatever n.
+ */
+void workload_advance_minutes(struct workload *w, sim_time t0, int64_t n, long serving,
+			      struct workload_minute *out);
+
+/* Whether nothing has been accounted in the open minute (since the last take). */
+bool workload_minute_empty(const struct workload *w);
 
 const struct workload_totals *workload_totals(const struct workload *w);
 

@@ -38,7 +38,7 @@ void engine_init(struct engine *e)
 	e->stop = false;
 	e->dispatched = 0;
 	e->pushed = 0;
-	e->tick = (struct engine_tick){SIM_TIME_MAX, 0, 0, 0, NULL, NULL};
+	e->tick = (struct engine_tick){SIM_TIME_MAX, 0, 0, 0, 1, NULL, NULL};
 }
 
 void engine_release(struct engine *e)
@@ -129,10 +129,17 @@ static bool tick_first(const struct engine_tick *k, const struct event *ev, sim_
 	return k->next < ev->time || (k->next == ev->time && ev->seq >= k->mark);
 }
 
+/* Whether the next tick runs fn. */
+static bool tick_calls(const struct engine_tick *k)
+{
+	return k->fn && (k->count + 1) % k->every == 0;
+}
+
 /*
- * Passes every silent tick due before `ev` (or up to `until`). A tick due
- * with ev passes first only when it is the next one: after earlier ticks
- * pass now, the mark is above ev's seq, so ev comes first.
+ * Passes the silent ticks due before `ev` (or up to `until`), up to the
+ * next that runs fn. A tick due with ev passes first only when it is the
+ * next one: after earlier ticks pass now, the mark is above ev's seq, so
+ * ev comes first.
  */
 static void tick_skip(struct engine *e, const struct event *ev, sim_time until)
 {
@@ -144,8 +151,11 @@ static void tick_skip(struct engine *e, const struct event *ev, sim_time until)
 		n = ev->seq >= k->mark;
 	else
 		n = (ev->time - 1 - k->next) / k->period + 1;
-	if (n <= 0)
-		return;
+	if (k->fn) {
+		int64_t silent = k->every - 1 - k->count % k->every;
+		n = n < silent ? n : silent;
+	}
+	assert(n > 0); /* tick_first said a silent tick is due */
 	k->count += n;
 	k->next += n * k->period;
 	k->mark = e->pushed;
@@ -173,7 +183,7 @@ bool engine_run(struct engine *e, sim_time until)
 		if (ev && ev->time > until)
 			ev = NULL;
 		if (tick_first(&e->tick, ev, until)) {
-			if (e->tick.fn) {
+			if (tick_calls(&e->tick)) {
 				tick_run(e);
 				if (e->stop)
 					return true;
@@ -193,11 +203,11 @@ bool engine_run(struct engine *e, sim_time until)
 	return false;
 }
 
-void engine_tick_start(struct engine *e, sim_time first, sim_time period, engine_tick_fn fn,
-		       void *ctx)
+void engine_tick_start(struct engine *e, sim_time first, sim_time period, int64_t every,
+		       engine_tick_fn fn, void *ctx)
 {
-	assert(first >= e->now && period > 0);
-	e->tick = (struct engine_tick){first, period, e->pushed, 0, fn, ctx};
+	assert(first >= e->now && period > 0 && every >= 1);
+	e->tick = (struct engine_tick){first, period, e->pushed, 0, every, fn, ctx};
 }
 
 void engine_stop(struct engine *e)

@@ -120,12 +120,32 @@ static double erlang_b_reciprocal(long k0, long c, double a, double r)
  * waiting is reported as 0, which spares the recursion for the lightly
  * loaded many-server intervals that dominate an autoscaled service.
  */
+/*
+ * ln c!, remembered per thread in a small table by c: a run meets few
+ * distinct c, each many times. A hit is the very value GSL gave.
+ */
+#define LOG_FACTORIAL_SLOTS 256
+
+static double log_factorial(long c)
+{
+	static _Thread_local struct {
+		long c;
+		double value;
+	} memo[LOG_FACTORIAL_SLOTS];
+	unsigned long slot = (unsigned long)c % LOG_FACTORIAL_SLOTS;
+	if (memo[slot].c != c) {
+		memo[slot].c = c;
+		memo[slot].value = gsl_sf_lngamma((double)c + 1);
+	}
+	return memo[slot].value;
+}
+
 static bool erlang_c_negligible(long c, double a)
 {
 	double rho = a / (double)c;
 	if (c < 64)
 		return false; /* the recursion is cheap there */
-	double log_pmf = (double)c * log(a) - a - gsl_sf_lngamma((double)c + 1);
+	double log_pmf = (double)c * log(a) - a - log_factorial(c);
 	return log_pmf + log(2.0 / (1 - rho)) < -27.631; /* ln 1e-12 */
 }
 

@@ -14,13 +14,18 @@
  * jump ahead draws the skipped periods; a step back (callers should not)
  * restarts the stream.
  *
- * Accounting. Each advance is one M/M/c interval (a piece) at lambda(t0).
- * The run-wide and the per-minute latency mixtures receive the same
- * components; the minute's is emptied by workload_take_minute, and is not
- * fed at all when no one reads a minute's p95. A run of alike minutes
- * (workload_advance_minutes) is one piece of one minute for the minute and
- * one piece of all of them for the run. Erlang C is remembered per
- * (c, lambda) in a small direct-mapped table, and a minute's p95 per
+ * Accounting. Each advance is an M/M/c piece at lambda(t0); an advance that
+ * continues the open interval (it starts where that ends, with the same
+ * serving count, and lambda(t0) is the same) only extends it. Sums are
+ * added late and in one go: an interval's whole length to the run's totals
+ * and latency mixture when it ends (a new piece, or a read of the totals),
+ * its part in a minute to the minute's sums when the minute is taken, when
+ * requests in flight are lost, or when it ends. So the sums depend only on
+ * where pieces and minutes begin and end, not on how often the caller
+ * advances between them: a caller that advances every 20 seconds and one
+ * that advances only at changes get the same bits. The minute's mixture is
+ * not fed at all when no one reads a minute's p95. Erlang C is remembered
+ * per (c, lambda) in a small direct-mapped table, and a minute's p95 per
  * latency mixture (latency_memo): a steady or daily-repeating load computes
  * each once.
  */
@@ -395,7 +400,14 @@ int rate_shape_load_trace(struct rate_shape *r, const char *path, bool counts_pe
 
 /* ---- the workload of one replication ---- */
 
-#define ERLANG_MEMO_BITS 10 /* 1,024 remembered (c, lambda) */
+/*
+ * Erlang C memo: sets of two (c, lambda), 2^bits sets; it starts small and
+ * grows fourfold, up to ERLANG_MEMO_MAX_BITS, each time it has missed twice
+ * as often as it has entries (a diurnal load under autoscaling meets some
+ * ten thousand pairs a month; a steady one a handful).
+ */
+#define ERLANG_MEMO_MIN_BITS 4
+#define ERLANG_MEMO_MAX_BITS 12
 
 struct minute_sums {
 	double requests, served, dropped;
@@ -410,6 +422,7 @@ struct erlang_entry {
 /* One M/M/c interval: lambda at its start and the servers over it. */
 struct piece {
 	double lambda, capacity, erlang; /* erlang: C when 0 < lambda < capacity */
+	double cpu_pct, mem_pct;	 /* when c > 0 */
 	long serving, c;
 	bool overloaded;
 };
@@ -427,7 +440,17 @@ struct workload {
 	int64_t noise_n; /* period of noise_factor; -1 before the first draw */
 	double noise_factor;
 
-	struct erlang_entry *erlang_memo; /* direct-mapped by (c, lambda) */
+	struct erlang_entry (*erlang_memo)[2]; /* 2^memo_bits sets, most recent first */
+	int memo_bits;
+	long memo_misses; /* since the table last grew */
+
+	/*
+	 * The open interval: `cur` from open_at to end, of which the part from
+	 * `flushed` on is not yet in the minute's sums.
+	 */
+	bool open;
+	struct piece cur;
+	sim_time open_at, end, flushed;
 
 	struct workload_totals totals;
 	struct minute_sums minute;
@@ -460,7 +483,8 @@ struct workload *workload_new(const struct rate_shape *shape, const struct reque
 	}
 	w->noise_n = -1;
 	w->noise_factor = 1;
-	w->erlang_memo = xcalloc((size_t)1 << ERLANG_MEMO_BITS, sizeof(*w->erlang_memo));
+	w->memo_bits = ERLANG_MEMO_MIN_BITS;
+	w->erlang_memo = xcalloc((size_t)1 << w->memo_bits, sizeof(*w->erlang_memo));
 	w->minute_latency = true;
 	w->mix = latency_mix_new();
 	w->minute_mix = latency_mix_new();
@@ -518,6 +542,16 @@ sim_time workload_next_change(const struct workload *w, sim_time t)
 	return next;
 }
 
+static void erlang_memo_grow(struct workload *w)
+{
+	w->memo_misses = 0;
+	if (w->memo_bits >= ERLANG_MEMO_MAX_BITS)
+		return;
+	w->memo_bits += 2;
+	free(w->erlang_memo);
+	w->erlang_memo = xcalloc((size_t)1 << w->memo_bits, sizeof(*w->erlang_memo));
+}
+
 /*
  * Erlang C, remembered: a diurnal load meets the same (c, lambda) day after
  * day, a steady one at every interval. A hit returns the very value a new
@@ -528,10 +562,22 @@ static double erlang_c_memo(struct workload *w, long c, double lambda)
 	uint64_t bits;
 	memcpy(&bits, &lambda, sizeof(bits));
 	uint64_t h = (bits ^ ((uint64_t)c * 0x9e3779b97f4a7c15ULL)) * 0xff51afd7ed558ccdULL;
-	struct erlang_entry *e = &w->erlang_memo[h >> (64 - ERLANG_MEMO_BITS)];
-	if (e->c != c || e->lambda != lambda)
-		*e = (struct erlang_entry){c, lambda, mmc_erlang_c(c, lambda / w->mu)};
-	return e->value;
+	struct erlang_entry *set = w->erlang_memo[h >> (64 - w->memo_bits)];
+	if (set[0].c == c && set[0].lambda == lambda)
+		return set[0].value;
+	struct erlang_entry e = {c, lambda, 0};
+	if (set[1].c == c && set[1].lambda == lambda) {
+		e.value = set[1].value;
+	} else {
+		e.value = mmc_erlang_c(c, lambda / w->mu);
+		if (++w->memo_misses > (2L << w->memo_bits)) {
+			erlang_memo_grow(w);
+			return e.value;
+		}
+	}
+	set[1] = set[0];
+	set[0] = e;
+	return e.value;
 }
 
 static double cap_percent(double pct)
@@ -539,14 +585,13 @@ static double cap_percent(double pct)
 	return pct < 100 ? pct : 100;
 }
 
-/* The interval starting at t0 with `serving` tasks; sets the instant values. */
-static void piece_at(struct workload *w, sim_time t0, long serving, struct piece *p)
+/* The interval starting at t0 at `lambda` with `serving` tasks; sets the instant values. */
+static void piece_at(struct workload *w, double lambda, long serving, struct piece *p)
 {
 	const struct request_model *m = w->model;
-	double lambda = workload_rate(w, t0);
 	long c = serving > 0 ? serving * m->concurrency : 0;
 	double capacity = (double)c * w->mu;
-	*p = (struct piece){lambda, capacity, 1, serving, c, c > 0 && lambda >= capacity};
+	*p = (struct piece){lambda, capacity, 1, NAN, NAN, serving, c, c > 0 && lambda >= capacity};
 	w->last_c = c;
 	w->last_overloaded = p->overloaded;
 	if (c == 0) {
@@ -555,42 +600,42 @@ static void piece_at(struct workload *w, sim_time t0, long serving, struct piece
 	}
 	if (!p->overloaded)
 		p->erlang = erlang_c_memo(w, c, lambda);
-	w->last.lambda = lambda;
-	w->last.dropped_rate = p->overloaded ? lambda - capacity : 0;
-	w->last.p_wait = p->erlang;
-	w->last.cpu_pct = cap_percent(m->cpu_idle_percent + 100 * lambda / capacity);
-	w->last.mem_pct =
+	p->cpu_pct = cap_percent(m->cpu_idle_percent + 100 * lambda / capacity);
+	p->mem_pct =
 	    cap_percent(m->memory_base_percent + m->memory_per_rps * lambda / (double)serving);
+	w->last = (struct workload_instant){lambda, p->cpu_pct, p->mem_pct,
+					    p->overloaded ? lambda - capacity : 0, p->erlang};
 }
 
-/* Where a piece's requests and utilization go: the run, the open minute, or both. */
+/* Where a piece's requests and utilization go: the run or the open minute. */
 enum piece_sink {
-	TO_RUN = 1,
-	TO_MINUTE = 2
+	TO_RUN,
+	TO_MINUTE
 };
 
-static void add_counts(struct workload *w, int to, double requests, double served, double dropped)
+static void add_counts(struct workload *w, enum piece_sink to, double requests, double served,
+		       double dropped)
 {
-	if (to & TO_RUN) {
+	if (to == TO_RUN) {
 		w->totals.requests += requests;
 		w->totals.served += served;
 		w->totals.dropped += dropped;
-	}
-	if (to & TO_MINUTE) {
+	} else {
 		w->minute.requests += requests;
 		w->minute.served += served;
 		w->minute.dropped += dropped;
 	}
 }
 
-static void add_utilization(struct workload *w, int to, double cpu, double mem, double dt)
+static void add_utilization(struct workload *w, enum piece_sink to, const struct piece *p,
+			    double dt)
 {
-	if (to & TO_RUN) {
+	double cpu = p->cpu_pct, mem = p->mem_pct;
+	if (to == TO_RUN) {
 		w->totals.cpu_pct_seconds += cpu * dt;
 		w->totals.mem_pct_seconds += mem * dt;
 		w->totals.serving_seconds += dt;
-	}
-	if (to & TO_MINUTE) {
+	} else {
 		w->minute.cpu_pct_seconds += cpu * dt;
 		w->minute.mem_pct_seconds += mem * dt;
 		w->minute.serving_seconds += dt;
@@ -598,36 +643,37 @@ static void add_utilization(struct workload *w, int to, double cpu, double mem, 
 }
 
 /* Served at capacity, the excess dropped; the served count as having waited `timeout`. */
-static void add_overloaded(struct workload *w, int to, const struct piece *p, double dt)
+static void add_overloaded(struct workload *w, enum piece_sink to, const struct piece *p, double dt)
 {
 	double served = p->capacity * dt, timeout = w->model->timeout_s;
 	add_counts(w, to, p->lambda * dt, served, (p->lambda - p->capacity) * dt);
-	if (to & TO_RUN) {
+	if (to == TO_RUN) {
 		w->totals.waited += served;
 		w->totals.wait_sum_s += served * timeout;
 		latency_mix_add_overloaded(w->mix, served, w->mu, timeout);
-	}
-	if ((to & TO_MINUTE) && w->minute_latency)
+	} else if (w->minute_latency) {
 		latency_mix_add_overloaded(w->minute_mix, served, w->mu, timeout);
+	}
 }
 
-static void add_queueing(struct workload *w, int to, const struct piece *p, double dt)
+static void add_queueing(struct workload *w, enum piece_sink to, const struct piece *p, double dt)
 {
 	double served = p->lambda * dt;
 	double gamma = p->capacity - p->lambda;
 	add_counts(w, to, served, served, 0);
-	if (to & TO_RUN) {
+	if (to == TO_RUN) {
 		w->totals.waited += p->erlang * served;
 		w->totals.wait_sum_s += p->erlang / gamma * served;
 		latency_mix_add_erlang(w->mix, served, w->mu, gamma, p->erlang);
-	}
-	if ((to & TO_MINUTE) && w->minute_latency)
+	} else if (w->minute_latency) {
 		latency_mix_add_erlang(w->minute_mix, served, w->mu, gamma, p->erlang);
+	}
 }
 
-static void piece_add(struct workload *w, int to, const struct piece *p, double dt)
+/* Adds `dt` > 0 seconds of piece p to the run's totals or to the open minute. */
+static void piece_add(struct workload *w, enum piece_sink to, const struct piece *p, double dt)
 {
-	if ((to & TO_MINUTE) && dt > 0)
+	if (to == TO_MINUTE)
 		w->minute_touched = true;
 	if (p->c == 0) {
 		add_counts(w, to, p->lambda * dt, 0, p->lambda * dt);
@@ -637,30 +683,75 @@ static void piece_add(struct workload *w, int to, const struct piece *p, double 
 		add_overloaded(w, to, p, dt);
 	else
 		add_queueing(w, to, p, dt);
-	add_utilization(w, to, w->last.cpu_pct, w->last.mem_pct, dt);
+	add_utilization(w, to, p, dt);
+}
+
+/* Moves the open interval's part not yet in the minute's sums there. */
+static void flush_minute(struct workload *w)
+{
+	if (w->open && w->end > w->flushed) {
+		piece_add(w, TO_MINUTE, &w->cur, simtime_seconds(w->end - w->flushed));
+		w->flushed = w->end;
+	}
+}
+
+/* Ends the open interval: the rest of it to the minute, all of it to the run. */
+static void close_interval(struct workload *w)
+{
+	if (!w->open)
+		return;
+	flush_minute(w);
+	if (w->end > w->open_at)
+		piece_add(w, TO_RUN, &w->cur, simtime_seconds(w->end - w->open_at));
+	w->open = false;
 }
 
 void workload_advance(struct workload *w, sim_time t0, sim_time t1, long serving)
 {
-	struct piece p;
-	piece_at(w, t0, serving, &p);
-	piece_add(w, TO_RUN | TO_MINUTE, &p, t1 > t0 ? simtime_seconds(t1 - t0) : 0);
+	double lambda = workload_rate(w, t0);
+	bool same = w->open && t0 == w->end && serving == w->cur.serving && lambda == w->cur.lambda;
+	if (!same) {
+		close_interval(w);
+		piece_at(w, lambda, serving, &w->cur);
+		w->open = true;
+		w->open_at = w->end = w->flushed = t0;
+	}
+	if (t1 > w->end)
+		w->end = t1;
 }
 
-void workload_advance_minutes(struct workload *w, sim_time t0, int64_t n, long serving,
-			      struct workload_minute *out)
+static void close_minute(struct workload *w, struct workload_minute *out)
 {
-	struct piece p;
-	assert(n >= 1 && !w->minute_touched);
-	piece_at(w, t0, serving, &p);
-	piece_add(w, TO_MINUTE, &p, simtime_seconds(SIM_MIN));
-	workload_take_minute(w, out);
-	piece_add(w, TO_RUN, &p, simtime_seconds(n * SIM_MIN));
+	const struct minute_sums *s = &w->minute;
+	out->requests = s->requests;
+	out->served = s->served;
+	out->dropped = s->dropped;
+	out->cpu_pct = s->serving_seconds > 0 ? s->cpu_pct_seconds / s->serving_seconds : NAN;
+	out->mem_pct = s->serving_seconds > 0 ? s->mem_pct_seconds / s->serving_seconds : NAN;
+	out->p95_s =
+	    w->minute_latency ? latency_mix_quantile_memo(w->minute_mix, P95, w->p95_memo) : NAN;
+	memset(&w->minute, 0, sizeof(w->minute));
+	w->minute_touched = false;
+	latency_mix_reset(w->minute_mix);
+}
+
+void workload_take_minute(struct workload *w, struct workload_minute *out)
+{
+	flush_minute(w);
+	close_minute(w, out);
+}
+
+void workload_take_minutes(struct workload *w, int64_t n, struct workload_minute *out)
+{
+	assert(n >= 1 && w->open && !w->minute_touched && w->end - w->flushed == n * SIM_MIN);
+	piece_add(w, TO_MINUTE, &w->cur, simtime_seconds(SIM_MIN));
+	close_minute(w, out);
+	w->flushed = w->end;
 }
 
 bool workload_minute_empty(const struct workload *w)
 {
-	return !w->minute_touched;
+	return !w->minute_touched && !(w->open && w->end > w->flushed);
 }
 
 double workload_lose_inflight(struct workload *w, long serving, sim_time window)
@@ -672,6 +763,7 @@ double workload_lose_inflight(struct workload *w, long serving, sim_time window)
 	double lost = busy / (double)serving * exp(-w->mu * simtime_seconds(window));
 	if (lost < 1e-9)
 		return 0; /* e.g. e^-300 of a request: none, and none printed as 1e-130 */
+	flush_minute(w);  /* the minute's sums in time order, however it is sampled */
 	/* they arrived and were counted as served: now they fail */
 	w->totals.served -= lost;
 	w->totals.dropped += lost;
@@ -695,27 +787,14 @@ double workload_instant_p95(const struct workload *w)
 	return mmc_response_quantile(w->last_c, w->last.lambda, w->mu, P95);
 }
 
-void workload_take_minute(struct workload *w, struct workload_minute *out)
+const struct workload_totals *workload_totals(struct workload *w)
 {
-	const struct minute_sums *s = &w->minute;
-	out->requests = s->requests;
-	out->served = s->served;
-	out->dropped = s->dropped;
-	out->cpu_pct = s->serving_seconds > 0 ? s->cpu_pct_seconds / s->serving_seconds : NAN;
-	out->mem_pct = s->serving_seconds > 0 ? s->mem_pct_seconds / s->serving_seconds : NAN;
-	out->p95_s =
-	    w->minute_latency ? latency_mix_quantile_memo(w->minute_mix, P95, w->p95_memo) : NAN;
-	memset(&w->minute, 0, sizeof(w->minute));
-	w->minute_touched = false;
-	latency_mix_reset(w->minute_mix);
-}
-
-const struct workload_totals *workload_totals(const struct workload *w)
-{
+	close_interval(w);
 	return &w->totals;
 }
 
-double workload_latency_quantile(const struct workload *w, double q)
+double workload_latency_quantile(struct workload *w, double q)
 {
+	close_interval(w);
 	return latency_mix_quantile(w->mix, q);
 }

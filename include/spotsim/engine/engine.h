@@ -60,6 +60,7 @@ struct engine_tick {
 	sim_time period;
 	uint64_t mark;
 	int64_t count; /* ticks passed */
+	int64_t every; /* fn runs at ticks every, 2 every, ...; the others are silent */
 	engine_tick_fn fn;
 	void *ctx;
 };
@@ -139,15 +140,16 @@ void engine_stop(struct engine *e);
  * scheduled before the previous tick passed (before engine_tick_start, for
  * the first), and before those scheduled later.
  *
- * With `fn`, engine_run calls fn(e, ctx) at each tick, with the clock at
- * the tick's time; fn may schedule, cancel and stop as a handler may. With
- * fn NULL the tick is silent: ticks are only counted (engine_ticks), and
- * any number of them passes between two events in constant time. A silent
- * tick lets a caller that accounts lazily tell, inside a handler at time t,
- * whether the tick due at t has passed.
+ * With `fn`, engine_run calls fn(e, ctx) at every `every`-th tick (>= 1:
+ * the every-th, the 2 every-th, ...), with the clock at the tick's time; fn
+ * may schedule, cancel and stop as a handler may. The other ticks, and all
+ * of them when fn is NULL, are silent: they are only counted
+ * (engine_ticks), and any number of them passes between two events in
+ * constant time. A silent tick lets a caller that accounts lazily tell,
+ * inside a handler at time t, whether the tick due at t has passed.
  */
-void engine_tick_start(struct engine *e, sim_time first, sim_time period, engine_tick_fn fn,
-		       void *ctx);
+void engine_tick_start(struct engine *e, sim_time first, sim_time period, int64_t every,
+		       engine_tick_fn fn, void *ctx);
 
 /* Ticks passed so far (during fn: counting the one being handled). */
 static inline int64_t engine_ticks(const struct engine *e)

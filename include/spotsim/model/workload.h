@@ -165,12 +165,15 @@ sim_time workload_next_change(const struct workload *w, sim_time t);
 
 /*
  * Accounts the interval [t0, t1) during which `serving` tasks served
- * (lambda is taken at t0: callers split intervals at least every minute and
- * at every change of the serving count). Returns nothing; see totals. An
- * empty interval (t1 <= t0) adds nothing but still sets the instant values.
- * Overloaded (lambda >= c mu): the excess is dropped and the served count
- * as having waited `timeout_s` (waited += served, wait_sum += timeout x
- * served); no serving task: everything is dropped.
+ * (lambda is taken at t0: callers split intervals where the rate is to be
+ * read anew and at every change of the serving count). Returns nothing; see
+ * totals. An empty interval (t1 <= t0) adds nothing but still sets the
+ * instant values. Overloaded (lambda >= c mu): the excess is dropped and
+ * the served count as having waited `timeout_s` (waited += served,
+ * wait_sum += timeout x served); no serving task: everything is dropped.
+ * An interval that continues the previous one (it starts where that ended,
+ * with the same serving count and the same lambda) is the same piece: the
+ * sums are the same whether a steady stretch comes in one advance or many.
  */
 void workload_advance(struct workload *w, sim_time t0, sim_time t1, long serving);
 
@@ -224,22 +227,29 @@ void workload_take_minute(struct workload *w, struct workload_minute *out);
 void workload_keep_minute_latency(struct workload *w, bool keep);
 
 /*
- * `n` >= 1 whole minutes from t0 at lambda(t0) with `serving` tasks, each
- * closed as workload_take_minute closes a minute: the run's totals grow as
- * by n minutes of workload_advance (up to rounding: one interval of n
- * minutes), and `out` receives the minute they all are. The open minute
- * must be empty (workload_minute_empty) and t0 its start. Costs one minute's
- * work, whatever n.
+ * Takes `n` >= 1 alike minutes at once: the caller has advanced through
+ * them with one steady piece (no new lambda, no change of the serving
+ * count, nothing lost in flight), from the start of the open minute, which
+ * must be empty before that advance (workload_minute_empty). `out`
+ * receives the minute they all are, as workload_take_minute would give
+ * each. Costs one minute's work, whatever n.
  */
-void workload_advance_minutes(struct workload *w, sim_time t0, int64_t n, long serving,
-			      struct workload_minute *out);
+void workload_take_minutes(struct workload *w, int64_t n, struct workload_minute *out);
 
 /* Whether nothing has been accounted in the open minute (since the last take). */
 bool workload_minute_empty(const struct workload *w);
 
-const struct workload_totals *workload_totals(const struct workload *w);
+/*
+ * The run's totals. Ends the open interval first (its sums are added when
+ * it ends): read them at the end of the run; a later advance starts a new
+ * piece.
+ */
+const struct workload_totals *workload_totals(struct workload *w);
 
-/* Run-wide latency quantile over served requests (seconds), NAN when none served. */
-double workload_latency_quantile(const struct workload *w, double q);
+/*
+ * Run-wide latency quantile over served requests (seconds), NAN when none
+ * served. Ends the open interval first, as workload_totals does.
+ */
+double workload_latency_quantile(struct workload *w, double q);
 
 #endif

@@ -1,6 +1,8 @@
 /*
  * metrics — 20-second samples into one-minute datapoints (see metrics.h).
- * A datapoint is built incrementally: sum, min, max and count of the samples.
+ * A datapoint is built incrementally: sum, min, max and count of the
+ * samples; its average is their sum over their count, divided once when
+ * the minute closes.
  */
 #include "spotsim/model/metrics.h"
 
@@ -21,7 +23,6 @@ static void add(struct datapoint *d, double v)
 	d->present = true;
 	d->sum += v;
 	d->sample_count += 1;
-	d->average = d->sum / d->sample_count;
 }
 
 void metrics_sample(struct metrics *m, const struct metrics_sample *s)
@@ -49,6 +50,9 @@ void metrics_minute(struct metrics *m, bool has_requests, double requests,
 		    struct datapoint out[METRIC_COUNT])
 {
 	memcpy(out, m->cur, sizeof(m->cur));
+	for (int i = 0; i < METRIC_COUNT; i++)
+		if (out[i].present)
+			out[i].average = out[i].sum / out[i].sample_count;
 	if (has_requests) {
 		out[METRIC_REQUEST_COUNT] = single(requests);
 		if (m->serving_samples > 0)

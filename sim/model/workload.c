@@ -427,11 +427,26 @@ struct piece {
 	bool overloaded;
 };
 
+/*
+ * A diurnal rate depends only on the time of day (of week, with weekly
+ * factors): rates read once are kept by that time, in slots of four
+ * seconds, so 20-second reads fall into distinct slots, in order.
+ */
+#define DAILY_SLOTS	8192
+#define DAILY_SLOT_SPAN (4 * SIM_SEC)
+
+struct daily_entry {
+	sim_time key; /* time of day (of week) + 1; 0: empty */
+	double rps;
+};
+
 struct workload {
 	const struct rate_shape *shape;
 	const struct request_model *model;
 	int64_t start_unix;
 	double mu;
+	struct daily_entry *daily; /* diurnal shapes only */
+	sim_time daily_period;	   /* a day, or a week with weekly factors */
 
 	struct rng noise;
 	uint64_t seed, replication;
@@ -483,6 +498,10 @@ struct workload *workload_new(const struct rate_shape *shape, const struct reque
 	}
 	w->noise_n = -1;
 	w->noise_factor = 1;
+	if (shape->kind == RATE_DIURNAL) {
+		w->daily = xcalloc(DAILY_SLOTS, sizeof(*w->daily));
+		w->daily_period = shape->has_weekly ? 7 * SIM_DAY : SIM_DAY;
+	}
 	w->memo_bits = ERLANG_MEMO_MIN_BITS;
 	w->erlang_memo = xcalloc((size_t)1 << w->memo_bits, sizeof(*w->erlang_memo));
 	w->minute_latency = true;
@@ -498,6 +517,7 @@ void workload_free(struct workload *w)
 	if (!w)
 		return;
 	rng_release(&w->noise);
+	free(w->daily);
 	free(w->erlang_memo);
 	latency_mix_free(w->mix);
 	latency_mix_free(w->minute_mix);
@@ -526,9 +546,21 @@ static double noise_factor(struct workload *w, sim_time t)
 	return w->noise_factor;
 }
 
+/* The shape's rate at t; a diurnal one from the slot of its time of day when there. */
+static double shape_rate(struct workload *w, sim_time t)
+{
+	if (!w->daily)
+		return rate_shape_at(w->shape, t, w->start_unix);
+	sim_time key = floor_mod(w->start_unix * SIM_SEC + t, w->daily_period) + 1;
+	struct daily_entry *e = &w->daily[(key / DAILY_SLOT_SPAN) % DAILY_SLOTS];
+	if (e->key != key)
+		*e = (struct daily_entry){key, rate_shape_at(w->shape, t, w->start_unix)};
+	return e->rps;
+}
+
 double workload_rate(struct workload *w, sim_time t)
 {
-	double lambda = rate_shape_at(w->shape, t, w->start_unix);
+	double lambda = shape_rate(w, t);
 	return w->sigma > 0 ? lambda * noise_factor(w, t) : lambda;
 }
 

@@ -179,12 +179,8 @@ static sim_time steady_until(const struct rep *r, sim_time t)
 static void take_sample(struct rep *r, long serving)
 {
 	struct metrics_sample ms = {serving, 0, 0, false, 0};
-	if (r->w) {
-		struct workload_instant in;
-		workload_instant(r->w, &in);
-		ms.cpu_pct = in.cpu_pct;
-		ms.mem_pct = in.mem_pct;
-	}
+	if (r->w)
+		workload_utilization(r->w, &ms.cpu_pct, &ms.mem_pct);
 	metrics_sample(&r->metrics, &ms);
 }
 

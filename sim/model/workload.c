@@ -429,15 +429,21 @@ struct piece {
 
 /*
  * A diurnal rate depends only on the time of day (of week, with weekly
- * factors): rates read once are kept by that time, in slots of four
- * seconds, so 20-second reads fall into distinct slots, in order.
+ * factors): a rate read once is kept by that time, in a day of slots of 20
+ * seconds (the period at which callers read it anew), so a day's reads fall
+ * into distinct slots, in order; the last two Erlang C computed at that
+ * rate (by c) are kept beside it. A time read off those points takes the
+ * slot of its 20 seconds over, a week's days share a slot; a miss only
+ * costs a new computation.
  */
-#define DAILY_SLOTS	8192
-#define DAILY_SLOT_SPAN (4 * SIM_SEC)
+#define DAILY_SLOT_SPAN (20 * SIM_SEC)
+#define DAILY_SLOTS	(SIM_DAY / DAILY_SLOT_SPAN)
 
 struct daily_entry {
 	sim_time key; /* time of day (of week) + 1; 0: empty */
 	double rps;
+	long c[2]; /* 0: none */
+	double erlang[2];
 };
 
 struct workload {
@@ -446,7 +452,7 @@ struct workload {
 	int64_t start_unix;
 	double mu;
 	struct daily_entry *daily; /* diurnal shapes only */
-	sim_time daily_period;	   /* a day, or a week with weekly factors */
+	struct daily_entry *read;  /* the entry of the last shape_rate, or NULL */
 
 	struct rng noise;
 	uint64_t seed, replication;
@@ -500,7 +506,6 @@ struct workload *workload_new(const struct rate_shape *shape, const struct reque
 	w->noise_factor = 1;
 	if (shape->kind == RATE_DIURNAL) {
 		w->daily = xcalloc(DAILY_SLOTS, sizeof(*w->daily));
-		w->daily_period = shape->has_weekly ? 7 * SIM_DAY : SIM_DAY;
 	}
 	w->memo_bits = ERLANG_MEMO_MIN_BITS;
 	w->erlang_memo = xcalloc((size_t)1 << w->memo_bits, sizeof(*w->erlang_memo));
@@ -551,10 +556,14 @@ static double shape_rate(struct workload *w, sim_time t)
 {
 	if (!w->daily)
 		return rate_shape_at(w->shape, t, w->start_unix);
-	sim_time key = floor_mod(w->start_unix * SIM_SEC + t, w->daily_period) + 1;
+	sim_time abs_t = w->start_unix * SIM_SEC + t;
+	sim_time key =
+	    (w->shape->has_weekly ? floor_mod(abs_t, 7 * SIM_DAY) : floor_mod(abs_t, SIM_DAY)) + 1;
 	struct daily_entry *e = &w->daily[(key / DAILY_SLOT_SPAN) % DAILY_SLOTS];
 	if (e->key != key)
-		*e = (struct daily_entry){key, rate_shape_at(w->shape, t, w->start_unix)};
+		*e = (struct daily_entry){
+		    key, rate_shape_at(w->shape, t, w->start_unix), {0, 0}, {0, 0}};
+	w->read = e;
 	return e->rps;
 }
 
@@ -612,6 +621,26 @@ static double erlang_c_memo(struct workload *w, long c, double lambda)
 	return e.value;
 }
 
+/*
+ * Erlang C at the rate just read: from beside a diurnal rate when lambda is
+ * that rate (no noise), else from the memo.
+ */
+static double erlang_c_at(struct workload *w, long c, double lambda)
+{
+	struct daily_entry *d = w->read;
+	if (!d || d->rps != lambda)
+		return erlang_c_memo(w, c, lambda);
+	if (d->c[0] == c)
+		return d->erlang[0];
+	if (d->c[1] == c)
+		return d->erlang[1];
+	d->c[1] = d->c[0];
+	d->erlang[1] = d->erlang[0];
+	d->c[0] = c;
+	d->erlang[0] = mmc_erlang_c(c, lambda / w->mu);
+	return d->erlang[0];
+}
+
 static double cap_percent(double pct)
 {
 	return pct < 100 ? pct : 100;
@@ -631,12 +660,18 @@ static void piece_at(struct workload *w, double lambda, long serving, struct pie
 		return;
 	}
 	if (!p->overloaded)
-		p->erlang = erlang_c_memo(w, c, lambda);
+		p->erlang = erlang_c_at(w, c, lambda);
 	p->cpu_pct = cap_percent(m->cpu_idle_percent + 100 * lambda / capacity);
 	p->mem_pct =
 	    cap_percent(m->memory_base_percent + m->memory_per_rps * lambda / (double)serving);
 	w->last = (struct workload_instant){lambda, p->cpu_pct, p->mem_pct,
 					    p->overloaded ? lambda - capacity : 0, p->erlang};
+}
+
+/* simtime_seconds, inlined: the same division, on the path taken every 20 seconds. */
+static inline double seconds(sim_time t)
+{
+	return (double)t / (double)SIM_SEC;
 }
 
 /* Where a piece's requests and utilization go: the run or the open minute. */
@@ -722,7 +757,7 @@ static void piece_add(struct workload *w, enum piece_sink to, const struct piece
 static void flush_minute(struct workload *w)
 {
 	if (w->open && w->end > w->flushed) {
-		piece_add(w, TO_MINUTE, &w->cur, simtime_seconds(w->end - w->flushed));
+		piece_add(w, TO_MINUTE, &w->cur, seconds(w->end - w->flushed));
 		w->flushed = w->end;
 	}
 }
@@ -734,7 +769,7 @@ static void close_interval(struct workload *w)
 		return;
 	flush_minute(w);
 	if (w->end > w->open_at)
-		piece_add(w, TO_RUN, &w->cur, simtime_seconds(w->end - w->open_at));
+		piece_add(w, TO_RUN, &w->cur, seconds(w->end - w->open_at));
 	w->open = false;
 }
 
@@ -776,7 +811,7 @@ void workload_take_minute(struct workload *w, struct workload_minute *out)
 void workload_take_minutes(struct workload *w, int64_t n, struct workload_minute *out)
 {
 	assert(n >= 1 && w->open && !w->minute_touched && w->end - w->flushed == n * SIM_MIN);
-	piece_add(w, TO_MINUTE, &w->cur, simtime_seconds(SIM_MIN));
+	piece_add(w, TO_MINUTE, &w->cur, seconds(SIM_MIN));
 	close_minute(w, out);
 	w->flushed = w->end;
 }
@@ -808,6 +843,12 @@ double workload_lose_inflight(struct workload *w, long serving, sim_time window)
 void workload_instant(const struct workload *w, struct workload_instant *out)
 {
 	*out = w->last;
+}
+
+void workload_utilization(const struct workload *w, double *cpu_pct, double *mem_pct)
+{
+	*cpu_pct = w->last.cpu_pct;
+	*mem_pct = w->last.mem_pct;
 }
 
 double workload_instant_p95(const struct workload *w)

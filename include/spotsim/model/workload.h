@@ -197,6 +197,9 @@ struct workload_instant {
 };
 void workload_instant(const struct workload *w, struct workload_instant *out);
 
+/* The instant CPU and memory utilization alone (what a 20-second sample reads). */
+void workload_utilization(const struct workload *w, double *cpu_pct, double *mem_pct);
+
 /*
  * The response-time p95 of the last advance's interval in seconds (its
  * M/M/c distribution; timeout + service when overloaded; the service time's

@@ -674,83 +674,98 @@ static inline double seconds(sim_time t)
 	return (double)t / (double)SIM_SEC;
 }
 
-/* Where a piece's requests and utilization go: the run or the open minute. */
-enum piece_sink {
-	TO_RUN,
-	TO_MINUTE
+/* Where a piece's requests and utilization go: the run, the open minute, or both. */
+enum {
+	TO_RUN = 1,
+	TO_MINUTE = 2
 };
 
-static void add_counts(struct workload *w, enum piece_sink to, double requests, double served,
-		       double dropped)
-{
-	if (to == TO_RUN) {
-		w->totals.requests += requests;
-		w->totals.served += served;
-		w->totals.dropped += dropped;
-	} else {
-		w->minute.requests += requests;
-		w->minute.served += served;
-		w->minute.dropped += dropped;
-	}
-}
+/* What dt seconds of a piece add, the same to the run and to the minute. */
+struct share {
+	double requests, served, dropped, waited, wait_sum_s;
+	double cpu_pct_seconds, mem_pct_seconds, serving_seconds;
+};
 
-static void add_utilization(struct workload *w, enum piece_sink to, const struct piece *p,
-			    double dt)
+/*
+ * Overloaded: served at capacity, the excess dropped, the served count as
+ * having waited `timeout`. No serving task: everything dropped.
+ */
+static void share_of(const struct workload *w, const struct piece *p, double dt, struct share *out)
 {
-	double cpu = p->cpu_pct, mem = p->mem_pct;
-	if (to == TO_RUN) {
-		w->totals.cpu_pct_seconds += cpu * dt;
-		w->totals.mem_pct_seconds += mem * dt;
-		w->totals.serving_seconds += dt;
-	} else {
-		w->minute.cpu_pct_seconds += cpu * dt;
-		w->minute.mem_pct_seconds += mem * dt;
-		w->minute.serving_seconds += dt;
-	}
-}
-
-/* Served at capacity, the excess dropped; the served count as having waited `timeout`. */
-static void add_overloaded(struct workload *w, enum piece_sink to, const struct piece *p, double dt)
-{
-	double served = p->capacity * dt, timeout = w->model->timeout_s;
-	add_counts(w, to, p->lambda * dt, served, (p->lambda - p->capacity) * dt);
-	if (to == TO_RUN) {
-		w->totals.waited += served;
-		w->totals.wait_sum_s += served * timeout;
-		latency_mix_add_overloaded(w->mix, served, w->mu, timeout);
-	} else if (w->minute_latency) {
-		latency_mix_add_overloaded(w->minute_mix, served, w->mu, timeout);
-	}
-}
-
-static void add_queueing(struct workload *w, enum piece_sink to, const struct piece *p, double dt)
-{
-	double served = p->lambda * dt;
-	double gamma = p->capacity - p->lambda;
-	add_counts(w, to, served, served, 0);
-	if (to == TO_RUN) {
-		w->totals.waited += p->erlang * served;
-		w->totals.wait_sum_s += p->erlang / gamma * served;
-		latency_mix_add_erlang(w->mix, served, w->mu, gamma, p->erlang);
-	} else if (w->minute_latency) {
-		latency_mix_add_erlang(w->minute_mix, served, w->mu, gamma, p->erlang);
-	}
-}
-
-/* Adds `dt` > 0 seconds of piece p to the run's totals or to the open minute. */
-static void piece_add(struct workload *w, enum piece_sink to, const struct piece *p, double dt)
-{
-	if (to == TO_MINUTE)
-		w->minute_touched = true;
+	double served;
 	if (p->c == 0) {
-		add_counts(w, to, p->lambda * dt, 0, p->lambda * dt);
+		*out = (struct share){p->lambda * dt, 0, p->lambda * dt, 0, 0, 0, 0, 0};
 		return;
 	}
+	double cpu = p->cpu_pct * dt, mem = p->mem_pct * dt;
+	if (p->overloaded) {
+		served = p->capacity * dt;
+		*out = (struct share){p->lambda * dt,
+				      served,
+				      (p->lambda - p->capacity) * dt,
+				      served,
+				      served * w->model->timeout_s,
+				      cpu,
+				      mem,
+				      dt};
+	} else {
+		served = p->lambda * dt;
+		double gamma = p->capacity - p->lambda;
+		*out = (struct share){
+		    served, served, 0, p->erlang * served, p->erlang / gamma * served,
+		    cpu,    mem,    dt};
+	}
+}
+
+static void add_share(struct workload_totals *t, const struct share *s, bool serving)
+{
+	t->requests += s->requests;
+	t->served += s->served;
+	t->dropped += s->dropped;
+	if (!serving)
+		return;
+	t->waited += s->waited;
+	t->wait_sum_s += s->wait_sum_s;
+	t->cpu_pct_seconds += s->cpu_pct_seconds;
+	t->mem_pct_seconds += s->mem_pct_seconds;
+	t->serving_seconds += s->serving_seconds;
+}
+
+static void add_minute_share(struct minute_sums *m, const struct share *s)
+{
+	m->requests += s->requests;
+	m->served += s->served;
+	m->dropped += s->dropped;
+	m->cpu_pct_seconds += s->cpu_pct_seconds;
+	m->mem_pct_seconds += s->mem_pct_seconds;
+	m->serving_seconds += s->serving_seconds;
+}
+
+static void mix_add(struct latency_mix *m, const struct workload *w, const struct piece *p,
+		    double served)
+{
 	if (p->overloaded)
-		add_overloaded(w, to, p, dt);
+		latency_mix_add_overloaded(m, served, w->mu, w->model->timeout_s);
 	else
-		add_queueing(w, to, p, dt);
-	add_utilization(w, to, p, dt);
+		latency_mix_add_erlang(m, served, w->mu, p->capacity - p->lambda, p->erlang);
+}
+
+/* Adds `dt` > 0 seconds of piece p to the run's totals, to the open minute, or to both. */
+static void piece_add(struct workload *w, int to, const struct piece *p, double dt)
+{
+	struct share s;
+	share_of(w, p, dt, &s);
+	if (to & TO_RUN) {
+		add_share(&w->totals, &s, p->c > 0);
+		if (p->c > 0)
+			mix_add(w->mix, w, p, s.served);
+	}
+	if (to & TO_MINUTE) {
+		w->minute_touched = true;
+		add_minute_share(&w->minute, &s);
+		if (p->c > 0 && w->minute_latency)
+			mix_add(w->minute_mix, w, p, s.served);
+	}
 }
 
 /* Moves the open interval's part not yet in the minute's sums there. */
@@ -762,14 +777,21 @@ static void flush_minute(struct workload *w)
 	}
 }
 
-/* Ends the open interval: the rest of it to the minute, all of it to the run. */
+/*
+ * Ends the open interval: the rest of it to the minute, all of it to the
+ * run (in one go when none of it is in the minute yet, the usual case).
+ */
 static void close_interval(struct workload *w)
 {
 	if (!w->open)
 		return;
-	flush_minute(w);
-	if (w->end > w->open_at)
+	if (w->end > w->open_at && w->flushed == w->open_at) {
+		piece_add(w, TO_RUN | TO_MINUTE, &w->cur, seconds(w->end - w->open_at));
+	} else if (w->end > w->open_at) {
+		flush_minute(w);
 		piece_add(w, TO_RUN, &w->cur, seconds(w->end - w->open_at));
+	}
+	w->flushed = w->end;
 	w->open = false;
 }
 

@@ -49,15 +49,21 @@ static struct datapoint single(double v)
 void metrics_minute(struct metrics *m, bool has_requests, double requests,
 		    struct datapoint out[METRIC_COUNT])
 {
-	memcpy(out, m->cur, sizeof(m->cur));
-	for (int i = 0; i < METRIC_COUNT; i++)
-		if (out[i].present)
-			out[i].average = out[i].sum / out[i].sample_count;
+	static const struct datapoint none;
+	for (int i = 0; i < METRIC_COUNT; i++) {
+		out[i] = none;
+		if (!m->cur[i].present)
+			continue;
+		out[i] = m->cur[i];
+		out[i].average = out[i].sum / out[i].sample_count;
+		m->cur[i] = none;
+	}
 	if (has_requests) {
 		out[METRIC_REQUEST_COUNT] = single(requests);
 		if (m->serving_samples > 0)
 			out[METRIC_REQUESTS_PER_TARGET] =
 			    single(requests / (m->serving_sum / (double)m->serving_samples));
 	}
-	metrics_init(m);
+	m->serving_sum = 0;
+	m->serving_samples = 0;
 }

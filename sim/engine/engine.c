@@ -38,7 +38,7 @@ void engine_init(struct engine *e)
 	e->stop = false;
 	e->dispatched = 0;
 	e->pushed = 0;
-	e->tick = (struct engine_tick){SIM_TIME_MAX, 0, 0, 0, 1, NULL, NULL};
+	e->tick = (struct engine_tick){SIM_TIME_MAX, 0, 0, 0, 1, 1, NULL, NULL};
 }
 
 void engine_release(struct engine *e)
@@ -132,7 +132,7 @@ static bool tick_first(const struct engine_tick *k, const struct event *ev, sim_
 /* Whether the next tick runs fn. */
 static bool tick_calls(const struct engine_tick *k)
 {
-	return k->fn && (k->count + 1) % k->every == 0;
+	return k->fn && k->due_in == 1;
 }
 
 /*
@@ -152,8 +152,8 @@ static void tick_skip(struct engine *e, const struct event *ev, sim_time until)
 	else
 		n = (ev->time - 1 - k->next) / k->period + 1;
 	if (k->fn) {
-		int64_t silent = k->every - 1 - k->count % k->every;
-		n = n < silent ? n : silent;
+		n = n < k->due_in - 1 ? n : k->due_in - 1;
+		k->due_in -= n;
 	}
 	assert(n > 0); /* tick_first said a silent tick is due */
 	k->count += n;
@@ -166,6 +166,7 @@ static void tick_run(struct engine *e)
 {
 	struct engine_tick *k = &e->tick;
 	k->count++;
+	k->due_in = k->every;
 	e->now = k->next;
 	k->fn(e, k->ctx);
 	k->next += k->period;
@@ -207,7 +208,7 @@ void engine_tick_start(struct engine *e, sim_time first, sim_time period, int64_
 		       engine_tick_fn fn, void *ctx)
 {
 	assert(first >= e->now && period > 0 && every >= 1);
-	e->tick = (struct engine_tick){first, period, e->pushed, 0, every, fn, ctx};
+	e->tick = (struct engine_tick){first, period, e->pushed, 0, every, every, fn, ctx};
 }
 
 void engine_stop(struct engine *e)

@@ -59,8 +59,9 @@ struct engine_tick {
 	sim_time next; /* SIM_TIME_MAX: no tick */
 	sim_time period;
 	uint64_t mark;
-	int64_t count; /* ticks passed */
-	int64_t every; /* fn runs at ticks every, 2 every, ...; the others are silent */
+	int64_t count;	/* ticks passed */
+	int64_t every;	/* fn runs at ticks every, 2 every, ...; the others are silent */
+	int64_t due_in; /* ticks up to and including the next that runs fn */
 	engine_tick_fn fn;
 	void *ctx;
 };

@@ -519,8 +519,11 @@ static void setup(struct rep *r, const struct scenario *sc, uint64_t index,
 		r->queue =
 		    queue_new(&r->e, &sc->queue, r->qrate, sc->seed, index, forward_event, r);
 	}
-	if (sc->scaling.enabled)
+	if (sc->scaling.enabled) {
 		r->scaler = scaler_new(&sc->scaling, on_scaling_event, r);
+		/* the decisions' text is read only from events.csv */
+		scaler_set_explain(r->scaler, sink && sink->event);
+	}
 	/* with no policy, scaler_minute would only ever answer "no change" */
 	r->sampling = r->scaler && sc->scaling.npolicies > 0;
 	r->quiet = !r->sampling && !r->queue && !(sink && sink->minute);

@@ -801,6 +801,121 @@ static void test_determinism(void **state)
 	assert_true(a.cost_usd != c.cost_usd);
 }
 
+/* ---- quiet and sampled runs ---- */
+
+static void ignore_minute(void *ctx, const struct minute_row *row)
+{
+	(void)ctx;
+	(void)row;
+}
+
+static void ignore_event(void *ctx, const struct event_row *row)
+{
+	(void)ctx;
+	(void)row;
+}
+
+/* The metrics of replication 1 of `json`: with no sink, events only, or minute rows too. */
+static void metrics_with_sink(const char *json, int sink_kind, struct run_metrics *m)
+{
+	char *path = testutil_write_temp(json, ".json");
+	struct scenario sc;
+	struct price_table prices;
+	struct diag d;
+	struct run_sink events = {NULL, NULL, ignore_event},
+			all = {NULL, ignore_minute, ignore_event};
+	const struct run_sink *sinks[] = {NULL, &events, &all};
+	diag_init(&d);
+	pricing_init(&prices);
+	int rc = scenario_load(&sc, path, &d);
+	unlink(path);
+	free(path);
+	if (rc == 0)
+		rc = pricing_load(&prices, "data/pricing.csv", &d);
+	if (rc == 0)
+		rc = replication_run(&sc, &prices, 1, sinks[sink_kind], m, &d);
+	if (rc)
+		diag_write(&d, stderr);
+	assert_int_equal(rc, 0);
+	scenario_release(&sc);
+	pricing_release(&prices);
+	diag_release(&d);
+}
+
+/*
+ * A run that writes minute rows handles every minute; one without closes
+ * its minutes as the load is accounted, many at once. The metrics are the
+ * same to the bit: steps off the 20-second grid, interruptions exactly at
+ * a minute's end (where the order of the minute and the notice matters),
+ * tasks that start serving on the grid, noise, overload, an SLO on the p95,
+ * and a service with no workload at all.
+ */
+static void test_quiet_equals_sampled(void **state)
+{
+	(void)state;
+	static const char *const scenarios[] = {
+	    "{\"duration\": \"1d\", \"seed\": 3, " TASK_1VCPU_2GB INSTANT
+	    "\"service\": {\"desiredCount\": 4, \"capacityProviderStrategy\": ["
+	    "{\"capacityProvider\": \"FARGATE\", \"base\": 1, \"weight\": 1},"
+	    "{\"capacityProvider\": \"FARGATE_SPOT\", \"weight\": 2}]},"
+	    "\"workload\": {\"type\": \"requests\", \"rate\": {\"kind\": \"steps\", \"steps\": "
+	    "[{\"at\": 0, \"rps\": 150}, {\"at\": \"90s\", \"rps\": 260}, {\"at\": \"2h\", "
+	    "\"rps\": 380}, {\"at\": \"5h\", \"rps\": 80}]}, \"service_time\": \"40ms\", "
+	    "\"concurrency_per_task\": 4, \"timeout\": \"10s\"},"
+	    "\"spot\": {\"interruptions\": [{\"model\": \"scripted\", \"at\": [\"1h\", \"3h\", "
+	    "\"6h\"]}, {\"model\": \"poisson\", \"monthly_fraction\": 0.9}]},"
+	    "\"slo\": {\"p95_latency\": \"200ms\", \"max_dropped_fraction\": 0.001}}",
+	    "{\"duration\": \"2d\", \"seed\": 8, " TASK_1VCPU_2GB MIX_6
+	    "\"workload\": {\"type\": \"requests\", \"rate\": {\"kind\": \"diurnal\", "
+	    "\"min_rps\": 50, \"max_rps\": 400}, \"noise\": {\"sd\": 0.1, \"period\": \"5m\"}, "
+	    "\"service_time\": \"40ms\", \"concurrency_per_task\": 4},"
+	    "\"spot\": {\"interruptions\": [{\"model\": \"poisson\", \"monthly_fraction\": 0.9}, "
+	    "{\"model\": \"waves\", \"mean_interval\": \"12h\", \"fraction\": 0.5}], "
+	    "\"capacity\": {\"model\": \"alternating\", \"mean_available\": \"6h\", "
+	    "\"mean_unavailable\": \"30m\"}}}",
+	    "{\"duration\": \"1d\", \"seed\": 2, " TASK_1VCPU_2GB
+	    "\"service\": {\"desiredCount\": 2, \"capacityProviderStrategy\": ["
+	    "{\"capacityProvider\": \"FARGATE_SPOT\", \"weight\": 1}]},"
+	    "\"workload\": {\"type\": \"requests\", \"rate\": {\"kind\": \"spikes\", "
+	    "\"base_rps\": 100, \"spikes\": [{\"at\": \"3h\", \"duration\": \"10m\", "
+	    "\"factor\": 4}, {\"at\": \"3h 00:05:07\", \"duration\": \"1h\", \"rps\": 300}]}, "
+	    "\"service_time\": \"40ms\", \"concurrency_per_task\": 4, \"timeout\": \"5s\"},"
+	    "\"spot\": {\"interruptions\": {\"model\": \"poisson\", \"monthly_fraction\": 0.99}},"
+	    "\"slo\": {\"max_dropped_fraction\": 0.01}}",
+	    "{\"duration\": \"2d\", \"seed\": 6, " TASK_1VCPU_2GB
+	    "\"service\": {\"desiredCount\": 1, \"capacityProviderStrategy\": ["
+	    "{\"capacityProvider\": \"FARGATE_SPOT\", \"weight\": 1}]},"
+	    "\"spot\": {\"interruptions\": {\"model\": \"poisson\", \"rate_per_task_hour\": 0.2}, "
+	    "\"capacity\": {\"model\": \"alternating\", \"mean_available\": \"6h\", "
+	    "\"mean_unavailable\": \"1h\"}}}",
+	};
+	/* the first notice falls at a minute's end, before its tick: it is that minute's loss */
+	static const char inflight[] =
+	    "{\"duration\": \"3h\", " TASK_1VCPU_2GB INSTANT
+	    "\"service\": {\"desiredCount\": 2, \"capacityProviderStrategy\": ["
+	    "{\"capacityProvider\": \"FARGATE_SPOT\", \"weight\": 1}]},"
+	    "\"workload\": {\"type\": \"requests\", \"rate\": {\"kind\": \"constant\", "
+	    "\"rps\": 3}, \"service_time\": \"2s\", \"concurrency_per_task\": 4, "
+	    "\"shutdown\": \"0s\"},"
+	    "\"spot\": {\"interruptions\": {\"model\": \"scripted\", \"at\": [\"1h\", "
+	    "\"3630s\"]}},"
+	    "\"slo\": {\"max_dropped_fraction\": 0.0001}}";
+	struct run_metrics quiet, sampled;
+	metrics_with_sink(inflight, 0, &quiet);
+	metrics_with_sink(inflight, 2, &sampled);
+	assert_int_equal((long)sampled.slo_violation_minutes, 2);
+	assert_memory_equal(&quiet, &sampled, sizeof(quiet));
+	for (size_t i = 0; i < sizeof(scenarios) / sizeof(scenarios[0]); i++) {
+		struct run_metrics events;
+		metrics_with_sink(scenarios[i], 0, &quiet);
+		metrics_with_sink(scenarios[i], 1, &events);
+		metrics_with_sink(scenarios[i], 2, &sampled);
+		assert_true(sampled.slo_violation_minutes > 0 && sampled.availability > 0.5);
+		assert_memory_equal(&quiet, &sampled, sizeof(quiet));
+		assert_memory_equal(&events, &sampled, sizeof(quiet));
+	}
+}
+
 /* ---- edge cases ---- */
 
 static void test_zero_tasks(void **state)
@@ -862,6 +977,7 @@ int main(void)
 	    cmocka_unit_test(test_suspended_state_run),
 	    cmocka_unit_test(test_queue_littles_law),
 	    cmocka_unit_test(test_determinism),
+	    cmocka_unit_test(test_quiet_equals_sampled),
 	    cmocka_unit_test(test_zero_tasks),
 	    cmocka_unit_test(test_zero_load),
 	};

@@ -777,6 +777,7 @@ void scenario_release(struct scenario *sc)
 	dist_release(&sc->startup.app_start);
 	rate_shape_release(&sc->rate);
 	queue_config_release(&sc->queue);
+	per_request_config_release(&sc->per_request);
 	spot_config_release(&sc->spot);
 	scaling_config_release(&sc->scaling);
 	memset(sc, 0, sizeof(*sc));

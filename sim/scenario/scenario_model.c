@@ -133,6 +133,33 @@ static double mean_of(struct loader *l, const cJSON *obj, const char *key, doubl
 	return mean;
 }
 
+/*
+ * workload.model "per_request": the whole service time distribution (the
+ * analytic model keeps its mean), the routing and the request model's
+ * values (per_request.h).
+ */
+static void load_per_request(struct loader *l, const cJSON *w)
+{
+	struct scenario *sc = l->sc;
+	struct per_request_config *c = &sc->per_request;
+	const struct request_model *m = &sc->requests;
+	const cJSON *st = loader_get(w, "service_time");
+	struct strbuf why = STRBUF_INIT;
+
+	sc->workload_model = WORKLOAD_PER_REQUEST;
+	if (!(cJSON_IsString(st) &&
+	      dist_parse(st->valuestring, sc->dir, &c->service_time, &why) == 0))
+		dist_from_seconds(m->service_time_s, &c->service_time);
+	strbuf_release(&why);
+	c->concurrency = m->concurrency;
+	c->timeout = duration_or(w, "timeout", (sim_time)(DEFAULT_TIMEOUT_S * SIM_SEC));
+	c->routing = ROUTING_ROUND_ROBIN; /* ALB's default */
+	per_request_routing_parse(loader_get_string(w, "routing"), &c->routing);
+	c->cpu_idle_percent = m->cpu_idle_percent;
+	c->memory_base_percent = m->memory_base_percent;
+	c->memory_per_rps = m->memory_per_rps;
+}
+
 void load_model_workload(struct loader *l)
 {
 	const cJSON *w = loader_get(l->root, "workload");
@@ -159,6 +186,9 @@ void load_model_workload(struct loader *l)
 	sc->shutdown = duration_or(w, "shutdown", (sim_time)sc->task.stop_timeout_s * SIM_SEC);
 	if (sc->workload_type == WORKLOAD_QUEUE)
 		load_queue(l, w);
+	const char *model = loader_get_string(w, "model");
+	if (sc->workload_type == WORKLOAD_REQUESTS && model && !strcmp(model, "per_request"))
+		load_per_request(l, w);
 }
 
 static int batch_by_time(const void *a, const void *b)

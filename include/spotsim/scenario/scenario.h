@@ -49,6 +49,7 @@
 #include "spotsim/util/diag.h"
 #include "spotsim/engine/dist.h"
 #include "spotsim/model/fargate.h"
+#include "spotsim/model/per_request.h"
 #include "spotsim/model/placement.h"
 #include "spotsim/model/pricing.h"
 #include "spotsim/model/queue.h"
@@ -78,6 +79,12 @@ enum workload_type {
 	WORKLOAD_QUEUE
 };
 
+/* workload.model of a "requests" workload: how the load is simulated. */
+enum workload_model {
+	WORKLOAD_ANALYTIC,    /* "analytic" (default): M/M/c between events, workload.h */
+	WORKLOAD_PER_REQUEST, /* "per_request": every request an event, per_request.h */
+};
+
 struct scenario {
 	char *file;	   /* owned: the path as given */
 	char *dir;	   /* owned: folder of the file, for relative paths */
@@ -100,6 +107,8 @@ struct scenario {
 	enum workload_type workload_type;
 	struct rate_shape rate;	       /* workload.rate (and noise) */
 	struct request_model requests; /* workload of type "requests" */
+	enum workload_model workload_model;
+	struct per_request_config per_request; /* filled when workload_model is per_request */
 	struct queue_config queue;     /* workload of type "queue" */
 	sim_time deregistration_delay; /* default 300 s (requests), 0 (queue) */
 	sim_time shutdown;	       /* app exit after SIGTERM; default the stopTimeout */

@@ -916,6 +916,144 @@ static void test_quiet_equals_sampled(void **state)
 	}
 }
 
+/* ---- the per-request model against the analytic one ---- */
+
+#define PER_REQUEST_REPS 8
+
+static const char central_text[] =
+    "{\"duration\": \"2h\", \"seed\": 11, " TASK_1VCPU_2GB INSTANT
+    "\"service\": {\"desiredCount\": 1, \"launchType\": \"FARGATE\"},"
+    "\"workload\": {\"type\": \"requests\", \"model\": \"%s\", \"rate\": {\"kind\": "
+    "\"constant\", \"rps\": 100}, \"service_time\": \"exponential(100ms)\", "
+    "\"concurrency_per_task\": 12, \"cpu_idle_percent\": 3}}";
+
+/* Mean and 99 % half width over replications. */
+static void mean_ci(const double *x, int n, double *mean, double *half)
+{
+	double sum = 0, ss = 0;
+	for (int i = 0; i < n; i++)
+		sum += x[i];
+	*mean = sum / n;
+	for (int i = 0; i < n; i++)
+		ss += (x[i] - *mean) * (x[i] - *mean);
+	*half = 3.499 * sqrt(ss / (n - 1) / n); /* t quantile 0.995, 7 degrees of freedom */
+}
+
+static void assert_analytic_in_ci(const char *what, const double *x, double analytic)
+{
+	double mean, half;
+	mean_ci(x, PER_REQUEST_REPS, &mean, &half);
+	printf("  %s: per request %.5f +- %.5f, analytic %.5f\n", what, mean, half, analytic);
+	assert_true(fabs(mean - analytic) <= half);
+	assert_true(half < 0.1 * analytic);
+}
+
+/*
+ * Below capacity, one task of 12 slots (a central queue: what the analytic
+ * model assumes of all slots): P(wait), mean wait and p95 of the
+ * per-request replications bracket the analytic values, and utilization
+ * and minute rows mean the same.
+ */
+static void test_per_request_matches_analytic(void **state)
+{
+	(void)state;
+	double pw[PER_REQUEST_REPS], wq[PER_REQUEST_REPS], p95[PER_REQUEST_REPS];
+	double cpu = 0;
+	struct run a, r;
+	char *json = xasprintf(central_text, "analytic");
+	run_text(&a, json, 0);
+	free(json);
+	json = xasprintf(central_text, "per_request");
+	for (int i = 0; i < PER_REQUEST_REPS; i++) {
+		run_text(&r, json, (uint64_t)i);
+		pw[i] = r.m.p_wait;
+		wq[i] = r.m.mean_wait_s;
+		p95[i] = r.m.p95_latency_s;
+		assert_true(fabs(r.m.requests - 720000) < 5 * sqrt(720000));
+		assert_true(r.m.dropped_fraction == 0 && r.m.availability == 1);
+		assert_int_equal(r.seen.nminutes, 120);
+		for (size_t m = 0; m < r.seen.nminutes; m++) {
+			cpu += r.seen.minutes[m].cpu_pct / (120.0 * PER_REQUEST_REPS);
+			assert_true(r.seen.minutes[m].p95_ms > 100 &&
+				    r.seen.minutes[m].p95_ms < 800);
+		}
+		run_release(&r);
+	}
+	free(json);
+	assert_analytic_in_ci("P(wait)", pw, a.m.p_wait);
+	assert_analytic_in_ci("mean wait", wq, a.m.mean_wait_s);
+	assert_analytic_in_ci("p95 latency", p95, a.m.p95_latency_s);
+	printf("  cpu: per request %.3f %%, analytic %.3f %%\n", cpu, a.seen.minutes[60].cpu_pct);
+	assert_true(fabs(cpu - a.seen.minutes[60].cpu_pct) < 0.5);
+	run_release(&a);
+}
+
+/*
+ * A Spot notice with shutdown 0: the requests the task holds are lost
+ * (dropped); with 30 s to shut down, 10 s requests all finish.
+ */
+static double per_request_dropped(const char *shutdown)
+{
+	struct run r;
+	char *json = xasprintf(
+	    "{\"duration\": \"2h\", " TASK_1VCPU_2GB INSTANT
+	    "\"service\": {\"desiredCount\": 1, \"capacityProviderStrategy\": ["
+	    "{\"capacityProvider\": \"FARGATE_SPOT\", \"weight\": 1}]},"
+	    "\"workload\": {\"type\": \"requests\", \"model\": \"per_request\", \"rate\": "
+	    "{\"kind\": \"constant\", \"rps\": 1}, \"service_time\": \"fixed(10s)\", "
+	    "\"concurrency_per_task\": 40, \"shutdown\": \"%s\"},"
+	    "\"spot\": {\"interruptions\": {\"model\": \"scripted\", \"at\": [\"1h\"]}}}",
+	    shutdown);
+	run_text(&r, json, 0);
+	double dropped = r.m.dropped_fraction * r.m.requests;
+	assert_int_equal((long)r.m.interruptions, 1);
+	free(json);
+	run_release(&r);
+	return dropped;
+}
+
+static void test_per_request_interruption(void **state)
+{
+	(void)state;
+	double none = per_request_dropped("0s"), enough = per_request_dropped("120s");
+	printf("  dropped: shutdown 0 s %.0f, 30 s %.0f\n", none, enough);
+	assert_true(none >= 3 && none <= 20); /* about 10 in flight */
+	assert_true(enough == 0);
+}
+
+/* Both models drive target tracking through CPU alike: the same scale-out, near enough. */
+static void test_per_request_autoscaling(void **state)
+{
+	(void)state;
+	static const char text[] =
+	    "{\"duration\": \"2h\", " TASK_1VCPU_2GB INSTANT
+	    "\"service\": {\"desiredCount\": 2, \"launchType\": \"FARGATE\"},"
+	    "\"scaling\": {\"MinCapacity\": 1, \"MaxCapacity\": 20, \"ScalingPolicies\": [{"
+	    "\"PolicyName\": \"cpu50\", \"PolicyType\": \"TargetTrackingScaling\","
+	    "\"TargetTrackingScalingPolicyConfiguration\": {\"TargetValue\": 50,"
+	    "\"PredefinedMetricSpecification\": {\"PredefinedMetricType\": "
+	    "\"ECSServiceAverageCPUUtilization\"}}}]},"
+	    "\"workload\": {\"type\": \"requests\", \"model\": \"%s\", \"rate\": {\"kind\": "
+	    "\"steps\", \"steps\": [{\"at\": 0, \"rps\": 60}, {\"at\": \"30m\", \"rps\": 200}]}, "
+	    "\"service_time\": \"100ms\", \"concurrency_per_task\": 10, \"cpu_idle_percent\": 2}}";
+	struct run a, r;
+	char *json = xasprintf(text, "analytic");
+	run_text(&a, json, 0);
+	free(json);
+	json = xasprintf(text, "per_request");
+	run_text(&r, json, 0);
+	free(json);
+	long da = last_minute(&a)->desired, dr = last_minute(&r)->desired;
+	printf("  desired at the end: analytic %ld, per request %ld; mean tasks %.2f, %.2f\n", da,
+	       dr, a.m.mean_running_tasks, r.m.mean_running_tasks);
+	assert_true(da >= 4 && labs(da - dr) <= 1);
+	assert_true(fabs(a.m.mean_running_tasks - r.m.mean_running_tasks) <
+		    0.1 * a.m.mean_running_tasks);
+	assert_true(r.m.scaling_activities >= 1);
+	run_release(&a);
+	run_release(&r);
+}
+
 /* ---- edge cases ---- */
 
 static void test_zero_tasks(void **state)
@@ -978,6 +1116,9 @@ int main(void)
 	    cmocka_unit_test(test_queue_littles_law),
 	    cmocka_unit_test(test_determinism),
 	    cmocka_unit_test(test_quiet_equals_sampled),
+	    cmocka_unit_test(test_per_request_matches_analytic),
+	    cmocka_unit_test(test_per_request_interruption),
+	    cmocka_unit_test(test_per_request_autoscaling),
 	    cmocka_unit_test(test_zero_tasks),
 	    cmocka_unit_test(test_zero_load),
 	};

@@ -19,6 +19,9 @@
  *     load's instant values are those at the tick: nothing changed since);
  *   - a sink that wants minute rows: the minute's handler writes them;
  *   - a queue: its backlog moves with every job, so each tick samples it;
+ *   - the per-request model (workload.model "per_request"): it runs on
+ *     events of its own, one per request, and accounts itself; each tick
+ *     samples its utilization over the 20 seconds, as for a queue;
  *   - otherwise the run is quiet: ticks are only counted, and minutes are
  *     closed as the load is accounted at the next change, a run of whole
  *     minutes under one steady load at once (their count is what matters
@@ -38,7 +41,9 @@
 #include "spotsim/engine/engine.h"
 #include "spotsim/util/error.h"
 #include "spotsim/model/metrics.h"
+#include "spotsim/model/per_request.h"
 #include "spotsim/model/queue.h"
+#include "spotsim/model/request_rate.h"
 #include "spotsim/model/scaling.h"
 #include "spotsim/model/service.h"
 #include "spotsim/model/spot.h"
@@ -113,10 +118,12 @@ struct rep {
 	const struct run_sink *sink;
 	struct service *svc;
 	struct spot *spot;
-	struct workload *w;	/* request accounting; NULL without a request workload */
-	struct workload *qrate; /* a queue's arrival rate */
+	struct workload *w;	/* analytic request accounting; NULL otherwise */
+	struct workload *qrate; /* a queue's or the per-request model's arrival rate */
 	struct queue *queue;	/* NULL without a queue workload */
-	struct scaler *scaler;	/* NULL without a scaling section */
+	struct per_request *pr; /* NULL unless workload.model is per_request */
+	struct request_rate prate;
+	struct scaler *scaler; /* NULL without a scaling section */
 	struct metrics metrics;
 	bool sampling;	    /* scaling policies read the 20-second samples */
 	bool quiet;	    /* no code runs at ticks: minutes close as the load is accounted */
@@ -144,7 +151,7 @@ static bool minute_ok(const struct rep *r, const struct workload_minute *m, long
 	const struct slo *slo = &r->sc->slo;
 	if (r->queue) /* a queue is served when no message waits without a worker */
 		return serving > 0 || queue_backlog(r->queue) == 0;
-	if (!r->w)
+	if (!r->w && !r->pr)
 		return serving > 0;
 	if (m->requests > 0) {
 		double max = slo->has_max_dropped ? slo->max_dropped_fraction : 0;
@@ -265,11 +272,11 @@ static void account_to(struct rep *r, sim_time now, long serving)
 	}
 }
 
-/* The load up to now; a queue accounts its own. */
+/* The load up to now; a queue and the per-request model account their own. */
 static void account(struct rep *r)
 {
 	struct service_counts c;
-	if (r->queue)
+	if (r->queue || r->pr)
 		return;
 	service_counts(r->svc, &c);
 	account_to(r, engine_now(&r->e), c.serving);
@@ -290,10 +297,19 @@ static void scale(struct rep *r, const struct workload_minute *m, const struct s
 	struct datapoint dp[METRIC_COUNT];
 	if (!r->sampling)
 		return;
-	metrics_minute(&r->metrics, r->w != NULL, m->requests, dp);
+	metrics_minute(&r->metrics, r->w || r->pr, m->requests, dp);
 	long desired = scaler_minute(r->scaler, engine_now(&r->e), dp, c->serving, c->desired);
 	if (desired >= 0)
 		service_set_desired(r->svc, desired);
+}
+
+/* The per-request model's minute, as the analytic model gives it. */
+static void take_request_minute(struct rep *r, struct workload_minute *m)
+{
+	struct per_request_minute pm;
+	per_request_take_minute(r->pr, &pm);
+	*m = (struct workload_minute){pm.requests, pm.served,  pm.dropped,
+				      pm.cpu_pct,  pm.mem_pct, pm.p95_s};
 }
 
 static void close_minute(struct rep *r)
@@ -303,6 +319,8 @@ static void close_minute(struct rep *r)
 	service_counts(r->svc, &c);
 	if (r->w)
 		workload_take_minute(r->w, &m);
+	else if (r->pr)
+		take_request_minute(r, &m);
 	r->minutes++;
 	if (!minute_ok(r, &m, c.serving))
 		r->bad_minutes++;
@@ -356,12 +374,29 @@ static void take_queue_sample(struct rep *r)
 	metrics_sample(&r->metrics, &ms);
 }
 
-/* Each tick of a queue service: its backlog changes with every job, so it is sampled. */
-static void on_queue_tick(struct engine *e, void *ctx)
+/* A 20-second sample of the per-request model: utilization over the 20 seconds. */
+static void take_request_sample(struct rep *r)
+{
+	struct service_counts c;
+	struct metrics_sample ms = {0, 0, 0, false, 0};
+	service_counts(r->svc, &c);
+	ms.serving = c.serving;
+	per_request_sample(r->pr, &ms.cpu_pct, &ms.mem_pct);
+	metrics_sample(&r->metrics, &ms);
+}
+
+/*
+ * Each tick of a service whose model runs on events of its own (a queue,
+ * whose backlog changes with every job; the per-request model): sampled
+ * when policies read samples, a minute closed every third tick.
+ */
+static void on_model_tick(struct engine *e, void *ctx)
 {
 	struct rep *r = ctx;
-	if (r->sampling)
+	if (r->sampling && r->queue)
 		take_queue_sample(r);
+	else if (r->sampling)
+		take_request_sample(r);
 	if (engine_ticks(e) % SAMPLES_PER_MINUTE == 0)
 		close_minute(r);
 	if (interrupted)
@@ -397,10 +432,26 @@ static void on_scaling_event(void *ctx, const struct scaling_event *ev)
 		r->sink->event(r->sink->ctx, &row);
 }
 
-/* Queue workers follow their tasks' states. */
+/*
+ * The per-request model follows the tasks' states: a task that stops serving
+ * (deregistration, a Spot notice) finishes what it holds until STOPPED.
+ */
+static void request_task_state(struct per_request *pr, int64_t id, enum task_state state)
+{
+	if (state == TASK_RUNNING)
+		per_request_task_running(pr, id);
+	else if (state == TASK_DEACTIVATING || state == TASK_STOPPING)
+		per_request_task_draining(pr, id);
+	else if (state == TASK_STOPPED)
+		per_request_task_stopped(pr, id);
+}
+
+/* Queue workers and the per-request model follow their tasks' states. */
 static void task_state(void *ctx, int64_t id, int state)
 {
 	struct rep *r = ctx;
+	if (r->pr)
+		request_task_state(r->pr, id, (enum task_state)state);
 	if (!r->queue)
 		return;
 	switch ((enum task_state)state) {
@@ -460,10 +511,36 @@ static int check_rates(const struct scenario *sc, const struct price_rate *const
 	return rc;
 }
 
+/* Requests, drops, waits and latency, from whichever model simulated them. */
+static void fill_request_metrics(const struct rep *r, struct run_metrics *m)
+{
+	double requests = 0, served = 0, dropped = 0, waited = 0, wait_sum = 0;
+	if (r->w) {
+		const struct workload_totals *t = workload_totals(r->w);
+		requests = t->requests, served = t->served, dropped = t->dropped;
+		waited = t->waited, wait_sum = t->wait_sum_s;
+	} else if (r->pr) {
+		const struct per_request_totals *t = per_request_totals(r->pr);
+		requests = t->requests, served = t->served, dropped = t->dropped;
+		waited = t->waited, wait_sum = t->wait_sum_s;
+	}
+	m->requests = requests;
+	m->dropped_fraction = requests > 0 ? dropped / requests : NAN;
+	m->p_wait = served > 0 ? waited / served : NAN;
+	m->mean_wait_s = served > 0 ? wait_sum / served : NAN;
+	m->p95_latency_s = m->p99_latency_s = NAN;
+	if (r->w) {
+		m->p95_latency_s = workload_latency_quantile(r->w, 0.95);
+		m->p99_latency_s = workload_latency_quantile(r->w, 0.99);
+	} else if (r->pr) {
+		m->p95_latency_s = per_request_latency_quantile(r->pr, 0.95);
+		m->p99_latency_s = per_request_latency_quantile(r->pr, 0.99);
+	}
+}
+
 static void fill_metrics(const struct rep *r, const struct service_totals *t,
 			 const struct price_rate *const rates[], struct run_metrics *m)
 {
-	const struct workload_totals *wt = r->w ? workload_totals(r->w) : NULL;
 	double billed = t->billed_seconds[0] + t->billed_seconds[1];
 	double hours = simtime_seconds(r->sc->duration) / 3600.0;
 	memset(m, 0, sizeof(*m));
@@ -490,17 +567,21 @@ static void fill_metrics(const struct rep *r, const struct service_totals *t,
 	m->slo_violation_minutes = (double)r->bad_minutes;
 	m->availability = r->minutes ? 1.0 - (double)r->bad_minutes / (double)r->minutes : NAN;
 	m->mean_running_tasks = hours > 0 ? t->running_task_seconds / (hours * 3600.0) : NAN;
-	m->requests = wt ? wt->requests : 0;
+	fill_request_metrics(r, m);
 	m->cost_per_million_requests_usd = m->requests > 0 ? m->cost_usd / m->requests * 1e6 : NAN;
-	m->dropped_fraction = m->requests > 0 ? wt->dropped / wt->requests : NAN;
-	m->p_wait = wt && wt->served > 0 ? wt->waited / wt->served : NAN;
-	m->mean_wait_s = wt && wt->served > 0 ? wt->wait_sum_s / wt->served : NAN;
-	m->p95_latency_s = r->w ? workload_latency_quantile(r->w, 0.95) : NAN;
-	m->p99_latency_s = r->w ? workload_latency_quantile(r->w, 0.99) : NAN;
 }
 
 /* The queue reads only the arrival rate from a workload; these values are unused. */
 static const struct request_model rate_only = {1.0, 1, 0, 0, 0, 0};
+
+/* workload.model "per_request": the rate (with its noise) drives the per-request model. */
+static void setup_per_request(struct rep *r, const struct scenario *sc, uint64_t index)
+{
+	r->qrate = workload_new(&sc->rate, &sc->requests, sc->start_unix, sc->seed, index);
+	request_rate_init(&r->prate, r->qrate, &sc->rate, sc->start_unix);
+	struct per_request_rate source = request_rate_source(&r->prate);
+	r->pr = per_request_new(&r->e, &sc->per_request, &source, sc->seed, index);
+}
 
 static void setup(struct rep *r, const struct scenario *sc, uint64_t index,
 		  const struct run_sink *sink, const struct price_rate *const rates[])
@@ -512,7 +593,9 @@ static void setup(struct rep *r, const struct scenario *sc, uint64_t index,
 	engine_init(&r->e);
 	metrics_init(&r->metrics);
 	r->spot = spot_new(&sc->spot, sc->seed, index, sc->duration);
-	if (sc->workload_type == WORKLOAD_REQUESTS)
+	if (sc->workload_type == WORKLOAD_REQUESTS && sc->workload_model == WORKLOAD_PER_REQUEST)
+		setup_per_request(r, sc, index);
+	else if (sc->workload_type == WORKLOAD_REQUESTS)
 		r->w = workload_new(&sc->rate, &sc->requests, sc->start_unix, sc->seed, index);
 	if (sc->workload_type == WORKLOAD_QUEUE) {
 		r->qrate = workload_new(&sc->rate, &rate_only, sc->start_unix, sc->seed, index);
@@ -526,7 +609,7 @@ static void setup(struct rep *r, const struct scenario *sc, uint64_t index,
 	}
 	/* with no policy, scaler_minute would only ever answer "no change" */
 	r->sampling = r->scaler && sc->scaling.npolicies > 0;
-	r->quiet = !r->sampling && !r->queue && !(sink && sink->minute);
+	r->quiet = !r->sampling && !r->queue && !r->pr && !(sink && sink->minute);
 	if (r->w)
 		workload_keep_minute_latency(r->w,
 					     (sink && sink->minute) || sc->slo.has_p95_latency);
@@ -538,8 +621,8 @@ static void setup(struct rep *r, const struct scenario *sc, uint64_t index,
 /* The 20-second ticks: silent when quiet, a handler each minute, or each tick for a queue. */
 static void start_ticks(struct rep *r)
 {
-	if (r->queue)
-		engine_tick_start(&r->e, SAMPLE_PERIOD, SAMPLE_PERIOD, 1, on_queue_tick, r);
+	if (r->queue || r->pr)
+		engine_tick_start(&r->e, SAMPLE_PERIOD, SAMPLE_PERIOD, 1, on_model_tick, r);
 	else if (r->quiet)
 		engine_tick_start(&r->e, SAMPLE_PERIOD, SAMPLE_PERIOD, 1, NULL, r);
 	else
@@ -552,6 +635,7 @@ static void teardown(struct rep *r)
 	service_free(r->svc);
 	scaler_free(r->scaler);
 	queue_free(r->queue);
+	per_request_free(r->pr);
 	workload_free(r->qrate);
 	workload_free(r->w);
 	spot_free(r->spot);
@@ -614,6 +698,8 @@ int replication_run(const struct scenario *sc, const struct price_table *prices,
 	service_start(r.svc);
 	if (r.queue)
 		queue_start(r.queue);
+	if (r.pr)
+		per_request_start(r.pr);
 	if (r.scaler)
 		arm_scheduled(&r);
 	start_ticks(&r);

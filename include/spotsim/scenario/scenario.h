@@ -107,8 +107,6 @@ struct scenario {
 	enum workload_type workload_type;
 	struct rate_shape rate;	       /* workload.rate (and noise) */
 	struct request_model requests; /* workload of type "requests" */
-	enum workload_model workload_model;
-	struct per_request_config per_request; /* filled when workload_model is per_request */
 	struct queue_config queue;     /* workload of type "queue" */
 	sim_time deregistration_delay; /* default 300 s (requests), 0 (queue) */
 	sim_time shutdown;	       /* app exit after SIGTERM; default the stopTimeout */
@@ -117,6 +115,9 @@ struct scenario {
 	char *scalable_target; /* owned: "ScalableTargets[i] <ResourceId>" when the bounds come
 				  from pasted describe-scalable-targets output, else NULL */
 	struct service_limits limits;
+	/* workload.model of a "requests" workload, and its configuration when per_request */
+	enum workload_model workload_model;
+	struct per_request_config per_request;
 	bool has_workload, has_spot, has_scaling;
 	long variants, sweep_points; /* counts, for the summary */
 	char *terraform; /* owned: the "terraform" link as "FILE" or "FILE, service S"; NULL */

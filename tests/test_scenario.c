@@ -17,6 +17,7 @@
 #include "spotsim/scenario/scenario.h"
 #include "spotsim/util/xalloc.h"
 
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -97,6 +98,51 @@ static void test_defaults(void **state)
 	assert_int_equal(sc.start_unix, 1767571200); /* 2026-01-05T00:00:00Z, a Monday */
 	assert_non_null(strstr(sc.name, "spotsim-test-"));
 	scenario_release(&sc);
+	diag_release(&d);
+}
+
+/* workload.model and workload.routing: the per-request configuration, and the defaults. */
+static void test_workload_model(void **state)
+{
+	(void)state;
+	static const char text[] =
+	    "{\"taskDefinition\": {\"cpu\": \"1024\", \"memory\": \"2048\"},"
+	    " \"service\": {\"desiredCount\": 2, \"launchType\": \"FARGATE\"},"
+	    " \"workload\": {\"type\": \"requests\", \"model\": \"%s\",%s"
+	    " \"rate\": {\"kind\": \"constant\", \"rps\": 50},"
+	    " \"service_time\": \"lognormal(30ms, 0.8)\", \"concurrency_per_task\": 6,"
+	    " \"timeout\": \"5s\", \"cpu_idle_percent\": 3}}";
+	struct scenario sc;
+	struct diag d;
+	char *json =
+	    xasprintf(text, "per_request", " \"routing\": \"least_outstanding_requests\",");
+	diag_init(&d);
+	assert_int_equal(load_text(json, &sc, &d), 0);
+	assert_int_equal(sc.workload_model, WORKLOAD_PER_REQUEST);
+	assert_int_equal(sc.per_request.routing, ROUTING_LEAST_OUTSTANDING);
+	assert_string_equal(dist_name(&sc.per_request.service_time), "lognormal");
+	assert_int_equal(sc.per_request.concurrency, 6);
+	assert_int_equal(sc.per_request.timeout, 5 * SIM_SEC);
+	assert_true(sc.per_request.cpu_idle_percent == 3);
+	/* the analytic model keeps the mean: 30 ms x e^(0.8^2 / 2) */
+	assert_true(fabs(sc.requests.service_time_s - 0.030 * exp(0.32)) < 1e-6);
+	scenario_release(&sc);
+	free(json);
+	json = xasprintf(text, "per_request", "");
+	assert_int_equal(load_text(json, &sc, &d), 0);
+	assert_int_equal(sc.per_request.routing, ROUTING_ROUND_ROBIN); /* ALB's default */
+	scenario_release(&sc);
+	free(json);
+	json = xasprintf(text, "analytic", " \"routing\": \"random\",");
+	assert_int_equal(load_text(json, &sc, &d), 0);
+	assert_int_equal(sc.workload_model, WORKLOAD_ANALYTIC);
+	assert_null(sc.per_request.service_time.type);
+	scenario_release(&sc);
+	free(json);
+	assert_int_equal(load_text(minimal, &sc, &d), 0);
+	assert_int_equal(sc.workload_model, WORKLOAD_ANALYTIC);
+	scenario_release(&sc);
+	assert_int_equal(d.errors, 0);
 	diag_release(&d);
 }
 
@@ -181,6 +227,7 @@ int main(void)
 	    cmocka_unit_test(test_example_values),
 	    cmocka_unit_test(test_defaults),
 	    cmocka_unit_test(test_aws_cli_output_pasted),
+	    cmocka_unit_test(test_workload_model),
 	    cmocka_unit_test(test_every_problem_reported),
 	    cmocka_unit_test(test_syntax_error_position),
 	    cmocka_unit_test(test_missing_file),

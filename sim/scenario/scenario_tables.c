@@ -325,8 +325,15 @@ static const struct sfield rate_spikes[] = {
     END,
 };
 static const struct sfield rate_trace[] = {
-    REQ("file", S_STRING, "a CSV file of time,rps or per-minute counts"),
-    ENUM("format", "rps, counts_per_minute"),
+    REQ("file", S_STRING,
+	"a CSV file of time,value rows, or aws cloudwatch get-metric-data or "
+	"get-metric-statistics output"),
+    ENUM("format", "counts, rps, counts_per_minute"),
+    DUR("period", 1, 0),
+    ENUM("missing", "zero, error"),
+    F("repeat", S_BOOL),
+    F("id", S_STRING),
+    ENUM("statistic", "Sum, Average, SampleCount, Minimum, Maximum"),
     END,
 };
 static const struct scase rate_cases[] = {
@@ -530,7 +537,7 @@ static const struct sfield root_fields[] = {
     F("description", S_STRING),
     F("region", S_STRING),
     DUR("duration", 60, 3.1536e8),
-    F("start", S_TIMESTAMP),
+    {"start", S_TIMESTAMP, 0, 0, "trace", NULL, S_ANY, 0},
     INT("seed", 0, 9007199254740991.0),
     INT("replications", 1, 100000),
     {"taskDefinition", S_OBJECT, 0, 0, "a task definition with cpu and memory", &task_definition,

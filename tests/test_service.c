@@ -290,6 +290,34 @@ static void test_throttled_scale_out_timing(void **state)
 }
 
 /*
+ * The service quota is adjustable: at 10,000 launches a minute it never
+ * binds on 3,500 tasks, and only the bucket does: 100 at once, then one per
+ * 50 ms, so task 3,500 launches at T0 + (3,500 - 100) / 20 s = T0 + 170 s.
+ */
+static void test_launches_per_minute_quota(void **state)
+{
+	(void)state;
+	struct rig r;
+	const sim_time t0 = 5 * SIM_MIN;
+	rig_init(&r, "{\"duration\": \"1h\", " BASE
+		     "\"limits\": {\"service_launches_per_minute\": 10000},"
+		     "\"service\": {\"desiredCount\": 0, \"launchType\": \"FARGATE\"}}");
+	rig_record_launches(&r, 4000);
+	engine_at(&r.e, t0, EV_SET_DESIRED, NULL, 3500);
+	engine_run(&r.e, 30 * SIM_MIN);
+	assert_int_equal(r.nlaunches, 3500);
+	for (size_t i = 0; i < r.nlaunches; i++) {
+		long k = (long)i + 1;
+		assert_int_equal(r.launches[i].t, t0 + (k <= 100 ? 0 : (k - 100) * 50 * SIM_MSEC));
+	}
+	print_message("task 3500 launched at T0 + %.2f s\n",
+		      simtime_seconds(r.launches[3499].t - t0));
+	assert_int_equal(r.launches[3499].t, t0 + 170 * SIM_SEC);
+	free(r.launches);
+	rig_release(&r);
+}
+
+/*
  * Tasks held back by the throttle are served first come, first served:
  * 100 tasks arriving while 500 wait go behind them, and the 50 a scale-in
  * then stops (the newest, not yet RUNNING) leave the queue without ever
@@ -427,6 +455,7 @@ int main(void)
 	    cmocka_unit_test(test_launch_throttling),
 	    cmocka_unit_test(test_throttling_buckets_per_provider),
 	    cmocka_unit_test(test_throttled_scale_out_timing),
+	    cmocka_unit_test(test_launches_per_minute_quota),
 	    cmocka_unit_test(test_throttle_queue_fifo),
 	    cmocka_unit_test(test_throttle_queues_share_the_minute),
 	    cmocka_unit_test(test_fallback_after_throttle_wait),

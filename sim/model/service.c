@@ -60,6 +60,10 @@ struct service *service_new(struct engine *e, const struct service_config *cfg,
 		s->task_hour_usd[p] = task_hour(cfg, rates[p]);
 		s->tokens[p] = BUCKET_BURST;
 	}
+	s->per_minute = cfg->limits->launches_per_minute > 0
+			    ? (size_t)cfg->limits->launches_per_minute
+			    : SERVICE_DEFAULT_LAUNCHES_PER_MINUTE;
+	s->launches = xcalloc(s->per_minute, sizeof(*s->launches));
 	rng_init(&s->startup, cfg->seed, replication, RNG_STARTUP);
 	rng_init(&s->choice, cfg->seed, replication, RNG_SERVICE);
 	for (size_t i = 0; i < sizeof(handlers) / sizeof(handlers[0]); i++)
@@ -75,6 +79,7 @@ void service_free(struct service *s)
 		free(s->live[i]);
 	free(s->live);
 	free(s->cand);
+	free(s->launches);
 	rng_release(&s->startup);
 	rng_release(&s->choice);
 	free(s);

@@ -71,7 +71,6 @@ enum {
 #define RETRY_MAX	(120 * SIM_SEC)
 #define BUCKET_BURST	100.0
 #define BUCKET_REFILL	20.0 /* tasks per second */
-#define SERVICE_PER_MIN 500
 #define THROTTLE_WINDOW SIM_MIN
 
 /* A doubly linked list of tasks through one pair of link fields. */
@@ -110,8 +109,8 @@ struct service {
 
 	double tokens[PROVIDER_COUNT];
 	sim_time tokens_at[PROVIDER_COUNT];
-	sim_time launches[SERVICE_PER_MIN]; /* ring of the last launch times */
-	size_t launch_next, nlaunches;
+	sim_time *launches; /* ring of the last per_minute launch times */
+	size_t per_minute, launch_next, nlaunches;
 	struct launch_queue queue[PROVIDER_COUNT];
 	uint64_t wait_seq;
 

@@ -19,7 +19,7 @@ static sim_time throttle_free_at(struct service *s, enum provider p)
 	sim_time at = now;
 	if (s->tokens[p] < 1.0)
 		at = now + (sim_time)ceil((1.0 - s->tokens[p]) / BUCKET_REFILL * SIM_SEC);
-	if (s->nlaunches == SERVICE_PER_MIN) {
+	if (s->nlaunches == s->per_minute) {
 		sim_time oldest = s->launches[s->launch_next];
 		if (oldest + THROTTLE_WINDOW > at)
 			at = oldest + THROTTLE_WINDOW;
@@ -33,8 +33,8 @@ static void take_launch(struct service *s, enum provider p)
 		return;
 	s->tokens[p] -= 1.0;
 	s->launches[s->launch_next] = engine_now(s->e);
-	s->launch_next = (s->launch_next + 1) % SERVICE_PER_MIN;
-	if (s->nlaunches < SERVICE_PER_MIN)
+	s->launch_next = (s->launch_next + 1) % s->per_minute;
+	if (s->nlaunches < s->per_minute)
 		s->nlaunches++;
 }
 

@@ -348,4 +348,6 @@ void load_model_limits(struct loader *l)
 	o->vcpu_quota[PROVIDER_FARGATE] = (long)number_or(lim, "fargate_vcpu", 0);
 	o->vcpu_quota[PROVIDER_FARGATE_SPOT] = (long)number_or(lim, "fargate_spot_vcpu", 0);
 	o->launch_throttling = !cJSON_IsBool(throttle) || cJSON_IsTrue(throttle);
+	o->launches_per_minute = (long)number_or(lim, "service_launches_per_minute",
+						 SERVICE_DEFAULT_LAUNCHES_PER_MINUTE);
 }

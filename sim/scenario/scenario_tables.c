@@ -459,6 +459,7 @@ static const struct sfield limits_fields[] = {
     INT("fargate_vcpu", 0, 1e9),
     INT("fargate_spot_vcpu", 0, 1e9),
     F("launch_throttling", S_BOOL),
+    INT("service_launches_per_minute", 1, 100000),
     END,
 };
 SCHEMA(limits, limits_fields);

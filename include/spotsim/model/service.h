@@ -16,8 +16,8 @@
  * service event does) and are retried with back-off: 10 s, doubling, at most
  * 120 s (spotsim's model: ECS documents retrying, not the schedule). Launch
  * throttling delays attempts without failing them: a token bucket per
- * provider of 100 tasks refilled at 20 per second, and at most 500 launches
- * in any 60 s per service. The attempts it holds back wait first come,
+ * provider of 100 tasks refilled at 20 per second, and at most
+ * limits.launches_per_minute (default 500) launches in any 60 s per service. The attempts it holds back wait first come,
  * first served, in a queue per bucket: a new attempt goes behind the tasks
  * already waiting on its bucket, and when both buckets' queues may go at
  * the same time (they share the per-minute limit) their heads go in order
@@ -86,10 +86,14 @@ struct startup_model {
 	struct dist provisioning, pull, app_start; /* default 10s, 25s, 5s fixed */
 };
 
-/* Account and service limits (SPEC §4.5); 0 = unlimited. */
+/* ECS's quota "Rate of tasks launched by a service on AWS Fargate", per minute. */
+#define SERVICE_DEFAULT_LAUNCHES_PER_MINUTE 500
+
+/* Account and service limits (SPEC §4.5). */
 struct service_limits {
-	long vcpu_quota[PROVIDER_COUNT]; /* "limits.fargate_vcpu" / "fargate_spot_vcpu" */
-	bool launch_throttling;		 /* 100 burst, 20/s per provider, 500/min per service */
+	long vcpu_quota[PROVIDER_COUNT]; /* "limits.fargate_vcpu" / "fargate_spot_vcpu"; 0 = none */
+	bool launch_throttling;		 /* the buckets and the per-minute quota below */
+	long launches_per_minute;	 /* "limits.service_launches_per_minute" (default 500) */
 };
 
 /*

@@ -15,24 +15,22 @@ static const struct {
 	int type;
 	engine_handler_fn fn;
 } handlers[] = {
-    {EV_RECONCILE, service_on_reconcile},     {EV_PLACE, service_on_place},
-    {EV_PROVISIONED, service_on_provisioned}, {EV_RUNNING, service_on_running},
-    {EV_DRAINED, service_on_drained},	      {EV_STOPPED, service_on_stopped},
-    {EV_NOTICE, service_on_notice},	      {EV_RECLAIM, service_on_reclaim},
-    {EV_CAPACITY, service_on_capacity},	      {EV_FALLBACK, service_on_fallback},
-    {EV_REVERT, service_on_revert},	      {EV_WAKE, service_on_wake},
+    {EV_RECONCILE, service_on_reconcile},
+    {EV_PLACE, service_on_place},
+    {EV_PROVISIONED, service_on_provisioned},
+    {EV_RUNNING, service_on_running},
+    {EV_DRAINED, service_on_drained},
+    {EV_STOPPED, service_on_stopped},
+    {EV_NOTICE, service_on_notice},
+    {EV_RECLAIM, service_on_reclaim},
+    {EV_CAPACITY, service_on_capacity},
+    {EV_FALLBACK, service_on_fallback},
+    {EV_REVERT, service_on_revert},
+    {EV_WAKE, service_on_wake},
+    {EV_SHORTAGE_END, service_on_shortage_end},
+    {EV_DEPLOY, service_on_deploy},
+    {EV_HEALTHY, service_on_healthy},
 };
-
-static double task_hour(const struct service_config *cfg, const struct price_rate *r)
-{
-	struct task_size sz = {cfg->task->cpu_units, cfg->task->memory_mib, cfg->task->storage_gib,
-			       cfg->task->os, cfg->task->arch};
-	struct cost_items c;
-	if (!r)
-		return 0;
-	pricing_cost(r, &sz, 3600.0, &c);
-	return c.total;
-}
 
 static int az_count(const struct service_config *cfg)
 {
@@ -52,20 +50,22 @@ struct service *service_new(struct engine *e, const struct service_config *cfg,
 	s->cfg = *cfg;
 	s->spot = spot;
 	s->hooks = *hooks;
-	s->vcpu = cfg->task->cpu_units / 1024.0;
 	s->desired = cfg->service->desired_count;
 	s->azs = az_count(cfg);
 	for (int p = 0; p < PROVIDER_COUNT; p++) {
 		s->rate[p] = rates[p];
-		s->task_hour_usd[p] = task_hour(cfg, rates[p]);
 		s->tokens[p] = BUCKET_BURST;
 	}
+	s->cls = xcalloc(cfg->ndeployments + 1, sizeof(*s->cls));
+	s->cur_cls = service_class_add(s, cfg->task, cfg->shutdown);
+	s->totals.deployment_min_serving = -1;
 	s->per_minute = cfg->limits->launches_per_minute > 0
 			    ? (size_t)cfg->limits->launches_per_minute
 			    : SERVICE_DEFAULT_LAUNCHES_PER_MINUTE;
 	s->launches = xcalloc(s->per_minute, sizeof(*s->launches));
 	rng_init(&s->startup, cfg->seed, replication, RNG_STARTUP);
 	rng_init(&s->choice, cfg->seed, replication, RNG_SERVICE);
+	rng_init(&s->reclaim, cfg->seed, replication, RNG_RECLAIM);
 	for (size_t i = 0; i < sizeof(handlers) / sizeof(handlers[0]); i++)
 		engine_on(e, handlers[i].type, handlers[i].fn, s);
 	return s;
@@ -80,8 +80,10 @@ void service_free(struct service *s)
 	free(s->live);
 	free(s->cand);
 	free(s->launches);
+	free(s->cls);
 	rng_release(&s->startup);
 	rng_release(&s->choice);
+	rng_release(&s->reclaim);
 	free(s);
 }
 
@@ -89,9 +91,11 @@ void service_start(struct service *s)
 {
 	s->running_since = engine_now(s->e);
 	service_arm_capacity(s);
+	s->spot_available = s->cap_model;
 	if (!s->spot_available)
 		service_log_event(s, "SPOT_CAPACITY_UNAVAILABLE", NULL, NULL);
 	service_arm_reclaim(s);
+	service_deploy_arm(s);
 	service_request_reconcile(s);
 }
 
@@ -121,19 +125,26 @@ bool service_spot_available(const struct service *s)
 	return s->spot_available;
 }
 
+bool service_deployment_in_progress(const struct service *s)
+{
+	return s->dep.on;
+}
+
+void service_note_minute(struct service *s, bool slo_met)
+{
+	if (s->dep.on && !slo_met)
+		s->dep.slo_minutes++;
+}
+
 double service_cost_accrued(const struct service *s)
 {
-	double now = simtime_seconds(engine_now(s->e)), usd = 0;
-	for (int p = 0; p < PROVIDER_COUNT; p++) {
-		double open = (double)s->billed_now[p] * now - s->start_sum[p];
-		usd += s->totals.cost[p] + open / 3600.0 * s->task_hour_usd[p];
-	}
-	return usd;
+	return service_cost_now(s);
 }
 
 void service_finish(struct service *s, struct service_totals *out)
 {
 	service_account_running(s);
+	service_deploy_finish(s);
 	while (s->nlive) {
 		struct task *t = s->live[s->nlive - 1];
 		service_cancel_timers(s, t);

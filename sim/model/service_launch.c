@@ -44,7 +44,7 @@ static const char *placement_blocked(const struct service *s, const struct task 
 	long quota = s->cfg.limits->vcpu_quota[t->provider];
 	if (t->provider == PROVIDER_FARGATE_SPOT && !s->spot_available)
 		return "reason=RESOURCE:FARGATE;capacity=unavailable";
-	if (quota > 0 && s->placed_vcpu[t->provider] + s->vcpu > (double)quota + 1e-9)
+	if (quota > 0 && s->placed_vcpu[t->provider] + s->cls[t->cls].vcpu > (double)quota + 1e-9)
 		return "reason=RESOURCE:FARGATE;vcpu_quota=reached";
 	return NULL;
 }
@@ -82,7 +82,7 @@ static void launch(struct service *s, struct task *t)
 		t->notice = NULL;
 	}
 	t->placed = true;
-	s->placed_vcpu[t->provider] += s->vcpu;
+	s->placed_vcpu[t->provider] += s->cls[t->cls].vcpu;
 	s->totals.tasks_launched++;
 	t->timer = engine_after(s->e, service_sample(s, &s->cfg.startup->provisioning),
 				EV_PROVISIONED, t, 0);

@@ -7,20 +7,6 @@
 #include "spotsim/model/placement.h"
 #include "spotsim/util/xalloc.h"
 
-static long active_total(const struct service *s)
-{
-	long n = 0;
-	for (size_t i = 0; i < s->cfg.service->strategy.nr; i++)
-		n += s->active[i];
-	return n;
-}
-
-static long max_total(const struct service *s)
-{
-	long m = s->desired * s->cfg.service->maximum_percent / 100;
-	return m > s->desired ? m : s->desired;
-}
-
 static void launch_one(struct service *s)
 {
 	const struct strategy *st = &s->cfg.service->strategy;
@@ -84,7 +70,7 @@ static size_t stop_candidates(struct service *s, int item, long n)
 static void plan_scale_in(const struct service *s, long keep, long *lose)
 {
 	const struct strategy *st = &s->cfg.service->strategy;
-	long target[FARGATE_MAX_STRATEGY_ITEMS], excess = active_total(s) - keep;
+	long target[FARGATE_MAX_STRATEGY_ITEMS], excess = service_active_total(s) - keep;
 	enum scale_in_order order = s->cfg.scale_in_order;
 	placement_split(st, keep, target);
 	for (size_t i = 0; i < st->nr; i++)
@@ -114,7 +100,7 @@ static void scale_in(struct service *s, long keep)
 	long lose[FARGATE_MAX_STRATEGY_ITEMS];
 	size_t n;
 	if (s->cfg.scale_in_order == SCALE_IN_NEWEST) {
-		n = stop_candidates(s, -1, active_total(s) - keep);
+		n = stop_candidates(s, -1, service_active_total(s) - keep);
 		for (size_t k = 0; k < n; k++)
 			service_stop_task(s, s->cand[k], STOP_SCALE_IN);
 		return;
@@ -133,8 +119,13 @@ void service_on_reconcile(struct engine *e, struct event *ev, void *ctx)
 	(void)e;
 	(void)ev;
 	s->reconcile = NULL;
-	if (active_total(s) > s->desired)
+	if (service_active_total(s) > s->desired)
 		scale_in(s, s->desired);
-	while (active_total(s) < s->desired && (long)s->nlive < max_total(s))
+	if (s->dep.on)
+		service_deploy_stop_old(s);
+	/* maximumPercent holds back replacements, never a scale-out (service_bounded) */
+	while (service_active_total(s) < s->desired && service_bounded(s) < service_max_total(s))
 		launch_one(s);
+	if (s->dep.on)
+		service_deploy_check(s);
 }

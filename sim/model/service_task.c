@@ -24,6 +24,26 @@ void service_log_event(struct service *s, const char *event, const struct task *
 	s->hooks.event(s->hooks.ctx, &row);
 }
 
+/* ---- task sizes ---- */
+
+size_t service_class_add(struct service *s, const struct task_definition *def, sim_time shutdown)
+{
+	struct task_class *c = &s->cls[s->ncls];
+	struct task_size sz = {def->cpu_units, def->memory_mib, def->storage_gib, def->os,
+			       def->arch};
+	c->def = *def;
+	c->shutdown = shutdown;
+	c->vcpu = def->cpu_units / 1024.0;
+	for (int p = 0; p < PROVIDER_COUNT; p++) {
+		struct cost_items cost;
+		if (!s->rate[p])
+			continue;
+		pricing_cost(s->rate[p], &sz, 3600.0, &cost);
+		c->hour_usd[p] = cost.total;
+	}
+	return s->ncls++;
+}
+
 /* ---- counters ---- */
 
 void service_account_running(struct service *s)
@@ -36,7 +56,40 @@ void service_account_running(struct service *s)
 
 static bool counts_active(const struct task *t)
 {
-	return task_is_active(t) && !t->replaces_pending;
+	return task_is_active(t) && !t->replaces_pending && !t->outdated;
+}
+
+long service_active_total(const struct service *s)
+{
+	long n = 0;
+	for (size_t i = 0; i < s->cfg.service->strategy.nr; i++)
+		n += s->active[i];
+	return n;
+}
+
+long service_serving(const struct service *s)
+{
+	return s->nstate[TASK_RUNNING][0] + s->nstate[TASK_RUNNING][1];
+}
+
+long service_bounded(const struct service *s)
+{
+	long n = s->ninterrupted;
+	for (int p = 0; p < PROVIDER_COUNT; p++)
+		n += s->nstate[TASK_PROVISIONING][p] + s->nstate[TASK_PENDING][p] +
+		     s->nstate[TASK_RUNNING][p];
+	return n;
+}
+
+long service_max_total(const struct service *s)
+{
+	long m = s->desired * s->cfg.service->maximum_percent / 100;
+	return m > s->desired ? m : s->desired;
+}
+
+long service_min_healthy(const struct service *s)
+{
+	return (s->desired * s->cfg.service->minimum_healthy_percent + 99) / 100;
 }
 
 /* Links t into its item's list of active tasks, in id order (almost always at the end). */
@@ -58,9 +111,8 @@ static void item_link(struct service *s, struct task *t)
 		l->head = t;
 }
 
-static void item_unlink(struct service *s, struct task *t)
+static void list_unlink(struct task_list *l, struct task *t)
 {
-	struct task_list *l = &s->by_item[t->item];
 	if (t->item_prev)
 		t->item_prev->item_next = t->item_next;
 	else
@@ -70,6 +122,22 @@ static void item_unlink(struct service *s, struct task *t)
 	else
 		l->tail = t->item_prev;
 	t->item_prev = t->item_next = NULL;
+}
+
+static void item_unlink(struct service *s, struct task *t)
+{
+	list_unlink(&s->by_item[t->item], t);
+}
+
+void service_old_append(struct service *s, struct task *t)
+{
+	t->item_next = NULL;
+	t->item_prev = s->old.tail;
+	if (s->old.tail)
+		s->old.tail->item_next = t;
+	else
+		s->old.head = t;
+	s->old.tail = t;
 }
 
 /* t starts counting toward the desired count. */
@@ -88,6 +156,20 @@ void service_active_drop(struct service *s, struct task *t)
 	item_unlink(s, t);
 }
 
+/* The deployment's counters and its list of outdated tasks follow t's new state. */
+static void deployment_follows(struct service *s, struct task *t, enum task_state state)
+{
+	if (t->outdated) {
+		s->old_running += (state == TASK_RUNNING) - (t->state == TASK_RUNNING);
+		if (state > TASK_RUNNING && t->state <= TASK_RUNNING)
+			list_unlink(&s->old, t);
+	}
+	if (t->healthy && state != TASK_RUNNING) {
+		t->healthy = false;
+		s->nhealthy--;
+	}
+}
+
 /* Moves t to `state`, keeping every counter true; logs the state. */
 void service_set_state(struct service *s, struct task *t, enum task_state state)
 {
@@ -101,9 +183,12 @@ void service_set_state(struct service *s, struct task *t, enum task_state state)
 		service_active_drop(s, t);
 	else if (counts_active(t))
 		s->active_running[t->item] += (state == TASK_RUNNING) - (t->state == TASK_RUNNING);
+	deployment_follows(s, t, state);
 	s->nstate[t->state][t->provider]--;
 	t->state = state;
 	s->nstate[state][t->provider]++;
+	if (serving_changes && s->dep.on && service_serving(s) < s->dep.min_serving)
+		s->dep.min_serving = service_serving(s);
 	service_log_event(s, task_state_name(state), t, NULL);
 	if (s->hooks.task_state)
 		s->hooks.task_state(s->hooks.ctx, t->id, (int)state);
@@ -118,7 +203,7 @@ void service_request_reconcile(struct service *s)
 /* A RUNNING task is about to stop serving: its requests in flight have `window` to finish. */
 static void leave_service(struct service *s, sim_time window)
 {
-	long serving = s->nstate[TASK_RUNNING][0] + s->nstate[TASK_RUNNING][1];
+	long serving = service_serving(s);
 	if (s->hooks.before_change)
 		s->hooks.before_change(s->hooks.ctx);
 	if (s->hooks.stops_serving)
@@ -135,6 +220,7 @@ struct task *service_task_create(struct service *s, int item, enum provider p)
 	t->item = item;
 	t->az = s->next_az++ % s->azs;
 	t->state = TASK_PROVISIONING;
+	t->cls = (int)s->cur_cls;
 	t->created_at = engine_now(s->e);
 	t->pull_started_at = -1;
 	XALLOC_GROW(s->live, s->nlive + 1, s->alloc);
@@ -188,18 +274,43 @@ void service_cancel_timers(struct service *s, struct task *t)
 void service_bill(struct service *s, struct task *t, bool end_of_run)
 {
 	enum provider p = t->provider;
+	struct task_class *c = &s->cls[t->cls];
 	sim_time now = engine_now(s->e);
 	int64_t billed = task_billed_seconds(t, now, s->cfg.task->os);
 	char detail[128];
 	if (t->pull_started_at < 0)
 		return;
-	s->billed_now[p]--;
-	s->start_sum[p] -= simtime_seconds(t->pull_started_at);
+	c->billed_now[p]--;
+	c->start_sum[p] -= simtime_seconds(t->pull_started_at);
 	s->totals.billed_seconds[p] += (double)billed;
-	s->totals.cost[p] += (double)billed / 3600.0 * s->task_hour_usd[p];
+	s->totals.cost[p] += (double)billed / 3600.0 * c->hour_usd[p];
 	snprintf(detail, sizeof(detail), "billed_seconds=%lld%s", (long long)billed,
 		 end_of_run ? ";end_of_run=1" : "");
 	service_log_event(s, "BILLED", t, detail);
+}
+
+double service_cost_now(const struct service *s)
+{
+	double now = simtime_seconds(engine_now(s->e)), usd = 0;
+	for (int p = 0; p < PROVIDER_COUNT; p++) {
+		double open_usd = 0;
+		for (size_t k = 0; k < s->ncls; k++) {
+			const struct task_class *c = &s->cls[k];
+			double open = (double)c->billed_now[p] * now - c->start_sum[p];
+			open_usd += open / 3600.0 * c->hour_usd[p];
+		}
+		usd += s->totals.cost[p] + open_usd;
+	}
+	return usd;
+}
+
+double service_usd_per_hour(const struct service *s)
+{
+	double usd = 0;
+	for (size_t k = 0; k < s->ncls; k++)
+		for (int p = 0; p < PROVIDER_COUNT; p++)
+			usd += (double)s->cls[k].billed_now[p] * s->cls[k].hour_usd[p];
+	return usd;
 }
 
 /* Frees t (its timers already cancelled); the last live task takes its slot. */
@@ -210,8 +321,13 @@ void service_remove_live(struct service *s, struct task *t)
 	last->live_slot = t->live_slot;
 	if (counts_active(t)) /* cut off at the end of the run */
 		service_active_drop(s, t);
+	if (t->outdated && t->state <= TASK_RUNNING)
+		list_unlink(&s->old, t);
+	s->old_alive -= t->outdated;
+	s->nhealthy -= t->healthy && t->state == TASK_RUNNING;
 	s->nstate[t->state][t->provider]--;
 	s->nfallback -= t->fallback;
+	s->ninterrupted -= t->noticed;
 	free(t);
 }
 
@@ -240,7 +356,7 @@ static void stop_now(struct service *s, struct task *t, enum task_stop_reason wh
 	if (t->stop_reason == STOP_NONE)
 		t->stop_reason = why;
 	if (t->placed)
-		s->placed_vcpu[t->provider] -= s->vcpu;
+		s->placed_vcpu[t->provider] -= s->cls[t->cls].vcpu;
 	unlink_replacement(s, t);
 	service_set_state(s, t, TASK_STOPPED);
 	service_bill(s, t, false);
@@ -248,10 +364,11 @@ static void stop_now(struct service *s, struct task *t, enum task_stop_reason wh
 	service_request_reconcile(s);
 }
 
-static sim_time exit_delay(const struct service *s)
+static sim_time exit_delay(const struct service *s, const struct task *t)
 {
-	sim_time limit = (sim_time)s->cfg.task->stop_timeout_s * SIM_SEC;
-	return s->cfg.shutdown < limit ? s->cfg.shutdown : limit;
+	const struct task_class *c = &s->cls[t->cls];
+	sim_time limit = (sim_time)c->def.stop_timeout_s * SIM_SEC;
+	return c->shutdown < limit ? c->shutdown : limit;
 }
 
 /* Scale-in or replacement: drain, SIGTERM, stop (SPEC §4.2). */
@@ -264,7 +381,7 @@ void service_stop_task(struct service *s, struct task *t, enum task_stop_reason 
 	service_cancel_timers(s, t);
 	t->stop_reason = why;
 	unlink_replacement(s, t);
-	leave_service(s, s->cfg.deregistration_delay + exit_delay(s));
+	leave_service(s, s->cfg.deregistration_delay + exit_delay(s, t));
 	service_set_state(s, t, TASK_DEACTIVATING);
 	t->timer = engine_after(s->e, s->cfg.deregistration_delay, EV_DRAINED, t, 0);
 	service_request_reconcile(s);
@@ -281,10 +398,12 @@ void service_interrupt(struct service *s, struct task *t, const char *why)
 	}
 	service_cancel_timers(s, t);
 	t->stop_reason = STOP_SPOT_INTERRUPTION;
+	t->noticed = true;
+	s->ninterrupted++;
 	unlink_replacement(s, t);
-	leave_service(s, exit_delay(s));
+	leave_service(s, exit_delay(s, t));
 	service_set_state(s, t, TASK_STOPPING);
-	t->timer = engine_after(s->e, exit_delay(s), EV_STOPPED, t, 0);
+	t->timer = engine_after(s->e, exit_delay(s, t), EV_STOPPED, t, 0);
 	service_request_reconcile(s);
 }
 
@@ -302,8 +421,8 @@ void service_on_provisioned(struct engine *e, struct event *ev, void *ctx)
 	(void)e;
 	t->timer = NULL;
 	t->pull_started_at = engine_now(s->e);
-	s->billed_now[t->provider]++;
-	s->start_sum[t->provider] += simtime_seconds(t->pull_started_at);
+	s->cls[t->cls].billed_now[t->provider]++;
+	s->cls[t->cls].start_sum[t->provider] += simtime_seconds(t->pull_started_at);
 	service_set_state(s, t, TASK_PENDING);
 	t->timer = engine_after(s->e, start, EV_RUNNING, t, 0);
 	if (t->provider == PROVIDER_FARGATE_SPOT) {
@@ -320,6 +439,10 @@ void service_on_running(struct engine *e, struct event *ev, void *ctx)
 	(void)e;
 	t->timer = NULL;
 	service_set_state(s, t, TASK_RUNNING);
+	if (s->dep.on && !t->outdated) { /* a deployment waits for it to be healthy */
+		t->timer = engine_after(s->e, s->dep.grace, EV_HEALTHY, t, 0);
+		service_request_reconcile(s);
+	}
 	if (t->replaces) { /* a Spot task back in place of a fallback task */
 		struct task *old = t->replaces;
 		t->replaces = NULL;
@@ -335,7 +458,7 @@ void service_on_drained(struct engine *e, struct event *ev, void *ctx)
 	(void)e;
 	t->timer = NULL;
 	service_set_state(s, t, TASK_STOPPING);
-	t->timer = engine_after(s->e, exit_delay(s), EV_STOPPED, t, 0);
+	t->timer = engine_after(s->e, exit_delay(s, t), EV_STOPPED, t, 0);
 }
 
 void service_on_stopped(struct engine *e, struct event *ev, void *ctx)
@@ -353,5 +476,5 @@ void service_on_notice(struct engine *e, struct event *ev, void *ctx)
 	struct task *t = ev->data;
 	(void)e;
 	t->notice = NULL;
-	service_interrupt(s, t, "model=per_task");
+	service_interrupt(s, t, "cause=interruption;model=per_task");
 }

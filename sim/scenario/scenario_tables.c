@@ -357,6 +357,7 @@ static const struct sfield int_waves[] = {
     INT("count", 0, 100000),
     F("per_az", S_BOOL),
     INT("azs", 1, 32),
+    DUR("shortage", 0, 0),
     END,
 };
 static const struct sfield int_trace[] = {
@@ -397,7 +398,10 @@ static const struct scase capacity_cases[] = {
     {"trace", cap_trace},
     {NULL, NULL},
 };
-static const struct sfield capacity_common[] = {END};
+static const struct sfield capacity_common[] = {
+    NUM("reclaim_running", 0, 1),
+    END,
+};
 static const struct sschema capacity = {false, capacity_common, "model", capacity_cases};
 
 static const struct sfield fallback_fields[] = {
@@ -464,6 +468,25 @@ static const struct sfield limits_fields[] = {
 };
 SCHEMA(limits, limits_fields);
 
+/* ---- deployments ---- */
+
+static const struct sfield deploy_task_fields[] = {
+    F("cpu", S_CPU),
+    F("memory", S_MEMORY),
+    OBJ("ephemeralStorage", ephemeral_storage),
+    ARR_OF("containerDefinitions", container_definition),
+    END,
+};
+AWS_SCHEMA(deploy_task_definition, deploy_task_fields);
+
+static const struct sfield deployment_entry_fields[] = {
+    REQ("at", S_DURATION, "a time from the start such as \"2d 10:00\""),
+    OBJ("taskDefinition", deploy_task_definition),
+    DUR("health_check_grace", 0, 86400),
+    END,
+};
+SCHEMA(deployment_entry, deployment_entry_fields);
+
 /* ---- the file ---- */
 
 static const struct sfield root_fields[] = {
@@ -485,6 +508,7 @@ static const struct sfield root_fields[] = {
     OBJ("slo", slo),
     OBJ("pricing", pricing),
     OBJ("limits", limits),
+    ARR_OF("deployments", deployment_entry),
     ARR_OF("variants", variant),
     F("sweep", S_OBJECT),
     ENUM("placement_tie", "first_listed, largest_weight"),

@@ -91,6 +91,8 @@ struct scenario {
 	struct spot_config spot;       /* interruptions, capacity, fallback */
 	struct scaling_config scaling; /* the `scaling` section; .enabled when given */
 	struct service_limits limits;
+	struct deployment *deployments; /* owned, sorted by time */
+	size_t ndeployments;
 	bool has_workload, has_spot, has_scaling;
 	long variants, sweep_points; /* counts, for the summary */
 };

@@ -365,18 +365,22 @@ static void test_fallback_returns_to_spot(void **state)
 	run_release(&r);
 }
 
-/* An interruption at the same instant as capacity disappears: the replacement waits. */
-static void test_interruption_as_capacity_goes(void **state)
+/*
+ * An interruption at the same instant as capacity disappears: the
+ * replacement waits. With reclaim_running 0 the shortage takes no running
+ * task, so one of the two runs through it; by default (1) it takes both.
+ */
+static void interruption_as_capacity_goes(const char *reclaim, long running_at_2h30)
 {
-	(void)state;
 	struct run r;
 	char *csv = testutil_write_temp("start,end\n2h,3h\n", ".csv");
-	char *json = xasprintf("{\"duration\": \"4h\", " TASK_1VCPU_2GB INSTANT
-			       "\"service\": {\"desiredCount\": 2, \"capacityProviderStrategy\": "
-			       "[{\"capacityProvider\": \"FARGATE_SPOT\", \"weight\": 1}]},"
-			       "\"spot\": {\"capacity\": {\"model\": \"trace\", \"file\": \"%s\"}, "
-			       "\"interruptions\": {\"model\": \"scripted\", \"at\": [\"2h\"]}}}",
-			       csv);
+	char *json =
+	    xasprintf("{\"duration\": \"4h\", " TASK_1VCPU_2GB INSTANT
+		      "\"service\": {\"desiredCount\": 2, \"capacityProviderStrategy\": "
+		      "[{\"capacityProvider\": \"FARGATE_SPOT\", \"weight\": 1}]},"
+		      "\"spot\": {\"capacity\": {\"model\": \"trace\", \"file\": \"%s\"%s}, "
+		      "\"interruptions\": {\"model\": \"scripted\", \"at\": [\"2h\"]}}}",
+		      csv, reclaim);
 	run_text(&r, json, 0);
 	bool failed_at_2h = false;
 	for (size_t i = 0; i < r.seen.nevents; i++)
@@ -384,12 +388,20 @@ static void test_interruption_as_capacity_goes(void **state)
 		    fabs(r.seen.events[i].t - 7200) < 1e-6)
 			failed_at_2h = true;
 	assert_true(failed_at_2h);
-	assert_int_equal(r.seen.minutes[150 - 1].running[PROVIDER_FARGATE_SPOT], 1); /* 2h30 */
+	assert_int_equal(r.seen.minutes[150 - 1].running[PROVIDER_FARGATE_SPOT], /* 2h30 */
+			 running_at_2h30);
 	assert_int_equal(last_minute(&r)->running[PROVIDER_FARGATE_SPOT], 2);
 	unlink(csv);
 	free(csv);
 	free(json);
 	run_release(&r);
+}
+
+static void test_interruption_as_capacity_goes(void **state)
+{
+	(void)state;
+	interruption_as_capacity_goes("", 0);
+	interruption_as_capacity_goes(", \"reclaim_running\": 0", 1);
 }
 
 /* A service with one Spot task is down from the notice until the replacement runs. */

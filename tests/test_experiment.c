@@ -87,10 +87,60 @@ static void test_bad_overrides(void **state)
 	struct diag d;
 	diag_init(&d);
 	assert_int_equal(plan_load(&p, path, &d), SPOTSIM_EINVAL);
-	assert_true(has_line(&d, "variants[0] (heavy): service.capacityProviderStrategy[1].weight: "
-				 "weight 5000 is out of range (accepted: 0 to 1000)"));
-	assert_true(has_line(&d, "variants[1] (typo): spot.interuptions: unknown key (did you "
+	assert_true(has_line(&d,
+			     "variants[0] \"heavy\": service.capacityProviderStrategy[1].weight: "
+			     "weight 5000 is out of range (accepted: 0 to 1000)"));
+	assert_true(has_line(&d, "variants[1] \"typo\": spot.interuptions: unknown key (did you "
 				 "mean \"interruptions\"?)"));
+	unlink(path);
+	free(path);
+	plan_release(&p);
+	diag_release(&d);
+}
+
+/* "unset" removes a key or an array element before "set" applies. */
+static void test_unset(void **state)
+{
+	(void)state;
+	char *path =
+	    json_temp("{" SMALL ", \"scaling\": {\"MinCapacity\": 2, \"MaxCapacity\": 9},"
+		      "\"variants\": [{\"name\": \"spot-only\", \"unset\": "
+		      "[\"service.capacityProviderStrategy[0]\", \"scaling\"]},"
+		      "{\"name\": \"no-max\", \"unset\": [\"scaling.MaxCapacity\"], \"set\": "
+		      "{\"scaling.MinCapacity\": 3}}]}");
+	struct plan p;
+	struct diag d;
+	diag_init(&d);
+	assert_int_equal(plan_load(&p, path, &d), 0);
+	assert_int_equal(p.n, 3);
+	assert_int_equal(p.base.variants, 2); /* the file as written keeps its counts */
+	const struct scenario *spot = &p.configs[1].sc, *no_max = &p.configs[2].sc;
+	assert_int_equal(spot->service.strategy.nr, 1);
+	assert_int_equal(spot->service.strategy.items[0].provider, PROVIDER_FARGATE_SPOT);
+	assert_false(spot->has_scaling);
+	assert_true(p.configs[0].sc.has_scaling);
+	assert_int_equal(no_max->scaling.min_capacity, 3);
+	assert_int_equal(no_max->scaling.max_capacity, 5000); /* the default without MaxCapacity */
+	unlink(path);
+	free(path);
+	plan_release(&p);
+	diag_release(&d);
+}
+
+/* A sweep point's problem is reported once, under the first point that has it. */
+static void test_sweep_problem_once(void **state)
+{
+	(void)state;
+	char *path = json_temp("{" SMALL ", \"variants\": [{\"name\": \"a\", \"set\": "
+			       "{\"seed\": 2}}], \"sweep\": {\"service.desiredCount\": [1, "
+			       "-1], \"seed\": [1, 2]}}");
+	struct plan p;
+	struct diag d;
+	diag_init(&d);
+	assert_int_equal(plan_load(&p, path, &d), SPOTSIM_EINVAL);
+	assert_int_equal(d.errors, 1);
+	assert_true(has_line(&d, "sweep \"service.desiredCount=-1;seed=1\": "
+				 "service.desiredCount: -1 is out of range"));
 	unlink(path);
 	free(path);
 	plan_release(&p);
@@ -193,8 +243,12 @@ static void test_halfwidth_shrinks(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-	    cmocka_unit_test(test_example_plan),	  cmocka_unit_test(test_bad_overrides),
-	    cmocka_unit_test(test_threads_do_not_matter), cmocka_unit_test(test_paired_narrower),
+	    cmocka_unit_test(test_example_plan),
+	    cmocka_unit_test(test_bad_overrides),
+	    cmocka_unit_test(test_unset),
+	    cmocka_unit_test(test_sweep_problem_once),
+	    cmocka_unit_test(test_threads_do_not_matter),
+	    cmocka_unit_test(test_paired_narrower),
 	    cmocka_unit_test(test_halfwidth_shrinks),
 	};
 	rng_global_init();

@@ -572,6 +572,92 @@ static void test_scheduled_action_minute(void **state)
 	run_release(&r);
 }
 
+static long max_desired(const struct run *r)
+{
+	long m = 0;
+	for (size_t i = 0; i < r->seen.nminutes; i++)
+		if (r->seen.minutes[i].desired > m)
+			m = r->seen.minutes[i].desired;
+	return m;
+}
+
+/*
+ * 2,850 requests/s on tasks that serve 100/s each at full CPU, with a CPU
+ * target of 50 %: the load wants 57 tasks. The service pasted from
+ * describe-services, with its describe-scalable-targets output (MaxCapacity
+ * 20), stops at 20; without the target it goes to 57.
+ */
+#define WANTS_57                                                                                   \
+	"{\"duration\": \"3h\", " TASK_1VCPU_2GB INSTANT                                           \
+	"\"service\": {\"services\": [{\"serviceName\": \"api\", \"clusterArn\": "                 \
+	"\"arn:aws:ecs:us-east-1:1:cluster/prod\", \"desiredCount\": 4, \"launchType\": "          \
+	"\"FARGATE\"}]},"                                                                          \
+	"\"workload\": {\"type\": \"requests\", \"rate\": {\"kind\": \"constant\", \"rps\": "      \
+	"2850}, \"service_time\": \"100ms\", \"concurrency_per_task\": 10},"                       \
+	"\"scaling\": {%s\"ScalingPolicies\": [{\"PolicyName\": \"cpu50\", \"PolicyType\": "       \
+	"\"TargetTrackingScaling\", \"TargetTrackingScalingPolicyConfiguration\": "                \
+	"{\"TargetValue\": 50, \"PredefinedMetricSpecification\": {\"PredefinedMetricType\": "     \
+	"\"ECSServiceAverageCPUUtilization\"}, \"ScaleOutCooldown\": 60}}]}}"
+
+static void run_wants_57(struct run *r, const char *target)
+{
+	char *text = xasprintf(WANTS_57, target);
+	run_text(r, text, 0);
+	free(text);
+}
+
+static void test_scalable_target_max(void **state)
+{
+	(void)state;
+	struct run r;
+	run_wants_57(&r, "\"ScalableTargets\": [{\"ResourceId\": \"service/prod/web\", "
+			 "\"MinCapacity\": 1, \"MaxCapacity\": 100}, {\"ResourceId\": "
+			 "\"service/prod/api\", \"MinCapacity\": 2, \"MaxCapacity\": 20}], ");
+	assert_int_equal(max_desired(&r), 20);
+	assert_int_equal(last_minute(&r)->desired, 20);
+	run_release(&r);
+	run_wants_57(&r, "");
+	assert_int_equal(max_desired(&r), 57);
+	run_release(&r);
+}
+
+/* SuspendedState in a run: scale-out suspended holds the desired count; scale-in too. */
+static void test_suspended_state_run(void **state)
+{
+	(void)state;
+	struct run r;
+	run_wants_57(&r, "\"ScalableTargets\": [{\"ResourceId\": \"service/prod/api\", "
+			 "\"MinCapacity\": 1, \"MaxCapacity\": 100, \"SuspendedState\": "
+			 "{\"DynamicScalingOutSuspended\": true}}], ");
+	assert_int_equal(max_desired(&r), 4);
+	assert_int_equal(r.m.scaling_activities, 0);
+	assert_true(count_events(&r, "ALARM_STATE") > 0); /* the alarms still fire */
+	run_release(&r);
+
+	/* the load of test_target_tracking_timing drops after 1 h: no scale-in follows */
+	run_text(&r,
+		 "{\"duration\": \"3h\", " TASK_1VCPU_2GB INSTANT
+		 "\"service\": {\"desiredCount\": 2, \"launchType\": \"FARGATE\"},"
+		 "\"scaling\": {\"ScalableTargets\": [{\"MinCapacity\": 1, \"MaxCapacity\": 20, "
+		 "\"SuspendedState\": {\"DynamicScalingInSuspended\": true, "
+		 "\"ScheduledScalingSuspended\": true}}], \"ScalingPolicies\": [{"
+		 "\"PolicyName\": \"cpu50\", \"PolicyType\": \"TargetTrackingScaling\","
+		 "\"TargetTrackingScalingPolicyConfiguration\": {\"TargetValue\": 50,"
+		 "\"PredefinedMetricSpecification\": {\"PredefinedMetricType\": "
+		 "\"ECSServiceAverageCPUUtilization\"}}}], \"ScheduledActions\": [{"
+		 "\"ScheduledActionName\": \"night\", \"Schedule\": \"cron(0 2 * * ? *)\","
+		 "\"ScalableTargetAction\": {\"MaxCapacity\": 1}}]},"
+		 "\"workload\": {\"type\": \"requests\", \"rate\": {\"kind\": \"steps\", "
+		 "\"steps\": [{\"at\": 0, \"rps\": 190}, {\"at\": \"1h\", \"rps\": 20}]}, "
+		 "\"service_time\": \"100ms\", \"concurrency_per_task\": 10}}",
+		 0);
+	assert_int_equal(max_desired(&r), 4);
+	assert_int_equal(last_minute(&r)->desired, 4);
+	assert_int_equal(count_events(&r, "SCHEDULED_ACTION"), 0);
+	assert_int_equal(r.m.scaling_activities, 1);
+	run_release(&r);
+}
+
 /* Queue workers in a full run: Little's law over the whole run. */
 static void test_queue_littles_law(void **state)
 {
@@ -683,6 +769,8 @@ int main(void)
 	    cmocka_unit_test(test_recorded_traces),
 	    cmocka_unit_test(test_target_tracking_timing),
 	    cmocka_unit_test(test_scheduled_action_minute),
+	    cmocka_unit_test(test_scalable_target_max),
+	    cmocka_unit_test(test_suspended_state_run),
 	    cmocka_unit_test(test_queue_littles_law),
 	    cmocka_unit_test(test_determinism),
 	    cmocka_unit_test(test_zero_tasks),

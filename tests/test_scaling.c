@@ -694,6 +694,45 @@ static void test_scheduled_actions(void **state)
 	scaler_free(s);
 }
 
+/* SuspendedState: alarms still change state; the suspended activities do not happen. */
+static void test_suspended_state(void **state)
+{
+	(void)state;
+	struct scaling_policy p = target_policy(name_a, METRIC_CPU, 60);
+	struct scaling_config c = config_of(&p, 1, 1, 50);
+	struct log log = {.n = 0};
+	c.scale_out_suspended = true;
+	struct scaler *s = scaler_new(&c, record, &log);
+	for (long m = 1; m <= 10; m++)
+		assert_int_equal(minute(s, m, METRIC_CPU, 90, 10, 10), -1);
+	assert_true(logged(&log, "3 ALARM_STATE policy=a;alarm=AlarmHigh;state=ALARM;value=90"));
+	assert_int_equal(scaler_activities(s), 0);
+	scaler_free(s);
+
+	/* scale-in suspended: 20 low minutes change nothing, a scale-out still happens */
+	c.scale_out_suspended = false;
+	c.scale_in_suspended = true;
+	s = scaler_new(&c, NULL, NULL);
+	for (long m = 1; m <= 20; m++)
+		assert_int_equal(minute(s, m, METRIC_CPU, 30, 10, 10), -1);
+	assert_int_equal(minute(s, 21, METRIC_CPU, 90, 10, 10), -1);
+	assert_int_equal(minute(s, 22, METRIC_CPU, 90, 10, 10), -1);
+	assert_int_equal(minute(s, 23, METRIC_CPU, 90, 10, 10), 15);
+	scaler_free(s);
+
+	/* scheduled scaling suspended: the action never runs, and none is due */
+	struct scheduled_action acts[] = {{10 * SIM_MIN, true, false, 5, 0, name_open}};
+	c = config_of(&p, 1, 1, 40);
+	c.actions = acts;
+	c.nactions = 1;
+	c.scheduled_suspended = true;
+	s = scaler_new(&c, NULL, NULL);
+	assert_int_equal(scaler_next_scheduled(s), SIM_TIME_MAX);
+	assert_int_equal(scaler_scheduled(s, 10 * SIM_MIN, 2), -1);
+	assert_int_equal(scaler_activities(s), 0);
+	scaler_free(s);
+}
+
 /* ---- the loader: schedules and rules ---- */
 
 /* Loads a scenario whose "scaling" section is `scaling`. */
@@ -1027,6 +1066,187 @@ static void test_policies_loaded(void **state)
 	diag_release(&d);
 }
 
+/* ---- pasted AWS CLI output ---- */
+
+static void same_alarm(const struct alarm_config *a, const struct alarm_config *b)
+{
+	assert_int_equal(a->metric, b->metric);
+	assert_int_equal(a->statistic, b->statistic);
+	assert_int_equal(a->period_minutes, b->period_minutes);
+	assert_int_equal(a->evaluation_periods, b->evaluation_periods);
+	assert_int_equal(a->datapoints_to_alarm, b->datapoints_to_alarm);
+	assert_true(a->threshold == b->threshold);
+	assert_int_equal(a->comparison, b->comparison);
+}
+
+static void same_policy(const struct scaling_policy *a, const struct scaling_policy *b)
+{
+	assert_string_equal(a->name, b->name);
+	assert_int_equal(a->type, b->type);
+	assert_true(a->target == b->target);
+	assert_int_equal(a->metric, b->metric);
+	assert_int_equal(a->scale_out_cooldown, b->scale_out_cooldown);
+	assert_int_equal(a->scale_in_cooldown, b->scale_in_cooldown);
+	assert_int_equal(a->disable_scale_in, b->disable_scale_in);
+	same_alarm(&a->high, &b->high);
+	same_alarm(&a->low, &b->low);
+	assert_int_equal(a->has_alarm, b->has_alarm);
+	same_alarm(&a->alarm, &b->alarm);
+	assert_true(!a->alarm_name == !b->alarm_name);
+	if (a->alarm_name)
+		assert_string_equal(a->alarm_name, b->alarm_name);
+	assert_int_equal(a->adjustment_type, b->adjustment_type);
+	assert_int_equal(a->nsteps, b->nsteps);
+	for (size_t i = 0; i < a->nsteps; i++)
+		assert_memory_equal(&a->steps[i], &b->steps[i], sizeof(a->steps[i]));
+	assert_int_equal(a->min_adjustment_magnitude, b->min_adjustment_magnitude);
+	assert_int_equal(a->cooldown, b->cooldown);
+	assert_int_equal(a->aggregation, b->aggregation);
+}
+
+/*
+ * describe-services, describe-scalable-targets (two targets, one the
+ * service's), describe-scaling-policies (a step policy naming its alarm) and
+ * describe-alarms (a file with an unrelated RDS alarm too), pasted: the same
+ * effective scenario as the service written by hand.
+ */
+static void test_pasted_equals_hand_written(void **state)
+{
+	(void)state;
+	struct scenario a, b;
+	struct diag d;
+	diag_init(&d);
+	assert_int_equal(scenario_load(&a, "tests/scaling/pasted.json", &d), 0);
+	assert_int_equal(scenario_load(&b, "tests/scaling/hand-written.json", &d), 0);
+	assert_int_equal(d.errors, 0);
+	assert_int_equal(a.task.cpu_units, b.task.cpu_units);
+	assert_int_equal(a.task.memory_mib, b.task.memory_mib);
+	assert_int_equal(a.task.stop_timeout_s, b.task.stop_timeout_s);
+	assert_int_equal(a.service.desired_count, b.service.desired_count);
+	assert_int_equal(a.service.strategy.nr, b.service.strategy.nr);
+	for (size_t i = 0; i < a.service.strategy.nr; i++) {
+		const struct strategy_item *p = &a.service.strategy.items[i];
+		const struct strategy_item *q = &b.service.strategy.items[i];
+		/* describe-services prints "base": 0 where the hand-written file has none */
+		assert_true(p->provider == q->provider && p->weight == q->weight &&
+			    p->base == q->base);
+	}
+	const struct scaling_config *x = &a.scaling, *y = &b.scaling;
+	assert_int_equal(x->min_capacity, 2);
+	assert_int_equal(x->max_capacity, 20);
+	assert_int_equal(x->min_capacity, y->min_capacity);
+	assert_int_equal(x->max_capacity, y->max_capacity);
+	assert_false(x->scale_in_suspended || x->scale_out_suspended || x->scheduled_suspended);
+	assert_int_equal(x->npolicies, 2);
+	assert_int_equal(x->npolicies, y->npolicies);
+	for (size_t i = 0; i < x->npolicies; i++)
+		same_policy(&x->policies[i], &y->policies[i]);
+	assert_string_equal(x->policies[1].alarm_name, "checkout-cpu-high");
+	assert_string_equal(a.scalable_target, "ScalableTargets[1] service/shop-prod/checkout-api");
+	assert_null(b.scalable_target);
+	scenario_release(&a);
+	scenario_release(&b);
+	diag_release(&d);
+}
+
+/* The service names itself in several ways; the target names an unnamed service. */
+static void test_scalable_target_choice(void **state)
+{
+	(void)state;
+	static const char *const services[] = {
+	    "\"serviceArn\": \"arn:aws:ecs:eu-west-1:1:service/prod/api\"",
+	    "\"serviceName\": \"api\", \"cluster\": \"prod\"",
+	    "\"serviceName\": \"api\", \"cluster\": \"arn:aws:ecs:eu-west-1:1:cluster/prod\"",
+	    "\"serviceName\": \"api\"",
+	};
+	for (size_t i = 0; i < sizeof(services) / sizeof(services[0]); i++) {
+		char *text = xasprintf(
+		    "{\"taskDefinition\": {\"cpu\": \"256\", \"memory\": \"512\"}, "
+		    "\"service\": {%s, \"desiredCount\": 1, \"launchType\": \"FARGATE\"}, "
+		    "\"scaling\": {\"ScalableTargets\": ["
+		    "{\"ResourceId\": \"service/prod/web\", \"MinCapacity\": 1, \"MaxCapacity\": "
+		    "2},"
+		    "{\"ResourceId\": \"service/prod/api\", \"MinCapacity\": 3, \"MaxCapacity\": "
+		    "7, "
+		    "\"SuspendedState\": {\"DynamicScalingInSuspended\": true, "
+		    "\"ScheduledScalingSuspended\": true}}]}}",
+		    services[i]);
+		char *path = json_temp(text);
+		struct scenario sc;
+		struct diag d;
+		diag_init(&d);
+		assert_int_equal(scenario_load(&sc, path, &d), 0);
+		assert_int_equal(sc.scaling.min_capacity, 3);
+		assert_int_equal(sc.scaling.max_capacity, 7);
+		assert_true(sc.scaling.scale_in_suspended && sc.scaling.scheduled_suspended);
+		assert_false(sc.scaling.scale_out_suspended);
+		scenario_release(&sc);
+		diag_release(&d);
+		unlink(path);
+		free(path);
+		free(text);
+	}
+
+	/* one target and a service without names: the target is the service's, and a policy
+	 * of another service is refused */
+	struct scenario sc;
+	struct diag d;
+	assert_int_equal(
+	    load_scaling("2026-01-05T00:00:00Z", "1d",
+			 "{\"ScalableTargets\": [{\"ResourceId\": \"service/prod/api\", "
+			 "\"MinCapacity\": 1, \"MaxCapacity\": 4}], "
+			 "\"ScalingPolicies\": [{\"PolicyName\": \"web-cpu\", "
+			 "\"ResourceId\": \"service/prod/web\", \"PolicyType\": "
+			 "\"TargetTrackingScaling\", "
+			 "\"TargetTrackingScalingPolicyConfiguration\": {\"TargetValue\": "
+			 "50, \"PredefinedMetricSpecification\": {\"PredefinedMetricType\": "
+			 "\"ECSServiceAverageCPUUtilization\"}}}]}",
+			 &sc, &d),
+	    SPOTSIM_EINVAL);
+	assert_int_equal(d.errors, 1);
+	assert_true(has_message(&d, "scaling.ScalingPolicies[0].ResourceId: \"service/prod/web\" "
+				    "is another service's"));
+	scenario_release(&sc);
+	diag_release(&d);
+}
+
+/* A step policy's alarm found by its AlarmARN when the names differ; "Alarm" wins over "Alarms". */
+static void test_alarm_lookup(void **state)
+{
+	(void)state;
+	struct scenario sc;
+	struct diag d;
+	static const char step[] =
+	    "\"PolicyType\": \"StepScaling\", \"StepScalingPolicyConfiguration\": "
+	    "{\"AdjustmentType\": \"ChangeInCapacity\", \"StepAdjustments\": "
+	    "[{\"MetricIntervalLowerBound\": 0, \"ScalingAdjustment\": 1}]}";
+	char *scaling = xasprintf(
+	    "{\"ScalingPolicies\": [{\"PolicyName\": \"by-arn\", %s, \"Alarms\": [{\"AlarmName\": "
+	    "\"renamed\", \"AlarmARN\": \"arn:aws:cloudwatch:r:1:alarm:mem\"}]}, "
+	    "{\"PolicyName\": \"inline\", %s, \"Alarms\": [{\"AlarmName\": \"missing\"}], "
+	    "\"Alarm\": {\"MetricName\": \"CPUUtilization\", \"Threshold\": 75, "
+	    "\"ComparisonOperator\": \"GreaterThanThreshold\"}}], "
+	    "\"alarms\": {\"MetricAlarms\": [{\"AlarmName\": \"mem\", \"AlarmArn\": "
+	    "\"arn:aws:cloudwatch:r:1:alarm:mem\", \"MetricName\": \"MemoryUtilization\", "
+	    "\"Statistic\": \"Maximum\", \"Period\": 120, \"EvaluationPeriods\": 2, "
+	    "\"Threshold\": 90, \"ComparisonOperator\": \"GreaterThanOrEqualToThreshold\"}]}}",
+	    step, step);
+	assert_int_equal(load_scaling("2026-01-05T00:00:00Z", "1d", scaling, &sc, &d), 0);
+	const struct scaling_policy *p = &sc.scaling.policies[0], *q = &sc.scaling.policies[1];
+	assert_true(p->has_alarm);
+	assert_string_equal(p->alarm_name, "mem");
+	assert_int_equal(p->alarm.metric, METRIC_MEMORY);
+	assert_int_equal(p->alarm.statistic, STAT_MAXIMUM);
+	assert_int_equal(p->alarm.period_minutes, 2);
+	assert_true(p->alarm.threshold == 90);
+	assert_true(q->has_alarm);
+	assert_null(q->alarm_name);
+	assert_int_equal(q->alarm.comparison, CMP_GT);
+	scenario_release(&sc);
+	diag_release(&d);
+	free(scaling);
+}
+
 static void test_load_policy_file(void **state)
 {
 	(void)state;
@@ -1105,6 +1325,7 @@ int main(void)
 	    cmocka_unit_test(test_alarm_periods_and_statistics),
 	    cmocka_unit_test(test_weighted_average_period),
 	    cmocka_unit_test(test_scheduled_actions),
+	    cmocka_unit_test(test_suspended_state),
 	    cmocka_unit_test(test_cron_timezone_dst),
 	    cmocka_unit_test(test_cron_dst_edges),
 	    cmocka_unit_test(test_rate_at_and_order),
@@ -1112,6 +1333,9 @@ int main(void)
 	    cmocka_unit_test(test_bad_schedules),
 	    cmocka_unit_test(test_bad_policies),
 	    cmocka_unit_test(test_policies_loaded),
+	    cmocka_unit_test(test_pasted_equals_hand_written),
+	    cmocka_unit_test(test_scalable_target_choice),
+	    cmocka_unit_test(test_alarm_lookup),
 	    cmocka_unit_test(test_load_policy_file),
 	    cmocka_unit_test(test_names),
 	};

@@ -196,8 +196,7 @@ static int load_inputs(const struct run_opts *o, struct plan *p, struct price_ta
 				   "no price table found (accepted: --prices FILE, pricing.file, "
 				   "or data/pricing.csv as installed)");
 		else if (pricing_load(t, table, &d) == 0)
-			for (size_t i = 0; i < p->n; i++)
-				scenario_check_prices(&p->configs[i].sc, t, &d);
+			plan_check_prices(p, t, &d);
 	}
 	cli_print_diag(&d);
 	status = diag_failed(&d) ? EXIT_USAGE : EXIT_OK;
@@ -205,18 +204,11 @@ static int load_inputs(const struct run_opts *o, struct plan *p, struct price_ta
 	return status;
 }
 
-/* The output folder: -o, else out/NAME; NULL when NAME cannot name a folder. */
+/* The output folder: -o, else out/NAME (the loader made sure NAME names a folder). */
 static char *output_dir(const struct run_opts *o, const struct scenario *sc)
 {
 	if (o->out_dir)
 		return xstrdup(o->out_dir);
-	if (strchr(sc->name, '/') || !strcmp(sc->name, ".") || !strcmp(sc->name, "..")) {
-		fprintf(stderr,
-			"%s: name: \"%s\" cannot name the output folder (accepted: a name "
-			"without '/', or -o DIR)\n",
-			sc->file, sc->name);
-		return NULL;
-	}
 	if (o->slice.count)
 		return xasprintf("out/%s-shard-%zu-of-%zu", sc->name, o->slice.index,
 				 o->slice.count);
@@ -479,8 +471,6 @@ static int simulate(const struct run_opts *o, struct plan *p, const struct price
 	char *dir = output_dir(o, sc);
 	int status;
 
-	if (!dir)
-		return EXIT_USAGE;
 	for (size_t i = 0; o->has_seed && i < p->n; i++)
 		p->configs[i].sc.seed = o->seed;
 	if (sh && !shard_start(o, p, sh)) {

@@ -1,11 +1,15 @@
 /*
- * spotsim validate — checks a scenario file and prints every problem, or a
- * short summary of what the file describes.
+ * spotsim validate — checks a scenario file as `spotsim run` loads it (the
+ * run plan: every variant at every sweep point, and the price table rows
+ * they need) and prints every problem, or a short summary of what the file
+ * describes.
  */
 #include "spotsim/cli/cli.h"
 #include "spotsim/util/error.h"
 #include "spotsim/model/pricing.h"
-#include "spotsim/scenario/scenario.h"
+#include "spotsim/scenario/plan.h"
+
+#include "spotsim/util/strbuf.h"
 
 #include <getopt.h>
 #include <stdio.h>
@@ -14,10 +18,12 @@
 static const char usage[] =
     "usage: spotsim validate SCENARIO.json [--prices FILE] [--quiet]\n"
     "\n"
-    "Checks a scenario file: JSON syntax, every key and value, the Fargate task\n"
-    "sizes, the capacity provider strategy rules and the price table rows it\n"
-    "needs. Prints every problem, one line each, as FILE: JSON.PATH: message,\n"
-    "and exits 2 if there is any; otherwise prints a summary and exits 0.\n"
+    "Checks a scenario file as spotsim run would: JSON syntax, every key and\n"
+    "value, the Fargate task sizes, the capacity provider strategy rules, the\n"
+    "name as an output folder, every variant at every sweep point, and the\n"
+    "price table rows they need. Prints every problem, one line each, as\n"
+    "FILE: JSON.PATH: message, and exits 2 if there is any; otherwise prints a\n"
+    "summary and exits 0.\n"
     "\n"
     "  --prices FILE  use this price table instead of the scenario's or the default\n"
     "  --quiet        print nothing when the file is valid\n"
@@ -33,6 +39,118 @@ static void print_strategy(const struct strategy *s)
 			printf(" base=%ld", it->base);
 		printf(" weight=%ld", it->weight);
 	}
+}
+
+/* ---- the scaling section as spotsim understood it ---- */
+
+/* "for 2 of 3 minutes", or "for 2 of 3 periods of 5 minutes". */
+static void add_window(struct strbuf *sb, const struct alarm_config *a)
+{
+	strbuf_addf(sb, " for %d of %d ", a->datapoints_to_alarm, a->evaluation_periods);
+	if (a->period_minutes == 1)
+		strbuf_adds(sb, "minutes");
+	else
+		strbuf_addf(sb, "periods of %d minutes", a->period_minutes);
+}
+
+static const char *alarm_metric(enum metric_name m)
+{
+	/* a step alarm is on the CloudWatch metric, not the target-tracking name */
+	if (m == METRIC_CPU)
+		return "CPUUtilization";
+	if (m == METRIC_MEMORY)
+		return "MemoryUtilization";
+	return scaling_metric_name(m);
+}
+
+/* One step: "[0, 15) +2", below the threshold "(-inf, -10] -1"; bounds relative to it. */
+static void add_step(struct strbuf *sb, const struct scaling_policy *p,
+		     const struct step_adjustment *st)
+{
+	bool below = st->has_upper && st->upper <= 0 && !(st->has_lower && st->lower >= 0);
+	strbuf_addch(sb, below ? '(' : '[');
+	if (st->has_lower)
+		strbuf_addf(sb, "%g", st->lower);
+	else
+		strbuf_adds(sb, "-inf");
+	if (st->has_upper)
+		strbuf_addf(sb, ", %g", st->upper);
+	else
+		strbuf_adds(sb, ", +inf");
+	strbuf_addch(sb, below ? ']' : ')');
+	if (p->adjustment_type == ADJUST_EXACT)
+		strbuf_addf(sb, " =%ld", st->adjustment);
+	else
+		strbuf_addf(sb, " %+ld%s", st->adjustment,
+			    p->adjustment_type == ADJUST_PERCENT ? " %" : "");
+}
+
+static void describe_step(struct strbuf *sb, const struct scaling_policy *p)
+{
+	const struct alarm_config *a = &p->alarm;
+	char cd[32];
+	strbuf_addf(sb, "StepScaling, %s steps ", scaling_adjustment_name(p->adjustment_type));
+	for (size_t i = 0; i < p->nsteps; i++) {
+		if (i)
+			strbuf_adds(sb, ", ");
+		add_step(sb, p, &p->steps[i]);
+	}
+	if (p->min_adjustment_magnitude)
+		strbuf_addf(sb, " (at least %ld)", p->min_adjustment_magnitude);
+	if (p->aggregation != STAT_AVERAGE)
+		strbuf_addf(sb, " aggregated by %s", scaling_statistic_name(p->aggregation));
+	strbuf_addf(sb, ", cooldown %s, alarm %s%s%s %s %s %g", simtime_format(p->cooldown, cd, 32),
+		    p->alarm_name ? p->alarm_name : "", p->alarm_name ? ": " : "",
+		    alarm_metric(a->metric), scaling_statistic_name(a->statistic),
+		    scaling_comparison_symbol(a->comparison), a->threshold);
+	add_window(sb, a);
+}
+
+static void describe_target(struct strbuf *sb, const struct scaling_policy *p)
+{
+	char out[32], in[32];
+	strbuf_addf(sb, "TargetTrackingScaling, %s target %g, ", scaling_metric_name(p->metric),
+		    p->target);
+	simtime_format(p->scale_out_cooldown, out, sizeof(out));
+	if (p->disable_scale_in)
+		strbuf_addf(sb, "cooldown out %s, scale-in disabled, alarm AlarmHigh > %g", out,
+			    p->high.threshold);
+	else
+		strbuf_addf(sb, "cooldowns out %s in %s, alarms AlarmHigh > %g", out,
+			    simtime_format(p->scale_in_cooldown, in, sizeof(in)),
+			    p->high.threshold);
+	add_window(sb, &p->high);
+	if (!p->disable_scale_in) {
+		strbuf_addf(sb, ", AlarmLow < %g", p->low.threshold);
+		add_window(sb, &p->low);
+	}
+}
+
+static void print_scaling(const struct scenario *sc)
+{
+	const struct scaling_config *c = &sc->scaling;
+	struct strbuf sb = STRBUF_INIT;
+	strbuf_addf(&sb, "MinCapacity %ld, MaxCapacity %ld", c->min_capacity, c->max_capacity);
+	if (sc->scalable_target)
+		strbuf_addf(&sb, " from %s", sc->scalable_target);
+	if (c->nactions)
+		strbuf_addf(&sb, ", %zu scheduled run%s", c->nactions, c->nactions == 1 ? "" : "s");
+	if (c->scale_in_suspended || c->scale_out_suspended || c->scheduled_suspended)
+		strbuf_addf(&sb, "; suspended:%s%s%s", c->scale_in_suspended ? " scale-in" : "",
+			    c->scale_out_suspended ? " scale-out" : "",
+			    c->scheduled_suspended ? " scheduled" : "");
+	printf("  scaling:  %s\n", sb.buf);
+	for (size_t i = 0; i < c->npolicies; i++) {
+		const struct scaling_policy *p = &c->policies[i];
+		strbuf_reset(&sb);
+		strbuf_addf(&sb, "%s: ", p->name);
+		if (p->type == POLICY_STEP)
+			describe_step(&sb, p);
+		else
+			describe_target(&sb, p);
+		printf("  policy:   %s\n", sb.buf);
+	}
+	strbuf_release(&sb);
 }
 
 static void print_summary(const struct scenario *sc, const struct price_table *t)
@@ -54,6 +172,8 @@ static void print_summary(const struct scenario *sc, const struct price_table *t
 	print_strategy(&sc->service.strategy);
 	printf(" (ties: %s, scale-in: %s)\n", placement_tie_name(sc->service.strategy.tie),
 	       scenario_scale_in_order_name(sc->scale_in_order));
+	if (sc->scaling.enabled)
+		print_scaling(sc);
 	printf("  prices:   %s\n", cli_display_path(t->path, rel, sizeof(rel)));
 	printf("  sections: workload %s, spot %s, scaling %s, %ld variant%s, %ld sweep point%s\n",
 	       sc->has_workload ? "yes" : "no", sc->has_spot ? "yes" : "no",
@@ -63,15 +183,15 @@ static void print_summary(const struct scenario *sc, const struct price_table *t
 
 static int validate(const char *path, const char *prices, bool quiet)
 {
-	struct scenario sc;
+	struct plan p;
 	struct price_table t;
 	struct diag d;
 	int status = EXIT_OK;
 
 	diag_init(&d);
 	pricing_init(&t);
-	if (scenario_load(&sc, path, &d) == 0) {
-		const char *table = prices ? prices : sc.prices_file;
+	if (plan_load(&p, path, &d) == 0) {
+		const char *table = prices ? prices : p.base.prices_file;
 		if (!table)
 			table = pricing_default_path();
 		if (!table)
@@ -79,14 +199,14 @@ static int validate(const char *path, const char *prices, bool quiet)
 				   "no price table found (accepted: --prices FILE, pricing.file, "
 				   "or data/pricing.csv as installed)");
 		else if (pricing_load(&t, table, &d) == 0)
-			scenario_check_prices(&sc, &t, &d);
+			plan_check_prices(&p, &t, &d);
 	}
 	cli_print_diag(&d);
 	if (diag_failed(&d))
 		status = EXIT_USAGE;
 	else if (!quiet)
-		print_summary(&sc, &t);
-	scenario_release(&sc);
+		print_summary(&p.base, &t);
+	plan_release(&p);
 	pricing_release(&t);
 	diag_release(&d);
 	return status;

@@ -126,8 +126,10 @@ void scaling_policy_release(struct scaling_policy *p)
 {
 	free(p->name);
 	free(p->steps);
+	free(p->alarm_name);
 	p->name = NULL;
 	p->steps = NULL;
+	p->alarm_name = NULL;
 	p->nsteps = 0;
 }
 

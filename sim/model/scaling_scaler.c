@@ -243,9 +243,9 @@ long scaler_minute(struct scaler *s, sim_time now, const struct datapoint dp[MET
 	take_datapoints(s, now, dp);
 	for (size_t i = 0; i < s->npol; i++)
 		ask(s, &s->pol[i], now, running, &a);
-	if (a.any_out)
-		return apply_out(s, now, &a.out, desired);
-	if (a.any_in && a.all_in)
+	if (a.any_out) /* a suspended scale-out still outranks a scale-in */
+		return s->c->scale_out_suspended ? -1 : apply_out(s, now, &a.out, desired);
+	if (a.any_in && a.all_in && !s->c->scale_in_suspended)
 		return apply_in(s, now, &a.in, desired);
 	return -1;
 }

@@ -39,6 +39,8 @@ static long apply_action(struct scaler *s, sim_time now, const struct scheduled_
 long scaler_scheduled(struct scaler *s, sim_time now, long desired)
 {
 	long d = desired;
+	if (s->c->scheduled_suspended)
+		return -1;
 	while (s->next_action < s->c->nactions && s->c->actions[s->next_action].at <= now)
 		d = apply_action(s, now, &s->c->actions[s->next_action++], d);
 	return d != desired ? d : -1;
@@ -46,7 +48,7 @@ long scaler_scheduled(struct scaler *s, sim_time now, long desired)
 
 sim_time scaler_next_scheduled(const struct scaler *s)
 {
-	if (s->next_action < s->c->nactions)
+	if (!s->c->scheduled_suspended && s->next_action < s->c->nactions)
 		return s->c->actions[s->next_action].at;
 	return SIM_TIME_MAX;
 }

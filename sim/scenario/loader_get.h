@@ -22,11 +22,14 @@
 
 #include "spotsim/scenario/scenario.h"
 
+struct scaling_alarms;
+
 struct loader {
 	struct scenario *sc;
 	struct diag *d;
 	const char *file;
 	const cJSON *root;
+	struct scaling_alarms *alarms; /* scaling.alarms while the policies are read, else NULL */
 };
 
 /* Adds an error at `path` (may be NULL). */

@@ -1,13 +1,17 @@
 /*
  * scaling_policy — one ScalingPolicies element into a struct scaling_policy
  * (see scaling_policy.h): target tracking, or step scaling with its
- * CloudWatch alarm. The StepAdjustments are read by scaling_steps.c.
+ * CloudWatch alarm, given inline as "Alarm" or named in "Alarms" and found in
+ * scaling.alarms (scaling_alarms.c); "Alarm" wins when both are there. The
+ * StepAdjustments are read by scaling_steps.c.
  */
 #include "scaling_policy.h"
+#include "scaling_alarms.h"
 #include "scaling_steps.h"
 
 #include "spotsim/util/xalloc.h"
 
+#include <stdio.h>
 #include <string.h>
 
 #define DEFAULT_COOLDOWN (300 * SIM_SEC)
@@ -81,10 +85,10 @@ static void load_alarm_periods(struct loader *l, const cJSON *a, const char *pat
 		out->threshold = raw;
 }
 
-/* Fills the alarm of a step policy; false when there is none. */
-static bool load_alarm(struct loader *l, const cJSON *a, const char *base, struct alarm_config *out)
+/* Fills `out` from the alarm object `a` at JSON path `path`; false when there is none. */
+static bool load_alarm(struct loader *l, const cJSON *a, const char *path, struct alarm_config *out)
 {
-	char path[PATH_SIZE];
+	char at[PATH_SIZE];
 	const char *s;
 	*out = (struct alarm_config){METRIC_CPU, STAT_AVERAGE, 1, 1, 1, 0, CMP_GE};
 	if (!cJSON_IsObject(a))
@@ -93,10 +97,51 @@ static bool load_alarm(struct loader *l, const cJSON *a, const char *base, struc
 		scaling_metric_parse(s, &out->metric);
 	if ((s = loader_get_string(a, "Statistic")))
 		scaling_statistic_parse(s, &out->statistic);
+	else if ((s = loader_get_string(a, "ExtendedStatistic")))
+		loader_err(l, loader_join(at, path, "ExtendedStatistic"),
+			   "percentile %s is not modelled (accepted: Statistic Average, Minimum, "
+			   "Maximum, SampleCount or Sum)",
+			   s);
 	if ((s = loader_get_string(a, "ComparisonOperator")))
 		scaling_comparison_parse(s, &out->comparison);
-	load_alarm_periods(l, a, loader_join(path, base, "Alarm"), out);
+	load_alarm_periods(l, a, path, out);
 	return true;
+}
+
+/*
+ * The alarm that a policy pasted from describe-scaling-policies names in its
+ * "Alarms" list, defined by describe-alarms output in scaling.alarms. A
+ * policy file for `spotsim scale` has no scaling.alarms: it takes --threshold.
+ */
+static void resolve_alarms(struct loader *l, const cJSON *list, const char *base,
+			   struct scaling_policy *p)
+{
+	char path[PATH_SIZE], at[PATH_SIZE + 8];
+	struct alarm_place place;
+	int n = cJSON_GetArraySize(list);
+	loader_join(path, base, "Alarms");
+	if (!l->alarms || !cJSON_IsArray(list))
+		return;
+	if (n != 1) {
+		loader_err(
+		    l, path,
+		    n ? "%d alarms invoke the step policy (accepted: one; spotsim models one "
+			"alarm per step policy)"
+		      : "is empty: no alarm invokes the step policy (accepted: the alarm "
+			"that does, {\"AlarmName\": ...}, with its describe-alarms output as "
+			"\"scaling.alarms\")",
+		    n);
+		return;
+	}
+	snprintf(at, sizeof(at), "%s[0]", path);
+	const cJSON *a = scaling_alarms_find(l, list->child, at, &place);
+	if (!a)
+		return;
+	struct loader in = *l; /* the alarm's messages name the file that holds it */
+	in.file = place.file;
+	const char *name = loader_get_string(a, "AlarmName");
+	if ((p->has_alarm = load_alarm(&in, a, place.path, &p->alarm)) && name)
+		p->alarm_name = xstrdup(name);
 }
 
 static void load_step(struct loader *l, const cJSON *pol, const cJSON *cfg, const char *base,
@@ -124,7 +169,12 @@ static void load_step(struct loader *l, const cJSON *pol, const cJSON *cfg, cons
 		p->min_adjustment_magnitude = v;
 	scaling_steps_load(l, loader_get(cfg, "StepAdjustments"),
 			   loader_join(at, path, "StepAdjustments"), p);
-	p->has_alarm = load_alarm(l, loader_get(pol, "Alarm"), base, &p->alarm);
+	p->has_alarm =
+	    load_alarm(l, loader_get(pol, "Alarm"), loader_join(at, base, "Alarm"), &p->alarm);
+	if (p->has_alarm && (s = loader_get_string(loader_get(pol, "Alarm"), "AlarmName")))
+		p->alarm_name = xstrdup(s);
+	else if (!p->has_alarm)
+		resolve_alarms(l, loader_get(pol, "Alarms"), base, p);
 }
 
 /*

@@ -2,12 +2,13 @@
 #define SPOTSIM_SCALING_POLICY_H
 /*
  * scaling_policy — private to the scaling loader: one element of
- * ScalingPolicies (TargetTrackingScaling, or StepScaling with its Alarm)
- * into a struct scaling_policy, with AWS's defaults (300 s cooldowns, an
- * average statistic) and the checks the schema cannot make. Called by
- * scenario_scaling.c for a scenario's policies and by
- * scaling_policy_file.c for `spotsim scale`; calls scaling_steps.c and
- * loader_get.c only.
+ * ScalingPolicies (TargetTrackingScaling, or StepScaling with its Alarm, or
+ * with the "Alarms" list of describe-scaling-policies resolved against
+ * scaling.alarms when l->alarms is set) into a struct scaling_policy, with
+ * AWS's defaults (300 s cooldowns, an average statistic) and the checks the
+ * schema cannot make. Called by scenario_scaling.c for a scenario's policies
+ * and by scaling_policy_file.c for `spotsim scale`; calls scaling_steps.c,
+ * scaling_alarms.c and loader_get.c only.
  */
 #include "loader_get.h"
 

@@ -36,6 +36,7 @@
 #include "spotsim/util/xalloc.h"
 
 #include <cjson/cJSON.h>
+#include <ctype.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -132,6 +133,30 @@ static char *name_from_file(const char *path)
 	return xstrndup(base, n);
 }
 
+/*
+ * `spotsim run` writes to out/NAME (out/NAME-shard-K-of-N for a shard), and
+ * the name goes into one-line records (stdout, the shard manifest): it must
+ * be one folder name, short enough for the shard suffix under NAME_MAX.
+ */
+static void check_name(struct loader *l, const char *name)
+{
+	char accepted[160];
+	bool control = false;
+	snprintf(accepted, sizeof(accepted),
+		 "accepted: a name without '/', other than \".\" and \"..\", of at most %d "
+		 "bytes, without control characters",
+		 SCENARIO_MAX_NAME);
+	for (const char *p = name; *p; p++)
+		control = control || iscntrl((unsigned char)*p);
+	if (control)
+		loader_err(l, "name", "contains a control character (%s)", accepted);
+	else if (strchr(name, '/') || !strcmp(name, ".") || !strcmp(name, ".."))
+		loader_err(l, "name", "\"%s\" cannot name the output folder (%s)", name, accepted);
+	else if (strlen(name) > SCENARIO_MAX_NAME)
+		loader_err(l, "name", "%zu bytes is too long to name the output folder (%s)",
+			   strlen(name), accepted);
+}
+
 static void load_top(struct loader *l)
 {
 	struct scenario *sc = l->sc;
@@ -140,6 +165,7 @@ static void load_top(struct loader *l)
 	double v;
 
 	sc->name = (s = loader_get_string(r, "name")) && *s ? xstrdup(s) : name_from_file(l->file);
+	check_name(l, sc->name);
 	sc->description = xstrdup((s = loader_get_string(r, "description")) ? s : "");
 	sc->region = xstrdup((s = loader_get_string(r, "region")) ? s : SCENARIO_DEFAULT_REGION);
 	if (!loader_get_duration(r, "duration", &sc->duration))
@@ -409,11 +435,13 @@ static void load_policies(struct loader *l)
 			    l, path,
 			    "TargetTrackingScalingPolicyConfiguration has no metric (accepted: "
 			    "PredefinedMetricSpecification or CustomizedMetricSpecification)");
-		if (!tt && !loader_get(p, "Alarm"))
+		if (!tt && !loader_get(p, "Alarm") && !loader_get(p, "Alarms"))
 			loader_err(
 			    l, path,
 			    "missing key \"Alarm\" (accepted: a step policy carries its CloudWatch "
-			    "alarm with MetricName, Threshold and ComparisonOperator)");
+			    "alarm with MetricName, Threshold and ComparisonOperator, or names it "
+			    "in "
+			    "\"Alarms\" with the describe-alarms output as \"scaling.alarms\")");
 	}
 }
 
@@ -586,6 +614,11 @@ static void load_experiments(struct loader *l)
 	{
 		const char *name = loader_get_string(v, "name");
 		char path[64];
+		snprintf(path, sizeof(path), "variants[%d]", i);
+		if (cJSON_IsObject(v) && !loader_get(v, "set") && !loader_get(v, "unset"))
+			loader_err(l, path,
+				   "changes nothing (accepted: \"set\": {\"json.path\": value}, "
+				   "\"unset\": [\"json.path\"], or both)");
 		snprintf(path, sizeof(path), "variants[%d].name", i);
 		for (const cJSON *w = vs->child; name && w != v; w = w->next) {
 			const char *other = loader_get_string(w, "name");
@@ -623,7 +656,7 @@ static char *dir_of(const char *path)
 int scenario_load_tree(struct scenario *sc, const char *path, cJSON *root, struct diag *d)
 {
 	size_t errors = d->errors;
-	struct loader l = {sc, d, path, root};
+	struct loader l = {sc, d, path, root, NULL};
 	struct swalk w;
 
 	memset(sc, 0, sizeof(*sc));
@@ -713,6 +746,15 @@ bool scenario_check_prices(const struct scenario *sc, const struct price_table *
 			   fargate_arch_name(sc->task.arch), sc->region, sc->region);
 		ok = false;
 	}
+	if (ok && sc->spot.fallback.enabled &&
+	    !pricing_find(t, sc->region, PROVIDER_FARGATE, sc->task.os, sc->task.arch)) {
+		diag_error(d, sc->file, "spot.fallback",
+			   "the price table has no FARGATE rate for %s/%s in %s, where the "
+			   "fallback moves tasks (accepted: a price table with that FARGATE row)",
+			   fargate_os_name(sc->task.os), fargate_arch_name(sc->task.arch),
+			   sc->region);
+		ok = false;
+	}
 	return ok;
 }
 
@@ -725,6 +767,7 @@ void scenario_release(struct scenario *sc)
 	free(sc->region);
 	free(sc->start);
 	free(sc->prices_file);
+	free(sc->scalable_target);
 	dist_release(&sc->startup.provisioning);
 	dist_release(&sc->startup.pull);
 	dist_release(&sc->startup.app_start);

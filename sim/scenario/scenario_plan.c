@@ -8,6 +8,7 @@
 
 #include "loader_get.h"
 #include "scenario_loader.h"
+#include "scenario_schema.h"
 #include "spotsim/util/error.h"
 #include "spotsim/util/xalloc.h"
 
@@ -53,15 +54,15 @@ static void free_steps(struct step *s, int n)
 		free(s[i].key);
 }
 
-/* The child of `node` for step `s`, creating an empty object for a missing key. */
-static cJSON *descend(cJSON *node, const struct step *s)
+/* The child of `node` for step `s`; a missing key becomes an empty object when `create`. */
+static cJSON *descend(cJSON *node, const struct step *s, bool create)
 {
 	if (!s->key)
 		return cJSON_IsArray(node) ? cJSON_GetArrayItem(node, s->index) : NULL;
 	if (!cJSON_IsObject(node))
 		return NULL;
 	cJSON *child = cJSON_GetObjectItemCaseSensitive(node, s->key);
-	if (!child)
+	if (!child && create)
 		child = cJSON_AddObjectToObject(node, s->key);
 	return child;
 }
@@ -74,7 +75,7 @@ static bool set_path(cJSON *root, const char *path, const cJSON *value)
 	bool ok = n > 0;
 	cJSON *node = root;
 	for (int i = 0; ok && i < n - 1; i++)
-		ok = (node = descend(node, &steps[i])) != NULL;
+		ok = (node = descend(node, &steps[i], true)) != NULL;
 	if (ok) {
 		const struct step *last = &steps[n - 1];
 		cJSON *copy = cJSON_Duplicate(value, 1);
@@ -95,6 +96,45 @@ static bool set_path(cJSON *root, const char *path, const cJSON *value)
 	return ok;
 }
 
+/* The object that holds the last step of `steps`, or NULL. */
+static cJSON *parent_of(cJSON *root, const struct step *steps, int n)
+{
+	cJSON *node = root;
+	for (int i = 0; node && i < n - 1; i++)
+		node = descend(node, &steps[i], false);
+	return node;
+}
+
+/*
+ * Removes the key or array element `path` names; false when there is none,
+ * with in `hint` (PATH_SIZE) the path of a close key of the same object, or "".
+ */
+static bool unset_path(cJSON *root, const char *path, char *hint)
+{
+	struct step steps[32];
+	int n = split_path(path, steps, 32);
+	cJSON *node = n > 0 ? parent_of(root, steps, n) : NULL, *gone = NULL;
+	*hint = '\0';
+	if (node && steps[n - 1].key && cJSON_IsObject(node))
+		gone = cJSON_DetachItemFromObjectCaseSensitive(node, steps[n - 1].key);
+	else if (node && !steps[n - 1].key && cJSON_IsArray(node))
+		gone = cJSON_DetachItemFromArray(node, steps[n - 1].index);
+	if (!gone && cJSON_IsObject(node) && steps[n - 1].key) {
+		const char *keys[65];
+		int k = 0;
+		for (const cJSON *c = node->child; c && k < 64; c = c->next)
+			keys[k++] = c->string;
+		keys[k] = NULL;
+		const char *close = schema_did_you_mean(steps[n - 1].key, keys);
+		size_t stem = strlen(path) - strlen(steps[n - 1].key);
+		if (close)
+			snprintf(hint, PATH_SIZE, "%.*s%s", (int)stem, path, close);
+	}
+	cJSON_Delete(gone);
+	free_steps(steps, n > 0 ? n : 0);
+	return gone != NULL;
+}
+
 /* "0.05", or a string value without its quotes. */
 static char *value_text(const cJSON *v)
 {
@@ -106,27 +146,94 @@ static char *value_text(const cJSON *v)
 	return text;
 }
 
-/* Copies the items of `from` into `to`, prefixing their paths; skips repeats. */
-static void merge_diag(struct diag *to, const struct diag *from, const char *prefix)
+static bool diag_has(const struct diag *d, const char *path, const char *msg)
+{
+	for (size_t i = 0; i < d->nr; i++)
+		if (!strcmp(d->items[i].path, path) && !strcmp(d->items[i].msg, msg))
+			return true;
+	return false;
+}
+
+/* Copies the errors of `from` into `to`, each once. */
+static void merge_diag(struct diag *to, const struct diag *from)
 {
 	for (size_t i = 0; i < from->nr; i++) {
 		const struct diag_item *it = &from->items[i];
-		char *path = *it->path ? xasprintf("%s: %s", prefix, it->path) : xstrdup(prefix);
-		bool seen = false;
-		for (size_t j = 0; j < to->nr && !seen; j++)
-			seen =
-			    !strcmp(to->items[j].path, path) && !strcmp(to->items[j].msg, it->msg);
-		if (!seen && it->level == DIAG_ERROR)
-			diag_error(to, it->file, path, "%s", it->msg);
-		free(path);
+		if (it->level == DIAG_ERROR && !diag_has(to, it->path, it->msg))
+			diag_error(to, it->file, it->path, "%s", it->msg);
 	}
 }
 
-/* Applies a variant's "set" object to `tree`; problems go to `d`. */
+/* Where the problems of the configurations go (merge_config). */
+struct sink {
+	struct diag *d;
+	struct diag base; /* the base configurations' problems, without prefix */
+};
+
+/* How messages name configuration `i`: its variant, or for the base its sweep point. */
+static char *config_prefix(const struct plan *p, size_t i)
+{
+	size_t v = i / p->npoints;
+	if (v)
+		return xasprintf("variants[%zu] \"%s\"", v - 1, p->configs[i].variant);
+	return xasprintf("sweep \"%s\"", p->configs[i].sweep);
+}
+
+/*
+ * Adds the errors `from` of configuration `i` to s->d, prefixed with its
+ * name. A problem the base has at a sweep point is that point's: it is
+ * reported once, under the first such point, and the variants skip it.
+ */
+static void merge_config(struct sink *s, const struct plan *p, size_t i, const struct diag *from)
+{
+	char *prefix = config_prefix(p, i);
+	for (size_t k = 0; k < from->nr; k++) {
+		const struct diag_item *it = &from->items[k];
+		if (it->level != DIAG_ERROR || diag_has(&s->base, it->path, it->msg))
+			continue;
+		if (i < p->npoints)
+			diag_error(&s->base, it->file, it->path, "%s", it->msg);
+		char *path = *it->path ? xasprintf("%s: %s", prefix, it->path) : xstrdup(prefix);
+		if (!diag_has(s->d, path, it->msg))
+			diag_error(s->d, it->file, path, "%s", it->msg);
+		free(path);
+	}
+	free(prefix);
+}
+
+/* Reports item `i` of variant `index`'s "unset", which names nothing. */
+static void report_unset(struct diag *d, const char *file, int index, int i, const char *what,
+			 const char *hint)
+{
+	char *path = xasprintf("variants[%d].unset[%d]", index, i);
+	if (*hint)
+		diag_error(d, file, path,
+			   "\"%s\" is not in the scenario, so it cannot be unset (did you mean "
+			   "\"%s\"?)",
+			   what, hint);
+	else
+		diag_error(
+		    d, file, path,
+		    "\"%s\" is not in the scenario, so it cannot be unset (accepted: the path "
+		    "of a key or array element of the file, keys joined by dots, [i] for "
+		    "array elements)",
+		    what);
+	free(path);
+}
+
+/* Applies a variant's "unset" list, then its "set" object, to `tree`; problems go to `d`. */
 static void apply_variant(cJSON *tree, const cJSON *variant, int index, const char *file,
 			  struct diag *d)
 {
 	const cJSON *kv;
+	char hint[PATH_SIZE];
+	int i = 0;
+	cJSON_ArrayForEach(kv, cJSON_GetObjectItemCaseSensitive(variant, "unset"))
+	{
+		if (cJSON_IsString(kv) && !unset_path(tree, kv->valuestring, hint))
+			report_unset(d, file, index, i, kv->valuestring, hint);
+		i++;
+	}
 	cJSON_ArrayForEach(kv, cJSON_GetObjectItemCaseSensitive(variant, "set"))
 	{
 		if (set_path(tree, kv->string, kv))
@@ -177,36 +284,36 @@ static size_t count_points(const cJSON *sweep)
 
 /* Builds configuration (v, point) from `root`. */
 static void build_config(struct plan *p, const cJSON *root, size_t v, size_t point,
-			 const char *file, struct diag *d)
+			 const char *file, struct sink *out)
 {
 	const cJSON *variants = cJSON_GetObjectItemCaseSensitive(root, "variants");
 	const cJSON *sweep = cJSON_GetObjectItemCaseSensitive(root, "sweep");
 	const cJSON *variant = v ? cJSON_GetArrayItem(variants, (int)v - 1) : NULL;
-	struct plan_config *c = &p->configs[v * p->npoints + point];
+	size_t i = v * p->npoints + point;
+	struct plan_config *c = &p->configs[i];
 	cJSON *tree = cJSON_Duplicate(root, 1);
-	struct diag local;
+	struct diag applied, local;
 
 	cJSON_DeleteItemFromObjectCaseSensitive(tree, "variants");
 	cJSON_DeleteItemFromObjectCaseSensitive(tree, "sweep");
+	diag_init(&applied);
 	diag_init(&local);
 	if (variant)
-		apply_variant(tree, variant, (int)v - 1, file, d);
-	c->sweep = apply_point(tree, cJSON_IsObject(sweep) ? sweep : NULL, point, file, d);
+		apply_variant(tree, variant, (int)v - 1, file, &applied);
+	c->sweep = apply_point(tree, cJSON_IsObject(sweep) ? sweep : NULL, point, file, &applied);
+	merge_diag(out->d, &applied);
 	const cJSON *name = cJSON_GetObjectItemCaseSensitive(variant, "name");
 	c->variant = xstrdup(cJSON_IsString(name) ? name->valuestring : "base");
 	c->baseline = point;
 	scenario_load_tree(&c->sc, file, tree, &local);
-	char *prefix = v ? xasprintf("variants[%zu] (%s)", v - 1, c->variant)
-			 : xasprintf("sweep (%s)", c->sweep);
-	merge_diag(d, &local, prefix);
-	free(prefix);
+	merge_config(out, p, i, &local);
+	diag_release(&applied);
 	diag_release(&local);
 	cJSON_Delete(tree);
 }
 
 int plan_load(struct plan *p, const char *path, struct diag *d)
 {
-	struct scenario base;
 	int rc = 0;
 	size_t errors = d->errors;
 
@@ -215,19 +322,21 @@ int plan_load(struct plan *p, const char *path, struct diag *d)
 	if (!root)
 		return rc;
 	cJSON *check = cJSON_Duplicate(root, 1);
-	rc = scenario_load_tree(&base, path, check, d); /* the file as written, with its notes */
+	rc = scenario_load_tree(&p->base, path, check, d); /* the file as written, with its notes */
 	cJSON_Delete(check);
-	scenario_release(&base);
 	if (rc == 0) {
 		const cJSON *variants = cJSON_GetObjectItemCaseSensitive(root, "variants");
 		const cJSON *sweep = cJSON_GetObjectItemCaseSensitive(root, "sweep");
 		p->nvariants = 1 + (size_t)cJSON_GetArraySize(variants);
 		p->npoints = count_points(cJSON_IsObject(sweep) ? sweep : NULL);
 		p->n = p->nvariants * p->npoints;
+		struct sink out = {d, {0}};
 		p->configs = xcalloc(p->n, sizeof(*p->configs));
+		diag_init(&out.base);
 		for (size_t v = 0; v < p->nvariants; v++)
 			for (size_t pt = 0; pt < p->npoints; pt++)
-				build_config(p, root, v, pt, path, d);
+				build_config(p, root, v, pt, path, &out);
+		diag_release(&out.base);
 		if (p->configs[0].sc.dir)
 			scenario_collect_files(root, &p->configs[0].sc, &p->files, &p->nfiles);
 	}
@@ -235,8 +344,27 @@ int plan_load(struct plan *p, const char *path, struct diag *d)
 	return d->errors == errors ? 0 : SPOTSIM_EINVAL;
 }
 
+int plan_check_prices(const struct plan *p, const struct price_table *t, struct diag *d)
+{
+	size_t errors = d->errors;
+	struct sink out = {d, {0}};
+	if (!scenario_check_prices(&p->base, t, d))
+		return SPOTSIM_EINVAL;
+	diag_init(&out.base);
+	for (size_t i = 0; i < p->n; i++) {
+		struct diag local;
+		diag_init(&local);
+		scenario_check_prices(&p->configs[i].sc, t, &local);
+		merge_config(&out, p, i, &local);
+		diag_release(&local);
+	}
+	diag_release(&out.base);
+	return d->errors == errors ? 0 : SPOTSIM_EINVAL;
+}
+
 void plan_release(struct plan *p)
 {
+	scenario_release(&p->base);
 	for (size_t i = 0; i < p->n; i++) {
 		scenario_release(&p->configs[i].sc);
 		free(p->configs[i].variant);

@@ -12,9 +12,16 @@
  *  - schedules: at(...), rate(...), cron(...) in AWS's dialect, an IANA
  *    Timezone, StartTime <= EndTime.
  *
+ *  - pasted AWS CLI output: the ScalableTargets element that is the
+ *    service's supplies the bounds and SuspendedState; a step policy's
+ *    "Alarms" are found in the describe-alarms output of scaling.alarms;
+ *    policies and actions of other services are refused.
+ *
  * The section is read by several files, each calling only those below it:
  *   scenario_scaling.c   capacity bounds, the list of policies (this file)
+ *     scaling_target.c     the scalable target, the service's resource id
  *     scaling_policy.c     one policy: target tracking, step scaling, alarm
+ *       scaling_alarms.c     scaling.alarms, and the alarm a policy names
  *       scaling_steps.c      the StepAdjustments of a step policy
  *     scaling_actions.c    ScheduledActions into their runs within the run
  *       schedule_expression.c   at(...), rate(...), cron(...) into instants
@@ -24,7 +31,9 @@
  */
 #include "scenario_scaling.h"
 #include "scaling_actions.h"
+#include "scaling_alarms.h"
 #include "scaling_policy.h"
+#include "scaling_target.h"
 
 #include "spotsim/util/xalloc.h"
 
@@ -34,7 +43,9 @@
 #define DEFAULT_MIN_CAPACITY 0
 #define DEFAULT_MAX_CAPACITY SCENARIO_MAX_DESIRED
 
-static void model_policies(struct loader *l, const cJSON *list, struct scaling_config *c)
+/* The policies of `list`, but those of other services (reported by the caller). */
+static void model_policies(struct loader *l, const cJSON *list, const struct service_id *id,
+			   struct scaling_config *c)
 {
 	const cJSON *pol;
 	int i = 0;
@@ -46,6 +57,8 @@ static void model_policies(struct loader *l, const cJSON *list, struct scaling_c
 		char base[PATH_SIZE], at[PATH_SIZE];
 		struct scaling_policy *p = &c->policies[c->npolicies];
 		snprintf(base, sizeof(base), "scaling.ScalingPolicies[%d]", i++);
+		if (scaling_target_foreign(pol, id))
+			continue;
 		if (!scaling_policy_load(l, pol, base, p)) {
 			scaling_policy_release(p);
 			continue;
@@ -59,20 +72,39 @@ static void model_policies(struct loader *l, const cJSON *list, struct scaling_c
 	}
 }
 
-void load_model_scaling(struct loader *l)
+/* MinCapacity / MaxCapacity: the scalable target's, else the section's own, else 0 / 5000. */
+static void load_bounds(struct loader *l, const cJSON *s, struct service_id *id,
+			struct scaling_config *c)
 {
-	const cJSON *s = loader_get(l->root, "scaling");
-	struct scaling_config *c = &l->sc->scaling;
+	const cJSON *targets = loader_get(s, "ScalableTargets");
 	long v;
-	if (!cJSON_IsObject(s))
-		return;
-	c->enabled = true;
 	c->min_capacity =
 	    loader_get_int(s, "MinCapacity", 0, 100000, &v) ? v : DEFAULT_MIN_CAPACITY;
 	c->max_capacity =
 	    loader_get_int(s, "MaxCapacity", 0, 100000, &v) ? v : DEFAULT_MAX_CAPACITY;
 	if (c->min_capacity > c->max_capacity && !loader_get(s, "MaxCapacity"))
 		c->max_capacity = c->min_capacity;
-	model_policies(l, loader_get(s, "ScalingPolicies"), c);
+	if (cJSON_IsArray(targets))
+		l->sc->scalable_target = scaling_target_load(l, s, targets, id, c);
+}
+
+void load_model_scaling(struct loader *l)
+{
+	const cJSON *s = loader_get(l->root, "scaling");
+	struct scaling_config *c = &l->sc->scaling;
+	struct scaling_alarms alarms;
+	struct service_id id;
+	if (!cJSON_IsObject(s))
+		return;
+	c->enabled = true;
+	scaling_service_id(loader_get(l->root, "service"), &id);
+	load_bounds(l, s, &id, c);
+	scaling_target_check_owner(l, loader_get(s, "ScalingPolicies"), "ScalingPolicies", &id);
+	scaling_target_check_owner(l, loader_get(s, "ScheduledActions"), "ScheduledActions", &id);
+	scaling_alarms_load(l, loader_get(s, "alarms"), &alarms);
+	l->alarms = &alarms;
+	model_policies(l, loader_get(s, "ScalingPolicies"), &id, c);
+	l->alarms = NULL;
+	scaling_alarms_finish(l, &alarms);
 	scaling_actions_load(l, loader_get(s, "ScheduledActions"), c);
 }

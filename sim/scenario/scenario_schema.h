@@ -76,6 +76,14 @@ struct swalk {
 /* The schema of a whole scenario file. */
 extern const struct sschema scenario_schema_root;
 
+/*
+ * Pieces of it that the scaling loader also walks on their own: the
+ * describe-alarms output of scaling.alarms (or of the file it names), and
+ * one CloudWatch alarm (a step policy's "Alarm", or the element of
+ * MetricAlarms that a policy names).
+ */
+extern const struct sschema scenario_schema_alarms, scenario_schema_alarm;
+
 void swalk_init(struct swalk *w, const char *file, const char *dir, struct diag *d);
 void swalk_release(struct swalk *w);
 

@@ -107,6 +107,10 @@ static const struct sfield deployment_fields[] = {
 AWS_SCHEMA(deployment_configuration, deployment_fields);
 
 static const struct sfield service_fields[] = {
+    F("serviceName", S_STRING),
+    F("serviceArn", S_STRING),
+    F("clusterArn", S_STRING),
+    F("cluster", S_STRING),
     REQ("desiredCount", S_INTEGER, "0 to 5000 tasks"),
     ARR_OF("capacityProviderStrategy", strategy_item),
     ENUM("launchType", "FARGATE"),
@@ -168,11 +172,14 @@ static const struct sfield step_scaling_fields[] = {
 AWS_SCHEMA(step_scaling, step_scaling_fields);
 
 static const struct sfield alarm_fields[] = {
+    F("AlarmName", S_STRING),
+    F("AlarmArn", S_STRING),
     {"MetricName", S_ENUM, 0, 0,
      "CPUUtilization, MemoryUtilization, RequestCount, ALBRequestCountPerTarget, Backlog, "
      "BacklogPerTask",
      NULL, S_ANY, F_REQUIRED},
     ENUM("Statistic", "Average, Minimum, Maximum, SampleCount, Sum"),
+    F("ExtendedStatistic", S_STRING),
     INT("Period", 60, 86400),
     INT("EvaluationPeriods", 1, 1440),
     INT("DatapointsToAlarm", 1, 1440),
@@ -183,14 +190,26 @@ static const struct sfield alarm_fields[] = {
      NULL, S_ANY, F_REQUIRED},
     END,
 };
-AWS_SCHEMA(alarm, alarm_fields);
+const struct sschema scenario_schema_alarm = {true, alarm_fields, NULL, NULL};
+
+/* An element of a policy's "Alarms", as describe-scaling-policies prints it. */
+static const struct sfield alarm_ref_fields[] = {
+    REQ("AlarmName", S_STRING, "the alarm's name"),
+    F("AlarmARN", S_STRING),
+    END,
+};
+AWS_SCHEMA(alarm_ref, alarm_ref_fields);
 
 static const struct sfield policy_fields[] = {
     REQ("PolicyName", S_STRING, "a policy name"),
     {"PolicyType", S_ENUM, 0, 0, "TargetTrackingScaling, StepScaling", NULL, S_ANY, F_REQUIRED},
+    ENUM("ServiceNamespace", "ecs"),
+    F("ResourceId", S_STRING),
+    ENUM("ScalableDimension", "ecs:service:DesiredCount"),
     OBJ("TargetTrackingScalingPolicyConfiguration", target_tracking),
     OBJ("StepScalingPolicyConfiguration", step_scaling),
-    OBJ("Alarm", alarm),
+    {"Alarm", S_OBJECT, 0, 0, NULL, &scenario_schema_alarm, S_ANY, 0},
+    ARR_OF("Alarms", alarm_ref),
     END,
 };
 AWS_SCHEMA(scaling_policy, policy_fields);
@@ -204,6 +223,9 @@ AWS_SCHEMA(scalable_target_action, target_action_fields);
 
 static const struct sfield scheduled_action_fields[] = {
     F("ScheduledActionName", S_STRING),
+    ENUM("ServiceNamespace", "ecs"),
+    F("ResourceId", S_STRING),
+    ENUM("ScalableDimension", "ecs:service:DesiredCount"),
     REQ("Schedule", S_STRING, "at(...), rate(...) or cron(...)"),
     F("Timezone", S_STRING),
     {"ScalableTargetAction", S_OBJECT, 0, 0, "MinCapacity and/or MaxCapacity",
@@ -214,11 +236,41 @@ static const struct sfield scheduled_action_fields[] = {
 };
 AWS_SCHEMA(scheduled_action, scheduled_action_fields);
 
+/* describe-scalable-targets: the target's bounds and SuspendedState */
+static const struct sfield suspended_state_fields[] = {
+    F("DynamicScalingInSuspended", S_BOOL),
+    F("DynamicScalingOutSuspended", S_BOOL),
+    F("ScheduledScalingSuspended", S_BOOL),
+    END,
+};
+AWS_SCHEMA(suspended_state, suspended_state_fields);
+
+static const struct sfield scalable_target_fields[] = {
+    ENUM("ServiceNamespace", "ecs"),
+    F("ResourceId", S_STRING),
+    ENUM("ScalableDimension", "ecs:service:DesiredCount"),
+    {"MinCapacity", S_INTEGER, 0, 100000, "0 to 100000 tasks", NULL, S_ANY, F_REQUIRED},
+    {"MaxCapacity", S_INTEGER, 0, 100000, "0 to 100000 tasks", NULL, S_ANY, F_REQUIRED},
+    OBJ("SuspendedState", suspended_state),
+    END,
+};
+AWS_SCHEMA(scalable_target, scalable_target_fields);
+
+/* describe-alarms; only the alarms a policy names are walked (scaling_alarms.c) */
+static const struct sfield alarms_fields[] = {
+    F("file", S_STRING),
+    ARR("MetricAlarms", S_OBJECT, 0, 0),
+    END,
+};
+const struct sschema scenario_schema_alarms = {true, alarms_fields, NULL, NULL};
+
 static const struct sfield scaling_fields[] = {
     INT("MinCapacity", 0, 100000),
     INT("MaxCapacity", 0, 100000),
+    ARR_OF("ScalableTargets", scalable_target),
     ARR_OF("ScalingPolicies", scaling_policy),
     ARR_OF("ScheduledActions", scheduled_action),
+    {"alarms", S_OBJECT, 0, 0, NULL, &scenario_schema_alarms, S_ANY, 0},
     END,
 };
 AWS_SCHEMA(scaling, scaling_fields);
@@ -454,7 +506,8 @@ SCHEMA(pricing, pricing_fields);
 
 static const struct sfield variant_fields[] = {
     REQ("name", S_STRING, "a name for the variant"),
-    {"set", S_OBJECT, 0, 0, "an object of {\"json.path\": value}", NULL, S_ANY, F_REQUIRED},
+    {"set", S_OBJECT, 0, 0, "an object of {\"json.path\": value}", NULL, S_ANY, 0},
+    ARR("unset", S_STRING, 0, 0),
     END,
 };
 SCHEMA(variant, variant_fields);

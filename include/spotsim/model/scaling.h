@@ -38,6 +38,9 @@
  *    data (also at the start). A policy acts every minute its alarm is in
  *    ALARM, but never when the alarm's newest period is missing: missing
  *    data never triggers scaling.
+ *  - SuspendedState: with dynamic scale-in (or scale-out) suspended, alarms
+ *    still change state but no policy scales in (out); with scheduled
+ *    scaling suspended, scheduled actions do not run at all.
  * Observed, not documented (a model, configurable): target tracking creates
  * AlarmHigh (metric > target for 3 of 3 one-minute datapoints) and AlarmLow
  * (metric < 0.9 x target for 15 of 15); while AlarmHigh is in ALARM the new
@@ -127,6 +130,7 @@ struct scaling_policy {
 	/* step scaling */
 	bool has_alarm; /* an "Alarm" was given (spotsim scale may take --threshold instead) */
 	struct alarm_config alarm;
+	char *alarm_name; /* owned: the alarm's AlarmName, or NULL when it has none */
 	enum adjustment_type adjustment_type;
 	struct step_adjustment *steps; /* owned */
 	size_t nsteps;
@@ -146,6 +150,10 @@ struct scheduled_action {
 struct scaling_config {
 	bool enabled; /* a "scaling" section was given */
 	long min_capacity, max_capacity;
+	/* the scalable target's SuspendedState: which activities do not happen */
+	bool scale_in_suspended;  /* DynamicScalingInSuspended: policies never scale in */
+	bool scale_out_suspended; /* DynamicScalingOutSuspended: policies never scale out */
+	bool scheduled_suspended; /* ScheduledScalingSuspended: scheduled actions never run */
 	struct scaling_policy *policies; /* owned */
 	size_t npolicies;
 	struct scheduled_action *actions; /* owned, sorted by `at` (then file order) */
@@ -247,11 +255,12 @@ long scaler_minute(struct scaler *s, sim_time now, const struct datapoint dp[MET
  * Applies every scheduled action due at or before `now` that has not run;
  * returns the new desired count (clamped into the new bounds), or -1. An
  * action that sets MinCapacity above MaxCapacity (or the reverse) moves the
- * other bound with it: the bound the action sets wins.
+ * other bound with it: the bound the action sets wins. With scheduled
+ * scaling suspended nothing runs: always -1.
  */
 long scaler_scheduled(struct scaler *s, sim_time now, long desired);
 
-/* The next scheduled action's time, or SIM_TIME_MAX. */
+/* The next scheduled action's time, or SIM_TIME_MAX (also while scheduled scaling is suspended). */
 sim_time scaler_next_scheduled(const struct scaler *s);
 
 /* Scaling activities so far (scale-outs, scale-ins and scheduled changes of desired). */

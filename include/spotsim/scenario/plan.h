@@ -4,16 +4,21 @@
  * plan — the configurations a run simulates (SPEC §5): the base scenario
  * and each of its `variants`, each at every point of its `sweep`.
  *
- * A variant is {"name", "set": {"json.path": value, ...}}; a sweep is
- * {"json.path": [values], ...}, whose Cartesian product gives the points
- * (the first key varies slowest). A path names keys separated by dots, with
- * [i] for an array element: "spot.interruptions.monthly_fraction",
- * "service.capacityProviderStrategy[1].weight". Setting a path replaces the
- * value there (creating missing objects on the way), so a typo in a path
- * becomes an unknown key that the normal validation reports, with its
- * "did you mean". Every configuration is validated with the same messages as
- * the base scenario, its path prefixed "variants[i].set" or "sweep", and an
- * identical message is reported once.
+ * A variant is {"name", "set": {"json.path": value, ...}, "unset":
+ * ["json.path", ...]} (set, unset or both); a sweep is {"json.path":
+ * [values], ...}, whose Cartesian product gives the points (the first key
+ * varies slowest). A path names keys separated by dots, with [i] for an
+ * array element: "spot.interruptions.monthly_fraction",
+ * "service.capacityProviderStrategy[1].weight". A variant's unset paths are
+ * removed first (a path that is not in the file is an error naming it), then
+ * its set paths replace the value there (creating missing objects on the
+ * way), so a typo in a set path becomes an unknown key that the normal
+ * validation reports, with its "did you mean"; the sweep point is set last.
+ * Every configuration is validated with the same messages as the base
+ * scenario, prefixed with the variant (`variants[1] "all-spot": `) or, for
+ * the base, the sweep point (`sweep "spot.interruptions.monthly_fraction=2":
+ * `); an identical message is reported once. A plan that loads is therefore
+ * exactly what `run` simulates, and `validate` loads the same plan.
  *
  * Order: variant-major (base first, then the variants in file order), sweep
  * points inside. The baseline of a configuration is the base at the same
@@ -39,6 +44,7 @@ struct plan_config {
 };
 
 struct plan {
+	struct scenario base;	     /* the file as written: variant and sweep counts, notes */
 	struct plan_config *configs; /* owned */
 	size_t n;
 	size_t nvariants, npoints; /* n = nvariants x npoints */
@@ -48,10 +54,21 @@ struct plan {
 };
 
 /*
- * Loads `path` and builds every configuration. Problems go to `d`. Returns 0
- * or a negative SPOTSIM_* code; `p` is safe to release either way.
+ * Loads `path` and builds every configuration. Problems go to `d`: those of
+ * the file as written first (with its note of ignored keys); only when there
+ * are none, each configuration's. Returns 0 or a negative SPOTSIM_* code; `p`
+ * is safe to release either way.
  */
 int plan_load(struct plan *p, const char *path, struct diag *d);
+
+/*
+ * Checks that the price table `t` has the rates every configuration of a
+ * loaded plan needs (scenario_check_prices): the file as written first, then
+ * each configuration, its problems named like plan_load's. Returns 0 or
+ * SPOTSIM_EINVAL with the problems in `d`.
+ */
+int plan_check_prices(const struct plan *p, const struct price_table *t, struct diag *d);
+
 void plan_release(struct plan *p);
 
 #endif

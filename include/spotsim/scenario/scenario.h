@@ -20,7 +20,11 @@
  *    pasted: keys spotsim does not model are accepted and listed once, in a
  *    single note. The wrapped forms {"taskDefinition": {...}} from
  *    describe-task-definition and {"services": [{...}]} from describe-services
- *    are accepted too.
+ *    are accepted too; in `scaling`, "ScalableTargets" from
+ *    describe-scalable-targets (the element whose ResourceId is the
+ *    service's gives MinCapacity, MaxCapacity and SuspendedState), and
+ *    "alarms" holding describe-alarms output (inline, or {"file": ...}) for
+ *    the alarms that step policies name in their "Alarms" list.
  *
  * Sections that later versions simulate in full (`workload`, `spot`,
  * `scaling`, `variants`, `sweep`, `slo`, `startup`) are checked as far as
@@ -29,6 +33,10 @@
  *
  * Relative file paths in a scenario (traces, empirical distributions, price
  * files) are resolved against the folder of the scenario file.
+ *
+ * The name (given, or the file's) must name the output folder out/NAME:
+ * no '/', not "." or "..", at most SCENARIO_MAX_NAME bytes, no control
+ * characters. The loader checks it, so `validate` and `run` agree.
  */
 #include <stdbool.h>
 #include <stdint.h>
@@ -50,6 +58,7 @@
 #define SCENARIO_DEFAULT_SEED	  1
 #define SCENARIO_MAX_REPLICATIONS 100000
 #define SCENARIO_MAX_DESIRED	  5000 /* ECS quota: tasks per service */
+#define SCENARIO_MAX_NAME	  200  /* bytes: out/NAME-shard-K-of-N stays within NAME_MAX */
 
 struct slo {
 	bool has_p95_latency, has_p99_latency, has_max_dropped, has_budget;
@@ -67,7 +76,8 @@ enum workload_type {
 struct scenario {
 	char *file;	   /* owned: the path as given */
 	char *dir;	   /* owned: folder of the file, for relative paths */
-	char *name;	   /* owned: "name", or the file name without ".json" */
+	char *name;	   /* owned: "name", or the file name without ".json"; always
+			      usable as one folder name (see scenario_load) */
 	char *description; /* owned; "" when absent */
 	char *region;	   /* owned */
 	sim_time duration;
@@ -90,6 +100,8 @@ struct scenario {
 	sim_time shutdown;	       /* app exit after SIGTERM; default the stopTimeout */
 	struct spot_config spot;       /* interruptions, capacity, fallback */
 	struct scaling_config scaling; /* the `scaling` section; .enabled when given */
+	char *scalable_target; /* owned: "ScalableTargets[i] <ResourceId>" when the bounds come
+				  from pasted describe-scalable-targets output, else NULL */
 	struct service_limits limits;
 	struct deployment *deployments; /* owned, sorted by time */
 	size_t ndeployments;
@@ -111,7 +123,8 @@ int scenario_load(struct scenario *sc, const char *path, struct diag *d);
 
 /*
  * Checks that the price table has a row for the scenario's region, OS and
- * architecture for every provider its strategy uses. Problems go to `d`.
+ * architecture for every provider its strategy uses, and a FARGATE row when
+ * spot.fallback moves tasks there. Problems go to `d`.
  */
 bool scenario_check_prices(const struct scenario *sc, const struct price_table *t, struct diag *d);
 

@@ -1,0 +1,1 @@
+run tests/bad/63-variant-value-out-of-range.json

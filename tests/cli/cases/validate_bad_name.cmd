@@ -1,0 +1,1 @@
+validate tests/bad/65-name-not-a-folder.json

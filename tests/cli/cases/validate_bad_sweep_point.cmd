@@ -1,0 +1,1 @@
+validate tests/bad/64-sweep-point-out-of-range.json

@@ -1,0 +1,1 @@
+validate tests/bad/67-unset-missing-path.json

@@ -1,0 +1,1 @@
+validate tests/bad/63-variant-value-out-of-range.json

@@ -1,18 +1,68 @@
 /*
- * bench_run — the time of one 30-day replication of a busy request service
- * (SPEC §8: well under 100 ms), and whether memory grows with simulated
- * time (it must not: outputs stream). Run by `make bench`; not a test.
+ * bench_run — CPU time of one 30-day replication (SPEC §8), and whether
+ * memory grows with simulated time (it must not: outputs stream). Run by
+ * `make bench`; not a test.
+ *
+ * Three services, each timed as the median of several replications in CPU
+ * time of the calling thread:
+ *   fixed     10 tasks on FARGATE_SPOT, constant 200 requests/s, Poisson
+ *             Spot interruptions; no scaling, no sink (SPEC: <= 0.5 ms);
+ *   tracking  diurnal 200-2,000 requests/s, CPU target tracking at 50 %
+ *             between 2 and 50 tasks, base 2 on FARGATE then 1:3, Poisson
+ *             interruptions; no sink (SPEC: <= 4 ms);
+ *   busy      target tracking between 4 and 200 tasks, diurnal 800-5,000
+ *             requests/s with noise, Poisson and wave interruptions,
+ *             capacity shortages, every minute and event row to a sink
+ *             (as replication 0 of a run writes timeseries.csv).
+ * The first two are the scenarios of the SimPy peer benchmark. With
+ * arguments NAME N it runs N replications of one of them only (for perf).
  */
 #include "spotsim/experiment/replication.h"
 #include "spotsim/engine/rng.h"
 
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 #include <sys/resource.h>
 #include <time.h>
 
-static const char scenario_text[] =
-    "{\"name\": \"bench\", \"duration\": \"%s\", \"seed\": 1,"
+#define MAX_REPS 64
+
+static const char fixed_text[] =
+    "{\"name\": \"fixed\", \"seed\": 1,"
+    " \"start\": \"2026-01-05T00:00:00Z\","
+    " \"taskDefinition\": {\"cpu\": \"1024\", \"memory\": \"2048\","
+    "  \"containerDefinitions\": [{\"name\": \"api\", \"stopTimeout\": 120}]},"
+    " \"service\": {\"desiredCount\": 10, \"capacityProviderStrategy\": ["
+    "  {\"capacityProvider\": \"FARGATE_SPOT\", \"weight\": 1}]},"
+    " \"startup\": {\"provisioning\": \"10s\", \"pull\": \"25s\", \"app_start\": \"5s\"},"
+    " \"workload\": {\"type\": \"requests\", \"rate\": {\"kind\": \"constant\", \"rps\": 200},"
+    "  \"service_time\": \"40ms\", \"concurrency_per_task\": 4, \"timeout\": \"10s\","
+    "  \"cpu_idle_percent\": 3},"
+    " \"spot\": {\"interruptions\": {\"model\": \"poisson\", \"monthly_fraction\": 0.10}}}";
+
+static const char tracking_text[] =
+    "{\"name\": \"tracking\", \"seed\": 1,"
+    " \"start\": \"2026-01-05T00:00:00Z\","
+    " \"taskDefinition\": {\"cpu\": \"1024\", \"memory\": \"2048\","
+    "  \"containerDefinitions\": [{\"name\": \"api\", \"stopTimeout\": 120}]},"
+    " \"service\": {\"desiredCount\": 8, \"capacityProviderStrategy\": ["
+    "  {\"capacityProvider\": \"FARGATE\", \"base\": 2, \"weight\": 1},"
+    "  {\"capacityProvider\": \"FARGATE_SPOT\", \"weight\": 3}]},"
+    " \"scaling\": {\"MinCapacity\": 2, \"MaxCapacity\": 50, \"ScalingPolicies\": [{"
+    "  \"PolicyName\": \"cpu50\", \"PolicyType\": \"TargetTrackingScaling\","
+    "  \"TargetTrackingScalingPolicyConfiguration\": {\"TargetValue\": 50,"
+    "  \"PredefinedMetricSpecification\": {\"PredefinedMetricType\":"
+    "  \"ECSServiceAverageCPUUtilization\"}, \"ScaleOutCooldown\": 60,"
+    "  \"ScaleInCooldown\": 300}}]},"
+    " \"startup\": {\"provisioning\": \"10s\", \"pull\": \"25s\", \"app_start\": \"5s\"},"
+    " \"workload\": {\"type\": \"requests\", \"rate\": {\"kind\": \"diurnal\", \"min_rps\": 200,"
+    "  \"max_rps\": 2000, \"peak\": \"14:00\"}, \"service_time\": \"40ms\","
+    "  \"concurrency_per_task\": 4, \"timeout\": \"10s\", \"cpu_idle_percent\": 3},"
+    " \"spot\": {\"interruptions\": {\"model\": \"poisson\", \"monthly_fraction\": 0.10}}}";
+
+static const char busy_text[] =
+    "{\"name\": \"busy\", \"seed\": 1,"
     " \"taskDefinition\": {\"cpu\": \"1024\", \"memory\": \"2048\"},"
     " \"service\": {\"desiredCount\": 40, \"capacityProviderStrategy\": ["
     "  {\"capacityProvider\": \"FARGATE\", \"base\": 4, \"weight\": 1},"
@@ -45,11 +95,11 @@ static void on_event(void *ctx, const struct event_row *r)
 	rows++;
 }
 
-static double now_s(void)
+static double cpu_ms(void)
 {
 	struct timespec ts;
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+	clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
+	return (double)ts.tv_sec * 1e3 + (double)ts.tv_nsec / 1e6;
 }
 
 static long max_rss_kb(void)
@@ -59,8 +109,19 @@ static long max_rss_kb(void)
 	return ru.ru_maxrss;
 }
 
-/* Median wall time of `reps` replications of `duration`, in ms. */
-static double time_runs(const char *duration, int reps, struct run_metrics *m)
+static int compare_double(const void *a, const void *b)
+{
+	double x = *(const double *)a, y = *(const double *)b;
+	return (x > y) - (x < y);
+}
+
+/*
+ * Median CPU time in ms of `reps` replications (indexes 0 .. reps - 1) of
+ * the scenario `text` (a JSON object) with `duration`; rows go to a sink when `with_sink`.
+ * `m` receives the metrics of the last one.
+ */
+static double time_runs(const char *text, const char *duration, int reps, bool with_sink,
+			struct run_metrics *m)
 {
 	char path[] = "/tmp/spotsim-bench-XXXXXX.json";
 	int fd = mkstemps(path, 5);
@@ -68,10 +129,10 @@ static double time_runs(const char *duration, int reps, struct run_metrics *m)
 	struct scenario sc;
 	struct price_table t;
 	struct diag d;
-	double times[16];
+	double times[MAX_REPS];
 	struct run_sink sink = {NULL, on_minute, on_event};
 
-	fprintf(f, scenario_text, duration);
+	fprintf(f, "{\"duration\": \"%s\", %s", duration, text + 1);
 	fclose(f);
 	diag_init(&d);
 	pricing_init(&t);
@@ -80,38 +141,63 @@ static double time_runs(const char *duration, int reps, struct run_metrics *m)
 		exit(1);
 	}
 	remove(path);
-	for (int i = 0; i < reps; i++) {
-		double t0 = now_s();
-		replication_run(&sc, &t, (uint64_t)i, &sink, m, &d);
-		times[i] = (now_s() - t0) * 1000;
+	for (int i = 0; i < reps && i < MAX_REPS; i++) {
+		double t0 = cpu_ms();
+		replication_run(&sc, &t, (uint64_t)i, with_sink ? &sink : NULL, m, &d);
+		times[i] = cpu_ms() - t0;
 	}
-	for (int i = 1; i < reps; i++) /* insertion sort for the median */
-		for (int j = i; j > 0 && times[j] < times[j - 1]; j--) {
-			double x = times[j];
-			times[j] = times[j - 1];
-			times[j - 1] = x;
-		}
+	qsort(times, (size_t)reps, sizeof(times[0]), compare_double);
 	scenario_release(&sc);
 	pricing_release(&t);
 	diag_release(&d);
 	return times[reps / 2];
 }
 
-int main(void)
+/* `bench_run NAME N`: N replications of one service only, for a profiler. */
+static int profile(const char *name, int reps)
+{
+	struct run_metrics m;
+	const char *text = !strcmp(name, "fixed")      ? fixed_text
+			   : !strcmp(name, "tracking") ? tracking_text
+			   : !strcmp(name, "busy")     ? busy_text
+						       : NULL;
+	if (!text || reps < 1 || reps > MAX_REPS) {
+		fprintf(stderr, "usage: bench_run [fixed|tracking|busy N] (N 1 to %d)\n", MAX_REPS);
+		return 2;
+	}
+	double ms = time_runs(text, "30d", reps, !strcmp(name, "busy"), &m);
+	printf("%s: %.3f ms CPU (median of %d)\n", name, ms, reps);
+	return 0;
+}
+
+int main(int argc, char **argv)
 {
 	struct run_metrics m;
 	rng_global_init();
-	double ms30 = time_runs("30d", 7, &m);
+	if (argc == 3)
+		return profile(argv[1], atoi(argv[2]));
+	(void)time_runs(fixed_text, "30d", 3, false, &m); /* warm-up */
+	double fixed = time_runs(fixed_text, "30d", 41, false, &m);
+	printf("run: 30-day replication, fixed fleet of 10 Spot tasks, constant 200 rps, Poisson "
+	       "interruptions, no scaling, no sink: %.3f ms CPU (median of 41; target 0.5), %.0f "
+	       "interruptions\n",
+	       fixed, m.interruptions);
+	double tracking = time_runs(tracking_text, "30d", 21, false, &m);
+	printf("run: 30-day replication, diurnal 200-2000 rps, CPU target tracking (2-50 tasks), "
+	       "Poisson interruptions, no sink: %.3f ms CPU (median of 21; target 4), %.0f scaling "
+	       "activities, %.0f interruptions\n",
+	       tracking, m.scaling_activities, m.interruptions);
+	double ms30 = time_runs(busy_text, "30d", 7, true, &m);
 	long rss30 = max_rss_kb();
-	printf("run: 30-day replication, CPU target tracking (4-200 tasks), diurnal 800-5000 rps, "
-	       "Spot interruptions and shortages: %.1f ms (median of 7), %.0f scaling activities, "
-	       "%.0f interruptions, %.0f tasks launched\n",
+	printf("run: 30-day replication, CPU target tracking (4-200 tasks), diurnal 800-5000 rps "
+	       "with noise, Spot interruptions and shortages, minute and event rows to a sink: "
+	       "%.1f ms CPU (median of 7), %.0f scaling activities, %.0f interruptions, %.0f tasks "
+	       "launched\n",
 	       ms30, m.scaling_activities, m.interruptions, m.tasks_launched);
-	double ms180 = time_runs("180d", 3, &m);
+	double ms180 = time_runs(busy_text, "180d", 3, true, &m);
 	long rss180 = max_rss_kb();
-	printf(
-	    "run: 180-day replication %.1f ms (%.2f x the 30-day time); peak memory %ld KiB after "
-	    "30-day runs, %ld KiB after 180-day runs\n",
-	    ms180, ms180 / ms30, rss30, rss180);
+	printf("run: the same over 180 days %.1f ms CPU (%.2f x the 30-day time); peak memory %ld "
+	       "KiB after 30-day runs, %ld KiB after 180-day runs\n",
+	       ms180, ms180 / ms30, rss30, rss180);
 	return 0;
 }

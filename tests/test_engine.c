@@ -1,6 +1,7 @@
 /*
  * test_engine — dispatch order, the run-until limit, cancellation, self-
- * rescheduling handlers and stop.
+ * rescheduling handlers and stop; the periodic tick against an event that
+ * re-arms itself.
  */
 #include <stdarg.h>
 #include <stddef.h>
@@ -232,6 +233,160 @@ static void test_release_with_pending_events(void **state)
 	assert_int_equal(engine_now(&e), 0);
 }
 
+/* ---- the periodic tick against a self-rescheduling event ---- */
+
+#define TICK_PERIOD 20
+#define MAX_STEPS   4000
+
+enum {
+	EV_RANDOM = 10,
+	EV_HEAP_TICK
+};
+
+/*
+ * A model that schedules at random, on and off the tick's grid, from its
+ * events and from its tick. Run once with the tick as a calendar event that
+ * re-arms itself at the end of its handler and once with engine_tick_start,
+ * it must make the same draws in the same order and log the same steps.
+ * The tick's code runs at every `every`-th tick (never when every is 0);
+ * events log the ticks passed so far.
+ */
+struct tick_model {
+	uint64_t lcg;
+	bool heap_tick;
+	int64_t every;
+	int nr;
+	int64_t step[MAX_STEPS]; /* time * 8 + what, and the tick counts seen by events */
+	int64_t heap_ticks;	 /* ticks passed, when the tick is an event */
+};
+
+static int64_t draw(struct tick_model *m, int64_t n)
+{
+	m->lcg = m->lcg * 6364136223846793005ULL + 1442695040888963407ULL;
+	return (int64_t)((m->lcg >> 33) % (uint64_t)n);
+}
+
+/* 0 to 2 new events (0.75 on average): now, on the grid, or anywhere soon. */
+static void spawn(struct engine *e, struct tick_model *m)
+{
+	for (int64_t k = draw(m, 4) - 1; k > 0; k--) {
+		int64_t how = draw(m, 3);
+		sim_time at = how == 0	 ? e->now
+			      : how == 1 ? (e->now / TICK_PERIOD + 1 + draw(m, 3)) * TICK_PERIOD
+					 : e->now + draw(m, 70);
+		engine_at(e, at, EV_RANDOM, NULL, 0);
+	}
+}
+
+static void log_step(struct tick_model *m, int64_t v)
+{
+	assert_true(m->nr < MAX_STEPS);
+	m->step[m->nr++] = v;
+}
+
+static void on_random(struct engine *e, struct event *ev, void *ctx)
+{
+	struct tick_model *m = ctx;
+	(void)ev;
+	log_step(m, e->now * 8 + 1);
+	log_step(m, m->heap_tick ? m->heap_ticks : engine_ticks(e));
+	spawn(e, m);
+}
+
+/* The tick's code; with the event-driven tick, only at the ticks it is due. */
+static void model_tick(struct engine *e, struct tick_model *m)
+{
+	log_step(m, e->now * 8 + 2);
+	spawn(e, m);
+}
+
+static void on_heap_tick(struct engine *e, struct event *ev, void *ctx)
+{
+	struct tick_model *m = ctx;
+	m->heap_ticks++;
+	if (m->every && m->heap_ticks % m->every == 0)
+		model_tick(e, m);
+	engine_reschedule_after(e, ev, TICK_PERIOD);
+}
+
+static void on_engine_tick(struct engine *e, void *ctx)
+{
+	struct tick_model *m = ctx;
+	assert_int_equal(engine_ticks(e) % m->every, 0);
+	model_tick(e, m);
+}
+
+static void run_tick_model(struct tick_model *m, uint64_t seed, bool heap_tick, int64_t every)
+{
+	struct engine e;
+	*m = (struct tick_model){.lcg = seed, .heap_tick = heap_tick, .every = every};
+	engine_init(&e);
+	engine_on(&e, EV_RANDOM, on_random, m);
+	engine_on(&e, EV_HEAP_TICK, on_heap_tick, m);
+	for (int i = 0; i < 60; i++) /* half on the tick's grid */
+		engine_at(&e, i % 2 ? draw(m, 150) * TICK_PERIOD : draw(m, 3000), EV_RANDOM, NULL,
+			  0);
+	if (heap_tick)
+		engine_at(&e, TICK_PERIOD, EV_HEAP_TICK, NULL, 0);
+	else
+		engine_tick_start(&e, TICK_PERIOD, TICK_PERIOD, every ? every : 1,
+				  every ? on_engine_tick : NULL, m);
+	assert_false(engine_run(&e, 3000));
+	log_step(m, heap_tick ? m->heap_ticks : engine_ticks(&e));
+	engine_release(&e);
+}
+
+/*
+ * The tick's code at every tick, at every third, or never (silent): the
+ * same steps and tick counts as with the event-driven tick.
+ */
+static void test_tick_orders_like_an_event(void **state)
+{
+	(void)state;
+	static struct tick_model a, b;
+	const int64_t every[] = {1, 3, 0};
+	for (size_t k = 0; k < 3; k++) {
+		for (uint64_t seed = 1; seed <= 50; seed++) {
+			run_tick_model(&a, seed, true, every[k]);
+			run_tick_model(&b, seed, false, every[k]);
+			assert_true(a.nr > 100); /* many events, many at a tick's time */
+			assert_int_equal(a.nr, b.nr);
+			assert_memory_equal(a.step, b.step, (size_t)a.nr * sizeof(a.step[0]));
+			assert_int_equal(b.step[b.nr - 1], 3000 / TICK_PERIOD); /* 20, ..., 3000 */
+		}
+	}
+}
+
+static void on_tick_stopper(struct engine *e, void *ctx)
+{
+	int *n = ctx;
+	if (++*n == 3)
+		engine_stop(e);
+}
+
+/* A tick may stop the run; the clock stays at its time and the next run goes on. */
+static void test_tick_stop(void **state)
+{
+	struct engine e;
+	struct log l;
+	int n = 0;
+	(void)state;
+
+	setup_engine(&e, &l);
+	engine_at(&e, 35, EV_LOG, NULL, 1);
+	engine_tick_start(&e, 10, 10, 1, on_tick_stopper, &n);
+	assert_true(engine_run(&e, 100));
+	assert_int_equal(engine_now(&e), 30);
+	assert_int_equal(engine_ticks(&e), 3);
+	assert_int_equal(l.nr, 0);
+	assert_false(engine_run(&e, 100));
+	assert_int_equal(l.nr, 1);
+	assert_int_equal(n, 10);
+	assert_int_equal(engine_now(&e), 100);
+	assert_int_equal(e.dispatched, 1); /* ticks are not calendar events */
+	engine_release(&e);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -241,6 +396,8 @@ int main(void)
 	    cmocka_unit_test(test_periodic_timer_reuses_its_event),
 	    cmocka_unit_test(test_stop),
 	    cmocka_unit_test(test_release_with_pending_events),
+	    cmocka_unit_test(test_tick_orders_like_an_event),
+	    cmocka_unit_test(test_tick_stop),
 	};
 	return cmocka_run_group_tests_name("engine", tests, NULL, NULL);
 }

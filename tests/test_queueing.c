@@ -275,6 +275,39 @@ static void test_negligible_shortcut(void **state)
 	}
 }
 
+/* A remembered quantile is the quantile; a changed mixture is solved again. */
+static void test_quantile_memo(void **state)
+{
+	(void)state;
+	struct latency_mix *m = latency_mix_new(), *other = latency_mix_new();
+	struct latency_memo *memo = latency_memo_new();
+	for (int round = 0; round < 3; round++) {
+		latency_mix_reset(m);
+		latency_mix_add(m, 500, 12, 250, 25);
+		latency_mix_add_overloaded(m, 10, 25, 10);
+		double want = latency_mix_quantile(m, 0.95);
+		assert_true(latency_mix_quantile_memo(m, 0.95, memo) == want);
+		assert_true(latency_mix_quantile_memo(m, 0.5, memo) ==
+			    latency_mix_quantile(m, 0.5));
+	}
+	/* one more request: another answer */
+	latency_mix_add(m, 1, 12, 250, 25);
+	assert_true(latency_mix_quantile_memo(m, 0.5, memo) == latency_mix_quantile(m, 0.5));
+	/* a second mixture with other groups and more buckets, then the first again */
+	latency_mix_add(other, 300, 4, 60, 25);
+	latency_mix_add(other, 100, 2, 15, 10);
+	latency_mix_add(other, 100, 2, 5, 10);
+	assert_true(latency_mix_quantile_memo(other, 0.95, memo) ==
+		    latency_mix_quantile(other, 0.95));
+	assert_true(latency_mix_quantile_memo(m, 0.95, memo) == latency_mix_quantile(m, 0.95));
+	latency_mix_reset(m);
+	assert_true(isnan(latency_mix_quantile_memo(m, 0.95, memo)));
+	latency_memo_free(memo);
+	latency_memo_free(NULL);
+	latency_mix_free(m);
+	latency_mix_free(other);
+}
+
 int main(void)
 {
 	rng_global_init();
@@ -294,6 +327,7 @@ int main(void)
 	    cmocka_unit_test(test_mix_two_service_rates),
 	    cmocka_unit_test(test_mix_overloaded),
 	    cmocka_unit_test(test_mix_buckets_accuracy),
+	    cmocka_unit_test(test_quantile_memo),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

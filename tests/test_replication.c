@@ -112,16 +112,13 @@ struct run {
 	struct seen seen;
 };
 
-static void run_text(struct run *r, const char *json, uint64_t replication)
+static void run_file(struct run *r, const char *path, uint64_t replication)
 {
-	char *path = testutil_write_temp(json, ".json");
 	struct diag d;
 	diag_init(&d);
 	pricing_init(&r->prices);
 	seen_init(&r->seen);
 	int rc = scenario_load(&r->sc, path, &d);
-	unlink(path);
-	free(path);
 	if (rc == 0)
 		rc = pricing_load(&r->prices, "data/pricing.csv", &d);
 	struct run_sink sink = {&r->seen, on_minute, on_event};
@@ -131,6 +128,14 @@ static void run_text(struct run *r, const char *json, uint64_t replication)
 		diag_write(&d, stderr);
 	assert_int_equal(rc, 0);
 	diag_release(&d);
+}
+
+static void run_text(struct run *r, const char *json, uint64_t replication)
+{
+	char *path = testutil_write_temp(json, ".json");
+	run_file(r, path, replication);
+	unlink(path);
+	free(path);
 }
 
 static void run_release(struct run *r)
@@ -553,6 +558,100 @@ static void test_target_tracking_timing(void **state)
 	run_release(&r);
 }
 
+/* The detail of the first event `name`, or NULL. */
+static const char *first_detail(const struct run *r, const char *name)
+{
+	for (size_t i = 0; i < r->seen.nevents; i++)
+		if (!strcmp(r->seen.events[i].event, name))
+			return r->seen.events[i].detail;
+	return NULL;
+}
+
+/*
+ * Desired 10 with a quota of 7 vCPU: 7 tasks run, 3 wait in PROVISIONING.
+ * CPU at 90 % breaches at the first minute; +30 % starts from the 7
+ * running tasks, as AWS does: 7 + 2 = 9, below the desired 10.
+ */
+static void test_scale_out_from_running_count(void **state)
+{
+	(void)state;
+	struct run r;
+	run_text(&r,
+		 "{\"duration\": \"10m\", " TASK_1VCPU_2GB INSTANT
+		 "\"service\": {\"desiredCount\": 10, \"launchType\": \"FARGATE\"},"
+		 "\"limits\": {\"fargate_vcpu\": 7},"
+		 "\"scaling\": {\"MinCapacity\": 1, \"MaxCapacity\": 20, \"ScalingPolicies\": [{"
+		 "\"PolicyName\": \"out30\", \"PolicyType\": \"StepScaling\","
+		 "\"StepScalingPolicyConfiguration\": {\"AdjustmentType\": "
+		 "\"PercentChangeInCapacity\", \"Cooldown\": 3600, \"StepAdjustments\": ["
+		 "{\"MetricIntervalLowerBound\": 0, \"ScalingAdjustment\": 30}]},"
+		 "\"Alarm\": {\"MetricName\": \"CPUUtilization\", \"Threshold\": 50,"
+		 "\"ComparisonOperator\": \"GreaterThanOrEqualToThreshold\"}}]},"
+		 "\"workload\": {\"type\": \"requests\", \"rate\": {\"kind\": \"constant\", "
+		 "\"rps\": 630}, \"service_time\": \"100ms\", \"concurrency_per_task\": 10}}",
+		 0);
+	const struct minute_row *first = &r.seen.minutes[0];
+	assert_int_equal(first->desired, 10);
+	assert_int_equal(first->running[0], 7);
+	assert_int_equal(first->pending[0], 3);
+	const char *d = first_detail(&r, "SCALING_ACTIVITY");
+	assert_non_null(d);
+	assert_true(!strncmp(d, "policy=out30;from=10;to=9;", 26));
+	assert_int_equal(r.m.scaling_activities, 1);
+	assert_int_equal(last_minute(&r)->desired, 9);
+	assert_int_equal(last_minute(&r)->running[0], 7);
+	run_release(&r);
+}
+
+/* SCALING_ACTIVITY events whose detail starts with `prefix`. */
+static long count_activities(const struct run *r, const char *prefix)
+{
+	long n = 0;
+	for (size_t i = 0; i < r->seen.nevents; i++)
+		n += !strcmp(r->seen.events[i].event, "SCALING_ACTIVITY") &&
+		     !strncmp(r->seen.events[i].detail, prefix, strlen(prefix));
+	return n;
+}
+
+/*
+ * The template bug: a scale-in step with MetricIntervalLowerBound 0 on a
+ * LessThanThreshold alarm. The service never scales in; every minute the
+ * alarm acts is a NO_STEP_ADJUSTMENT, counted in no_step_adjustment. With
+ * the step corrected (MetricIntervalUpperBound 0) it scales in, and never
+ * finds no step.
+ */
+static void test_step_template_bug(void **state)
+{
+	(void)state;
+	struct run bug, fixed;
+	long peak = 0;
+
+	run_file(&bug, "scenarios/step-module-template-bug.json", 0);
+	assert_int_equal(count_activities(&bug, "policy=cpu-below-30;"), 0);
+	assert_true(count_activities(&bug, "policy=cpu-above-70;") > 0);
+	for (size_t i = 1; i < bug.seen.nminutes; i++)
+		assert_true(bug.seen.minutes[i].desired >= bug.seen.minutes[i - 1].desired);
+	long none = count_events(&bug, "NO_STEP_ADJUSTMENT");
+	print_message("no step adjustment: %ld minutes; desired %ld at the end\n", none,
+		      last_minute(&bug)->desired);
+	assert_true(none > 100);
+	assert_true(bug.m.no_step_adjustment == (double)none);
+	assert_true(
+	    !strncmp(first_detail(&bug, "NO_STEP_ADJUSTMENT"), "policy=cpu-below-30;metric=", 27));
+	for (size_t i = 0; i < bug.seen.nminutes; i++)
+		peak = bug.seen.minutes[i].desired > peak ? bug.seen.minutes[i].desired : peak;
+	assert_int_equal(last_minute(&bug)->desired, peak);
+
+	run_file(&fixed, "scenarios/step-module-fixed.json", 0);
+	assert_true(count_activities(&fixed, "policy=cpu-below-30;") > 0);
+	assert_int_equal(count_events(&fixed, "NO_STEP_ADJUSTMENT"), 0);
+	assert_true(fixed.m.no_step_adjustment == 0);
+	assert_true(last_minute(&fixed)->desired < peak);
+	assert_true(fixed.m.cost_usd < bug.m.cost_usd);
+	run_release(&bug);
+	run_release(&fixed);
+}
+
 /* A scheduled action applies at its exact minute, whatever the cooldowns. */
 static void test_scheduled_action_minute(void **state)
 {
@@ -714,6 +813,121 @@ static void test_determinism(void **state)
 	assert_true(a.cost_usd != c.cost_usd);
 }
 
+/* ---- quiet and sampled runs ---- */
+
+static void ignore_minute(void *ctx, const struct minute_row *row)
+{
+	(void)ctx;
+	(void)row;
+}
+
+static void ignore_event(void *ctx, const struct event_row *row)
+{
+	(void)ctx;
+	(void)row;
+}
+
+/* The metrics of replication 1 of `json`: with no sink, events only, or minute rows too. */
+static void metrics_with_sink(const char *json, int sink_kind, struct run_metrics *m)
+{
+	char *path = testutil_write_temp(json, ".json");
+	struct scenario sc;
+	struct price_table prices;
+	struct diag d;
+	struct run_sink events = {NULL, NULL, ignore_event},
+			all = {NULL, ignore_minute, ignore_event};
+	const struct run_sink *sinks[] = {NULL, &events, &all};
+	diag_init(&d);
+	pricing_init(&prices);
+	int rc = scenario_load(&sc, path, &d);
+	unlink(path);
+	free(path);
+	if (rc == 0)
+		rc = pricing_load(&prices, "data/pricing.csv", &d);
+	if (rc == 0)
+		rc = replication_run(&sc, &prices, 1, sinks[sink_kind], m, &d);
+	if (rc)
+		diag_write(&d, stderr);
+	assert_int_equal(rc, 0);
+	scenario_release(&sc);
+	pricing_release(&prices);
+	diag_release(&d);
+}
+
+/*
+ * A run that writes minute rows handles every minute; one without closes
+ * its minutes as the load is accounted, many at once. The metrics are the
+ * same to the bit: steps off the 20-second grid, interruptions exactly at
+ * a minute's end (where the order of the minute and the notice matters),
+ * tasks that start serving on the grid, noise, overload, an SLO on the p95,
+ * and a service with no workload at all.
+ */
+static void test_quiet_equals_sampled(void **state)
+{
+	(void)state;
+	static const char *const scenarios[] = {
+	    "{\"duration\": \"1d\", \"seed\": 3, " TASK_1VCPU_2GB INSTANT
+	    "\"service\": {\"desiredCount\": 4, \"capacityProviderStrategy\": ["
+	    "{\"capacityProvider\": \"FARGATE\", \"base\": 1, \"weight\": 1},"
+	    "{\"capacityProvider\": \"FARGATE_SPOT\", \"weight\": 2}]},"
+	    "\"workload\": {\"type\": \"requests\", \"rate\": {\"kind\": \"steps\", \"steps\": "
+	    "[{\"at\": 0, \"rps\": 150}, {\"at\": \"90s\", \"rps\": 260}, {\"at\": \"2h\", "
+	    "\"rps\": 380}, {\"at\": \"5h\", \"rps\": 80}]}, \"service_time\": \"40ms\", "
+	    "\"concurrency_per_task\": 4, \"timeout\": \"10s\"},"
+	    "\"spot\": {\"interruptions\": [{\"model\": \"scripted\", \"at\": [\"1h\", \"3h\", "
+	    "\"6h\"]}, {\"model\": \"poisson\", \"monthly_fraction\": 0.9}]},"
+	    "\"slo\": {\"p95_latency\": \"200ms\", \"max_dropped_fraction\": 0.001}}",
+	    "{\"duration\": \"2d\", \"seed\": 8, " TASK_1VCPU_2GB MIX_6
+	    "\"workload\": {\"type\": \"requests\", \"rate\": {\"kind\": \"diurnal\", "
+	    "\"min_rps\": 50, \"max_rps\": 400}, \"noise\": {\"sd\": 0.1, \"period\": \"5m\"}, "
+	    "\"service_time\": \"40ms\", \"concurrency_per_task\": 4},"
+	    "\"spot\": {\"interruptions\": [{\"model\": \"poisson\", \"monthly_fraction\": 0.9}, "
+	    "{\"model\": \"waves\", \"mean_interval\": \"12h\", \"fraction\": 0.5}], "
+	    "\"capacity\": {\"model\": \"alternating\", \"mean_available\": \"6h\", "
+	    "\"mean_unavailable\": \"30m\"}}}",
+	    "{\"duration\": \"1d\", \"seed\": 2, " TASK_1VCPU_2GB
+	    "\"service\": {\"desiredCount\": 2, \"capacityProviderStrategy\": ["
+	    "{\"capacityProvider\": \"FARGATE_SPOT\", \"weight\": 1}]},"
+	    "\"workload\": {\"type\": \"requests\", \"rate\": {\"kind\": \"spikes\", "
+	    "\"base_rps\": 100, \"spikes\": [{\"at\": \"3h\", \"duration\": \"10m\", "
+	    "\"factor\": 4}, {\"at\": \"3h 00:05:07\", \"duration\": \"1h\", \"rps\": 300}]}, "
+	    "\"service_time\": \"40ms\", \"concurrency_per_task\": 4, \"timeout\": \"5s\"},"
+	    "\"spot\": {\"interruptions\": {\"model\": \"poisson\", \"monthly_fraction\": 0.99}},"
+	    "\"slo\": {\"max_dropped_fraction\": 0.01}}",
+	    "{\"duration\": \"2d\", \"seed\": 6, " TASK_1VCPU_2GB
+	    "\"service\": {\"desiredCount\": 1, \"capacityProviderStrategy\": ["
+	    "{\"capacityProvider\": \"FARGATE_SPOT\", \"weight\": 1}]},"
+	    "\"spot\": {\"interruptions\": {\"model\": \"poisson\", \"rate_per_task_hour\": 0.2}, "
+	    "\"capacity\": {\"model\": \"alternating\", \"mean_available\": \"6h\", "
+	    "\"mean_unavailable\": \"1h\"}}}",
+	};
+	/* the first notice falls at a minute's end, before its tick: it is that minute's loss */
+	static const char inflight[] =
+	    "{\"duration\": \"3h\", " TASK_1VCPU_2GB INSTANT
+	    "\"service\": {\"desiredCount\": 2, \"capacityProviderStrategy\": ["
+	    "{\"capacityProvider\": \"FARGATE_SPOT\", \"weight\": 1}]},"
+	    "\"workload\": {\"type\": \"requests\", \"rate\": {\"kind\": \"constant\", "
+	    "\"rps\": 3}, \"service_time\": \"2s\", \"concurrency_per_task\": 4, "
+	    "\"shutdown\": \"0s\"},"
+	    "\"spot\": {\"interruptions\": {\"model\": \"scripted\", \"at\": [\"1h\", "
+	    "\"3630s\"]}},"
+	    "\"slo\": {\"max_dropped_fraction\": 0.0001}}";
+	struct run_metrics quiet, sampled;
+	metrics_with_sink(inflight, 0, &quiet);
+	metrics_with_sink(inflight, 2, &sampled);
+	assert_int_equal((long)sampled.slo_violation_minutes, 2);
+	assert_memory_equal(&quiet, &sampled, sizeof(quiet));
+	for (size_t i = 0; i < sizeof(scenarios) / sizeof(scenarios[0]); i++) {
+		struct run_metrics events;
+		metrics_with_sink(scenarios[i], 0, &quiet);
+		metrics_with_sink(scenarios[i], 1, &events);
+		metrics_with_sink(scenarios[i], 2, &sampled);
+		assert_true(sampled.slo_violation_minutes > 0 && sampled.availability > 0.5);
+		assert_memory_equal(&quiet, &sampled, sizeof(quiet));
+		assert_memory_equal(&events, &sampled, sizeof(quiet));
+	}
+}
+
 /* ---- edge cases ---- */
 
 static void test_zero_tasks(void **state)
@@ -769,10 +983,13 @@ int main(void)
 	    cmocka_unit_test(test_recorded_traces),
 	    cmocka_unit_test(test_target_tracking_timing),
 	    cmocka_unit_test(test_scheduled_action_minute),
+	    cmocka_unit_test(test_scale_out_from_running_count),
+	    cmocka_unit_test(test_step_template_bug),
 	    cmocka_unit_test(test_scalable_target_max),
 	    cmocka_unit_test(test_suspended_state_run),
 	    cmocka_unit_test(test_queue_littles_law),
 	    cmocka_unit_test(test_determinism),
+	    cmocka_unit_test(test_quiet_equals_sampled),
 	    cmocka_unit_test(test_zero_tasks),
 	    cmocka_unit_test(test_zero_load),
 	};

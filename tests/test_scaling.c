@@ -234,7 +234,8 @@ static void test_step_no_step_applies(void **state)
 	assert_false(scaling_step_decide(&p, 3, 80, 0, 100, &d));
 	assert_int_equal(d.step, -1);
 	assert_int_equal(d.to, 3);
-	assert_string_equal(d.explain, "80 - 50 = 30 is in no step: no change");
+	assert_string_equal(d.explain,
+			    "80 - 50 = 30 is in no step (\"No step adjustment found\"): no change");
 }
 
 static void test_target_formula(void **state)
@@ -607,6 +608,166 @@ static void test_clamping_and_jumps(void **state)
 	assert_int_equal(minute(s, 2, METRIC_CPU, 10, 1, 1), -1);   /* below Min: no scale-in */
 	assert_int_equal(minute(s, 3, METRIC_CPU, 10, 3, 3), -1);   /* at Min: stays */
 	assert_int_equal(minute(s, 4, METRIC_CPU, 10, 4, 4), 3);
+	scaler_free(s);
+}
+
+/* AWS's rules once a request is known: bounds first, then [Min, Max]; RUNNING is the base. */
+static void test_settle(void **state)
+{
+	(void)state;
+	assert_int_equal(scaling_settle(true, 9, 10, 1, 20), 9); /* running 7 +30 %: lowers */
+	assert_int_equal(scaling_settle(true, 14, 10, 1, 20), 14);
+	assert_int_equal(scaling_settle(true, 25, 10, 1, 20), 20);
+	assert_int_equal(scaling_settle(true, 10, 10, 1, 20), -1);
+	assert_int_equal(scaling_settle(true, 30, 21, 1, 20), -1); /* above Max: nothing */
+	assert_int_equal(scaling_settle(true, 2, 0, 3, 20), 3);	   /* below Min: to Min first */
+	assert_int_equal(scaling_settle(true, 9, 0, 3, 20), 3);
+	assert_int_equal(scaling_settle(false, 5, 10, 1, 20), 5);
+	assert_int_equal(scaling_settle(false, 0, 10, 2, 20), 2);
+	assert_int_equal(scaling_settle(false, 12, 10, 1, 20), -1); /* never raises */
+	assert_int_equal(scaling_settle(false, 1, 2, 3, 20), -1);   /* below Min: nothing */
+	assert_int_equal(scaling_settle(false, 30, 25, 3, 20), 20); /* above Max: to Max first */
+}
+
+/* Desired 10, 7 running (3 cannot start), +30 %: AWS starts from 7, so 7 + 2 = 9. */
+static void test_scale_out_from_running(void **state)
+{
+	(void)state;
+	struct step_adjustment steps[] = {{true, false, 0, 0, 30}};
+	struct scaling_policy p = step_policy(name_out, ADJUST_PERCENT, steps, 1, 50, CMP_GE);
+	struct scaling_config c = config_of(&p, 1, 1, 100);
+	struct log log = {.n = 0};
+	struct scaler *s = scaler_new(&c, record, &log);
+	assert_int_equal(minute(s, 1, METRIC_CPU, 90, 7, 10), 9);
+	assert_true(logged(&log,
+			   "1 SCALING_ACTIVITY policy=out;from=10;to=9;reason=Alarm in "
+			   "ALARM: 90 - 50 = 40 is in [0, +inf): +30 % of 7 = 2.1, rounded to 2, "
+			   "so 7 + 2 = 9"));
+	/* still 7 running after the cooldown: 9 again, no change */
+	assert_int_equal(minute(s, 6, METRIC_CPU, 90, 7, 9), -1);
+	/* target tracking too: 5 running of 10, ceil(5 x 90 / 50) = 9 at the third minute */
+	struct scaling_policy t = target_policy(name_a, METRIC_CPU, 50);
+	struct scaling_config ct = config_of(&t, 1, 1, 100);
+	scaler_free(s);
+	s = scaler_new(&ct, NULL, NULL);
+	for (long m = 1; m <= 2; m++)
+		assert_int_equal(minute(s, m, METRIC_CPU, 90, 5, 10), -1);
+	assert_int_equal(minute(s, 3, METRIC_CPU, 90, 5, 10), 9);
+	scaler_free(s);
+}
+
+/* The template bug: a scale-in step above the threshold on a LessThanThreshold alarm. */
+static void test_coverage_template_bug(void **state)
+{
+	(void)state;
+	struct step_adjustment bug[] = {{true, false, 0, 0, -1}};
+	struct step_adjustment fixed[] = {{false, true, 0, 0, -1}};
+	struct scaling_policy p = step_policy(name_in, ADJUST_CHANGE, bug, 1, 30, CMP_LT);
+	char why[300];
+
+	assert_int_equal(scaling_step_coverage(&p, why, sizeof(why)), SCALING_COVER_NONE);
+	assert_string_equal(why,
+			    "no step can match a breach of its alarm (LessThanThreshold alarm, "
+			    "step MetricIntervalLowerBound 0 covers only values above the "
+			    "threshold): this policy will never scale in");
+	p.steps = fixed;
+	assert_int_equal(scaling_step_coverage(&p, why, sizeof(why)), SCALING_COVER_ALL);
+	assert_string_equal(why, "");
+	/* the same bug the other way: a scale-out step below a GreaterThan alarm */
+	struct step_adjustment up[] = {{true, true, -20, -5, 1}, {false, true, 0, -20, 2}};
+	p = step_policy(name_out, ADJUST_CHANGE, up, 2, 70, CMP_GT);
+	assert_int_equal(scaling_step_coverage(&p, why, sizeof(why)), SCALING_COVER_NONE);
+	assert_string_equal(why,
+			    "no step can match a breach of its alarm (GreaterThanThreshold "
+			    "alarm, steps up to MetricIntervalUpperBound -5 cover only values "
+			    "more than 5 below the threshold): this policy will never scale out");
+}
+
+/* Each comparison's breaches against the steps' inclusive ends, and partial coverage. */
+static void test_coverage_edges(void **state)
+{
+	(void)state;
+	struct step_adjustment from0[] = {{true, false, 0, 0, 1}};
+	struct step_adjustment to0[] = {{false, true, 0, 0, -1}};
+	struct step_adjustment gap[] = {{true, true, 10, 20, 1}, {true, false, 30, 0, 2}};
+	struct step_adjustment below[] = {{true, true, -10, 0, -1}};
+	struct scaling_policy p = step_policy(name_a, ADJUST_CHANGE, from0, 1, 50, CMP_GE);
+	char why[300];
+
+	assert_int_equal(scaling_step_coverage(&p, why, sizeof(why)), SCALING_COVER_ALL);
+	p.alarm.comparison = CMP_GT;
+	assert_int_equal(scaling_step_coverage(&p, why, sizeof(why)), SCALING_COVER_ALL);
+	p.alarm.comparison = CMP_LE; /* below the threshold a lower bound is exclusive: not 0 */
+	assert_int_equal(scaling_step_coverage(&p, why, sizeof(why)), SCALING_COVER_NONE);
+	p.steps = to0;
+	assert_int_equal(scaling_step_coverage(&p, why, sizeof(why)), SCALING_COVER_ALL);
+	p.alarm.comparison = CMP_GE; /* above it an upper bound is exclusive: not 0 */
+	assert_int_equal(scaling_step_coverage(&p, why, sizeof(why)), SCALING_COVER_NONE);
+	assert_string_equal(why,
+			    "no step can match a breach of its alarm "
+			    "(GreaterThanOrEqualToThreshold alarm, step MetricIntervalUpperBound "
+			    "0 covers only values below the threshold): this policy will never "
+			    "scale in");
+
+	p.steps = gap;
+	p.nsteps = 2;
+	assert_int_equal(scaling_step_coverage(&p, why, sizeof(why)), SCALING_COVER_PART);
+	assert_string_equal(why,
+			    "no step matches a breach of its alarm with metric - threshold in "
+			    "[0, 10) or [20, 30) (GreaterThanOrEqualToThreshold alarm): at those "
+			    "values this policy will not scale out");
+	p.alarm.comparison = CMP_GT;
+	assert_int_equal(scaling_step_coverage(&p, why, sizeof(why)), SCALING_COVER_PART);
+	assert_non_null(strstr(why, "in (0, 10) or [20, 30)"));
+
+	p.steps = below;
+	p.nsteps = 1;
+	p.alarm.comparison = CMP_LT;
+	assert_int_equal(scaling_step_coverage(&p, why, sizeof(why)), SCALING_COVER_PART);
+	assert_string_equal(why,
+			    "no step matches a breach of its alarm with metric - threshold in "
+			    "(-inf, -10] (LessThanThreshold alarm): at those values this policy "
+			    "will not scale in");
+	/* AWS's walkthrough policies hold every breach */
+	p = step_policy(name_out, ADJUST_PERCENT, walk_out, 3, 50, CMP_GE);
+	assert_int_equal(scaling_step_coverage(&p, why, sizeof(why)), SCALING_COVER_ALL);
+	p = step_policy(name_in, ADJUST_PERCENT, walk_in, 3, 50, CMP_LE);
+	assert_int_equal(scaling_step_coverage(&p, why, sizeof(why)), SCALING_COVER_ALL);
+}
+
+/* In ALARM with a breach no step holds: NO_STEP_ADJUSTMENT each minute, counted, no change. */
+static void test_no_step_adjustment_events(void **state)
+{
+	(void)state;
+	struct step_adjustment bug[] = {{true, false, 0, 0, -1}};
+	struct scaling_policy p = step_policy(name_in, ADJUST_CHANGE, bug, 1, 30, CMP_LT);
+	struct scaling_config c = config_of(&p, 1, 1, 100);
+	struct log log = {.n = 0};
+	struct scaler *s = scaler_new(&c, record, &log);
+
+	assert_int_equal(minute(s, 1, METRIC_CPU, 12.5, 10, 10), -1);
+	assert_true(logged(&log, "1 NO_STEP_ADJUSTMENT policy=in;metric=12.5;threshold=30;"
+				 "breach=-17.5"));
+	assert_int_equal(minute(s, 2, METRIC_CPU, 20, 10, 10), -1);
+	assert_int_equal(minute(s, 3, METRIC_CPU, 40, 10, 10), -1); /* OK: no event */
+	assert_int_equal(scaler_no_step_adjustments(s), 2);
+	assert_int_equal(scaler_activities(s), 0);
+	scaler_free(s);
+
+	/* all dynamic scaling suspended: no policy is tried, so nothing is reported */
+	c.scale_in_suspended = c.scale_out_suspended = true;
+	s = scaler_new(&c, NULL, NULL);
+	assert_int_equal(minute(s, 1, METRIC_CPU, 12.5, 10, 10), -1);
+	assert_int_equal(scaler_no_step_adjustments(s), 0);
+	scaler_free(s);
+	c.scale_in_suspended = c.scale_out_suspended = false;
+
+	/* the corrected step (upper bound 0) scales in, and reports nothing of the kind */
+	struct step_adjustment fixed[] = {{false, true, 0, 0, -1}};
+	p.steps = fixed;
+	s = scaler_new(&c, NULL, NULL);
+	assert_int_equal(minute(s, 1, METRIC_CPU, 12.5, 10, 10), 9);
+	assert_int_equal(scaler_no_step_adjustments(s), 0);
 	scaler_free(s);
 }
 
@@ -1322,6 +1483,11 @@ int main(void)
 	    cmocka_unit_test(test_missing_data_never_scales),
 	    cmocka_unit_test(test_scale_from_zero),
 	    cmocka_unit_test(test_clamping_and_jumps),
+	    cmocka_unit_test(test_settle),
+	    cmocka_unit_test(test_scale_out_from_running),
+	    cmocka_unit_test(test_coverage_template_bug),
+	    cmocka_unit_test(test_coverage_edges),
+	    cmocka_unit_test(test_no_step_adjustment_events),
 	    cmocka_unit_test(test_alarm_periods_and_statistics),
 	    cmocka_unit_test(test_weighted_average_period),
 	    cmocka_unit_test(test_scheduled_actions),

@@ -131,6 +131,54 @@ static void test_spikes(void **state)
 	assert_true(rate_shape_at(&r, SIM_HOUR + 7 * SIM_MIN, 0) == 500);
 }
 
+/* Where each shape says its rate may change next. */
+static void test_next_change(void **state)
+{
+	(void)state;
+	struct rate_shape c = {.kind = RATE_CONSTANT, .rps = 5};
+	assert_true(rate_shape_next_change(&c, 0) == SIM_TIME_MAX);
+	struct rate_shape d = {.kind = RATE_DIURNAL, .min_rps = 1, .max_rps = 2};
+	assert_true(rate_shape_next_change(&d, 7 * SIM_SEC) == 7 * SIM_SEC + 1);
+	struct rate_point pts[] = {{SIM_HOUR, 100}, {3 * SIM_HOUR, 300}};
+	struct rate_shape st = {.kind = RATE_STEPS, .points = pts, .npoints = 2};
+	assert_true(rate_shape_next_change(&st, 0) == SIM_HOUR);
+	assert_true(rate_shape_next_change(&st, SIM_HOUR) == 3 * SIM_HOUR);
+	assert_true(rate_shape_next_change(&st, 3 * SIM_HOUR) == SIM_TIME_MAX);
+	struct rate_spike sp[] = {
+	    {.at = SIM_HOUR, .duration = 10 * SIM_MIN, .rps = 500, .has_rps = true},
+	    {.at = SIM_HOUR + 5 * SIM_MIN, .duration = 10 * SIM_MIN, .factor = 3},
+	};
+	struct rate_shape spk = {.kind = RATE_SPIKES, .base_rps = 1, .spikes = sp, .nspikes = 2};
+	assert_true(rate_shape_next_change(&spk, 0) == SIM_HOUR);
+	assert_true(rate_shape_next_change(&spk, SIM_HOUR) == SIM_HOUR + 5 * SIM_MIN);
+	assert_true(rate_shape_next_change(&spk, SIM_HOUR + 5 * SIM_MIN) ==
+		    SIM_HOUR + 10 * SIM_MIN);
+	assert_true(rate_shape_next_change(&spk, SIM_HOUR + 14 * SIM_MIN) ==
+		    SIM_HOUR + 15 * SIM_MIN);
+	assert_true(rate_shape_next_change(&spk, SIM_HOUR + 15 * SIM_MIN) == SIM_TIME_MAX);
+	/* a trace of 0..3 min repeating: rows at 1 and 2 min, then its period */
+	struct rate_point tp[] = {{SIM_MIN, 10}, {2 * SIM_MIN, 20}};
+	struct rate_shape tr = {
+	    .kind = RATE_TRACE, .points = tp, .npoints = 2, .trace_period = 3 * SIM_MIN};
+	assert_true(rate_shape_next_change(&tr, 0) == SIM_MIN);
+	assert_true(rate_shape_next_change(&tr, 2 * SIM_MIN) == 3 * SIM_MIN);
+	assert_true(rate_shape_next_change(&tr, 3 * SIM_MIN) == 4 * SIM_MIN);
+	assert_true(rate_shape_next_change(&tr, 5 * SIM_MIN + 1) == 6 * SIM_MIN);
+	/* between two changes the rate is what it was at the first */
+	const struct rate_shape *shapes[] = {&st, &spk, &tr};
+	for (size_t i = 0; i < 3; i++) {
+		for (sim_time t = 0; t < 4 * SIM_HOUR; t = rate_shape_next_change(shapes[i], t)) {
+			sim_time next = rate_shape_next_change(shapes[i], t);
+			sim_time mid = next == SIM_TIME_MAX ? t + SIM_HOUR : t + (next - t) / 2;
+			assert_true(rate_shape_at(shapes[i], mid, 0) ==
+				    rate_shape_at(shapes[i], t, 0));
+			assert_true(rate_shape_at(shapes[i], next - 1, 0) ==
+					rate_shape_at(shapes[i], t, 0) ||
+				    next == SIM_TIME_MAX);
+		}
+	}
+}
+
 /* ---- trace files ---- */
 
 /* Writes `content` to a fresh temporary file whose name goes into path[32]. */
@@ -517,6 +565,99 @@ static void test_minute_serving_part(void **state)
 	workload_free(w);
 }
 
+/* Noise adds its period boundaries to the shape's changes. */
+static void test_next_change_noise(void **state)
+{
+	(void)state;
+	struct rate_shape r = noisy(0.1);
+	struct workload *w = workload_new(&r, &web, 0, 7, 0);
+	assert_true(workload_next_change(w, 0) == SIM_MIN);
+	assert_true(workload_next_change(w, SIM_MIN) == 2 * SIM_MIN);
+	assert_true(workload_next_change(w, 90 * SIM_SEC) == 2 * SIM_MIN);
+	workload_free(w);
+	struct rate_shape quiet = noisy(0);
+	w = workload_new(&quiet, &web, 0, 7, 0);
+	assert_true(workload_next_change(w, SIM_MIN) == SIM_TIME_MAX);
+	workload_free(w);
+}
+
+/*
+ * How often a steady stretch is advanced does not change a bit: 20-second
+ * advances with a minute taken at each minute's end, against one advance
+ * and all the minutes taken at once; with requests lost in flight between.
+ */
+static void test_take_minutes(void **state)
+{
+	(void)state;
+	const long serving[] = {3, 2, 0}; /* queueing, overloaded, none */
+	struct rate_shape r = {.kind = RATE_CONSTANT, .rps = 250};
+	for (size_t k = 0; k < 3; k++) {
+		struct workload *a = workload_new(&r, &web, 0, 1, 0);
+		struct workload *b = workload_new(&r, &web, 0, 1, 0);
+		struct workload_minute ma, mb;
+		for (sim_time t = 0; t < 45 * SIM_MIN; t += 20 * SIM_SEC) {
+			workload_advance(a, t, t + 20 * SIM_SEC, serving[k]);
+			if ((t + 20 * SIM_SEC) % SIM_MIN == 0)
+				workload_take_minute(a, &ma);
+		}
+		workload_advance(a, 45 * SIM_MIN, 45 * SIM_MIN + 7 * SIM_SEC, serving[k]);
+		workload_lose_inflight(a, serving[k], SIM_SEC);
+		workload_advance(a, 45 * SIM_MIN + 7 * SIM_SEC, 46 * SIM_MIN, serving[k] + 1);
+		assert_true(workload_minute_empty(b));
+		workload_advance(b, 0, 45 * SIM_MIN, serving[k]);
+		workload_take_minutes(b, 45, &mb);
+		assert_true(workload_minute_empty(b));
+		assert_memory_equal(&ma, &mb, sizeof(ma));
+		workload_take_minute(a, &ma);
+		workload_advance(b, 45 * SIM_MIN, 45 * SIM_MIN + 7 * SIM_SEC, serving[k]);
+		workload_lose_inflight(b, serving[k], SIM_SEC);
+		workload_advance(b, 45 * SIM_MIN + 7 * SIM_SEC, 46 * SIM_MIN, serving[k] + 1);
+		workload_take_minute(b, &mb);
+		assert_memory_equal(&ma, &mb, sizeof(ma));
+		assert_memory_equal(workload_totals(a), workload_totals(b),
+				    sizeof(struct workload_totals));
+		check_rel(workload_totals(a)->requests, 250 * 46 * 60, 1e-12, "requests");
+		if (serving[k] == 3) {
+			check_rel(ma.served, 250 * 60 - workload_totals(a)->dropped, 1e-12, "lost");
+			assert_true(workload_latency_quantile(a, 0.95) ==
+				    workload_latency_quantile(b, 0.95));
+		}
+		struct workload_instant ia, ib;
+		workload_instant(a, &ia);
+		workload_instant(b, &ib);
+		assert_memory_equal(&ia, &ib, sizeof(ia));
+		workload_free(a);
+		workload_free(b);
+	}
+}
+
+/* A minute's p95 only when asked for; its counts either way; the open minute's state. */
+static void test_minute_latency_off(void **state)
+{
+	(void)state;
+	struct rate_shape r = {.kind = RATE_CONSTANT, .rps = 250};
+	struct workload *w = workload_new(&r, &web, 0, 1, 0);
+	struct workload_minute m;
+	workload_keep_minute_latency(w, false);
+	workload_advance(w, 0, 0, 3);
+	assert_true(workload_minute_empty(w)); /* an empty interval adds nothing */
+	workload_advance(w, 0, SIM_MIN, 3);
+	assert_false(workload_minute_empty(w));
+	workload_take_minute(w, &m);
+	assert_true(isnan(m.p95_s));
+	check_rel(m.served, 250 * 60, 1e-12, "served");
+	check_rel(workload_latency_quantile(w, 0.95), mmc_response_quantile(12, 250, 25, 0.95),
+		  1e-9, "the run's p95 is kept");
+	assert_true(workload_lose_inflight(w, 3, 0) > 0);
+	assert_false(workload_minute_empty(w)); /* lost requests belong to the open minute */
+	workload_keep_minute_latency(w, true);
+	workload_take_minute(w, &m);
+	workload_advance(w, SIM_MIN, 2 * SIM_MIN, 3);
+	workload_take_minute(w, &m);
+	check_rel(m.p95_s, mmc_response_quantile(12, 250, 25, 0.95), 1e-9, "minute p95");
+	workload_free(w);
+}
+
 int main(void)
 {
 	rng_global_init();
@@ -527,6 +668,7 @@ int main(void)
 	    cmocka_unit_test(test_diurnal_weekly),
 	    cmocka_unit_test(test_steps),
 	    cmocka_unit_test(test_spikes),
+	    cmocka_unit_test(test_next_change),
 	    cmocka_unit_test(test_trace_rps),
 	    cmocka_unit_test(test_trace_counts),
 	    cmocka_unit_test(test_trace_bad_rows),
@@ -541,6 +683,9 @@ int main(void)
 	    cmocka_unit_test(test_overload),
 	    cmocka_unit_test(test_memory_capped),
 	    cmocka_unit_test(test_minute_serving_part),
+	    cmocka_unit_test(test_next_change_noise),
+	    cmocka_unit_test(test_take_minutes),
+	    cmocka_unit_test(test_minute_latency_off),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -15,8 +15,8 @@
 #define MAX_TASKS 100000L
 
 static const char usage[] =
-    "usage: spotsim scale POLICY.json --running N --metric VALUE [--min A] [--max B]\n"
-    "                     [--threshold T] [--format table|csv]\n"
+    "usage: spotsim scale POLICY.json --running N --metric VALUE [--desired D]\n"
+    "                     [--min A] [--max B] [--threshold T] [--format table|csv]\n"
     "\n"
     "What one Application Auto Scaling policy does at a RUNNING task count and a\n"
     "metric value: the step or target-tracking arithmetic, then any clamping.\n"
@@ -26,6 +26,8 @@ static const char usage[] =
     "                 its CloudWatch alarm in \"Alarm\" (PutMetricAlarm names), or\n"
     "                 give --threshold\n"
     "  --running N    RUNNING tasks, where AWS starts the calculation (0 to 100000)\n"
+    "  --desired D    the desired count now, which may differ from RUNNING when\n"
+    "                 tasks cannot start (0 to 100000; default: the RUNNING count)\n"
     "  --metric V     the metric: the alarm's aggregated value for a step policy,\n"
     "                 the newest datapoint for target tracking\n"
     "  --min A        MinCapacity (0 to 100000; default: no lower bound)\n"
@@ -33,12 +35,12 @@ static const char usage[] =
     "  --threshold T  the step policy's alarm threshold (replaces the Alarm's)\n"
     "  --format F     table (default) or csv\n"
     "\n"
-    "example: spotsim scale step-out.json --running 10 --metric 70 --max 12\n";
+    "example: spotsim scale step-out.json --running 7 --desired 10 --metric 70 --max 12\n";
 
 struct scale_args {
 	const char *file;
-	long running, min, max;
-	bool has_min, has_max, has_threshold, has_metric;
+	long running, desired, min, max;
+	bool has_desired, has_min, has_max, has_threshold, has_metric;
 	double metric, threshold;
 	enum out_format format;
 };
@@ -53,6 +55,14 @@ static int parse_option(int c, struct scale_args *a, char **argv)
 					       "\"%s\" is not a task count (accepted: a whole "
 					       "number from 0 to %ld)",
 					       optarg, MAX_TASKS);
+		return -1;
+	case 'd':
+		if (!cli_parse_long(optarg, 0, MAX_TASKS, &a->desired))
+			return cli_usage_error("scale", "--desired",
+					       "\"%s\" is not a task count (accepted: a whole "
+					       "number from 0 to %ld)",
+					       optarg, MAX_TASKS);
+		a->has_desired = true;
 		return -1;
 	case 'm':
 		if (!cli_parse_double(optarg, -1e300, 1e300, &a->metric))
@@ -122,6 +132,7 @@ static int parse_args(int argc, char **argv, struct scale_args *a)
 {
 	static const struct option opts[] = {
 	    {"running", required_argument, NULL, 'r'},
+	    {"desired", required_argument, NULL, 'd'},
 	    {"metric", required_argument, NULL, 'm'},
 	    {"min", required_argument, NULL, 'a'},
 	    {"max", required_argument, NULL, 'b'},
@@ -232,12 +243,45 @@ static void describe_alarm(const struct scaling_policy *p, double metric, char *
 		 scaling_alarm_breaches(al, metric) ? "breaches" : "does not breach");
 }
 
-static void describe_clamp(const struct scale_args *a, const struct scaling_decision *d,
-			   bool decided, char *buf, size_t size)
+/* What the policy did: its decision, and the desired count it settles on. */
+struct outcome {
+	struct scaling_decision d;
+	bool decided; /* a step or target-tracking calculation applies */
+	bool out;     /* it asks to scale out */
+	long desired; /* the desired count after it (a->desired when unchanged) */
+};
+
+/* AWS's rules at the bounds, when desired itself is outside [Min, Max]. */
+static bool describe_bound_rule(const struct scale_args *a, const struct outcome *o, char *buf,
+				size_t size)
 {
-	if (decided && d->clamped > d->to)
+	bool below = a->has_min && a->desired < a->min, above = a->has_max && a->desired > a->max;
+	if (o->decided && !o->out && !below && !above && o->d.clamped > a->desired) {
+		snprintf(buf, size, "none (a scale-in never raises desired %ld)", a->desired);
+		return true;
+	}
+	if (!o->decided || !(below || above))
+		return false;
+	if (o->out == below)
+		snprintf(buf, size, "desired %ld is %s %s %ld: the %s goes there first", a->desired,
+			 below ? "below" : "above", below ? "MinCapacity" : "MaxCapacity",
+			 below ? a->min : a->max, o->out ? "scale-out" : "scale-in");
+	else
+		snprintf(buf, size, "desired %ld is %s %s %ld: a %s does nothing", a->desired,
+			 below ? "below" : "above", below ? "MinCapacity" : "MaxCapacity",
+			 below ? a->min : a->max, o->out ? "scale-out" : "scale-in");
+	return true;
+}
+
+static void describe_clamp(const struct scale_args *a, const struct outcome *o, char *buf,
+			   size_t size)
+{
+	const struct scaling_decision *d = &o->d;
+	if (describe_bound_rule(a, o, buf, size))
+		return;
+	if (o->decided && d->clamped > d->to)
 		snprintf(buf, size, "%ld -> %ld (MinCapacity %ld)", d->to, d->clamped, a->min);
-	else if (decided && d->clamped < d->to)
+	else if (o->decided && d->clamped < d->to)
 		snprintf(buf, size, "%ld -> %ld (MaxCapacity %ld)", d->to, d->clamped, a->max);
 	else if (a->has_min && a->has_max)
 		snprintf(buf, size, "none (within [%ld, %ld])", a->min, a->max);
@@ -249,46 +293,63 @@ static void describe_clamp(const struct scale_args *a, const struct scaling_deci
 }
 
 static void print_table(const struct scaling_policy *p, const struct scale_args *a,
-			const struct scaling_decision *d, bool decided)
+			const struct outcome *o)
 {
 	char line[300];
-	long desired = decided ? d->clamped : a->running;
 	describe_policy(p, line, sizeof(line));
 	printf("%-11s %s\n", "policy", line);
 	describe_alarm(p, a->metric, line, sizeof(line));
 	printf("%-11s %s\n", "alarm", line);
-	printf("%-11s %s\n", "arithmetic", d->explain);
-	describe_clamp(a, d, decided, line, sizeof(line));
+	printf("%-11s %s\n", "arithmetic", o->d.explain);
+	describe_clamp(a, o, line, sizeof(line));
 	printf("%-11s %s\n", "clamping", line);
-	if (desired == a->running)
-		printf("%-11s %ld (no change)\n", "desired", desired);
+	if (o->desired == a->desired)
+		printf("%-11s %ld (no change)\n", "desired", o->desired);
+	else if (a->has_desired)
+		printf("%-11s %ld (was %ld; from %ld running)\n", "desired", o->desired, a->desired,
+		       a->running);
 	else
-		printf("%-11s %ld (from %ld running)\n", "desired", desired, a->running);
+		printf("%-11s %ld (from %ld running)\n", "desired", o->desired, a->running);
 }
 
 static void print_csv(const struct scaling_policy *p, const struct scale_args *a,
-		      const struct scaling_decision *d, bool decided)
+		      const struct outcome *o)
 {
 	const struct alarm_config *al = p->type == POLICY_STEP ? &p->alarm : &p->high;
-	printf("policy,policy_type,running,metric,threshold,step,raw,to,min,max,desired,"
-	       "arithmetic\n");
+	printf("policy,policy_type,running,current_desired,metric,threshold,step,raw,to,min,max,"
+	       "desired,arithmetic\n");
 	cli_put_csv_field(stdout, p->name);
-	printf(",%s,%ld,%g,%g,", p->type == POLICY_STEP ? "StepScaling" : "TargetTrackingScaling",
-	       a->running, a->metric, al->threshold);
-	if (d->step >= 0)
-		printf("%d", d->step);
+	printf(",%s,%ld,%ld,%g,%g,",
+	       p->type == POLICY_STEP ? "StepScaling" : "TargetTrackingScaling", a->running,
+	       a->desired, a->metric, al->threshold);
+	if (o->d.step >= 0)
+		printf("%d", o->d.step);
 	putchar(',');
-	if (decided)
-		printf("%.6g", d->raw);
-	printf(",%ld,", decided ? d->to : a->running);
+	if (o->decided)
+		printf("%.6g", o->d.raw);
+	printf(",%ld,", o->decided ? o->d.to : a->running);
 	if (a->has_min)
 		printf("%ld", a->min);
 	putchar(',');
 	if (a->has_max)
 		printf("%ld", a->max);
-	printf(",%ld,", decided ? d->clamped : a->running);
-	cli_put_csv_field(stdout, d->explain);
+	printf(",%ld,", o->desired);
+	cli_put_csv_field(stdout, o->d.explain);
 	putchar('\n');
+}
+
+/* The decision from RUNNING, then the desired count as the running scaler settles it. */
+static void decide(const struct scaling_policy *p, const struct scale_args *a, struct outcome *o)
+{
+	long lo = a->has_min ? a->min : 0, hi = a->has_max ? a->max : LONG_MAX, got = -1;
+	o->decided = p->type == POLICY_STEP
+			 ? scaling_step_decide(p, a->running, a->metric, lo, hi, &o->d)
+			 : scaling_target_decide(p, a->running, a->metric, lo, hi, &o->d);
+	o->decided = o->decided && o->d.to != o->d.from; /* a step of 0 asks nothing */
+	o->out = o->d.to > o->d.from;
+	if (o->decided)
+		got = scaling_settle(o->out, o->d.to, a->desired, lo, hi);
+	o->desired = got >= 0 ? got : a->desired;
 }
 
 static int load_policy_file(const char *file, struct scaling_policy *p)
@@ -311,22 +372,21 @@ int cmd_scale(int argc, char **argv)
 {
 	struct scale_args a = {.running = -1, .format = FORMAT_TABLE};
 	struct scaling_policy p;
-	struct scaling_decision d;
+	struct outcome o;
 	int rc = parse_args(argc, argv, &a);
 	if (rc >= 0)
 		return rc;
+	if (!a.has_desired)
+		a.desired = a.running;
 	if ((rc = load_policy_file(a.file, &p)) >= 0 || (rc = prepare_step(&p, &a)) >= 0) {
 		scaling_policy_release(&p);
 		return rc;
 	}
-	long lo = a.has_min ? a.min : 0, hi = a.has_max ? a.max : LONG_MAX;
-	bool decided = p.type == POLICY_STEP
-			   ? scaling_step_decide(&p, a.running, a.metric, lo, hi, &d)
-			   : scaling_target_decide(&p, a.running, a.metric, lo, hi, &d);
+	decide(&p, &a, &o);
 	if (a.format == FORMAT_CSV)
-		print_csv(&p, &a, &d, decided);
+		print_csv(&p, &a, &o);
 	else
-		print_table(&p, &a, &d, decided);
+		print_table(&p, &a, &o);
 	scaling_policy_release(&p);
 	return EXIT_OK;
 }

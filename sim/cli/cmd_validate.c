@@ -174,6 +174,8 @@ static void print_summary(const struct scenario *sc, const struct price_table *t
 	       scenario_scale_in_order_name(sc->scale_in_order));
 	if (sc->scaling.enabled)
 		print_scaling(sc);
+	if (sc->terraform)
+		printf("  linked:   terraform %s\n", sc->terraform);
 	printf("  prices:   %s\n", cli_display_path(t->path, rel, sizeof(rel)));
 	printf("  sections: workload %s, spot %s, scaling %s, %ld variant%s, %ld sweep point%s\n",
 	       sc->has_workload ? "yes" : "no", sc->has_spot ? "yes" : "no",
@@ -200,6 +202,7 @@ static int validate(const char *path, const char *prices, bool quiet)
 				   "or data/pricing.csv as installed)");
 		else if (pricing_load(&t, table, &d) == 0)
 			plan_check_prices(&p, &t, &d);
+		scenario_scaling_warnings(&p.base, &d);
 	}
 	cli_print_diag(&d);
 	if (diag_failed(&d))

@@ -16,6 +16,7 @@ static const struct command {
     {"run", cmd_run, "simulate a service: cost, interruptions, availability, latency"},
     {"merge", cmd_merge, "combine the shards of a run (run --shard K/N) into its outputs"},
     {"validate", cmd_validate, "check a scenario file and print every problem"},
+    {"import", cmd_import, "a scenario from a Terraform plan or state"},
     {"cost", cmd_cost, "what a Fargate or Fargate Spot task costs, line by line"},
     {"place", cmd_place, "how a capacity provider strategy splits tasks"},
     {"scale", cmd_scale, "one scaling policy decision, with the arithmetic"},

@@ -2,12 +2,31 @@
  * replication — one run: engine + service + spot + workload (see
  * replication.h).
  *
- * The load is accounted in intervals: from the last accounted moment to
- * now, with the number of tasks that served over it. An interval ends at
- * every 20-second sample (so the arrival rate is refreshed at least that
- * often), and just before the serving count changes (the service's
- * before_change hook). Every third sample closes a minute: the minute's row
- * goes to the sink and the minute is judged against the SLO.
+ * Time is cut by a 20-second tick (the engine's, beside the calendar: no
+ * event) into samples, three to a minute. The load is accounted from the
+ * last accounted moment to now, with the number of tasks that served over
+ * it, whenever that number is about to change (the service's before_change
+ * hook) and when a minute's handler runs. The rate is read where a piece of
+ * load starts: at each change of the serving count and at each tick where
+ * the rate shape (or its noise) may have moved (workload_next_change); in
+ * between, load, cost, latency mixture and utilization are integrated in
+ * closed form (workload.h), whatever the length of the stretch.
+ *
+ * Code runs at ticks only where something reads them:
+ *   - scaling policies read the 20-second samples: the minute's handler
+ *     runs at every third tick, and the samples of the ticks before it are
+ *     taken as the load is accounted up to them (the serving count and the
+ *     load's instant values are those at the tick: nothing changed since);
+ *   - a sink that wants minute rows: the minute's handler writes them;
+ *   - a queue: its backlog moves with every job, so each tick samples it;
+ *   - otherwise the run is quiet: ticks are only counted, and minutes are
+ *     closed as the load is accounted at the next change, a run of whole
+ *     minutes under one steady load at once (their count is what matters
+ *     for availability). A quiet 30-day run does work in proportion to its
+ *     changes, not to its minutes.
+ * Whichever way, the engine orders a tick against an event at the same
+ * time as the sample event that once re-armed itself every 20 seconds, so
+ * a change at a minute's end falls in the same minute as before.
  *
  * SLO per minute (README "Availability"): with a request workload, a minute
  * is available when its dropped fraction is at most slo.max_dropped_fraction
@@ -35,8 +54,7 @@
 #define SAMPLES_PER_MINUTE 3
 
 enum {
-	EV_SAMPLE = 100,
-	EV_SCHEDULED
+	EV_SCHEDULED = 100
 };
 
 static volatile sig_atomic_t interrupted;
@@ -57,6 +75,7 @@ const struct metric_def run_metric_defs[] = {
     M(tasks_launched, "count"),
     M(placement_failures, "count"),
     M(scaling_activities, "count"),
+    M(no_step_adjustment, "count"),
     M(requests, "count"),
     M(dropped_fraction, "fraction"),
     M(p_wait, "fraction"),
@@ -99,26 +118,12 @@ struct rep {
 	struct queue *queue;	/* NULL without a queue workload */
 	struct scaler *scaler;	/* NULL without a scaling section */
 	struct metrics metrics;
+	bool sampling;	    /* scaling policies read the 20-second samples */
+	bool quiet;	    /* no code runs at ticks: minutes close as the load is accounted */
 	sim_time accounted; /* the load is accounted up to here */
-	long samples;
+	long ticks;	    /* 20-second ticks dealt with */
 	long minutes, bad_minutes;
 };
-
-static void account(struct rep *r)
-{
-	sim_time now = engine_now(&r->e);
-	struct service_counts c;
-	if (!r->w || now <= r->accounted)
-		return;
-	service_counts(r->svc, &c);
-	workload_advance(r->w, r->accounted, now, c.serving);
-	r->accounted = now;
-}
-
-static void before_change(void *ctx)
-{
-	account(ctx);
-}
 
 static void stops_serving(void *ctx, long serving, sim_time window)
 {
@@ -152,13 +157,140 @@ static bool minute_ok(const struct rep *r, const struct workload_minute *m, long
 	return true;
 }
 
+/* ---- the load between changes ---- */
+
+/* The first tick at or after t. */
+static sim_time tick_ceil(sim_time t)
+{
+	if (t > SIM_TIME_MAX - SAMPLE_PERIOD)
+		return SIM_TIME_MAX;
+	return (t + SAMPLE_PERIOD - 1) / SAMPLE_PERIOD * SAMPLE_PERIOD;
+}
+
+/*
+ * The rate read at t holds until the first tick after it may have changed:
+ * a piece starts at t and at every tick where the rate is new.
+ */
+static sim_time steady_until(const struct rep *r, sim_time t)
+{
+	return r->w ? tick_ceil(workload_next_change(r->w, t)) : SIM_TIME_MAX;
+}
+
+/* A 20-second sample of a request service (or of one without workload) for the metrics. */
+static void take_sample(struct rep *r, long serving)
+{
+	struct metrics_sample ms = {serving, 0, 0, false, 0};
+	if (r->w)
+		workload_utilization(r->w, &ms.cpu_pct, &ms.mem_pct);
+	metrics_sample(&r->metrics, &ms);
+}
+
+/* Closes the open minute, accounted up to its end, as its last tick would. */
+static void close_minute_quietly(struct rep *r, long serving)
+{
+	struct workload_minute m = {0, 0, 0, NAN, NAN, NAN};
+	if (r->w)
+		workload_take_minute(r->w, &m);
+	r->minutes++;
+	if (!minute_ok(r, &m, serving))
+		r->bad_minutes++;
+}
+
+/* The load is accounted up to tick `k`, which has passed. */
+static void tick_reached(struct rep *r, long k, long serving)
+{
+	r->ticks = k;
+	if (r->sampling)
+		take_sample(r, serving);
+	if (r->quiet && k % SAMPLES_PER_MINUTE == 0)
+		close_minute_quietly(r, serving);
+}
+
+/*
+ * Quietly, whole minutes from the open minute's start (which must be empty)
+ * to `stop` under one steady load, as far as their last ticks have passed,
+ * are closed at once. Returns whether there was one.
+ */
+static bool close_minutes_at_once(struct rep *r, sim_time stop, int64_t passed, long serving)
+{
+	sim_time start = (sim_time)r->minutes * SIM_MIN;
+	int64_t k = (stop - start) / SIM_MIN, closable = passed / SAMPLES_PER_MINUTE - r->minutes;
+	struct workload_minute m = {0, 0, 0, NAN, NAN, NAN};
+	k = k < closable ? k : closable;
+	if (r->accounted != start || k < 1 || (r->w && !workload_minute_empty(r->w)))
+		return false;
+	if (r->w) {
+		workload_advance(r->w, start, start + k * SIM_MIN, serving);
+		workload_take_minutes(r->w, k, &m);
+	}
+	r->minutes += (long)k;
+	if (!minute_ok(r, &m, serving))
+		r->bad_minutes += (long)k;
+	r->accounted = start + k * SIM_MIN;
+	r->ticks = r->minutes * SAMPLES_PER_MINUTE;
+	return true;
+}
+
+/*
+ * Accounts the load up to now, `serving` tasks having served since the last
+ * time, and deals with the ticks passed meanwhile (engine_ticks: at a
+ * tick's time this orders the tick against the event being handled exactly
+ * as a sample event would be): samples, when policies read them, and, when
+ * quiet, the minutes' ends. Walks from tick to tick only where something
+ * happens there: every tick when sampling, each minute's last otherwise,
+ * and pieces end only where the rate is read anew; quiet whole minutes of
+ * one steady load close at once.
+ */
+static void account_to(struct rep *r, sim_time now, long serving)
+{
+	int64_t passed = engine_ticks(&r->e);
+	for (;;) {
+		long next = r->sampling ? r->ticks + 1
+					: (r->ticks / SAMPLES_PER_MINUTE + 1) * SAMPLES_PER_MINUTE;
+		sim_time at = (sim_time)next * SAMPLE_PERIOD;
+		if (next <= passed && r->accounted == at) {
+			tick_reached(r, next, serving);
+			continue;
+		}
+		if (r->accounted >= now)
+			return;
+		sim_time steady = steady_until(r, r->accounted);
+		sim_time stop = now < steady ? now : steady;
+		if (r->quiet && close_minutes_at_once(r, stop, passed, serving))
+			continue;
+		sim_time to = stop < at ? stop : at;
+		if (r->w)
+			workload_advance(r->w, r->accounted, to, serving);
+		r->accounted = to;
+	}
+}
+
+/* The load up to now; a queue accounts its own. */
+static void account(struct rep *r)
+{
+	struct service_counts c;
+	if (r->queue)
+		return;
+	service_counts(r->svc, &c);
+	account_to(r, engine_now(&r->e), c.serving);
+	if (r->quiet && interrupted)
+		engine_stop(&r->e);
+}
+
+static void before_change(void *ctx)
+{
+	account(ctx);
+}
+
+/* ---- minutes with a handler ---- */
+
 /* The autoscaler's turn at the end of each minute. */
 static void scale(struct rep *r, const struct workload_minute *m, const struct service_counts *c)
 {
 	struct datapoint dp[METRIC_COUNT];
-	metrics_minute(&r->metrics, r->w != NULL, m->requests, dp);
-	if (!r->scaler)
+	if (!r->sampling)
 		return;
+	metrics_minute(&r->metrics, r->w != NULL, m->requests, dp);
 	long desired = scaler_minute(r->scaler, engine_now(&r->e), dp, c->serving, c->desired);
 	if (desired >= 0)
 		service_set_desired(r->svc, desired);
@@ -197,41 +329,43 @@ static void close_minute(struct rep *r)
 	scale(r, &m, &c);
 }
 
-/* A 20-second sample of utilization and backlog for the metrics. */
-static void take_sample(struct rep *r)
+/* The end of a minute of a request service (or one without workload). */
+static void on_minute(struct engine *e, void *ctx)
+{
+	struct rep *r = ctx;
+	account(r);
+	close_minute(r);
+	if (interrupted)
+		engine_stop(e);
+}
+
+/* A 20-second sample of a queue: backlog and utilization from its workers. */
+static void take_queue_sample(struct rep *r)
 {
 	struct service_counts c;
-	struct metrics_sample ms = {0, 0, 0, r->queue != NULL, 0};
+	struct metrics_sample ms = {0, 0, 0, true, (double)queue_backlog(r->queue)};
 	const struct request_model *rm = &r->sc->requests;
 	service_counts(r->svc, &c);
 	ms.serving = c.serving;
-	if (r->w) {
-		struct workload_instant in;
-		workload_instant(r->w, &in);
-		ms.cpu_pct = in.cpu_pct;
-		ms.mem_pct = in.mem_pct;
-	} else if (r->queue && c.serving > 0) {
+	if (c.serving > 0) {
 		double slots = (double)c.serving * (double)r->sc->queue.concurrency;
-		ms.backlog = (double)queue_backlog(r->queue);
 		ms.cpu_pct = fmin(100, rm->cpu_idle_percent +
 					   100.0 * (double)queue_in_flight(r->queue) / slots);
 		ms.mem_pct = fmin(100, rm->memory_base_percent);
 	}
-	if (r->queue)
-		ms.backlog = (double)queue_backlog(r->queue);
 	metrics_sample(&r->metrics, &ms);
 }
 
-static void on_sample(struct engine *e, struct event *ev, void *ctx)
+/* Each tick of a queue service: its backlog changes with every job, so it is sampled. */
+static void on_queue_tick(struct engine *e, void *ctx)
 {
 	struct rep *r = ctx;
-	account(r);
-	take_sample(r);
-	if (++r->samples % SAMPLES_PER_MINUTE == 0)
+	if (r->sampling)
+		take_queue_sample(r);
+	if (engine_ticks(e) % SAMPLES_PER_MINUTE == 0)
 		close_minute(r);
 	if (interrupted)
 		engine_stop(e);
-	engine_reschedule_after(e, ev, SAMPLE_PERIOD);
 }
 
 static void arm_scheduled(struct rep *r)
@@ -385,12 +519,32 @@ static void setup(struct rep *r, const struct scenario *sc, uint64_t index,
 		r->queue =
 		    queue_new(&r->e, &sc->queue, r->qrate, sc->seed, index, forward_event, r);
 	}
-	if (sc->scaling.enabled)
+	if (sc->scaling.enabled) {
 		r->scaler = scaler_new(&sc->scaling, on_scaling_event, r);
+		/* the decisions' text is read only from events.csv */
+		scaler_set_explain(r->scaler, sink && sink->event);
+	}
+	/* with no policy, scaler_minute would only ever answer "no change" */
+	r->sampling = r->scaler && sc->scaling.npolicies > 0;
+	r->quiet = !r->sampling && !r->queue && !(sink && sink->minute);
+	if (r->w)
+		workload_keep_minute_latency(r->w,
+					     (sink && sink->minute) || sc->slo.has_p95_latency);
 	struct service_config cfg = scenario_service_config(sc);
 	r->svc = service_new(&r->e, &cfg, rates, r->spot, index, &hooks);
-	engine_on(&r->e, EV_SAMPLE, on_sample, r);
 	engine_on(&r->e, EV_SCHEDULED, on_scheduled, r);
+}
+
+/* The 20-second ticks: silent when quiet, a handler each minute, or each tick for a queue. */
+static void start_ticks(struct rep *r)
+{
+	if (r->queue)
+		engine_tick_start(&r->e, SAMPLE_PERIOD, SAMPLE_PERIOD, 1, on_queue_tick, r);
+	else if (r->quiet)
+		engine_tick_start(&r->e, SAMPLE_PERIOD, SAMPLE_PERIOD, 1, NULL, r);
+	else
+		engine_tick_start(&r->e, SAMPLE_PERIOD, SAMPLE_PERIOD, SAMPLES_PER_MINUTE,
+				  on_minute, r);
 }
 
 static void teardown(struct rep *r)
@@ -462,7 +616,7 @@ int replication_run(const struct scenario *sc, const struct price_table *prices,
 		queue_start(r.queue);
 	if (r.scaler)
 		arm_scheduled(&r);
-	engine_at(&r.e, SAMPLE_PERIOD, EV_SAMPLE, NULL, 0);
+	start_ticks(&r);
 	bool stopped = engine_run(&r.e, sc->duration);
 	account(&r);
 	service_finish(r.svc, &totals);
@@ -470,6 +624,7 @@ int replication_run(const struct scenario *sc, const struct price_table *prices,
 	fill_queue_metrics(&r, out);
 	fill_risk(sc, out);
 	out->scaling_activities = r.scaler ? (double)scaler_activities(r.scaler) : 0;
+	out->no_step_adjustment = r.scaler ? (double)scaler_no_step_adjustments(r.scaler) : 0;
 	teardown(&r);
 	return stopped && interrupted ? SPOTSIM_EINTR : 0;
 }

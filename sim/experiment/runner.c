@@ -3,8 +3,11 @@
  *
  * Work items are numbered config * nreps + rep; workers claim the next
  * number from an atomic counter and write only their own result slot and,
- * on failure, their own diagnostics. The first failure sets `stop`; the
- * calling thread reports progress while it waits and then joins.
+ * on failure, their own diagnostics. Replication 0 of each configuration is
+ * the calling thread's (it may write rows), run while the workers start on
+ * the rest, so the row-writing replications overlap the pool instead of
+ * running alone before it. The first failure sets `stop`; the calling
+ * thread draws the progress line and then joins the workers.
  */
 #include "spotsim/experiment/runner.h"
 
@@ -24,8 +27,12 @@ struct pool {
 	const struct plan *plan;
 	const struct price_table *prices;
 	struct experiment *x;
-	const bool *skip; /* [item]: already run with a sink */
-	size_t nitems;
+	const bool *skip; /* [item]: not in this run's slice */
+	size_t nitems, nreps;
+	double started; /* for the progress line */
+	double shown;	/* when the progress line was last drawn */
+	size_t total;	/* items this run holds */
+	bool progress;	/* draw the progress line (on the calling thread only) */
 	atomic_size_t next, done;
 	atomic_int stop;
 	int rc;		  /* the first failure's code, under `lock` */
@@ -53,26 +60,6 @@ static void fail(struct pool *pl, int rc, const struct diag *d)
 	atomic_store(&pl->stop, 1);
 }
 
-static void *worker(void *arg)
-{
-	struct pool *pl = arg;
-	for (;;) {
-		size_t item = atomic_fetch_add(&pl->next, 1);
-		if (item >= pl->nitems || atomic_load(&pl->stop))
-			break;
-		if (pl->skip[item])
-			continue;
-		struct diag d;
-		diag_init(&d);
-		int rc = run_item(pl, item, NULL, &d);
-		if (rc)
-			fail(pl, rc, &d);
-		diag_release(&d);
-		atomic_fetch_add(&pl->done, 1);
-	}
-	return NULL;
-}
-
 static double now_s(void)
 {
 	struct timespec ts;
@@ -89,6 +76,46 @@ static void show_progress(size_t done, size_t total, double started)
 	fprintf(stderr, "\r[%.*s%*s] %zu/%zu replications, %.0fs elapsed, ETA %.0fs ", filled,
 		"##############################", width - filled, "", done, total, elapsed, eta);
 	fflush(stderr);
+}
+
+/* Redraws the progress line at most ten times a second (calling thread only). */
+static void tick_progress(struct pool *pl, bool show)
+{
+	double t;
+	if (!show || !pl->progress || (t = now_s()) - pl->shown < 0.1)
+		return;
+	pl->shown = t;
+	show_progress(atomic_load(&pl->done), pl->total, pl->started);
+}
+
+/*
+ * Takes items from the shared counter until none is left. Replication 0 of
+ * every configuration belongs to the calling thread (run_first), so workers
+ * pass over it.
+ */
+static void work(struct pool *pl, bool show)
+{
+	for (;;) {
+		size_t item = atomic_fetch_add(&pl->next, 1);
+		if (item >= pl->nitems || atomic_load(&pl->stop))
+			break;
+		if (pl->skip[item] || item % pl->nreps == 0)
+			continue;
+		struct diag d;
+		diag_init(&d);
+		int rc = run_item(pl, item, NULL, &d);
+		if (rc)
+			fail(pl, rc, &d);
+		diag_release(&d);
+		atomic_fetch_add(&pl->done, 1);
+		tick_progress(pl, show);
+	}
+}
+
+static void *worker(void *arg)
+{
+	work(arg, false);
+	return NULL;
 }
 
 static void wait_with_progress(struct pool *pl, size_t threads, pthread_t *tid, bool progress,
@@ -144,25 +171,29 @@ size_t runner_default_threads(void)
 	return n > 0 ? (size_t)n : 1;
 }
 
-/* Replication 0 of the configurations with a sink, in order, on this thread. */
-static int run_with_sinks(struct pool *pl, bool *skip, runner_sink_fn sink_for, void *ctx,
-			  struct diag *d)
+/*
+ * Replication 0 of every configuration, in order, on the calling thread,
+ * with the sink the caller gives (the streamed files are written in a fixed
+ * order), while the workers run the other replications.
+ */
+static void run_first(struct pool *pl, runner_sink_fn sink_for, void *ctx)
 {
-	for (size_t config = 0; sink_for && config < pl->x->nconfigs; config++) {
+	for (size_t config = 0; config < pl->x->nconfigs; config++) {
 		struct run_sink sink = {NULL, NULL, NULL};
-		size_t item = config * pl->x->nreps;
-		if (skip[item])
-			continue; /* another slice's */
-		sink_for(ctx, config, &sink);
-		if (!sink.minute && !sink.event)
-			continue;
-		int rc = run_item(pl, item, &sink, d);
+		size_t item = config * pl->nreps;
+		if (pl->skip[item] || atomic_load(&pl->stop))
+			continue; /* another slice's, or the run failed */
+		if (sink_for)
+			sink_for(ctx, config, &sink);
+		struct diag d;
+		diag_init(&d);
+		int rc = run_item(pl, item, sink.minute || sink.event ? &sink : NULL, &d);
 		if (rc)
-			return rc;
-		skip[item] = true;
+			fail(pl, rc, &d);
+		diag_release(&d);
 		atomic_fetch_add(&pl->done, 1);
+		tick_progress(pl, true);
 	}
-	return 0;
 }
 
 int runner_run(const struct plan *p, const struct price_table *t, const struct runner_options *o,
@@ -170,39 +201,37 @@ int runner_run(const struct plan *p, const struct price_table *t, const struct r
 {
 	size_t nreps = o->replications ? o->replications : 1;
 	size_t threads = o->threads ? o->threads : 1;
-	struct pool pl = {.plan = p, .prices = t, .x = out};
-	double started = now_s();
+	struct pool pl = {.plan = p, .prices = t, .x = out, .nreps = nreps};
 
 	experiment_init(out, p, nreps);
 	pl.nitems = p->n * nreps;
 	bool *skip = xcalloc(pl.nitems, sizeof(*skip));
-	size_t held = 0;
 	for (size_t i = 0; i < pl.nitems; i++) {
 		skip[i] = !shard_holds(&o->slice, i);
-		held += !skip[i];
+		pl.total += !skip[i];
 	}
 	pl.skip = skip;
+	pl.started = now_s();
+	pl.progress = o->progress;
 	atomic_init(&pl.next, 0);
 	atomic_init(&pl.done, 0);
 	atomic_init(&pl.stop, 0);
 	diag_init(&pl.diag);
 	pthread_mutex_init(&pl.lock, NULL);
-	int rc = run_with_sinks(&pl, skip, sink_for, ctx, d);
-	if (!rc) {
-		pthread_t *tid = xcalloc(threads, sizeof(*tid));
-		size_t started_threads = 0;
-		for (; started_threads < threads; started_threads++)
-			if (pthread_create(&tid[started_threads], NULL, worker, &pl))
-				break;
-		if (!started_threads)
-			worker(&pl); /* no thread could start: do the work here */
-		wait_with_progress(&pl, started_threads, tid, o->progress, held, started);
-		free(tid);
-		rc = pl.rc;
-		for (size_t i = 0; i < pl.diag.nr; i++)
-			diag_error(d, pl.diag.items[i].file, pl.diag.items[i].path, "%s",
-				   pl.diag.items[i].msg);
-	}
+
+	/* threads - 1 workers, and this thread: replications 0 first, then the pool */
+	pthread_t *tid = xcalloc(threads, sizeof(*tid));
+	size_t nworkers = 0;
+	while (nworkers + 1 < threads && !pthread_create(&tid[nworkers], NULL, worker, &pl))
+		nworkers++;
+	run_first(&pl, sink_for, ctx);
+	work(&pl, true);
+	wait_with_progress(&pl, nworkers, tid, o->progress, pl.total, pl.started);
+	free(tid);
+	int rc = pl.rc;
+	for (size_t i = 0; i < pl.diag.nr; i++)
+		diag_error(d, pl.diag.items[i].file, pl.diag.items[i].path, "%s",
+			   pl.diag.items[i].msg);
 	pthread_mutex_destroy(&pl.lock);
 	diag_release(&pl.diag);
 	free(skip);

@@ -1,6 +1,8 @@
 /*
  * metrics — 20-second samples into one-minute datapoints (see metrics.h).
- * A datapoint is built incrementally: sum, min, max and count of the samples.
+ * A datapoint is built incrementally: sum, min, max and count of the
+ * samples; its average is their sum over their count, divided once when
+ * the minute closes.
  */
 #include "spotsim/model/metrics.h"
 
@@ -21,7 +23,6 @@ static void add(struct datapoint *d, double v)
 	d->present = true;
 	d->sum += v;
 	d->sample_count += 1;
-	d->average = d->sum / d->sample_count;
 }
 
 void metrics_sample(struct metrics *m, const struct metrics_sample *s)
@@ -48,12 +49,21 @@ static struct datapoint single(double v)
 void metrics_minute(struct metrics *m, bool has_requests, double requests,
 		    struct datapoint out[METRIC_COUNT])
 {
-	memcpy(out, m->cur, sizeof(m->cur));
+	static const struct datapoint none;
+	for (int i = 0; i < METRIC_COUNT; i++) {
+		out[i] = none;
+		if (!m->cur[i].present)
+			continue;
+		out[i] = m->cur[i];
+		out[i].average = out[i].sum / out[i].sample_count;
+		m->cur[i] = none;
+	}
 	if (has_requests) {
 		out[METRIC_REQUEST_COUNT] = single(requests);
 		if (m->serving_samples > 0)
 			out[METRIC_REQUESTS_PER_TARGET] =
 			    single(requests / (m->serving_sum / (double)m->serving_samples));
 	}
-	metrics_init(m);
+	m->serving_sum = 0;
+	m->serving_samples = 0;
 }

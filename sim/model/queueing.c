@@ -120,12 +120,32 @@ static double erlang_b_reciprocal(long k0, long c, double a, double r)
  * waiting is reported as 0, which spares the recursion for the lightly
  * loaded many-server intervals that dominate an autoscaled service.
  */
+/*
+ * ln c!, remembered per thread in a small table by c: a run meets few
+ * distinct c, each many times. A hit is the very value GSL gave.
+ */
+#define LOG_FACTORIAL_SLOTS 256
+
+static double log_factorial(long c)
+{
+	static _Thread_local struct {
+		long c;
+		double value;
+	} memo[LOG_FACTORIAL_SLOTS];
+	unsigned long slot = (unsigned long)c % LOG_FACTORIAL_SLOTS;
+	if (memo[slot].c != c) {
+		memo[slot].c = c;
+		memo[slot].value = gsl_sf_lngamma((double)c + 1);
+	}
+	return memo[slot].value;
+}
+
 static bool erlang_c_negligible(long c, double a)
 {
 	double rho = a / (double)c;
 	if (c < 64)
 		return false; /* the recursion is cheap there */
-	double log_pmf = (double)c * log(a) - a - gsl_sf_lngamma((double)c + 1);
+	double log_pmf = (double)c * log(a) - a - log_factorial(c);
 	return log_pmf + log(2.0 / (1 - rho)) < -27.631; /* ln 1e-12 */
 }
 
@@ -525,4 +545,94 @@ double latency_mix_quantile(const struct latency_mix *m, double q)
 	struct bounds b = bounds_start(1 - q);
 	mix_bounds(m, &b);
 	return solve_tail(mix_tail, m, q, &b, m->mean_sum / m->weight);
+}
+
+/* ---- remembered quantiles ---- */
+
+struct latency_memo {
+	struct latency_mix last; /* a copy of the mixture last solved */
+	double q, value;
+	bool valid;
+};
+
+struct latency_memo *latency_memo_new(void)
+{
+	return xcalloc(1, sizeof(struct latency_memo));
+}
+
+void latency_memo_free(struct latency_memo *memo)
+{
+	if (!memo)
+		return;
+	for (size_t i = 0; i < memo->last.agroups; i++)
+		free(memo->last.groups[i].buckets);
+	free(memo->last.groups);
+	free(memo->last.over);
+	free(memo);
+}
+
+static bool group_equal(const struct rate_group *a, const struct rate_group *b)
+{
+	return a->mu == b->mu && a->weight == b->weight && a->nr == b->nr &&
+	       (!a->nr || !memcmp(a->buckets, b->buckets, a->nr * sizeof(*a->buckets)));
+}
+
+static bool mix_equal(const struct latency_mix *a, const struct latency_mix *b)
+{
+	if (a->weight != b->weight || a->mean_sum != b->mean_sum || a->ngroups != b->ngroups ||
+	    a->nover != b->nover)
+		return false;
+	for (size_t i = 0; i < a->ngroups; i++)
+		if (!group_equal(&a->groups[i], &b->groups[i]))
+			return false;
+	return !a->nover || !memcmp(a->over, b->over, a->nover * sizeof(*a->over));
+}
+
+/*
+ * Copies src into dst, reusing dst's storage. dst's groups beyond ngroups
+ * keep their bucket arrays (agroups counts the groups whose storage exists).
+ */
+static void mix_copy(struct latency_mix *dst, const struct latency_mix *src)
+{
+	if (src->ngroups > dst->agroups) {
+		dst->groups = xrealloc(dst->groups, src->ngroups * sizeof(*dst->groups));
+		memset(dst->groups + dst->agroups, 0,
+		       (src->ngroups - dst->agroups) * sizeof(*dst->groups));
+		dst->agroups = src->ngroups;
+	}
+	for (size_t i = 0; i < src->ngroups; i++) {
+		struct rate_group *d = &dst->groups[i];
+		const struct rate_group *g = &src->groups[i];
+		if (g->nr > d->alloc) {
+			d->buckets = xrealloc(d->buckets, g->nr * sizeof(*d->buckets));
+			d->alloc = g->nr;
+		}
+		if (g->nr)
+			memcpy(d->buckets, g->buckets, g->nr * sizeof(*d->buckets));
+		d->mu = g->mu;
+		d->weight = g->weight;
+		d->nr = g->nr;
+		d->last = 0;
+	}
+	dst->ngroups = src->ngroups;
+	if (src->nover > dst->aover) {
+		dst->over = xrealloc(dst->over, src->nover * sizeof(*dst->over));
+		dst->aover = src->nover;
+	}
+	if (src->nover)
+		memcpy(dst->over, src->over, src->nover * sizeof(*dst->over));
+	dst->nover = src->nover;
+	dst->weight = src->weight;
+	dst->mean_sum = src->mean_sum;
+}
+
+double latency_mix_quantile_memo(const struct latency_mix *m, double q, struct latency_memo *memo)
+{
+	if (memo->valid && memo->q == q && mix_equal(m, &memo->last))
+		return memo->value;
+	memo->value = latency_mix_quantile(m, q);
+	memo->q = q;
+	memo->valid = true;
+	mix_copy(&memo->last, m);
+	return memo->value;
 }

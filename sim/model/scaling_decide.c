@@ -55,6 +55,19 @@ long scaling_clamp(long v, long lo, long hi)
 	return v < lo ? lo : v > hi ? hi : v;
 }
 
+long scaling_settle(bool out, long to, long desired, long min_capacity, long max_capacity)
+{
+	long got;
+	if (out ? desired > max_capacity : desired < min_capacity)
+		return -1; /* a scale-out above Max, a scale-in below Min: nothing */
+	if (out ? desired < min_capacity : desired > max_capacity)
+		return out ? min_capacity : max_capacity; /* first back to the bound */
+	got = scaling_clamp(to, min_capacity, max_capacity);
+	if (got == desired || (!out && got > desired))
+		return -1;
+	return got;
+}
+
 static long to_capacity(double v)
 {
 	return v > MAX_CALC ? (long)MAX_CALC : v < -MAX_CALC ? -(long)MAX_CALC : (long)v;
@@ -188,7 +201,8 @@ static bool step_take(const struct scaling_policy *p, long current, double delta
 	out->step = step_find(p, delta, above);
 	if (out->step < 0) {
 		if (why)
-			strbuf_adds(why, " is in no step: no change");
+			strbuf_adds(why,
+				    " is in no step (\"No step adjustment found\"): no change");
 		return false;
 	}
 	if (why) {

@@ -12,6 +12,7 @@
  *   scaling_scaler.c    the running scaler: alarms take the minute, policies
  *                       ask, cooldowns and combination rules decide
  *   scaling_schedule.c  scheduled actions
+ *   scaling_check.c     which breaches of a step policy's alarm its steps hold
  *
  * A scaler owns one runtime alarm per alarm of a policy: a step policy's
  * "Alarm"; a target-tracking policy's AlarmHigh and, unless scale-in is
@@ -117,6 +118,7 @@ struct scaler {
 	sim_time out_until, in_until;
 	long out_asked, out_base;
 	long activities;
+	long no_step; /* NO_STEP_ADJUSTMENT events */
 	bool explain; /* build event details (scaler_set_explain); else they are "" */
 	struct strbuf detail;
 };

@@ -8,7 +8,13 @@
  * scales. Cooldowns belong to the scalable target, as AWS describes them
  * per activity: one scale-out cooldown (until, the capacity it asked for,
  * the capacity it started from) and one scale-in cooldown, each set by the
- * policy whose request was applied, with that policy's cooldown.
+ * policy whose request was applied, with that policy's cooldown. A step
+ * policy whose breach falls in no step reports NO_STEP_ADJUSTMENT instead
+ * of asking, each minute its alarm acts.
+ *
+ * Settling. The request, computed from RUNNING, becomes the desired count
+ * by scaling_settle: AWS starts from the running count, so with tasks that
+ * cannot start a scale-out may set desired below its current value.
  *
  * A step policy's calculation during a scale-out cooldown starts from the
  * capacity the cooldown's scale-out started from (or RUNNING if lower): AWS
@@ -34,6 +40,7 @@ struct request {
 	struct scaling_decision d; /* explain left empty: see activity() */
 	double metric;
 	bool out_dir;
+	bool no_step; /* a step policy's alarm breaches, but no step holds the breach */
 };
 
 /* What the policies ask in one minute: the largest scale-out and scale-in. */
@@ -120,8 +127,10 @@ static bool step_request(const struct scaler *s, const struct policy_rt *pr, sim
 	double metric = alarm_rt_aggregate(a, pr->p->aggregation);
 	r->alarm = a;
 	r->metric = metric;
-	if (!scaling_step_compute(pr->p, running, metric, s->min, s->max, &r->d))
+	if (!scaling_step_compute(pr->p, running, metric, s->min, s->max, &r->d)) {
+		r->no_step = r->d.step < 0 && scaling_alarm_breaches(&pr->p->alarm, metric);
 		return false;
+	}
 	if (r->d.to > running && now < s->out_until && s->out_base < running)
 		scaling_step_compute(pr->p, s->out_base, metric, s->min, s->max, &r->d);
 	return r->d.to != r->d.from;
@@ -178,11 +187,11 @@ static sim_time cooldown_of(const struct scaling_policy *p, bool out)
 
 static long apply_out(struct scaler *s, sim_time now, const struct request *r, long desired)
 {
-	long to = desired < s->min ? s->min : scaling_clamp(r->d.to, s->min, s->max);
+	long to = scaling_settle(true, r->d.to, desired, s->min, s->max);
+	if (to < 0)
+		return -1;
 	if (now < s->out_until && to <= s->out_asked)
 		return -1; /* no larger than what the cooldown's scale-out asked for */
-	if (to <= desired)
-		return -1;
 	activity(s, now, r, desired, to);
 	s->out_until = now + cooldown_of(r->pr->p, true);
 	s->out_asked = to;
@@ -193,8 +202,8 @@ static long apply_out(struct scaler *s, sim_time now, const struct request *r, l
 
 static long apply_in(struct scaler *s, sim_time now, const struct request *r, long desired)
 {
-	long to = desired > s->max ? s->max : scaling_clamp(r->d.to, s->min, s->max);
-	if (now < s->in_until || to >= desired)
+	long to = scaling_settle(false, r->d.to, desired, s->min, s->max);
+	if (to < 0 || now < s->in_until)
 		return -1;
 	activity(s, now, r, desired, to);
 	s->in_until = now + cooldown_of(r->pr->p, false);
@@ -212,8 +221,24 @@ static void take_datapoints(struct scaler *s, sim_time now, const struct datapoi
 	}
 }
 
+/* AWS's "No step adjustment found": the breach (metric - threshold) is in no step. */
+static void no_step(struct scaler *s, sim_time now, const struct request *r)
+{
+	const struct alarm_config *al = &r->pr->p->alarm;
+	char m[32], t[32], b[32];
+
+	strbuf_reset(&s->detail);
+	if (scaler_wants_detail(s))
+		strbuf_addf(&s->detail, "policy=%s;metric=%s;threshold=%s;breach=%s",
+			    r->pr->p->name, scaling_num(r->metric, m, sizeof(m)),
+			    scaling_num(al->threshold, t, sizeof(t)),
+			    scaling_num(r->metric - al->threshold, b, sizeof(b)));
+	s->no_step++;
+	scaler_emit(s, now, "NO_STEP_ADJUSTMENT");
+}
+
 /* Policy `pr`'s request, kept in `a` when it is the largest of its direction. */
-static void ask(const struct scaler *s, const struct policy_rt *pr, sim_time now, long running,
+static void ask(struct scaler *s, const struct policy_rt *pr, sim_time now, long running,
 		struct asks *a)
 {
 	struct request r;
@@ -223,6 +248,8 @@ static void ask(const struct scaler *s, const struct policy_rt *pr, sim_time now
 	if (pr->p->type == POLICY_STEP) {
 		asks = step_request(s, pr, now, running, &r);
 		asks_in = asks && r.d.to < r.d.from;
+		if (r.no_step && !(s->c->scale_in_suspended && s->c->scale_out_suspended))
+			no_step(s, now, &r); /* with all dynamic scaling suspended, none is tried */
 	} else {
 		asks = target_request(s, pr, running, &r, &asks_in);
 		if (!pr->p->disable_scale_in && !asks_in)
@@ -253,4 +280,9 @@ long scaler_minute(struct scaler *s, sim_time now, const struct datapoint dp[MET
 long scaler_activities(const struct scaler *s)
 {
 	return s->activities;
+}
+
+long scaler_no_step_adjustments(const struct scaler *s)
+{
+	return s->no_step;
 }

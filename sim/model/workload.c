@@ -14,10 +14,20 @@
  * jump ahead draws the skipped periods; a step back (callers should not)
  * restarts the stream.
  *
- * Accounting. Each advance is one M/M/c interval at lambda(t0). The run-wide
- * and the per-minute latency mixtures receive the same components; the
- * minute's is emptied by workload_take_minute. Erlang C of the last (c,
- * lambda) is cached: under constant load it is computed once.
+ * Accounting. Each advance is an M/M/c piece at lambda(t0); an advance that
+ * continues the open interval (it starts where that ends, with the same
+ * serving count, and lambda(t0) is the same) only extends it. Sums are
+ * added late and in one go: an interval's whole length to the run's totals
+ * and latency mixture when it ends (a new piece, or a read of the totals),
+ * its part in a minute to the minute's sums when the minute is taken, when
+ * requests in flight are lost, or when it ends. So the sums depend only on
+ * where pieces and minutes begin and end, not on how often the caller
+ * advances between them: a caller that advances every 20 seconds and one
+ * that advances only at changes get the same bits. The minute's mixture is
+ * not fed at all when no one reads a minute's p95. Erlang C is remembered
+ * per (c, lambda) in a small direct-mapped table, and a minute's p95 per
+ * latency mixture (latency_memo): a steady or daily-repeating load computes
+ * each once.
  */
 #include "spotsim/model/workload.h"
 
@@ -40,6 +50,8 @@
 struct rate_ops {
 	const char *name;
 	double (*at)(const struct rate_shape *r, sim_time t, int64_t start_unix);
+	/* the first time after t at which `at` may answer differently */
+	sim_time (*next)(const struct rate_shape *r, sim_time t);
 };
 
 static int64_t floor_div(int64_t a, int64_t b)
@@ -117,10 +129,68 @@ static double trace_at(const struct rate_shape *r, sim_time t, int64_t start_uni
 	return points_at(r->points, r->npoints, t);
 }
 
+static sim_time constant_next(const struct rate_shape *r, sim_time t)
+{
+	(void)r;
+	(void)t;
+	return SIM_TIME_MAX;
+}
+
+static sim_time diurnal_next(const struct rate_shape *r, sim_time t)
+{
+	(void)r;
+	return t + 1; /* continuous */
+}
+
+/* The first point after t; SIM_TIME_MAX when none. */
+static sim_time points_next(const struct rate_point *p, size_t n, sim_time t)
+{
+	size_t lo = 0, hi = n;
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		if (p[mid].at <= t)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo < n ? p[lo].at : SIM_TIME_MAX;
+}
+
+static sim_time steps_next(const struct rate_shape *r, sim_time t)
+{
+	return points_next(r->points, r->npoints, t);
+}
+
+static sim_time spikes_next(const struct rate_shape *r, sim_time t)
+{
+	sim_time next = SIM_TIME_MAX;
+	for (size_t i = 0; i < r->nspikes; i++) {
+		const struct rate_spike *s = &r->spikes[i];
+		if (s->at > t && s->at < next)
+			next = s->at;
+		if (s->duration <= SIM_TIME_MAX - s->at && s->at + s->duration > t &&
+		    s->at + s->duration < next)
+			next = s->at + s->duration;
+	}
+	return next;
+}
+
+/* The next point in this repetition of the trace, else the start of the next one. */
+static sim_time trace_next(const struct rate_shape *r, sim_time t)
+{
+	if (r->trace_period <= 0)
+		return points_next(r->points, r->npoints, t);
+	sim_time offset = floor_mod(t, r->trace_period), base = t - offset;
+	sim_time next = points_next(r->points, r->npoints, offset);
+	return base + (next < r->trace_period ? next : r->trace_period);
+}
+
 static const struct rate_ops rate_table[] = {
-    [RATE_CONSTANT] = {"constant", constant_at}, [RATE_DIURNAL] = {"diurnal", diurnal_at},
-    [RATE_STEPS] = {"steps", steps_at},		 [RATE_SPIKES] = {"spikes", spikes_at},
-    [RATE_TRACE] = {"trace", trace_at},
+    [RATE_CONSTANT] = {"constant", constant_at, constant_next},
+    [RATE_DIURNAL] = {"diurnal", diurnal_at, diurnal_next},
+    [RATE_STEPS] = {"steps", steps_at, steps_next},
+    [RATE_SPIKES] = {"spikes", spikes_at, spikes_next},
+    [RATE_TRACE] = {"trace", trace_at, trace_next},
 };
 
 #define NRATE_KINDS (sizeof(rate_table) / sizeof(rate_table[0]))
@@ -146,6 +216,13 @@ double rate_shape_at(const struct rate_shape *r, sim_time t, int64_t start_unix)
 	if ((size_t)r->kind >= NRATE_KINDS)
 		return 0;
 	return rate_table[r->kind].at(r, t, start_unix);
+}
+
+sim_time rate_shape_next_change(const struct rate_shape *r, sim_time t)
+{
+	if ((size_t)r->kind >= NRATE_KINDS)
+		return SIM_TIME_MAX;
+	return rate_table[r->kind].next(r, t);
 }
 
 void rate_shape_release(struct rate_shape *r)
@@ -323,9 +400,50 @@ int rate_shape_load_trace(struct rate_shape *r, const char *path, bool counts_pe
 
 /* ---- the workload of one replication ---- */
 
+/*
+ * Erlang C memo: sets of two (c, lambda), 2^bits sets; it starts small and
+ * grows fourfold, up to ERLANG_MEMO_MAX_BITS, each time it has missed twice
+ * as often as it has entries (a diurnal load under autoscaling meets some
+ * ten thousand pairs a month; a steady one a handful).
+ */
+#define ERLANG_MEMO_MIN_BITS 4
+#define ERLANG_MEMO_MAX_BITS 12
+
 struct minute_sums {
 	double requests, served, dropped;
 	double cpu_pct_seconds, mem_pct_seconds, serving_seconds;
+};
+
+struct erlang_entry {
+	long c; /* 0: empty */
+	double lambda, value;
+};
+
+/* One M/M/c interval: lambda at its start and the servers over it. */
+struct piece {
+	double lambda, capacity, erlang; /* erlang: C when 0 < lambda < capacity */
+	double cpu_pct, mem_pct;	 /* when c > 0 */
+	long serving, c;
+	bool overloaded;
+};
+
+/*
+ * A diurnal rate depends only on the time of day (of week, with weekly
+ * factors): a rate read once is kept by that time, in a day of slots of 20
+ * seconds (the period at which callers read it anew), so a day's reads fall
+ * into distinct slots, in order; the last two Erlang C computed at that
+ * rate (by c) are kept beside it. A time read off those points takes the
+ * slot of its 20 seconds over, a week's days share a slot; a miss only
+ * costs a new computation.
+ */
+#define DAILY_SLOT_SPAN (20 * SIM_SEC)
+#define DAILY_SLOTS	(SIM_DAY / DAILY_SLOT_SPAN)
+
+struct daily_entry {
+	sim_time key; /* time of day (of week) + 1; 0: empty */
+	double rps;
+	long c[2]; /* 0: none */
+	double erlang[2];
 };
 
 struct workload {
@@ -333,6 +451,8 @@ struct workload {
 	const struct request_model *model;
 	int64_t start_unix;
 	double mu;
+	struct daily_entry *daily; /* diurnal shapes only */
+	struct daily_entry *read;  /* the entry of the last shape_rate, or NULL */
 
 	struct rng noise;
 	uint64_t seed, replication;
@@ -341,12 +461,24 @@ struct workload {
 	int64_t noise_n; /* period of noise_factor; -1 before the first draw */
 	double noise_factor;
 
-	long cached_c; /* Erlang C of (cached_c, cached_lambda); 0: none */
-	double cached_lambda, cached_erlang;
+	struct erlang_entry (*erlang_memo)[2]; /* 2^memo_bits sets, most recent first */
+	int memo_bits;
+	long memo_misses; /* since the table last grew */
+
+	/*
+	 * The open interval: `cur` from open_at to end, of which the part from
+	 * `flushed` on is not yet in the minute's sums.
+	 */
+	bool open;
+	struct piece cur;
+	sim_time open_at, end, flushed;
 
 	struct workload_totals totals;
 	struct minute_sums minute;
+	bool minute_touched; /* the open minute has received something */
+	bool minute_latency; /* feed minute_mix (workload_keep_minute_latency) */
 	struct latency_mix *mix, *minute_mix;
+	struct latency_memo *p95_memo;
 
 	/* the last advance, for workload_instant */
 	struct workload_instant last;
@@ -372,8 +504,15 @@ struct workload *workload_new(const struct rate_shape *shape, const struct reque
 	}
 	w->noise_n = -1;
 	w->noise_factor = 1;
+	if (shape->kind == RATE_DIURNAL) {
+		w->daily = xcalloc(DAILY_SLOTS, sizeof(*w->daily));
+	}
+	w->memo_bits = ERLANG_MEMO_MIN_BITS;
+	w->erlang_memo = xcalloc((size_t)1 << w->memo_bits, sizeof(*w->erlang_memo));
+	w->minute_latency = true;
 	w->mix = latency_mix_new();
 	w->minute_mix = latency_mix_new();
+	w->p95_memo = latency_memo_new();
 	w->last = (struct workload_instant){0, NAN, NAN, 0, NAN};
 	return w;
 }
@@ -383,9 +522,17 @@ void workload_free(struct workload *w)
 	if (!w)
 		return;
 	rng_release(&w->noise);
+	free(w->daily);
+	free(w->erlang_memo);
 	latency_mix_free(w->mix);
 	latency_mix_free(w->minute_mix);
+	latency_memo_free(w->p95_memo);
 	free(w);
+}
+
+void workload_keep_minute_latency(struct workload *w, bool keep)
+{
+	w->minute_latency = keep;
 }
 
 static double noise_factor(struct workload *w, sim_time t)
@@ -404,68 +551,94 @@ static double noise_factor(struct workload *w, sim_time t)
 	return w->noise_factor;
 }
 
+/* The shape's rate at t; a diurnal one from the slot of its time of day when there. */
+static double shape_rate(struct workload *w, sim_time t)
+{
+	if (!w->daily)
+		return rate_shape_at(w->shape, t, w->start_unix);
+	sim_time abs_t = w->start_unix * SIM_SEC + t;
+	sim_time key =
+	    (w->shape->has_weekly ? floor_mod(abs_t, 7 * SIM_DAY) : floor_mod(abs_t, SIM_DAY)) + 1;
+	struct daily_entry *e = &w->daily[(key / DAILY_SLOT_SPAN) % DAILY_SLOTS];
+	if (e->key != key)
+		*e = (struct daily_entry){
+		    key, rate_shape_at(w->shape, t, w->start_unix), {0, 0}, {0, 0}};
+	w->read = e;
+	return e->rps;
+}
+
 double workload_rate(struct workload *w, sim_time t)
 {
-	double lambda = rate_shape_at(w->shape, t, w->start_unix);
+	double lambda = shape_rate(w, t);
 	return w->sigma > 0 ? lambda * noise_factor(w, t) : lambda;
 }
 
-static double erlang_c_cached(struct workload *w, long c, double lambda)
+sim_time workload_next_change(const struct workload *w, sim_time t)
 {
-	if (c != w->cached_c || lambda != w->cached_lambda) {
-		w->cached_c = c;
-		w->cached_lambda = lambda;
-		w->cached_erlang = mmc_erlang_c(c, lambda / w->mu);
+	sim_time next = rate_shape_next_change(w->shape, t);
+	if (w->sigma > 0) {
+		sim_time period_end = ((t > 0 ? t / w->noise_period : 0) + 1) * w->noise_period;
+		next = period_end < next ? period_end : next;
 	}
-	return w->cached_erlang;
+	return next;
 }
 
-/* Adds to the run's and the minute's sums alike. */
-static void add_counts(struct workload *w, double requests, double served, double dropped)
+static void erlang_memo_grow(struct workload *w)
 {
-	w->totals.requests += requests;
-	w->totals.served += served;
-	w->totals.dropped += dropped;
-	w->minute.requests += requests;
-	w->minute.served += served;
-	w->minute.dropped += dropped;
+	w->memo_misses = 0;
+	if (w->memo_bits >= ERLANG_MEMO_MAX_BITS)
+		return;
+	w->memo_bits += 2;
+	free(w->erlang_memo);
+	w->erlang_memo = xcalloc((size_t)1 << w->memo_bits, sizeof(*w->erlang_memo));
 }
 
-static void add_utilization(struct workload *w, double cpu, double mem, double dt)
+/*
+ * Erlang C, remembered: a diurnal load meets the same (c, lambda) day after
+ * day, a steady one at every interval. A hit returns the very value a new
+ * computation would.
+ */
+static double erlang_c_memo(struct workload *w, long c, double lambda)
 {
-	w->totals.cpu_pct_seconds += cpu * dt;
-	w->totals.mem_pct_seconds += mem * dt;
-	w->totals.serving_seconds += dt;
-	w->minute.cpu_pct_seconds += cpu * dt;
-	w->minute.mem_pct_seconds += mem * dt;
-	w->minute.serving_seconds += dt;
+	uint64_t bits;
+	memcpy(&bits, &lambda, sizeof(bits));
+	uint64_t h = (bits ^ ((uint64_t)c * 0x9e3779b97f4a7c15ULL)) * 0xff51afd7ed558ccdULL;
+	struct erlang_entry *set = w->erlang_memo[h >> (64 - w->memo_bits)];
+	if (set[0].c == c && set[0].lambda == lambda)
+		return set[0].value;
+	struct erlang_entry e = {c, lambda, 0};
+	if (set[1].c == c && set[1].lambda == lambda) {
+		e.value = set[1].value;
+	} else {
+		e.value = mmc_erlang_c(c, lambda / w->mu);
+		if (++w->memo_misses > (2L << w->memo_bits)) {
+			erlang_memo_grow(w);
+			return e.value;
+		}
+	}
+	set[1] = set[0];
+	set[0] = e;
+	return e.value;
 }
 
-/* Served at capacity, the excess dropped; the served count as having waited `timeout`. */
-static void advance_overloaded(struct workload *w, double lambda, double capacity, double dt)
+/*
+ * Erlang C at the rate just read: from beside a diurnal rate when lambda is
+ * that rate (no noise), else from the memo.
+ */
+static double erlang_c_at(struct workload *w, long c, double lambda)
 {
-	double served = capacity * dt;
-	add_counts(w, lambda * dt, served, (lambda - capacity) * dt);
-	w->totals.waited += served;
-	w->totals.wait_sum_s += served * w->model->timeout_s;
-	latency_mix_add_overloaded(w->mix, served, w->mu, w->model->timeout_s);
-	latency_mix_add_overloaded(w->minute_mix, served, w->mu, w->model->timeout_s);
-	w->last.dropped_rate = lambda - capacity;
-	w->last.p_wait = 1;
-}
-
-static void advance_queueing(struct workload *w, long c, double lambda, double capacity, double dt)
-{
-	double served = lambda * dt;
-	double erlang = erlang_c_cached(w, c, lambda);
-	double gamma = capacity - lambda;
-	add_counts(w, served, served, 0);
-	w->totals.waited += erlang * served;
-	w->totals.wait_sum_s += erlang / gamma * served;
-	latency_mix_add_erlang(w->mix, served, w->mu, gamma, erlang);
-	latency_mix_add_erlang(w->minute_mix, served, w->mu, gamma, erlang);
-	w->last.dropped_rate = 0;
-	w->last.p_wait = erlang;
+	struct daily_entry *d = w->read;
+	if (!d || d->rps != lambda)
+		return erlang_c_memo(w, c, lambda);
+	if (d->c[0] == c)
+		return d->erlang[0];
+	if (d->c[1] == c)
+		return d->erlang[1];
+	d->c[1] = d->c[0];
+	d->erlang[1] = d->erlang[0];
+	d->c[0] = c;
+	d->erlang[0] = mmc_erlang_c(c, lambda / w->mu);
+	return d->erlang[0];
 }
 
 static double cap_percent(double pct)
@@ -473,30 +646,201 @@ static double cap_percent(double pct)
 	return pct < 100 ? pct : 100;
 }
 
-void workload_advance(struct workload *w, sim_time t0, sim_time t1, long serving)
+/* The interval starting at t0 at `lambda` with `serving` tasks; sets the instant values. */
+static void piece_at(struct workload *w, double lambda, long serving, struct piece *p)
 {
 	const struct request_model *m = w->model;
-	double dt = t1 > t0 ? simtime_seconds(t1 - t0) : 0;
-	double lambda = workload_rate(w, t0);
 	long c = serving > 0 ? serving * m->concurrency : 0;
 	double capacity = (double)c * w->mu;
-
-	w->last.lambda = lambda;
+	*p = (struct piece){lambda, capacity, 1, NAN, NAN, serving, c, c > 0 && lambda >= capacity};
 	w->last_c = c;
-	w->last_overloaded = c > 0 && lambda >= capacity;
+	w->last_overloaded = p->overloaded;
 	if (c == 0) {
-		add_counts(w, lambda * dt, 0, lambda * dt);
 		w->last = (struct workload_instant){lambda, NAN, NAN, lambda, NAN};
 		return;
 	}
-	if (w->last_overloaded)
-		advance_overloaded(w, lambda, capacity, dt);
-	else
-		advance_queueing(w, c, lambda, capacity, dt);
-	w->last.cpu_pct = cap_percent(m->cpu_idle_percent + 100 * lambda / capacity);
-	w->last.mem_pct =
+	if (!p->overloaded)
+		p->erlang = erlang_c_at(w, c, lambda);
+	p->cpu_pct = cap_percent(m->cpu_idle_percent + 100 * lambda / capacity);
+	p->mem_pct =
 	    cap_percent(m->memory_base_percent + m->memory_per_rps * lambda / (double)serving);
-	add_utilization(w, w->last.cpu_pct, w->last.mem_pct, dt);
+	w->last = (struct workload_instant){lambda, p->cpu_pct, p->mem_pct,
+					    p->overloaded ? lambda - capacity : 0, p->erlang};
+}
+
+/* simtime_seconds, inlined: the same division, on the path taken every 20 seconds. */
+static inline double seconds(sim_time t)
+{
+	return (double)t / (double)SIM_SEC;
+}
+
+/* Where a piece's requests and utilization go: the run, the open minute, or both. */
+enum {
+	TO_RUN = 1,
+	TO_MINUTE = 2
+};
+
+/* What dt seconds of a piece add, the same to the run and to the minute. */
+struct share {
+	double requests, served, dropped, waited, wait_sum_s;
+	double cpu_pct_seconds, mem_pct_seconds, serving_seconds;
+};
+
+/*
+ * Overloaded: served at capacity, the excess dropped, the served count as
+ * having waited `timeout`. No serving task: everything dropped.
+ */
+static void share_of(const struct workload *w, const struct piece *p, double dt, struct share *out)
+{
+	double served;
+	if (p->c == 0) {
+		*out = (struct share){p->lambda * dt, 0, p->lambda * dt, 0, 0, 0, 0, 0};
+		return;
+	}
+	double cpu = p->cpu_pct * dt, mem = p->mem_pct * dt;
+	if (p->overloaded) {
+		served = p->capacity * dt;
+		*out = (struct share){p->lambda * dt,
+				      served,
+				      (p->lambda - p->capacity) * dt,
+				      served,
+				      served * w->model->timeout_s,
+				      cpu,
+				      mem,
+				      dt};
+	} else {
+		served = p->lambda * dt;
+		double gamma = p->capacity - p->lambda;
+		*out = (struct share){
+		    served, served, 0, p->erlang * served, p->erlang / gamma * served,
+		    cpu,    mem,    dt};
+	}
+}
+
+static void add_share(struct workload_totals *t, const struct share *s, bool serving)
+{
+	t->requests += s->requests;
+	t->served += s->served;
+	t->dropped += s->dropped;
+	if (!serving)
+		return;
+	t->waited += s->waited;
+	t->wait_sum_s += s->wait_sum_s;
+	t->cpu_pct_seconds += s->cpu_pct_seconds;
+	t->mem_pct_seconds += s->mem_pct_seconds;
+	t->serving_seconds += s->serving_seconds;
+}
+
+static void add_minute_share(struct minute_sums *m, const struct share *s)
+{
+	m->requests += s->requests;
+	m->served += s->served;
+	m->dropped += s->dropped;
+	m->cpu_pct_seconds += s->cpu_pct_seconds;
+	m->mem_pct_seconds += s->mem_pct_seconds;
+	m->serving_seconds += s->serving_seconds;
+}
+
+static void mix_add(struct latency_mix *m, const struct workload *w, const struct piece *p,
+		    double served)
+{
+	if (p->overloaded)
+		latency_mix_add_overloaded(m, served, w->mu, w->model->timeout_s);
+	else
+		latency_mix_add_erlang(m, served, w->mu, p->capacity - p->lambda, p->erlang);
+}
+
+/* Adds `dt` > 0 seconds of piece p to the run's totals, to the open minute, or to both. */
+static void piece_add(struct workload *w, int to, const struct piece *p, double dt)
+{
+	struct share s;
+	share_of(w, p, dt, &s);
+	if (to & TO_RUN) {
+		add_share(&w->totals, &s, p->c > 0);
+		if (p->c > 0)
+			mix_add(w->mix, w, p, s.served);
+	}
+	if (to & TO_MINUTE) {
+		w->minute_touched = true;
+		add_minute_share(&w->minute, &s);
+		if (p->c > 0 && w->minute_latency)
+			mix_add(w->minute_mix, w, p, s.served);
+	}
+}
+
+/* Moves the open interval's part not yet in the minute's sums there. */
+static void flush_minute(struct workload *w)
+{
+	if (w->open && w->end > w->flushed) {
+		piece_add(w, TO_MINUTE, &w->cur, seconds(w->end - w->flushed));
+		w->flushed = w->end;
+	}
+}
+
+/*
+ * Ends the open interval: the rest of it to the minute, all of it to the
+ * run (in one go when none of it is in the minute yet, the usual case).
+ */
+static void close_interval(struct workload *w)
+{
+	if (!w->open)
+		return;
+	if (w->end > w->open_at && w->flushed == w->open_at) {
+		piece_add(w, TO_RUN | TO_MINUTE, &w->cur, seconds(w->end - w->open_at));
+	} else if (w->end > w->open_at) {
+		flush_minute(w);
+		piece_add(w, TO_RUN, &w->cur, seconds(w->end - w->open_at));
+	}
+	w->flushed = w->end;
+	w->open = false;
+}
+
+void workload_advance(struct workload *w, sim_time t0, sim_time t1, long serving)
+{
+	double lambda = workload_rate(w, t0);
+	bool same = w->open && t0 == w->end && serving == w->cur.serving && lambda == w->cur.lambda;
+	if (!same) {
+		close_interval(w);
+		piece_at(w, lambda, serving, &w->cur);
+		w->open = true;
+		w->open_at = w->end = w->flushed = t0;
+	}
+	if (t1 > w->end)
+		w->end = t1;
+}
+
+static void close_minute(struct workload *w, struct workload_minute *out)
+{
+	const struct minute_sums *s = &w->minute;
+	out->requests = s->requests;
+	out->served = s->served;
+	out->dropped = s->dropped;
+	out->cpu_pct = s->serving_seconds > 0 ? s->cpu_pct_seconds / s->serving_seconds : NAN;
+	out->mem_pct = s->serving_seconds > 0 ? s->mem_pct_seconds / s->serving_seconds : NAN;
+	out->p95_s =
+	    w->minute_latency ? latency_mix_quantile_memo(w->minute_mix, P95, w->p95_memo) : NAN;
+	memset(&w->minute, 0, sizeof(w->minute));
+	w->minute_touched = false;
+	latency_mix_reset(w->minute_mix);
+}
+
+void workload_take_minute(struct workload *w, struct workload_minute *out)
+{
+	flush_minute(w);
+	close_minute(w, out);
+}
+
+void workload_take_minutes(struct workload *w, int64_t n, struct workload_minute *out)
+{
+	assert(n >= 1 && w->open && !w->minute_touched && w->end - w->flushed == n * SIM_MIN);
+	piece_add(w, TO_MINUTE, &w->cur, seconds(SIM_MIN));
+	close_minute(w, out);
+	w->flushed = w->end;
+}
+
+bool workload_minute_empty(const struct workload *w)
+{
+	return !w->minute_touched && !(w->open && w->end > w->flushed);
 }
 
 double workload_lose_inflight(struct workload *w, long serving, sim_time window)
@@ -508,17 +852,25 @@ double workload_lose_inflight(struct workload *w, long serving, sim_time window)
 	double lost = busy / (double)serving * exp(-w->mu * simtime_seconds(window));
 	if (lost < 1e-9)
 		return 0; /* e.g. e^-300 of a request: none, and none printed as 1e-130 */
+	flush_minute(w);  /* the minute's sums in time order, however it is sampled */
 	/* they arrived and were counted as served: now they fail */
 	w->totals.served -= lost;
 	w->totals.dropped += lost;
 	w->minute.served -= lost;
 	w->minute.dropped += lost;
+	w->minute_touched = true;
 	return lost;
 }
 
 void workload_instant(const struct workload *w, struct workload_instant *out)
 {
 	*out = w->last;
+}
+
+void workload_utilization(const struct workload *w, double *cpu_pct, double *mem_pct)
+{
+	*cpu_pct = w->last.cpu_pct;
+	*mem_pct = w->last.mem_pct;
 }
 
 double workload_instant_p95(const struct workload *w)
@@ -530,25 +882,14 @@ double workload_instant_p95(const struct workload *w)
 	return mmc_response_quantile(w->last_c, w->last.lambda, w->mu, P95);
 }
 
-void workload_take_minute(struct workload *w, struct workload_minute *out)
+const struct workload_totals *workload_totals(struct workload *w)
 {
-	const struct minute_sums *s = &w->minute;
-	out->requests = s->requests;
-	out->served = s->served;
-	out->dropped = s->dropped;
-	out->cpu_pct = s->serving_seconds > 0 ? s->cpu_pct_seconds / s->serving_seconds : NAN;
-	out->mem_pct = s->serving_seconds > 0 ? s->mem_pct_seconds / s->serving_seconds : NAN;
-	out->p95_s = latency_mix_quantile(w->minute_mix, P95);
-	memset(&w->minute, 0, sizeof(w->minute));
-	latency_mix_reset(w->minute_mix);
-}
-
-const struct workload_totals *workload_totals(const struct workload *w)
-{
+	close_interval(w);
 	return &w->totals;
 }
 
-double workload_latency_quantile(const struct workload *w, double q)
+double workload_latency_quantile(struct workload *w, double q)
 {
+	close_interval(w);
 	return latency_mix_quantile(w->mix, q);
 }

@@ -16,6 +16,8 @@
  * file calls only files further down this list, never one above it:
  *   scenario_plan.c      variants and sweeps (scenario_load_tree on edited copies)
  *   scenario.c           the passes, and the sections it checks itself
+ *   scenario_link.c      the file into a tree, with a "terraform" link's sections
+ *                        (import_terraform.c and the importer's files below it)
  *   scenario_model.c     workload, spot, limits into model configs
  *   scenario_deploy.c    deployments (rolling updates)
  *   scenario_scaling.c   the scaling section (its own files: see there)
@@ -179,6 +181,12 @@ static void load_top(struct loader *l)
 				   "\"%s\" is not a real date (accepted: YYYY-MM-DDTHH:MM:SSZ)", s);
 		sc->start_unix = 0;
 	}
+	if ((s = loader_get_string(loader_get(r, "terraform"), "file")))
+		sc->terraform =
+		    loader_get_string(loader_get(r, "terraform"), "service")
+			? xasprintf("%s, service %s", s,
+				    loader_get_string(loader_get(r, "terraform"), "service"))
+			: xstrdup(s);
 	if ((s = loader_get_string(r, "placement_tie")))
 		placement_tie_parse(s, &sc->service.strategy.tie);
 	for (size_t i = 0; (s = loader_get_string(r, "scale_in_order")) && i < 4; i++)
@@ -697,7 +705,7 @@ int scenario_load(struct scenario *sc, const char *path, struct diag *d)
 {
 	int rc = 0;
 	memset(sc, 0, sizeof(*sc));
-	cJSON *root = scenario_parse_json(path, d, &rc);
+	cJSON *root = scenario_read_tree(path, d, &rc);
 	if (!root)
 		return rc;
 	rc = scenario_load_tree(sc, path, root, d);
@@ -768,6 +776,7 @@ void scenario_release(struct scenario *sc)
 	free(sc->start);
 	free(sc->prices_file);
 	free(sc->scalable_target);
+	free(sc->terraform);
 	dist_release(&sc->startup.provisioning);
 	dist_release(&sc->startup.pull);
 	dist_release(&sc->startup.app_start);

@@ -3,8 +3,9 @@
 /*
  * scenario_loader — private to sim/scenario/: the whole loader as one call
  * on a tree already parsed, for scenario_plan.c, which loads each variant
- * and sweep point from an edited copy of the file's tree. Defined in
- * scenario.c, the top of the loader; the section loaders never call it.
+ * and sweep point from an edited copy of the file's tree, and the reading of
+ * that tree. scenario_load_tree is defined in scenario.c, the top of the
+ * loader; the section loaders never call it.
  */
 #include <cjson/cJSON.h>
 
@@ -24,5 +25,14 @@ int scenario_load_tree(struct scenario *sc, const char *path, cJSON *root, struc
  * string and the array); *n may be 0.
  */
 void scenario_collect_files(const cJSON *root, const struct scenario *sc, char ***files, size_t *n);
+
+/*
+ * Reads the scenario file at `path` into an owned tree, with the sections
+ * its "terraform" link gives added (scenario_link.c). NULL with *rc set and
+ * the problems in `d` when the file cannot be read or parsed, the link is
+ * wrong, its file cannot be imported, or the scenario gives a section the
+ * link gives too.
+ */
+cJSON *scenario_read_tree(const char *path, struct diag *d, int *rc);
 
 #endif

@@ -318,7 +318,7 @@ int plan_load(struct plan *p, const char *path, struct diag *d)
 	size_t errors = d->errors;
 
 	memset(p, 0, sizeof(*p));
-	cJSON *root = scenario_parse_json(path, d, &rc);
+	cJSON *root = scenario_read_tree(path, d, &rc);
 	if (!root)
 		return rc;
 	cJSON *check = cJSON_Duplicate(root, 1);

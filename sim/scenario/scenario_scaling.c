@@ -28,6 +28,10 @@
  *         scaling_time.c       ISO 8601 instants, IANA time zones
  * scaling_policy_file.c reads one policy file for `spotsim scale` through
  * scaling_policy.c. All of them use the readers of loader_get.h.
+ *
+ * scenario_scaling_warnings (scenario.h) looks at a loaded section for what
+ * is valid but almost surely a mistake: step policies whose steps cannot
+ * hold the breaches of their alarm (scaling_step_coverage).
  */
 #include "scenario_scaling.h"
 #include "scaling_actions.h"
@@ -63,6 +67,7 @@ static void model_policies(struct loader *l, const cJSON *list, const struct ser
 			scaling_policy_release(p);
 			continue;
 		}
+		p->index = i - 1;
 		for (size_t k = 0; k < c->npolicies; k++)
 			if (!strcmp(c->policies[k].name, p->name))
 				loader_err(l, loader_join(at, base, "PolicyName"),
@@ -86,6 +91,20 @@ static void load_bounds(struct loader *l, const cJSON *s, struct service_id *id,
 		c->max_capacity = c->min_capacity;
 	if (cJSON_IsArray(targets))
 		l->sc->scalable_target = scaling_target_load(l, s, targets, id, c);
+}
+
+void scenario_scaling_warnings(const struct scenario *sc, struct diag *d)
+{
+	const struct scaling_config *c = &sc->scaling;
+	char path[PATH_SIZE], why[512];
+	for (size_t i = 0; i < c->npolicies; i++) {
+		const struct scaling_policy *p = &c->policies[i];
+		if (p->type != POLICY_STEP || !p->has_alarm ||
+		    scaling_step_coverage(p, why, sizeof(why)) == SCALING_COVER_ALL)
+			continue;
+		snprintf(path, sizeof(path), "scaling.ScalingPolicies[%d]", p->index);
+		diag_warning(d, sc->file, path, "%s", why);
+	}
 }
 
 void load_model_scaling(struct loader *l)

@@ -540,6 +540,13 @@ static const struct sfield deployment_entry_fields[] = {
 };
 SCHEMA(deployment_entry, deployment_entry_fields);
 
+static const struct sfield terraform_fields[] = {
+    REQ("file", S_STRING, "terraform show -json output or a terraform.tfstate"),
+    F("service", S_STRING),
+    END,
+};
+SCHEMA(terraform_link, terraform_fields);
+
 /* ---- the file ---- */
 
 static const struct sfield root_fields[] = {
@@ -566,6 +573,7 @@ static const struct sfield root_fields[] = {
     F("sweep", S_OBJECT),
     ENUM("placement_tie", "first_listed, largest_weight"),
     ENUM("scale_in_order", "balanced, newest, spot_first, on_demand_first"),
+    OBJ("terraform", terraform_link),
     END,
 };
 

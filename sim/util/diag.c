@@ -57,6 +57,14 @@ void diag_note(struct diag *d, const char *file, const char *path, const char *f
 	va_end(ap);
 }
 
+void diag_warning(struct diag *d, const char *file, const char *path, const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	add(d, DIAG_WARNING, file, path, fmt, ap);
+	va_end(ap);
+}
+
 const char *diag_strerror(int errnum)
 {
 	static _Thread_local char buf[128];
@@ -78,6 +86,8 @@ char *diag_line(const struct diag *d, size_t i)
 		strbuf_addf(&sb, "%s: ", it->file);
 	if (*it->path)
 		strbuf_addf(&sb, "%s: ", it->path);
+	if (it->level == DIAG_WARNING)
+		strbuf_adds(&sb, "warning: ");
 	strbuf_adds(&sb, it->msg);
 	return strbuf_detach(&sb);
 }
@@ -86,7 +96,7 @@ void diag_write(const struct diag *d, FILE *out)
 {
 	for (size_t i = 0; i < d->nr; i++) {
 		char *line = diag_line(d, i);
-		fprintf(out, "%s%s\n", d->items[i].level == DIAG_ERROR ? "" : "note: ", line);
+		fprintf(out, "%s%s\n", d->items[i].level == DIAG_NOTE ? "note: " : "", line);
 		free(line);
 	}
 }

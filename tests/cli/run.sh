@@ -155,10 +155,12 @@ for argsfile in tests/golden/*.args; do
 done
 
 # A run killed mid-way leaves no file under a final name (SIGTERM: none at all;
-# SIGKILL: at most hidden temporary files).
+# SIGKILL: at most hidden temporary files). The run must outlast the second
+# before the kill: the example's configurations scale every minute, which
+# keeps each replication in the milliseconds.
 for sig in TERM KILL; do
 	out=$tmp/killed-$sig
-	$SPOTSIM run scenarios/steady-api-mix.json --replications 200 --threads 1 --no-plots \
+	$SPOTSIM run scenarios/example.json --replications 200 --threads 1 --no-plots \
 		-o "$out" >/dev/null 2>"$tmp/kill-err" &
 	pid=$!
 	sleep 1

@@ -24,6 +24,7 @@ enum out_format {
 
 int cmd_cost(int argc, char **argv);
 int cmd_merge(int argc, char **argv);
+int cmd_import(int argc, char **argv);
 int cmd_place(int argc, char **argv);
 int cmd_plot(int argc, char **argv);
 int cmd_prices(int argc, char **argv);

@@ -47,6 +47,25 @@ struct engine;
 /* Handles one event; `ctx` is the pointer given to engine_on. */
 typedef void (*engine_handler_fn)(struct engine *e, struct event *ev, void *ctx);
 
+/* Handles one periodic tick (see engine_tick_start); the clock is at the tick's time. */
+typedef void (*engine_tick_fn)(struct engine *e, void *ctx);
+
+/*
+ * The periodic tick: due at `next`, then every `period`. An event at the
+ * same time runs before the tick when its seq is below `mark` (it was
+ * scheduled before the previous tick passed), after it otherwise.
+ */
+struct engine_tick {
+	sim_time next; /* SIM_TIME_MAX: no tick */
+	sim_time period;
+	uint64_t mark;
+	int64_t count;	/* ticks passed */
+	int64_t every;	/* fn runs at ticks every, 2 every, ...; the others are silent */
+	int64_t due_in; /* ticks up to and including the next that runs fn */
+	engine_tick_fn fn;
+	void *ctx;
+};
+
 struct engine_handler {
 	engine_handler_fn fn;
 	void *ctx;
@@ -60,6 +79,8 @@ struct engine {
 	struct event *current; /* the event whose handler is running, or NULL */
 	bool stop;	       /* set by engine_stop, cleared by engine_run */
 	uint64_t dispatched;   /* events handled so far */
+	uint64_t pushed;       /* 1 + the seq of the latest event scheduled */
+	struct engine_tick tick;
 };
 
 /* Prepares an engine at time 0 with an empty calendar and no handlers. */
@@ -110,6 +131,32 @@ bool engine_run(struct engine *e, sim_time until);
 
 /* Makes engine_run return after the current handler. */
 void engine_stop(struct engine *e);
+
+/*
+ * Starts a periodic tick beside the calendar: due at `first` (>= now), then
+ * every `period` (> 0), for the rest of the run; a second call replaces
+ * the tick. It takes no room in the calendar and costs no calendar work,
+ * yet it is ordered against events exactly as one event that re-arms itself
+ * at the end of its handler: at equal times it runs after the events
+ * scheduled before the previous tick passed (before engine_tick_start, for
+ * the first), and before those scheduled later.
+ *
+ * With `fn`, engine_run calls fn(e, ctx) at every `every`-th tick (>= 1:
+ * the every-th, the 2 every-th, ...), with the clock at the tick's time; fn
+ * may schedule, cancel and stop as a handler may. The other ticks, and all
+ * of them when fn is NULL, are silent: they are only counted
+ * (engine_ticks), and any number of them passes between two events in
+ * constant time. A silent tick lets a caller that accounts lazily tell,
+ * inside a handler at time t, whether the tick due at t has passed.
+ */
+void engine_tick_start(struct engine *e, sim_time first, sim_time period, int64_t every,
+		       engine_tick_fn fn, void *ctx);
+
+/* Ticks passed so far (during fn: counting the one being handled). */
+static inline int64_t engine_ticks(const struct engine *e)
+{
+	return e->tick.count;
+}
 
 /* The current simulated time. */
 static inline sim_time engine_now(const struct engine *e)

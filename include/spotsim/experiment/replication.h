@@ -42,6 +42,13 @@ struct minute_row {
 	bool spot_available;
 };
 
+/*
+ * Where rows go; either function may be NULL. Leave `minute` NULL unless the
+ * rows are wanted: a replication that writes no minute rows and has no
+ * scaling policy to sample for does work in proportion to its changes of
+ * state, not to its minutes, and skips the minutes' p95 unless an SLO on
+ * the p95 needs it. The metrics are the same, to the bit, either way.
+ */
 struct run_sink {
 	void *ctx;
 	void (*minute)(void *ctx, const struct minute_row *row);
@@ -55,6 +62,7 @@ struct run_metrics {
 	double savings_vs_on_demand_pct; /* against the same billed time all on FARGATE */
 	double task_hours_fargate, task_hours_spot;
 	double interruptions, tasks_launched, placement_failures, scaling_activities;
+	double no_step_adjustment; /* minutes a step policy found no step (NO_STEP_ADJUSTMENT) */
 	double requests, dropped_fraction, p_wait, mean_wait_s, p95_latency_s, p99_latency_s;
 	double slo_violation_minutes, availability, mean_running_tasks;
 	/* queue workers; NAN for request services */

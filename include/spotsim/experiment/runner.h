@@ -4,12 +4,13 @@
  * runner — runs a plan: every configuration x every replication, on a pool
  * of threads, into a struct experiment (SPEC §5).
  *
- * The replications that write rows (replication 0 of the configurations the
- * caller gives a sink for) run first, one after another on the calling
- * thread, so the streamed files are in a fixed order. The others run on
- * `threads` worker threads that take the next (configuration, replication)
- * from a shared counter; each result goes to its own slot of the matrix, so
- * the results do not depend on the number of threads or on timing.
+ * Replication 0 of every configuration runs on the calling thread, one
+ * configuration after another, with the sink the caller gives for it, so the
+ * streamed files are in a fixed order; meanwhile `threads` - 1 worker
+ * threads take the other (configuration, replication) items from a shared
+ * counter, and the calling thread joins them when its own part is done.
+ * Each result goes to its own slot of the matrix, so the results do not
+ * depend on the number of threads or on timing.
  * A progress line with an ETA is written to stderr when `progress` is set
  * (the caller sets it when stderr is a terminal).
  *

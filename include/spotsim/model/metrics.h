@@ -31,7 +31,7 @@ struct metrics_sample {
 };
 
 struct metrics {
-	struct datapoint cur[METRIC_COUNT]; /* the minute being sampled */
+	struct datapoint cur[METRIC_COUNT]; /* the minute being sampled; average set at its close */
 	double serving_sum;		    /* over samples with serving > 0 */
 	long serving_samples;
 };

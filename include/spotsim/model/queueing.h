@@ -80,4 +80,18 @@ double latency_mix_tail(const struct latency_mix *m, double t);
 /* The q-quantile (0 < q < 1) of the mixture in seconds; NAN when empty. */
 double latency_mix_quantile(const struct latency_mix *m, double q);
 
+/*
+ * A remembered quantile. latency_mix_quantile_memo answers exactly as
+ * latency_mix_quantile does, but when `m` holds the very components (bit
+ * for bit) and q it held at the previous call with the same memo, it
+ * returns the previous answer without root finding: a run of alike
+ * minutes costs one solve. The memo keeps a copy of the last mixture.
+ */
+struct latency_memo;
+
+/* Returns an owned, empty memo; latency_memo_free(NULL) is a no-op. */
+struct latency_memo *latency_memo_new(void);
+void latency_memo_free(struct latency_memo *memo);
+double latency_mix_quantile_memo(const struct latency_mix *m, double q, struct latency_memo *memo);
+
 #endif

@@ -27,9 +27,16 @@
  *  - Several policies: out if any asks, in only if all target-tracking
  *    policies with scale-in enabled ask (a step policy's alarm decides its
  *    own scale-in); the largest resulting capacity wins. Calculations start
- *    from the RUNNING count. The result is clamped to [Min, Max]; a
- *    scale-out while below Min goes to Min, a scale-in while above Max to
- *    Max; a scale-out never lowers desired and a scale-in never raises it.
+ *    from the RUNNING count, not the desired count, so a scale-out while
+ *    tasks cannot start may lower desired (10 desired, 7 running, +30 %
+ *    -> 9). The result is clamped to [Min, Max]; a scale-out while desired
+ *    is below Min goes to Min, above Max does nothing; a scale-in while
+ *    above Max goes to Max, below Min does nothing (scaling_settle).
+ *  - A step policy whose alarm is in ALARM but whose steps cover no
+ *    interval holding the breach does nothing: AWS reports "No step
+ *    adjustment found". The scaler reports it as a NO_STEP_ADJUSTMENT
+ *    event every minute it happens and counts it (not while dynamic
+ *    scaling is suspended both ways: then no policy is tried).
  *  - Alarms are judged when a period ends (periods align to multiples of
  *    their length from time 0), with TreatMissingData = missing: ALARM when
  *    at least DatapointsToAlarm of the last EvaluationPeriods periods breach,
@@ -120,6 +127,7 @@ struct step_adjustment {
 
 struct scaling_policy {
 	char *name; /* owned */
+	int index;  /* its element of scaling.ScalingPolicies (0 in a policy file) */
 	enum policy_type type;
 	/* target tracking */
 	double target;
@@ -217,11 +225,49 @@ bool scaling_step_decide(const struct scaling_policy *p, long current, double me
 bool scaling_target_decide(const struct scaling_policy *p, long current, double metric,
 			   long min_capacity, long max_capacity, struct scaling_decision *out);
 
+/*
+ * The desired count after a policy asks for capacity `to` (its calculation,
+ * started from the RUNNING count) as a scale-out (`out`) or a scale-in,
+ * with the desired count now `desired`; -1 for no change. AWS's rules:
+ * a scale-out does nothing while desired is above `max_capacity` and goes
+ * to `min_capacity` first while desired is below it; a scale-in does
+ * nothing below Min and goes to Max first above it; otherwise the result
+ * is `to` held to [Min, Max]. Since the calculation starts from RUNNING, a
+ * scale-out may set a desired count below the current one (desired 10,
+ * running 7, +30 % gives 9). A scale-in never raises the desired count.
+ * Cooldowns are the running scaler's business, not this one's.
+ */
+long scaling_settle(bool out, long to, long desired, long min_capacity, long max_capacity);
+
+/* ---- what a step policy can match ---- */
+
+enum step_coverage {
+	SCALING_COVER_ALL,  /* every breach of the alarm is in a step */
+	SCALING_COVER_PART, /* some breaches are in no step */
+	SCALING_COVER_NONE  /* no breach is in any step: the policy never acts */
+};
+
+/*
+ * Which breaches of step policy `p`'s alarm its steps can match. A breach
+ * of GreaterThan(OrEqualTo)Threshold has metric - threshold > 0 (>= 0), of
+ * LessThan(OrEqualTo)Threshold < 0 (<= 0); a step holds it as the scaler
+ * picks steps (lower bound inclusive above the threshold, upper below).
+ * Unless every breach is held, writes into `why` (truncated to `size`)
+ * what is not, e.g. "no step can match a breach of its alarm
+ * (LessThanThreshold alarm, step MetricIntervalLowerBound 0 covers only
+ * values above the threshold): this policy will never scale in", or for
+ * a part "no step matches a breach of its alarm with metric - threshold in
+ * [0, 10) (...)"; else `why` is "". This is the template bug that leaves a
+ * service never scaling in: AWS accepts the policy and reports "No step
+ * adjustment found" at every alarm.
+ */
+enum step_coverage scaling_step_coverage(const struct scaling_policy *p, char *why, size_t size);
+
 /* ---- the running scaler ---- */
 
 struct scaling_event {
 	sim_time t;
-	const char *event;  /* ALARM_STATE, SCALING_ACTIVITY, SCHEDULED_ACTION */
+	const char *event; /* ALARM_STATE, SCALING_ACTIVITY, SCHEDULED_ACTION, NO_STEP_ADJUSTMENT */
 	const char *detail; /* key=value;... */
 };
 
@@ -245,8 +291,9 @@ void scaler_set_explain(struct scaler *s, bool explain);
 /*
  * One minute's evaluation at `now` (a whole minute): every alarm takes the
  * datapoints, then every policy whose alarm is in ALARM decides, cooldowns
- * and combination rules apply, and the result is clamped. Returns the new
- * desired count, or -1 for no change.
+ * and combination rules apply, and the result is settled against `desired`
+ * (scaling_settle). Calculations start from `running`, the RUNNING count.
+ * Returns the new desired count, or -1 for no change.
  */
 long scaler_minute(struct scaler *s, sim_time now, const struct datapoint dp[METRIC_COUNT],
 		   long running, long desired);
@@ -265,5 +312,12 @@ sim_time scaler_next_scheduled(const struct scaler *s);
 
 /* Scaling activities so far (scale-outs, scale-ins and scheduled changes of desired). */
 long scaler_activities(const struct scaler *s);
+
+/*
+ * Minutes a step policy's alarm was in ALARM with a breach that no step
+ * holds (NO_STEP_ADJUSTMENT events, detail policy=;metric=;threshold=;breach=
+ * with breach = metric - threshold): AWS's "No step adjustment found".
+ */
+long scaler_no_step_adjustments(const struct scaler *s);
 
 #endif

@@ -111,6 +111,15 @@ void rate_shape_release(struct rate_shape *r);
  */
 double rate_shape_at(const struct rate_shape *r, sim_time t, int64_t start_unix);
 
+/*
+ * The first time after t at which rate_shape_at may answer differently from
+ * its answer at t: the next step, spike edge or trace row (a trace's
+ * repetition starts again at its period); t + 1 for diurnal, whose rate
+ * moves all the time; SIM_TIME_MAX when it never changes (constant). A time
+ * may be given where the rate happens to stay the same.
+ */
+sim_time rate_shape_next_change(const struct rate_shape *r, sim_time t);
+
 /* The parameters of the request model. */
 struct request_model {
 	double service_time_s; /* mean; exponential service */
@@ -149,13 +158,22 @@ void workload_free(struct workload *w);
 double workload_rate(struct workload *w, sim_time t);
 
 /*
+ * The first time after t at which workload_rate may differ from its value
+ * at t: rate_shape_next_change, or the next noise period, if sooner.
+ */
+sim_time workload_next_change(const struct workload *w, sim_time t);
+
+/*
  * Accounts the interval [t0, t1) during which `serving` tasks served
- * (lambda is taken at t0: callers split intervals at least every minute and
- * at every change of the serving count). Returns nothing; see totals. An
- * empty interval (t1 <= t0) adds nothing but still sets the instant values.
- * Overloaded (lambda >= c mu): the excess is dropped and the served count
- * as having waited `timeout_s` (waited += served, wait_sum += timeout x
- * served); no serving task: everything is dropped.
+ * (lambda is taken at t0: callers split intervals where the rate is to be
+ * read anew and at every change of the serving count). Returns nothing; see
+ * totals. An empty interval (t1 <= t0) adds nothing but still sets the
+ * instant values. Overloaded (lambda >= c mu): the excess is dropped and
+ * the served count as having waited `timeout_s` (waited += served,
+ * wait_sum += timeout x served); no serving task: everything is dropped.
+ * An interval that continues the previous one (it starts where that ended,
+ * with the same serving count and the same lambda) is the same piece: the
+ * sums are the same whether a steady stretch comes in one advance or many.
  */
 void workload_advance(struct workload *w, sim_time t0, sim_time t1, long serving);
 
@@ -179,6 +197,9 @@ struct workload_instant {
 };
 void workload_instant(const struct workload *w, struct workload_instant *out);
 
+/* The instant CPU and memory utilization alone (what a 20-second sample reads). */
+void workload_utilization(const struct workload *w, double *cpu_pct, double *mem_pct);
+
 /*
  * The response-time p95 of the last advance's interval in seconds (its
  * M/M/c distribution; timeout + service when overloaded; the service time's
@@ -190,17 +211,48 @@ double workload_instant_p95(const struct workload *w);
 /*
  * The minute just accounted, for timeseries.csv: the caller advances up to a
  * minute boundary, then takes the minute, which resets the minute's sums.
+ * Its p95 costs a root finding, skipped when the minute's latency mixture
+ * is exactly the previous minute's (a steady load).
  */
 struct workload_minute {
 	double requests, served, dropped;
 	double cpu_pct, mem_pct; /* time-weighted over the serving part; NAN when none */
-	double p95_s; /* response-time p95 of the minute's served requests; NAN if none */
+	double p95_s;		 /* response-time p95 of the minute's served requests; NAN if
+				    none, or when minute latency is not kept */
 };
 void workload_take_minute(struct workload *w, struct workload_minute *out);
 
-const struct workload_totals *workload_totals(const struct workload *w);
+/*
+ * Whether the minute's latency is kept for its p95 (default: yes). A caller
+ * that never reads a minute's p95 turns it off and saves the minute's
+ * latency mixture and root finding; p95_s is then NAN.
+ */
+void workload_keep_minute_latency(struct workload *w, bool keep);
 
-/* Run-wide latency quantile over served requests (seconds), NAN when none served. */
-double workload_latency_quantile(const struct workload *w, double q);
+/*
+ * Takes `n` >= 1 alike minutes at once: the caller has advanced through
+ * them with one steady piece (no new lambda, no change of the serving
+ * count, nothing lost in flight), from the start of the open minute, which
+ * must be empty before that advance (workload_minute_empty). `out`
+ * receives the minute they all are, as workload_take_minute would give
+ * each. Costs one minute's work, whatever n.
+ */
+void workload_take_minutes(struct workload *w, int64_t n, struct workload_minute *out);
+
+/* Whether nothing has been accounted in the open minute (since the last take). */
+bool workload_minute_empty(const struct workload *w);
+
+/*
+ * The run's totals. Ends the open interval first (its sums are added when
+ * it ends): read them at the end of the run; a later advance starts a new
+ * piece.
+ */
+const struct workload_totals *workload_totals(struct workload *w);
+
+/*
+ * Run-wide latency quantile over served requests (seconds), NAN when none
+ * served. Ends the open interval first, as workload_totals does.
+ */
+double workload_latency_quantile(struct workload *w, double q);
 
 #endif

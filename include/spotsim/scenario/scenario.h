@@ -37,6 +37,11 @@
  * The name (given, or the file's) must name the output folder out/NAME:
  * no '/', not "." or "..", at most SCENARIO_MAX_NAME bytes, no control
  * characters. The loader checks it, so `validate` and `run` agree.
+ *
+ * A "terraform" link ({"file": "plan.json", "service": ...}) gives the
+ * scenario the sections `spotsim import terraform` would write
+ * (import_terraform.h), read from that file at every load; a section given
+ * both by the link and by the scenario is an error.
  */
 #include <stdbool.h>
 #include <stdint.h>
@@ -107,6 +112,7 @@ struct scenario {
 	size_t ndeployments;
 	bool has_workload, has_spot, has_scaling;
 	long variants, sweep_points; /* counts, for the summary */
+	char *terraform; /* owned: the "terraform" link as "FILE" or "FILE, service S"; NULL */
 };
 
 /* The text of an enum, as scenario files write it. */
@@ -127,6 +133,15 @@ int scenario_load(struct scenario *sc, const char *path, struct diag *d);
  * spot.fallback moves tasks there. Problems go to `d`.
  */
 bool scenario_check_prices(const struct scenario *sc, const struct price_table *t, struct diag *d);
+
+/*
+ * Adds a warning to `d` for what a scenario that loaded without errors
+ * allows but surely does not mean: a step policy whose steps cannot hold
+ * (part of) the breaches of its alarm, which AWS accepts and then answers
+ * with "No step adjustment found" (scaling_step_coverage), as
+ * "FILE: scaling.ScalingPolicies[i]: warning: ...".
+ */
+void scenario_scaling_warnings(const struct scenario *sc, struct diag *d);
 
 void scenario_release(struct scenario *sc);
 

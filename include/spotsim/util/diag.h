@@ -12,7 +12,10 @@
  * PATH is empty for problems that concern the whole file. Messages are
  * lowercase, subject first, without a final period (STYLE.md).
  *
- * Notes (DIAG_NOTE) are not errors: "ignored keys" lists and similar. Only
+ * Notes (DIAG_NOTE) are not errors: "ignored keys" lists and similar.
+ * Warnings (DIAG_WARNING) are not errors either, but name something that is
+ * valid and almost surely not meant; they render as
+ * "FILE: JSON.PATH: warning: what". Only
  * main and the commands print diagnostics; modules only fill them in.
  */
 #include <stdbool.h>
@@ -21,7 +24,8 @@
 
 enum diag_level {
 	DIAG_ERROR,
-	DIAG_NOTE
+	DIAG_NOTE,
+	DIAG_WARNING
 };
 
 struct diag_item {
@@ -45,6 +49,10 @@ void diag_error(struct diag *d, const char *file, const char *path, const char *
     __attribute__((format(printf, 4, 5)));
 /* Adds a note (never counted as an error). */
 void diag_note(struct diag *d, const char *file, const char *path, const char *fmt, ...)
+    __attribute__((format(printf, 4, 5)));
+
+/* Adds a warning (never counted as an error; rendered with "warning: "). */
+void diag_warning(struct diag *d, const char *file, const char *path, const char *fmt, ...)
     __attribute__((format(printf, 4, 5)));
 
 /* strerror(errnum) with a lowercase first letter, for messages (static storage). */

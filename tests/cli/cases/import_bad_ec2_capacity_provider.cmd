@@ -1,0 +1,1 @@
+import terraform tests/terraform/bad-ec2-capacity-provider.json

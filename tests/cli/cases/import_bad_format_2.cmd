@@ -1,0 +1,1 @@
+import terraform tests/terraform/bad-format-2.json

@@ -1,0 +1,1 @@
+import terraform tests/terraform/no-such-plan.json

@@ -1,0 +1,1 @@
+import terraform scenarios/example.json

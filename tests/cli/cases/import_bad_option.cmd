@@ -1,0 +1,1 @@
+import terraform tests/terraform/plan-module.json --servce app

@@ -1,0 +1,1 @@
+import terraform tests/terraform/bad-tfstate-v3.tfstate

@@ -1,0 +1,1 @@
+import cloudformation stack.json

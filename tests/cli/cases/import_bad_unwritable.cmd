@@ -1,0 +1,1 @@
+import terraform tests/terraform/terraform.tfstate -o /nonexistent-folder/storefront.json

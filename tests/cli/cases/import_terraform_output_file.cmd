@@ -1,0 +1,1 @@
+import terraform tests/terraform/terraform.tfstate -o build/cli-import-storefront.json

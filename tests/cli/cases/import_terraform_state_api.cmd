@@ -1,0 +1,1 @@
+import terraform tests/terraform/state-two-services.json --service api

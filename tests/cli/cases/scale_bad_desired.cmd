@@ -1,0 +1,1 @@
+scale tests/cli/policies/target-cpu.json --running 10 --desired ten --metric 30

@@ -1,0 +1,1 @@
+validate scenarios/step-module-fixed.json --quiet 2>&1

@@ -1,0 +1,1 @@
+validate scenarios/step-module-template-bug.json --quiet

@@ -7,6 +7,7 @@
 #include "service_internal.h"
 #include "spotsim/util/xalloc.h"
 
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -130,10 +131,27 @@ bool service_deployment_in_progress(const struct service *s)
 	return s->dep.on;
 }
 
-void service_note_minute(struct service *s, bool slo_met)
+void service_note_minutes(struct service *s, long n, bool slo_met)
 {
 	if (s->dep.on && !slo_met)
-		s->dep.slo_minutes++;
+		s->dep.slo_minutes += n;
+}
+
+/* What the billed time would have cost on FARGATE, size by size. */
+static double on_demand_usd(const struct service *s)
+{
+	double usd = 0;
+	if (!s->rate[PROVIDER_FARGATE])
+		return NAN;
+	for (size_t k = 0; k < s->ncls; k++) {
+		const struct task_definition *d = &s->cls[k].def;
+		struct task_size sz = {d->cpu_units, d->memory_mib, d->storage_gib, d->os, d->arch};
+		struct cost_items od;
+		pricing_cost(s->rate[PROVIDER_FARGATE], &sz,
+			     s->cls[k].billed_seconds[0] + s->cls[k].billed_seconds[1], &od);
+		usd += od.total;
+	}
+	return usd;
 }
 
 double service_cost_accrued(const struct service *s)
@@ -152,5 +170,6 @@ void service_finish(struct service *s, struct service_totals *out)
 		service_bill(s, t, true);
 		service_remove_live(s, t);
 	}
+	s->totals.on_demand_usd = on_demand_usd(s);
 	*out = s->totals;
 }

@@ -40,6 +40,8 @@ static void end_deployment(struct service *s, const char *event, const char *rea
 	    service_cost_now(s) - d->cost_at_start - d->usd_per_hour_at_start * secs / 3600.0;
 	struct service_totals *t = &s->totals;
 	char detail[192];
+	if (s->hooks.before_change) /* the minutes ended by now are judged */
+		s->hooks.before_change(s->hooks.ctx);
 
 	t->deployment_seconds += secs;
 	t->deployment_extra_cost_usd += extra;
@@ -127,6 +129,8 @@ void service_on_deploy(struct engine *e, struct event *ev, void *ctx)
 	(void)ev;
 	if (run->on)
 		end_deployment(s, "DEPLOYMENT_STOPPED", "reason=superseded");
+	else if (s->hooks.before_change) /* minutes ended before it are not its own */
+		s->hooks.before_change(s->hooks.ctx);
 	memset(run, 0, sizeof(*run));
 	run->on = true;
 	run->index = s->next_deploy++;

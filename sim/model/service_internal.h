@@ -109,9 +109,10 @@ struct task_class {
 	struct task_definition def;
 	sim_time shutdown; /* app exit after SIGTERM */
 	double vcpu;
-	double hour_usd[PROVIDER_COUNT];  /* one task for one hour */
-	long billed_now[PROVIDER_COUNT];  /* tasks being billed */
-	double start_sum[PROVIDER_COUNT]; /* their pull starts, in seconds */
+	double hour_usd[PROVIDER_COUNT];       /* one task for one hour */
+	long billed_now[PROVIDER_COUNT];       /* tasks being billed */
+	double start_sum[PROVIDER_COUNT];      /* their pull starts, in seconds */
+	double billed_seconds[PROVIDER_COUNT]; /* of the tasks stopped so far */
 };
 
 /* The deployment in progress (dep.on). */

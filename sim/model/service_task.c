@@ -283,6 +283,7 @@ void service_bill(struct service *s, struct task *t, bool end_of_run)
 	c->billed_now[p]--;
 	c->start_sum[p] -= simtime_seconds(t->pull_started_at);
 	s->totals.billed_seconds[p] += (double)billed;
+	c->billed_seconds[p] += (double)billed;
 	s->totals.cost[p] += (double)billed / 3600.0 * c->hour_usd[p];
 	snprintf(detail, sizeof(detail), "billed_seconds=%lld%s", (long long)billed,
 		 end_of_run ? ";end_of_run=1" : "");

@@ -79,7 +79,9 @@
  *
  * The service logs every state change through the hooks and calls
  * `before_change` just before the number of serving tasks changes, so the
- * caller can account the load up to that moment.
+ * caller can account the load up to that moment; it calls it too as a
+ * deployment starts and ends, so that the minutes ended by then are judged
+ * (service_note_minutes) before it counts them.
  */
 #include <stdbool.h>
 #include <stdint.h>
@@ -165,7 +167,7 @@ struct service_config {
 
 struct service_hooks {
 	void *ctx;
-	void (*before_change)(void *ctx);		       /* serving count about to change */
+	void (*before_change)(void *ctx); /* serving count about to change (see above) */
 	void (*event)(void *ctx, const struct event_row *row); /* may be NULL */
 	/* a RUNNING task stops serving and exits `window` later; may be NULL */
 	void (*stops_serving)(void *ctx, long serving, sim_time window);
@@ -186,14 +188,16 @@ struct service_totals {
 	double billed_seconds[PROVIDER_COUNT]; /* task-seconds */
 	double running_task_seconds;	       /* integral of the RUNNING count */
 	long interruptions, tasks_launched, placement_failures;
-	long
-	    capacity_reclaims; /* interruptions when Spot capacity ran out (in interruptions too) */
-	/* deployments started; those unfinished at the end count up to the end */
+	/* of the interruptions, those a Spot capacity shortage caused */
+	long capacity_reclaims;
+	/* the billed time of every task size priced on FARGATE; NAN without a FARGATE rate */
+	double on_demand_usd;
+	/* deployments started; one unfinished at the end counts up to the end */
 	long deployments;
 	double deployment_seconds;	  /* summed over deployments */
 	double deployment_extra_cost_usd; /* summed over deployments */
 	long deployment_min_serving;	  /* fewest RUNNING tasks during any; -1 with none */
-	long deployment_slo_minutes;	  /* minutes noted bad (service_note_minute) during them */
+	long deployment_slo_minutes;	  /* bad minutes (service_note_minutes) during them */
 };
 
 struct service;
@@ -223,8 +227,11 @@ bool service_spot_available(const struct service *s);
  */
 bool service_deployment_in_progress(const struct service *s);
 
-/* The caller judged a minute ending now against the SLO; a deployment counts the bad ones. */
-void service_note_minute(struct service *s, bool slo_met);
+/*
+ * The caller judged `n` minutes, ended by now, against the SLO; a deployment
+ * in progress counts the bad ones (minutes that end while it is in progress).
+ */
+void service_note_minutes(struct service *s, long n, bool slo_met);
 
 /* USD accrued up to now, billing running tasks up to now (minimums apply at stop). */
 double service_cost_accrued(const struct service *s);

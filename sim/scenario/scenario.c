@@ -20,6 +20,7 @@
  *                        (import_terraform.c and the importer's files below it)
  *   scenario_model.c     workload, spot, limits into model configs
  *   rate_trace*.c        load traces (CSV, CloudWatch JSON)
+ *   scenario_deploy.c    deployments (rolling updates)
  *   scenario_scaling.c   the scaling section (its own files: see there)
  *   loader_get.c         reading the file, loader_err(), the value readers
  *   scenario_schema.c    the schema walker; scenario_tables.c, the schema as data
@@ -29,6 +30,7 @@
 #include "spotsim/scenario/scenario.h"
 
 #include "loader_get.h"
+#include "scenario_deploy.h"
 #include "scenario_loader.h"
 #include "scenario_model.h"
 #include "scenario_scaling.h"
@@ -56,6 +58,8 @@ struct service_config scenario_service_config(const struct scenario *sc)
 	    .limits = &sc->limits,
 	    .spot = &sc->spot,
 	    .scale_in_order = sc->scale_in_order,
+	    .deployments = sc->deployments,
+	    .ndeployments = sc->ndeployments,
 	    .deregistration_delay = sc->deregistration_delay,
 	    .shutdown = sc->shutdown,
 	    .seed = sc->seed,
@@ -689,6 +693,7 @@ int scenario_load_tree(struct scenario *sc, const char *path, cJSON *root, struc
 	load_pricing(&l);
 	load_workload(&l);
 	load_spot(&l);
+	load_deployments(&l);
 	load_experiments(&l);
 	if (d->errors == errors) {
 		/* only a file that passed the checks is turned into model configs */
@@ -781,6 +786,7 @@ void scenario_release(struct scenario *sc)
 	rate_shape_release(&sc->rate);
 	queue_config_release(&sc->queue);
 	spot_config_release(&sc->spot);
+	free(sc->deployments);
 	scaling_config_release(&sc->scaling);
 	memset(sc, 0, sizeof(*sc));
 }

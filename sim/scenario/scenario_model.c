@@ -283,7 +283,7 @@ static void hazard(const cJSON *m, struct interruption_config *c)
 
 static struct reclaim reclaim_at(const cJSON *at)
 {
-	struct reclaim r = {0, 1, -1, -1};
+	struct reclaim r = {0, 1, -1, -1, 0};
 	sim_time t;
 	long long usec;
 	if (cJSON_IsObject(at)) {
@@ -352,6 +352,7 @@ static void load_interruption(struct loader *l, const cJSON *m, const char *path
 		c->wave_interval = duration_or(m, "mean_interval", SIM_DAY);
 		c->wave_fraction = number_or(m, "fraction", -1);
 		c->wave_count = (long)number_or(m, "count", 0);
+		c->wave_shortage = duration_or(m, "shortage", 0);
 	} else if (!strcmp(model, "trace")) {
 		c->model = INTERRUPTION_TRACE;
 		load_preemption_trace(l, m, path, c);
@@ -376,6 +377,7 @@ static void load_capacity(struct loader *l, const cJSON *cap)
 	struct capacity_config *c = &l->sc->spot.capacity;
 	const char *model = loader_get_string(cap, "model");
 	c->model = CAPACITY_ALWAYS;
+	c->reclaim_running = number_or(cap, "reclaim_running", 1.0);
 	if (!model || !strcmp(model, "always"))
 		return;
 	if (!strcmp(model, "alternating")) {
@@ -421,4 +423,6 @@ void load_model_limits(struct loader *l)
 	o->vcpu_quota[PROVIDER_FARGATE] = (long)number_or(lim, "fargate_vcpu", 0);
 	o->vcpu_quota[PROVIDER_FARGATE_SPOT] = (long)number_or(lim, "fargate_spot_vcpu", 0);
 	o->launch_throttling = !cJSON_IsBool(throttle) || cJSON_IsTrue(throttle);
+	o->launches_per_minute = (long)number_or(lim, "service_launches_per_minute",
+						 SERVICE_DEFAULT_LAUNCHES_PER_MINUTE);
 }

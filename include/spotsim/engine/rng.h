@@ -40,6 +40,7 @@ enum rng_component {
 	RNG_NOISE,	   /* noise factor on the arrival rate */
 	RNG_WAVES,	   /* correlated interruption waves */
 	RNG_SERVICE,	   /* per-request service times */
+	RNG_RECLAIM,	   /* which Spot tasks a capacity shortage reclaims */
 	RNG_COMPONENT_COUNT
 };
 

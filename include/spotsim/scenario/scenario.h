@@ -108,6 +108,8 @@ struct scenario {
 	char *scalable_target; /* owned: "ScalableTargets[i] <ResourceId>" when the bounds come
 				  from pasted describe-scalable-targets output, else NULL */
 	struct service_limits limits;
+	struct deployment *deployments; /* owned, sorted by time */
+	size_t ndeployments;
 	bool has_workload, has_spot, has_scaling;
 	long variants, sweep_points; /* counts, for the summary */
 	char *terraform; /* owned: the "terraform" link as "FILE" or "FILE, service S"; NULL */

@@ -370,18 +370,22 @@ static void test_fallback_returns_to_spot(void **state)
 	run_release(&r);
 }
 
-/* An interruption at the same instant as capacity disappears: the replacement waits. */
-static void test_interruption_as_capacity_goes(void **state)
+/*
+ * An interruption at the same instant as capacity disappears: the
+ * replacement waits. With reclaim_running 0 the shortage takes no running
+ * task, so one of the two runs through it; by default (1) it takes both.
+ */
+static void interruption_as_capacity_goes(const char *reclaim, long running_at_2h30)
 {
-	(void)state;
 	struct run r;
 	char *csv = testutil_write_temp("start,end\n2h,3h\n", ".csv");
-	char *json = xasprintf("{\"duration\": \"4h\", " TASK_1VCPU_2GB INSTANT
-			       "\"service\": {\"desiredCount\": 2, \"capacityProviderStrategy\": "
-			       "[{\"capacityProvider\": \"FARGATE_SPOT\", \"weight\": 1}]},"
-			       "\"spot\": {\"capacity\": {\"model\": \"trace\", \"file\": \"%s\"}, "
-			       "\"interruptions\": {\"model\": \"scripted\", \"at\": [\"2h\"]}}}",
-			       csv);
+	char *json =
+	    xasprintf("{\"duration\": \"4h\", " TASK_1VCPU_2GB INSTANT
+		      "\"service\": {\"desiredCount\": 2, \"capacityProviderStrategy\": "
+		      "[{\"capacityProvider\": \"FARGATE_SPOT\", \"weight\": 1}]},"
+		      "\"spot\": {\"capacity\": {\"model\": \"trace\", \"file\": \"%s\"%s}, "
+		      "\"interruptions\": {\"model\": \"scripted\", \"at\": [\"2h\"]}}}",
+		      csv, reclaim);
 	run_text(&r, json, 0);
 	bool failed_at_2h = false;
 	for (size_t i = 0; i < r.seen.nevents; i++)
@@ -389,12 +393,20 @@ static void test_interruption_as_capacity_goes(void **state)
 		    fabs(r.seen.events[i].t - 7200) < 1e-6)
 			failed_at_2h = true;
 	assert_true(failed_at_2h);
-	assert_int_equal(r.seen.minutes[150 - 1].running[PROVIDER_FARGATE_SPOT], 1); /* 2h30 */
+	assert_int_equal(r.seen.minutes[150 - 1].running[PROVIDER_FARGATE_SPOT], /* 2h30 */
+			 running_at_2h30);
 	assert_int_equal(last_minute(&r)->running[PROVIDER_FARGATE_SPOT], 2);
 	unlink(csv);
 	free(csv);
 	free(json);
 	run_release(&r);
+}
+
+static void test_interruption_as_capacity_goes(void **state)
+{
+	(void)state;
+	interruption_as_capacity_goes("", 0);
+	interruption_as_capacity_goes(", \"reclaim_running\": 0", 1);
 }
 
 /* A service with one Spot task is down from the notice until the replacement runs. */
@@ -588,6 +600,139 @@ static void test_scale_out_from_running_count(void **state)
 	assert_int_equal(r.m.scaling_activities, 1);
 	assert_int_equal(last_minute(&r)->desired, 9);
 	assert_int_equal(last_minute(&r)->running[0], 7);
+	run_release(&r);
+}
+
+/* ---- deployments ---- */
+
+/* CPU target tracking at 50 % and a deployment at 10 min whose new tasks turn healthy after 30 min. */
+#define DEPLOY_SCALED(desired, steps)                                                              \
+	"{\"duration\": \"3h\", " TASK_1VCPU_2GB INSTANT                                           \
+	"\"service\": {\"desiredCount\": " #desired ", \"launchType\": \"FARGATE\"},"              \
+	"\"deployments\": [{\"at\": \"10m\", \"health_check_grace\": \"30m\"}],"                   \
+	"\"scaling\": {\"MinCapacity\": 1, \"MaxCapacity\": 20, \"ScalingPolicies\": [{"           \
+	"\"PolicyName\": \"cpu50\", \"PolicyType\": \"TargetTrackingScaling\","                    \
+	"\"TargetTrackingScalingPolicyConfiguration\": {\"TargetValue\": 50,"                      \
+	"\"PredefinedMetricSpecification\": {\"PredefinedMetricType\": "                           \
+	"\"ECSServiceAverageCPUUtilization\"}}}]},"                                                \
+	"\"workload\": {\"type\": \"requests\", \"rate\": {\"kind\": \"steps\", \"steps\": " steps \
+	"}, \"service_time\": \"100ms\", \"concurrency_per_task\": 10}}"
+
+/* The DESIRED_COUNT values seen in (from, to], in order; returns how many. */
+static size_t desired_between(const struct run *r, double from, double to, long *out, size_t max)
+{
+	size_t n = 0;
+	for (size_t i = 0; i < r->seen.nevents && n < max; i++) {
+		const struct seen_event *e = &r->seen.events[i];
+		if (!strcmp(e->event, "DESIRED_COUNT") && e->t > from && e->t <= to)
+			out[n++] = atol(e->detail + strlen("desired="));
+	}
+	return n;
+}
+
+/*
+ * A light load on 4 tasks: AlarmLow asks to scale in from 15 min on, while
+ * the deployment (10 min to about 10 + 30 min + the old tasks' stop) is in
+ * progress. Application Auto Scaling's scale-in is off meanwhile: the
+ * decisions are logged as SCALE_IN_SUSPENDED and not counted; the first
+ * scale-in comes after the deployment.
+ */
+static void test_deployment_suspends_scale_in(void **state)
+{
+	(void)state;
+	struct run r;
+	long desired[16];
+	run_text(&r, DEPLOY_SCALED(4, "[{\"at\": 0, \"rps\": 20}]"), 0);
+	double done = first_event_after(&r, "DEPLOYMENT_COMPLETED", 0);
+	double first_in = first_event_after(&r, "SCALE_IN_SUSPENDED", 600);
+	print_message("completed at %.0f s, first suspended scale-in at %.0f s\n", done, first_in);
+	assert_true(done > 600 + 1800);
+	assert_true(first_in > 600 && first_in < done);
+	assert_int_equal(desired_between(&r, 600, done, desired, 16), 0);
+	size_t n = desired_between(&r, done, 3 * 3600, desired, 16);
+	assert_true(n >= 1);
+	assert_true(desired[0] < 4);
+	assert_true(r.m.scaling_activities >= 1);
+	assert_true(r.m.scaling_activities == (double)(count_events(&r, "SCALING_ACTIVITY") -
+						       count_events(&r, "SCALE_IN_SUSPENDED")));
+	assert_true(r.m.deployments == 1);
+	assert_true(fabs(r.m.deployment_seconds - (done - 600)) < 1e-6);
+	assert_true(r.m.deployment_min_serving == 4);
+	assert_true(r.m.deployment_slo_minutes == 0);
+	run_release(&r);
+}
+
+/*
+ * The load rises during the deployment: 380 rps on the 4 tasks then
+ * serving (2 old, 2 new) is 95 % CPU; AlarmHigh fires and the scale-out
+ * goes ahead in the middle of the deployment, with new tasks (while the
+ * light load before asked for scale-ins, which were held back).
+ */
+static void test_deployment_lets_scale_out(void **state)
+{
+	(void)state;
+	struct run r;
+	long desired[16];
+	run_text(
+	    &r, DEPLOY_SCALED(2, "[{\"at\": 0, \"rps\": 20}, {\"at\": \"20m\", \"rps\": 380}]"), 0);
+	double done = first_event_after(&r, "DEPLOYMENT_COMPLETED", 0);
+	size_t n = desired_between(&r, 600, done, desired, 16);
+	assert_true(n >= 1);
+	assert_true(desired[0] > 2);
+	/* before the load rises, AlarmLow's scale-ins were held back */
+	double held = first_event_after(&r, "SCALE_IN_SUSPENDED", 0);
+	assert_true(held > 600 && held < 1200);
+	run_release(&r);
+}
+
+/*
+ * minimumHealthyPercent 0, maximumPercent 100: both old tasks stop at
+ * once and the new ones take 90 s to start, so from 30:00 to 31:30 the
+ * service serves nothing: the deployment's fewest serving is 0 and its SLO
+ * minutes are the two minutes ending at 31:00 and 32:00. The run's other
+ * two bad minutes are its first, before the first tasks run.
+ */
+static void test_deployment_slo_minutes(void **state)
+{
+	(void)state;
+	struct run r;
+	run_text(
+	    &r,
+	    "{\"duration\": \"2h\", " TASK_1VCPU_2GB
+	    "\"startup\": {\"provisioning\": \"0s\", \"pull\": \"90s\", \"app_start\": \"0s\"},"
+	    "\"service\": {\"desiredCount\": 2, \"launchType\": \"FARGATE\","
+	    " \"deploymentConfiguration\": {\"maximumPercent\": 100, \"minimumHealthyPercent\": "
+	    "0}},"
+	    "\"deployments\": [{\"at\": \"30m\"}],"
+	    "\"workload\": {\"type\": \"requests\", \"rate\": {\"kind\": \"constant\", \"rps\": "
+	    "20}, \"service_time\": \"100ms\", \"concurrency_per_task\": 10}}",
+	    0);
+	print_message(
+	    "deployment: %.0f s, %g SLO minutes, fewest serving %g; run: %g bad minutes\n",
+	    r.m.deployment_seconds, r.m.deployment_slo_minutes, r.m.deployment_min_serving,
+	    r.m.slo_violation_minutes);
+	assert_true(r.m.deployment_min_serving == 0);
+	assert_true(r.m.deployment_slo_minutes == 2);
+	assert_true(r.m.slo_violation_minutes == 4);
+	const char *d = first_detail(&r, "DEPLOYMENT_COMPLETED");
+	assert_non_null(d);
+	assert_non_null(strstr(d, "min_serving=0"));
+	run_release(&r);
+}
+
+/* No deployment: the count is 0 and the others do not apply. */
+static void test_no_deployment_metrics(void **state)
+{
+	(void)state;
+	struct run r;
+	run_text(&r,
+		 "{\"duration\": \"1h\", " TASK_1VCPU_2GB
+		 "\"service\": {\"desiredCount\": 1, \"launchType\": \"FARGATE\"}}",
+		 0);
+	assert_true(r.m.deployments == 0);
+	assert_true(isnan(r.m.deployment_seconds));
+	assert_true(isnan(r.m.deployment_min_serving));
+	assert_true(r.m.capacity_reclaims == 0);
 	run_release(&r);
 }
 
@@ -848,7 +993,8 @@ static void metrics_with_sink(const char *json, int sink_kind, struct run_metric
  * same to the bit: steps off the 20-second grid, interruptions exactly at
  * a minute's end (where the order of the minute and the notice matters),
  * tasks that start serving on the grid, noise, overload, an SLO on the p95,
- * and a service with no workload at all.
+ * a service with no workload at all, and deployments (one off the grid,
+ * one superseded), whose SLO minutes are counted as minutes close.
  */
 static void test_quiet_equals_sampled(void **state)
 {
@@ -888,6 +1034,18 @@ static void test_quiet_equals_sampled(void **state)
 	    "\"spot\": {\"interruptions\": {\"model\": \"poisson\", \"rate_per_task_hour\": 0.2}, "
 	    "\"capacity\": {\"model\": \"alternating\", \"mean_available\": \"6h\", "
 	    "\"mean_unavailable\": \"1h\"}}}",
+	    "{\"duration\": \"1d\", \"seed\": 4, " TASK_1VCPU_2GB
+	    "\"service\": {\"desiredCount\": 3, \"capacityProviderStrategy\": ["
+	    "{\"capacityProvider\": \"FARGATE\", \"base\": 1, \"weight\": 1},"
+	    "{\"capacityProvider\": \"FARGATE_SPOT\", \"weight\": 1}],"
+	    "\"deploymentConfiguration\": {\"maximumPercent\": 100, \"minimumHealthyPercent\": 0}},"
+	    "\"deployments\": [{\"at\": \"3h 00:00:07\"}, {\"at\": \"8h\", \"taskDefinition\": "
+	    "{\"cpu\": \"2048\", \"memory\": \"4096\"}}, {\"at\": \"8h 00:01:00\"}],"
+	    "\"workload\": {\"type\": \"requests\", \"rate\": {\"kind\": \"steps\", \"steps\": "
+	    "[{\"at\": 0, \"rps\": 150}, {\"at\": \"5h\", \"rps\": 200}]}, "
+	    "\"service_time\": \"40ms\", \"concurrency_per_task\": 4},"
+	    "\"spot\": {\"interruptions\": {\"model\": \"poisson\", \"monthly_fraction\": 0.9}},"
+	    "\"slo\": {\"max_dropped_fraction\": 0.001}}",
 	};
 	/* the first notice falls at a minute's end, before its tick: it is that minute's loss */
 	static const char inflight[] =
@@ -914,6 +1072,7 @@ static void test_quiet_equals_sampled(void **state)
 		assert_memory_equal(&quiet, &sampled, sizeof(quiet));
 		assert_memory_equal(&events, &sampled, sizeof(quiet));
 	}
+	assert_true(sampled.deployments == 3 && sampled.deployment_slo_minutes > 0);
 }
 
 /* ---- the per-request model against the analytic one ---- */
@@ -1110,6 +1269,10 @@ int main(void)
 	    cmocka_unit_test(test_target_tracking_timing),
 	    cmocka_unit_test(test_scheduled_action_minute),
 	    cmocka_unit_test(test_scale_out_from_running_count),
+	    cmocka_unit_test(test_deployment_suspends_scale_in),
+	    cmocka_unit_test(test_deployment_lets_scale_out),
+	    cmocka_unit_test(test_deployment_slo_minutes),
+	    cmocka_unit_test(test_no_deployment_metrics),
 	    cmocka_unit_test(test_step_template_bug),
 	    cmocka_unit_test(test_scalable_target_max),
 	    cmocka_unit_test(test_suspended_state_run),

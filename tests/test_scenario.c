@@ -95,6 +95,11 @@ static void test_defaults(void **state)
 	assert_int_equal(sc.service.strategy.nr, 1);
 	assert_int_equal(sc.service.strategy.items[0].provider, PROVIDER_FARGATE);
 	assert_int_equal(sc.service.maximum_percent, 200);
+	assert_int_equal(sc.service.minimum_healthy_percent, 100);
+	assert_int_equal(sc.limits.launches_per_minute, 500);
+	assert_true(sc.limits.launch_throttling);
+	assert_true(sc.spot.capacity.reclaim_running == 1.0);
+	assert_int_equal(sc.ndeployments, 0);
 	assert_int_equal(sc.start_unix, 1767571200); /* 2026-01-05T00:00:00Z, a Monday */
 	assert_non_null(strstr(sc.name, "spotsim-test-"));
 	scenario_release(&sc);
@@ -177,6 +182,71 @@ static void test_aws_cli_output_pasted(void **state)
 	diag_release(&d);
 }
 
+/* Deployments: sorted by time, the grace's default, a new size keeping what it leaves out. */
+static void test_deployments(void **state)
+{
+	(void)state;
+	static const char text[] =
+	    "{\"duration\": \"7d\", \"taskDefinition\": {\"cpu\": \"512\", \"memory\": \"1024\"},"
+	    " \"service\": {\"desiredCount\": 2, \"launchType\": \"FARGATE\"},"
+	    " \"workload\": {\"type\": \"queue\", \"job_size\": \"1m\", \"shutdown\": \"10s\","
+	    " \"batches\": [{\"at\": \"1h\", \"count\": 10}]},"
+	    " \"spot\": {\"capacity\": {\"model\": \"alternating\", \"mean_available\": \"1d\","
+	    " \"mean_unavailable\": \"1h\", \"reclaim_running\": 0.25},"
+	    " \"interruptions\": {\"model\": \"waves\", \"mean_interval\": \"2d\","
+	    " \"fraction\": 0.5, \"shortage\": \"20m\"}},"
+	    " \"limits\": {\"service_launches_per_minute\": 2000},"
+	    " \"deployments\": [{\"at\": \"2d 10:00\", \"taskDefinition\": {\"memory\": \"4096\","
+	    " \"containerDefinitions\": [{\"stopTimeout\": 90}]}},"
+	    " {\"at\": \"1d\", \"health_check_grace\": \"2m\"}]}";
+	struct scenario sc;
+	struct diag d;
+	diag_init(&d);
+	assert_int_equal(load_text(text, &sc, &d), 0);
+	assert_int_equal(sc.ndeployments, 2);
+	assert_int_equal(sc.deployments[0].at, SIM_DAY);
+	assert_false(sc.deployments[0].new_task);
+	assert_int_equal(sc.deployments[0].health_check_grace, 2 * SIM_MIN);
+	assert_int_equal(sc.deployments[1].at, 2 * SIM_DAY + 10 * SIM_HOUR);
+	assert_true(sc.deployments[1].new_task);
+	assert_int_equal(sc.deployments[1].health_check_grace, 40 * SIM_SEC);
+	assert_int_equal(sc.deployments[1].task.cpu_units, 512);
+	assert_int_equal(sc.deployments[1].task.memory_mib, 4096);
+	assert_int_equal(sc.deployments[1].task.stop_timeout_s, 90);
+	assert_int_equal(sc.deployments[1].shutdown, 10 * SIM_SEC); /* workload.shutdown given */
+	assert_int_equal(sc.limits.launches_per_minute, 2000);
+	assert_true(sc.spot.capacity.reclaim_running == 0.25);
+	assert_int_equal(sc.spot.interruptions[0].wave_shortage, 20 * SIM_MIN);
+	struct service_config cfg = scenario_service_config(&sc);
+	assert_int_equal(cfg.ndeployments, 2);
+	assert_ptr_equal(cfg.deployments, sc.deployments);
+	scenario_release(&sc);
+	diag_release(&d);
+}
+
+/* A deployment's new size is checked against the Fargate table, and its time against the run. */
+static void test_deployment_problems(void **state)
+{
+	(void)state;
+	static const char text[] =
+	    "{\"duration\": \"1d\", \"taskDefinition\": {\"cpu\": \"512\", \"memory\": \"1024\"},"
+	    " \"service\": {\"desiredCount\": 2, \"launchType\": \"FARGATE\"},"
+	    " \"deployments\": [{\"at\": \"2d\"}, {\"at\": \"1h\", \"taskDefinition\":"
+	    " {\"cpu\": \"256\", \"memory\": \"4096\"}}, {\"health_check_grace\": \"1m\"}]}";
+	struct scenario sc;
+	struct diag d;
+	diag_init(&d);
+	assert_int_equal(load_text(text, &sc, &d), SPOTSIM_EINVAL);
+	assert_int_equal(d.errors, 3);
+	assert_true(
+	    has_message(&d, "deployments[0].at: 172800 s is not before the end of the run"));
+	assert_true(has_message(&d, "deployments[1].taskDefinition.memory: 4096 MiB is not valid "
+				    "with cpu 256"));
+	assert_true(has_message(&d, "deployments[2]: missing key \"at\""));
+	scenario_release(&sc);
+	diag_release(&d);
+}
+
 /* All problems, not only the first: three independent mistakes, three messages. */
 static void test_every_problem_reported(void **state)
 {
@@ -228,6 +298,8 @@ int main(void)
 	    cmocka_unit_test(test_defaults),
 	    cmocka_unit_test(test_aws_cli_output_pasted),
 	    cmocka_unit_test(test_workload_model),
+	    cmocka_unit_test(test_deployments),
+	    cmocka_unit_test(test_deployment_problems),
 	    cmocka_unit_test(test_every_problem_reported),
 	    cmocka_unit_test(test_syntax_error_position),
 	    cmocka_unit_test(test_missing_file),

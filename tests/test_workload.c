@@ -1,5 +1,5 @@
 /*
- * Tests for workload: rate shapes, trace files (good and bad), noise, and the
+ * Tests for workload: rate shapes, noise, and the
  * M/M/c accounting at its edges (no task, no load, overload).
  */
 #include <setjmp.h>
@@ -177,143 +177,6 @@ static void test_next_change(void **state)
 				    next == SIM_TIME_MAX);
 		}
 	}
-}
-
-/* ---- trace files ---- */
-
-/* Writes `content` to a fresh temporary file whose name goes into path[32]. */
-static void temp_csv(char *path, const char *content)
-{
-	strcpy(path, "/tmp/spotsim-trace-XXXXXX");
-	int fd = mkstemp(path);
-	assert_true(fd >= 0);
-	size_t len = strlen(content);
-	assert_int_equal(write(fd, content, len), (ssize_t)len);
-	close(fd);
-}
-
-/* Loads `content` as a trace; returns the code, leaves the errors in `d`. */
-static int load(struct rate_shape *r, const char *content, bool counts, struct diag *d)
-{
-	char path[32];
-	temp_csv(path, content);
-	int rc = rate_shape_load_trace(r, path, counts, d);
-	unlink(path);
-	return rc;
-}
-
-static void test_trace_rps(void **state)
-{
-	(void)state;
-	struct rate_shape r = {.kind = RATE_TRACE};
-	struct diag d;
-	diag_init(&d);
-	assert_int_equal(load(&r, "time,rps\n0,10\n60,20\n2m,30\n", false, &d), 0);
-	assert_int_equal(d.nr, 0);
-	assert_int_equal(r.npoints, 3);
-	/* the last row lasts as long as the gap before it, then the trace repeats */
-	assert_true(r.trace_period == 3 * SIM_MIN);
-	assert_true(rate_shape_at(&r, 0, 0) == 10);
-	assert_true(rate_shape_at(&r, 90 * SIM_SEC, 0) == 20);
-	assert_true(rate_shape_at(&r, 150 * SIM_SEC, 0) == 30);
-	assert_true(rate_shape_at(&r, 3 * SIM_MIN, 0) == 10);
-	assert_true(rate_shape_at(&r, 4 * SIM_MIN, 0) == 20);
-	assert_true(rate_shape_at(&r, 30 * SIM_DAY + 2 * SIM_MIN, 0) == 30);
-	rate_shape_release(&r);
-	/* no header, durations, CRLF line ends, a row starting later than 0 */
-	assert_int_equal(load(&r, "30s,5\r\n1h,7.5\r\n", false, &d), 0);
-	assert_true(rate_shape_at(&r, 0, 0) == 0);
-	assert_true(rate_shape_at(&r, 30 * SIM_SEC, 0) == 5);
-	assert_true(rate_shape_at(&r, SIM_HOUR, 0) == 7.5);
-	rate_shape_release(&r);
-	assert_null(r.points);
-	diag_release(&d);
-}
-
-static void test_trace_counts(void **state)
-{
-	(void)state;
-	struct rate_shape r = {.kind = RATE_TRACE};
-	struct diag d;
-	diag_init(&d);
-	assert_int_equal(load(&r, "600\n1200\n1800\n", true, &d), 0);
-	assert_int_equal(r.npoints, 3);
-	assert_true(r.trace_period == 3 * SIM_MIN);
-	assert_true(rate_shape_at(&r, 30 * SIM_SEC, 0) == 10);
-	assert_true(rate_shape_at(&r, 1 * SIM_MIN, 0) == 20);
-	assert_true(rate_shape_at(&r, 2 * SIM_MIN + 59 * SIM_SEC, 0) == 30);
-	assert_true(rate_shape_at(&r, 3 * SIM_MIN, 0) == 10);
-	assert_true(rate_shape_at(&r, 7 * SIM_MIN, 0) == 20);
-	/* a CloudWatch-like export: header, timestamp column ignored; replaces the old points */
-	assert_int_equal(load(&r,
-			      "Timestamp,RequestCount\n"
-			      "2026-01-05T00:00:00Z,60\n"
-			      "2026-01-05T00:01:00Z,0\n",
-			      true, &d),
-			 0);
-	assert_int_equal(r.npoints, 2);
-	assert_true(r.trace_period == 2 * SIM_MIN);
-	assert_true(rate_shape_at(&r, 0, 0) == 1);
-	assert_true(rate_shape_at(&r, 90 * SIM_SEC, 0) == 0);
-	assert_int_equal(d.nr, 0);
-	rate_shape_release(&r);
-	diag_release(&d);
-}
-
-/* Loads a bad trace: it must fail with one error on `line` mentioning `what`. */
-static void expect_bad(const char *content, bool counts, const char *line, const char *what)
-{
-	struct rate_shape r = {.kind = RATE_TRACE};
-	struct diag d;
-	diag_init(&d);
-	assert_int_equal(load(&r, content, counts, &d), SPOTSIM_EINVAL);
-	assert_null(r.points);
-	assert_int_equal(d.errors, 1);
-	char *msg = diag_line(&d, 0);
-	if ((line && !strstr(msg, line)) || !strstr(msg, what))
-		fail_msg("\"%s\" lacks \"%s\" or \"%s\"", msg, line ? line : "", what);
-	free(msg);
-	diag_release(&d);
-}
-
-static void test_trace_bad_rows(void **state)
-{
-	(void)state;
-	expect_bad("0,10\nabc,5\n", false, "line 2", "is not a time");
-	expect_bad("time,rps\n0,10\n60,-3\n", false, "line 3", "negative");
-	expect_bad("0,10\n60,many\n", false, "line 2", "not a number");
-	expect_bad("0,1e999\n", false, "line 1", "not a finite number");
-	expect_bad("0,10\n120,20\n60,5\n", false, "line 3", "not after");
-	expect_bad("0,10\n0,20\n", false, "line 2", "not after");
-	expect_bad("-5,10\n", false, "line 1", "negative");
-	expect_bad("0,10,3\n", false, "line 1", "expected 2");
-	expect_bad("0\n", false, "line 1", "expected 2");
-	expect_bad("10\nx\n", true, "line 2", "not a number");
-	expect_bad("10\n-1\n", true, "line 2", "negative");
-	expect_bad("2026-01-05,a,7\n", true, "line 1", "expected 1");
-	expect_bad("time,rps\n", false, NULL, "no data rows");
-	expect_bad("", true, NULL, "no data rows");
-}
-
-static void test_trace_errors_collected(void **state)
-{
-	(void)state;
-	struct rate_shape r = {.kind = RATE_TRACE};
-	struct diag d;
-	diag_init(&d);
-	assert_int_equal(load(&r, "0,1\nx,2\n60,-1\n120,y\n", false, &d), SPOTSIM_EINVAL);
-	assert_int_equal(d.errors, 3);
-	assert_int_equal(rate_shape_load_trace(&r, "/nonexistent/trace.csv", false, &d),
-			 SPOTSIM_ENOENT);
-	assert_int_equal(d.errors, 4);
-	assert_null(r.points);
-	/* a failed load leaves the shape as it was */
-	assert_int_equal(load(&r, "0,7\n", false, &d), 0);
-	assert_int_equal(load(&r, "0,1\n0,2\n", false, &d), SPOTSIM_EINVAL);
-	assert_int_equal(r.npoints, 1);
-	assert_true(rate_shape_at(&r, 0, 0) == 7 && r.trace_period == SIM_MIN);
-	rate_shape_release(&r);
-	diag_release(&d);
 }
 
 /* ---- noise ---- */
@@ -669,10 +532,6 @@ int main(void)
 	    cmocka_unit_test(test_steps),
 	    cmocka_unit_test(test_spikes),
 	    cmocka_unit_test(test_next_change),
-	    cmocka_unit_test(test_trace_rps),
-	    cmocka_unit_test(test_trace_counts),
-	    cmocka_unit_test(test_trace_bad_rows),
-	    cmocka_unit_test(test_trace_errors_collected),
 	    cmocka_unit_test(test_noise_mean_and_sd),
 	    cmocka_unit_test(test_noise_streams),
 	    cmocka_unit_test(test_noise_independent_of_calls),

@@ -77,6 +77,7 @@ const struct metric_def run_metric_defs[] = {
     M(task_hours_fargate, "h"),
     M(task_hours_spot, "h"),
     M(interruptions, "count"),
+    M(capacity_reclaims, "count"),
     M(tasks_launched, "count"),
     M(placement_failures, "count"),
     M(scaling_activities, "count"),
@@ -90,6 +91,11 @@ const struct metric_def run_metric_defs[] = {
     M(slo_violation_minutes, "min"),
     M(availability, "fraction"),
     M(mean_running_tasks, "tasks"),
+    M(deployments, "count"),
+    M(deployment_seconds, "s"),
+    M(deployment_extra_cost_usd, "USD"),
+    M(deployment_min_serving, "tasks"),
+    M(deployment_slo_minutes, "min"),
     M(jobs_completed, "count"),
     M(mean_job_latency_s, "s"),
     M(p95_job_latency_s, "s"),
@@ -130,6 +136,7 @@ struct rep {
 	sim_time accounted; /* the load is accounted up to here */
 	long ticks;	    /* 20-second ticks dealt with */
 	long minutes, bad_minutes;
+	long scale_ins_suspended; /* scaler decisions not applied during a deployment */
 };
 
 static void stops_serving(void *ctx, long serving, sim_time window)
@@ -199,8 +206,9 @@ static void close_minute_quietly(struct rep *r, long serving)
 	if (r->w)
 		workload_take_minute(r->w, &m);
 	r->minutes++;
-	if (!minute_ok(r, &m, serving))
-		r->bad_minutes++;
+	bool ok = minute_ok(r, &m, serving);
+	r->bad_minutes += !ok;
+	service_note_minutes(r->svc, 1, ok);
 }
 
 /* The load is accounted up to tick `k`, which has passed. */
@@ -231,8 +239,10 @@ static bool close_minutes_at_once(struct rep *r, sim_time stop, int64_t passed, 
 		workload_take_minutes(r->w, k, &m);
 	}
 	r->minutes += (long)k;
-	if (!minute_ok(r, &m, serving))
+	bool ok = minute_ok(r, &m, serving);
+	if (!ok)
 		r->bad_minutes += (long)k;
+	service_note_minutes(r->svc, (long)k, ok);
 	r->accounted = start + k * SIM_MIN;
 	r->ticks = r->minutes * SAMPLES_PER_MINUTE;
 	return true;
@@ -291,6 +301,22 @@ static void before_change(void *ctx)
 
 /* ---- minutes with a handler ---- */
 
+/*
+ * Application Auto Scaling turns scale-in off while a deployment is in
+ * progress (README "Deployments"): the decision is logged, not applied,
+ * and not counted as an activity.
+ */
+static void suspend_scale_in(struct rep *r, long desired)
+{
+	char detail[96];
+	struct event_row row = {engine_now(&r->e), "SCALE_IN_SUSPENDED", 0, "", detail};
+	r->scale_ins_suspended++;
+	if (!r->sink || !r->sink->event)
+		return;
+	snprintf(detail, sizeof(detail), "desired=%ld;reason=deployment in progress", desired);
+	r->sink->event(r->sink->ctx, &row);
+}
+
 /* The autoscaler's turn at the end of each minute. */
 static void scale(struct rep *r, const struct workload_minute *m, const struct service_counts *c)
 {
@@ -299,7 +325,9 @@ static void scale(struct rep *r, const struct workload_minute *m, const struct s
 		return;
 	metrics_minute(&r->metrics, r->w || r->pr, m->requests, dp);
 	long desired = scaler_minute(r->scaler, engine_now(&r->e), dp, c->serving, c->desired);
-	if (desired >= 0)
+	if (desired >= 0 && desired < c->desired && service_deployment_in_progress(r->svc))
+		suspend_scale_in(r, desired);
+	else if (desired >= 0)
 		service_set_desired(r->svc, desired);
 }
 
@@ -322,8 +350,9 @@ static void close_minute(struct rep *r)
 	else if (r->pr)
 		take_request_minute(r, &m);
 	r->minutes++;
-	if (!minute_ok(r, &m, c.serving))
-		r->bad_minutes++;
+	bool ok = minute_ok(r, &m, c.serving);
+	r->bad_minutes += !ok;
+	service_note_minutes(r->svc, 1, ok);
 	if (r->sink && r->sink->minute) {
 		struct minute_row row = {
 		    engine_now(&r->e),
@@ -538,6 +567,16 @@ static void fill_request_metrics(const struct rep *r, struct run_metrics *m)
 	}
 }
 
+static void fill_deployments(const struct service_totals *t, struct run_metrics *m)
+{
+	bool any = t->deployments > 0;
+	m->deployments = (double)t->deployments;
+	m->deployment_seconds = any ? t->deployment_seconds : NAN;
+	m->deployment_extra_cost_usd = any ? t->deployment_extra_cost_usd : NAN;
+	m->deployment_min_serving = any ? (double)t->deployment_min_serving : NAN;
+	m->deployment_slo_minutes = any ? (double)t->deployment_slo_minutes : NAN;
+}
+
 static void fill_metrics(const struct rep *r, const struct service_totals *t,
 			 const struct price_rate *const rates[], struct run_metrics *m)
 {
@@ -551,13 +590,9 @@ static void fill_metrics(const struct rep *r, const struct service_totals *t,
 	m->task_hours_spot = t->billed_seconds[PROVIDER_FARGATE_SPOT] / 3600.0;
 	m->savings_vs_on_demand_pct = NAN;
 	if (rates[PROVIDER_FARGATE] && billed > 0) {
-		const struct task_definition *td = &r->sc->task;
-		struct task_size sz = {td->cpu_units, td->memory_mib, td->storage_gib, td->os,
-				       td->arch};
-		struct cost_items od;
-		pricing_cost(rates[PROVIDER_FARGATE], &sz, billed, &od);
-		if (od.total > 0)
-			m->savings_vs_on_demand_pct = 100.0 * (1.0 - m->cost_usd / od.total);
+		if (t->on_demand_usd > 0) /* every size the service ran, priced on FARGATE */
+			m->savings_vs_on_demand_pct =
+			    100.0 * (1.0 - m->cost_usd / t->on_demand_usd);
 		if (fabs(m->savings_vs_on_demand_pct) < 1e-9) /* all on FARGATE: rounding noise */
 			m->savings_vs_on_demand_pct = 0;
 	}
@@ -567,6 +602,8 @@ static void fill_metrics(const struct rep *r, const struct service_totals *t,
 	m->slo_violation_minutes = (double)r->bad_minutes;
 	m->availability = r->minutes ? 1.0 - (double)r->bad_minutes / (double)r->minutes : NAN;
 	m->mean_running_tasks = hours > 0 ? t->running_task_seconds / (hours * 3600.0) : NAN;
+	m->capacity_reclaims = (double)t->capacity_reclaims;
+	fill_deployments(t, m);
 	fill_request_metrics(r, m);
 	m->cost_per_million_requests_usd = m->requests > 0 ? m->cost_usd / m->requests * 1e6 : NAN;
 }
@@ -709,7 +746,8 @@ int replication_run(const struct scenario *sc, const struct price_table *prices,
 	fill_metrics(&r, &totals, rates, out);
 	fill_queue_metrics(&r, out);
 	fill_risk(sc, out);
-	out->scaling_activities = r.scaler ? (double)scaler_activities(r.scaler) : 0;
+	out->scaling_activities =
+	    r.scaler ? (double)(scaler_activities(r.scaler) - r.scale_ins_suspended) : 0;
 	out->no_step_adjustment = r.scaler ? (double)scaler_no_step_adjustments(r.scaler) : 0;
 	teardown(&r);
 	return stopped && interrupted ? SPOTSIM_EINTR : 0;

@@ -161,6 +161,7 @@ static void next_wave(struct spot *s, const struct interruption_config *m, struc
 	cur->next.fraction = m->wave_fraction >= 0 ? m->wave_fraction : -1;
 	cur->next.count = m->wave_fraction >= 0 ? 0 : m->wave_count;
 	cur->next.az = -1;
+	cur->next.shortage = m->wave_shortage;
 	if (m->per_az) {
 		int azs = m->azs > 0 ? m->azs : DEFAULT_AZS;
 		cur->next.az = (int)rng_uniform_int(&s->waves, (uint32_t)azs);

@@ -31,15 +31,11 @@
  */
 #include "spotsim/model/workload.h"
 
-#include "spotsim/util/csvio.h"
-#include "spotsim/util/error.h"
 #include "spotsim/model/queueing.h"
-#include "spotsim/util/strbuf.h"
 #include "spotsim/util/xalloc.h"
 
 #include <assert.h>
 #include <math.h>
-#include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -234,168 +230,6 @@ void rate_shape_release(struct rate_shape *r)
 	r->spikes = NULL;
 	r->nspikes = 0;
 	r->trace_period = 0;
-}
-
-/* ---- trace files ---- */
-
-#define TIME_ACCEPTED  "seconds from the start or a duration such as \"1h\""
-#define COUNT_ACCEPTED "a number of requests, 0 or more"
-#define RPS_ACCEPTED   "requests per second, 0 or more"
-
-struct trace_loader {
-	const char *path;
-	struct diag *d;
-	bool counts_per_minute;
-	bool seen_first;
-	size_t data_rows; /* rows after the header, good or bad */
-	struct rate_point *points;
-	size_t nr, alloc;
-};
-
-static void row_error(struct trace_loader *L, size_t record, const char *fmt, ...)
-    __attribute__((format(printf, 3, 4)));
-
-static void row_error(struct trace_loader *L, size_t record, const char *fmt, ...)
-{
-	struct strbuf msg = STRBUF_INIT;
-	va_list ap;
-	va_start(ap, fmt);
-	strbuf_vaddf(&msg, fmt, ap);
-	va_end(ap);
-	char *where = xasprintf("line %zu", record);
-	diag_error(L->d, L->path, where, "%s", msg.buf);
-	free(where);
-	strbuf_release(&msg);
-}
-
-/* Parses the whole field `text` as a number >= 0, or reports why not. */
-static bool parse_value(struct trace_loader *L, size_t record, const char *what,
-			const char *accepted, const char *text, double *out)
-{
-	char *end;
-	double v = strtod(text, &end); /* overflow gives HUGE_VAL; underflow a tiny number */
-	while (end != text && (*end == ' ' || *end == '\t'))
-		end++;
-	if (end == text || *end)
-		row_error(L, record, "%s \"%s\" is not a number (accepted: %s)", what, text,
-			  accepted);
-	else if (!isfinite(v))
-		row_error(L, record, "%s %s is not a finite number (accepted: %s)", what, text,
-			  accepted);
-	else if (v < 0)
-		row_error(L, record, "%s %s is negative (accepted: %s)", what, text, accepted);
-	else {
-		*out = v;
-		return true;
-	}
-	return false;
-}
-
-/* A first row whose field does not even start like a number is a header. */
-static bool is_header(const char *field)
-{
-	sim_time t;
-	char *end;
-	if (simtime_parse(field, &t) != SPOTSIM_ESYNTAX)
-		return false;
-	(void)strtod(field, &end);
-	return end == field;
-}
-
-static void add_point(struct trace_loader *L, sim_time at, double rps)
-{
-	XALLOC_GROW(L->points, L->nr + 1, L->alloc);
-	L->points[L->nr++] = (struct rate_point){at, rps};
-}
-
-static void count_row(struct trace_loader *L, const char *const *f, size_t n, size_t record)
-{
-	double count;
-	sim_time at = (sim_time)L->data_rows++ * SIM_MIN;
-	if (n > 2)
-		row_error(L, record, "%zu fields, expected 1 (count) or 2 (timestamp,count)", n);
-	else if (parse_value(L, record, "count", COUNT_ACCEPTED, f[n - 1], &count))
-		add_point(L, at, count / 60);
-}
-
-static bool parse_time(struct trace_loader *L, size_t record, const char *text, sim_time *out)
-{
-	int rc = simtime_parse(text, out);
-	if (rc == SPOTSIM_ESYNTAX)
-		row_error(L, record, "time \"%s\" is not a time (accepted: " TIME_ACCEPTED ")",
-			  text);
-	else if (rc)
-		row_error(L, record,
-			  "time %s is negative or too large (accepted: " TIME_ACCEPTED ")", text);
-	return rc == 0;
-}
-
-static void rps_row(struct trace_loader *L, const char *const *f, size_t n, size_t record)
-{
-	sim_time at;
-	double rps;
-	L->data_rows++;
-	if (n != 2) {
-		row_error(L, record, "%zu fields, expected 2 (time,rps)", n);
-		return;
-	}
-	bool time_ok = parse_time(L, record, f[0], &at);
-	bool rps_ok = parse_value(L, record, "rps", RPS_ACCEPTED, f[1], &rps);
-	if (!time_ok || !rps_ok)
-		return;
-	if (L->nr && at <= L->points[L->nr - 1].at)
-		row_error(L, record,
-			  "time %s is not after the previous row's (accepted: rows sorted by time, "
-			  "each time once)",
-			  f[0]);
-	else
-		add_point(L, at, rps);
-}
-
-static int trace_row(const char *const *fields, size_t n, size_t record, void *data)
-{
-	struct trace_loader *L = data;
-	bool first = !L->seen_first;
-	L->seen_first = true;
-	if (first && n && is_header(fields[L->counts_per_minute ? n - 1 : 0]))
-		return 0;
-	if (L->counts_per_minute)
-		count_row(L, fields, n, record);
-	else
-		rps_row(L, fields, n, record);
-	return 0;
-}
-
-/* An rps trace repeats after its last row has lasted as long as the gap before it. */
-static sim_time trace_period(const struct rate_point *p, size_t n, bool counts_per_minute)
-{
-	if (counts_per_minute)
-		return (sim_time)n * SIM_MIN;
-	sim_time last_gap = n >= 2 ? p[n - 1].at - p[n - 2].at : SIM_MIN;
-	return p[n - 1].at + last_gap;
-}
-
-int rate_shape_load_trace(struct rate_shape *r, const char *path, bool counts_per_minute,
-			  struct diag *d)
-{
-	struct trace_loader L = {.path = path, .d = d, .counts_per_minute = counts_per_minute};
-	size_t errors = d->errors;
-
-	int rc = csvio_read(path, trace_row, &L, d);
-	if (!rc && d->errors == errors && !L.nr) {
-		diag_error(d, path, NULL, "the trace has no data rows (accepted: %s)",
-			   counts_per_minute ? "one count per minute, or timestamp,count rows"
-					     : "time,rps rows");
-	}
-	if (rc || d->errors != errors) {
-		free(L.points);
-		return rc < 0 ? rc : SPOTSIM_EINVAL;
-	}
-	free(r->points);
-	r->points = L.points;
-	r->npoints = L.nr;
-	r->trace_period = trace_period(L.points, L.nr, counts_per_minute);
-	return 0;
 }
 
 /* ---- the workload of one replication ---- */

@@ -79,25 +79,30 @@ static void syntax_error(struct diag *d, const char *path, const char *buf, cons
 			   line, col, near);
 }
 
+cJSON *jsonio_parse_text(const char *path, const char *text, size_t len, struct diag *d, int *rc)
+{
+	const char *end = NULL;
+	if (strlen(text) != len) {
+		diag_error(d, path, NULL, "contains a NUL byte (accepted: UTF-8 JSON text)");
+		*rc = SPOTSIM_ESYNTAX;
+		return NULL;
+	}
+	size_t skip = strncmp(text, bom, 3) ? 0 : 3;
+	cJSON *root = cJSON_ParseWithLengthOpts(text + skip, len - skip + 1, &end, 1);
+	if (!root) {
+		syntax_error(d, path, text + skip, end ? end : text + len);
+		*rc = SPOTSIM_ESYNTAX;
+	}
+	return root;
+}
+
 cJSON *jsonio_parse_file(const char *path, long max_bytes, struct diag *d, int *rc)
 {
 	size_t len = 0;
-	const char *end = NULL;
 	char *buf = read_file(path, max_bytes, &len, d, rc);
 	if (!buf)
 		return NULL;
-	if (strlen(buf) != len) {
-		diag_error(d, path, NULL, "contains a NUL byte (accepted: UTF-8 JSON text)");
-		free(buf);
-		*rc = SPOTSIM_ESYNTAX;
-		return NULL;
-	}
-	size_t skip = strncmp(buf, bom, 3) ? 0 : 3;
-	cJSON *root = cJSON_ParseWithLengthOpts(buf + skip, len - skip + 1, &end, 1);
-	if (!root) {
-		syntax_error(d, path, buf + skip, end ? end : buf + len);
-		*rc = SPOTSIM_ESYNTAX;
-	}
+	cJSON *root = jsonio_parse_text(path, buf, len, d, rc);
 	free(buf);
 	return root;
 }

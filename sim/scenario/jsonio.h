@@ -21,6 +21,14 @@
 cJSON *jsonio_parse_file(const char *path, long max_bytes, struct diag *d, int *rc);
 
 /*
+ * Parses the `len` bytes at `text` (borrowed; a file already read, NUL
+ * after its last byte) as jsonio_parse_file parses a file; `path` names it
+ * in diagnostics. NULL with *rc set to SPOTSIM_ESYNTAX after adding the
+ * diagnostic.
+ */
+cJSON *jsonio_parse_text(const char *path, const char *text, size_t len, struct diag *d, int *rc);
+
+/*
  * Appends `node` to `out` as JSON text laid out the way scenario files are
  * written by hand (jsonio_write.c): two spaces per level, and an object or
  * array that fits on the rest of its line written on one line, with ", "

@@ -116,12 +116,15 @@ bool loader_check_file(struct loader *l, const cJSON *obj, const char *path)
 	if (!file)
 		return false;
 	char *full = scenario_resolve(l->sc, file);
-	bool ok = stat(full, &st) == 0 && S_ISREG(st.st_mode);
-	if (!ok)
+	bool found = stat(full, &st) == 0, ok = found && S_ISREG(st.st_mode);
+	if (!found)
 		loader_err(l, path,
 			   "file \"%s\" not found (accepted: a path relative to the scenario's "
 			   "folder, or absolute)",
 			   full);
+	else if (!ok)
+		loader_err(l, path, "\"%s\" is %s, not a file (accepted: a regular file)", full,
+			   S_ISDIR(st.st_mode) ? "a folder" : "a FIFO, device or socket");
 	free(full);
 	return ok;
 }

@@ -30,6 +30,7 @@ struct loader {
 	const char *file;
 	const cJSON *root;
 	struct scaling_alarms *alarms; /* scaling.alarms while the policies are read, else NULL */
+	bool bad_start;		       /* "start" was reported: nothing is aligned to it */
 };
 
 /* Adds an error at `path` (may be NULL). */
@@ -51,7 +52,11 @@ sim_time loader_seconds_or(const cJSON *obj, const char *key, sim_time fallback)
 /* Writes "base.key", or "key" when base is "", into `buf` (PATH_SIZE, cut to fit); returns buf. */
 const char *loader_join(char *buf, const char *base, const char *key);
 
-/* Reports, at `path`, a "file" key naming no regular file; true when it exists. */
+/*
+ * Reports, at `path`, a "file" key naming no regular file (missing, a
+ * folder, a FIFO, ...); true when it names one. Only stat() is used: a FIFO
+ * is not opened.
+ */
 bool loader_check_file(struct loader *l, const cJSON *obj, const char *path);
 /* Returns the owned path of `file` resolved against the scenario's folder. */
 char *scenario_resolve(const struct scenario *sc, const char *file);

@@ -87,7 +87,7 @@ int scenario_load_policy(const char *path, struct scaling_policy *out, struct di
 	cJSON *root = scenario_parse_json(path, d, &rc);
 	if (!root)
 		return rc;
-	struct loader l = {NULL, d, path, root, NULL};
+	struct loader l = {NULL, d, path, root, NULL, false};
 	const cJSON *pol = policy_node(&l, root, &base);
 	if (pol) {
 		walk_policy(&l, pol, base);

@@ -19,6 +19,8 @@
  *   scenario_link.c      the file into a tree, with a "terraform" link's sections
  *                        (import_terraform.c and the importer's files below it)
  *   scenario_model.c     workload, spot, limits into model configs
+ *   rate_trace*.c        load traces (CSV, CloudWatch JSON)
+ *   scenario_deploy.c    deployments (rolling updates)
  *   scenario_scaling.c   the scaling section (its own files: see there)
  *   loader_get.c         reading the file, loader_err(), the value readers
  *   scenario_schema.c    the schema walker; scenario_tables.c, the schema as data
@@ -28,6 +30,7 @@
 #include "spotsim/scenario/scenario.h"
 
 #include "loader_get.h"
+#include "scenario_deploy.h"
 #include "scenario_loader.h"
 #include "scenario_model.h"
 #include "scenario_scaling.h"
@@ -55,6 +58,8 @@ struct service_config scenario_service_config(const struct scenario *sc)
 	    .limits = &sc->limits,
 	    .spot = &sc->spot,
 	    .scale_in_order = sc->scale_in_order,
+	    .deployments = sc->deployments,
+	    .ndeployments = sc->ndeployments,
 	    .deregistration_delay = sc->deregistration_delay,
 	    .shutdown = sc->shutdown,
 	    .seed = sc->seed,
@@ -171,7 +176,10 @@ static void load_top(struct loader *l)
 	sc->seed = loader_get_number(r, "seed", &v) && v >= 0 ? (uint64_t)v : SCENARIO_DEFAULT_SEED;
 	sc->replications = loader_get_number(r, "replications", &v) && v >= 1 ? (long)v : 1;
 	sc->start = xstrdup((s = loader_get_string(r, "start")) ? s : DEFAULT_START);
-	if (!parse_start(sc->start, &sc->start_unix)) {
+	if (!strcmp(sc->start, "trace")) {
+		sc->start_unix = 0; /* the load trace's first timestamp (load_model_trace) */
+	} else if (!parse_start(sc->start, &sc->start_unix)) {
+		l->bad_start = true;
 		if (s && strlen(s) == 20)
 			loader_err(l, "start",
 				   "\"%s\" is not a real date (accepted: YYYY-MM-DDTHH:MM:SSZ)", s);
@@ -522,8 +530,6 @@ static void load_rate(struct loader *l, const cJSON *rate)
 		loader_err(l, "workload.rate.weekly_factor",
 			   "has %d values (accepted: 7 factors, Monday to Sunday)",
 			   cJSON_GetArraySize(wf));
-	if (!strcmp(kind, "trace"))
-		loader_check_file(l, rate, "workload.rate.file");
 	cJSON_ArrayForEach(sp, loader_get(rate, "spikes"))
 	{
 		char path[64];
@@ -660,7 +666,7 @@ static char *dir_of(const char *path)
 int scenario_load_tree(struct scenario *sc, const char *path, cJSON *root, struct diag *d)
 {
 	size_t errors = d->errors;
-	struct loader l = {sc, d, path, root, NULL};
+	struct loader l = {sc, d, path, root, NULL, false};
 	struct swalk w;
 
 	memset(sc, 0, sizeof(*sc));
@@ -676,6 +682,7 @@ int scenario_load_tree(struct scenario *sc, const char *path, cJSON *root, struc
 	swalk_release(&w);
 
 	load_top(&l);
+	load_model_trace(&l); /* before the sections that read the start */
 	load_task_definition(&l);
 	load_service(&l);
 	load_scaling(&l);
@@ -686,6 +693,7 @@ int scenario_load_tree(struct scenario *sc, const char *path, cJSON *root, struc
 	load_pricing(&l);
 	load_workload(&l);
 	load_spot(&l);
+	load_deployments(&l);
 	load_experiments(&l);
 	if (d->errors == errors) {
 		/* only a file that passed the checks is turned into model configs */
@@ -779,6 +787,7 @@ void scenario_release(struct scenario *sc)
 	queue_config_release(&sc->queue);
 	per_request_config_release(&sc->per_request);
 	spot_config_release(&sc->spot);
+	free(sc->deployments);
 	scaling_config_release(&sc->scaling);
 	memset(sc, 0, sizeof(*sc));
 }

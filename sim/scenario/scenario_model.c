@@ -7,6 +7,7 @@
  */
 #include "scenario_model.h"
 #include "scenario_schema.h"
+#include "spotsim/scenario/rate_trace.h"
 #include "spotsim/scenario/spot_trace.h"
 
 #include "spotsim/util/error.h"
@@ -15,6 +16,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #define DEFAULT_PEAK	       (14 * SIM_HOUR)
 #define DEFAULT_NOISE_PERIOD   SIM_MIN
@@ -79,11 +81,83 @@ static void load_weekly(const cJSON *rate, struct rate_shape *r)
 	cJSON_ArrayForEach(it, wf) r->weekly_factor[i++] = cJSON_IsNumber(it) ? it->valuedouble : 1;
 }
 
-static void load_trace(struct loader *l, const cJSON *rate, struct rate_shape *r)
+static enum rate_trace_values trace_values(const char *format)
 {
+	if (!format)
+		return RATE_TRACE_VALUES_DEFAULT;
+	return !strcmp(format, "rps") ? RATE_TRACE_RPS : RATE_TRACE_COUNTS;
+}
+
+/* The options as the schema checked them; false when one is not usable (reported already). */
+static bool trace_options(const cJSON *rate, struct rate_trace_options *o)
+{
+	const cJSON *repeat = loader_get(rate, "repeat");
+	const char *missing = loader_get_string(rate, "missing");
 	const char *format = loader_get_string(rate, "format");
+	sim_time period;
+	if ((format && strcmp(format, "rps") && strcmp(format, "counts") &&
+	     strcmp(format, "counts_per_minute")) ||
+	    (missing && strcmp(missing, "zero") && strcmp(missing, "error")) ||
+	    (loader_get(rate, "period") &&
+	     !(loader_get_duration(rate, "period", &period) && period >= SIM_SEC)))
+		return false;
+	memset(o, 0, sizeof(*o));
+	o->values = trace_values(loader_get_string(rate, "format"));
+	o->period = duration_or(rate, "period", 0);
+	o->missing = missing && !strcmp(missing, "error") ? RATE_TRACE_MISSING_ERROR
+							  : RATE_TRACE_MISSING_ZERO;
+	o->repeat = cJSON_IsBool(repeat) ? cJSON_IsTrue(repeat) : -1;
+	o->id = loader_get_string(rate, "id");
+	o->statistic = loader_get_string(rate, "statistic");
+	return true;
+}
+
+/* "start": "trace": the scenario starts at the trace's first timestamp. */
+static void start_at_trace(struct loader *l, const struct rate_trace *t)
+{
+	struct scenario *sc = l->sc;
+	time_t s = (time_t)rate_trace_start(t);
+	struct tm tm;
+	if (!t->timestamps) {
+		loader_err(l, "start",
+			   "\"trace\" needs a load trace with timestamps, but \"%s\" has times "
+			   "from the start (accepted: a date such as \"2026-03-02T00:00:00Z\")",
+			   t->path);
+		return;
+	}
+	gmtime_r(&s, &tm);
+	free(sc->start);
+	sc->start = xasprintf("%04d-%02d-%02dT%02d:%02d:%02dZ", tm.tm_year + 1900, tm.tm_mon + 1,
+			      tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec);
+	sc->start_unix = (int64_t)s;
+}
+
+void load_model_trace(struct loader *l)
+{
+	const cJSON *rate = loader_get(loader_get(l->root, "workload"), "rate");
+	const char *kind = loader_get_string(rate, "kind");
+	bool start_trace = !strcmp(l->sc->start, "trace");
+	struct rate_trace_options o;
+	struct rate_trace t;
+
+	if (!kind || strcmp(kind, "trace")) {
+		if (start_trace)
+			loader_err(l, "start",
+				   "\"trace\" needs a workload.rate of kind \"trace\" (accepted: a "
+				   "date such as \"2026-03-02T00:00:00Z\")");
+		return;
+	}
+	if (!loader_check_file(l, rate, "workload.rate.file") || !trace_options(rate, &o))
+		return;
 	char *path = scenario_resolve(l->sc, loader_get_string(rate, "file"));
-	rate_shape_load_trace(r, path, format && !strcmp(format, "counts_per_minute"), l->d);
+	if (rate_trace_read(&t, path, &o, l->d) == 0) {
+		if (start_trace)
+			start_at_trace(l, &t);
+		if ((start_trace && t.timestamps) || (!start_trace && !l->bad_start))
+			rate_trace_shape(&t, l->sc->start_unix, l->sc->duration, &l->sc->rate,
+					 l->d);
+	}
+	rate_trace_release(&t);
 	free(path);
 }
 
@@ -110,9 +184,8 @@ static void load_rate_shape(struct loader *l, const cJSON *w)
 			qsort(r->points, r->npoints, sizeof(*r->points), by_time);
 	} else if (r->kind == RATE_SPIKES) {
 		load_spikes(loader_get(rate, "spikes"), r);
-	} else if (r->kind == RATE_TRACE) {
-		load_trace(l, rate, r);
 	}
+	/* a trace's points were read by load_model_trace */
 }
 
 static void load_queue(struct loader *l, const cJSON *w);
@@ -240,7 +313,7 @@ static void hazard(const cJSON *m, struct interruption_config *c)
 
 static struct reclaim reclaim_at(const cJSON *at)
 {
-	struct reclaim r = {0, 1, -1, -1};
+	struct reclaim r = {0, 1, -1, -1, 0};
 	sim_time t;
 	long long usec;
 	if (cJSON_IsObject(at)) {
@@ -309,6 +382,7 @@ static void load_interruption(struct loader *l, const cJSON *m, const char *path
 		c->wave_interval = duration_or(m, "mean_interval", SIM_DAY);
 		c->wave_fraction = number_or(m, "fraction", -1);
 		c->wave_count = (long)number_or(m, "count", 0);
+		c->wave_shortage = duration_or(m, "shortage", 0);
 	} else if (!strcmp(model, "trace")) {
 		c->model = INTERRUPTION_TRACE;
 		load_preemption_trace(l, m, path, c);
@@ -333,6 +407,7 @@ static void load_capacity(struct loader *l, const cJSON *cap)
 	struct capacity_config *c = &l->sc->spot.capacity;
 	const char *model = loader_get_string(cap, "model");
 	c->model = CAPACITY_ALWAYS;
+	c->reclaim_running = number_or(cap, "reclaim_running", 1.0);
 	if (!model || !strcmp(model, "always"))
 		return;
 	if (!strcmp(model, "alternating")) {
@@ -378,4 +453,6 @@ void load_model_limits(struct loader *l)
 	o->vcpu_quota[PROVIDER_FARGATE] = (long)number_or(lim, "fargate_vcpu", 0);
 	o->vcpu_quota[PROVIDER_FARGATE_SPOT] = (long)number_or(lim, "fargate_spot_vcpu", 0);
 	o->launch_throttling = !cJSON_IsBool(throttle) || cJSON_IsTrue(throttle);
+	o->launches_per_minute = (long)number_or(lim, "service_launches_per_minute",
+						 SERVICE_DEFAULT_LAUNCHES_PER_MINUTE);
 }

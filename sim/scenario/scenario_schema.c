@@ -307,14 +307,18 @@ static void check_timestamp(struct swalk *w, const struct sfield *f, const cJSON
 		wrong_type(w, f, n);
 		return;
 	}
+	/* `accepted` names a word allowed besides a date ("start": "trace") */
+	if (f->accepted && !strcmp(n->valuestring, f->accepted))
+		return;
 	if (sscanf(n->valuestring, "%4d-%2d-%2dT%2d:%2d:%2dZ%n", &y, &mo, &d, &h, &mi, &s, &used) !=
 		6 ||
 	    n->valuestring[used] != '\0' || used != 20 || mo < 1 || mo > 12 || d < 1 || d > 31 ||
 	    h > 23 || mi > 59 || s > 59 || y < 1970)
 		swalk_error(w,
 			    "\"%s\" is not a UTC date and time (accepted: YYYY-MM-DDTHH:MM:SSZ, "
-			    "e.g. \"2026-03-02T00:00:00Z\")",
-			    n->valuestring);
+			    "e.g. \"2026-03-02T00:00:00Z\"%s%s%s)",
+			    n->valuestring, f->accepted ? ", or \"" : "",
+			    f->accepted ? f->accepted : "", f->accepted ? "\"" : "");
 }
 
 static void check_value(struct swalk *w, const struct sfield *f, const cJSON *n);

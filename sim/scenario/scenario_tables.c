@@ -325,8 +325,15 @@ static const struct sfield rate_spikes[] = {
     END,
 };
 static const struct sfield rate_trace[] = {
-    REQ("file", S_STRING, "a CSV file of time,rps or per-minute counts"),
-    ENUM("format", "rps, counts_per_minute"),
+    REQ("file", S_STRING,
+	"a CSV file of time,value rows, or aws cloudwatch get-metric-data or "
+	"get-metric-statistics output"),
+    ENUM("format", "counts, rps, counts_per_minute"),
+    DUR("period", 1, 0),
+    ENUM("missing", "zero, error"),
+    F("repeat", S_BOOL),
+    F("id", S_STRING),
+    ENUM("statistic", "Sum, Average, SampleCount, Minimum, Maximum"),
     END,
 };
 static const struct scase rate_cases[] = {
@@ -411,6 +418,7 @@ static const struct sfield int_waves[] = {
     INT("count", 0, 100000),
     F("per_az", S_BOOL),
     INT("azs", 1, 32),
+    DUR("shortage", 0, 0),
     END,
 };
 static const struct sfield int_trace[] = {
@@ -451,7 +459,10 @@ static const struct scase capacity_cases[] = {
     {"trace", cap_trace},
     {NULL, NULL},
 };
-static const struct sfield capacity_common[] = {END};
+static const struct sfield capacity_common[] = {
+    NUM("reclaim_running", 0, 1),
+    END,
+};
 static const struct sschema capacity = {false, capacity_common, "model", capacity_cases};
 
 static const struct sfield fallback_fields[] = {
@@ -514,9 +525,29 @@ static const struct sfield limits_fields[] = {
     INT("fargate_vcpu", 0, 1e9),
     INT("fargate_spot_vcpu", 0, 1e9),
     F("launch_throttling", S_BOOL),
+    INT("service_launches_per_minute", 1, 100000),
     END,
 };
 SCHEMA(limits, limits_fields);
+
+/* ---- deployments ---- */
+
+static const struct sfield deploy_task_fields[] = {
+    F("cpu", S_CPU),
+    F("memory", S_MEMORY),
+    OBJ("ephemeralStorage", ephemeral_storage),
+    ARR_OF("containerDefinitions", container_definition),
+    END,
+};
+AWS_SCHEMA(deploy_task_definition, deploy_task_fields);
+
+static const struct sfield deployment_entry_fields[] = {
+    REQ("at", S_DURATION, "a time from the start such as \"2d 10:00\""),
+    OBJ("taskDefinition", deploy_task_definition),
+    DUR("health_check_grace", 0, 86400),
+    END,
+};
+SCHEMA(deployment_entry, deployment_entry_fields);
 
 static const struct sfield terraform_fields[] = {
     REQ("file", S_STRING, "terraform show -json output or a terraform.tfstate"),
@@ -532,7 +563,7 @@ static const struct sfield root_fields[] = {
     F("description", S_STRING),
     F("region", S_STRING),
     DUR("duration", 60, 3.1536e8),
-    F("start", S_TIMESTAMP),
+    {"start", S_TIMESTAMP, 0, 0, "trace", NULL, S_ANY, 0},
     INT("seed", 0, 9007199254740991.0),
     INT("replications", 1, 100000),
     {"taskDefinition", S_OBJECT, 0, 0, "a task definition with cpu and memory", &task_definition,
@@ -546,6 +577,7 @@ static const struct sfield root_fields[] = {
     OBJ("slo", slo),
     OBJ("pricing", pricing),
     OBJ("limits", limits),
+    ARR_OF("deployments", deployment_entry),
     ARR_OF("variants", variant),
     F("sweep", S_OBJECT),
     ENUM("placement_tie", "first_listed, largest_weight"),

@@ -4,6 +4,8 @@
 #include "spotsim/util/xalloc.h"
 
 #include <errno.h>
+#include <fcntl.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -96,43 +98,78 @@ int fileio_copy(const char *from, const char *to)
 	return err;
 }
 
-int fileio_read(const char *path, char **out, size_t *len)
+/* Opens `path` for reading without blocking; -1 with errno set for anything but a regular file. */
+static int open_regular(const char *path, struct stat *st)
+{
+	int fd = open(path, O_RDONLY | O_NONBLOCK | O_NOCTTY | O_CLOEXEC);
+	if (fd < 0)
+		return -1;
+	int err = fstat(fd, st) != 0	  ? errno
+		  : S_ISDIR(st->st_mode)  ? EISDIR
+		  : !S_ISREG(st->st_mode) ? EINVAL
+					  : 0;
+	if (err) {
+		close(fd);
+		errno = err;
+		return -1;
+	}
+	return fd;
+}
+
+/*
+ * Reads `fd` to its end into *buf (grown as needed, from `hint` bytes), but
+ * no more than max + 1 bytes; the count, or -1 with errno set.
+ */
+static ssize_t read_all(int fd, char **buf, size_t hint, size_t max)
+{
+	size_t got = 0, alloc = hint < max ? hint + 1 : max + 1;
+	*buf = xmalloc(alloc + 1);
+	while (got <= max) {
+		if (got == alloc) {
+			alloc = alloc <= (max + 1) / 2 ? alloc * 2 : max + 1;
+			*buf = xrealloc(*buf, alloc + 1);
+		}
+		ssize_t n = read(fd, *buf + got, alloc - got);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0)
+			return -1;
+		if (n == 0)
+			break;
+		got += (size_t)n;
+	}
+	return (ssize_t)got;
+}
+
+int fileio_read_capped(const char *path, size_t max_bytes, char **out, size_t *len)
 {
 	struct stat st;
-	FILE *f = fopen(path, "rb");
-	int err = 0;
-
+	char *buf = NULL;
 	*out = NULL;
 	*len = 0;
-	if (!f)
+	int fd = open_regular(path, &st);
+	if (fd < 0)
 		return errno;
-	if (fstat(fileno(f), &st) != 0)
-		err = errno;
-	else if (!S_ISREG(st.st_mode))
-		err = S_ISDIR(st.st_mode) ? EISDIR : EINVAL;
-	if (err) {
-		fclose(f);
-		return err;
+	if ((uintmax_t)st.st_size > (uintmax_t)max_bytes) {
+		close(fd);
+		return EFBIG;
 	}
-	size_t size = (size_t)st.st_size, got = 0;
-	char *buf = xmalloc(size + 1);
-	while (got < size) {
-		size_t n = fread(buf + got, 1, size - got, f);
-		if (!n)
-			break;
-		got += n;
-	}
-	if (ferror(f) || got != size)
-		err = EIO;
-	fclose(f);
+	ssize_t got = read_all(fd, &buf, (size_t)st.st_size, max_bytes);
+	int err = got < 0 ? errno : (size_t)got > max_bytes ? EFBIG : 0;
+	close(fd);
 	if (err) {
 		free(buf);
 		return err;
 	}
-	buf[size] = '\0';
+	buf[got] = '\0';
 	*out = buf;
-	*len = size;
+	*len = (size_t)got;
 	return 0;
+}
+
+int fileio_read(const char *path, char **out, size_t *len)
+{
+	return fileio_read_capped(path, SIZE_MAX - 2, out, len);
 }
 
 bool fileio_is_dir(const char *path)

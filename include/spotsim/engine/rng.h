@@ -39,7 +39,8 @@ enum rng_component {
 	RNG_JOB_SIZES,	     /* queue job sizes */
 	RNG_NOISE,	     /* noise factor on the arrival rate */
 	RNG_WAVES,	     /* correlated interruption waves */
-	RNG_SERVICE,	     /* the service scheduler's random choices */
+	RNG_SERVICE,	     /* the service scheduler's random choices (which tasks a wave hits) */
+	RNG_RECLAIM,	     /* which Spot tasks a capacity shortage reclaims */
 	RNG_REQUEST_SERVICE, /* per-request mode: each request's service time */
 	RNG_ROUTING,	     /* per-request mode: the load balancer's random routing */
 	RNG_COMPONENT_COUNT

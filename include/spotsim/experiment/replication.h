@@ -62,9 +62,13 @@ struct run_metrics {
 	double savings_vs_on_demand_pct; /* against the same billed time all on FARGATE */
 	double task_hours_fargate, task_hours_spot;
 	double interruptions, tasks_launched, placement_failures, scaling_activities;
+	double capacity_reclaims;  /* of the interruptions, those a Spot capacity shortage caused */
 	double no_step_adjustment; /* minutes a step policy found no step (NO_STEP_ADJUSTMENT) */
 	double requests, dropped_fraction, p_wait, mean_wait_s, p95_latency_s, p99_latency_s;
 	double slo_violation_minutes, availability, mean_running_tasks;
+	/* rolling deployments (README "Deployments"): the others NAN when there is none */
+	double deployments, deployment_seconds, deployment_extra_cost_usd, deployment_min_serving;
+	double deployment_slo_minutes;
 	/* queue workers; NAN for request services */
 	double jobs_completed, mean_job_latency_s, p95_job_latency_s, lost_work_hours, max_backlog;
 	/* risk: the cost scaled to a 30-day month; 1/0 indicators, NAN when no budget / SLO is set */

@@ -14,7 +14,8 @@
  *   weibull   lifetime of a Spot task drawn from Weibull(scale, shape)
  *   waves     reclaim events in a Poisson process (mean_interval); each takes
  *             a fraction or a count of the running Spot tasks at once,
- *             optionally of one availability zone only (per_az, azs)
+ *             optionally of one availability zone only (per_az, azs), and
+ *             optionally leaves no Spot capacity for `shortage` after it
  *   trace     times replayed from a file: a CSV with one time per row (seconds
  *             from the start or a duration), or a SkyPilot preemption trace
  *             (a 1 -> 0 step is a preemption; in a multi-node trace a drop
@@ -34,6 +35,8 @@
  *                mean_available 0 = never available
  *   trace        a SkyPilot availability trace (a tick with 0 = no capacity
  *                for that tick) or a CSV of start,end unavailable windows
+ * `reclaim_running` (any model, default 1) is the share of the running Spot
+ * tasks that the service interrupts when capacity runs out (service.h).
  *
  * Randomness: per-task lifetimes from the RNG_INTERRUPTIONS stream, waves
  * (times and choices) from RNG_WAVES, capacity periods from RNG_CAPACITY;
@@ -61,7 +64,8 @@ struct reclaim {
 	long count; /* used when fraction < 0 */
 	double
 	    fraction; /* of running Spot tasks (rounded to nearest, at least 1 if any run); <0 = use count */
-	int az; /* -1 = any zone */
+	int az;		   /* -1 = any zone */
+	sim_time shortage; /* no Spot capacity for this long after it (waves); 0 = none */
 };
 
 /* Plain data, filled by the scenario loader. Owned arrays freed by spot_config_release. */
@@ -73,6 +77,7 @@ struct interruption_config {
 	sim_time wave_interval; /* waves: mean time between waves */
 	double wave_fraction;	/* waves: <0 = use wave_count */
 	long wave_count;
+	sim_time wave_shortage; /* waves: Spot capacity gone this long after each; 0 = none */
 	bool per_az;
 	int azs;	       /* default 3 */
 	struct reclaim *times; /* trace and scripted: sorted by `at` */
@@ -91,6 +96,8 @@ struct window {
 
 struct capacity_config {
 	enum capacity_model model;
+	double
+	    reclaim_running; /* share of PENDING/RUNNING Spot tasks a shortage takes (default 1) */
 	sim_time mean_available, mean_unavailable; /* alternating */
 	struct window *windows;			   /* trace: sorted, not overlapping (may touch) */
 	size_t nwindows;

@@ -41,6 +41,7 @@ enum task_stop_reason {
 	STOP_SCALE_IN,		/* ServiceSchedulerInitiated: desired count lowered */
 	STOP_SPOT_INTERRUPTION, /* SpotInterruption */
 	STOP_FALLBACK_REVERT,	/* spotsim fallback: back to Spot */
+	STOP_DEPLOYMENT,	/* ServiceSchedulerInitiated: replaced by a deployment */
 	STOP_END_OF_RUN,	/* still running when the simulation ended */
 };
 
@@ -54,6 +55,10 @@ struct task {
 	enum task_state state;
 	enum task_stop_reason stop_reason;
 	bool fallback;		  /* a FARGATE task standing in for Spot */
+	int cls;		  /* the service's task size (task definition) it runs with */
+	bool outdated;		  /* a deployment replaces it */
+	bool healthy;		  /* RUNNING for the deployment's health-check grace */
+	bool noticed;		  /* got a Spot interruption notice while RUNNING */
 	sim_time created_at;	  /* entered PROVISIONING */
 	sim_time pull_started_at; /* entered PENDING; -1 before */
 	struct event *timer;	  /* the pending state transition, if any */

@@ -24,17 +24,11 @@
  *             base, and during a spike [at, at + duration) its rps (or base x
  *             factor), even below the base; the largest wins where spikes
  *             overlap.
- *   trace     {"file", "format": "rps" | "counts_per_minute"}:
- *             rps: CSV rows "time,rps" (time in seconds from the start or a
- *             duration such as "1h"), piecewise constant, strictly
- *             increasing times, 0 before the first; the last row lasts as
- *             long as the gap before it (one minute if it is alone);
- *             counts_per_minute: one count per row, row i covering minute i,
- *             or rows "timestamp,count" (the first column is ignored), e.g.
- *             an exported CloudWatch RequestCount; rps = count / 60.
- *             A first row whose time (rps) or count (counts_per_minute)
- *             does not start like a number is a header and skipped. Past its
- *             end the trace repeats (trace_period).
+ *   trace     {"file", ...}: the scenario loader reads the file
+ *             (rate_trace.h) into `points`, piecewise constant like steps,
+ *             on the scenario's clock; with trace_period > 0 the points
+ *             repeat every trace_period from time 0, else the last point
+ *             holds (a trace that ends gives a last point of 0).
  *   noise     {"sd", "period" (default 1m)}: lambda is multiplied by a
  *             log-normal factor with mean 1 and relative sd `sd`, drawn anew
  *             each period from the RNG_NOISE stream (common random numbers):
@@ -80,7 +74,7 @@ struct rate_shape {
 	bool has_weekly;
 	struct rate_point *points; /* steps and trace: sorted by `at` */
 	size_t npoints;
-	sim_time trace_period; /* trace: length after which it repeats */
+	sim_time trace_period; /* trace: length after which it repeats; 0: it does not */
 	double base_rps;       /* spikes */
 	struct rate_spike *spikes;
 	size_t nspikes;
@@ -92,17 +86,6 @@ struct rate_shape {
 const char *rate_kind_name(enum rate_kind k);
 bool rate_kind_parse(const char *name, enum rate_kind *out);
 
-/*
- * Loads a trace CSV into `r->points` / `r->trace_period` (format: true for
- * counts per minute), replacing any points `r` had; other fields are left
- * alone. Every bad row is reported to `d` as "FILE: line N: ..." (not a
- * number, negative, out of order, wrong number of fields), as is a file
- * without data rows. Returns 0, SPOTSIM_EINVAL for bad content, or csvio's
- * code (SPOTSIM_ENOENT, SPOTSIM_EIO, SPOTSIM_ESYNTAX); on failure `r` is
- * unchanged.
- */
-int rate_shape_load_trace(struct rate_shape *r, const char *path, bool counts_per_minute,
-			  struct diag *d);
 void rate_shape_release(struct rate_shape *r);
 
 /*

@@ -115,6 +115,8 @@ struct scenario {
 	char *scalable_target; /* owned: "ScalableTargets[i] <ResourceId>" when the bounds come
 				  from pasted describe-scalable-targets output, else NULL */
 	struct service_limits limits;
+	struct deployment *deployments; /* owned, sorted by time */
+	size_t ndeployments;
 	/* workload.model of a "requests" workload, and its configuration when per_request */
 	enum workload_model workload_model;
 	struct per_request_config per_request;

@@ -25,6 +25,15 @@ typedef int (*csvio_row_fn)(const char *const *fields, size_t nfields, size_t re
  */
 int csvio_read(const char *path, csvio_row_fn row, void *data, struct diag *d);
 
+/*
+ * Parses the `len` bytes at `text` (borrowed; a file already read) as
+ * csvio_read parses a file; `name` names it in diagnostics. Returns 0, the
+ * callback's non-zero value, or SPOTSIM_ESYNTAX / SPOTSIM_EIO after adding
+ * a diagnostic to `d`.
+ */
+int csvio_parse(const char *name, const char *text, size_t len, csvio_row_fn row, void *data,
+		struct diag *d);
+
 /* Writes `s` as one CSV field (no separator, no newline). */
 void csvio_write_field(FILE *out, const char *s);
 

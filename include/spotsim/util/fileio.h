@@ -49,6 +49,16 @@ int fileio_copy(const char *from, const char *to);
  */
 int fileio_read(const char *path, char **out, size_t *len);
 
+/*
+ * fileio_read with a limit: a file of more than `max_bytes` bytes gives
+ * EFBIG (checked before reading, and again while reading, for a file that
+ * grows). Anything but a regular file is refused before a byte is read:
+ * EISDIR for a folder, EINVAL for a FIFO, device or socket. The file is
+ * opened without blocking, so a FIFO without a writer cannot hang the open.
+ * On failure *out is NULL and *len 0.
+ */
+int fileio_read_capped(const char *path, size_t max_bytes, char **out, size_t *len);
+
 /* True when `path` names an existing folder. */
 bool fileio_is_dir(const char *path);
 

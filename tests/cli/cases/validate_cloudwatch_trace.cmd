@@ -1,0 +1,1 @@
+validate tests/cloudwatch/requests-300s.json

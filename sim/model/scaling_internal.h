@@ -62,6 +62,7 @@ void scaling_explain(const struct scaling_policy *p, long current, double metric
 struct period {
 	double value;
 	bool present;
+	bool breaching; /* present and over the threshold, judged once as it closes */
 };
 
 /* The minute datapoints of the period in progress. */
@@ -71,12 +72,20 @@ struct acc {
 	double wsum, weight, plain, min, max, sum, count;
 };
 
+/*
+ * The window's counts of present and breaching periods follow the ring as
+ * periods enter and leave it, so judging costs the same whatever its
+ * length; `newest` is the ring index of the newest period.
+ */
 struct alarm_rt {
 	const struct alarm_config *cfg;
 	const char *label; /* "Alarm", "AlarmHigh", "AlarmLow" */
 	enum alarm_state state;
 	struct period *ring; /* the last `cap` periods, oldest at `head` */
-	int cap, n, head;
+	int cap, n, head, newest;
+	int present, breaching; /* among the ring's n periods */
+	int to_alarm;		/* DatapointsToAlarm held to [1, cap] */
+	int len;		/* period length in minutes, at least 1 */
 	struct acc acc;
 };
 

@@ -241,10 +241,13 @@ static void no_step(struct scaler *s, sim_time now, const struct request *r)
 static void ask(struct scaler *s, const struct policy_rt *pr, sim_time now, long running,
 		struct asks *a)
 {
-	struct request r;
+	struct request r; /* r.d is written by the decision before anything reads it */
 	bool asks = false, asks_in = false;
-	memset(&r, 0, sizeof(r));
 	r.pr = pr;
+	r.alarm = NULL;
+	r.metric = 0;
+	r.out_dir = false;
+	r.no_step = false;
 	if (pr->p->type == POLICY_STEP) {
 		asks = step_request(s, pr, now, running, &r);
 		asks_in = asks && r.d.to < r.d.from;
@@ -264,8 +267,8 @@ static void ask(struct scaler *s, const struct policy_rt *pr, sim_time now, long
 long scaler_minute(struct scaler *s, sim_time now, const struct datapoint dp[METRIC_COUNT],
 		   long running, long desired)
 {
-	struct asks a;
-	memset(&a, 0, sizeof(a));
+	struct asks a; /* a.out and a.in are read only once any_out, any_in say so */
+	a.any_out = a.any_in = false;
 	a.all_in = true;
 	take_datapoints(s, now, dp);
 	for (size_t i = 0; i < s->npol; i++)

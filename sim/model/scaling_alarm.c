@@ -70,6 +70,38 @@ static struct period acc_close(const struct acc *a, enum statistic s)
 	return p;
 }
 
+/*
+ * A one-minute period: what acc_add then acc_close give for its only
+ * datapoint, the same operations on the same values (sums start from +0,
+ * and 0 + x is not always x: -0), without the accumulator.
+ */
+static struct period minute_period(const struct datapoint *dp, enum statistic s)
+{
+	struct period p = {0, dp->present, false};
+	if (!p.present)
+		return p;
+	switch (s) {
+	case STAT_AVERAGE:
+		p.value = dp->sample_count > 0
+			      ? (0.0 + dp->average * dp->sample_count) / (0.0 + dp->sample_count)
+			      : 0.0 + dp->average;
+		break;
+	case STAT_MINIMUM:
+		p.value = dp->minimum;
+		break;
+	case STAT_MAXIMUM:
+		p.value = dp->maximum;
+		break;
+	case STAT_SUM:
+		p.value = 0.0 + dp->sum;
+		break;
+	case STAT_SAMPLE_COUNT:
+		p.value = 0.0 + dp->sample_count;
+		break;
+	}
+	return p;
+}
+
 const struct period *alarm_rt_newest(const struct alarm_rt *a)
 {
 	return a->n ? &a->ring[a->newest] : NULL;
@@ -107,13 +139,18 @@ bool alarm_rt_take(struct alarm_rt *a, sim_time now, const struct datapoint *dp)
 {
 	enum alarm_state was;
 
-	acc_add(&a->acc, dp);
-	if (a->len > 1 && (now / SIM_MIN) % a->len)
-		return false; /* the period is not over */
-	struct period p = acc_close(&a->acc, a->cfg->statistic);
+	struct period p;
+	if (a->len == 1) {
+		p = minute_period(dp, a->cfg->statistic);
+	} else {
+		acc_add(&a->acc, dp);
+		if ((now / SIM_MIN) % a->len)
+			return false; /* the period is not over */
+		p = acc_close(&a->acc, a->cfg->statistic);
+		memset(&a->acc, 0, sizeof(a->acc));
+	}
 	p.breaching = p.present && scaling_alarm_breaches(a->cfg, p.value);
 	ring_push(a, p);
-	memset(&a->acc, 0, sizeof(a->acc));
 	was = a->state;
 	a->state = alarm_judge(a);
 	return a->state != was;

@@ -453,6 +453,8 @@ struct workload {
 	double mu;
 	struct daily_entry *daily; /* diurnal shapes only */
 	struct daily_entry *read;  /* the entry of the last shape_rate, or NULL */
+	sim_time daily_period;	   /* SIM_DAY, or SIM_WEEK with weekly factors */
+	sim_time read_t, read_key; /* the time of the last diurnal read and its key */
 
 	struct rng noise;
 	uint64_t seed, replication;
@@ -506,6 +508,8 @@ struct workload *workload_new(const struct rate_shape *shape, const struct reque
 	w->noise_factor = 1;
 	if (shape->kind == RATE_DIURNAL) {
 		w->daily = xcalloc(DAILY_SLOTS, sizeof(*w->daily));
+		w->daily_period = shape->has_weekly ? SIM_WEEK : SIM_DAY;
+		w->read_t = SIM_TIME_MAX; /* no read yet */
 	}
 	w->memo_bits = ERLANG_MEMO_MIN_BITS;
 	w->erlang_memo = xcalloc((size_t)1 << w->memo_bits, sizeof(*w->erlang_memo));
@@ -551,19 +555,40 @@ static double noise_factor(struct workload *w, sim_time t)
 	return w->noise_factor;
 }
 
-/* The shape's rate at t; a diurnal one from the slot of its time of day when there. */
+/* The time of day (of week, with weekly factors) of t, plus 1: 0 marks an empty slot. */
+static sim_time daily_key(const struct workload *w, sim_time t)
+{
+	sim_time abs_t = w->start_unix * SIM_SEC + t;
+	return (w->shape->has_weekly ? floor_mod(abs_t, SIM_WEEK) : floor_mod(abs_t, SIM_DAY)) + 1;
+}
+
+/*
+ * The shape's rate at t; a diurnal one from the slot of its time of day when there.
+ * A read one slot after the previous one (every 20-second tick) steps the
+ * key and the slot from there: key + span, less the period past its end,
+ * and the next slot (the period is a whole number of days of slots), the
+ * very key and slot the divisions give.
+ */
 static double shape_rate(struct workload *w, sim_time t)
 {
 	if (!w->daily)
 		return rate_shape_at(w->shape, t, w->start_unix);
-	sim_time abs_t = w->start_unix * SIM_SEC + t;
-	sim_time key =
-	    (w->shape->has_weekly ? floor_mod(abs_t, 7 * SIM_DAY) : floor_mod(abs_t, SIM_DAY)) + 1;
-	struct daily_entry *e = &w->daily[(key / DAILY_SLOT_SPAN) % DAILY_SLOTS];
+	sim_time key;
+	struct daily_entry *e;
+	if (w->read && t - DAILY_SLOT_SPAN == w->read_t) {
+		key = w->read_key + DAILY_SLOT_SPAN;
+		key -= key > w->daily_period ? w->daily_period : 0;
+		e = w->read + 1 < w->daily + DAILY_SLOTS ? w->read + 1 : w->daily;
+	} else {
+		key = daily_key(w, t);
+		e = &w->daily[(key / DAILY_SLOT_SPAN) % DAILY_SLOTS];
+	}
 	if (e->key != key)
 		*e = (struct daily_entry){
 		    key, rate_shape_at(w->shape, t, w->start_unix), {0, 0}, {0, 0}};
 	w->read = e;
+	w->read_t = t;
+	w->read_key = key;
 	return e->rps;
 }
 

@@ -67,6 +67,7 @@ struct gamma_bucket {
 
 struct rate_group {
 	double mu;
+	double inv_mu; /* 1 / mu, divided once */
 	double weight; /* requests served below capacity at this mu */
 	struct gamma_bucket *buckets;
 	size_t nr, alloc;
@@ -84,6 +85,7 @@ struct latency_mix {
 	size_t nover, aover;
 	double weight;
 	double mean_sum; /* sum of w E[T]: where doubling starts */
+	size_t last;	 /* index of the group added to last */
 };
 
 /* ---- Erlang C ---- */
@@ -395,17 +397,25 @@ void latency_mix_reset(struct latency_mix *m)
 	m->nover = 0;
 	m->weight = 0;
 	m->mean_sum = 0;
+	m->last = 0;
 }
 
 static struct rate_group *group_for(struct latency_mix *m, double mu)
 {
-	for (size_t i = 0; i < m->ngroups; i++)
-		if (m->groups[i].mu == mu)
+	if (m->last < m->ngroups && m->groups[m->last].mu == mu)
+		return &m->groups[m->last];
+	for (size_t i = 0; i < m->ngroups; i++) {
+		if (m->groups[i].mu == mu) {
+			m->last = i;
 			return &m->groups[i];
+		}
+	}
 	XALLOC_GROW(m->groups, m->ngroups + 1, m->agroups);
+	m->last = m->ngroups;
 	struct rate_group *g = &m->groups[m->ngroups++];
 	memset(g, 0, sizeof(*g));
 	g->mu = mu;
+	g->inv_mu = 1 / mu;
 	return g;
 }
 
@@ -417,11 +427,23 @@ static uint64_t bucket_key(double gamma)
 	return bits >> (DBL_MANT_DIG - 1 - BUCKET_BITS);
 }
 
-/* The bucket with `key`, inserted in order when missing. */
+/*
+ * The bucket with `key`, inserted in order when missing. The last one
+ * used and its neighbours are tried first: a load that moves slowly
+ * (diurnal) walks from bucket to bucket.
+ */
 static struct gamma_bucket *bucket_for(struct rate_group *g, uint64_t key)
 {
-	if (g->last < g->nr && g->buckets[g->last].key == key)
-		return &g->buckets[g->last];
+	size_t last = g->last;
+	if (last < g->nr) {
+		if (g->buckets[last].key == key)
+			return &g->buckets[last];
+		size_t next = g->buckets[last].key < key ? last + 1 : last - 1;
+		if (next < g->nr && g->buckets[next].key == key) { /* last - 1 wraps when 0 */
+			g->last = next;
+			return &g->buckets[next];
+		}
+	}
 	size_t lo = 0, hi = g->nr;
 	while (lo < hi) {
 		size_t mid = lo + (hi - lo) / 2;
@@ -449,7 +471,7 @@ void latency_mix_add_erlang(struct latency_mix *m, double served, double mu, dou
 	struct rate_group *g = group_for(m, mu);
 	g->weight += served;
 	m->weight += served;
-	m->mean_sum += served * (p_wait / gamma + 1 / mu);
+	m->mean_sum += served * (p_wait / gamma + g->inv_mu);
 	if (p_wait > 0) {
 		struct gamma_bucket *b = bucket_for(g, bucket_key(gamma));
 		b->wc += served * p_wait;
@@ -610,6 +632,7 @@ static void mix_copy(struct latency_mix *dst, const struct latency_mix *src)
 		if (g->nr)
 			memcpy(d->buckets, g->buckets, g->nr * sizeof(*d->buckets));
 		d->mu = g->mu;
+		d->inv_mu = g->inv_mu;
 		d->weight = g->weight;
 		d->nr = g->nr;
 		d->last = 0;

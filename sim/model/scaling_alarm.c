@@ -102,11 +102,6 @@ static struct period minute_period(const struct datapoint *dp, enum statistic s)
 	return p;
 }
 
-const struct period *alarm_rt_newest(const struct alarm_rt *a)
-{
-	return a->n ? &a->ring[a->newest] : NULL;
-}
-
 /* Puts p in the ring, the oldest period leaving it once it is full, and keeps the counts. */
 static void ring_push(struct alarm_rt *a, struct period p)
 {
@@ -149,7 +144,7 @@ bool alarm_rt_take(struct alarm_rt *a, sim_time now, const struct datapoint *dp)
 		p = acc_close(&a->acc, a->cfg->statistic);
 		memset(&a->acc, 0, sizeof(a->acc));
 	}
-	p.breaching = p.present && scaling_alarm_breaches(a->cfg, p.value);
+	p.breaching = p.present && scaling_breaches(a->cfg->comparison, a->cfg->threshold, p.value);
 	ring_push(a, p);
 	was = a->state;
 	a->state = alarm_judge(a);
@@ -195,10 +190,4 @@ double alarm_rt_aggregate(const struct alarm_rt *a, enum statistic how)
 		n++;
 	}
 	return how == STAT_MINIMUM || how == STAT_MAXIMUM || !n ? acc : acc / n;
-}
-
-bool alarm_rt_acting(const struct alarm_rt *a)
-{
-	const struct period *p = alarm_rt_newest(a);
-	return a->state == ALARM_ALARM && p && p->present;
 }

@@ -24,6 +24,22 @@
 #include "spotsim/model/scaling.h"
 #include "spotsim/util/strbuf.h"
 
+/* scaling_alarm_breaches, inlined where alarms are judged every minute. */
+static inline bool scaling_breaches(enum comparison c, double threshold, double value)
+{
+	switch (c) {
+	case CMP_GE:
+		return value >= threshold;
+	case CMP_GT:
+		return value > threshold;
+	case CMP_LT:
+		return value < threshold;
+	case CMP_LE:
+		return value <= threshold;
+	}
+	return false;
+}
+
 /* ---- shared by one decision and the running scaler (scaling_decide.c) ---- */
 
 /* A number as people write it into `buf`: 15, 3.3, 0.67. Returns `buf`. */
@@ -100,10 +116,16 @@ void alarm_rt_release(struct alarm_rt *a);
 bool alarm_rt_take(struct alarm_rt *a, sim_time now, const struct datapoint *dp);
 
 /* The newest closed period, or NULL before the first one closes. */
-const struct period *alarm_rt_newest(const struct alarm_rt *a);
+static inline const struct period *alarm_rt_newest(const struct alarm_rt *a)
+{
+	return a->n ? &a->ring[a->newest] : NULL;
+}
 
 /* In ALARM with its newest period present: missing data never scales. */
-bool alarm_rt_acting(const struct alarm_rt *a);
+static inline bool alarm_rt_acting(const struct alarm_rt *a)
+{
+	return a->state == ALARM_ALARM && a->n && a->ring[a->newest].present;
+}
 
 /* MetricAggregationType `how` over the present periods of the window. */
 double alarm_rt_aggregate(const struct alarm_rt *a, enum statistic how);

@@ -592,15 +592,21 @@ static double shape_rate(struct workload *w, sim_time t)
 	return e->rps;
 }
 
-double workload_rate(struct workload *w, sim_time t)
+static inline double rate_at(struct workload *w, sim_time t)
 {
 	double lambda = shape_rate(w, t);
 	return w->sigma > 0 ? lambda * noise_factor(w, t) : lambda;
 }
 
+double workload_rate(struct workload *w, sim_time t)
+{
+	return rate_at(w, t);
+}
+
 sim_time workload_next_change(const struct workload *w, sim_time t)
 {
-	sim_time next = rate_shape_next_change(w->shape, t);
+	/* a diurnal rate moves all the time: diurnal_next without the table */
+	sim_time next = w->daily ? t + 1 : rate_shape_next_change(w->shape, t);
 	if (w->sigma > 0) {
 		sim_time period_end = ((t > 0 ? t / w->noise_period : 0) + 1) * w->noise_period;
 		next = period_end < next ? period_end : next;
@@ -822,7 +828,7 @@ static void close_interval(struct workload *w)
 
 void workload_advance(struct workload *w, sim_time t0, sim_time t1, long serving)
 {
-	double lambda = workload_rate(w, t0);
+	double lambda = rate_at(w, t0);
 	bool same = w->open && t0 == w->end && serving == w->cur.serving && lambda == w->cur.lambda;
 	if (!same) {
 		close_interval(w);

@@ -469,7 +469,9 @@ struct workload {
 
 	/*
 	 * The open interval: `cur` from open_at to end, of which the part from
-	 * `flushed` on is not yet in the minute's sums.
+	 * `flushed` on is not yet in the minute's sums. `cur` stays after the
+	 * interval ends: the last advance's piece, whose values are the
+	 * instant ones (workload_instant); no task and no load before the first.
 	 */
 	bool open;
 	struct piece cur;
@@ -481,11 +483,6 @@ struct workload {
 	bool minute_latency; /* feed minute_mix (workload_keep_minute_latency) */
 	struct latency_mix *mix, *minute_mix;
 	struct latency_memo *p95_memo;
-
-	/* the last advance, for workload_instant */
-	struct workload_instant last;
-	long last_c;
-	bool last_overloaded;
 };
 
 struct workload *workload_new(const struct rate_shape *shape, const struct request_model *model,
@@ -517,7 +514,7 @@ struct workload *workload_new(const struct rate_shape *shape, const struct reque
 	w->mix = latency_mix_new();
 	w->minute_mix = latency_mix_new();
 	w->p95_memo = latency_memo_new();
-	w->last = (struct workload_instant){0, NAN, NAN, 0, NAN};
+	w->cur = (struct piece){0, 0, 1, NAN, NAN, 0, 0, false};
 	return w;
 }
 
@@ -569,7 +566,7 @@ static sim_time daily_key(const struct workload *w, sim_time t)
  * and the next slot (the period is a whole number of days of slots), the
  * very key and slot the divisions give.
  */
-static double shape_rate(struct workload *w, sim_time t)
+static inline double shape_rate(struct workload *w, sim_time t)
 {
 	if (!w->daily)
 		return rate_shape_at(w->shape, t, w->start_unix);
@@ -677,17 +674,20 @@ static double cap_percent(double pct)
 	return pct < 100 ? pct : 100;
 }
 
-/* The interval starting at t0 at `lambda` with `serving` tasks; sets the instant values. */
+/* The interval starting at t0 at `lambda` with `serving` tasks. */
 static void piece_at(struct workload *w, double lambda, long serving, struct piece *p)
 {
 	const struct request_model *m = w->model;
 	long c = serving > 0 ? serving * m->concurrency : 0;
 	double capacity = (double)c * w->mu;
-	*p = (struct piece){lambda, capacity, 1, NAN, NAN, serving, c, c > 0 && lambda >= capacity};
-	w->last_c = c;
-	w->last_overloaded = p->overloaded;
+	p->lambda = lambda;
+	p->capacity = capacity;
+	p->erlang = 1;
+	p->serving = serving;
+	p->c = c;
+	p->overloaded = c > 0 && lambda >= capacity;
 	if (c == 0) {
-		w->last = (struct workload_instant){lambda, NAN, NAN, lambda, NAN};
+		p->cpu_pct = p->mem_pct = NAN;
 		return;
 	}
 	if (!p->overloaded)
@@ -695,8 +695,6 @@ static void piece_at(struct workload *w, double lambda, long serving, struct pie
 	p->cpu_pct = cap_percent(m->cpu_idle_percent + 100 * lambda / capacity);
 	p->mem_pct =
 	    cap_percent(m->memory_base_percent + m->memory_per_rps * lambda / (double)serving);
-	w->last = (struct workload_instant){lambda, p->cpu_pct, p->mem_pct,
-					    p->overloaded ? lambda - capacity : 0, p->erlang};
 }
 
 /* simtime_seconds, inlined: the same division, on the path taken every 20 seconds. */
@@ -881,10 +879,9 @@ bool workload_minute_empty(const struct workload *w)
 
 double workload_lose_inflight(struct workload *w, long serving, sim_time window)
 {
-	if (serving <= 0 || w->last_c == 0)
+	if (serving <= 0 || w->cur.c == 0)
 		return 0;
-	double capacity = (double)w->last_c * w->mu;
-	double busy = fmin(w->last.lambda, capacity) / w->mu; /* mean busy workers */
+	double busy = fmin(w->cur.lambda, w->cur.capacity) / w->mu; /* mean busy workers */
 	double lost = busy / (double)serving * exp(-w->mu * simtime_seconds(window));
 	if (lost < 1e-9)
 		return 0; /* e.g. e^-300 of a request: none, and none printed as 1e-130 */
@@ -900,22 +897,28 @@ double workload_lose_inflight(struct workload *w, long serving, sim_time window)
 
 void workload_instant(const struct workload *w, struct workload_instant *out)
 {
-	*out = w->last;
+	const struct piece *p = &w->cur;
+	if (p->c == 0)
+		*out = (struct workload_instant){p->lambda, NAN, NAN, p->lambda, NAN};
+	else
+		*out = (struct workload_instant){p->lambda, p->cpu_pct, p->mem_pct,
+						 p->overloaded ? p->lambda - p->capacity : 0,
+						 p->erlang};
 }
 
 void workload_utilization(const struct workload *w, double *cpu_pct, double *mem_pct)
 {
-	*cpu_pct = w->last.cpu_pct;
-	*mem_pct = w->last.mem_pct;
+	*cpu_pct = w->cur.cpu_pct;
+	*mem_pct = w->cur.mem_pct;
 }
 
 double workload_instant_p95(const struct workload *w)
 {
-	if (w->last_c == 0)
+	if (w->cur.c == 0)
 		return NAN;
-	if (w->last_overloaded)
+	if (w->cur.overloaded)
 		return w->model->timeout_s - log(1 - P95) / w->mu;
-	return mmc_response_quantile(w->last_c, w->last.lambda, w->mu, P95);
+	return mmc_response_quantile(w->cur.c, w->cur.lambda, w->mu, P95);
 }
 
 const struct workload_totals *workload_totals(struct workload *w)

@@ -150,6 +150,7 @@ struct scaler {
 	long out_asked, out_base;
 	long activities;
 	long no_step; /* NO_STEP_ADJUSTMENT events */
+	int alarming; /* alarms in ALARM */
 	bool explain; /* build event details (scaler_set_explain); else they are "" */
 	struct strbuf detail;
 };

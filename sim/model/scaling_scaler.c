@@ -210,14 +210,22 @@ static long apply_in(struct scaler *s, sim_time now, const struct request *r, lo
 	return to;
 }
 
-/* Every alarm takes its metric's datapoint; state changes are reported in order. */
+/*
+ * Every alarm takes its metric's datapoint; state changes are reported in
+ * order, and the alarms in ALARM counted.
+ */
 static void take_datapoints(struct scaler *s, sim_time now, const struct datapoint dp[METRIC_COUNT])
 {
 	for (size_t i = 0; i < s->npol; i++) {
 		struct policy_rt *pr = &s->pol[i];
-		for (int k = 0; k < pr->nalarms; k++)
-			if (alarm_rt_take(&pr->alarms[k], now, &dp[pr->alarms[k].cfg->metric]))
-				alarm_changed(s, pr, &pr->alarms[k], now);
+		for (int k = 0; k < pr->nalarms; k++) {
+			struct alarm_rt *a = &pr->alarms[k];
+			bool was = a->state == ALARM_ALARM;
+			if (!alarm_rt_take(a, now, &dp[a->cfg->metric]))
+				continue;
+			s->alarming += (a->state == ALARM_ALARM) - was;
+			alarm_changed(s, pr, a, now);
+		}
 	}
 }
 
@@ -271,6 +279,8 @@ long scaler_minute(struct scaler *s, sim_time now, const struct datapoint dp[MET
 	a.any_out = a.any_in = false;
 	a.all_in = true;
 	take_datapoints(s, now, dp);
+	if (!s->alarming)
+		return -1; /* a policy acts only on an alarm in ALARM: none asks */
 	for (size_t i = 0; i < s->npol; i++)
 		ask(s, &s->pol[i], now, running, &a);
 	if (a.any_out) /* a suspended scale-out still outranks a scale-in */

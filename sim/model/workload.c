@@ -37,6 +37,8 @@
 #include "spotsim/util/strbuf.h"
 #include "spotsim/util/xalloc.h"
 
+#include "queueing_mix.h"
+
 #include <assert.h>
 #include <math.h>
 #include <stdarg.h>
@@ -776,7 +778,7 @@ static void mix_add(struct latency_mix *m, const struct workload *w, const struc
 	if (p->overloaded)
 		latency_mix_add_overloaded(m, served, w->mu, w->model->timeout_s);
 	else
-		latency_mix_add_erlang(m, served, w->mu, p->capacity - p->lambda, p->erlang);
+		latency_mix_put_erlang(m, served, w->mu, p->capacity - p->lambda, p->erlang);
 }
 
 /*

@@ -448,6 +448,12 @@ struct daily_entry {
 	double erlang[2];
 };
 
+/* What dt seconds of a piece add, the same to the run and to the minute. */
+struct share {
+	double requests, served, dropped, waited, wait_sum_s;
+	double cpu_pct_seconds, mem_pct_seconds, serving_seconds;
+};
+
 struct workload {
 	const struct rate_shape *shape;
 	const struct request_model *model;
@@ -478,6 +484,8 @@ struct workload {
 	bool open;
 	struct piece cur;
 	sim_time open_at, end, flushed;
+	bool run_share_ok;	/* run_share is the share of cur from open_at to end */
+	struct share run_share; /* see flush_minute */
 
 	struct workload_totals totals;
 	struct minute_sums minute;
@@ -711,12 +719,6 @@ enum {
 	TO_MINUTE = 2
 };
 
-/* What dt seconds of a piece add, the same to the run and to the minute. */
-struct share {
-	double requests, served, dropped, waited, wait_sum_s;
-	double cpu_pct_seconds, mem_pct_seconds, serving_seconds;
-};
-
 /*
  * Overloaded: served at capacity, the excess dropped, the served count as
  * having waited `timeout`. No serving task: everything dropped.
@@ -782,35 +784,53 @@ static void mix_add(struct latency_mix *m, const struct workload *w, const struc
 }
 
 /*
- * Adds `dt` > 0 seconds of piece p to the run's totals, to the open minute,
- * or to both. The sums first, the mixtures last: a call keeps nothing in
- * the floating-point registers, so the share is not saved around it.
+ * Adds share `s` of piece p to the run's totals, to the open minute, or
+ * to both. The sums first, the mixtures last: a call keeps nothing in the
+ * floating-point registers, so the share is not saved around it.
  */
-static void piece_add(struct workload *w, int to, const struct piece *p, double dt)
+static inline void share_add(struct workload *w, int to, const struct piece *p,
+			     const struct share *s)
 {
-	struct share s;
-	share_of(w, p, dt, &s);
 	if (to & TO_RUN)
-		add_share(&w->totals, &s, p->c > 0);
+		add_share(&w->totals, s, p->c > 0);
 	if (to & TO_MINUTE) {
 		w->minute_touched = true;
-		add_minute_share(&w->minute, &s);
+		add_minute_share(&w->minute, s);
 	}
 	if (p->c == 0)
 		return;
 	if ((to & TO_MINUTE) && w->minute_latency)
-		mix_add(w->minute_mix, w, p, s.served);
+		mix_add(w->minute_mix, w, p, s->served);
 	if (to & TO_RUN)
-		mix_add(w->mix, w, p, s.served);
+		mix_add(w->mix, w, p, s->served);
 }
 
-/* Moves the open interval's part not yet in the minute's sums there. */
+/* Adds `dt` > 0 seconds of piece p to the run's totals, to the open minute, or to both. */
+static void piece_add(struct workload *w, int to, const struct piece *p, double dt)
+{
+	struct share s;
+	share_of(w, p, dt, &s);
+	share_add(w, to, p, &s);
+}
+
+/*
+ * Moves the open interval's part not yet in the minute's sums there. When
+ * that part is the whole interval so far (a piece that ends with its
+ * minute), its share is also what the run takes should the interval end
+ * there: it is kept (run_share) for close_interval.
+ */
 static void flush_minute(struct workload *w)
 {
-	if (w->open && w->end > w->flushed) {
+	if (!w->open || w->end <= w->flushed)
+		return;
+	if (w->flushed != w->open_at) {
 		piece_add(w, TO_MINUTE, &w->cur, seconds(w->end - w->flushed));
-		w->flushed = w->end;
+	} else {
+		share_of(w, &w->cur, seconds(w->end - w->flushed), &w->run_share);
+		share_add(w, TO_MINUTE, &w->cur, &w->run_share);
+		w->run_share_ok = true;
 	}
+	w->flushed = w->end;
 }
 
 /*
@@ -825,10 +845,14 @@ static void close_interval(struct workload *w)
 		piece_add(w, TO_RUN | TO_MINUTE, &w->cur, seconds(w->end - w->open_at));
 	} else if (w->end > w->open_at) {
 		flush_minute(w);
-		piece_add(w, TO_RUN, &w->cur, seconds(w->end - w->open_at));
+		if (w->run_share_ok)
+			share_add(w, TO_RUN, &w->cur, &w->run_share);
+		else
+			piece_add(w, TO_RUN, &w->cur, seconds(w->end - w->open_at));
 	}
 	w->flushed = w->end;
 	w->open = false;
+	w->run_share_ok = false;
 }
 
 void workload_advance(struct workload *w, sim_time t0, sim_time t1, long serving)
@@ -841,8 +865,10 @@ void workload_advance(struct workload *w, sim_time t0, sim_time t1, long serving
 		w->open = true;
 		w->open_at = w->end = w->flushed = t0;
 	}
-	if (t1 > w->end)
+	if (t1 > w->end) {
 		w->end = t1;
+		w->run_share_ok = false; /* the interval grew: its share is another */
+	}
 }
 
 static void close_minute(struct workload *w, struct workload_minute *out)

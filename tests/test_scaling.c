@@ -823,6 +823,126 @@ static void test_weighted_average_period(void **state)
 	scaler_free(s);
 }
 
+/* ---- alarms against a recount of their window ---- */
+
+/* Only the ALARM_STATE events, as "minute state value". */
+static void record_states(void *ctx, const struct scaling_event *ev)
+{
+	struct strbuf *sb = ctx;
+	const char *state = strstr(ev->detail, "state="), *value = strstr(ev->detail, "value=");
+	if (strcmp(ev->event, "ALARM_STATE") || !state || !value)
+		return;
+	strbuf_addf(sb, "%lld %.*s %s\n", (long long)(ev->t / SIM_MIN),
+		    (int)strcspn(state + 6, ";"), state + 6, value + 6);
+}
+
+/* A period's value from its minutes as the alarm's statistic has it (whole numbers: exact). */
+struct ref_period {
+	bool present;
+	double value;
+};
+
+static unsigned lcg(unsigned *seed)
+{
+	*seed = *seed * 1103515245u + 12345u;
+	return *seed >> 8;
+}
+
+/*
+ * The documented judgement, recounted over the whole window at each period
+ * end: INSUFFICIENT_DATA with no present period, ALARM with DatapointsToAlarm
+ * breaching, OK with that many present, else unchanged.
+ */
+static enum alarm_state ref_judge(const struct alarm_config *a, const struct ref_period *h, int nh,
+				  enum alarm_state was)
+{
+	int cap = a->evaluation_periods, m = a->datapoints_to_alarm, present = 0, breaching = 0;
+	m = m < 1 ? 1 : m > cap ? cap : m;
+	for (int i = nh - cap < 0 ? 0 : nh - cap; i < nh; i++) {
+		present += h[i].present;
+		breaching += h[i].present && scaling_alarm_breaches(a, h[i].value);
+	}
+	if (!present)
+		return ALARM_INSUFFICIENT_DATA;
+	if (breaching >= m)
+		return ALARM_ALARM;
+	return present >= m ? ALARM_OK : was;
+}
+
+/* One random alarm over `minutes` random minutes: the scaler's states against the recount. */
+static void alarm_against_recount(unsigned *seed, int minutes)
+{
+	static const enum statistic stats[] = {STAT_MAXIMUM, STAT_MINIMUM, STAT_SUM,
+					       STAT_SAMPLE_COUNT, STAT_AVERAGE};
+	struct step_adjustment none[] = {{false, false, 0, 0, 0}};
+	struct scaling_policy p = step_policy(name_out, ADJUST_CHANGE, none, 1, 0, CMP_GE);
+	struct alarm_config *a = &p.alarm;
+	a->period_minutes = 1 + (int)(lcg(seed) % 3);
+	a->evaluation_periods = 1 + (int)(lcg(seed) % 20);
+	a->datapoints_to_alarm = (int)(lcg(seed) % (unsigned)(a->evaluation_periods + 2));
+	a->comparison = (enum comparison)(lcg(seed) % 4);
+	/* Average only over one-minute periods: then the period is the minute's value */
+	a->statistic = stats[lcg(seed) % (a->period_minutes == 1 ? 5 : 4)];
+	a->threshold = (double)(lcg(seed) % 7);
+	unsigned missing = lcg(seed) % 60; /* percent of minutes without data */
+	struct scaling_config c = config_of(&p, 1, 1, 50);
+	struct strbuf got = STRBUF_INIT, want = STRBUF_INIT;
+	struct ref_period *h = xcalloc((size_t)minutes + 1, sizeof(*h));
+	struct ref_period open = {false, 0};
+	enum alarm_state state = ALARM_INSUFFICIENT_DATA;
+	int nh = 0;
+	struct scaler *s = scaler_new(&c, record_states, &got);
+
+	for (int m = 1; m <= minutes; m++) {
+		struct datapoint dp[METRIC_COUNT];
+		memset(dp, 0, sizeof(dp));
+		if (lcg(seed) % 100 >= missing) {
+			double v = (double)(lcg(seed) % 13), n = (double)(1 + lcg(seed) % 3);
+			dp[METRIC_CPU] = (struct datapoint){true, v, v, v + 1, v * n, n};
+			double pv = a->statistic == STAT_MAXIMUM	? v + 1
+				    : a->statistic == STAT_MINIMUM	? v
+				    : a->statistic == STAT_SUM		? v * n
+				    : a->statistic == STAT_SAMPLE_COUNT ? n
+									: v;
+			if (!open.present)
+				open.value = pv;
+			else if (a->statistic == STAT_MAXIMUM)
+				open.value = fmax(open.value, pv);
+			else if (a->statistic == STAT_MINIMUM)
+				open.value = fmin(open.value, pv);
+			else
+				open.value += pv;
+			open.present = true;
+		}
+		(void)scaler_minute(s, m * SIM_MIN, dp, 5, 5);
+		if (m % a->period_minutes)
+			continue;
+		h[nh++] = open;
+		open = (struct ref_period){false, 0};
+		enum alarm_state next = ref_judge(a, h, nh, state);
+		char value[32] = "missing"; /* values are whole numbers: "%.0f" */
+		if (h[nh - 1].present)
+			snprintf(value, sizeof(value), "%.0f", h[nh - 1].value);
+		if (next != state)
+			strbuf_addf(&want, "%d %s %s\n", m, scaling_alarm_state_name(next), value);
+		state = next;
+	}
+	assert_string_equal(got.buf, want.buf);
+	scaler_free(s);
+	free(h);
+	strbuf_release(&got);
+	strbuf_release(&want);
+}
+
+/* The alarm's running counts of present and breaching periods judge as a recount does. */
+static void test_alarm_counts_match_recount(void **state)
+{
+	unsigned seed = 11;
+	(void)state;
+	for (int i = 0; i < 300; i++)
+		alarm_against_recount(&seed, 1 + (int)(lcg(&seed) % 400));
+}
+
 static char name_open[] = "open", name_cap[] = "cap";
 
 static void test_scheduled_actions(void **state)
@@ -1490,6 +1610,7 @@ int main(void)
 	    cmocka_unit_test(test_no_step_adjustment_events),
 	    cmocka_unit_test(test_alarm_periods_and_statistics),
 	    cmocka_unit_test(test_weighted_average_period),
+	    cmocka_unit_test(test_alarm_counts_match_recount),
 	    cmocka_unit_test(test_scheduled_actions),
 	    cmocka_unit_test(test_suspended_state),
 	    cmocka_unit_test(test_cron_timezone_dst),

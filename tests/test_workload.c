@@ -91,6 +91,37 @@ static void test_diurnal_weekly(void **state)
 	check_rel(rate_shape_at(&r, 14 * SIM_HOUR, s + 2 * 86400), 800, 1e-12, "Wednesday start");
 }
 
+/*
+ * A diurnal workload read every 20 seconds (as a replication's ticks do),
+ * with now and then a read between ticks, answers exactly what the shape
+ * does: its remembered rates are found by stepping from the previous read.
+ */
+static void test_diurnal_reads_in_steps(void **state)
+{
+	static const struct request_model model = {0.04, 4, 10, 3, 0, 0};
+	struct rate_shape daily = {
+	    .kind = RATE_DIURNAL, .min_rps = 200, .max_rps = 2000, .peak = 14 * SIM_HOUR};
+	struct rate_shape weekly = daily;
+	const int64_t starts[] = {MONDAY_2026_01_05, MONDAY_2026_01_05 + 7,
+				  MONDAY_2026_01_05 - 3601};
+	(void)state;
+	weekly.has_weekly = true;
+	for (int k = 0; k < 7; k++)
+		weekly.weekly_factor[k] = 1.0 - 0.07 * k;
+	for (int i = 0; i < 6; i++) {
+		const struct rate_shape *r = i % 2 ? &weekly : &daily;
+		int64_t start = starts[i / 2];
+		struct workload *w = workload_new(r, &model, start, 1, 0);
+		for (sim_time t = 0; t < 9 * SIM_DAY; t += 20 * SIM_SEC) {
+			assert_true(workload_rate(w, t) == rate_shape_at(r, t, start));
+			if (t % (997 * 20 * SIM_SEC) == 0) /* an event between ticks */
+				assert_true(workload_rate(w, t + 3 * SIM_SEC) ==
+					    rate_shape_at(r, t + 3 * SIM_SEC, start));
+		}
+		workload_free(w);
+	}
+}
+
 static void test_steps(void **state)
 {
 	(void)state;
@@ -529,6 +560,7 @@ int main(void)
 	    cmocka_unit_test(test_constant),
 	    cmocka_unit_test(test_diurnal),
 	    cmocka_unit_test(test_diurnal_weekly),
+	    cmocka_unit_test(test_diurnal_reads_in_steps),
 	    cmocka_unit_test(test_steps),
 	    cmocka_unit_test(test_spikes),
 	    cmocka_unit_test(test_next_change),

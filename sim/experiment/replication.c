@@ -249,6 +249,23 @@ static bool close_minutes_at_once(struct rep *r, sim_time stop, int64_t passed, 
 }
 
 /*
+ * While policies sample: from a tick reached to each next one that has
+ * passed, the piece up to it and its sample. This is what account_to's
+ * loop does there (a piece never runs past the next tick), without asking
+ * the rate when it changes.
+ */
+static void account_ticks(struct rep *r, int64_t passed, long serving)
+{
+	while (r->ticks < passed && r->accounted == (sim_time)r->ticks * SAMPLE_PERIOD) {
+		sim_time at = (sim_time)(r->ticks + 1) * SAMPLE_PERIOD;
+		if (r->w)
+			workload_advance(r->w, r->accounted, at, serving);
+		r->accounted = at;
+		tick_reached(r, r->ticks + 1, serving);
+	}
+}
+
+/*
  * Accounts the load up to now, `serving` tasks having served since the last
  * time, and deals with the ticks passed meanwhile (engine_ticks: at a
  * tick's time this orders the tick against the event being handled exactly
@@ -261,6 +278,8 @@ static bool close_minutes_at_once(struct rep *r, sim_time stop, int64_t passed, 
 static void account_to(struct rep *r, sim_time now, long serving)
 {
 	int64_t passed = engine_ticks(&r->e);
+	if (r->sampling)
+		account_ticks(r, passed, serving);
 	for (;;) {
 		long next = r->sampling ? r->ticks + 1
 					: (r->ticks / SAMPLES_PER_MINUTE + 1) * SAMPLES_PER_MINUTE;

@@ -14,13 +14,15 @@ void metrics_init(struct metrics *m)
 	memset(m, 0, sizeof(*m));
 }
 
+/* The minimum and maximum without a branch on the sample: minsd and maxsd. */
 static void add(struct datapoint *d, double v)
 {
-	if (!d->present || v < d->minimum)
-		d->minimum = v;
-	if (!d->present || v > d->maximum)
-		d->maximum = v;
-	d->present = true;
+	if (!d->present) {
+		d->minimum = d->maximum = v;
+		d->present = true;
+	}
+	d->minimum = v < d->minimum ? v : d->minimum;
+	d->maximum = v > d->maximum ? v : d->maximum;
 	d->sum += v;
 	d->sample_count += 1;
 }
@@ -51,9 +53,10 @@ void metrics_minute(struct metrics *m, bool has_requests, double requests,
 {
 	static const struct datapoint none;
 	for (int i = 0; i < METRIC_COUNT; i++) {
-		out[i] = none;
-		if (!m->cur[i].present)
+		if (!m->cur[i].present) {
+			out[i] = none;
 			continue;
+		}
 		out[i] = m->cur[i];
 		out[i].average = out[i].sum / out[i].sample_count;
 		m->cur[i] = none;

@@ -26,7 +26,9 @@
  * octave, 0.4 to 0.8 % wide, nearly log-spaced, found without a logarithm.
  * Buckets live in an array sorted by key. Overloaded requests
  * (T = timeout + S) are kept as one weight per (mu, timeout). Memory is
- * bounded by the range of gamma, not by the length of the run.
+ * bounded by the range of gamma, not by the length of the run. The layout
+ * and the add of an interval are in the private queueing_mix.h, inline for
+ * the workload, which adds one interval every 20 seconds of a diurnal load.
  *
  * Quantiles solve ln P(T > t) = ln(1 - q) with GSL's Brent solver. The
  * bracket comes from bounds on each component's quantile (struct bounds),
@@ -36,6 +38,8 @@
  * does not allocate outside xalloc.
  */
 #include "spotsim/model/queueing.h"
+
+#include "queueing_mix.h"
 
 #include "spotsim/util/xalloc.h"
 
@@ -52,39 +56,11 @@
 #include <gsl/gsl_roots.h>
 #include <gsl/gsl_sf_gamma.h>
 
-#define BUCKET_BITS    7
 #define SOLVER_EPSABS  1e-15 /* seconds */
 #define SOLVER_EPSREL  1e-12
 #define SOLVER_MAXITER 200
 #define MAX_DOUBLINGS  2000
 #define BRACKET_MARGIN 1e-6 /* relative widening of a computed bracket */
-
-struct gamma_bucket {
-	uint64_t key;
-	double wc;  /* sum of w C */
-	double wcg; /* sum of w C gamma */
-};
-
-struct rate_group {
-	double mu;
-	double weight; /* requests served below capacity at this mu */
-	struct gamma_bucket *buckets;
-	size_t nr, alloc;
-	size_t last; /* index of the bucket added to last: consecutive adds often share it */
-};
-
-struct overload_group {
-	double mu, timeout, weight;
-};
-
-struct latency_mix {
-	struct rate_group *groups;
-	size_t ngroups, agroups;
-	struct overload_group *over;
-	size_t nover, aover;
-	double weight;
-	double mean_sum; /* sum of w E[T]: where doubling starts */
-};
 
 /* ---- Erlang C ---- */
 
@@ -395,33 +371,28 @@ void latency_mix_reset(struct latency_mix *m)
 	m->nover = 0;
 	m->weight = 0;
 	m->mean_sum = 0;
+	m->last = 0;
 }
 
-static struct rate_group *group_for(struct latency_mix *m, double mu)
+struct rate_group *latency_mix_group(struct latency_mix *m, double mu)
 {
-	for (size_t i = 0; i < m->ngroups; i++)
-		if (m->groups[i].mu == mu)
+	for (size_t i = 0; i < m->ngroups; i++) {
+		if (m->groups[i].mu == mu) {
+			m->last = i;
 			return &m->groups[i];
+		}
+	}
 	XALLOC_GROW(m->groups, m->ngroups + 1, m->agroups);
+	m->last = m->ngroups;
 	struct rate_group *g = &m->groups[m->ngroups++];
 	memset(g, 0, sizeof(*g));
 	g->mu = mu;
+	g->inv_mu = 1 / mu;
 	return g;
 }
 
-/* For positive doubles the bit pattern orders like the value. */
-static uint64_t bucket_key(double gamma)
+struct gamma_bucket *latency_mix_bucket(struct rate_group *g, uint64_t key)
 {
-	uint64_t bits;
-	memcpy(&bits, &gamma, sizeof(bits));
-	return bits >> (DBL_MANT_DIG - 1 - BUCKET_BITS);
-}
-
-/* The bucket with `key`, inserted in order when missing. */
-static struct gamma_bucket *bucket_for(struct rate_group *g, uint64_t key)
-{
-	if (g->last < g->nr && g->buckets[g->last].key == key)
-		return &g->buckets[g->last];
 	size_t lo = 0, hi = g->nr;
 	while (lo < hi) {
 		size_t mid = lo + (hi - lo) / 2;
@@ -443,18 +414,7 @@ static struct gamma_bucket *bucket_for(struct rate_group *g, uint64_t key)
 void latency_mix_add_erlang(struct latency_mix *m, double served, double mu, double gamma,
 			    double p_wait)
 {
-	assert(mu > 0 && gamma > 0 && p_wait >= 0 && p_wait <= 1);
-	if (!(served > 0 && mu > 0 && gamma > 0 && isfinite(gamma)))
-		return;
-	struct rate_group *g = group_for(m, mu);
-	g->weight += served;
-	m->weight += served;
-	m->mean_sum += served * (p_wait / gamma + 1 / mu);
-	if (p_wait > 0) {
-		struct gamma_bucket *b = bucket_for(g, bucket_key(gamma));
-		b->wc += served * p_wait;
-		b->wcg += served * p_wait * gamma;
-	}
+	latency_mix_put_erlang(m, served, mu, gamma, p_wait);
 }
 
 void latency_mix_add(struct latency_mix *m, double served, long c, double lambda, double mu)
@@ -610,6 +570,7 @@ static void mix_copy(struct latency_mix *dst, const struct latency_mix *src)
 		if (g->nr)
 			memcpy(d->buckets, g->buckets, g->nr * sizeof(*d->buckets));
 		d->mu = g->mu;
+		d->inv_mu = g->inv_mu;
 		d->weight = g->weight;
 		d->nr = g->nr;
 		d->last = 0;

@@ -9,7 +9,7 @@
  * The decision arithmetic, the runtime alarms, the running scaler and the
  * scheduled actions have their own files (scaling_internal.h lists them).
  */
-#include "spotsim/model/scaling.h"
+#include "scaling_internal.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -154,15 +154,5 @@ void scaling_target_alarms(struct scaling_policy *p, enum statistic stat)
 
 bool scaling_alarm_breaches(const struct alarm_config *a, double value)
 {
-	switch (a->comparison) {
-	case CMP_GE:
-		return value >= a->threshold;
-	case CMP_GT:
-		return value > a->threshold;
-	case CMP_LT:
-		return value < a->threshold;
-	case CMP_LE:
-		return value <= a->threshold;
-	}
-	return false;
+	return scaling_breaches(a->comparison, a->threshold, value);
 }

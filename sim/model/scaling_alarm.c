@@ -3,10 +3,14 @@
  * (see scaling_internal.h; SPEC §4.8; README "Autoscaling").
  *
  * Representation. An alarm keeps a ring of its last EvaluationPeriods
- * period values (value + present flag) and accumulates the minute
- * datapoints of the period in progress. A period of P minutes closes at the
- * simulated minutes that are multiples of P, so periods align exactly; the
- * alarm is judged when a period closes and keeps its state in between.
+ * period values (value, present flag, and whether it breaches, decided as
+ * the period closes) and accumulates the minute datapoints of the period in
+ * progress. A period of P minutes closes at the simulated minutes that are
+ * multiples of P, so periods align exactly; the alarm is judged when a
+ * period closes and keeps its state in between. The counts of present and
+ * breaching periods in the window change as a period enters the ring and
+ * the oldest leaves it, so judging is a few comparisons, not a recount
+ * (AlarmLow's window is 15 periods, judged every minute).
  *
  * Judging (TreatMissingData = missing): with no present period in the window
  * the alarm is INSUFFICIENT_DATA; ALARM when at least DatapointsToAlarm
@@ -43,7 +47,7 @@ static void acc_add(struct acc *a, const struct datapoint *dp)
 
 static struct period acc_close(const struct acc *a, enum statistic s)
 {
-	struct period p = {0, a->present > 0};
+	struct period p = {0, a->present > 0, false};
 	if (!p.present)
 		return p;
 	switch (s) {
@@ -66,52 +70,82 @@ static struct period acc_close(const struct acc *a, enum statistic s)
 	return p;
 }
 
-const struct period *alarm_rt_newest(const struct alarm_rt *a)
+/*
+ * A one-minute period: what acc_add then acc_close give for its only
+ * datapoint, the same operations on the same values (sums start from +0,
+ * and 0 + x is not always x: -0), without the accumulator.
+ */
+static struct period minute_period(const struct datapoint *dp, enum statistic s)
 {
-	return a->n ? &a->ring[(a->head + a->n - 1) % a->cap] : NULL;
+	struct period p = {0, dp->present, false};
+	if (!p.present)
+		return p;
+	switch (s) {
+	case STAT_AVERAGE:
+		p.value = dp->sample_count > 0
+			      ? (0.0 + dp->average * dp->sample_count) / (0.0 + dp->sample_count)
+			      : 0.0 + dp->average;
+		break;
+	case STAT_MINIMUM:
+		p.value = dp->minimum;
+		break;
+	case STAT_MAXIMUM:
+		p.value = dp->maximum;
+		break;
+	case STAT_SUM:
+		p.value = 0.0 + dp->sum;
+		break;
+	case STAT_SAMPLE_COUNT:
+		p.value = 0.0 + dp->sample_count;
+		break;
+	}
+	return p;
 }
 
+/* Puts p in the ring, the oldest period leaving it once it is full, and keeps the counts. */
 static void ring_push(struct alarm_rt *a, struct period p)
 {
+	int slot = a->head;
 	if (a->n < a->cap) {
-		a->ring[(a->head + a->n++) % a->cap] = p;
+		slot = a->n++; /* head stays 0 until the ring is full */
 	} else {
-		a->ring[a->head] = p;
-		a->head = (a->head + 1) % a->cap;
+		a->present -= a->ring[slot].present;
+		a->breaching -= a->ring[slot].breaching;
+		a->head = slot + 1 < a->cap ? slot + 1 : 0;
 	}
+	a->ring[slot] = p;
+	a->newest = slot;
+	a->present += p.present;
+	a->breaching += p.breaching;
 }
 
 static enum alarm_state alarm_judge(const struct alarm_rt *a)
 {
-	int present = 0, breaching = 0;
-	int m = a->cfg->datapoints_to_alarm;
-	for (int i = 0; i < a->n; i++) {
-		const struct period *p = &a->ring[i];
-		if (!p->present)
-			continue;
-		present++;
-		breaching += scaling_alarm_breaches(a->cfg, p->value);
-	}
-	m = m < 1 ? 1 : m > a->cap ? a->cap : m;
-	if (!present)
+	if (!a->present)
 		return ALARM_INSUFFICIENT_DATA;
-	if (breaching >= m)
+	if (a->breaching >= a->to_alarm)
 		return ALARM_ALARM;
-	if (present >= m)
+	if (a->present >= a->to_alarm)
 		return ALARM_OK;
 	return a->state;
 }
 
 bool alarm_rt_take(struct alarm_rt *a, sim_time now, const struct datapoint *dp)
 {
-	int len = a->cfg->period_minutes > 0 ? a->cfg->period_minutes : 1;
 	enum alarm_state was;
 
-	acc_add(&a->acc, dp);
-	if ((now / SIM_MIN) % len)
-		return false; /* the period is not over */
-	ring_push(a, acc_close(&a->acc, a->cfg->statistic));
-	memset(&a->acc, 0, sizeof(a->acc));
+	struct period p;
+	if (a->len == 1) {
+		p = minute_period(dp, a->cfg->statistic);
+	} else {
+		acc_add(&a->acc, dp);
+		if ((now / SIM_MIN) % a->len)
+			return false; /* the period is not over */
+		p = acc_close(&a->acc, a->cfg->statistic);
+		memset(&a->acc, 0, sizeof(a->acc));
+	}
+	p.breaching = p.present && scaling_breaches(a->cfg->comparison, a->cfg->threshold, p.value);
+	ring_push(a, p);
 	was = a->state;
 	a->state = alarm_judge(a);
 	return a->state != was;
@@ -119,10 +153,14 @@ bool alarm_rt_take(struct alarm_rt *a, sim_time now, const struct datapoint *dp)
 
 void alarm_rt_init(struct alarm_rt *a, const struct alarm_config *cfg, const char *label)
 {
+	int m = cfg->datapoints_to_alarm;
+	memset(a, 0, sizeof(*a));
 	a->cfg = cfg;
 	a->label = label;
 	a->state = ALARM_INSUFFICIENT_DATA;
 	a->cap = cfg->evaluation_periods > 0 ? cfg->evaluation_periods : 1;
+	a->to_alarm = m < 1 ? 1 : m > a->cap ? a->cap : m;
+	a->len = cfg->period_minutes > 0 ? cfg->period_minutes : 1;
 	a->ring = xcalloc((size_t)a->cap, sizeof(*a->ring));
 }
 
@@ -152,10 +190,4 @@ double alarm_rt_aggregate(const struct alarm_rt *a, enum statistic how)
 		n++;
 	}
 	return how == STAT_MINIMUM || how == STAT_MAXIMUM || !n ? acc : acc / n;
-}
-
-bool alarm_rt_acting(const struct alarm_rt *a)
-{
-	const struct period *p = alarm_rt_newest(a);
-	return a->state == ALARM_ALARM && p && p->present;
 }

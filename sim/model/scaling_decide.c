@@ -95,11 +95,13 @@ long scaling_percent_adjustment(double pct, long current, long min_magnitude)
 	return adj;
 }
 
+/* Every number set; the text empty (not the whole buffer cleared: decisions run every minute). */
 static void decision_init(struct scaling_decision *out, long current)
 {
-	memset(out, 0, sizeof(*out));
 	out->from = out->to = out->clamped = current;
 	out->step = -1;
+	out->raw = 0;
+	out->explain[0] = '\0';
 }
 
 static void bound_text(const struct step_adjustment *st, bool above, char *buf, size_t size)

@@ -24,6 +24,22 @@
 #include "spotsim/model/scaling.h"
 #include "spotsim/util/strbuf.h"
 
+/* scaling_alarm_breaches, inlined where alarms are judged every minute. */
+static inline bool scaling_breaches(enum comparison c, double threshold, double value)
+{
+	switch (c) {
+	case CMP_GE:
+		return value >= threshold;
+	case CMP_GT:
+		return value > threshold;
+	case CMP_LT:
+		return value < threshold;
+	case CMP_LE:
+		return value <= threshold;
+	}
+	return false;
+}
+
 /* ---- shared by one decision and the running scaler (scaling_decide.c) ---- */
 
 /* A number as people write it into `buf`: 15, 3.3, 0.67. Returns `buf`. */
@@ -62,6 +78,7 @@ void scaling_explain(const struct scaling_policy *p, long current, double metric
 struct period {
 	double value;
 	bool present;
+	bool breaching; /* present and over the threshold, judged once as it closes */
 };
 
 /* The minute datapoints of the period in progress. */
@@ -71,12 +88,20 @@ struct acc {
 	double wsum, weight, plain, min, max, sum, count;
 };
 
+/*
+ * The window's counts of present and breaching periods follow the ring as
+ * periods enter and leave it, so judging costs the same whatever its
+ * length; `newest` is the ring index of the newest period.
+ */
 struct alarm_rt {
 	const struct alarm_config *cfg;
 	const char *label; /* "Alarm", "AlarmHigh", "AlarmLow" */
 	enum alarm_state state;
 	struct period *ring; /* the last `cap` periods, oldest at `head` */
-	int cap, n, head;
+	int cap, n, head, newest;
+	int present, breaching; /* among the ring's n periods */
+	int to_alarm;		/* DatapointsToAlarm held to [1, cap] */
+	int len;		/* period length in minutes, at least 1 */
 	struct acc acc;
 };
 
@@ -91,10 +116,16 @@ void alarm_rt_release(struct alarm_rt *a);
 bool alarm_rt_take(struct alarm_rt *a, sim_time now, const struct datapoint *dp);
 
 /* The newest closed period, or NULL before the first one closes. */
-const struct period *alarm_rt_newest(const struct alarm_rt *a);
+static inline const struct period *alarm_rt_newest(const struct alarm_rt *a)
+{
+	return a->n ? &a->ring[a->newest] : NULL;
+}
 
 /* In ALARM with its newest period present: missing data never scales. */
-bool alarm_rt_acting(const struct alarm_rt *a);
+static inline bool alarm_rt_acting(const struct alarm_rt *a)
+{
+	return a->state == ALARM_ALARM && a->n && a->ring[a->newest].present;
+}
 
 /* MetricAggregationType `how` over the present periods of the window. */
 double alarm_rt_aggregate(const struct alarm_rt *a, enum statistic how);
@@ -119,6 +150,7 @@ struct scaler {
 	long out_asked, out_base;
 	long activities;
 	long no_step; /* NO_STEP_ADJUSTMENT events */
+	int alarming; /* alarms in ALARM */
 	bool explain; /* build event details (scaler_set_explain); else they are "" */
 	struct strbuf detail;
 };

@@ -210,14 +210,22 @@ static long apply_in(struct scaler *s, sim_time now, const struct request *r, lo
 	return to;
 }
 
-/* Every alarm takes its metric's datapoint; state changes are reported in order. */
+/*
+ * Every alarm takes its metric's datapoint; state changes are reported in
+ * order, and the alarms in ALARM counted.
+ */
 static void take_datapoints(struct scaler *s, sim_time now, const struct datapoint dp[METRIC_COUNT])
 {
 	for (size_t i = 0; i < s->npol; i++) {
 		struct policy_rt *pr = &s->pol[i];
-		for (int k = 0; k < pr->nalarms; k++)
-			if (alarm_rt_take(&pr->alarms[k], now, &dp[pr->alarms[k].cfg->metric]))
-				alarm_changed(s, pr, &pr->alarms[k], now);
+		for (int k = 0; k < pr->nalarms; k++) {
+			struct alarm_rt *a = &pr->alarms[k];
+			bool was = a->state == ALARM_ALARM;
+			if (!alarm_rt_take(a, now, &dp[a->cfg->metric]))
+				continue;
+			s->alarming += (a->state == ALARM_ALARM) - was;
+			alarm_changed(s, pr, a, now);
+		}
 	}
 }
 
@@ -241,10 +249,13 @@ static void no_step(struct scaler *s, sim_time now, const struct request *r)
 static void ask(struct scaler *s, const struct policy_rt *pr, sim_time now, long running,
 		struct asks *a)
 {
-	struct request r;
+	struct request r; /* r.d is written by the decision before anything reads it */
 	bool asks = false, asks_in = false;
-	memset(&r, 0, sizeof(r));
 	r.pr = pr;
+	r.alarm = NULL;
+	r.metric = 0;
+	r.out_dir = false;
+	r.no_step = false;
 	if (pr->p->type == POLICY_STEP) {
 		asks = step_request(s, pr, now, running, &r);
 		asks_in = asks && r.d.to < r.d.from;
@@ -264,10 +275,12 @@ static void ask(struct scaler *s, const struct policy_rt *pr, sim_time now, long
 long scaler_minute(struct scaler *s, sim_time now, const struct datapoint dp[METRIC_COUNT],
 		   long running, long desired)
 {
-	struct asks a;
-	memset(&a, 0, sizeof(a));
+	struct asks a; /* a.out and a.in are read only once any_out, any_in say so */
+	a.any_out = a.any_in = false;
 	a.all_in = true;
 	take_datapoints(s, now, dp);
+	if (!s->alarming)
+		return -1; /* a policy acts only on an alarm in ALARM: none asks */
 	for (size_t i = 0; i < s->npol; i++)
 		ask(s, &s->pol[i], now, running, &a);
 	if (a.any_out) /* a suspended scale-out still outranks a scale-in */

@@ -34,6 +34,8 @@
 #include "spotsim/model/queueing.h"
 #include "spotsim/util/xalloc.h"
 
+#include "queueing_mix.h"
+
 #include <assert.h>
 #include <math.h>
 #include <stdlib.h>
@@ -280,6 +282,12 @@ struct daily_entry {
 	double erlang[2];
 };
 
+/* What dt seconds of a piece add, the same to the run and to the minute. */
+struct share {
+	double requests, served, dropped, waited, wait_sum_s;
+	double cpu_pct_seconds, mem_pct_seconds, serving_seconds;
+};
+
 struct workload {
 	const struct rate_shape *shape;
 	const struct request_model *model;
@@ -287,6 +295,8 @@ struct workload {
 	double mu;
 	struct daily_entry *daily; /* diurnal shapes only */
 	struct daily_entry *read;  /* the entry of the last shape_rate, or NULL */
+	sim_time daily_period;	   /* SIM_DAY, or SIM_WEEK with weekly factors */
+	sim_time read_t, read_key; /* the time of the last diurnal read and its key */
 
 	struct rng noise;
 	uint64_t seed, replication;
@@ -301,11 +311,15 @@ struct workload {
 
 	/*
 	 * The open interval: `cur` from open_at to end, of which the part from
-	 * `flushed` on is not yet in the minute's sums.
+	 * `flushed` on is not yet in the minute's sums. `cur` stays after the
+	 * interval ends: the last advance's piece, whose values are the
+	 * instant ones (workload_instant); no task and no load before the first.
 	 */
 	bool open;
 	struct piece cur;
 	sim_time open_at, end, flushed;
+	bool run_share_ok;	/* run_share is the share of cur from open_at to end */
+	struct share run_share; /* see flush_minute */
 
 	struct workload_totals totals;
 	struct minute_sums minute;
@@ -313,11 +327,6 @@ struct workload {
 	bool minute_latency; /* feed minute_mix (workload_keep_minute_latency) */
 	struct latency_mix *mix, *minute_mix;
 	struct latency_memo *p95_memo;
-
-	/* the last advance, for workload_instant */
-	struct workload_instant last;
-	long last_c;
-	bool last_overloaded;
 };
 
 struct workload *workload_new(const struct rate_shape *shape, const struct request_model *model,
@@ -340,6 +349,8 @@ struct workload *workload_new(const struct rate_shape *shape, const struct reque
 	w->noise_factor = 1;
 	if (shape->kind == RATE_DIURNAL) {
 		w->daily = xcalloc(DAILY_SLOTS, sizeof(*w->daily));
+		w->daily_period = shape->has_weekly ? SIM_WEEK : SIM_DAY;
+		w->read_t = SIM_TIME_MAX; /* no read yet */
 	}
 	w->memo_bits = ERLANG_MEMO_MIN_BITS;
 	w->erlang_memo = xcalloc((size_t)1 << w->memo_bits, sizeof(*w->erlang_memo));
@@ -347,7 +358,7 @@ struct workload *workload_new(const struct rate_shape *shape, const struct reque
 	w->mix = latency_mix_new();
 	w->minute_mix = latency_mix_new();
 	w->p95_memo = latency_memo_new();
-	w->last = (struct workload_instant){0, NAN, NAN, 0, NAN};
+	w->cur = (struct piece){0, 0, 1, NAN, NAN, 0, 0, false};
 	return w;
 }
 
@@ -385,31 +396,58 @@ static double noise_factor(struct workload *w, sim_time t)
 	return w->noise_factor;
 }
 
-/* The shape's rate at t; a diurnal one from the slot of its time of day when there. */
-static double shape_rate(struct workload *w, sim_time t)
+/* The time of day (of week, with weekly factors) of t, plus 1: 0 marks an empty slot. */
+static sim_time daily_key(const struct workload *w, sim_time t)
+{
+	sim_time abs_t = w->start_unix * SIM_SEC + t;
+	return (w->shape->has_weekly ? floor_mod(abs_t, SIM_WEEK) : floor_mod(abs_t, SIM_DAY)) + 1;
+}
+
+/*
+ * The shape's rate at t; a diurnal one from the slot of its time of day when there.
+ * A read one slot after the previous one (every 20-second tick) steps the
+ * key and the slot from there: key + span, less the period past its end,
+ * and the next slot (the period is a whole number of days of slots), the
+ * very key and slot the divisions give.
+ */
+static inline double shape_rate(struct workload *w, sim_time t)
 {
 	if (!w->daily)
 		return rate_shape_at(w->shape, t, w->start_unix);
-	sim_time abs_t = w->start_unix * SIM_SEC + t;
-	sim_time key =
-	    (w->shape->has_weekly ? floor_mod(abs_t, 7 * SIM_DAY) : floor_mod(abs_t, SIM_DAY)) + 1;
-	struct daily_entry *e = &w->daily[(key / DAILY_SLOT_SPAN) % DAILY_SLOTS];
+	sim_time key;
+	struct daily_entry *e;
+	if (w->read && t - DAILY_SLOT_SPAN == w->read_t) {
+		key = w->read_key + DAILY_SLOT_SPAN;
+		key -= key > w->daily_period ? w->daily_period : 0;
+		e = w->read + 1 < w->daily + DAILY_SLOTS ? w->read + 1 : w->daily;
+	} else {
+		key = daily_key(w, t);
+		e = &w->daily[(key / DAILY_SLOT_SPAN) % DAILY_SLOTS];
+	}
 	if (e->key != key)
 		*e = (struct daily_entry){
 		    key, rate_shape_at(w->shape, t, w->start_unix), {0, 0}, {0, 0}};
 	w->read = e;
+	w->read_t = t;
+	w->read_key = key;
 	return e->rps;
 }
 
-double workload_rate(struct workload *w, sim_time t)
+static inline double rate_at(struct workload *w, sim_time t)
 {
 	double lambda = shape_rate(w, t);
 	return w->sigma > 0 ? lambda * noise_factor(w, t) : lambda;
 }
 
+double workload_rate(struct workload *w, sim_time t)
+{
+	return rate_at(w, t);
+}
+
 sim_time workload_next_change(const struct workload *w, sim_time t)
 {
-	sim_time next = rate_shape_next_change(w->shape, t);
+	/* a diurnal rate moves all the time: diurnal_next without the table */
+	sim_time next = w->daily ? t + 1 : rate_shape_next_change(w->shape, t);
 	if (w->sigma > 0) {
 		sim_time period_end = ((t > 0 ? t / w->noise_period : 0) + 1) * w->noise_period;
 		next = period_end < next ? period_end : next;
@@ -480,17 +518,20 @@ static double cap_percent(double pct)
 	return pct < 100 ? pct : 100;
 }
 
-/* The interval starting at t0 at `lambda` with `serving` tasks; sets the instant values. */
+/* The interval starting at t0 at `lambda` with `serving` tasks. */
 static void piece_at(struct workload *w, double lambda, long serving, struct piece *p)
 {
 	const struct request_model *m = w->model;
 	long c = serving > 0 ? serving * m->concurrency : 0;
 	double capacity = (double)c * w->mu;
-	*p = (struct piece){lambda, capacity, 1, NAN, NAN, serving, c, c > 0 && lambda >= capacity};
-	w->last_c = c;
-	w->last_overloaded = p->overloaded;
+	p->lambda = lambda;
+	p->capacity = capacity;
+	p->erlang = 1;
+	p->serving = serving;
+	p->c = c;
+	p->overloaded = c > 0 && lambda >= capacity;
 	if (c == 0) {
-		w->last = (struct workload_instant){lambda, NAN, NAN, lambda, NAN};
+		p->cpu_pct = p->mem_pct = NAN;
 		return;
 	}
 	if (!p->overloaded)
@@ -498,8 +539,6 @@ static void piece_at(struct workload *w, double lambda, long serving, struct pie
 	p->cpu_pct = cap_percent(m->cpu_idle_percent + 100 * lambda / capacity);
 	p->mem_pct =
 	    cap_percent(m->memory_base_percent + m->memory_per_rps * lambda / (double)serving);
-	w->last = (struct workload_instant){lambda, p->cpu_pct, p->mem_pct,
-					    p->overloaded ? lambda - capacity : 0, p->erlang};
 }
 
 /* simtime_seconds, inlined: the same division, on the path taken every 20 seconds. */
@@ -512,12 +551,6 @@ static inline double seconds(sim_time t)
 enum {
 	TO_RUN = 1,
 	TO_MINUTE = 2
-};
-
-/* What dt seconds of a piece add, the same to the run and to the minute. */
-struct share {
-	double requests, served, dropped, waited, wait_sum_s;
-	double cpu_pct_seconds, mem_pct_seconds, serving_seconds;
 };
 
 /*
@@ -581,7 +614,29 @@ static void mix_add(struct latency_mix *m, const struct workload *w, const struc
 	if (p->overloaded)
 		latency_mix_add_overloaded(m, served, w->mu, w->model->timeout_s);
 	else
-		latency_mix_add_erlang(m, served, w->mu, p->capacity - p->lambda, p->erlang);
+		latency_mix_put_erlang(m, served, w->mu, p->capacity - p->lambda, p->erlang);
+}
+
+/*
+ * Adds share `s` of piece p to the run's totals, to the open minute, or
+ * to both. The sums first, the mixtures last: a call keeps nothing in the
+ * floating-point registers, so the share is not saved around it.
+ */
+static inline void share_add(struct workload *w, int to, const struct piece *p,
+			     const struct share *s)
+{
+	if (to & TO_RUN)
+		add_share(&w->totals, s, p->c > 0);
+	if (to & TO_MINUTE) {
+		w->minute_touched = true;
+		add_minute_share(&w->minute, s);
+	}
+	if (p->c == 0)
+		return;
+	if ((to & TO_MINUTE) && w->minute_latency)
+		mix_add(w->minute_mix, w, p, s->served);
+	if (to & TO_RUN)
+		mix_add(w->mix, w, p, s->served);
 }
 
 /* Adds `dt` > 0 seconds of piece p to the run's totals, to the open minute, or to both. */
@@ -589,26 +644,27 @@ static void piece_add(struct workload *w, int to, const struct piece *p, double 
 {
 	struct share s;
 	share_of(w, p, dt, &s);
-	if (to & TO_RUN) {
-		add_share(&w->totals, &s, p->c > 0);
-		if (p->c > 0)
-			mix_add(w->mix, w, p, s.served);
-	}
-	if (to & TO_MINUTE) {
-		w->minute_touched = true;
-		add_minute_share(&w->minute, &s);
-		if (p->c > 0 && w->minute_latency)
-			mix_add(w->minute_mix, w, p, s.served);
-	}
+	share_add(w, to, p, &s);
 }
 
-/* Moves the open interval's part not yet in the minute's sums there. */
+/*
+ * Moves the open interval's part not yet in the minute's sums there. When
+ * that part is the whole interval so far (a piece that ends with its
+ * minute), its share is also what the run takes should the interval end
+ * there: it is kept (run_share) for close_interval.
+ */
 static void flush_minute(struct workload *w)
 {
-	if (w->open && w->end > w->flushed) {
+	if (!w->open || w->end <= w->flushed)
+		return;
+	if (w->flushed != w->open_at) {
 		piece_add(w, TO_MINUTE, &w->cur, seconds(w->end - w->flushed));
-		w->flushed = w->end;
+	} else {
+		share_of(w, &w->cur, seconds(w->end - w->flushed), &w->run_share);
+		share_add(w, TO_MINUTE, &w->cur, &w->run_share);
+		w->run_share_ok = true;
 	}
+	w->flushed = w->end;
 }
 
 /*
@@ -623,15 +679,19 @@ static void close_interval(struct workload *w)
 		piece_add(w, TO_RUN | TO_MINUTE, &w->cur, seconds(w->end - w->open_at));
 	} else if (w->end > w->open_at) {
 		flush_minute(w);
-		piece_add(w, TO_RUN, &w->cur, seconds(w->end - w->open_at));
+		if (w->run_share_ok)
+			share_add(w, TO_RUN, &w->cur, &w->run_share);
+		else
+			piece_add(w, TO_RUN, &w->cur, seconds(w->end - w->open_at));
 	}
 	w->flushed = w->end;
 	w->open = false;
+	w->run_share_ok = false;
 }
 
 void workload_advance(struct workload *w, sim_time t0, sim_time t1, long serving)
 {
-	double lambda = workload_rate(w, t0);
+	double lambda = rate_at(w, t0);
 	bool same = w->open && t0 == w->end && serving == w->cur.serving && lambda == w->cur.lambda;
 	if (!same) {
 		close_interval(w);
@@ -639,8 +699,10 @@ void workload_advance(struct workload *w, sim_time t0, sim_time t1, long serving
 		w->open = true;
 		w->open_at = w->end = w->flushed = t0;
 	}
-	if (t1 > w->end)
+	if (t1 > w->end) {
 		w->end = t1;
+		w->run_share_ok = false; /* the interval grew: its share is another */
+	}
 }
 
 static void close_minute(struct workload *w, struct workload_minute *out)
@@ -679,10 +741,9 @@ bool workload_minute_empty(const struct workload *w)
 
 double workload_lose_inflight(struct workload *w, long serving, sim_time window)
 {
-	if (serving <= 0 || w->last_c == 0)
+	if (serving <= 0 || w->cur.c == 0)
 		return 0;
-	double capacity = (double)w->last_c * w->mu;
-	double busy = fmin(w->last.lambda, capacity) / w->mu; /* mean busy workers */
+	double busy = fmin(w->cur.lambda, w->cur.capacity) / w->mu; /* mean busy workers */
 	double lost = busy / (double)serving * exp(-w->mu * simtime_seconds(window));
 	if (lost < 1e-9)
 		return 0; /* e.g. e^-300 of a request: none, and none printed as 1e-130 */
@@ -698,22 +759,28 @@ double workload_lose_inflight(struct workload *w, long serving, sim_time window)
 
 void workload_instant(const struct workload *w, struct workload_instant *out)
 {
-	*out = w->last;
+	const struct piece *p = &w->cur;
+	if (p->c == 0)
+		*out = (struct workload_instant){p->lambda, NAN, NAN, p->lambda, NAN};
+	else
+		*out = (struct workload_instant){p->lambda, p->cpu_pct, p->mem_pct,
+						 p->overloaded ? p->lambda - p->capacity : 0,
+						 p->erlang};
 }
 
 void workload_utilization(const struct workload *w, double *cpu_pct, double *mem_pct)
 {
-	*cpu_pct = w->last.cpu_pct;
-	*mem_pct = w->last.mem_pct;
+	*cpu_pct = w->cur.cpu_pct;
+	*mem_pct = w->cur.mem_pct;
 }
 
 double workload_instant_p95(const struct workload *w)
 {
-	if (w->last_c == 0)
+	if (w->cur.c == 0)
 		return NAN;
-	if (w->last_overloaded)
+	if (w->cur.overloaded)
 		return w->model->timeout_s - log(1 - P95) / w->mu;
-	return mmc_response_quantile(w->last_c, w->last.lambda, w->mu, P95);
+	return mmc_response_quantile(w->cur.c, w->cur.lambda, w->mu, P95);
 }
 
 const struct workload_totals *workload_totals(struct workload *w)

@@ -420,7 +420,10 @@ static void test_no_load(void **state)
 	rig_release(&r);
 }
 
-/* A zero rate reads lambda every minute and never draws an arrival. */
+/*
+ * A zero rate draws no arrival. With no free slot nothing is scheduled;
+ * with one, a single event waits for the end of the 20-second interval.
+ */
 static void test_zero_rate(void **state)
 {
 	(void)state;
@@ -429,6 +432,10 @@ static void test_zero_rate(void **state)
 	r.w = workload_new(&r.shape, &r.model, 1767571200, SEED, 0);
 	rig_start(&r, 0);
 	run_to(&r, SIM_DAY);
+	assert_true(totals(&r)->jobs_arrived == 0);
+	assert_int_equal(engine_pending(&r.e), 0);
+	at(&r, SIM_DAY, OP_RUNNING, 1);
+	run_to(&r, 2 * SIM_DAY);
 	assert_true(totals(&r)->jobs_arrived == 0);
 	assert_int_equal(engine_pending(&r.e), 1);
 	rig_release(&r);

@@ -974,6 +974,40 @@ static void test_queue_scale_in_protection(void **state)
 }
 
 /*
+ * A rolling deployment at 20 min while four tasks work on 30-minute jobs
+ * (four more wait; the new tasks take them at once). Without protection the
+ * old tasks stop once the new ones are healthy (40 s) and exit 30 s later:
+ * 4 x 670 s lost to the deployment. With protection they finish their jobs
+ * first and stop idle at 40 min: nothing lost, and the deployment completes
+ * when they have exited.
+ */
+static void test_queue_deployment_protection(void **state)
+{
+	(void)state;
+	static const char json[] =
+	    "{\"duration\": \"3h\", " TASK_1VCPU_2GB INSTANT
+	    "\"service\": {\"desiredCount\": 4, \"launchType\": \"FARGATE\"},"
+	    "\"deployments\": [{\"at\": \"20m\"}],"
+	    "\"workload\": {\"type\": \"queue\", \"job_size\": \"fixed(1800s)\", "
+	    "\"batches\": [{\"at\": \"10m\", \"count\": 8}]%s}}";
+	struct run plain, kept;
+	char *a = xasprintf(json, ""), *b = xasprintf(json, ", \"scale_in_protection\": true");
+	run_text(&plain, a, 0);
+	run_text(&kept, b, 0);
+	assert_true(fabs(plain.m.lost_work_hours_deployment - 4 * 670 / 3600.0) < 1e-12);
+	assert_true(plain.m.jobs_rerun_deployment == 4 && plain.m.lost_work_hours_scale_in == 0);
+	check_causes_add_up(&plain.m);
+	assert_true(kept.m.lost_work_hours == 0 && kept.m.jobs_rerun == 0);
+	assert_true(kept.m.jobs_completed == 8);
+	/* the old tasks stop at 40 min, idle, and exit 30 s later */
+	assert_true(fabs(kept.m.deployment_seconds - 1230) < 1e-6);
+	free(a);
+	free(b);
+	run_release(&plain);
+	run_release(&kept);
+}
+
+/*
  * Two Spot tasks, 40-second jobs, scripted interruptions (2 tasks each) and
  * a 30-second exit. Batch A at 60 s runs 60-100 s; the notice at 90 s
  * leaves it time to finish: 2 jobs finished after the notice. Batch B at
@@ -1239,6 +1273,7 @@ int main(void)
 	    cmocka_unit_test(test_queue_littles_law),
 	    cmocka_unit_test(test_queue_scale_in_protection),
 	    cmocka_unit_test(test_queue_spot_causes),
+	    cmocka_unit_test(test_queue_deployment_protection),
 	    cmocka_unit_test(test_determinism),
 	    cmocka_unit_test(test_quiet_equals_sampled),
 	    cmocka_unit_test(test_zero_tasks),

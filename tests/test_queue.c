@@ -25,6 +25,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 
 enum {
 	EV_TEST = 900 /* arg: task id * OPS + op */
@@ -35,10 +36,12 @@ enum {
 	OP_DRAINING,
 	OP_SIGTERM,
 	OP_STOPPED,
+	OP_SPOT,     /* queue_task_stopping with QUEUE_CAUSE_SPOT */
+	OP_SCALE_IN, /* queue_task_stopping with QUEUE_CAUSE_SCALE_IN */
 	OPS
 };
 
-#define MAX_ROWS 16
+#define MAX_ROWS 128
 #define SEED	 20260302
 
 struct row {
@@ -57,6 +60,7 @@ struct rig {
 	struct queue *q;
 	struct row rows[MAX_ROWS];
 	size_t nrows;
+	int protection_ends; /* calls of the protection-end callback */
 };
 
 static void on_row(void *ctx, const struct event_row *row)
@@ -87,6 +91,12 @@ static void on_test(struct engine *e, struct event *ev, void *ctx)
 	case OP_SIGTERM:
 		queue_task_sigterm(r->q, task);
 		break;
+	case OP_SPOT:
+		queue_task_stopping(r->q, task, QUEUE_CAUSE_SPOT);
+		break;
+	case OP_SCALE_IN:
+		queue_task_stopping(r->q, task, QUEUE_CAUSE_SCALE_IN);
+		break;
 	default:
 		queue_task_stopped(r->q, task);
 	}
@@ -116,9 +126,16 @@ static void add_batch(struct rig *r, sim_time at, long count)
 	r->c.batches[r->c.nbatches++] = (struct job_batch){at, count};
 }
 
+static void on_protection_end(void *ctx)
+{
+	struct rig *r = ctx;
+	r->protection_ends++;
+}
+
 static void rig_start(struct rig *r, uint64_t replication)
 {
 	r->q = queue_new(&r->e, &r->c, r->w, SEED, replication, on_row, r);
+	queue_on_protection_end(r->q, on_protection_end);
 	queue_start(r->q);
 }
 
@@ -420,7 +437,10 @@ static void test_no_load(void **state)
 	rig_release(&r);
 }
 
-/* A zero rate reads lambda every minute and never draws an arrival. */
+/*
+ * A zero rate draws no arrival. With no free slot nothing is scheduled;
+ * with one, a single event waits for the end of the 20-second interval.
+ */
 static void test_zero_rate(void **state)
 {
 	(void)state;
@@ -429,6 +449,10 @@ static void test_zero_rate(void **state)
 	r.w = workload_new(&r.shape, &r.model, 1767571200, SEED, 0);
 	rig_start(&r, 0);
 	run_to(&r, SIM_DAY);
+	assert_true(totals(&r)->jobs_arrived == 0);
+	assert_int_equal(engine_pending(&r.e), 0);
+	at(&r, SIM_DAY, OP_RUNNING, 1);
+	run_to(&r, 2 * SIM_DAY);
 	assert_true(totals(&r)->jobs_arrived == 0);
 	assert_int_equal(engine_pending(&r.e), 1);
 	rig_release(&r);
@@ -638,6 +662,206 @@ static void test_retry_goes_first(void **state)
 	rig_release(&r);
 }
 
+/* ---- causes ---- */
+
+/*
+ * Two workers of 2 slots take 4 jobs of 100 s at 0. Worker 1 is stopped for
+ * a Spot interruption at 30 s (notice and SIGTERM, STOPPED at 150 s): its two
+ * jobs end at 100 s, within the notice. Worker 2 is stopped for scale-in at
+ * 60 s and STOPPED at 90 s: two jobs of 90 s each are lost and re-run by
+ * worker 3 (RUNNING at 120 s) from 120 s, done at 220 s.
+ */
+static void test_causes_hand_checked(void **state)
+{
+	(void)state;
+	struct rig r;
+	rig_init(&r, 0, "fixed(100s)");
+	r.c.concurrency = 2;
+	add_batch(&r, 0, 4);
+	at(&r, 0, OP_RUNNING, 1);
+	at(&r, 0, OP_RUNNING, 2);
+	at(&r, 30 * SIM_SEC, OP_SPOT, 1);
+	at(&r, 30 * SIM_SEC, OP_SIGTERM, 1);
+	at(&r, 150 * SIM_SEC, OP_STOPPED, 1);
+	at(&r, 60 * SIM_SEC, OP_SCALE_IN, 2);
+	at(&r, 60 * SIM_SEC, OP_DRAINING, 2);
+	at(&r, 60 * SIM_SEC, OP_SIGTERM, 2);
+	at(&r, 90 * SIM_SEC, OP_STOPPED, 2);
+	at(&r, 120 * SIM_SEC, OP_RUNNING, 3);
+	rig_start(&r, 0);
+	run_to(&r, SIM_HOUR);
+	const struct queue_totals *t = totals(&r);
+	assert_true(t->jobs_completed == 4);
+	assert_true(t->lost_work_us[QUEUE_CAUSE_SCALE_IN] == 180 * SIM_SEC);
+	assert_true(t->lost_work_us[QUEUE_CAUSE_SPOT] == 0);
+	assert_true(t->lost_work_s == 180);
+	assert_true(t->retries == 2 && t->retries_by[QUEUE_CAUSE_SCALE_IN] == 2);
+	assert_true(t->finished_after_notice[QUEUE_CAUSE_SPOT] == 2);
+	assert_true(t->finished_after_notice[QUEUE_CAUSE_SCALE_IN] == 0);
+	assert_true(t->job_latency_sum_s == 100 + 100 + 220 + 220);
+	assert_int_equal(r.nrows, 3);
+	assert_string_equal(r.rows[1].event, "JOB_LOST");
+	assert_string_equal(r.rows[1].detail,
+			    "jobs=2;lost_work_s=180.000;visible_in_s=30.000;cause=scale_in");
+	assert_string_equal(queue_cause_name(QUEUE_CAUSE_CAPACITY_RECLAIM), "capacity_reclaim");
+	rig_release(&r);
+}
+
+/* Lost work by cause adds up to the total, to the microsecond, in a run with churn. */
+static void test_causes_add_up(void **state)
+{
+	(void)state;
+	struct rig r;
+	rig_init(&r, 3, "lognormal(20s, 0.5)");
+	r.c.checkpoint_every = 7 * SIM_SEC;
+	for (int64_t id = 1; id <= 40; id++) {
+		at(&r, (id - 1) * 10 * SIM_MIN, OP_RUNNING, id);
+		at(&r, id * 10 * SIM_MIN, id % 2 ? OP_SPOT : OP_SCALE_IN, id);
+		at(&r, id * 10 * SIM_MIN, OP_SIGTERM, id);
+		at(&r, id * 10 * SIM_MIN + 7 * SIM_SEC, OP_STOPPED, id);
+	}
+	rig_start(&r, 0);
+	run_to(&r, 400 * SIM_MIN);
+	const struct queue_totals *t = totals(&r);
+	int64_t sum = 0;
+	double retries = 0, late = 0;
+	for (int c = 0; c < QUEUE_CAUSES; c++) {
+		sum += t->lost_work_us[c];
+		retries += t->retries_by[c];
+		late += t->finished_after_notice[c];
+	}
+	assert_true(t->lost_work_us[QUEUE_CAUSE_SPOT] > 0);
+	assert_true(t->lost_work_us[QUEUE_CAUSE_SCALE_IN] > 0);
+	assert_true(t->lost_work_us[QUEUE_CAUSE_NONE] == 0);
+	assert_true((double)sum / 1e6 == t->lost_work_s);
+	assert_true(retries == t->retries && late > 0);
+	rig_release(&r);
+}
+
+/* ---- scale-in protection ---- */
+
+/*
+ * A worker protects its task from its first job's start for the expiry,
+ * renews it with each job it starts, and drops it when idle (one callback).
+ */
+static void test_protection_while_busy(void **state)
+{
+	(void)state;
+	struct rig r;
+	rig_init(&r, 0, "fixed(100s)");
+	r.c.scale_in_protection = true;
+	add_batch(&r, 10 * SIM_SEC, 2);
+	at(&r, 0, OP_RUNNING, 1);
+	rig_start(&r, 0);
+	run_to(&r, 5 * SIM_SEC);
+	assert_true(queue_protected_until(r.q, 1) == 0); /* idle */
+	run_to(&r, 10 * SIM_SEC);
+	assert_true(queue_protected_until(r.q, 1) == 10 * SIM_SEC + 2 * SIM_HOUR);
+	run_to(&r, 110 * SIM_SEC); /* the second job starts: renewed */
+	assert_true(queue_protected_until(r.q, 1) == 110 * SIM_SEC + 2 * SIM_HOUR);
+	assert_int_equal(r.protection_ends, 0);
+	run_to(&r, 210 * SIM_SEC);
+	assert_true(queue_protected_until(r.q, 1) == 0);
+	assert_int_equal(r.protection_ends, 1);
+	assert_true(queue_protected_until(r.q, 99) == 0); /* not a worker */
+	rig_release(&r);
+}
+
+/* Protection expires while a long job runs; without the option nothing is protected. */
+static void test_protection_expiry(void **state)
+{
+	(void)state;
+	struct rig r;
+	rig_init(&r, 0, "fixed(3h)");
+	r.c.scale_in_protection = true;
+	r.c.protection_expiry = SIM_HOUR;
+	add_batch(&r, 0, 1);
+	at(&r, 0, OP_RUNNING, 1);
+	rig_start(&r, 0);
+	run_to(&r, SIM_HOUR - 1);
+	assert_true(queue_protected_until(r.q, 1) == SIM_HOUR);
+	run_to(&r, SIM_HOUR);
+	assert_true(queue_protected_until(r.q, 1) == 0);
+	rig_release(&r);
+
+	rig_init(&r, 0, "fixed(3h)");
+	add_batch(&r, 0, 1);
+	at(&r, 0, OP_RUNNING, 1);
+	rig_start(&r, 0);
+	run_to(&r, SIM_MIN);
+	assert_int_equal(queue_in_flight(r.q), 1);
+	assert_true(queue_protected_until(r.q, 1) == 0);
+	rig_release(&r);
+}
+
+/* ---- memory: waiting jobs are counts ---- */
+
+static double peak_rss_mb(void)
+{
+	struct rusage ru;
+	getrusage(RUSAGE_SELF, &ru);
+	return (double)ru.ru_maxrss / 1024.0; /* kilobytes on Linux */
+}
+
+/*
+ * 10,000 jobs/s for a day against 20 workers of 2 slots (864 million jobs),
+ * then one batch of 1e9 jobs drained by the same workers for a day: each
+ * runs in milliseconds, and the process's peak resident memory stays far
+ * under 100 MB (each job a record would need tens of gigabytes).
+ */
+static void test_big_backlogs_flat_memory(void **state)
+{
+	(void)state;
+	for (int k = 0; k < 2; k++) {
+		struct rig r;
+		rig_init(&r, k == 0 ? 10000 : 0, "lognormal(45s, 0.8)");
+		r.c.concurrency = 2;
+		if (k == 1)
+			add_batch(&r, 0, 1000000000L);
+		for (int64_t id = 1; id <= 20; id++)
+			at(&r, 0, OP_RUNNING, id);
+		rig_start(&r, 0);
+		run_to(&r, SIM_DAY);
+		const struct queue_totals *t = totals(&r);
+		long waiting = queue_backlog(r.q), busy = queue_in_flight(r.q);
+		if (k == 0) /* sd of the count: 29,000, or 3e-5 */
+			check_rel(t->jobs_arrived, 864e6, 1e-3, "arrivals");
+		else
+			assert_true(t->jobs_arrived == 1e9);
+		assert_true(t->jobs_completed > 50000);
+		assert_true((double)waiting + (double)busy == t->jobs_arrived - t->jobs_completed);
+		assert_true(t->max_backlog >= (double)waiting);
+		rig_release(&r);
+	}
+	double mb = peak_rss_mb();
+	if (mb >= 100)
+		fail_msg("peak RSS %.1f MB", mb);
+}
+
+/*
+ * 20 days of backlog at 1 job/s (86,400 intervals) overflow the cohort
+ * ring once: its cohorts merge two by two, counts stay exact, and the ten
+ * jobs done in the next 10 s are still from the first 40 s (the oldest
+ * merged cohort), taken in order.
+ */
+static void test_cohort_ring_merges(void **state)
+{
+	(void)state;
+	struct rig r;
+	rig_init(&r, 1, "fixed(1s)");
+	at(&r, 20 * SIM_DAY, OP_RUNNING, 1);
+	rig_start(&r, 0);
+	run_to(&r, 20 * SIM_DAY);
+	double arrived = totals(&r)->jobs_arrived;
+	check_rel(arrived, 20 * 86400.0, 0.01, "arrivals");
+	assert_true((double)queue_backlog(r.q) == arrived - 1); /* one job started */
+	run_to(&r, 20 * SIM_DAY + 10 * SIM_SEC);
+	assert_true(totals(&r)->jobs_completed == 10);
+	assert_true(queue_latency_quantile(r.q, 1) <= 20 * 86400.0 + 10);
+	assert_true(queue_latency_quantile(r.q, 0) >= 20 * 86400.0 + 1 - 40);
+	rig_release(&r);
+}
+
 /* ---- determinism and common random numbers ---- */
 
 static struct queue_totals run_poisson(uint64_t replication, long workers, double *p95)
@@ -717,6 +941,12 @@ int main(void)
 	    cmocka_unit_test(test_sigterm_keeps_running),
 	    cmocka_unit_test(test_draining),
 	    cmocka_unit_test(test_retry_goes_first),
+	    cmocka_unit_test(test_causes_hand_checked),
+	    cmocka_unit_test(test_causes_add_up),
+	    cmocka_unit_test(test_protection_while_busy),
+	    cmocka_unit_test(test_protection_expiry),
+	    cmocka_unit_test(test_big_backlogs_flat_memory),
+	    cmocka_unit_test(test_cohort_ring_merges),
 	    cmocka_unit_test(test_determinism),
 	    cmocka_unit_test(test_config_release),
 	};

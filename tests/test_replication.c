@@ -721,6 +721,13 @@ static void test_deployment_slo_minutes(void **state)
 }
 
 /* No deployment: the count is 0 and the others do not apply. */
+/* A request service has no queue: its queue columns are empty. */
+static void check_no_queue_columns(const struct run_metrics *m)
+{
+	assert_true(isnan(m->lost_work_hours_spot) && isnan(m->jobs_rerun));
+	assert_true(isnan(m->jobs_finished_after_notice_deployment));
+}
+
 static void test_no_deployment_metrics(void **state)
 {
 	(void)state;
@@ -733,6 +740,7 @@ static void test_no_deployment_metrics(void **state)
 	assert_true(isnan(r.m.deployment_seconds));
 	assert_true(isnan(r.m.deployment_min_serving));
 	assert_true(r.m.capacity_reclaims == 0);
+	check_no_queue_columns(&r.m);
 	run_release(&r);
 }
 
@@ -906,6 +914,130 @@ static void test_queue_littles_law(void **state)
 	double w = r.m.mean_job_latency_s;
 	assert_true(w > 1.0 && w < 1.5); /* M/M/4 at 50 %: about 1.087 s */
 	assert_true(fabs(r.m.availability - 1) < 1e-12);
+	run_release(&r);
+}
+
+/* The four causes of lost work add up to lost_work_hours (to rounding), and so on. */
+static void check_causes_add_up(const struct run_metrics *m)
+{
+	double lost = m->lost_work_hours_spot + m->lost_work_hours_capacity_reclaim +
+		      m->lost_work_hours_scale_in + m->lost_work_hours_deployment;
+	assert_true(fabs(lost - m->lost_work_hours) <= 1e-12 * m->lost_work_hours);
+	assert_true(m->jobs_rerun_spot + m->jobs_rerun_capacity_reclaim + m->jobs_rerun_scale_in +
+			m->jobs_rerun_deployment ==
+		    m->jobs_rerun);
+	assert_true(
+	    m->jobs_finished_after_notice_spot + m->jobs_finished_after_notice_capacity_reclaim +
+		m->jobs_finished_after_notice_scale_in + m->jobs_finished_after_notice_deployment ==
+	    m->jobs_finished_after_notice);
+}
+
+/*
+ * Four workers take four of eight 30-minute jobs at 10 min; at 00:20 a
+ * scheduled action sets MaxCapacity 1. Without protection three busy tasks
+ * stop 30 s later: 3 x 630 s of work lost to scale-in. With
+ * scale_in_protection the busy tasks are protected, take the other four
+ * jobs at 40 min, and are stopped only when idle at 70 min: nothing lost.
+ */
+static void test_queue_scale_in_protection(void **state)
+{
+	(void)state;
+	static const char json[] =
+	    "{\"duration\": \"3h\", " TASK_1VCPU_2GB INSTANT
+	    "\"service\": {\"desiredCount\": 4, \"launchType\": \"FARGATE\"},"
+	    "\"scaling\": {\"MinCapacity\": 1, \"MaxCapacity\": 4, \"ScheduledActions\": [{"
+	    "\"ScheduledActionName\": \"in\", \"Schedule\": \"cron(20 0 * * ? *)\","
+	    "\"ScalableTargetAction\": {\"MaxCapacity\": 1}}]},"
+	    "\"workload\": {\"type\": \"queue\", \"job_size\": \"fixed(1800s)\", "
+	    "\"batches\": [{\"at\": \"10m\", \"count\": 8}]%s}}";
+	struct run plain, kept;
+	char *a = xasprintf(json, ""), *b = xasprintf(json, ", \"scale_in_protection\": true");
+	run_text(&plain, a, 0);
+	run_text(&kept, b, 0);
+
+	assert_true(fabs(plain.m.lost_work_hours_scale_in - 3 * 630 / 3600.0) < 1e-12);
+	assert_true(plain.m.jobs_rerun_scale_in == 3);
+	check_causes_add_up(&plain.m);
+
+	assert_true(kept.m.lost_work_hours_scale_in == 0 && kept.m.lost_work_hours == 0);
+	assert_true(kept.m.jobs_rerun == 0);
+	assert_true(kept.m.jobs_completed == 8);
+	assert_true(kept.m.mean_job_latency_s == (4 * 1800 + 4 * 3600) / 8.0);
+	check_causes_add_up(&kept.m);
+	/* the three tasks stop at 70 min, when their last jobs end */
+	assert_int_equal(count_events(&kept, "DEACTIVATING"), 3);
+	assert_true(fabs(first_event_after(&kept, "DEACTIVATING", 0) - 4200) < 1e-6);
+	free(a);
+	free(b);
+	run_release(&plain);
+	run_release(&kept);
+}
+
+/*
+ * A rolling deployment at 20 min while four tasks work on 30-minute jobs
+ * (four more wait; the new tasks take them at once). Without protection the
+ * old tasks stop once the new ones are healthy (40 s) and exit 30 s later:
+ * 4 x 670 s lost to the deployment. With protection they finish their jobs
+ * first and stop idle at 40 min: nothing lost, and the deployment completes
+ * when they have exited.
+ */
+static void test_queue_deployment_protection(void **state)
+{
+	(void)state;
+	static const char json[] =
+	    "{\"duration\": \"3h\", " TASK_1VCPU_2GB INSTANT
+	    "\"service\": {\"desiredCount\": 4, \"launchType\": \"FARGATE\"},"
+	    "\"deployments\": [{\"at\": \"20m\"}],"
+	    "\"workload\": {\"type\": \"queue\", \"job_size\": \"fixed(1800s)\", "
+	    "\"batches\": [{\"at\": \"10m\", \"count\": 8}]%s}}";
+	struct run plain, kept;
+	char *a = xasprintf(json, ""), *b = xasprintf(json, ", \"scale_in_protection\": true");
+	run_text(&plain, a, 0);
+	run_text(&kept, b, 0);
+	assert_true(fabs(plain.m.lost_work_hours_deployment - 4 * 670 / 3600.0) < 1e-12);
+	assert_true(plain.m.jobs_rerun_deployment == 4 && plain.m.lost_work_hours_scale_in == 0);
+	check_causes_add_up(&plain.m);
+	assert_true(kept.m.lost_work_hours == 0 && kept.m.jobs_rerun == 0);
+	assert_true(kept.m.jobs_completed == 8);
+	/* the old tasks stop at 40 min, idle, and exit 30 s later */
+	assert_true(fabs(kept.m.deployment_seconds - 1230) < 1e-6);
+	free(a);
+	free(b);
+	run_release(&plain);
+	run_release(&kept);
+}
+
+/*
+ * Two Spot tasks, 40-second jobs, scripted interruptions (2 tasks each) and
+ * a 30-second exit. Batch A at 60 s runs 60-100 s; the notice at 90 s
+ * leaves it time to finish: 2 jobs finished after the notice. Batch B at
+ * 200 s runs on the replacements from 200 s; the notice at 205 s stops them
+ * at 235 s: 2 x 35 s lost, 2 jobs re-run, visible at 265 s and done at 305 s.
+ */
+static void test_queue_spot_causes(void **state)
+{
+	(void)state;
+	struct run r;
+	run_text(&r,
+		 "{\"duration\": \"1h\", " TASK_1VCPU_2GB INSTANT
+		 "\"service\": {\"desiredCount\": 2, \"capacityProviderStrategy\": ["
+		 "{\"capacityProvider\": \"FARGATE_SPOT\", \"weight\": 1}]},"
+		 "\"spot\": {\"interruptions\": {\"model\": \"scripted\", \"at\": ["
+		 "{\"at\": \"90s\", \"count\": 2}, {\"at\": \"205s\", \"count\": 2}]}},"
+		 "\"workload\": {\"type\": \"queue\", \"job_size\": \"fixed(40s)\", "
+		 "\"batches\": [{\"at\": \"60s\", \"count\": 2}, {\"at\": \"200s\", "
+		 "\"count\": 2}]}}",
+		 0);
+	assert_true(r.m.interruptions == 4);
+	assert_true(r.m.jobs_completed == 4);
+	assert_true(r.m.jobs_finished_after_notice_spot == 2);
+	assert_true(r.m.jobs_finished_after_notice == 2);
+	assert_true(r.m.jobs_rerun_spot == 2 && r.m.jobs_rerun == 2);
+	assert_true(fabs(r.m.lost_work_hours_spot - 70 / 3600.0) < 1e-15);
+	assert_true(r.m.lost_work_hours_scale_in == 0 && r.m.lost_work_hours_deployment == 0);
+	assert_true(r.m.lost_work_hours_capacity_reclaim == 0);
+	assert_true(r.m.mean_job_latency_s == (40 + 40 + 105 + 105) / 4.0);
+	check_causes_add_up(&r.m);
 	run_release(&r);
 }
 
@@ -1277,6 +1409,9 @@ int main(void)
 	    cmocka_unit_test(test_scalable_target_max),
 	    cmocka_unit_test(test_suspended_state_run),
 	    cmocka_unit_test(test_queue_littles_law),
+	    cmocka_unit_test(test_queue_scale_in_protection),
+	    cmocka_unit_test(test_queue_spot_causes),
+	    cmocka_unit_test(test_queue_deployment_protection),
 	    cmocka_unit_test(test_determinism),
 	    cmocka_unit_test(test_quiet_equals_sampled),
 	    cmocka_unit_test(test_per_request_matches_analytic),

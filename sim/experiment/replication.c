@@ -101,6 +101,20 @@ const struct metric_def run_metric_defs[] = {
     M(p95_job_latency_s, "s"),
     M(lost_work_hours, "h"),
     M(max_backlog, "messages"),
+    M(lost_work_hours_spot, "h"),
+    M(lost_work_hours_capacity_reclaim, "h"),
+    M(lost_work_hours_scale_in, "h"),
+    M(lost_work_hours_deployment, "h"),
+    M(jobs_rerun, "count"),
+    M(jobs_rerun_spot, "count"),
+    M(jobs_rerun_capacity_reclaim, "count"),
+    M(jobs_rerun_scale_in, "count"),
+    M(jobs_rerun_deployment, "count"),
+    M(jobs_finished_after_notice, "count"),
+    M(jobs_finished_after_notice_spot, "count"),
+    M(jobs_finished_after_notice_capacity_reclaim, "count"),
+    M(jobs_finished_after_notice_scale_in, "count"),
+    M(jobs_finished_after_notice_deployment, "count"),
     M(monthly_cost_usd, "USD"),
     M(over_budget, "probability"),
     M(slo_breach, "probability"),
@@ -521,6 +535,36 @@ static void task_state(void *ctx, int64_t id, int state)
 	}
 }
 
+/* Queue workers learn why their task stops: their lost work is counted by cause. */
+static void stop_cause(void *ctx, int64_t id, int cause)
+{
+	static const enum queue_cause to_queue[] = {
+	    [SERVICE_STOP_SPOT_INTERRUPTION] = QUEUE_CAUSE_SPOT,
+	    [SERVICE_STOP_CAPACITY_RECLAIM] = QUEUE_CAUSE_CAPACITY_RECLAIM,
+	    [SERVICE_STOP_SCALE_IN] = QUEUE_CAUSE_SCALE_IN,
+	    [SERVICE_STOP_DEPLOYMENT] = QUEUE_CAUSE_DEPLOYMENT,
+	    /* a fallback task moved back to Spot is replaced, as a deployment replaces */
+	    [SERVICE_STOP_FALLBACK_REVERT] = QUEUE_CAUSE_DEPLOYMENT,
+	};
+	struct rep *r = ctx;
+	if (r->queue && cause >= 0 && cause < (int)(sizeof(to_queue) / sizeof(to_queue[0])))
+		queue_task_stopping(r->queue, id, to_queue[cause]);
+}
+
+/* ECS task scale-in protection, set by the queue's workers. */
+static sim_time protected_until(void *ctx, int64_t id)
+{
+	struct rep *r = ctx;
+	return queue_protected_until(r->queue, id);
+}
+
+/* A worker went idle and dropped its protection: a waiting scale-in looks again. */
+static void protection_end(void *ctx)
+{
+	struct rep *r = ctx;
+	service_protection_ended(r->svc);
+}
+
 /* The rate of each provider, with the scenario's overrides; NULL where the table has none. */
 static void resolve_rates(const struct scenario *sc, const struct price_table *t,
 			  struct price_rate *store, const struct price_rate *out[PROVIDER_COUNT])
@@ -642,7 +686,12 @@ static void setup_per_request(struct rep *r, const struct scenario *sc, uint64_t
 static void setup(struct rep *r, const struct scenario *sc, uint64_t index,
 		  const struct run_sink *sink, const struct price_rate *const rates[])
 {
-	struct service_hooks hooks = {r, before_change, forward_event, stops_serving, task_state};
+	struct service_hooks hooks = {.ctx = r,
+				      .before_change = before_change,
+				      .event = forward_event,
+				      .stops_serving = stops_serving,
+				      .task_state = task_state,
+				      .stop_cause = stop_cause};
 	memset(r, 0, sizeof(*r));
 	r->sc = sc;
 	r->sink = sink;
@@ -657,6 +706,10 @@ static void setup(struct rep *r, const struct scenario *sc, uint64_t index,
 		r->qrate = workload_new(&sc->rate, &rate_only, sc->start_unix, sc->seed, index);
 		r->queue =
 		    queue_new(&r->e, &sc->queue, r->qrate, sc->seed, index, forward_event, r);
+		if (sc->queue.scale_in_protection) {
+			hooks.protected_until = protected_until;
+			queue_on_protection_end(r->queue, protection_end);
+		}
 	}
 	if (sc->scaling.enabled) {
 		r->scaler = scaler_new(&sc->scaling, on_scaling_event, r);
@@ -723,19 +776,50 @@ static void fill_risk(const struct scenario *sc, struct run_metrics *m)
 	m->slo_breach = breach;
 }
 
+/* Each cause's share of lost work (hours), re-runs and late finishes; all NAN without a queue. */
+static void fill_queue_causes(const struct queue_totals *q, struct run_metrics *m)
+{
+	double *lost[] = {&m->lost_work_hours_spot, &m->lost_work_hours_capacity_reclaim,
+			  &m->lost_work_hours_scale_in, &m->lost_work_hours_deployment};
+	double *rerun[] = {&m->jobs_rerun_spot, &m->jobs_rerun_capacity_reclaim,
+			   &m->jobs_rerun_scale_in, &m->jobs_rerun_deployment};
+	double *late[] = {
+	    &m->jobs_finished_after_notice_spot, &m->jobs_finished_after_notice_capacity_reclaim,
+	    &m->jobs_finished_after_notice_scale_in, &m->jobs_finished_after_notice_deployment};
+	int64_t lost_us = 0;
+	m->jobs_rerun = q ? q->retries : NAN;
+	m->jobs_finished_after_notice = 0;
+	for (int c = 0; c < QUEUE_CAUSES; c++) {
+		if (q) {
+			lost_us += q->lost_work_us[c];
+			m->jobs_finished_after_notice += q->finished_after_notice[c];
+		}
+		if (c == QUEUE_CAUSE_NONE) /* the service always says why */
+			continue;
+		*lost[c - 1] = q ? (double)q->lost_work_us[c] / 3.6e9 : NAN;
+		*rerun[c - 1] = q ? q->retries_by[c] : NAN;
+		*late[c - 1] = q ? q->finished_after_notice[c] : NAN;
+	}
+	m->lost_work_hours = q ? (double)lost_us / 3.6e9 : NAN;
+	if (!q)
+		m->jobs_finished_after_notice = NAN;
+}
+
 static void fill_queue_metrics(struct rep *r, struct run_metrics *m)
 {
 	m->jobs_completed = m->mean_job_latency_s = m->p95_job_latency_s = NAN;
-	m->lost_work_hours = m->max_backlog = NAN;
-	if (!r->queue)
+	m->max_backlog = NAN;
+	if (!r->queue) {
+		fill_queue_causes(NULL, m);
 		return;
+	}
 	const struct queue_totals *q = queue_totals(r->queue);
 	m->jobs_completed = q->jobs_completed;
 	m->mean_job_latency_s =
 	    q->jobs_completed > 0 ? q->job_latency_sum_s / q->jobs_completed : NAN;
 	m->p95_job_latency_s = queue_latency_quantile(r->queue, 0.95);
-	m->lost_work_hours = q->lost_work_s / 3600.0;
 	m->max_backlog = q->max_backlog;
+	fill_queue_causes(q, m);
 }
 
 int replication_run(const struct scenario *sc, const struct price_table *prices, uint64_t index,

@@ -2,17 +2,34 @@
  * queue — jobs, messages and workers of an SQS-like queue (see queue.h).
  *
  * Representation.
- *  - A job record lives from its arrival to its completion. Records come
- *    from a pool (blocks of JOB_BLOCK records and a free list), so memory
- *    follows the most jobs ever in the system at once, not simulated time.
- *  - A job is in exactly one place: visible (the arrivals FIFO or the
- *    retries heap), in flight (in a worker's slot, with its completion
- *    event), or invisible after its worker stopped (in that stop's group,
- *    which one engine event makes visible again).
- *  - Jobs are numbered in arrival order, and "oldest" means the smallest
- *    number. New arrivals are appended to the FIFO, which is therefore
- *    sorted; messages visible again go to a binary min-heap on the number;
- *    a free slot takes the smaller of the two heads.
+ *  - New jobs that no worker has taken yet are counts in cohorts, oldest
+ *    first, in a ring: a cohort holds k jobs whose arrival times are
+ *    independent and uniform on (lo, hi), or all exactly lo when lo == hi
+ *    (a batch, or one arrival already drawn). Times in a cohort are in
+ *    microseconds as doubles.
+ *  - The arrival process is cut at every multiple of QUEUE_COHORT_SPAN and
+ *    at every batch time. The open interval [g_lo, g_hi) has n_left
+ *    arrivals not drawn yet: one Poisson draw with the minute's lambda when
+ *    the interval opens. Given their number, the arrivals of a Poisson
+ *    process of constant rate are independent and uniform on the interval,
+ *    so the interval becomes a cohort when it closes, and the arrivals are
+ *    drawn, oldest first, only when a worker takes one: the smallest of k
+ *    uniforms on (lo, hi) is lo + (hi - lo)(1 - U^(1/k)), and the other k - 1
+ *    are uniform on (that, hi). Drawn so, one uniform per job in arrival
+ *    order, the times are those of the process (exact in law), and the same
+ *    whoever takes the jobs when. While a slot is free the next arrival of
+ *    the open interval is drawn ahead (the head) and an event waits for it;
+ *    while none is, nothing happens per arrival.
+ *  - A job record lives from the moment a worker takes it to its
+ *    completion: in flight (in a worker's slot, with its completion event),
+ *    invisible after its worker stopped (in that stop's group, which one
+ *    engine event makes visible again) or visible again (the retries heap,
+ *    a binary min-heap on the job number). Records come from a pool (blocks
+ *    of JOB_BLOCK and a free list): memory follows the slots.
+ *  - Jobs are numbered as they are taken, which is arrival order: every
+ *    job visible again is older than every job still in a cohort, so a
+ *    free slot takes from the heap first, then from the oldest cohort, then
+ *    the open interval's next arrival if it has come.
  *  - Workers (one per RUNNING task) sit in an array sorted by task id,
  *    found by binary search: a service has at most thousands of tasks.
  *    Each has `concurrency` slots. The free slots of workers that accept
@@ -21,25 +38,34 @@
  *    order among consumers, so this is a model (README "Queue workers").
  *
  * Invariants:
- *  - after every handler and public call, free listed slots and visible
- *    messages do not coexist (pump);
+ *  - after every handler and public call, no free listed slot could take a
+ *    job (pump), and while a slot is free an event waits for the head or,
+ *    with no arrival left in the interval, for its end (arm);
  *  - a slot is listed as free iff it has no job and its worker accepts
  *    messages (not draining, not after SIGTERM);
- *  - the counts (visible, in flight, in system) change only at engine
- *    time `now`, after integrate() has brought the time integrals up to
- *    now, so every entry point integrates before it changes anything.
+ *  - every entry point first brings the arrival process up to now
+ *    (advance): intervals ended by now become cohorts, an arrived head
+ *    becomes a cohort of one.
  *
- * Arrivals. lambda is read at each whole minute (from time 0) and held for
- * the minute: a Poisson process with a piecewise constant rate. A gap is
- * drawn with the minute's rate; if it ends past the minute, the draw is
- * dropped and the process restarts at the boundary with the next minute's
- * rate, which is exact because the exponential is memoryless. Gaps are
- * rounded to the microsecond.
+ * Time integrals. The integral of the jobs in the system up to now is the
+ * sum over jobs of their time in it: completed jobs add their latency when
+ * they finish; jobs taken and present add (now - arrival), kept as exact
+ * integer sums; jobs in cohorts add k (now - mid) with mid their mean
+ * arrival time given the cohort. So each job counts with its own arrival
+ * time once drawn, and with its conditional mean before (an unbiased
+ * value). The backlog's integral is the same over the visible spans.
+ * Reading them or the backlog between two interval ends splits the open
+ * interval at now: how many of its n_left uniforms fall before now is drawn
+ * (walking their order statistics), and both parts stay uniform.
  *
- * Workers keep their messages invisible for as long as they work on them
- * (they extend the visibility timeout, as workers with long jobs must); the
- * timeout only applies after a worker stopped without releasing them. A
- * model, not documented AWS behaviour: README "Queue workers".
+ * max_backlog is taken where the count is known without drawing: at every
+ * interval end, when a batch arrives, when messages become visible again,
+ * and at reads.
+ *
+ * Cohorts: one per interval with arrivals while no worker takes them (per
+ * 20 s of backlog), one per batch. At QUEUE_MAX_COHORTS the ring merges its
+ * cohorts two by two, each pair then uniform on its span: a flat rate
+ * assumed within 40 s (then 80 s, ...) for a backlog over two weeks old.
  *
  * Latency histogram: bin 0 holds latencies under HIST_MIN (1 ms), bins
  * 1..HIST_BINS are log-spaced, each HIST_GROWTH (1 %) wider than the one
@@ -62,15 +88,10 @@
 #include <string.h>
 
 enum {
-	EV_ARRIVAL = QUEUE_EV_BASE, /* arg: ARRIVE_JOB or ARRIVE_MINUTE */
+	EV_ARRIVAL = QUEUE_EV_BASE, /* the head arrives, or the interval ends */
 	EV_BATCH,		    /* arg: index of the batch */
 	EV_DONE,		    /* data: the slot */
 	EV_VISIBLE,		    /* data: a group of jobs; arg: the stopped task */
-};
-
-enum {
-	ARRIVE_JOB,
-	ARRIVE_MINUTE
 };
 
 #define JOB_BLOCK   4096
@@ -78,14 +99,21 @@ enum {
 #define HIST_MAX    1e7
 #define HIST_GROWTH 1.01
 #define HIST_BINS   2315 /* ceil(log(HIST_MAX / HIST_MIN) / log(HIST_GROWTH)) */
+/* the arrival times' stream: RNG_ARRIVALS's key, told apart ("reveal01") */
+#define REVEAL_KEY 0x72657665616c3031ULL
 
 struct job {
-	struct job *next; /* FIFO, stop group or pool free list */
+	struct job *next; /* stop group or pool free list */
 	uint64_t id;	  /* arrival order: smaller is older */
 	sim_time arrived;
 	sim_time remaining; /* work still needed, after checkpoints */
 	sim_time since;	    /* visible since, or start of the running attempt */
 	sim_time waited;    /* time visible so far */
+};
+
+struct cohort {
+	double lo, hi; /* microseconds; lo == hi: every job arrived at lo */
+	int64_t k;
 };
 
 struct worker;
@@ -100,6 +128,9 @@ struct slot {
 struct worker {
 	int64_t task_id;
 	bool accepting; /* RUNNING and neither draining nor after SIGTERM */
+	enum queue_cause cause;
+	long busy;		  /* slots with a job */
+	sim_time protected_until; /* 0 when not protected */
 	struct slot slots[];
 };
 
@@ -108,16 +139,29 @@ struct queue {
 	const struct queue_config *c;
 	struct workload *rate;
 	void (*on_event)(void *ctx, const struct event_row *row);
+	void (*protection_end)(void *ctx);
 	void *ctx;
 	long concurrency;
-	struct rng arrivals, sizes;
+	sim_time expiry;
+	struct rng arrivals, reveal, sizes;
 
-	double lambda;	     /* jobs per second in the current minute */
-	sim_time minute_end; /* when lambda is read again */
+	/* the arrival process (see above) */
+	bool poisson;	       /* started, with a rate */
+	sim_time g_lo, g_hi;   /* the open interval */
+	int64_t n_left;	       /* its arrivals not drawn yet, after chain_lo */
+	double chain_lo;       /* microseconds: they are uniform on (chain_lo, g_hi) */
+	bool head;	       /* its next arrival is drawn and still to come */
+	double head_us;	       /* when, exactly */
+	size_t grid_batch;     /* first batch after g_lo */
+	int64_t lambda_minute; /* the minute lambda was read for */
+	double lambda;	       /* jobs per second */
+	struct event *wake;    /* the pending EV_ARRIVAL, or NULL */
 	uint64_t next_id;
 
-	struct job *fifo_head, *fifo_tail; /* new messages, oldest first */
-	long nfifo;
+	struct cohort *ring; /* waiting new jobs, oldest first */
+	size_t rhead, rlen, rcap;
+	int64_t waiting; /* jobs in the ring */
+
 	struct job **heap; /* messages visible again, min-heap on id */
 	size_t nheap, aheap;
 	struct slot *free_head, *free_tail;
@@ -129,8 +173,12 @@ struct queue {
 	struct job **blocks; /* owned blocks of JOB_BLOCK records */
 	size_t nblocks, ablocks;
 
-	long in_flight, in_system;
-	sim_time integrated_to;
+	long in_flight;
+	int64_t nrev, rev_arrived_us; /* jobs taken and present; sum of their arrivals */
+	int64_t vis_since_us;	      /* sum of the heap's visible-since times */
+	double arrived;		      /* jobs counted as arrived */
+	double done_in_system_s;      /* latencies of completed jobs */
+	double done_visible_s;	      /* visible spans that ended */
 	struct queue_totals totals;
 
 	uint64_t hist[HIST_BINS + 2];
@@ -144,6 +192,13 @@ void queue_config_release(struct queue_config *c)
 	free(c->batches);
 	c->batches = NULL;
 	c->nbatches = 0;
+}
+
+const char *queue_cause_name(enum queue_cause c)
+{
+	static const char *const names[QUEUE_CAUSES] = {"none", "spot", "capacity_reclaim",
+							"scale_in", "deployment"};
+	return c >= 0 && c < QUEUE_CAUSES ? names[c] : "none";
 }
 
 /* ---- job records ---- */
@@ -175,18 +230,7 @@ static void job_free(struct queue *q, struct job *j)
 
 static long visible(const struct queue *q)
 {
-	return q->nfifo + (long)q->nheap;
-}
-
-static void integrate(struct queue *q)
-{
-	sim_time now = engine_now(q->e);
-	if (now == q->integrated_to)
-		return;
-	double dt = simtime_seconds(now - q->integrated_to);
-	q->totals.backlog_seconds += (double)visible(q) * dt;
-	q->totals.in_system_seconds += (double)q->in_system * dt;
-	q->integrated_to = now;
+	return (long)q->waiting + (long)q->nheap;
 }
 
 static void note_backlog(struct queue *q)
@@ -209,6 +253,7 @@ static void record_latency(struct queue *q, const struct job *j)
 	double latency = simtime_seconds(engine_now(q->e) - j->arrived);
 	q->totals.job_latency_sum_s += latency;
 	q->totals.job_wait_sum_s += simtime_seconds(j->waited);
+	q->done_in_system_s += latency;
 	q->hist[hist_bin(latency)]++;
 	if (q->ncompleted == 0 || latency < q->lat_min)
 		q->lat_min = latency;
@@ -225,29 +270,169 @@ static void log_row(struct queue *q, const char *event, int64_t task_id, const c
 	q->on_event(q->ctx, &row);
 }
 
-/* ---- visible messages ---- */
+/* ---- cohorts ---- */
 
-static void fifo_push(struct queue *q, struct job *j)
+/* Merges the ring's cohorts two by two, in place, from the oldest (see above). */
+static void ring_halve(struct queue *q)
 {
-	j->next = NULL;
-	if (q->fifo_tail)
-		q->fifo_tail->next = j;
-	else
-		q->fifo_head = j;
-	q->fifo_tail = j;
-	q->nfifo++;
+	size_t n = 0;
+	for (size_t i = 0; i < q->rlen; i += 2) {
+		struct cohort a = q->ring[(q->rhead + i) % q->rcap];
+		if (i + 1 < q->rlen) {
+			const struct cohort *b = &q->ring[(q->rhead + i + 1) % q->rcap];
+			a.hi = b->hi;
+			a.k += b->k;
+		}
+		q->ring[(q->rhead + n++) % q->rcap] = a;
+	}
+	q->rlen = n;
+}
+
+static void ring_grow(struct queue *q)
+{
+	size_t cap = q->rcap ? 2 * q->rcap : 64;
+	struct cohort *r = xmalloc(cap * sizeof(*r));
+	for (size_t i = 0; i < q->rlen; i++)
+		r[i] = q->ring[(q->rhead + i) % q->rcap];
+	free(q->ring);
+	q->ring = r;
+	q->rcap = cap;
+	q->rhead = 0;
+}
+
+/* k new jobs, uniform on (lo, hi) (or all at lo when lo == hi), join the end. */
+static void cohort_push(struct queue *q, double lo, double hi, int64_t k)
+{
+	if (k <= 0)
+		return;
+	if (q->rlen == QUEUE_MAX_COHORTS)
+		ring_halve(q);
+	if (q->rlen == q->rcap)
+		ring_grow(q);
+	q->ring[(q->rhead + q->rlen++) % q->rcap] = (struct cohort){lo, hi, k};
+	q->waiting += k;
+	q->arrived += (double)k;
+}
+
+/* The smallest of k uniforms on (lo, hi), in microseconds; lo when lo == hi (no draw). */
+static double order_min(struct queue *q, double lo, double hi, int64_t k)
+{
+	if (!(hi > lo))
+		return lo;
+	double a = lo + (hi - lo) * -expm1(log(rng_uniform(&q->reveal)) / (double)k);
+	return a < hi ? a : hi;
+}
+
+/* The oldest job of a cohort: its arrival (microseconds) drawn; it leaves the cohort. */
+static double cohort_take(struct queue *q, struct cohort *c)
+{
+	double a = order_min(q, c->lo, c->hi, c->k);
+	c->lo = a;
+	c->k--;
+	q->waiting--;
+	return a;
+}
+
+/* ---- the arrival process ---- */
+
+/* lambda is read at each whole minute and held for the minute. */
+static double minute_rate(struct queue *q, sim_time t)
+{
+	int64_t minute = t / SIM_MIN;
+	if (minute != q->lambda_minute) {
+		q->lambda_minute = minute;
+		q->lambda = workload_rate(q->rate, minute * SIM_MIN);
+	}
+	return q->lambda;
+}
+
+/* Opens the interval starting at g: up to the next span multiple or batch time. */
+static void interval_open(struct queue *q, sim_time g)
+{
+	sim_time end = (g / QUEUE_COHORT_SPAN + 1) * QUEUE_COHORT_SPAN;
+	const struct queue_config *c = q->c;
+	while (q->grid_batch < c->nbatches && c->batches[q->grid_batch].at <= g)
+		q->grid_batch++;
+	if (q->grid_batch < c->nbatches && c->batches[q->grid_batch].at < end)
+		end = c->batches[q->grid_batch].at;
+	double lambda = minute_rate(q, g);
+	q->g_lo = g;
+	q->g_hi = end;
+	q->chain_lo = (double)g;
+	q->head = false;
+	q->n_left =
+	    lambda > 0 ? (int64_t)rng_poisson(&q->arrivals, lambda * simtime_seconds(end - g)) : 0;
+}
+
+/* The open interval's arrivals still to draw become a cohort (all have come by g_hi). */
+static void interval_close(struct queue *q)
+{
+	if (q->head)
+		cohort_push(q, q->head_us, q->head_us, 1);
+	q->head = false;
+	cohort_push(q, q->chain_lo, (double)q->g_hi, q->n_left);
+	q->n_left = 0;
+}
+
+/* Draws the open interval's next arrival (there is one) as the head. */
+static void head_draw(struct queue *q)
+{
+	q->head_us = order_min(q, q->chain_lo, (double)q->g_hi, q->n_left);
+	q->chain_lo = q->head_us;
+	q->n_left--;
+	q->head = true;
+}
+
+static sim_time head_at(const struct queue *q)
+{
+	return (sim_time)ceil(q->head_us);
+}
+
+/* Brings the arrival process up to now (the invariant above). */
+static void advance(struct queue *q)
+{
+	sim_time now = engine_now(q->e);
+	if (!q->poisson)
+		return;
+	while (q->g_hi <= now) {
+		interval_close(q);
+		note_backlog(q);
+		interval_open(q, q->g_hi);
+	}
+	if (q->head && head_at(q) <= now) {
+		cohort_push(q, q->head_us, q->head_us, 1);
+		q->head = false;
+	}
+}
+
+/* How many of the n uniforms on (lo, hi) fall at or before t: walks their order statistics. */
+static int64_t count_before(struct queue *q, double lo, double hi, int64_t n, double t)
+{
+	int64_t j = 0;
+	while (j < n) {
+		lo = order_min(q, lo, hi, n - j);
+		if (lo > t)
+			break;
+		j++;
+	}
+	return j;
+}
+
+/* Splits the open interval at now, so that every arrival up to now is counted. */
+static void observe(struct queue *q)
+{
+	sim_time now = engine_now(q->e);
+	advance(q);
+	if (!q->poisson || q->head || q->n_left == 0 || (double)now <= q->chain_lo)
+		return;
+	int64_t j = count_before(q, q->chain_lo, (double)q->g_hi, q->n_left, (double)now);
+	cohort_push(q, q->chain_lo, (double)now, j);
+	q->chain_lo = (double)now;
+	q->n_left -= j;
 	note_backlog(q);
 }
 
-static struct job *fifo_pop(struct queue *q)
-{
-	struct job *j = q->fifo_head;
-	q->fifo_head = j->next;
-	if (!q->fifo_head)
-		q->fifo_tail = NULL;
-	q->nfifo--;
-	return j;
-}
+/* ---- visible messages ---- */
 
 static void heap_push(struct queue *q, struct job *j)
 {
@@ -258,7 +443,7 @@ static void heap_push(struct queue *q, struct job *j)
 		i = (i - 1) / 2;
 	}
 	q->heap[i] = j;
-	note_backlog(q);
+	q->vis_since_us += j->since;
 }
 
 static struct job *heap_pop(struct queue *q)
@@ -278,15 +463,52 @@ static struct job *heap_pop(struct queue *q)
 	}
 	if (n)
 		q->heap[i] = last;
+	q->vis_since_us -= top->since;
 	return top;
 }
 
-/* The oldest visible message, taken out; there is one. */
+/* A record for a new job that arrived at `at`; its size is drawn now, in arrival order. */
+static struct job *job_arrived(struct queue *q, sim_time at)
+{
+	struct job *j = job_new(q);
+	j->id = q->next_id++;
+	j->arrived = j->since = at;
+	j->remaining = dist_sample(&q->c->job_size, &q->sizes);
+	j->waited = 0;
+	q->nrev++;
+	q->rev_arrived_us += at;
+	return j;
+}
+
+/* The oldest new job that has arrived by now, taken; NULL when none has. */
+static struct job *take_new(struct queue *q)
+{
+	if (q->rlen) {
+		struct cohort *c = &q->ring[q->rhead];
+		double a = cohort_take(q, c);
+		if (c->k == 0) {
+			q->rhead = (q->rhead + 1) % q->rcap;
+			q->rlen--;
+		}
+		return job_arrived(q, (sim_time)ceil(a));
+	}
+	if (!q->poisson || (!q->head && q->n_left == 0))
+		return NULL;
+	if (!q->head)
+		head_draw(q);
+	if (head_at(q) > engine_now(q->e))
+		return NULL;
+	q->head = false;
+	q->arrived++;
+	return job_arrived(q, head_at(q));
+}
+
+/* The oldest visible message, taken out, or NULL. */
 static struct job *take_oldest(struct queue *q)
 {
-	if (q->nheap && (!q->fifo_head || q->heap[0]->id < q->fifo_head->id))
+	if (q->nheap)
 		return heap_pop(q);
-	return fifo_pop(q);
+	return take_new(q);
 }
 
 static void make_visible(struct queue *q, struct job *j)
@@ -333,43 +555,61 @@ static struct slot *free_pop(struct queue *q)
 static void start(struct queue *q, struct slot *s, struct job *j)
 {
 	sim_time now = engine_now(q->e);
+	struct worker *w = s->worker;
 	j->waited += now - j->since;
+	q->done_visible_s += simtime_seconds(now - j->since);
 	j->since = now;
 	s->job = j;
 	s->done = engine_at(q->e, now + j->remaining, EV_DONE, s, 0);
 	q->in_flight++;
+	w->busy++;
+	if (q->c->scale_in_protection) /* UpdateTaskProtection at each job it starts */
+		w->protected_until = now + q->expiry;
+}
+
+/* While a slot is free, an event waits for the next arrival or the interval's end. */
+static void arm(struct queue *q)
+{
+	if (!q->free_head || !q->poisson)
+		return;
+	/* the pump left the head drawn and still to come, or nothing in the interval */
+	sim_time at = q->head ? head_at(q) : q->g_hi;
+	if (!q->wake)
+		q->wake = engine_at(q->e, at, EV_ARRIVAL, q, 0);
+	else if (q->wake->time != at)
+		engine_reschedule_at(q->e, q->wake, at);
 }
 
 /* Gives visible messages to free slots, oldest first, while both exist. */
 static void pump(struct queue *q)
 {
-	while (q->free_head && visible(q) > 0)
-		start(q, free_pop(q), take_oldest(q));
+	while (q->free_head) {
+		struct job *j = take_oldest(q);
+		if (!j)
+			break;
+		start(q, free_pop(q), j);
+	}
+	arm(q);
 }
 
-/* A new message: straight to a free slot (none is visible then), or queued. */
-static void arrive(struct queue *q, sim_time size)
+/* An idle worker drops its protection; the service may be waiting for that. */
+static void maybe_idle(struct queue *q, struct worker *w)
 {
-	struct job *j = job_new(q);
-	j->id = q->next_id++;
-	j->arrived = j->since = engine_now(q->e);
-	j->remaining = size;
-	j->waited = 0;
-	q->in_system++;
-	q->totals.jobs_arrived++;
-	if (q->free_head)
-		start(q, free_pop(q), j);
-	else
-		fifo_push(q, j);
+	if (w->busy > 0 || w->protected_until == 0)
+		return;
+	w->protected_until = 0;
+	if (q->protection_end)
+		q->protection_end(q->ctx);
 }
 
 /*
  * Ends the attempt in slot `s` unfinished and returns its job: the work up
  * to the attempt's last checkpoint is kept, the rest is lost.
  */
-static struct job *interrupt(struct queue *q, struct slot *s, double *lost_s)
+static struct job *interrupt(struct queue *q, struct slot *s, int64_t *lost_us)
 {
 	struct job *j = s->job;
+	struct worker *w = s->worker;
 	sim_time done = engine_now(q->e) - j->since;
 	sim_time every = q->c->checkpoint_every;
 	sim_time kept = every > 0 ? done / every * every : 0;
@@ -378,56 +618,25 @@ static struct job *interrupt(struct queue *q, struct slot *s, double *lost_s)
 	s->done = NULL;
 	s->job = NULL;
 	q->in_flight--;
+	w->busy--;
 	j->remaining -= kept;
-	*lost_s += simtime_seconds(done - kept);
-	q->totals.lost_work_s += simtime_seconds(done - kept);
+	*lost_us += done - kept;
+	q->totals.lost_work_us[w->cause] += done - kept;
 	q->totals.retries++;
+	q->totals.retries_by[w->cause]++;
 	return j;
 }
 
-/* ---- arrivals ---- */
-
-/* Arms `ev` (or a new event when NULL) for the next arrival or minute boundary. */
-static void next_arrival(struct queue *q, struct event *ev)
-{
-	sim_time now = engine_now(q->e), at = q->minute_end;
-	int64_t kind = ARRIVE_MINUTE;
-
-	if (q->lambda > 0) {
-		double gap = rng_exponential(&q->arrivals, 1.0 / q->lambda) * (double)SIM_SEC;
-		if (gap < (double)(q->minute_end - now)) {
-			sim_time t = now + (sim_time)llround(gap);
-			if (t < q->minute_end) {
-				at = t;
-				kind = ARRIVE_JOB;
-			}
-		}
-	}
-	if (!ev) {
-		engine_at(q->e, at, EV_ARRIVAL, q, kind);
-		return;
-	}
-	ev->arg = kind;
-	engine_reschedule_at(q->e, ev, at);
-}
-
-static void read_rate(struct queue *q)
-{
-	sim_time now = engine_now(q->e);
-	q->lambda = workload_rate(q->rate, now);
-	q->minute_end = (now / SIM_MIN + 1) * SIM_MIN;
-}
+/* ---- events ---- */
 
 static void on_arrival(struct engine *e, struct event *ev, void *ctx)
 {
 	struct queue *q = ctx;
 	(void)e;
-	integrate(q);
-	if (ev->arg == ARRIVE_JOB)
-		arrive(q, dist_sample(&q->c->job_size, &q->sizes));
-	else
-		read_rate(q);
-	next_arrival(q, ev);
+	(void)ev;
+	q->wake = NULL;
+	advance(q);
+	pump(q);
 }
 
 static void on_batch(struct engine *e, struct event *ev, void *ctx)
@@ -435,42 +644,46 @@ static void on_batch(struct engine *e, struct event *ev, void *ctx)
 	struct queue *q = ctx;
 	size_t i = (size_t)ev->arg;
 	const struct job_batch *b = &q->c->batches[i];
+	sim_time now = engine_now(q->e);
 	char detail[48];
 
-	integrate(q);
-	for (long k = 0; k < b->count; k++)
-		arrive(q, dist_sample(&q->c->job_size, &q->sizes));
+	advance(q); /* the interval before the batch closes at its time */
+	cohort_push(q, (double)now, (double)now, b->count);
+	note_backlog(q);
 	snprintf(detail, sizeof(detail), "jobs=%ld", b->count);
 	log_row(q, "JOB_BATCH", 0, detail);
 	if (i + 1 < q->c->nbatches) {
 		ev->arg = (int64_t)(i + 1);
 		engine_reschedule_at(e, ev, q->c->batches[i + 1].at);
 	}
+	pump(q);
 }
-
-/* ---- completions and retries ---- */
 
 static void on_done(struct engine *e, struct event *ev, void *ctx)
 {
 	struct queue *q = ctx;
 	struct slot *s = ev->data;
 	struct job *j = s->job;
+	struct worker *w = s->worker;
 	(void)e;
 
-	integrate(q);
+	advance(q);
 	s->done = NULL;
 	s->job = NULL;
 	q->in_flight--;
-	q->in_system--;
+	w->busy--;
+	q->nrev--;
+	q->rev_arrived_us -= j->arrived;
 	q->totals.jobs_completed++;
 	record_latency(q, j);
 	job_free(q, j);
-	if (!s->worker->accepting)
+	if (!w->accepting) {
+		q->totals.finished_after_notice[w->cause]++;
 		return;
-	if (visible(q) > 0)
-		start(q, s, take_oldest(q));
-	else
-		free_push(q, s);
+	}
+	free_push(q, s);
+	pump(q);
+	maybe_idle(q, w);
 }
 
 static void on_visible(struct engine *e, struct event *ev, void *ctx)
@@ -481,11 +694,12 @@ static void on_visible(struct engine *e, struct event *ev, void *ctx)
 	char detail[48];
 	(void)e;
 
-	integrate(q);
+	advance(q);
 	for (; j; j = next, n++) {
 		next = j->next;
 		make_visible(q, j);
 	}
+	note_backlog(q);
 	snprintf(detail, sizeof(detail), "jobs=%ld", n);
 	log_row(q, "MESSAGES_VISIBLE", ev->arg, detail);
 	pump(q);
@@ -504,14 +718,22 @@ struct queue *queue_new(struct engine *e, const struct queue_config *c, struct w
 	q->on_event = on_event;
 	q->ctx = ctx;
 	q->concurrency = c->concurrency > 0 ? c->concurrency : 1;
-	q->integrated_to = engine_now(e);
+	q->expiry =
+	    c->protection_expiry > 0 ? c->protection_expiry : QUEUE_DEFAULT_PROTECTION_EXPIRY;
+	q->lambda_minute = -1;
 	rng_init(&q->arrivals, seed, replication, RNG_ARRIVALS);
+	rng_init_key(&q->reveal, rng_stream_key(seed, replication, RNG_ARRIVALS) ^ REVEAL_KEY);
 	rng_init(&q->sizes, seed, replication, RNG_JOB_SIZES);
 	engine_on(e, EV_ARRIVAL, on_arrival, q);
 	engine_on(e, EV_BATCH, on_batch, q);
 	engine_on(e, EV_DONE, on_done, q);
 	engine_on(e, EV_VISIBLE, on_visible, q);
 	return q;
+}
+
+void queue_on_protection_end(struct queue *q, void (*fn)(void *ctx))
+{
+	q->protection_end = fn;
 }
 
 void queue_free(struct queue *q)
@@ -525,7 +747,9 @@ void queue_free(struct queue *q)
 		free(q->blocks[i]);
 	free(q->blocks);
 	free(q->heap);
+	free(q->ring);
 	rng_release(&q->arrivals);
+	rng_release(&q->reveal);
 	rng_release(&q->sizes);
 	free(q);
 }
@@ -533,13 +757,14 @@ void queue_free(struct queue *q)
 void queue_start(struct queue *q)
 {
 	if (q->rate) {
-		read_rate(q);
-		next_arrival(q, NULL);
+		q->poisson = true;
+		interval_open(q, engine_now(q->e));
 	}
 	if (q->c->nbatches) {
 		assert(q->c->batches[0].at >= engine_now(q->e));
 		engine_at(q->e, q->c->batches[0].at, EV_BATCH, q, 0);
 	}
+	pump(q);
 }
 
 /* ---- workers ---- */
@@ -573,7 +798,7 @@ void queue_task_running(struct queue *q, int64_t task_id)
 	if (found)
 		return;
 
-	integrate(q);
+	advance(q);
 	size_t n = (size_t)q->concurrency;
 	struct worker *w = xcalloc(1, sizeof(*w) + n * sizeof(w->slots[0]));
 	w->task_id = task_id;
@@ -587,6 +812,13 @@ void queue_task_running(struct queue *q, int64_t task_id)
 		free_push(q, &w->slots[k]);
 	}
 	pump(q);
+}
+
+void queue_task_stopping(struct queue *q, int64_t task_id, enum queue_cause cause)
+{
+	struct worker *w = worker_find(q, task_id);
+	if (w && cause > QUEUE_CAUSE_NONE && cause < QUEUE_CAUSES)
+		w->cause = cause;
 }
 
 /* The worker stops taking messages; its free slots leave the list. */
@@ -603,20 +835,22 @@ static void stop_accepting(struct queue *q, struct worker *w)
 void queue_task_draining(struct queue *q, int64_t task_id)
 {
 	struct worker *w = worker_find(q, task_id);
-	if (w)
-		stop_accepting(q, w);
+	if (!w)
+		return;
+	advance(q);
+	stop_accepting(q, w);
 }
 
 /* Interrupts every job of `w`, chaining them from the returned list; *n counts them. */
-static struct job *interrupt_all(struct queue *q, struct worker *w, long *n, double *lost_s)
+static struct job *interrupt_all(struct queue *q, struct worker *w, long *n, int64_t *lost_us)
 {
 	struct job *group = NULL, **tail = &group;
 	*n = 0;
-	*lost_s = 0;
+	*lost_us = 0;
 	for (long k = 0; k < q->concurrency; k++) {
 		if (!w->slots[k].job)
 			continue;
-		struct job *j = interrupt(q, &w->slots[k], lost_s);
+		struct job *j = interrupt(q, &w->slots[k], lost_us);
 		j->next = NULL;
 		*tail = j;
 		tail = &j->next;
@@ -625,28 +859,38 @@ static struct job *interrupt_all(struct queue *q, struct worker *w, long *n, dou
 	return group;
 }
 
+/* The JOB_LOST row; `vis` says when the messages are visible again. */
+static void log_lost(struct queue *q, const struct worker *w, long n, int64_t lost_us,
+		     const char *vis)
+{
+	char detail[128];
+	snprintf(detail, sizeof(detail), "jobs=%ld;lost_work_s=%.3f;visible_in_s=%s%s%s", n,
+		 (double)lost_us / 1e6, vis, w->cause ? ";cause=" : "",
+		 w->cause ? queue_cause_name(w->cause) : "");
+	log_row(q, "JOB_LOST", w->task_id, detail);
+}
+
 void queue_task_sigterm(struct queue *q, int64_t task_id)
 {
 	struct worker *w = worker_find(q, task_id);
 	if (!w)
 		return;
-	integrate(q);
+	advance(q);
 	stop_accepting(q, w);
 	if (!q->c->release_on_sigterm)
 		return;
 
 	long n;
-	double lost_s;
-	struct job *j = interrupt_all(q, w, &n, &lost_s), *next;
+	int64_t lost_us;
+	struct job *j = interrupt_all(q, w, &n, &lost_us), *next;
 	if (n == 0)
 		return;
 	for (; j; j = next) {
 		next = j->next;
 		make_visible(q, j);
 	}
-	char detail[96];
-	snprintf(detail, sizeof(detail), "jobs=%ld;lost_work_s=%.3f;visible_in_s=0", n, lost_s);
-	log_row(q, "JOB_LOST", task_id, detail);
+	note_backlog(q);
+	log_lost(q, w, n, lost_us, "0");
 	pump(q);
 }
 
@@ -658,18 +902,17 @@ void queue_task_stopped(struct queue *q, int64_t task_id)
 		return;
 	struct worker *w = q->workers[i];
 
-	integrate(q);
+	advance(q);
 	stop_accepting(q, w);
 	long n;
-	double lost_s;
-	struct job *group = interrupt_all(q, w, &n, &lost_s);
+	int64_t lost_us;
+	struct job *group = interrupt_all(q, w, &n, &lost_us);
 	if (n > 0) {
-		char detail[96];
+		char vis[32];
 		sim_time vt = q->c->visibility_timeout;
 		engine_after(q->e, vt, EV_VISIBLE, group, task_id);
-		snprintf(detail, sizeof(detail), "jobs=%ld;lost_work_s=%.3f;visible_in_s=%.3f", n,
-			 lost_s, simtime_seconds(vt));
-		log_row(q, "JOB_LOST", task_id, detail);
+		snprintf(vis, sizeof(vis), "%.3f", simtime_seconds(vt));
+		log_lost(q, w, n, lost_us, vis);
 	}
 	memmove(q->workers + i, q->workers + i + 1, (q->nworkers - i - 1) * sizeof(*q->workers));
 	q->nworkers--;
@@ -678,8 +921,19 @@ void queue_task_stopped(struct queue *q, int64_t task_id)
 
 /* ---- observations ---- */
 
-long queue_backlog(const struct queue *q)
+sim_time queue_protected_until(const struct queue *q, int64_t task_id)
 {
+	const struct worker *w;
+	if (!q->c->scale_in_protection || !(w = worker_find(q, task_id)))
+		return 0;
+	if (w->busy == 0 || w->protected_until <= engine_now(q->e))
+		return 0;
+	return w->protected_until;
+}
+
+long queue_backlog(struct queue *q)
+{
+	observe(q);
 	return visible(q);
 }
 
@@ -688,10 +942,33 @@ long queue_in_flight(const struct queue *q)
 	return q->in_flight;
 }
 
+/* Sum over the jobs in cohorts of (now - mean arrival), seconds. */
+static double cohort_seconds(const struct queue *q, sim_time now)
+{
+	double sum = 0;
+	for (size_t i = 0; i < q->rlen; i++) {
+		const struct cohort *c = &q->ring[(q->rhead + i) % q->rcap];
+		sum += (double)c->k * ((double)now - (c->lo + c->hi) / 2) / 1e6;
+	}
+	return sum;
+}
+
 const struct queue_totals *queue_totals(struct queue *q)
 {
-	integrate(q);
-	return &q->totals;
+	struct queue_totals *t = &q->totals;
+	sim_time now = engine_now(q->e);
+	int64_t lost = 0;
+	observe(q);
+	double waiting = cohort_seconds(q, now);
+	t->jobs_arrived = q->arrived;
+	t->in_system_seconds =
+	    q->done_in_system_s + (double)(q->nrev * now - q->rev_arrived_us) / 1e6 + waiting;
+	t->backlog_seconds =
+	    q->done_visible_s + (double)((int64_t)q->nheap * now - q->vis_since_us) / 1e6 + waiting;
+	for (int c = 0; c < QUEUE_CAUSES; c++)
+		lost += t->lost_work_us[c];
+	t->lost_work_s = (double)lost / 1e6;
+	return t;
 }
 
 double queue_latency_quantile(const struct queue *q, double quantile)

@@ -31,6 +31,7 @@ static const struct {
     {EV_SHORTAGE_END, service_on_shortage_end},
     {EV_DEPLOY, service_on_deploy},
     {EV_HEALTHY, service_on_healthy},
+    {EV_PROTECTION, service_on_protection},
 };
 
 static int az_count(const struct service_config *cfg)
@@ -152,6 +153,12 @@ static double on_demand_usd(const struct service *s)
 		usd += od.total;
 	}
 	return usd;
+}
+
+void service_protection_ended(struct service *s)
+{
+	if (s->protect_wait)
+		service_request_reconcile(s);
 }
 
 double service_cost_accrued(const struct service *s)

@@ -177,9 +177,16 @@ static long healthy_now(const struct service *s)
 void service_deploy_stop_old(struct service *s)
 {
 	long min = service_min_healthy(s);
+	struct task *t = s->old.head, *next;
+	s->protect_min = 0;
 	/* the list holds RUNNING tasks only: the others were stopped when it began */
-	while (s->old.head && healthy_now(s) - 1 >= min)
-		service_stop_task(s, s->old.head, STOP_DEPLOYMENT);
+	for (; t && healthy_now(s) - 1 >= min; t = next) {
+		next = t->item_next;
+		if (!service_protected_until(s, t)) /* protected: waits for its protection */
+			service_stop_task(s, t, STOP_DEPLOYMENT);
+	}
+	if (s->protect_min)
+		service_protection_wait(s, s->protect_min);
 }
 
 /*

@@ -80,6 +80,7 @@ enum {
 	EV_SHORTAGE_END,
 	EV_DEPLOY,
 	EV_HEALTHY,
+	EV_PROTECTION,
 };
 
 #define RETRY_FIRST	(10 * SIM_SEC)
@@ -169,6 +170,11 @@ struct service {
 	long old_running;     /* outdated tasks RUNNING */
 	long nhealthy;	      /* RUNNING tasks marked healthy */
 
+	/* scale-in protection: a scale-in or deployment waits for it to end */
+	bool protect_wait;
+	sim_time protect_min;	     /* earliest expiry seen by this pass; 0: none */
+	struct event *protect_timer; /* at the earliest expiry among the tasks waited for */
+
 	sim_time running_since;
 	struct service_totals totals;
 };
@@ -221,8 +227,15 @@ void service_bill(struct service *s, struct task *t, bool end_of_run);
 void service_remove_live(struct service *s, struct task *t);
 /* Scale-in or replacement: drain, SIGTERM, stop (SPEC §4.2). */
 void service_stop_task(struct service *s, struct task *t, enum task_stop_reason why);
-/* A Spot interruption notice: no new work and SIGTERM now (SPEC §4.4). */
-void service_interrupt(struct service *s, struct task *t, const char *why);
+/* A Spot interruption notice: no new work and SIGTERM now (SPEC §4.4); `capacity`: a reclaim. */
+void service_interrupt(struct service *s, struct task *t, const char *why, bool capacity);
+/*
+ * Until when scale-in protection keeps the RUNNING task t from being stopped
+ * (0: it does not); a protected task's expiry lowers s->protect_min.
+ */
+sim_time service_protected_until(struct service *s, const struct task *t);
+/* Something waits for protection: look again at `until` (the protection's expiry). */
+void service_protection_wait(struct service *s, sim_time until);
 /* A start-up duration from the startup stream. */
 sim_time service_sample(struct service *s, const struct dist *d);
 
@@ -260,5 +273,6 @@ void service_on_revert(struct engine *e, struct event *ev, void *ctx);
 void service_on_shortage_end(struct engine *e, struct event *ev, void *ctx);
 void service_on_deploy(struct engine *e, struct event *ev, void *ctx);
 void service_on_healthy(struct engine *e, struct event *ev, void *ctx);
+void service_on_protection(struct engine *e, struct event *ev, void *ctx);
 
 #endif

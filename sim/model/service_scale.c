@@ -43,9 +43,10 @@ static struct task *newest_next(struct newest_walk *w)
 
 /*
  * Fills s->cand with the first `n` active tasks of `item` (of every item
- * when negative) in stop order: not yet RUNNING first, then the newest.
- * Returns how many. Walks from the newest end, so it costs about the
- * number it stops, not the number of tasks.
+ * when negative) in stop order: not yet RUNNING first, then the newest,
+ * passing over tasks that scale-in protection keeps. Returns how many.
+ * Walks from the newest end, so it costs about the number it stops (and
+ * the protected tasks it passes), not the number of tasks.
  */
 static size_t stop_candidates(struct service *s, int item, long n)
 {
@@ -60,7 +61,8 @@ static size_t stop_candidates(struct service *s, int item, long n)
 		struct task *t;
 		newest_init(&w, s, item);
 		while (k < want && (t = newest_next(&w)))
-			if ((t->state == TASK_RUNNING) == (running == 1))
+			if ((t->state == TASK_RUNNING) == (running == 1) &&
+			    !(running && service_protected_until(s, t)))
 				s->cand[k++] = t;
 	}
 	return (size_t)k;
@@ -95,22 +97,35 @@ static void plan_scale_in(const struct service *s, long keep, long *lose)
 	}
 }
 
+/* Stops up to n active tasks of `item` (every item when negative); returns how many. */
+static long stop_some(struct service *s, int item, long n)
+{
+	size_t k = stop_candidates(s, item, n);
+	for (size_t i = 0; i < k; i++)
+		service_stop_task(s, s->cand[i], STOP_SCALE_IN);
+	return (long)k;
+}
+
+/*
+ * Stops tasks until `keep` remain active: in the scale-in order, then, when
+ * protected tasks stood in the way, any unprotected task, newest first;
+ * what protection still holds back waits for it to end.
+ */
 static void scale_in(struct service *s, long keep)
 {
-	long lose[FARGATE_MAX_STRATEGY_ITEMS];
-	size_t n;
+	long lose[FARGATE_MAX_STRATEGY_ITEMS], need = service_active_total(s) - keep, done = 0;
+	s->protect_min = 0;
 	if (s->cfg.scale_in_order == SCALE_IN_NEWEST) {
-		n = stop_candidates(s, -1, service_active_total(s) - keep);
-		for (size_t k = 0; k < n; k++)
-			service_stop_task(s, s->cand[k], STOP_SCALE_IN);
-		return;
+		done = stop_some(s, -1, need);
+	} else {
+		plan_scale_in(s, keep, lose);
+		for (size_t i = 0; i < s->cfg.service->strategy.nr; i++)
+			done += stop_some(s, (int)i, lose[i]);
 	}
-	plan_scale_in(s, keep, lose);
-	for (size_t i = 0; i < s->cfg.service->strategy.nr; i++) {
-		n = stop_candidates(s, (int)i, lose[i]);
-		for (size_t k = 0; k < n; k++)
-			service_stop_task(s, s->cand[k], STOP_SCALE_IN);
-	}
+	if (done < need && s->protect_min)
+		done += stop_some(s, -1, need - done);
+	if (done < need && s->protect_min)
+		service_protection_wait(s, s->protect_min);
 }
 
 void service_on_reconcile(struct engine *e, struct event *ev, void *ctx)
@@ -119,6 +134,7 @@ void service_on_reconcile(struct engine *e, struct event *ev, void *ctx)
 	(void)e;
 	(void)ev;
 	s->reconcile = NULL;
+	s->protect_wait = false; /* set again below while protection holds a stop back */
 	if (service_active_total(s) > s->desired)
 		scale_in(s, s->desired);
 	if (s->dep.on)

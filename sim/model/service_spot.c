@@ -59,7 +59,7 @@ static long reclaim_share(struct service *s, const struct reclaim *r, struct rng
 		struct task *tmp = cand[k];
 		cand[k] = cand[j];
 		cand[j] = tmp;
-		service_interrupt(s, cand[k], why);
+		service_interrupt(s, cand[k], why, capacity);
 	}
 	return take;
 }

@@ -372,6 +372,25 @@ static sim_time exit_delay(const struct service *s, const struct task *t)
 	return c->shutdown < limit ? c->shutdown : limit;
 }
 
+/* Tells the caller why the RUNNING task t is being stopped. */
+static void tell_cause(struct service *s, const struct task *t, enum service_stop_cause cause)
+{
+	if (s->hooks.stop_cause)
+		s->hooks.stop_cause(s->hooks.ctx, t->id, (int)cause);
+}
+
+static enum service_stop_cause stop_cause_of(enum task_stop_reason why)
+{
+	switch (why) {
+	case STOP_DEPLOYMENT:
+		return SERVICE_STOP_DEPLOYMENT;
+	case STOP_FALLBACK_REVERT:
+		return SERVICE_STOP_FALLBACK_REVERT;
+	default:
+		return SERVICE_STOP_SCALE_IN;
+	}
+}
+
 /* Scale-in or replacement: drain, SIGTERM, stop (SPEC §4.2). */
 void service_stop_task(struct service *s, struct task *t, enum task_stop_reason why)
 {
@@ -381,6 +400,7 @@ void service_stop_task(struct service *s, struct task *t, enum task_stop_reason 
 	}
 	service_cancel_timers(s, t);
 	t->stop_reason = why;
+	tell_cause(s, t, stop_cause_of(why));
 	unlink_replacement(s, t);
 	leave_service(s, s->cfg.deregistration_delay + exit_delay(s, t));
 	service_set_state(s, t, TASK_DEACTIVATING);
@@ -389,7 +409,7 @@ void service_stop_task(struct service *s, struct task *t, enum task_stop_reason 
 }
 
 /* A Spot interruption notice: no new work and SIGTERM now (SPEC §4.4). */
-void service_interrupt(struct service *s, struct task *t, const char *why)
+void service_interrupt(struct service *s, struct task *t, const char *why, bool capacity)
 {
 	s->totals.interruptions++;
 	service_log_event(s, "SPOT_INTERRUPTION", t, why);
@@ -399,6 +419,7 @@ void service_interrupt(struct service *s, struct task *t, const char *why)
 	}
 	service_cancel_timers(s, t);
 	t->stop_reason = STOP_SPOT_INTERRUPTION;
+	tell_cause(s, t, capacity ? SERVICE_STOP_CAPACITY_RECLAIM : SERVICE_STOP_SPOT_INTERRUPTION);
 	t->noticed = true;
 	s->ninterrupted++;
 	unlink_replacement(s, t);
@@ -477,5 +498,38 @@ void service_on_notice(struct engine *e, struct event *ev, void *ctx)
 	struct task *t = ev->data;
 	(void)e;
 	t->notice = NULL;
-	service_interrupt(s, t, "cause=interruption;model=per_task");
+	service_interrupt(s, t, "cause=interruption;model=per_task", false);
+}
+
+/* ---- scale-in protection ---- */
+
+sim_time service_protected_until(struct service *s, const struct task *t)
+{
+	if (!s->hooks.protected_until || t->state != TASK_RUNNING)
+		return 0;
+	sim_time until = s->hooks.protected_until(s->hooks.ctx, t->id);
+	if (until <= engine_now(s->e))
+		return 0;
+	if (s->protect_min == 0 || until < s->protect_min)
+		s->protect_min = until;
+	return until;
+}
+
+void service_protection_wait(struct service *s, sim_time until)
+{
+	s->protect_wait = true;
+	if (!s->protect_timer)
+		s->protect_timer = engine_at(s->e, until, EV_PROTECTION, NULL, 0);
+	else if (until < s->protect_timer->time)
+		engine_reschedule_at(s->e, s->protect_timer, until);
+}
+
+void service_on_protection(struct engine *e, struct event *ev, void *ctx)
+{
+	struct service *s = ctx;
+	(void)e;
+	(void)ev;
+	s->protect_timer = NULL;
+	if (s->protect_wait)
+		service_request_reconcile(s);
 }

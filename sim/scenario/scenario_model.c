@@ -286,6 +286,9 @@ static void load_queue(struct loader *l, const cJSON *w)
 	q->checkpoint_every = duration_or(w, "checkpoint_every", 0);
 	q->visibility_timeout = duration_or(w, "visibility_timeout", 30 * SIM_SEC);
 	q->release_on_sigterm = cJSON_IsTrue(loader_get(w, "release_on_sigterm"));
+	q->scale_in_protection = cJSON_IsTrue(loader_get(w, "scale_in_protection"));
+	q->protection_expiry =
+	    duration_or(w, "scale_in_protection_expiry", QUEUE_DEFAULT_PROTECTION_EXPIRY);
 	cJSON_ArrayForEach(b, loader_get(w, "batches"))
 	{
 		XALLOC_GROW(q->batches, q->nbatches + 1, alloc);

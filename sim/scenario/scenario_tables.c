@@ -381,6 +381,8 @@ static const struct sfield workload_queue[] = {
     DUR("checkpoint_every", 0, 0),
     DUR("visibility_timeout", 0, 43200),
     F("release_on_sigterm", S_BOOL),
+    F("scale_in_protection", S_BOOL),
+    DUR("scale_in_protection_expiry", 60, 172800), /* UpdateTaskProtection: 1 to 2,880 min */
     END,
 };
 static const struct scase workload_cases[] = {

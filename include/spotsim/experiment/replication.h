@@ -71,6 +71,19 @@ struct run_metrics {
 	double deployment_slo_minutes;
 	/* queue workers; NAN for request services */
 	double jobs_completed, mean_job_latency_s, p95_job_latency_s, lost_work_hours, max_backlog;
+	/*
+	 * by the cause their task was stopped for (README "Queue workers"); the
+	 * four lost_work_hours_* add up to lost_work_hours, jobs_rerun_* to
+	 * jobs_rerun (interrupted attempts), and the same for jobs finished
+	 * between the stop's notice and STOPPED
+	 */
+	double lost_work_hours_spot, lost_work_hours_capacity_reclaim, lost_work_hours_scale_in;
+	double lost_work_hours_deployment;
+	double jobs_rerun, jobs_rerun_spot, jobs_rerun_capacity_reclaim, jobs_rerun_scale_in;
+	double jobs_rerun_deployment;
+	double jobs_finished_after_notice, jobs_finished_after_notice_spot;
+	double jobs_finished_after_notice_capacity_reclaim, jobs_finished_after_notice_scale_in;
+	double jobs_finished_after_notice_deployment;
 	/* risk: the cost scaled to a 30-day month; 1/0 indicators, NAN when no budget / SLO is set */
 	double monthly_cost_usd, over_budget, slo_breach;
 };

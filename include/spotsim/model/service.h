@@ -77,6 +77,16 @@
  * scenario.scale_in_order; the default leaves the placement split of the new
  * count; within a provider, tasks not yet RUNNING go first, then the newest.
  *
+ * ECS task scale-in protection (the protected_until hook, when set): a
+ * RUNNING task protected now is not stopped by a scale-in or a deployment
+ * (AWS, developer guide "task scale-in protection"; aws-facts §5.1). A
+ * scale-in stops unprotected tasks in its order, then any other unprotected
+ * task, newest first; what it still lacks waits, as a deployment's old
+ * task does, until a protection ends: at its expiry (a timer) or when the
+ * caller says so (service_protection_ended). Spot interruptions and the
+ * fallback's revert ignore protection. The stop_cause hook tells why each
+ * RUNNING task is being stopped, before its state changes.
+ *
  * The service logs every state change through the hooks and calls
  * `before_change` just before the number of serving tasks changes, so the
  * caller can account the load up to that moment; it calls it too as a
@@ -173,6 +183,19 @@ struct service_hooks {
 	void (*stops_serving)(void *ctx, long serving, sim_time window);
 	/* a task entered `state` (queue workers follow their tasks); may be NULL */
 	void (*task_state)(void *ctx, int64_t task_id, int state);
+	/* a RUNNING task is being stopped for `cause` (enum service_stop_cause); may be NULL */
+	void (*stop_cause)(void *ctx, int64_t task_id, int cause);
+	/* scale-in protection: until when the task is protected, 0 if it is not; may be NULL */
+	sim_time (*protected_until)(void *ctx, int64_t task_id);
+};
+
+/* Why the service stops a RUNNING task (the stop_cause hook). */
+enum service_stop_cause {
+	SERVICE_STOP_SPOT_INTERRUPTION,
+	SERVICE_STOP_CAPACITY_RECLAIM, /* a Spot capacity shortage reclaimed it */
+	SERVICE_STOP_SCALE_IN,
+	SERVICE_STOP_DEPLOYMENT,
+	SERVICE_STOP_FALLBACK_REVERT, /* a fallback task replaced by Spot */
 };
 
 struct service_counts {
@@ -232,6 +255,12 @@ bool service_deployment_in_progress(const struct service *s);
  * in progress counts the bad ones (minutes that end while it is in progress).
  */
 void service_note_minutes(struct service *s, long n, bool slo_met);
+
+/*
+ * A task's scale-in protection ended before its expiry: a scale-in or a
+ * deployment waiting for protection looks again (cheap when none waits).
+ */
+void service_protection_ended(struct service *s);
 
 /* USD accrued up to now, billing running tasks up to now (minimums apply at stop). */
 double service_cost_accrued(const struct service *s);

@@ -43,6 +43,9 @@ bad() {
 }
 skipped() { echo "output $1: skipped (gnuplot is not installed)"; }
 
+# True when FILE (a stderr) holds a sanitizer's or valgrind's report.
+crashed() { grep -q -E 'Sanitizer|runtime error:|Invalid read|Invalid write|definitely lost' "$1"; }
+
 # The temporaries left in DIR (and below), one per line.
 temps_in() { find "$1" -name '.spotsim-tmp.*' 2>/dev/null; }
 
@@ -122,7 +125,9 @@ ln -s "$victim" "$plant/plots/tasks.png"
 links_at_old_names() { find "$plant" -type l \( -name '.*.tmp.*' -o -name '.*.part.*' \) | wc -l; }
 
 check_plant() {
-	if [ "$(links_at_old_names)" != "$planted" ]; then
+	if crashed "$tmp/err"; then
+		bad "planted-$1" "memory error reported"; sed 's/^/    /' "$tmp/err" | head -20
+	elif [ "$(links_at_old_names)" != "$planted" ]; then
 		bad "planted-$1" "links at old temporary names were removed: $(links_at_old_names) of $planted left"
 	elif [ -n "$(ls -A "$vdir")" ]; then
 		bad "planted-$1" "a file was created through a planted link: $(ls -A "$vdir" | head -3)"
@@ -222,6 +227,8 @@ before=$(sums "$full")
 st=$?
 if [ $have_gnuplot = 0 ]; then
 	skipped full-plot
+elif crashed "$tmp/err"; then
+	bad full-plot "memory error reported"; sed 's/^/    /' "$tmp/err" | head -20
 elif [ $st != 1 ] || ! grep -q -E "is the disk full|file too large" "$tmp/err"; then
 	bad full-plot "exit status $st (expected 1) or no image failed"; sed 's/^/    /' "$tmp/err"
 elif bad_file=$(all_complete "$full"); [ -n "$bad_file" ]; then
@@ -235,7 +242,9 @@ fi
 (trap '' XFSZ; ulimit -f 80 && eval "exec $SPOTSIM run $sc -o $full --seed 5 $run_args") \
 	>/dev/null 2>"$tmp/err"
 st=$?
-if [ $st != 1 ] || ! grep -q "file too large" "$tmp/err" || ! grep -q "no output written" "$tmp/err"; then
+if crashed "$tmp/err"; then
+	bad full-run "memory error reported"; sed 's/^/    /' "$tmp/err" | head -20
+elif [ $st != 1 ] || ! grep -q "file too large" "$tmp/err" || ! grep -q "no output written" "$tmp/err"; then
 	bad full-run "exit status $st (expected 1) or message missing"; sed 's/^/    /' "$tmp/err"
 elif [ "$(sums "$full")" != "$before" ] || [ -n "$(temps_in "$full")" ]; then
 	bad full-run "previous CSV files changed or temporaries left"
@@ -274,7 +283,9 @@ interrupted() {
 	took=$(($(now_ms) - start))
 	alive=""
 	for k in $kids; do running "$k" && alive="$alive $k"; done
-	if [ $st != 1 ]; then
+	if crashed "$tmp/err"; then
+		bad "$name" "memory error reported"; sed 's/^/    /' "$tmp/err" | head -20
+	elif [ $st != 1 ]; then
 		bad "$name" "exit status $st after SIG$sig, expected 1"; sed 's/^/    /' "$tmp/err"
 	elif [ $took -gt $limit_ms ]; then
 		bad "$name" "exit took $took ms after SIG$sig (limit $limit_ms ms)"

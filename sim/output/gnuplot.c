@@ -218,7 +218,8 @@ static bool svg_ok(int fd, off_t size)
 	return n >= 6 && !memcmp(tail + n - 6, "</svg>", 6);
 }
 
-bool gnuplot_image_ok(const char *path, const char *ext)
+/* True when the file `path` is a complete image of format `ext` ("png" or "svg"). */
+static bool image_complete(const char *path, const char *ext)
 {
 	int fd = open(path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
 	struct stat st;
@@ -417,7 +418,7 @@ static bool job_ok(const struct draw *w, struct job *j)
 		free(why);
 		return false;
 	}
-	if (!gnuplot_image_ok(j->path, j->ext)) {
+	if (!image_complete(j->path, j->ext)) {
 		diag_error(w->d, j->final, NULL,
 			   "gnuplot wrote no complete %s image (is the disk full?)",
 			   !strcmp(j->ext, "png") ? "PNG" : "SVG");

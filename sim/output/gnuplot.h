@@ -19,8 +19,8 @@
  * dies with spotsim, PR_SET_PDEATHSIG). Each image is an outdir file
  * (S/.part.N, made with O_EXCL by spotsim, then written by gnuplot) and is
  * staged as plots/NAME.EXT only once gnuplot exited with status 0 and the
- * image is complete (gnuplot_image_ok: a PNG ends with its IEND chunk, an
- * SVG with </svg>; gnuplot does not notice a full disk); on any failure
+ * image is complete (a PNG ends with its IEND chunk, an SVG with </svg>;
+ * gnuplot does not notice a full disk); on any failure
  * neither image of the figure is staged, so the commit removes an older
  * pair and the folder never shows an image the page does not.
  *
@@ -79,9 +79,6 @@ void gnuplot_tsv_field(FILE *f, const char *s);
  */
 bool gnuplot_draw(const struct gnuplot *g, const char *dir, const char *name, const char *tmpl,
 		  const char *params, struct diag *d);
-
-/* True when the file `path` is a complete image of format `ext` ("png" or "svg"). */
-bool gnuplot_image_ok(const char *path, const char *ext);
 
 /* Asks the running and future gnuplot_draw calls to stop (async-signal-safe; it stays set). */
 void gnuplot_interrupt(void);

@@ -2,7 +2,7 @@
 #
 #   make            build build/spotsim (installs missing Debian packages first when root)
 #   make run        simulate the bundled example (out/web-diurnal/)
-#   make test       unit tests, golden tests, CLI, shard/merge, plan-vs-CLI and bad-input tests
+#   make test       unit tests, golden tests, CLI, shard/merge, plan-vs-CLI, output-folder and bad-input tests
 #   make asan       the same tests under AddressSanitizer + UBSan, in build/asan
 #   make valgrind   the unit and CLI tests under valgrind (leaks are errors)
 #   make lint       clang-format, banned raw allocation calls, include directions (layers)
@@ -94,13 +94,15 @@ run: all
 	$(BUILD)/spotsim run scenarios/example.json
 
 # Unit tests first (each prints a cmocka summary), then the end-to-end
-# command-line tests, the shard/merge tests and the plan-vs-CLI equivalence
-# tests, each of which finishes with one "N passed, N failed" line.
+# command-line tests, the shard/merge tests, the plan-vs-CLI equivalence and the
+# output-folder safety tests,
+# each of which finishes with one "N passed, N failed" line.
 test: deps $(BUILD)/spotsim $(TESTBIN)
 	@fail=0; for t in $(TESTBIN); do $(WRAP) ./$$t || fail=1; done; \
 	SPOTSIM="$(WRAP) $(BUILD)/spotsim" sh tests/cli/run.sh || fail=1; \
 	SPOTSIM="$(WRAP) $(BUILD)/spotsim" sh tests/shard/run.sh || fail=1; \
 	SPOTSIM="$(WRAP) $(BUILD)/spotsim" sh tests/equivalence/run.sh || fail=1; \
+	SPOTSIM="$(WRAP) $(BUILD)/spotsim" sh tests/output/run.sh || fail=1; \
 	sh tests/lint/selftest.sh || fail=1; \
 	$(MAKE) --no-print-directory report-check BUILD=$(BUILD) || fail=1; \
 	exit $$fail

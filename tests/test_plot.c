@@ -6,7 +6,8 @@
  *  - the figures that apply are there, valid PNG and SVG files, and those
  *    that do not are absent (also after a redraw of the same folder);
  *  - report.html names every figure and every variant of the tables;
- *  - no gnuplot on PATH, no templates, a template gnuplot rejects;
+ *  - no gnuplot on PATH, no templates, a template gnuplot rejects, a
+ *    gnuplot that leaves incomplete images (a full disk);
  *  - missing folder, missing or malformed CSV files;
  *  - no temporary file is left behind.
  * Run from the repository's top folder (make test does).
@@ -234,7 +235,7 @@ static void assert_no_figures(const char *dir, const char *const *names)
 	free(plots);
 }
 
-/* No ".NAME.tmp.PID" in the folder or in plots/. */
+/* No temporary (".spotsim-tmp.PID.RANDOM", or an older ".NAME.tmp.PID") in the folder or in plots/. */
 static void assert_no_temporaries(const char *dir)
 {
 	const char *where[] = {dir, NULL};
@@ -245,7 +246,7 @@ static void assert_no_temporaries(const char *dir)
 		DIR *dp = opendir(where[i]);
 		struct dirent *e;
 		while (dp && (e = readdir(dp)))
-			if (strstr(e->d_name, ".tmp."))
+			if (strstr(e->d_name, ".tmp.") || strstr(e->d_name, ".spotsim-tmp"))
 				fail_msg("%s/%s: temporary file left behind", where[i], e->d_name);
 		if (dp)
 			closedir(dp);
@@ -353,7 +354,7 @@ static void test_request_service(void **state)
 	int rc = render(fx->out, &d);
 	unsetenv("TMPDIR");
 	assert_int_equal(rc, 0);
-	assert_int_equal(count_entries(tmp), 0); /* the private temporary folder is gone */
+	assert_int_equal(count_entries(tmp), 0); /* nothing is written in $TMPDIR */
 	free(tmp);
 	assert_int_equal(d.errors, 0);
 	assert_figures(fx->out, drawn);
@@ -616,6 +617,65 @@ static void test_broken_template(void **state)
 	free(tmpl);
 }
 
+/*
+ * A gnuplot that exits 0 but leaves truncated images (as on a full disk:
+ * gnuplot does not check its writes), written in `bin`: a PNG without its
+ * IEND chunk, an SVG without </svg>.
+ */
+static void fake_truncating_gnuplot(const char *bin)
+{
+	char *path = testutil_path_in(bin, "gnuplot");
+
+	assert_int_equal(mkdir(bin, 0755), 0);
+	write_file(bin, "gnuplot",
+		   "#!/bin/sh\n"
+		   "PATH=/usr/bin:/bin\n"
+		   "out=$(printf '%s' \"$3\" | sed -n \"s/.*outfile='\\([^']*\\)'.*/\\1/p\")\n"
+		   "case \"$3\" in\n"
+		   "*\"term='png'\"*) printf '\\211PNG\\r\\n\\032\\nhalf an image' >\"$out\" ;;\n"
+		   "*) printf '<svg xmlns=\"http://www.w3.org/2000/svg\"><g>' >\"$out\" ;;\n"
+		   "esac\n");
+	assert_int_equal(chmod(path, 0755), 0);
+	free(path);
+}
+
+/* Incomplete images are errors: none is kept, and the earlier complete ones are removed. */
+static void test_incomplete_images(void **state)
+{
+	struct fixture *fx = *state;
+	char *path = xstrdup(getenv("PATH") ? getenv("PATH") : "");
+	char *bin = testutil_path_in(fx->root, "bin");
+	static const char *const absent[] = {"tasks", "cost", "cpu", "latency", NULL};
+	struct diag d;
+
+	NEED_GNUPLOT();
+	run_scenario(SHORT, fx->out);
+	diag_init(&d);
+	assert_int_equal(render(fx->out, &d), 0); /* complete images first */
+	assert_true(testutil_exists(fx->out, "plots/tasks.png"));
+	diag_release(&d);
+	fake_truncating_gnuplot(bin);
+	setenv("PATH", bin, 1);
+	diag_init(&d);
+	int rc = render(fx->out, &d);
+	setenv("PATH", path, 1);
+	assert_int_equal(rc, SPOTSIM_EIO);
+	assert_true(
+	    diag_has(&d, DIAG_ERROR,
+		     "plots/tasks.png: gnuplot wrote no complete PNG image (is the disk full?)"));
+	assert_true(
+	    diag_has(&d, DIAG_ERROR,
+		     "plots/tasks.svg: gnuplot wrote no complete SVG image (is the disk full?)"));
+	assert_no_figures(fx->out, absent);
+	assert_false(testutil_exists(fx->out, "plots")); /* left empty, so removed */
+	assert_true(file_has(fx->out, "report.html", "</html>"));
+	assert_false(file_has(fx->out, "report.html", "<figure"));
+	assert_no_temporaries(fx->out);
+	diag_release(&d);
+	free(bin);
+	free(path);
+}
+
 /* ---- input errors ---- */
 
 static void test_missing_folder(void **state)
@@ -731,6 +791,7 @@ int main(void)
 	    cmocka_unit_test_setup_teardown(test_no_gnuplot, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_no_templates, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_broken_template, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_incomplete_images, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_missing_folder, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_missing_csv, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_missing_column, setup, teardown),

@@ -194,8 +194,8 @@ static void test_files_appear_only_at_commit(void **state)
 	int all, hidden;
 
 	count_entries(fx->out, &all, &hidden);
-	assert_int_equal(all, 5);
-	assert_int_equal(hidden, 5); /* the temporaries, and nothing else */
+	assert_int_equal(all, 1);
+	assert_int_equal(hidden, 1); /* the staging folder, and nothing else */
 	fake_run(r, 5);
 	report_replication(r, "", 0, 42, &m);
 	assert_false(testutil_exists(fx->out, "timeseries.csv"));
@@ -219,23 +219,48 @@ static void test_files_appear_only_at_commit(void **state)
 	assert_int_equal(all, 5); /* freeing a committed report keeps its files */
 }
 
+/* The only entry of `dir` (fails when there is not exactly one), owned. */
+static char *only_entry(const char *dir)
+{
+	DIR *dp = opendir(dir);
+	struct dirent *e;
+	char *name = NULL;
+
+	assert_non_null(dp);
+	while ((e = readdir(dp)))
+		if (strcmp(e->d_name, ".") && strcmp(e->d_name, "..")) {
+			assert_null(name);
+			name = xstrdup(e->d_name);
+		}
+	closedir(dp);
+	assert_non_null(name);
+	return name;
+}
+
+/* The files are written in one staging folder ".spotsim-tmp.PID.RANDOM", a new name each time. */
 static void test_temporary_names(void **state)
 {
 	struct fixture *fx = *state;
 	struct report *r = open_ok(fx->out, 0);
-	char name[64];
+	char prefix[64], *first, *second, *staging;
+	struct stat st;
 
-	snprintf(name, sizeof(name), ".timeseries.csv.tmp.%ld", (long)getpid());
-	assert_true(testutil_exists(fx->out, name));
-	snprintf(name, sizeof(name), ".events.csv.tmp.%ld", (long)getpid());
-	assert_true(testutil_exists(fx->out, name));
-	snprintf(name, sizeof(name), ".replications.csv.tmp.%ld", (long)getpid());
-	assert_true(testutil_exists(fx->out, name));
-	snprintf(name, sizeof(name), ".summary.csv.tmp.%ld", (long)getpid());
-	assert_true(testutil_exists(fx->out, name));
-	snprintf(name, sizeof(name), ".comparison.csv.tmp.%ld", (long)getpid());
-	assert_true(testutil_exists(fx->out, name));
+	snprintf(prefix, sizeof(prefix), ".spotsim-tmp.%ld.", (long)getpid());
+	first = only_entry(fx->out);
+	assert_int_equal(strncmp(first, prefix, strlen(prefix)), 0);
+	assert_int_equal(strlen(first), strlen(prefix) + 12);
+	staging = testutil_path_in(fx->out, first);
+	assert_int_equal(lstat(staging, &st), 0);
+	assert_true(S_ISDIR(st.st_mode));
+	assert_int_equal(st.st_mode & 0777, 0700); /* private */
+	free(staging);
 	report_free(r);
+	r = open_ok(fx->out, 0);
+	second = only_entry(fx->out);
+	assert_string_not_equal(first, second);
+	report_free(r);
+	free(first);
+	free(second);
 }
 
 static void test_abort_leaves_nothing(void **state)
@@ -371,20 +396,20 @@ static void test_folder_in_proc(void **state)
 
 static void test_folder_path_too_long(void **state)
 {
-	char *dir = xmalloc(REPORT_PATH_MAX + 1);
+	char *dir = xmalloc(OUTDIR_PATH_MAX + 1);
 	struct report *r;
 	struct diag d;
 
 	(void)state;
-	memset(dir, 'a', REPORT_PATH_MAX);
-	dir[REPORT_PATH_MAX] = '\0';
+	memset(dir, 'a', OUTDIR_PATH_MAX);
+	dir[OUTDIR_PATH_MAX] = '\0';
 	diag_init(&d);
 	assert_int_equal(report_open(&r, dir, 0, &d), SPOTSIM_ERANGE);
 	assert_null(r);
 	assert_true(diag_failed(&d));
 	diag_release(&d);
 	free(dir);
-	assert_open_fails("", "empty folder path (accepted: a folder path of 1 to 4048 bytes)");
+	assert_open_fails("", "empty folder path (accepted: a folder path of 1 to 3968 bytes)");
 }
 
 static void test_mkdir_p_and_trailing_slash(void **state)

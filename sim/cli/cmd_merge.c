@@ -4,13 +4,14 @@
  * prints what that run prints.
  *
  * Flow: read and check every shard's manifest (shard.h) before touching the
- * output folder; open the report (report.h) and, beside its temporaries,
- * the joined timeseries.csv and events.csv (fileio.h); write the rows,
- * summary and comparison from the shards' full-precision metrics; then,
- * with SIGINT and SIGTERM blocked, commit the report and rename the two
- * joined files over the header-only ones it committed. A failure there
- * removes the five files, so the folder never holds half a merge. Plots and
- * report.html come last, from the committed CSV files, as after a run.
+ * output folder; open the report (report.h) and, in its staging folder
+ * (outdir.h), the joined timeseries.csv and events.csv; write the rows,
+ * summary and comparison from the shards' full-precision metrics; finish
+ * the report, then stage the joined files over its header-only ones; stage
+ * slice 0's scenario.json, the plots and report.html drawn from the staged
+ * CSV files, as a run does; then, with SIGINT and SIGTERM blocked, commit
+ * everything at once. A failure or an interruption before the commit
+ * leaves the folder as it was.
  */
 #include "spotsim/cli/cli.h"
 #include "spotsim/experiment/runner.h"
@@ -18,7 +19,6 @@
 #include "spotsim/output/plot.h"
 #include "spotsim/output/report.h"
 #include "spotsim/util/error.h"
-#include "spotsim/util/fileio.h"
 #include "spotsim/util/xalloc.h"
 
 #include <errno.h>
@@ -46,8 +46,8 @@ static const char usage[] =
     "the same spotsim version (this one's), seed, number of slices N,\n"
     "replications and scenario digest (a SHA-256 of the scenario file, its\n"
     "price table and data files, the seed and the replications), and every\n"
-    "slice is there exactly once. Files are written under temporary names and\n"
-    "renamed only when complete.\n"
+    "slice is there exactly once. Files are written in a private temporary\n"
+    "folder inside DIR and renamed into place together when complete.\n"
     "\n"
     "  -o, --output DIR  output folder, created if needed (default: out/NAME,\n"
     "                    NAME being the scenario's name); not a shard folder\n"
@@ -77,7 +77,7 @@ struct shards {
 	size_t n;
 };
 
-/* The joined streamed files, prepared beside the report's temporaries. */
+/* The joined streamed files, written in the report's staging folder. */
 enum {
 	STREAM_TIMESERIES,
 	STREAM_EVENTS,
@@ -85,17 +85,7 @@ enum {
 };
 static const char *const stream_names[STREAM_COUNT] = {"timeseries.csv", "events.csv"};
 
-/* For the signal handler: the joined files' temporaries (fixed storage). */
-static char stream_temp[STREAM_COUNT][REPORT_PATH_MAX];
-static volatile sig_atomic_t stream_temp_used[STREAM_COUNT];
 static volatile sig_atomic_t interrupted;
-
-static void remove_stream_temps(void)
-{
-	for (int i = 0; i < STREAM_COUNT; i++)
-		if (stream_temp_used[i])
-			unlink(stream_temp[i]);
-}
 
 static void on_signal(int sig)
 {
@@ -103,12 +93,12 @@ static void on_signal(int sig)
 	(void)sig;
 	if (interrupted) {
 		report_remove_temps();
-		remove_stream_temps();
 		if (write(STDERR_FILENO, msg, sizeof(msg) - 1) < 0)
 			_exit(EXIT_RUNTIME);
 		_exit(EXIT_RUNTIME);
 	}
 	interrupted = 1;
+	plot_interrupt();
 }
 
 static void print_diag(const struct diag *d)
@@ -177,29 +167,37 @@ static char *output_dir(const struct merge_opts *o, const struct shards *s)
 	return dir;
 }
 
-/* Joins one streamed file into its temporary; 0 or SPOTSIM_*. */
-static int join_stream(const struct shards *s, const char *dir, int which, struct fileio_atomic *a,
+/* Joins one streamed file into a file of the staging folder, left open; 0 or SPOTSIM_*. */
+static int join_stream(const struct shards *s, struct report *r, int which, struct outdir_file *of,
 		       struct diag *d)
 {
-	char *final = xasprintf("%s/%s", dir, stream_names[which]);
-	int err = fileio_atomic_open(a, final), rc = 0;
+	int err = outdir_file_create(report_outdir(r), stream_names[which], of), rc;
 
 	if (err) {
+		char *final = xasprintf("%s/%s", report_dir(r), stream_names[which]);
 		diag_error(d, final, NULL, "cannot write: %s", diag_strerror(err));
 		free(final);
 		return SPOTSIM_EIO;
 	}
-	if (strlen(a->tmp) < REPORT_PATH_MAX) {
-		memcpy(stream_temp[which], a->tmp, strlen(a->tmp) + 1);
-		stream_temp_used[which] = 1;
-	}
-	rc = shard_join_stream(s->ptr, s->dirs, s->n, stream_names[which], a->f, d);
-	if (!rc && (err = fileio_atomic_close(a)) != 0) {
-		diag_error(d, final, NULL, "cannot write: %s", diag_strerror(err));
-		rc = SPOTSIM_EIO;
-	}
-	free(final);
+	rc = shard_join_stream(s->ptr, s->dirs, s->n, stream_names[which], of->f, d);
+	if (rc)
+		outdir_file_discard(report_outdir(r), of);
 	return rc;
+}
+
+/* Stages the joined files over the report's header-only ones (after report_finish). */
+static int stage_streams(struct report *r, struct outdir_file *of, struct diag *d)
+{
+	for (int i = 0; i < STREAM_COUNT; i++) {
+		int err = outdir_file_close(report_outdir(r), &of[i]);
+		if (err) {
+			char *final = xasprintf("%s/%s", report_dir(r), stream_names[i]);
+			diag_error(d, final, NULL, "cannot write: %s", diag_strerror(err));
+			free(final);
+			return SPOTSIM_EIO;
+		}
+	}
+	return 0;
 }
 
 static void write_report(const struct merge_opts *o, const struct shards *s, struct report *r)
@@ -220,37 +218,17 @@ static void write_report(const struct merge_opts *o, const struct shards *s, str
 	free(seeds);
 }
 
-/* After a failed rename: no file of this merge stays under a final name. */
-static void remove_finals(const char *dir)
-{
-	static const char *const names[] = {"timeseries.csv", "events.csv", "replications.csv",
-					    "summary.csv", "comparison.csv"};
-	for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++) {
-		char *path = xasprintf("%s/%s", dir, names[i]);
-		unlink(path);
-		free(path);
-	}
-}
-
-/* The report's commit and the joined files' renames, with the signals held. */
-static int commit(struct report *r, struct fileio_atomic *a, struct diag *d)
+/* The report's commit, with the signals held. */
+static int commit(struct report *r, struct diag *d)
 {
 	sigset_t set, old;
-	int rc, err = 0;
+	int rc;
 
 	sigemptyset(&set);
 	sigaddset(&set, SIGINT);
 	sigaddset(&set, SIGTERM);
 	sigprocmask(SIG_BLOCK, &set, &old);
 	rc = interrupted ? SPOTSIM_EINTR : report_commit(r, d);
-	for (int i = 0; !rc && !err && i < STREAM_COUNT; i++)
-		if ((err = fileio_atomic_rename(&a[i])) != 0) {
-			diag_error(d, a[i].final, NULL, "cannot write: %s", diag_strerror(err));
-			remove_finals(report_dir(r));
-			rc = SPOTSIM_EIO;
-		}
-	for (int i = 0; i < STREAM_COUNT; i++)
-		stream_temp_used[i] = 0;
 	sigprocmask(SIG_SETMASK, &old, NULL);
 	return rc;
 }
@@ -265,72 +243,105 @@ static void print_summary(const struct shard_manifest *m, const struct report *r
 	report_summary(r, stdout, cli_display_path(report_dir(r), shown, sizeof(shown)));
 }
 
-/* What a run prints after its commit, then its plots. */
-static int finish(const struct merge_opts *o, const struct shards *s, const struct report *r)
+/*
+ * Stages what a run stages besides its CSV files: slice 0's scenario.json,
+ * the plots and report.html (or claims them, for their removal); their
+ * notes and errors go to `pd`. Returns 0 or SPOTSIM_EINTR.
+ */
+static int stage_plots(const struct merge_opts *o, const struct shards *s, struct report *r,
+		       struct diag *pd, bool *plots_failed)
+{
+	struct outdir *out = report_outdir(r);
+	size_t first = 0;
+	int err, rc;
+
+	for (size_t i = 0; i < s->n; i++)
+		if (s->m[i].slice.index == 0)
+			first = i;
+	char *from = xasprintf("%s/scenario.json", s->dirs[first]);
+	if ((err = outdir_copy(out, "scenario.json", from)) != 0) {
+		char *to = xasprintf("%s/scenario.json", report_dir(r));
+		diag_note(pd, to, NULL, "could not write a copy of the scenario: %s",
+			  diag_strerror(err));
+		free(to);
+	}
+	free(from);
+	plot_claim(out);
+	if (o->no_plots)
+		return interrupted ? SPOTSIM_EINTR : 0;
+	rc = plot_stage(out, outdir_staging(out), pd, NULL);
+	*plots_failed = rc != 0;
+	return rc == SPOTSIM_EINTR || interrupted ? SPOTSIM_EINTR : 0;
+}
+
+/* What a run prints after its commit, then the plots' notes. */
+static int finish(const struct merge_opts *o, const struct shards *s, const struct report *r,
+		  const struct diag *pd, bool plots_failed)
 {
 	char shown[PATH_MAX_DISPLAY];
-	struct diag d;
-	int status = EXIT_OK, nplots = 0;
 
 	if (!o->quiet && s->m[0].nconfigs == 1)
 		print_summary(&s->m[0], r);
 	else if (!o->quiet)
 		printf("written to %s\n", cli_display_path(report_dir(r), shown, sizeof(shown)));
-	if (o->no_plots)
-		return EXIT_OK;
 	fflush(stdout);
-	diag_init(&d);
-	size_t first = 0;
-	for (size_t i = 0; i < s->n; i++)
-		if (s->m[i].slice.index == 0)
-			first = i;
-	char *from = xasprintf("%s/scenario.json", s->dirs[first]);
-	char *to = xasprintf("%s/scenario.json", report_dir(r));
-	int err = fileio_copy(from, to);
-	if (err)
-		diag_note(&d, to, NULL, "could not write a copy of the scenario: %s",
-			  diag_strerror(err));
-	if (plot_render(report_dir(r), &d, &nplots) != 0)
-		status = EXIT_RUNTIME;
-	cli_print_diag(&d);
-	diag_release(&d);
-	free(from);
-	free(to);
-	return status;
+	cli_print_diag(pd);
+	return plots_failed ? EXIT_RUNTIME : EXIT_OK;
+}
+
+/* Everything from the joined files to the commit; 0 or SPOTSIM_*. */
+static int stage_all(const struct merge_opts *o, const struct shards *s, struct report *r,
+		     struct diag *d, struct diag *pd, bool *plots_failed)
+{
+	struct outdir_file of[STREAM_COUNT];
+	int rc = 0, i;
+
+	memset(of, 0, sizeof(of));
+	for (i = 0; !rc && i < STREAM_COUNT; i++)
+		rc = join_stream(s, r, i, &of[i], d);
+	if (!rc && interrupted)
+		rc = SPOTSIM_EINTR;
+	if (!rc) {
+		write_report(o, s, r);
+		rc = report_finish(r, d);
+	}
+	if (!rc)
+		rc = stage_streams(r, of, d);
+	for (i = 0; i < STREAM_COUNT; i++)
+		outdir_file_discard(report_outdir(r), &of[i]);
+	if (!rc)
+		rc = stage_plots(o, s, r, pd, plots_failed);
+	return rc;
 }
 
 /* Everything from the open report to the plots; the report is freed by the caller. */
 static int merge_into(const struct merge_opts *o, const struct shards *s, struct report *r)
 {
-	struct fileio_atomic a[STREAM_COUNT];
-	struct diag d;
-	int rc = 0;
+	struct diag d, pd;
+	bool plots_failed = false;
+	int rc, status;
 
-	memset(a, 0, sizeof(a));
 	diag_init(&d);
-	for (int i = 0; !rc && i < STREAM_COUNT; i++)
-		rc = join_stream(s, report_dir(r), i, &a[i], &d);
-	if (!rc && interrupted)
-		rc = SPOTSIM_EINTR;
-	if (!rc) {
-		write_report(o, s, r);
-		rc = commit(r, a, &d);
-	}
-	for (int i = 0; i < STREAM_COUNT; i++) {
-		stream_temp_used[i] = 0;
-		fileio_atomic_release(&a[i]);
-	}
+	diag_init(&pd);
+	rc = stage_all(o, s, r, &d, &pd, &plots_failed);
+	if (!rc)
+		rc = commit(r, &d);
 	if (rc)
 		report_abort(r);
 	print_diag(&d);
-	diag_release(&d);
 	if (rc == SPOTSIM_EINTR)
 		fprintf(stderr, "spotsim %s: interrupted; no output written\n", CMD);
+	else if (rc && outdir_mixed(report_outdir(r)))
+		fprintf(stderr, "spotsim %s: the output folder is incomplete\n", CMD);
 	else if (rc)
 		fprintf(stderr, "spotsim %s: no output written\n", CMD);
 	if (rc)
-		return rc == SPOTSIM_EINVAL ? EXIT_USAGE : EXIT_RUNTIME;
-	return finish(o, s, r);
+		status = rc == SPOTSIM_EINVAL ? EXIT_USAGE : EXIT_RUNTIME;
+	else
+		status = finish(o, s, r, &pd, plots_failed);
+	diag_release(&pd);
+	diag_release(&d);
+	return status;
 }
 
 static int merge(const struct merge_opts *o)

@@ -1,14 +1,24 @@
 /*
  * spotsim plot — (re)draws the figures and report.html of a run's output
  * folder from its CSV files (plot.h).
+ *
+ * Interruption: the first SIGINT or SIGTERM calls plot_interrupt(); the
+ * gnuplot processes are stopped (SIGTERM, SIGKILL after 250 ms), nothing is
+ * committed, the staging folder is removed and the command exits 1. A
+ * second signal does not wait: it removes the staging folder
+ * (report_remove_temps, async-signal-safe) and exits 1 at once; gnuplot
+ * dies with spotsim.
  */
 #include "spotsim/cli/cli.h"
 #include "spotsim/util/error.h"
 #include "spotsim/output/plot.h"
+#include "spotsim/output/report.h"
 
 #include <getopt.h>
+#include <signal.h>
 #include <stdio.h>
 #include <string.h>
+#include <unistd.h>
 
 static const char usage[] =
     "usage: spotsim plot OUT_DIR [--quiet]\n"
@@ -23,7 +33,9 @@ static const char usage[] =
     "A scenario.json copy in the folder, when present, gives the page's title\n"
     "and the SLO and CPU target lines. Needs gnuplot (apt-get install\n"
     "gnuplot-nox); without it report.html is written with the tables only.\n"
-    "Files are written under temporary names, then renamed.\n"
+    "Files are written in a private temporary folder inside OUT_DIR, then\n"
+    "renamed into place together; figures that no longer apply are removed.\n"
+    "Ctrl-C stops gnuplot and leaves OUT_DIR as it was.\n"
     "\n"
     "  --quiet  print nothing but problems\n"
     "\n"
@@ -33,6 +45,44 @@ static const char usage[] =
     "\n"
     "example: spotsim plot out/web-diurnal\n";
 
+static volatile sig_atomic_t interrupted;
+
+static void on_signal(int sig)
+{
+	static const char msg[] = "spotsim plot: interrupted; no output written\n";
+
+	(void)sig;
+	if (interrupted) {
+		report_remove_temps();
+		if (write(STDERR_FILENO, msg, sizeof(msg) - 1) < 0)
+			_exit(EXIT_RUNTIME);
+		_exit(EXIT_RUNTIME);
+	}
+	interrupted = 1;
+	plot_interrupt();
+}
+
+/* plot_render with the handler above in place of SIGINT's and SIGTERM's. */
+static int render(const char *dir, struct diag *d, int *nplots)
+{
+	struct sigaction sa, old_int, old_term;
+	int rc;
+
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = on_signal;
+	sa.sa_flags = SA_RESTART;
+	sigemptyset(&sa.sa_mask);
+	sigaddset(&sa.sa_mask, SIGINT);
+	sigaddset(&sa.sa_mask, SIGTERM);
+	interrupted = 0;
+	sigaction(SIGINT, &sa, &old_int);
+	sigaction(SIGTERM, &sa, &old_term);
+	rc = plot_render(dir, d, nplots);
+	sigaction(SIGINT, &old_int, NULL);
+	sigaction(SIGTERM, &old_term, NULL);
+	return rc;
+}
+
 static int plot(const char *dir, bool quiet)
 {
 	struct diag d;
@@ -40,9 +90,13 @@ static int plot(const char *dir, bool quiet)
 	int nplots = 0;
 
 	diag_init(&d);
-	int rc = plot_render(dir, &d, &nplots);
+	int rc = render(dir, &d, &nplots);
 	cli_print_diag(&d);
 	diag_release(&d);
+	if (rc == SPOTSIM_EINTR) {
+		fprintf(stderr, "spotsim plot: interrupted; no output written\n");
+		return EXIT_RUNTIME;
+	}
 	if (rc == SPOTSIM_ENOENT || rc == SPOTSIM_EINVAL || rc == SPOTSIM_ESYNTAX)
 		return EXIT_USAGE;
 	if (!quiet && rc == 0) {

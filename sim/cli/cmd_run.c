@@ -3,17 +3,28 @@
  * report (timeseries.csv and events.csv of replication 0, replications.csv
  * with one row per replication), then prints a summary.
  *
+ * Every output of a run goes through the report's output folder (outdir.h):
+ * the CSV files, the copy scenario.json, the plots and report.html are
+ * written into its private staging folder, the plots drawn from the staged
+ * CSV files, and one commit puts them all in place and removes the files
+ * of an earlier run this run does not make (--no-plots: the old plots and
+ * report.html). A run that fails or is interrupted before the commit
+ * leaves the folder as it was.
+ *
  * Interruption uses the flag approach of report.h: the SIGINT/SIGTERM
- * handler sets `interrupted` and calls replication_interrupt(); the running
- * replication returns SPOTSIM_EINTR, and the main flow aborts the report
- * (its temporaries are removed) and exits 1. The commit runs with both
- * signals blocked, after a last look at the flag, so a run is either
- * committed whole or not at all; a signal that arrives after the commit is
- * ignored. A second signal before the commit does not wait: it removes the
- * temporaries (report_remove_temps, async-signal-safe) and exits at once.
+ * handler sets `interrupted` and calls replication_interrupt() and
+ * plot_interrupt(); the running replication returns SPOTSIM_EINTR, or the
+ * gnuplot processes are stopped (SIGTERM, SIGKILL after 250 ms), and the
+ * main flow aborts the report (its staging folder is removed) and exits 1.
+ * The commit runs with both signals blocked, after a last look at the
+ * flag, so a run is either committed whole or not at all; a signal that
+ * arrives after the commit is ignored. A second signal before the commit
+ * does not wait: it removes the staging folder (report_remove_temps,
+ * async-signal-safe) and exits at once; gnuplot dies with spotsim.
  *
  * With --shard K/N the run covers one slice of the plan (shard.h): the same
- * files for the replications it holds, no summary, comparison or plots, and
+ * files for the replications it holds and scenario.json, no summary,
+ * comparison or plots (the commit removes those of an earlier run), and
  * the manifest (shard-items.csv, then shard.csv) written after the commit,
  * so that a folder with a manifest is a finished shard.
  */
@@ -27,7 +38,6 @@
 #include "spotsim/experiment/runner.h"
 #include "spotsim/experiment/shard.h"
 #include "spotsim/scenario/scenario.h"
-#include "spotsim/util/fileio.h"
 #include "spotsim/util/xalloc.h"
 
 #include <errno.h>
@@ -54,10 +64,13 @@ static const char usage[] =
     "  replications.csv  one row per replication, every metric a column\n"
     "  timeseries.csv    one row per simulated minute of replication 0\n"
     "  events.csv        the event log of replication 0\n"
+    "  scenario.json     a copy of the scenario, for spotsim plot\n"
     "  plots/, report.html  the figures (gnuplot) and one page with everything\n"
     "then prints a summary (one configuration) or a ranking by cost.\n"
-    "Files are written under temporary names and renamed only when the run is\n"
-    "complete: a failed or interrupted run (Ctrl-C) leaves no output file.\n"
+    "Files are written in a private temporary folder inside DIR and renamed\n"
+    "into place together when the run is complete: a failed or interrupted run\n"
+    "(Ctrl-C) leaves DIR as it was. Figures and report.html of an earlier run\n"
+    "that this run does not make (--no-plots) are removed in the same step.\n"
     "\n"
     "  -o, --output DIR  output folder, created if needed (default: out/NAME,\n"
     "                    NAME being the scenario's name)\n"
@@ -134,6 +147,7 @@ static void on_signal(int sig)
 	}
 	interrupted = 1;
 	replication_interrupt();
+	plot_interrupt();
 }
 
 struct saved_signals {
@@ -309,7 +323,7 @@ static int failure_status(int rc)
 										     : EXIT_RUNTIME;
 }
 
-static int report_failure(int rc, const struct diag *d, bool in_commit)
+static int report_failure(int rc, const struct diag *d, bool in_commit, bool mixed)
 {
 	if (rc == SPOTSIM_EINTR) {
 		fprintf(stderr, "spotsim %s: interrupted; no output written\n", CMD);
@@ -317,7 +331,10 @@ static int report_failure(int rc, const struct diag *d, bool in_commit)
 	}
 	if (in_commit) {
 		print_report_diag(d, false);
-		fprintf(stderr, "spotsim %s: no output written\n", CMD);
+		if (mixed)
+			fprintf(stderr, "spotsim %s: the output folder is incomplete\n", CMD);
+		else
+			fprintf(stderr, "spotsim %s: no output written\n", CMD);
 		return EXIT_RUNTIME;
 	}
 	cli_print_diag(d);
@@ -333,31 +350,46 @@ static void print_written(const struct report *r)
 }
 
 /*
- * A copy of the scenario file as DIR/scenario.json (temporary name, then
- * rename), so that `spotsim plot` can draw the SLO and scaling targets.
+ * Stages what the commit puts in place besides the CSV files: the copy
+ * DIR/scenario.json (so that `spotsim plot` can draw the SLO and scaling
+ * targets), the plots and report.html drawn from the staged CSV files, and
+ * claims every figure and report.html so that those of an earlier run this
+ * run does not make are removed. The plots' notes and errors go to `pd`,
+ * printed after the commit; *plots_failed when a figure or the page failed.
+ * Returns 0, SPOTSIM_EINTR, or SPOTSIM_EIO (a CSV file or, for a shard, the
+ * copy cannot be written).
  */
-static void copy_scenario(const char *from, const char *dir, struct diag *d)
+static int stage_outputs(const struct run_opts *o, struct report *r, bool shard, struct diag *d,
+			 struct diag *pd, bool *plots_failed)
 {
-	char *to = xasprintf("%s/scenario.json", dir);
-	int err = fileio_copy(from, to);
-	if (err)
-		diag_note(d, to, NULL, "could not write a copy of the scenario: %s",
-			  diag_strerror(err));
-	free(to);
-}
+	struct outdir *out = report_outdir(r);
+	int rc = report_finish(r, d), err;
 
-/* Plots and report.html from the committed CSVs; a missing gnuplot is a note. */
-static int draw_plots(const char *scenario, const struct report *r)
-{
-	struct diag d;
-	int nplots = 0, status = EXIT_OK;
-	diag_init(&d);
-	copy_scenario(scenario, report_dir(r), &d);
-	if (plot_render(report_dir(r), &d, &nplots) != 0)
-		status = EXIT_RUNTIME;
-	cli_print_diag(&d);
-	diag_release(&d);
-	return status;
+	if (rc)
+		return rc;
+	if ((err = outdir_copy(out, "scenario.json", o->scenario)) != 0) {
+		char *to = xasprintf("%s/scenario.json", report_dir(r));
+		if (shard)
+			diag_error(d, to, NULL, "cannot write a copy of the scenario: %s",
+				   diag_strerror(err));
+		else
+			diag_note(pd, to, NULL, "could not write a copy of the scenario: %s",
+				  diag_strerror(err));
+		free(to);
+		if (shard)
+			return SPOTSIM_EIO;
+	}
+	plot_claim(out);
+	if (shard) {
+		outdir_drop(out, "summary.csv");
+		outdir_drop(out, "comparison.csv");
+		return 0;
+	}
+	if (o->no_plots)
+		return interrupted ? SPOTSIM_EINTR : 0;
+	rc = plot_stage(out, outdir_staging(out), pd, NULL);
+	*plots_failed = rc != 0;
+	return rc == SPOTSIM_EINTR || interrupted ? SPOTSIM_EINTR : 0;
 }
 
 static void print_summary(const struct scenario *sc, const struct report *r)
@@ -377,19 +409,12 @@ static void print_summary(const struct scenario *sc, const struct report *r)
 static int finish_shard(const struct run_opts *o, struct report *r, struct shard_out *sh)
 {
 	const char *dir = report_dir(r);
-	char *summary = xasprintf("%s/summary.csv", dir),
-	     *comparison = xasprintf("%s/comparison.csv", dir);
-	char *to = xasprintf("%s/scenario.json", dir), shown[PATH_MAX_DISPLAY];
+	char shown[PATH_MAX_DISPLAY];
 	struct diag d;
-	int err, status = EXIT_OK;
+	int status = EXIT_OK;
 
 	diag_init(&d);
-	unlink(summary);
-	unlink(comparison);
-	if ((err = fileio_copy(o->scenario, to)) != 0)
-		diag_error(&d, to, NULL, "cannot write a copy of the scenario: %s",
-			   diag_strerror(err));
-	else if (shard_write(dir, &sh->manifest, &d) == 0 && !o->quiet)
+	if (shard_write(dir, &sh->manifest, &d) == 0 && !o->quiet)
 		printf("slice %zu/%zu of %s: %zu of %zu replications written to %s\n",
 		       o->slice.index, o->slice.count, sh->manifest.scenario, sh->manifest.nitems,
 		       sh->manifest.nconfigs * sh->manifest.nreps,
@@ -400,9 +425,6 @@ static int finish_shard(const struct run_opts *o, struct report *r, struct shard
 		status = EXIT_RUNTIME;
 	}
 	diag_release(&d);
-	free(summary);
-	free(comparison);
-	free(to);
 	return status;
 }
 
@@ -410,19 +432,22 @@ static int simulate_into(const struct run_opts *o, const struct plan *p,
 			 const struct price_table *t, struct report *r, struct shard_out *sh)
 {
 	const struct scenario *sc = &p->configs[0].sc;
-	struct diag d;
-	bool in_commit = false;
+	struct diag d, pd;
+	bool in_commit = false, plots_failed = false;
 	int rc;
 
 	diag_init(&d);
+	diag_init(&pd);
 	rc = run_replications(o, p, t, r, sh, &d);
 	if (!rc) {
 		in_commit = true;
-		rc = commit(r, &d);
+		rc = stage_outputs(o, r, sh != NULL, &d, &pd, &plots_failed);
 	}
+	if (!rc)
+		rc = commit(r, &d);
 	if (rc) {
 		report_abort(r);
-		rc = report_failure(rc, &d, in_commit);
+		rc = report_failure(rc, &d, in_commit, outdir_mixed(report_outdir(r)));
 	} else if (sh) {
 		cli_print_diag(&d);
 		rc = finish_shard(o, r, sh);
@@ -432,9 +457,11 @@ static int simulate_into(const struct run_opts *o, const struct plan *p,
 			print_summary(sc, r);
 		else if (!o->quiet)
 			print_written(r);
-		if (!o->no_plots)
-			rc = draw_plots(o->scenario, r);
+		fflush(stdout);
+		cli_print_diag(&pd);
+		rc = plots_failed ? EXIT_RUNTIME : EXIT_OK;
 	}
+	diag_release(&pd);
 	diag_release(&d);
 	return rc;
 }

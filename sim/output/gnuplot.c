@@ -1,7 +1,7 @@
 /*
  * gnuplot — the figures' driver (see gnuplot.h): parameters and data files
- * for the templates, finding gnuplot and the templates, the private
- * temporary folder, and running gnuplot with its images renamed into place.
+ * for the templates, finding gnuplot and the templates, the scratch folder,
+ * checking images, and running gnuplot with its images staged.
  */
 #include "gnuplot.h"
 
@@ -15,10 +15,15 @@
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
+#include <signal.h>
 #include <sys/stat.h>
 #include <sys/types.h>
 #include <sys/wait.h>
+#include <time.h>
 #include <unistd.h>
+#ifdef __linux__
+#include <sys/prctl.h>
+#endif
 
 #ifndef SPOTSIM_DATADIR
 #define SPOTSIM_DATADIR "/usr/local/share/spotsim"
@@ -144,20 +149,18 @@ char *gnuplot_find_templates(void)
 	return NULL;
 }
 
-/* ---- the private temporary folder ---- */
+/* ---- the scratch folder ---- */
 
 int gnuplot_make_tmp(struct gnuplot *g, struct diag *d)
 {
-	const char *base = getenv("TMPDIR");
-	char *t = xasprintf("%s/spotsim-plot.XXXXXX", base && *base ? base : "/tmp");
+	int err;
 
-	if (!mkdtemp(t)) {
-		diag_error(d, t, NULL, "cannot create a temporary folder: %s",
-			   diag_strerror(errno));
-		free(t);
+	g->tmp = outdir_scratch(g->out, &err);
+	if (!g->tmp) {
+		diag_error(d, outdir_staging(g->out), NULL, "cannot create a temporary folder: %s",
+			   diag_strerror(err));
 		return SPOTSIM_EIO;
 	}
-	g->tmp = t;
 	return 0;
 }
 
@@ -166,36 +169,87 @@ char *gnuplot_tmp_path(const struct gnuplot *g, const char *name)
 	return xasprintf("%s/%s", g->tmp, name);
 }
 
-/* Removes the private temporary folder and the files made in it (no subfolders). */
-static void remove_tmp(const struct gnuplot *g)
+FILE *gnuplot_tmp_open(const char *path)
 {
-	DIR *dp;
-	struct dirent *e;
+	int fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
+	FILE *f = fd >= 0 ? fdopen(fd, "w") : NULL;
 
-	if (!g->tmp)
-		return;
-	if ((dp = opendir(g->tmp))) {
-		while ((e = readdir(dp)))
-			if (strcmp(e->d_name, ".") && strcmp(e->d_name, "..")) {
-				char *p = gnuplot_tmp_path(g, e->d_name);
-				unlink(p);
-				free(p);
-			}
-		closedir(dp);
-	}
-	rmdir(g->tmp);
+	if (fd >= 0 && !f)
+		close(fd);
+	return f;
 }
 
 void gnuplot_release(struct gnuplot *g)
 {
-	remove_tmp(g);
-	free(g->tmp);
 	free(g->tmpl_dir);
 	free(g->exe);
 	memset(g, 0, sizeof(*g));
 }
 
+/* ---- checking an image ---- */
+
+/* The last `n` bytes of the open file `fd` of `size` bytes into buf; false when short. */
+static bool read_tail(int fd, off_t size, unsigned char *buf, size_t n)
+{
+	return size >= (off_t)n && pread(fd, buf, n, size - (off_t)n) == (ssize_t)n;
+}
+
+static bool png_ok(int fd, off_t size)
+{
+	static const unsigned char sig[8] = {0x89, 'P', 'N', 'G', '\r', '\n', 0x1a, '\n'};
+	/* the IEND chunk: length 0, type, CRC */
+	static const unsigned char iend[12] = {0,   0,	 0,    0,    'I',  'E',
+					       'N', 'D', 0xAE, 0x42, 0x60, 0x82};
+	unsigned char head[8], tail[12];
+
+	return pread(fd, head, 8, 0) == 8 && !memcmp(head, sig, 8) &&
+	       read_tail(fd, size, tail, 12) && !memcmp(tail, iend, 12);
+}
+
+static bool svg_ok(int fd, off_t size)
+{
+	unsigned char tail[64];
+	size_t n = size < (off_t)sizeof(tail) ? (size_t)size : sizeof(tail);
+
+	if (!read_tail(fd, size, tail, n))
+		return false;
+	while (n > 0 && strchr(" \t\r\n", tail[n - 1]) && tail[n - 1])
+		n--;
+	return n >= 6 && !memcmp(tail + n - 6, "</svg>", 6);
+}
+
+/* True when the file `path` is a complete image of format `ext` ("png" or "svg"). */
+static bool image_complete(const char *path, const char *ext)
+{
+	int fd = open(path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
+	struct stat st;
+	bool ok;
+
+	if (fd < 0)
+		return false;
+	ok = fstat(fd, &st) == 0 && S_ISREG(st.st_mode) && st.st_size > 0 &&
+	     (!strcmp(ext, "png") ? png_ok(fd, st.st_size) : svg_ok(fd, st.st_size));
+	close(fd);
+	return ok;
+}
+
 /* ---- running gnuplot ---- */
+
+/* Polling period of the wait, and the grace between SIGTERM and SIGKILL. */
+#define TICK_MS	 5
+#define GRACE_MS 250
+
+static volatile sig_atomic_t stop;
+
+void gnuplot_interrupt(void)
+{
+	stop = 1;
+}
+
+bool gnuplot_interrupted(void)
+{
+	return stop != 0;
+}
 
 /* The last non-empty line gnuplot wrote to `errfile`, for the message (owned). */
 static char *last_error_line(const char *errfile)
@@ -215,6 +269,28 @@ static char *last_error_line(const char *errfile)
 	return last;
 }
 
+/* In the child: dies with its parent, default signals, stdin from /dev/null, output to errfile. */
+static void child_setup(pid_t parent, const char *errfile)
+{
+	sigset_t none;
+	int in, out;
+
+#ifdef __linux__
+	if (prctl(PR_SET_PDEATHSIG, SIGKILL) != 0 || getppid() != parent)
+		_exit(127);
+#else
+	(void)parent;
+#endif
+	signal(SIGINT, SIG_DFL);
+	signal(SIGTERM, SIG_DFL);
+	sigemptyset(&none);
+	sigprocmask(SIG_SETMASK, &none, NULL);
+	in = open("/dev/null", O_RDONLY);
+	out = open(errfile, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW, 0600);
+	if (in < 0 || out < 0 || dup2(in, 0) < 0 || dup2(out, 1) < 0 || dup2(out, 2) < 0)
+		_exit(127);
+}
+
 /* Starts `gnuplot -e params template`, its output going to errfile; returns its pid or -1. */
 static pid_t spawn_gnuplot(const char *gnuplot, const char *params, const char *tmpl,
 			   const char *errfile)
@@ -222,30 +298,22 @@ static pid_t spawn_gnuplot(const char *gnuplot, const char *params, const char *
 	/* -d: no ~/.gnuplot or system init file, so every machine draws the same */
 	char *const argv[] = {(char *)"gnuplot", (char *)"-d", (char *)"-e",
 			      (char *)params,	 (char *)tmpl, NULL};
-	pid_t pid = fork();
+	sigset_t set, old;
+	pid_t parent = getpid(), pid;
 
+	/* held across fork: spotsim's handler never runs in the child */
+	sigemptyset(&set);
+	sigaddset(&set, SIGINT);
+	sigaddset(&set, SIGTERM);
+	sigprocmask(SIG_BLOCK, &set, &old);
+	pid = fork();
 	if (pid == 0) {
-		int in = open("/dev/null", O_RDONLY);
-		int out = open(errfile, O_WRONLY | O_CREAT | O_TRUNC, 0600);
-		if (in < 0 || out < 0 || dup2(in, 0) < 0 || dup2(out, 1) < 0 || dup2(out, 2) < 0)
-			_exit(127);
+		child_setup(parent, errfile);
 		execv(gnuplot, argv);
 		_exit(127);
 	}
+	sigprocmask(SIG_SETMASK, &old, NULL);
 	return pid;
-}
-
-/* gnuplot's exit status; 127 when it could not start, 128 when killed. */
-static int wait_gnuplot(pid_t pid)
-{
-	int status;
-
-	if (pid < 0)
-		return 127;
-	while (waitpid(pid, &status, 0) < 0)
-		if (errno != EINTR)
-			return 127;
-	return WIFEXITED(status) ? WEXITSTATUS(status) : 128;
 }
 
 /* One figure being drawn: where and from what (all borrowed). */
@@ -257,52 +325,132 @@ struct draw {
 
 /* One image being drawn: a figure in one format. */
 struct job {
-	char *final, *tmp, *errfile; /* owned */
-	pid_t pid;
+	const char *ext;
+	char *final;   /* owned: DIR/plots/NAME.EXT, for messages */
+	char *path;    /* owned: the outdir file gnuplot writes */
+	char *errfile; /* owned */
+	struct outdir_file of;
+	pid_t pid;  /* -1 when not started; 0 once reaped */
+	int status; /* gnuplot's exit status; 127 when it could not start, 128 when killed */
 };
 
 static void job_start(const struct draw *w, const char *ext, struct job *j)
 {
 	char *tmpl = xasprintf("%s/%s", w->g->tmpl_dir, w->tmpl);
-	char *err = xasprintf("gnuplot.%s.err", ext);
+	char *image = xasprintf("plots/%s.%s", w->name, ext),
+	     *err = xasprintf("%s.%s.err", w->name, ext);
 	struct strbuf sb = STRBUF_INIT;
+	int rc;
 
-	j->final = xasprintf("%s/plots/%s.%s", w->dir, w->name, ext);
-	j->tmp = xasprintf("%s/plots/.%s.%s.tmp.%ld", w->dir, w->name, ext, (long)getpid());
+	memset(j, 0, sizeof(*j));
+	j->ext = ext;
+	j->pid = -1;
+	j->status = 127;
+	j->final = xasprintf("%s/%s", w->dir, image);
 	j->errfile = gnuplot_tmp_path(w->g, err);
-	gnuplot_str(&sb, "plotdir", w->g->tmpl_dir);
-	gnuplot_str(&sb, "term", ext);
-	gnuplot_str(&sb, "outfile", j->tmp);
-	strbuf_adds(&sb, w->params);
-	j->pid = spawn_gnuplot(w->g->exe, sb.buf, tmpl, j->errfile);
+	if ((rc = outdir_file_create(w->g->out, image, &j->of)) != 0) {
+		diag_error(w->d, j->final, NULL, "cannot write: %s", diag_strerror(rc));
+	} else if (!stop) {
+		j->path = outdir_file_path(w->g->out, &j->of);
+		gnuplot_str(&sb, "plotdir", w->g->tmpl_dir);
+		gnuplot_str(&sb, "term", ext);
+		gnuplot_str(&sb, "outfile", j->path);
+		strbuf_adds(&sb, w->params);
+		j->pid = spawn_gnuplot(w->g->exe, sb.buf, tmpl, j->errfile);
+	}
 	strbuf_release(&sb);
+	free(image);
 	free(tmpl);
 	free(err);
 }
 
-/* Waits for the job; renames its image into place when gnuplot succeeded. */
-static bool job_finish(const struct draw *w, struct job *j)
+/* Reaps job `j` if it has ended; true when it has (or never started). */
+static bool job_reaped(struct job *j)
 {
-	int status = wait_gnuplot(j->pid);
-	struct stat st;
-	bool ok = false;
+	int status;
+	pid_t r;
 
-	if (status != 0) {
-		char *why = last_error_line(j->errfile);
-		diag_error(w->d, j->final, NULL, "gnuplot failed (status %d): %s", status, why);
-		free(why);
-	} else if (stat(j->tmp, &st) != 0 || st.st_size == 0) {
-		diag_error(w->d, j->final, NULL, "gnuplot wrote no image");
-	} else if (rename(j->tmp, j->final) != 0) {
-		diag_error(w->d, j->final, NULL, "cannot rename the image: %s",
-			   diag_strerror(errno));
-	} else {
-		ok = true;
+	if (j->pid <= 0)
+		return true;
+	r = waitpid(j->pid, &status, WNOHANG);
+	if (r == 0 || (r < 0 && errno == EINTR))
+		return false;
+	j->status = r < 0 ? 127 : WIFEXITED(status) ? WEXITSTATUS(status) : 128;
+	j->pid = 0;
+	return true;
+}
+
+/*
+ * Waits for the jobs; once interrupted, sends them SIGTERM, then SIGKILL
+ * after GRACE_MS, so that none outlives the wait.
+ */
+static void wait_jobs(struct job *jobs, int n)
+{
+	const struct timespec tick = {0, TICK_MS * 1000000L};
+	int since_term = -1;
+
+	for (;;) {
+		bool all = true;
+		for (int i = 0; i < n; i++)
+			all &= job_reaped(&jobs[i]);
+		if (all)
+			return;
+		if (stop && (since_term < 0 || since_term >= GRACE_MS))
+			for (int i = 0; i < n; i++)
+				if (jobs[i].pid > 0)
+					kill(jobs[i].pid, since_term < 0 ? SIGTERM : SIGKILL);
+		if (stop && since_term < 0)
+			since_term = 0;
+		nanosleep(&tick, NULL);
+		if (since_term >= 0)
+			since_term += TICK_MS;
 	}
-	unlink(j->tmp);
-	free(j->tmp);
+}
+
+/* True when the job's image is complete; else adds why it is not (unless interrupted). */
+static bool job_ok(const struct draw *w, struct job *j)
+{
+	if (!j->of.f || stop)
+		return false;
+	if (j->status != 0) {
+		char *why = last_error_line(j->errfile);
+		diag_error(w->d, j->final, NULL, "gnuplot failed (status %d): %s", j->status, why);
+		free(why);
+		return false;
+	}
+	if (!image_complete(j->path, j->ext)) {
+		diag_error(w->d, j->final, NULL,
+			   "gnuplot wrote no complete %s image (is the disk full?)",
+			   !strcmp(j->ext, "png") ? "PNG" : "SVG");
+		return false;
+	}
+	return true;
+}
+
+static void job_release(struct job *j)
+{
+	free(j->final);
+	free(j->path);
 	free(j->errfile);
-	return ok;
+}
+
+/* Stages both images, or neither. */
+static bool stage_both(const struct draw *w, struct job *j)
+{
+	for (int i = 0; i < 2; i++) {
+		int err = outdir_file_close(w->g->out, &j[i].of);
+		if (err) {
+			diag_error(w->d, j[i].final, NULL, "cannot write: %s", diag_strerror(err));
+			outdir_file_discard(w->g->out, &j[1].of);
+			if (i == 1) {
+				char *png = xasprintf("plots/%s.png", w->name);
+				outdir_drop(w->g->out, png);
+				free(png);
+			}
+			return false;
+		}
+	}
+	return true;
 }
 
 /* The PNG and the SVG side by side (two gnuplot processes). */
@@ -310,17 +458,21 @@ bool gnuplot_draw(const struct gnuplot *g, const char *dir, const char *name, co
 		  const char *params, struct diag *d)
 {
 	const struct draw w = {g, dir, name, tmpl, params, d};
-	struct job png, svg;
+	struct job j[2];
+	bool ok;
 
-	job_start(&w, "png", &png);
-	job_start(&w, "svg", &svg);
-	bool ok = job_finish(&w, &png);
-	ok &= job_finish(&w, &svg);
-	if (!ok) { /* an older image of the same name would disagree with the page */
-		unlink(png.final);
-		unlink(svg.final);
+	job_start(&w, "png", &j[0]);
+	job_start(&w, "svg", &j[1]);
+	wait_jobs(j, 2);
+	ok = job_ok(&w, &j[0]);
+	ok &= job_ok(&w, &j[1]);
+	if (ok) {
+		ok = stage_both(&w, j);
+	} else {
+		outdir_file_discard(g->out, &j[0].of);
+		outdir_file_discard(g->out, &j[1].of);
 	}
-	free(png.final);
-	free(svg.final);
+	job_release(&j[0]);
+	job_release(&j[1]);
 	return ok;
 }

@@ -8,25 +8,39 @@
  * A figure is a template (plots/NAME.gp) and its parameters, a string of
  * gnuplot assignments built with gnuplot_str and gnuplot_num; what the
  * template reads besides the output folder's files is written to the
- * private temporary folder `tmp` first (gnuplot_tsv_field for text in
- * tab-separated files). gnuplot_draw runs gnuplot once per format, the PNG
- * and the SVG side by side, with fork/exec (no shell, no init file, stdin
- * from /dev/null, stdout and stderr to a file in `tmp` for the message).
- * Each image is written as DIR/plots/.NAME.EXT.tmp.PID and renamed to
- * NAME.EXT only once gnuplot exited with status 0 and left a non-empty
- * file; on any failure neither image of the figure is left under its final
- * name, so the folder never shows an image the page does not.
+ * scratch folder `tmp` first (gnuplot_tmp_open, gnuplot_tsv_field for text
+ * in tab-separated files). `tmp` is S/.scratch of the output folder's
+ * staging folder (outdir.h): private (mode 0700), inside the output
+ * folder, removed with the staging folder.
+ *
+ * gnuplot_draw runs gnuplot once per format, the PNG and the SVG side by
+ * side, with fork/exec (no shell, no init file, stdin from /dev/null,
+ * stdout and stderr to a file in `tmp` for the message; on Linux the child
+ * dies with spotsim, PR_SET_PDEATHSIG). Each image is an outdir file
+ * (S/.part.N, made with O_EXCL by spotsim, then written by gnuplot) and is
+ * staged as plots/NAME.EXT only once gnuplot exited with status 0 and the
+ * image is complete (a PNG ends with its IEND chunk, an SVG with </svg>;
+ * gnuplot does not notice a full disk); on any failure
+ * neither image of the figure is staged, so the commit removes an older
+ * pair and the folder never shows an image the page does not.
+ *
+ * Interruption: gnuplot_interrupt (async-signal-safe) sets a flag; the
+ * waiting loop (polling every 5 ms) then sends SIGTERM to the running
+ * gnuplot processes, SIGKILL after 250 ms, reaps them and discards their
+ * images, and gnuplot_draw returns false with gnuplot_interrupted() true.
  */
 #include <stdbool.h>
 #include <stdio.h>
 
+#include "spotsim/output/outdir.h"
 #include "spotsim/util/diag.h"
 #include "spotsim/util/strbuf.h"
 
 struct gnuplot {
-	char *exe;	/* owned: gnuplot's path, NULL when not on PATH */
-	char *tmpl_dir; /* owned: the templates' folder, NULL when not found */
-	char *tmp;	/* owned: private temporary folder, NULL until made */
+	char *exe;	    /* owned: gnuplot's path, NULL when not on PATH */
+	char *tmpl_dir;	    /* owned: the templates' folder, NULL when not found */
+	const char *tmp;    /* borrowed: the scratch folder, NULL until made */
+	struct outdir *out; /* borrowed: where the images are staged */
 };
 
 /* gnuplot's path on PATH (owned), or NULL. */
@@ -34,11 +48,13 @@ char *gnuplot_find(void);
 /* The templates' folder (owned; see plot.h for the order searched), or NULL. */
 char *gnuplot_find_templates(void);
 
-/* Makes g->tmp in $TMPDIR (else /tmp); SPOTSIM_EIO after adding an error to `d`. */
+/* Makes g->tmp, the outdir's scratch folder; SPOTSIM_EIO after adding an error to `d`. */
 int gnuplot_make_tmp(struct gnuplot *g, struct diag *d);
 /* The path of `name` in g->tmp (owned). */
 char *gnuplot_tmp_path(const struct gnuplot *g, const char *name);
-/* Removes g->tmp with the files in it, then frees what `g` owns; leaves it zeroed. */
+/* Creates the new file `path` (O_EXCL|O_NOFOLLOW) for writing; NULL with errno set. */
+FILE *gnuplot_tmp_open(const char *path);
+/* Frees what `g` owns; leaves it zeroed (the scratch folder goes with the outdir). */
 void gnuplot_release(struct gnuplot *g);
 
 /* Appends `key='value'; ` for gnuplot -e: a quote inside is doubled, line ends become spaces. */
@@ -55,12 +71,18 @@ void gnuplot_axis(struct strbuf *sb, char axis, double lo, double hi);
 void gnuplot_tsv_field(FILE *f, const char *s);
 
 /*
- * Draws DIR/plots/NAME.png and NAME.svg (the folder must exist) from the
- * template `tmpl` (a file name in g->tmpl_dir) with `params`; all borrowed.
- * Returns true when both images are in place; else adds an error to `d`
- * per failed image, naming it, and removes both images.
+ * Draws plots/NAME.png and NAME.svg of the folder `dir` (for messages)
+ * into g->out's staging folder, from the template `tmpl` (a file name in
+ * g->tmpl_dir) with `params`; all borrowed. Returns true when both images
+ * are staged; else adds an error to `d` per failed image, naming it
+ * (none when interrupted), and stages neither.
  */
 bool gnuplot_draw(const struct gnuplot *g, const char *dir, const char *name, const char *tmpl,
 		  const char *params, struct diag *d);
+
+/* Asks the running and future gnuplot_draw calls to stop (async-signal-safe; it stays set). */
+void gnuplot_interrupt(void);
+/* True once gnuplot_interrupt was called. */
+bool gnuplot_interrupted(void);
 
 #endif

@@ -11,14 +11,19 @@
  *     `struct info`.
  *  2. draw: each family of figures that applies plans its figures, each
  *     with its template and its gnuplot parameters, and writes what its
- *     templates read besides the folder's files to a private temporary
- *     folder (removed at the end): the drawn variant's rows of
- *     timeseries.csv and events.csv, and reshaped data (cost split,
- *     experiment and sweep points). gnuplot.c then draws each figure's PNG
- *     and SVG into DIR/plots; a figure is `drawn` once both its files are
- *     in place.
- *  3. page: report.html is written to a temporary and renamed; it embeds
- *     the PNG of every drawn figure and nothing else that is not in it.
+ *     templates read besides the folder's files to the scratch folder of
+ *     the output folder's staging folder (outdir.h): the drawn variant's
+ *     rows of timeseries.csv and events.csv, and reshaped data (cost
+ *     split, experiment and sweep points). gnuplot.c then draws each
+ *     figure's PNG and SVG and stages them as plots/NAME.EXT; a figure is
+ *     `drawn` once both are staged. Every figure name is claimed, so the
+ *     commit removes the images of an earlier run that were not redrawn.
+ *  3. page: report.html is staged; it embeds the PNG of every drawn figure
+ *     and nothing else that is not in it.
+ *
+ * plot_stage does the three steps into an outdir that the caller commits
+ * (spotsim run: with the CSV files); plot_render opens the folder's own
+ * outdir, stages and commits (spotsim plot).
  */
 #include "spotsim/output/plot.h"
 
@@ -28,6 +33,8 @@
 #include "spotsim/util/xalloc.h"
 
 #include <errno.h>
+#include <pthread.h>
+#include <signal.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -54,43 +61,43 @@ static int plan_figures(struct render *r)
 	return rc ? SPOTSIM_EIO : 0;
 }
 
-/* Removes the images of every figure a family can draw that is not planned. */
-static void remove_stale(const struct render *r)
+/* Claims the images of every figure a family can draw: those not drawn are removed. */
+static void claim_figures(struct outdir *o)
 {
 	static const char *const exts[] = {"png", "svg"};
 
 	for (size_t k = 0; k < NFAMILIES; k++)
-		for (const char *const *name = families[k]->figures; *name; name++) {
-			bool planned = false;
-			for (size_t j = 0; j < r->nfig; j++)
-				planned |= !strcmp(r->fig[j].name, *name);
-			for (size_t e = 0; !planned && e < 2; e++) {
-				char *p = xasprintf("%s/plots/%s.%s", r->dir, *name, exts[e]);
-				unlink(p);
+		for (const char *const *name = families[k]->figures; *name; name++)
+			for (size_t e = 0; e < 2; e++) {
+				char *p = xasprintf("plots/%s.%s", *name, exts[e]);
+				outdir_claim(o, p);
 				free(p);
 			}
-		}
+}
+
+void plot_claim(struct outdir *o)
+{
+	claim_figures(o);
+	outdir_claim(o, "report.html"); /* last: the commit puts it in place after the figures */
+}
+
+void plot_interrupt(void)
+{
+	gnuplot_interrupt();
 }
 
 static int draw_all(struct render *r)
 {
-	char *plots = plot_path(r->dir, "plots");
 	int rc = 0;
 
-	if (mkdir(plots, 0777) != 0 && errno != EEXIST) {
-		diag_error(r->d, plots, NULL, "cannot create folder: %s", diag_strerror(errno));
-		free(plots);
-		return SPOTSIM_EIO;
-	}
-	remove_stale(r);
-	for (size_t i = 0; i < r->nfig; i++) {
+	claim_figures(r->out);
+	for (size_t i = 0; i < r->nfig && !gnuplot_interrupted(); i++) {
 		struct figure *f = &r->fig[i];
 		f->drawn = gnuplot_draw(&r->gp, r->dir, f->name, f->tmpl, f->params, r->d);
 		if (!f->drawn)
 			rc = SPOTSIM_EIO;
 	}
-	free(plots);
-	return rc;
+	return gnuplot_interrupted() ? SPOTSIM_EINTR : rc;
 }
 
 /* ---- the whole ---- */
@@ -131,7 +138,7 @@ static int check_inputs(const char *dir, struct diag *d)
 
 static int load_tables(struct render *r)
 {
-	char *sum = plot_path(r->dir, "summary.csv"), *cmp = plot_path(r->dir, "comparison.csv");
+	char *sum = plot_path(r->src, "summary.csv"), *cmp = plot_path(r->src, "comparison.csv");
 	int rc = table_load(&r->summary, sum, r->d);
 
 	if (!rc)
@@ -158,6 +165,7 @@ static void render_release(struct render *r)
 	configs_release(&r->cfg);
 	info_release(&r->info);
 	free(r->dir);
+	free(r->src);
 }
 
 /* Plans and draws the figures when gnuplot and the templates are there. */
@@ -177,42 +185,98 @@ static int draw(struct render *r, bool *no_gnuplot)
 			  "folder of spotsim's .gp files)");
 		return 0;
 	}
+	if (gnuplot_interrupted())
+		return SPOTSIM_EINTR;
 	if ((rc = gnuplot_make_tmp(&r->gp, r->d)) != 0)
 		return rc;
 	rc = plan_figures(r);
 	int rc2 = draw_all(r);
-	return rc ? rc : rc2;
+	return rc2 == SPOTSIM_EINTR || !rc ? rc2 : rc;
 }
 
-int plot_render(const char *dir, struct diag *d, int *nplots)
+/* A copy of `dir` without trailing slashes (owned). */
+static char *trimmed(const char *dir)
+{
+	size_t n = strlen(dir);
+
+	while (n > 1 && dir[n - 1] == '/')
+		n--;
+	return xstrndup(dir, n);
+}
+
+int plot_stage(struct outdir *o, const char *src, struct diag *d, int *nplots)
 {
 	struct render r;
 	bool no_gnuplot = false;
 	int rc, drawn = 0;
 
 	memset(&r, 0, sizeof(r));
-	r.dir = xstrdup(dir);
-	for (size_t n = strlen(r.dir); n > 1 && r.dir[n - 1] == '/'; n--)
-		r.dir[n - 1] = '\0';
+	r.dir = xstrdup(outdir_path(o));
+	r.src = trimmed(src);
+	r.out = r.gp.out = o;
 	r.d = d;
 	strbuf_init(&r.info.targets);
 	strbuf_init(&r.info.thresholds);
-	rc = check_inputs(r.dir, d);
+	rc = check_inputs(r.src, d);
 	if (!rc)
-		info_load(&r.info, r.dir);
+		info_load(&r.info, r.src, r.dir);
 	if (!rc)
-		rc = facts_scan(&r.fx, r.dir, d);
+		rc = facts_scan(&r.fx, r.src, d);
 	if (!rc)
 		rc = load_tables(&r);
 	if (!rc) {
 		rc = draw(&r, &no_gnuplot);
-		int rc2 = report_html_write(&r, no_gnuplot);
-		rc = rc ? rc : rc2;
+		/* claimed after the figures, so that the commit puts it in place last */
+		outdir_claim(o, "report.html");
+		if (rc != SPOTSIM_EINTR) {
+			int rc2 = report_html_write(&r, no_gnuplot);
+			rc = rc ? rc : rc2;
+		}
 	}
 	for (size_t i = 0; i < r.nfig; i++)
 		drawn += r.fig[i].drawn;
 	if (nplots)
 		*nplots = drawn;
 	render_release(&r);
+	return rc;
+}
+
+/* Commits unless interrupted, with SIGINT and SIGTERM held so the commit is not cut. */
+static int commit(struct outdir *o, struct diag *d)
+{
+	sigset_t set, old;
+	int rc;
+
+	sigemptyset(&set);
+	sigaddset(&set, SIGINT);
+	sigaddset(&set, SIGTERM);
+	pthread_sigmask(SIG_BLOCK, &set, &old);
+	rc = gnuplot_interrupted() ? SPOTSIM_EINTR : outdir_commit(o, d);
+	pthread_sigmask(SIG_SETMASK, &old, NULL);
+	return rc;
+}
+
+int plot_render(const char *dir, struct diag *d, int *nplots)
+{
+	struct outdir *o;
+	char *src = trimmed(dir);
+	int rc;
+
+	if (nplots)
+		*nplots = 0;
+	rc = check_inputs(src, d);
+	if (!rc && outdir_open(&o, src, d) != 0)
+		rc = SPOTSIM_EIO;
+	free(src);
+	if (rc)
+		return rc;
+	rc = plot_stage(o, dir, d, nplots);
+	if (rc == 0 || rc == SPOTSIM_EIO) {
+		int rc2 = commit(o, d);
+		rc = rc ? rc : rc2;
+	}
+	if (rc == SPOTSIM_EINTR && nplots)
+		*nplots = 0;
+	outdir_free(o);
 	return rc;
 }

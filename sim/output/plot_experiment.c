@@ -177,7 +177,7 @@ static int plan_experiment(struct render *r)
 	x.nv = distinct_variants(&r->cfg, x.vars);
 	xdata_collect(r, &x);
 	xdata_declutter(&x);
-	if (x.np && (!(f = fopen(path, "w")) || (xdata_write(&x, f), fclose(f)))) {
+	if (x.np && (!(f = gnuplot_tmp_open(path)) || (xdata_write(&x, f), fclose(f)))) {
 		diag_error(r->d, path, NULL, "cannot write: %s", diag_strerror(errno));
 		rc = SPOTSIM_EIO;
 	} else if (x.np) {

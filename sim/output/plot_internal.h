@@ -14,7 +14,8 @@
  *   plot_timeseries.c  step 2, one file per figure family (`struct
  *   plot_experiment.c  figure_family`): each plans its figures, writing
  *   plot_sweep.c       what its templates read to the temporary folder
- *   gnuplot.c          the driver: parameters, temporaries, running gnuplot
+ *   gnuplot.c          the driver: parameters, scratch files, running
+ *                      gnuplot, checking and staging its images
  *   report_html.c      step 3: report.html
  *
  * Each step uses only what the previous one kept in `struct render`.
@@ -116,8 +117,8 @@ struct info {
 	struct strbuf thresholds; /* CPU step-alarm thresholds */
 };
 
-/* Fills `in` (its strbufs initialized) from DIR/scenario.json, else from DIR's name. */
-void info_load(struct info *in, const char *dir);
+/* Fills `in` (its strbufs initialized) from SRC/scenario.json, else from DIR's name. */
+void info_load(struct info *in, const char *src, const char *dir);
 void info_release(struct info *in);
 
 /* ---- plot.c: the render and its figures ---- */
@@ -131,7 +132,9 @@ struct figure {
 };
 
 struct render {
-	char *dir; /* owned: the folder, without trailing slashes */
+	char *dir; /* owned: the output folder, without trailing slashes (messages, page) */
+	char *src; /* owned: the folder the CSV files are read from */
+	struct outdir *out; /* borrowed: where the images and the page are staged */
 	struct diag *d;
 	struct facts fx;
 	struct table summary, comparison;
@@ -151,8 +154,9 @@ struct figure *figure_add(struct render *r, const char *name, const char *tmpl);
  * planning. `plan` then adds the family's figures that apply (figure_add),
  * writing their data to r->gp.tmp; it returns 0 or SPOTSIM_EIO after
  * adding an error, and the other figures are still planned. `figures`
- * names every figure the family can add, NULL-terminated, so that an
- * image from an earlier run that no longer applies can be removed.
+ * names every figure the family can add, NULL-terminated: all are claimed
+ * (outdir.h), so that an image from an earlier run that no longer applies
+ * is removed by the commit.
  */
 struct figure_family {
 	const char *name;
@@ -170,9 +174,9 @@ extern const struct figure_family sweep_figures;
 /* ---- report_html.c ---- */
 
 /*
- * Writes DIR/report.html under a temporary name, then renames it; the page
- * embeds the drawn figures. `no_gnuplot`: a note replaces the figures.
- * Returns 0, or SPOTSIM_EIO after adding an error naming the page.
+ * Stages report.html in r->out; the page embeds the drawn (staged)
+ * figures. `no_gnuplot`: a note replaces the figures. Returns 0, or
+ * SPOTSIM_EIO after adding an error naming the page.
  */
 int report_html_write(const struct render *r, bool no_gnuplot);
 

@@ -245,9 +245,9 @@ static void info_targets(struct info *in, const struct scaling_config *sc)
 	}
 }
 
-void info_load(struct info *in, const char *dir)
+void info_load(struct info *in, const char *src, const char *dir)
 {
-	char *path = plot_path(dir, "scenario.json"), full[PATH_MAX];
+	char *path = plot_path(src, "scenario.json"), full[PATH_MAX];
 	const char *name = realpath(dir, full) ? full : dir, *base = strrchr(name, '/');
 	struct scenario sc;
 	struct diag quiet;

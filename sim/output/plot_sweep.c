@@ -176,7 +176,7 @@ static int plan_sweep_metric(struct render *r, const char *metric)
 	sweep_collect(r, metric, &s);
 	if (s.np && s.categorical)
 		sweep_positions(&s);
-	if (s.np && (!(f = fopen(path, "w")) || (sweep_write(&s, f), fclose(f)))) {
+	if (s.np && (!(f = gnuplot_tmp_open(path)) || (sweep_write(&s, f), fclose(f)))) {
 		diag_error(r->d, path, NULL, "cannot write: %s", diag_strerror(errno));
 		rc = SPOTSIM_EIO;
 	} else if (s.np) {

@@ -52,8 +52,8 @@ static int variant_copy_row(const char *const *f, size_t n, size_t record, void 
  */
 static int write_variant_copy(struct render *r, const char *name)
 {
-	char *src = plot_path(r->dir, name), *dst = gnuplot_tmp_path(&r->gp, name);
-	struct variant_copy c = {fopen(dst, "w"), -1, r->fx.variant};
+	char *src = plot_path(r->src, name), *dst = gnuplot_tmp_path(&r->gp, name);
+	struct variant_copy c = {gnuplot_tmp_open(dst), -1, r->fx.variant};
 	int rc = c.out ? csvio_read(src, variant_copy_row, &c, r->d) : SPOTSIM_EIO;
 
 	if (!c.out || fclose(c.out)) {
@@ -104,7 +104,7 @@ static int write_cost(const struct render *r, const char *path)
 	const struct facts *fx = &r->fx;
 	double sum_f = 0, sum_s = 0, acc_f = 0, acc_s = 0;
 	double end = fx->cost_f + fx->cost_s, final_share = end > 0 ? fx->cost_f / end : 0.5;
-	FILE *f = fopen(path, "w");
+	FILE *f = gnuplot_tmp_open(path);
 
 	if (!f)
 		return SPOTSIM_EIO;

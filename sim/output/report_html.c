@@ -1,10 +1,11 @@
 /*
  * report_html — step 3 of plot (see plot.h for what the page shows):
  * report.html, one self-contained file with no script and nothing fetched.
- * The page is written to DIR/.report.html.tmp.PID and renamed, so a
- * failure never leaves half a page under the final name. It embeds the
- * PNG of every drawn figure as a data: URI and links its SVG; every text
- * from the folder's files is HTML-escaped.
+ * The page is an outdir file (outdir.h): written in the staging folder
+ * and staged only once complete, so a failure never leaves half a page
+ * under the final name. It embeds the staged PNG of every drawn figure as
+ * a data: URI and links its SVG; every text from the folder's files is
+ * HTML-escaped.
  */
 #include "plot_internal.h"
 
@@ -347,7 +348,7 @@ static void base64_file(FILE *out, FILE *in)
 
 static bool page_figure(FILE *f, const struct render *r, const struct figure *fig, int number)
 {
-	char *png = xasprintf("%s/plots/%s.png", r->dir, fig->name);
+	char *png = xasprintf("%s/plots/%s.png", outdir_staging(r->out), fig->name);
 	FILE *in = fopen(png, "rb");
 
 	free(png);
@@ -391,26 +392,22 @@ static void page_figures(FILE *f, const struct render *r, bool no_gnuplot)
 int report_html_write(const struct render *r, bool no_gnuplot)
 {
 	char *final = plot_path(r->dir, "report.html");
-	char *tmp = xasprintf("%s/.report.html.tmp.%ld", r->dir, (long)getpid());
-	FILE *f = fopen(tmp, "w");
-	int rc = 0;
+	struct outdir_file of;
+	int err = outdir_file_create(r->out, "report.html", &of);
 
-	if (f) {
-		page_head(f, r);
-		page_tables(f, r);
-		page_figures(f, r, no_gnuplot);
-		fprintf(f,
+	if (!err) {
+		page_head(of.f, r);
+		page_tables(of.f, r);
+		page_figures(of.f, r, no_gnuplot);
+		fprintf(of.f,
 			"<footer>Made by spotsim %s from the CSV files of this folder; "
 			"redraw with <code>spotsim plot FOLDER</code>.</footer>\n"
 			"</body>\n</html>\n",
 			SPOTSIM_VERSION);
+		err = outdir_file_close(r->out, &of);
 	}
-	if (!f || ferror(f) | fclose(f) || rename(tmp, final) != 0) {
-		diag_error(r->d, final, NULL, "cannot write: %s", diag_strerror(errno));
-		unlink(tmp);
-		rc = SPOTSIM_EIO;
-	}
+	if (err)
+		diag_error(r->d, final, NULL, "cannot write: %s", diag_strerror(err));
 	free(final);
-	free(tmp);
-	return rc;
+	return err ? SPOTSIM_EIO : 0;
 }

@@ -4,8 +4,8 @@
  * report_internal — private to the report module: what its files share
  * beyond the contract in spotsim/output/report.h. The module's files:
  *
- *   report.c          the report's life: open, commit, abort, free
- *   report_temp.c     the temporaries and the signal-safe table of their paths
+ *   report.c          the report's life: open, finish, commit, abort, free;
+ *                     its files are outdir files (outdir.h)
  *   report_stream.c   rows as the run produces them: timeseries.csv,
  *                     events.csv, replications.csv; the CSV number formats
  *   report_stats.c    summary.csv and comparison.csv, from the experiment
@@ -13,7 +13,7 @@
  *                     printed summary
  *   report_ranking.c  the printed ranking of an experiment's configurations
  *
- * A report owns one struct out_file per CSV file, indexed by the FILE_
+ * A report owns one struct outdir_file per CSV file, indexed by the FILE_
  * enum, in the order the summary lists them.
  */
 #include <stdbool.h>
@@ -22,6 +22,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "spotsim/output/outdir.h"
 #include "spotsim/output/report.h"
 
 enum {
@@ -33,21 +34,15 @@ enum {
 	FILE_COUNT
 };
 
-/* The final names, "timeseries.csv" ... (report.c). */
+/* The final names, "timeseries.csv" ... (report_summary.c). */
 extern const char *const report_file_names[FILE_COUNT];
 
-struct out_file {
-	char *final; /* owned: DIR/NAME */
-	FILE *f;     /* the temporary, NULL once closed */
-	int slot;    /* index in the table of temporaries, -1 when none */
-};
-
 struct report {
-	char *dir;     /* owned, as given */
-	char *variant; /* owned */
+	struct outdir *out; /* owned */
+	char *variant;	    /* owned */
 	int64_t start_unix;
-	struct out_file files[FILE_COUNT];
-	bool committed;
+	struct outdir_file files[FILE_COUNT]; /* f is NULL once finished or aborted */
+	bool finished, committed, aborted;
 	size_t runs; /* replications added */
 	struct run_metrics sum, min, max, cnt;
 };
@@ -62,26 +57,6 @@ static inline double report_metric_get(const struct run_metrics *m, size_t offse
 	memcpy(&v, (const char *)m + offset, sizeof(v));
 	return v;
 }
-
-/* ---- the temporaries (report_temp.c) ---- */
-
-/* mkdir -p: creates `dir` and its missing parents; returns 0 or an errno. */
-int report_make_folder(const char *dir);
-
-/*
- * Opens the temporary for file `name` in `dir`; returns 0, an errno, or -1
- * when the table of temporaries is full.
- */
-int out_file_open(struct out_file *of, const char *dir, const char *name);
-
-/* Flushes, syncs and closes the temporary; returns 0 or an errno. */
-int out_file_finish(struct out_file *of);
-
-/* Renames the finished temporary to of->final and frees its slot; returns 0 or an errno. */
-int out_file_rename(struct out_file *of);
-
-/* Closes the temporary if still open, unlinks it when `remove`, frees its slot. */
-void out_file_close(struct out_file *of, bool remove);
 
 /* ---- CSV cells (report_stream.c) ---- */
 

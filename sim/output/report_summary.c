@@ -11,6 +11,10 @@
 
 #include <math.h>
 
+/* The files of a run, in the order the report opens and commits them and the summary lists them. */
+const char *const report_file_names[FILE_COUNT] = {
+    "timeseries.csv", "events.csv", "replications.csv", "summary.csv", "comparison.csv"};
+
 static double *field(struct run_metrics *m, size_t offset)
 {
 	return (double *)(void *)((char *)m + offset);

@@ -38,25 +38,34 @@
  *                p95_job_latency_s) against the first swept value, one line
  *                per variant with its interval band; when summary.csv has
  *                a sweep and the metric has a value
- * A figure that does not apply is removed from DIR/plots if an earlier run
- * left it there, so the folder and the page always agree.
+ * A figure that does not apply, or that failed, is removed from DIR/plots
+ * if an earlier run left it there (in the same commit as the new files),
+ * so the folder and the page always agree.
  *
  * Drawing: the templates are gnuplot scripts, one per figure (plots/NAME.gp,
  * their parameters documented at their top), found in $SPOTSIM_PLOTS, else
  * beside the executable (../plots from build/spotsim, up to three levels
  * up for build/tests/ and build/asan/), else ./plots, else the installed
- * PREFIX/share/spotsim/plots. What the templates read besides DIR's files
- * (the drawn variant's rows, the cost split, the experiment and sweep
- * points) goes to a private temporary folder in $TMPDIR (else /tmp),
- * removed afterwards. gnuplot (found on PATH, run with fork/exec, no shell,
- * without init files) draws each figure's PNG and SVG side by side; each
- * image is written under a temporary name in DIR/plots and renamed only
- * once gnuplot succeeded and left a non-empty file.
+ * PREFIX/share/spotsim/plots. Everything is written in the output folder's
+ * private staging folder (outdir.h), nothing in $TMPDIR: what the
+ * templates read besides DIR's files (the drawn variant's rows, the cost
+ * split, the experiment and sweep points) in its scratch folder, and the
+ * images and the page as staged files. gnuplot (found on PATH, run with
+ * fork/exec, no shell, without init files) draws each figure's PNG and SVG
+ * side by side; an image is staged only once gnuplot succeeded and the
+ * image is complete (a PNG ends with its IEND chunk, an SVG with </svg>),
+ * else the figure is an error. One commit then puts the images and the
+ * page in place.
  *
- * The page: DIR/report.html, written under a temporary name then renamed,
- * is one self-contained file that needs no network: the scenario's name,
- * the summary table (per configuration, the key metrics' means and 95 %
- * intervals), the comparison table (paired differences against the
+ * Interruption: plot_interrupt, from a signal handler, stops the drawing:
+ * the running gnuplot processes get SIGTERM, then SIGKILL after 250 ms;
+ * nothing is committed and plot_render / plot_stage return SPOTSIM_EINTR
+ * within about that time.
+ *
+ * The page: DIR/report.html is one self-contained file that needs no
+ * network: the scenario's name, the summary table (per configuration, the
+ * key metrics' means and 95 % intervals), the comparison table (paired
+ * differences against the
  * baseline), the full summary.csv and comparison.csv in collapsed
  * sections, and every figure as a base64 PNG (data: URI) with a caption
  * and a link to its SVG file. No script.
@@ -66,6 +75,7 @@
  * already in DIR/plots are left alone, and `d` gets one note:
  *     gnuplot is not installed; plots were skipped (install it with: apt-get install gnuplot-nox)
  */
+#include "spotsim/output/outdir.h"
 #include "spotsim/util/diag.h"
 
 /* The message of the note added when gnuplot is not on PATH. */
@@ -75,7 +85,8 @@
 
 /*
  * Draws the figures of the output folder `dir` (borrowed) and writes
- * report.html. *nplots (may be NULL) receives the number of figures
+ * report.html, committed at once (outdir.h) with SIGINT and SIGTERM held
+ * during the commit. *nplots (may be NULL) receives the number of figures
  * written, each as a PNG and an SVG (0 without gnuplot).
  *
  * Returns 0 (notes may have been added to `d`), or after adding errors to
@@ -89,8 +100,32 @@
  *   SPOTSIM_EIO     a file cannot be read or written, or gnuplot failed on
  *                   a figure (the page is still written, without it, and
  *                   no image of that name is left in DIR/plots)
- * On ENOENT, EINVAL and ESYNTAX nothing is written.
+ *   SPOTSIM_EINTR   plot_interrupt was called
+ * On ENOENT, EINVAL, ESYNTAX and EINTR nothing is written. The images are
+ * claimed (replaced or removed) only when gnuplot and the templates are
+ * there: without them the images in DIR/plots are left alone.
  */
 int plot_render(const char *dir, struct diag *d, int *nplots);
+
+/*
+ * plot_render's work without the commit: reads the CSV files and
+ * scenario.json from the folder `src` (borrowed; spotsim run gives its
+ * staging folder, where its new files are) and stages the figures and
+ * report.html in `o`, whose folder the page names. report.html is always
+ * claimed, the images when gnuplot and the templates are there. Returns
+ * as plot_render; the caller commits `o` unless the error is ENOENT,
+ * EINVAL, ESYNTAX or EINTR.
+ */
+int plot_stage(struct outdir *o, const char *src, struct diag *d, int *nplots);
+
+/*
+ * Claims report.html and the images of every figure plot can draw, so that
+ * a commit without them (spotsim run --no-plots, a shard) removes those of
+ * an earlier run.
+ */
+void plot_claim(struct outdir *o);
+
+/* Stops plot_render and plot_stage (async-signal-safe; it stays set). */
+void plot_interrupt(void);
 
 #endif

@@ -16,19 +16,21 @@
  *                     baseline other than itself: the paired difference
  *                     (report_experiment)
  *
- * Atomicity: report_open creates the folder (like mkdir -p) and opens every
- * file as a temporary in that folder, named ".NAME.tmp.PID" (for example
- * ".timeseries.csv.tmp.4242"), and writes the header rows. Rows stream into
- * the temporaries as the run produces them, so memory does not grow with
- * simulated time. Only report_commit renames the temporaries to their final
- * names, after every one of them has been flushed and closed without error.
- * A failed, aborted or interrupted run therefore never leaves a file under
- * a final name; an earlier run's files in the folder stay as they were
- * until a commit replaces them.
+ * Atomicity: the report owns the run's output folder (outdir.h).
+ * report_open creates the folder (like mkdir -p) and its private staging
+ * folder, opens every file there and writes the header rows. Rows stream
+ * into those files as the run produces them, so memory does not grow with
+ * simulated time. report_finish flushes, syncs and closes them (they are
+ * then complete in the staging folder, where the plots can read them);
+ * other outputs of the run (scenario.json, the plots, report.html) go
+ * through report_outdir into the same staging folder, and one commit
+ * (report_commit, or outdir_commit) puts everything in place, replacing or
+ * removing the files of an earlier run. A failed, aborted or interrupted
+ * run therefore never leaves a file under a final name, and an earlier
+ * run's files stay as they were.
  *
- * Signals: the paths of every open temporary are also kept in a static table
- * (fixed storage, no allocation), so report_remove_temps can delete them
- * with nothing but unlink(2) and is safe to call from a signal handler. The
+ * Signals: report_remove_temps (outdir_remove_temps) removes the staging
+ * folder of every open report with async-signal-safe calls only. The
  * intended use is the flag approach: the handler only sets a flag (and asks
  * the replication to stop), the main flow sees it and calls report_abort;
  * report_remove_temps is for a handler that must exit at once (a second
@@ -54,7 +56,7 @@
  *         for each replication k:
  *             report_replication(r, x->sweep[c], k, seed, experiment_at(x, c, k));
  *     report_experiment(r, x);
- *     report_commit(r, d);
+ *     report_commit(r, d);        (or report_finish, more files, outdir_commit)
  *     report_ranking(x, stdout);
  */
 #include <stdbool.h>
@@ -63,17 +65,15 @@
 
 #include "spotsim/util/diag.h"
 #include "spotsim/experiment/experiment.h"
+#include "spotsim/output/outdir.h"
 #include "spotsim/experiment/replication.h"
-
-/* The longest folder + file name a report can hold, and how many temporaries. */
-#define REPORT_PATH_MAX	 4096
-#define REPORT_MAX_TEMPS 16
 
 struct report;
 
 /*
- * Creates the folder `dir` (borrowed; its parents too) and opens the
- * temporaries with their header rows. `start_unix` is the scenario's start,
+ * Creates the folder `dir` (borrowed; its parents too), sweeps the
+ * leftovers of killed runs and opens the files in the staging folder with
+ * their header rows (outdir_open). `start_unix` is the scenario's start,
  * for the time column. The variant written in the rows is "base" until
  * report_set_variant. On success *out is an owned report; on failure
  * *out is NULL, nothing is left in the folder, and `d` holds one error
@@ -81,7 +81,7 @@ struct report;
  *     /proc/x: cannot create folder: no such file or directory
  *     out/web: cannot write in folder: permission denied
  * Returns 0, SPOTSIM_EIO, or SPOTSIM_ERANGE for a path that is empty or too
- * long, or when REPORT_MAX_TEMPS temporaries are already open.
+ * long, or when OUTDIR_MAX_OPEN folders are already open.
  */
 int report_open(struct report **out, const char *dir, int64_t start_unix, struct diag *d);
 
@@ -104,7 +104,7 @@ void report_replication(struct report *r, const char *sweep, uint64_t index, uin
 
 /*
  * Writes the rows of summary.csv and comparison.csv for the experiment `x`
- * (borrowed) into their temporaries; call it once, before report_commit.
+ * (borrowed) into their files; call it once, before report_finish.
  * Until it is called both files hold only their header row.
  *
  * summary.csv: variant,sweep,metric,unit,mean,sd,ci95_low,ci95_high,min,
@@ -133,24 +133,36 @@ void report_experiment(struct report *r, const struct experiment *x);
 void report_ranking(const struct experiment *x, FILE *out);
 
 /*
- * Flushes and closes every temporary and renames each to its final name.
- * Returns 0; or SPOTSIM_EIO after adding an error naming the file to `d`,
- * in which case every temporary is removed, and any file this commit had
- * already renamed too, so the folder never mixes two runs.
+ * Flushes, syncs and closes every file in the staging folder, where they
+ * are then complete. Returns 0; or SPOTSIM_EIO after adding an error naming
+ * the file to `d`, in which case the report is aborted. Idempotent.
+ */
+int report_finish(struct report *r, struct diag *d);
+
+/*
+ * report_finish, then outdir_commit of the report's folder: every staged
+ * file (the CSV files and whatever else the run staged) goes in place, and
+ * the claimed names without a staged file are removed. Returns 0; or
+ * SPOTSIM_EIO after adding errors to `d`, in which case the report is
+ * aborted and the folder holds what it held before (unless
+ * outdir_mixed(report_outdir(r)), see outdir.h).
  */
 int report_commit(struct report *r, struct diag *d);
 
-/* Closes and removes every temporary of `r`. Idempotent; NULL is a no-op. */
+/* Closes and removes every file of `r` and its staging folder. Idempotent; NULL is a no-op. */
 void report_abort(struct report *r);
 
 /* Aborts `r` unless it was committed, and frees it. NULL is a no-op. */
 void report_free(struct report *r);
 
 /*
- * Removes every temporary of every open report with unlink(2) only:
- * async-signal-safe. The reports stay allocated; free them as usual.
+ * Removes the staging folder of every open report with async-signal-safe
+ * calls only. The reports stay allocated; free them as usual.
  */
 void report_remove_temps(void);
+
+/* The report's output folder (borrowed), for the other files of the run. */
+struct outdir *report_outdir(struct report *r);
 
 /* The folder as given to report_open (borrowed). */
 const char *report_dir(const struct report *r);

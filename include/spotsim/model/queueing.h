@@ -65,6 +65,14 @@ void latency_mix_add(struct latency_mix *m, double served, long c, double lambda
 /* Adds `served` requests that waited `timeout` >= 0 seconds, then S ~ Exp(mu). */
 void latency_mix_add_overloaded(struct latency_mix *m, double served, double mu, double timeout);
 /*
+ * Adds `served` requests whose waits are spread uniformly between w0 and
+ * w1 >= 0 seconds (either order), then S ~ Exp(mu): the arrivals of an
+ * interval during which a fluid backlog grows or drains linearly. w0 == w1
+ * is latency_mix_add_overloaded with timeout w0. Consecutive adds of the
+ * same (mu, w0, w1) pool; otherwise one entry per add (a few per overload).
+ */
+void latency_mix_add_uniform(struct latency_mix *m, double served, double mu, double w0, double w1);
+/*
  * latency_mix_add with Erlang C already known (callers that cache it):
  * `served` requests wait with probability `p_wait`, their waits being
  * exponential at rate gamma = c mu - lambda > 0.

@@ -422,6 +422,8 @@ static inline double shape_rate(struct workload *w, sim_time t)
 		return rate_shape_at(w->shape, t, w->start_unix);
 	sim_time key;
 	struct daily_entry *e;
+	if (w->read && t == w->read_t) /* read again (workload_backlog_change, then the advance) */
+		return w->read->rps;
 	if (w->read && t - DAILY_SLOT_SPAN == w->read_t) {
 		key = w->read_key + DAILY_SLOT_SPAN;
 		key -= key > w->daily_period ? w->daily_period : 0;
@@ -785,8 +787,10 @@ static void close_interval(struct workload *w)
 }
 
 /* The fluid backlog at the end of the last advance (0 with the steady-state model). */
-static double backlog_now(const struct workload *w)
+static inline double backlog_now(const struct workload *w)
 {
+	if (!w->cur.dynamic && w->b_lost == 0)
+		return w->cur.b0; /* at rest */
 	double b = backlog_at(&w->cur, seconds(w->end - w->open_at)) - w->b_lost;
 	return b > 0 ? b : 0;
 }
@@ -936,7 +940,7 @@ sim_time workload_backlog_change(struct workload *w, sim_time t, long serving)
 {
 	if (w->model->steady_state || serving <= 0)
 		return SIM_TIME_MAX;
-	double lambda = rate_at(w, t), b = backlog_now(w);
+	double lambda = workload_rate(w, t), b = backlog_now(w);
 	double capacity = (double)(serving * w->model->concurrency) * w->mu;
 	double cap = capacity * w->model->timeout_s, slope = lambda - capacity;
 	b = b < cap ? b : cap;

@@ -630,7 +630,7 @@ static void share_of(const struct workload *w, const struct piece *p, double dt,
 	}
 }
 
-static void add_share(struct workload_totals *t, const struct share *s, bool serving)
+static inline void add_share(struct workload_totals *t, const struct share *s, bool serving)
 {
 	t->requests += s->requests;
 	t->served += s->served;
@@ -644,7 +644,7 @@ static void add_share(struct workload_totals *t, const struct share *s, bool ser
 	t->serving_seconds += s->serving_seconds;
 }
 
-static void add_minute_share(struct minute_sums *m, const struct share *s)
+static inline void add_minute_share(struct minute_sums *m, const struct share *s)
 {
 	m->requests += s->requests;
 	m->served += s->served;

@@ -165,7 +165,8 @@ static void test_below_capacity_matches(void **state)
 	assert_true(f.m.p_wait == s.m.p_wait && f.m.mean_wait_s == s.m.mean_wait_s &&
 		    f.m.p95_latency_s == s.m.p95_latency_s &&
 		    f.m.dropped_fraction == s.m.dropped_fraction && f.m.requests == s.m.requests);
-	assert_memory_equal(f.p95_ms, s.p95_ms, sizeof(f.p95_ms));
+	assert_true(f.nminutes == 120 && s.nminutes == 120);
+	assert_memory_equal(f.p95_ms, s.p95_ms, f.nminutes * sizeof(f.p95_ms[0]));
 	for (int i = 0; i < REPS; i++) {
 		run_model(&p, steady_text, "per_request", (uint64_t)i);
 		pw[i] = p.m.p_wait;

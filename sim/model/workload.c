@@ -14,6 +14,16 @@
  * jump ahead draws the skipped periods; a step back (callers should not)
  * restarts the stream.
  *
+ * Fluid backlog (the default model). A piece also carries the backlog b0
+ * at its start. A piece is `dynamic` while its backlog moves (grows below
+ * its cap, drains above 0) or holds between them; its trajectory is
+ * linear up to its event (empty or full, fluid_event) and at rest after
+ * it, so any stretch of it is added in closed form (piece_add_between): the
+ * moving part with uniform waits, the rest as a steady piece. An advance
+ * that starts at or past the event opens a new, steady piece, so that
+ * below capacity with no backlog every piece is exactly the steady-state
+ * model's.
+ *
  * Accounting. Each advance is an M/M/c piece at lambda(t0); an advance that
  * continues the open interval (it starts where that ends, with the same
  * serving count, and lambda(t0) is the same) only extends it. Sums are

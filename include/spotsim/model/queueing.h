@@ -49,7 +49,10 @@ double mmc_response_quantile(long c, double lambda, double mu, double q);
  * T = timeout + S. Memory is bounded: the e^{-mu t} terms are pooled per
  * distinct mu, the e^{-gamma t} terms in nearly log-spaced buckets of gamma
  * 0.4 to 0.8 % wide (weighted mean gamma kept per bucket, so a run with one
- * gamma is exact), the overloaded terms per (mu, timeout).
+ * gamma is exact), the overloaded terms per (mu, timeout). The uniform-wait
+ * terms of a fluid backlog (latency_mix_add_uniform) are the exception: one
+ * per interval during which a backlog grows or drains, a few per overload
+ * episode (a load that hovers around capacity for days adds thousands).
  */
 struct latency_mix;
 

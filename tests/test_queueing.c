@@ -308,6 +308,49 @@ static void test_quantile_memo(void **state)
 	latency_mix_free(other);
 }
 
+/*
+ * Waits uniform on [2, 6] s then S ~ Exp(mu = 10): the tail against a
+ * midpoint-rule integral of e^{-mu (t - u)} over the waits; the median of
+ * U + S lies near U's (4 s) plus a little; w0 == w1 is the overloaded term;
+ * the memo sees a changed uniform part.
+ */
+static void test_mix_uniform_wait(void **state)
+{
+	(void)state;
+	struct latency_mix *m = latency_mix_new();
+	latency_mix_add_uniform(m, 1000, 10, 6, 2); /* either order */
+	const double ts[] = {0.5, 2, 3.3, 6, 6.4};
+	for (size_t k = 0; k < sizeof(ts) / sizeof(ts[0]); k++) {
+		double t = ts[k], sum = 0;
+		for (int i = 0; i < 400000; i++) {
+			double u = 2 + 4 * (i + 0.5) / 400000;
+			sum += u >= t ? 1 : exp(-10 * (t - u));
+		}
+		double want = sum / 400000, got = latency_mix_tail(m, t);
+		if (fabs(got - want) > 1e-9)
+			fail_msg("tail at %g: got %.12g want %.12g", t, got, want);
+	}
+	double q = latency_mix_quantile(m, 0.5);
+	assert_true(fabs(latency_mix_tail(m, q) - 0.5) < 1e-9 && q > 4 && q < 4.2);
+	assert_true(latency_mix_weight(m) == 1000);
+	struct latency_mix *o = latency_mix_new();
+	latency_mix_add_uniform(o, 10, 10, 3, 3);
+	struct latency_mix *p = latency_mix_new();
+	latency_mix_add_overloaded(p, 10, 10, 3);
+	assert_true(latency_mix_quantile(o, 0.9) == latency_mix_quantile(p, 0.9));
+	struct latency_memo *memo = latency_memo_new();
+	double a = latency_mix_quantile_memo(m, 0.95, memo);
+	latency_mix_add_uniform(m, 1000, 10, 20, 30);
+	double b = latency_mix_quantile_memo(m, 0.95, memo);
+	assert_true(a < 6.3 && b > 20 && b == latency_mix_quantile(m, 0.95));
+	latency_mix_reset(m);
+	assert_true(latency_mix_weight(m) == 0 && isnan(latency_mix_quantile(m, 0.5)));
+	latency_memo_free(memo);
+	latency_mix_free(m);
+	latency_mix_free(o);
+	latency_mix_free(p);
+}
+
 int main(void)
 {
 	rng_global_init();
@@ -328,6 +371,7 @@ int main(void)
 	    cmocka_unit_test(test_mix_overloaded),
 	    cmocka_unit_test(test_mix_buckets_accuracy),
 	    cmocka_unit_test(test_quantile_memo),
+	    cmocka_unit_test(test_mix_uniform_wait),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

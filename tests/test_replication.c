@@ -825,15 +825,19 @@ static long max_desired(const struct run *r)
  * 2,850 requests/s on tasks that serve 100/s each at full CPU, with a CPU
  * target of 50 %: the load wants 57 tasks. The service pasted from
  * describe-services, with its describe-scalable-targets output (MaxCapacity
- * 20), stops at 20; without the target it goes to 57.
+ * 20), stops at 20; without the target it goes to 57. The steady-state
+ * request model keeps that arithmetic exact: with the fluid model the
+ * backlog built on 4 tasks keeps CPU at 100 % while it drains, and target
+ * tracking overshoots (81 tasks; the per-request model 75).
  */
 #define WANTS_57                                                                                   \
 	"{\"duration\": \"3h\", " TASK_1VCPU_2GB INSTANT                                           \
 	"\"service\": {\"services\": [{\"serviceName\": \"api\", \"clusterArn\": "                 \
 	"\"arn:aws:ecs:us-east-1:1:cluster/prod\", \"desiredCount\": 4, \"launchType\": "          \
 	"\"FARGATE\"}]},"                                                                          \
-	"\"workload\": {\"type\": \"requests\", \"rate\": {\"kind\": \"constant\", \"rps\": "      \
-	"2850}, \"service_time\": \"100ms\", \"concurrency_per_task\": 10},"                       \
+	"\"workload\": {\"type\": \"requests\", \"model\": \"steady_state\", \"rate\": "           \
+	"{\"kind\": \"constant\", \"rps\": 2850}, \"service_time\": \"100ms\", "                   \
+	"\"concurrency_per_task\": 10},"                                                           \
 	"\"scaling\": {%s\"ScalingPolicies\": [{\"PolicyName\": \"cpu50\", \"PolicyType\": "       \
 	"\"TargetTrackingScaling\", \"TargetTrackingScalingPolicyConfiguration\": "                \
 	"{\"TargetValue\": 50, \"PredefinedMetricSpecification\": {\"PredefinedMetricType\": "     \

@@ -98,7 +98,7 @@ static void test_diurnal_weekly(void **state)
  */
 static void test_diurnal_reads_in_steps(void **state)
 {
-	static const struct request_model model = {0.04, 4, 10, 3, 0, 0};
+	static const struct request_model model = {0.04, 4, 10, 3, 0, 0, false};
 	struct rate_shape daily = {
 	    .kind = RATE_DIURNAL, .min_rps = 200, .max_rps = 2000, .peak = 14 * SIM_HOUR};
 	struct rate_shape weekly = daily;
@@ -219,6 +219,17 @@ static const struct request_model web = {
     .cpu_idle_percent = 5,
     .memory_base_percent = 20,
     .memory_per_rps = 0.1,
+};
+
+/* The same service with the steady-state model: each interval a steady M/M/c queue. */
+static const struct request_model web_steady = {
+    .service_time_s = 0.040,
+    .concurrency = 4,
+    .timeout_s = 10,
+    .cpu_idle_percent = 5,
+    .memory_base_percent = 20,
+    .memory_per_rps = 0.1,
+    .steady_state = true,
 };
 
 #define NOISE_PERIODS 20000
@@ -400,12 +411,12 @@ static void test_constant_load_erlang(void **state)
 	workload_free(w);
 }
 
-static void test_overload(void **state)
+static void test_overload_steady_state(void **state)
 {
 	(void)state;
 	/* 400/s against a capacity of 12 x 25 = 300/s */
 	struct rate_shape r = {.kind = RATE_CONSTANT, .rps = 400};
-	struct workload *w = workload_new(&r, &web, 0, 1, 0);
+	struct workload *w = workload_new(&r, &web_steady, 0, 1, 0);
 	workload_advance(w, 0, 30 * SIM_SEC, 3);
 	workload_advance(w, 30 * SIM_SEC, SIM_MIN, 3);
 	const struct workload_totals *tot = workload_totals(w);
@@ -422,6 +433,154 @@ static void test_overload(void **state)
 	check_rel(workload_instant_p95(w), 10 + log(20) * 0.040, 1e-12, "instant p95");
 	check_rel(in.mem_pct, 20 + 0.1 * 400 / 3, 1e-12, "memory follows lambda");
 	workload_free(w);
+}
+
+/* ---- the fluid backlog ---- */
+
+/* 400/s for a minute, then 200/s, against 3 tasks x 4 x 25 = 300/s; cap 300 x 10 s = 3000. */
+static const struct rate_point surge_points[] = {{0, 400}, {SIM_MIN, 200}};
+
+static struct rate_shape surge(void)
+{
+	return (struct rate_shape){
+	    .kind = RATE_STEPS, .points = (struct rate_point *)surge_points, .npoints = 2};
+}
+
+/*
+ * From empty at 400/s the backlog grows at 100/s and reaches its cap of
+ * 3000 after 30 s; arrivals are all served meanwhile, their waits rising
+ * 0 to 10 s; from the cap the excess abandons and the served wait 10 s.
+ * The same sums whether the minute comes in one advance or 20-second ones.
+ */
+static void test_fluid_growth_and_cap(void **state)
+{
+	(void)state;
+	struct rate_shape r = surge();
+	struct workload *w = workload_new(&r, &web, 0, 1, 0);
+	struct workload *w20 = workload_new(&r, &web, 0, 1, 0);
+	assert_true(workload_backlog_change(w, 0, 3) == 30 * SIM_SEC);
+	workload_advance(w, 0, 10 * SIM_SEC, 3);
+	check_rel(workload_backlog(w), 1000, 1e-12, "growth at lambda - c mu");
+	assert_true(workload_backlog_change(w, 10 * SIM_SEC, 3) == 30 * SIM_SEC);
+	workload_advance(w, 10 * SIM_SEC, SIM_MIN, 3);
+	for (sim_time t = 0; t < SIM_MIN; t += 20 * SIM_SEC)
+		workload_advance(w20, t, t + 20 * SIM_SEC, 3);
+	check_rel(workload_backlog(w), 3000, 1e-12, "capped at c mu timeout");
+	assert_true(workload_backlog_change(w, SIM_MIN - 1, 3) == SIM_TIME_MAX); /* at rest */
+	struct workload_minute m, m20;
+	workload_take_minute(w, &m);
+	workload_take_minute(w20, &m20);
+	check_rel(m.dropped, 100 * 30, 1e-12, "abandoned from the cap on");
+	check_rel(m20.dropped, m.dropped, 1e-12, "20-second advances");
+	const struct workload_totals *tot = workload_totals(w);
+	check_rel(tot->requests, 400 * 60, 1e-12, "requests");
+	check_rel(tot->served, 400 * 30 + 300 * 30, 1e-12, "served");
+	check_rel(tot->waited, tot->served, 1e-12, "all waited");
+	check_rel(tot->wait_sum_s, 400 * 30 * 5.0 + 300 * 30 * 10.0, 1e-12, "fluid waits");
+	check_rel(workload_totals(w20)->wait_sum_s, tot->wait_sum_s, 1e-12, "20 s: waits");
+	/* latency: 12000 uniform 0..10 s, 9000 at 10 s, plus S; p50 is in the uniform part */
+	double p50 = workload_latency_quantile(w, 0.5);
+	assert_true(p50 > 8 && p50 < 9);
+	struct workload_instant in;
+	workload_instant(w, &in);
+	check_rel(in.dropped_rate, 100, 1e-12, "instant dropped rate at the cap");
+	assert_true(in.p_wait == 1 && in.cpu_pct == 100);
+	check_rel(workload_instant_p95(w), 10 + log(20) * 0.040, 1e-12, "instant p95");
+	workload_free(w);
+	workload_free(w20);
+}
+
+/*
+ * After the surge, at 200/s the backlog of 3000 drains at c mu - lambda =
+ * 100/s: empty at 90 s, the moment workload_backlog_change gives; its
+ * arrivals wait 10 s down to 0; then Erlang C, as the steady-state model.
+ */
+static void test_fluid_drain(void **state)
+{
+	(void)state;
+	struct rate_shape r = surge();
+	struct workload *w = workload_new(&r, &web, 0, 1, 0);
+	struct workload_minute m;
+	workload_advance(w, 0, SIM_MIN, 3);
+	workload_take_minute(w, &m);
+	double served0 = workload_totals(w)->served, wait0 = workload_totals(w)->wait_sum_s;
+	assert_true(workload_backlog_change(w, SIM_MIN, 3) == 90 * SIM_SEC);
+	workload_advance(w, SIM_MIN, 80 * SIM_SEC, 3);
+	check_rel(workload_backlog(w), 1000, 1e-12, "drains at c mu - lambda");
+	workload_advance(w, 80 * SIM_SEC, 2 * SIM_MIN, 3);
+	assert_true(workload_backlog(w) == 0);
+	workload_take_minute(w, &m);
+	double c = mmc_erlang_c(12, 200 / 25.0);
+	const struct workload_totals *tot = workload_totals(w);
+	check_rel(m.served, 200 * 60, 1e-12, "all served");
+	assert_true(m.dropped == 0);
+	check_rel(tot->wait_sum_s - wait0, 200 * 30 * 5.0 + c / 100 * 200 * 30, 1e-9, "waits");
+	check_rel(tot->served - served0, 200 * 60, 1e-12, "served");
+	double steady = mmc_response_quantile(12, 200, 25, 0.95);
+	assert_true(m.p95_s > steady + 1); /* the backlog's waits show in the minute */
+	/* the next minute is the steady one, exactly */
+	workload_advance(w, 2 * SIM_MIN, 3 * SIM_MIN, 3);
+	workload_take_minute(w, &m);
+	check_rel(m.p95_s, steady, 1e-9, "steady again");
+	struct workload_instant in;
+	workload_instant(w, &in);
+	assert_true(in.dropped_rate == 0 && in.p_wait == c);
+	workload_free(w);
+}
+
+/*
+ * A task that stops mid-backlog takes its share B / serving with it, and
+ * its share of the busy workers; a smaller fleet's lower cap lets the
+ * excess abandon at once.
+ */
+static void test_fluid_task_stop(void **state)
+{
+	(void)state;
+	struct rate_shape r = {.kind = RATE_CONSTANT, .rps = 400};
+	struct workload *w = workload_new(&r, &web, 0, 1, 0);
+	workload_advance(w, 0, SIM_MIN, 3);
+	double dropped = workload_totals(w)->dropped;
+	/* 3000 queued: one of 3 tasks takes 1000, and 4 in service (window 0) */
+	check_rel(workload_lose_inflight(w, 3, 0), 1004, 1e-12, "share of backlog and slots");
+	check_rel(workload_backlog(w), 2000, 1e-12, "backlog left");
+	check_rel(workload_totals(w)->dropped - dropped, 1004, 1e-12, "counted dropped");
+	/* 2 tasks: capacity 200/s, cap 2000: at its cap, dropping 200/s */
+	assert_true(workload_backlog_change(w, SIM_MIN, 2) == SIM_TIME_MAX);
+	workload_advance(w, SIM_MIN, 2 * SIM_MIN, 2);
+	check_rel(workload_totals(w)->dropped - dropped, 1004 + 200 * 60, 1e-12, "dropped");
+	/* down to 1 task without notice: the backlog above the cap of 1000 abandons */
+	workload_advance(w, 2 * SIM_MIN, 3 * SIM_MIN, 1);
+	check_rel(workload_totals(w)->dropped - dropped, 1004 + 200 * 60 + 1000 + 300 * 60, 1e-12,
+		  "cap lowered");
+	check_rel(workload_backlog(w), 1000, 1e-12, "at the new cap");
+	workload_free(w);
+}
+
+/* Below capacity the fluid model is the steady-state model, bit for bit. */
+static void test_fluid_equals_steady_state_below_capacity(void **state)
+{
+	(void)state;
+	struct rate_shape r = {
+	    .kind = RATE_DIURNAL, .min_rps = 50, .max_rps = 280, .peak = 14 * SIM_HOUR};
+	struct workload *f = workload_new(&r, &web, MONDAY_2026_01_05, 1, 0);
+	struct workload *s = workload_new(&r, &web_steady, MONDAY_2026_01_05, 1, 0);
+	struct workload_minute mf, ms;
+	for (sim_time t = 0; t < SIM_DAY; t += 20 * SIM_SEC) {
+		workload_advance(f, t, t + 20 * SIM_SEC, 3);
+		workload_advance(s, t, t + 20 * SIM_SEC, 3);
+		assert_true(workload_backlog_change(f, t + 20 * SIM_SEC, 3) == SIM_TIME_MAX);
+		if ((t + 20 * SIM_SEC) % SIM_MIN == 0) {
+			workload_take_minute(f, &mf);
+			workload_take_minute(s, &ms);
+			assert_memory_equal(&mf, &ms, sizeof(mf));
+		}
+	}
+	workload_lose_inflight(f, 3, SIM_SEC);
+	workload_lose_inflight(s, 3, SIM_SEC);
+	assert_memory_equal(workload_totals(f), workload_totals(s), sizeof(struct workload_totals));
+	assert_true(workload_latency_quantile(f, 0.95) == workload_latency_quantile(s, 0.95));
+	workload_free(f);
+	workload_free(s);
 }
 
 static void test_memory_capped(void **state)
@@ -483,11 +642,13 @@ static void test_next_change_noise(void **state)
 static void test_take_minutes(void **state)
 {
 	(void)state;
-	const long serving[] = {3, 2, 0}; /* queueing, overloaded, none */
+	const long serving[] = {3, 2, 0, 3, 0}; /* queueing, overloaded, none */
 	struct rate_shape r = {.kind = RATE_CONSTANT, .rps = 250};
-	for (size_t k = 0; k < 3; k++) {
-		struct workload *a = workload_new(&r, &web, 0, 1, 0);
-		struct workload *b = workload_new(&r, &web, 0, 1, 0);
+	for (size_t k = 0; k < 5; k++) {
+		/* the fluid model's overload is not steady: a backlog grows (test_fluid_*) */
+		const struct request_model *m = k < 3 ? &web_steady : &web;
+		struct workload *a = workload_new(&r, m, 0, 1, 0);
+		struct workload *b = workload_new(&r, m, 0, 1, 0);
 		struct workload_minute ma, mb;
 		for (sim_time t = 0; t < 45 * SIM_MIN; t += 20 * SIM_SEC) {
 			workload_advance(a, t, t + 20 * SIM_SEC, serving[k]);
@@ -571,7 +732,11 @@ int main(void)
 	    cmocka_unit_test(test_no_serving_task),
 	    cmocka_unit_test(test_zero_load),
 	    cmocka_unit_test(test_constant_load_erlang),
-	    cmocka_unit_test(test_overload),
+	    cmocka_unit_test(test_overload_steady_state),
+	    cmocka_unit_test(test_fluid_growth_and_cap),
+	    cmocka_unit_test(test_fluid_drain),
+	    cmocka_unit_test(test_fluid_task_stop),
+	    cmocka_unit_test(test_fluid_equals_steady_state_below_capacity),
 	    cmocka_unit_test(test_memory_capped),
 	    cmocka_unit_test(test_minute_serving_part),
 	    cmocka_unit_test(test_next_change_noise),

@@ -197,11 +197,16 @@ static sim_time tick_ceil(sim_time t)
 
 /*
  * The rate read at t holds until the first tick after it may have changed:
- * a piece starts at t and at every tick where the rate is new.
+ * a piece starts at t and at every tick where the rate is new, or where a
+ * fluid backlog has emptied or reached its cap (workload_backlog_change).
  */
-static sim_time steady_until(const struct rep *r, sim_time t)
+static sim_time steady_until(const struct rep *r, sim_time t, long serving)
 {
-	return r->w ? tick_ceil(workload_next_change(r->w, t)) : SIM_TIME_MAX;
+	if (!r->w)
+		return SIM_TIME_MAX;
+	sim_time rate = workload_next_change(r->w, t),
+		 fluid = workload_backlog_change(r->w, t, serving);
+	return tick_ceil(fluid < rate ? fluid : rate);
 }
 
 /* A 20-second sample of a request service (or of one without workload) for the metrics. */
@@ -304,7 +309,7 @@ static void account_to(struct rep *r, sim_time now, long serving)
 		}
 		if (r->accounted >= now)
 			return;
-		sim_time steady = steady_until(r, r->accounted);
+		sim_time steady = steady_until(r, r->accounted, serving);
 		sim_time stop = now < steady ? now : steady;
 		if (r->quiet && close_minutes_at_once(r, stop, passed, serving))
 			continue;
@@ -672,7 +677,7 @@ static void fill_metrics(const struct rep *r, const struct service_totals *t,
 }
 
 /* The queue reads only the arrival rate from a workload; these values are unused. */
-static const struct request_model rate_only = {1.0, 1, 0, 0, 0, 0};
+static const struct request_model rate_only = {1.0, 1, 0, 0, 0, 0, false};
 
 /* workload.model "per_request": the rate (with its noise) drives the per-request model. */
 static void setup_per_request(struct rep *r, const struct scenario *sc, uint64_t index)

@@ -358,6 +358,7 @@ void latency_mix_free(struct latency_mix *m)
 		free(m->groups[i].buckets);
 	free(m->groups);
 	free(m->over);
+	free(m->unif);
 	free(m);
 }
 
@@ -369,6 +370,7 @@ void latency_mix_reset(struct latency_mix *m)
 		m->groups[i].last = 0;
 	}
 	m->nover = 0;
+	m->nunif = 0;
 	m->weight = 0;
 	m->mean_sum = 0;
 	m->last = 0;
@@ -443,6 +445,42 @@ void latency_mix_add_overloaded(struct latency_mix *m, double served, double mu,
 	m->over[m->nover++] = (struct overload_group){mu, timeout, served};
 }
 
+void latency_mix_add_uniform(struct latency_mix *m, double served, double mu, double w0, double w1)
+{
+	assert(mu > 0 && w0 >= 0 && w1 >= 0);
+	double lo = w0 < w1 ? w0 : w1, hi = w0 < w1 ? w1 : w0;
+	if (!(served > 0 && mu > 0 && lo >= 0))
+		return;
+	if (lo == hi) {
+		latency_mix_add_overloaded(m, served, mu, lo);
+		return;
+	}
+	m->weight += served;
+	m->mean_sum += served * ((lo + hi) / 2 + 1 / mu);
+	if (m->nunif) {
+		struct uniform_group *u = &m->unif[m->nunif - 1];
+		if (u->mu == mu && u->lo == lo && u->hi == hi) {
+			u->weight += served;
+			return;
+		}
+	}
+	XALLOC_GROW(m->unif, m->nunif + 1, m->aunif);
+	m->unif[m->nunif++] = (struct uniform_group){mu, lo, hi, served};
+}
+
+/*
+ * P(U + S > t), U uniform on [lo, hi] (lo < hi), S ~ Exp(mu): the part of
+ * [lo, hi] at or past t counts whole, the part below t with e^{-mu (t - u)}.
+ */
+static double uniform_tail(const struct uniform_group *u, double t)
+{
+	double whole = t < u->lo ? u->hi - u->lo : t < u->hi ? u->hi - t : 0;
+	double top = t < u->hi ? t : u->hi, part = 0;
+	if (t > u->lo)
+		part = (exp(-u->mu * (t - top)) - exp(-u->mu * (t - u->lo))) / u->mu;
+	return (whole + part) / (u->hi - u->lo);
+}
+
 double latency_mix_weight(const struct latency_mix *m)
 {
 	return m->weight;
@@ -472,6 +510,8 @@ double latency_mix_tail(const struct latency_mix *m, double t)
 		const struct overload_group *o = &m->over[i];
 		sum += o->weight * (t <= o->timeout ? 1 : exp(-o->mu * (t - o->timeout)));
 	}
+	for (size_t i = 0; i < m->nunif; i++)
+		sum += m->unif[i].weight * uniform_tail(&m->unif[i], t);
 	return sum / m->weight;
 }
 
@@ -496,6 +536,11 @@ static void mix_bounds(const struct latency_mix *m, struct bounds *b)
 	}
 	for (size_t i = 0; i < m->nover; i++)
 		bounds_add_exact(b, m->over[i].timeout + b->lp / m->over[i].mu);
+	/* lo + S's quantile at p is below, hi + S's above */
+	for (size_t i = 0; i < m->nunif; i++) {
+		bounds_add_exact(b, m->unif[i].lo + b->lp / m->unif[i].mu);
+		bounds_add_exact(b, m->unif[i].hi + b->lp / m->unif[i].mu);
+	}
 }
 
 double latency_mix_quantile(const struct latency_mix *m, double q)
@@ -528,6 +573,7 @@ void latency_memo_free(struct latency_memo *memo)
 		free(memo->last.groups[i].buckets);
 	free(memo->last.groups);
 	free(memo->last.over);
+	free(memo->last.unif);
 	free(memo);
 }
 
@@ -540,7 +586,9 @@ static bool group_equal(const struct rate_group *a, const struct rate_group *b)
 static bool mix_equal(const struct latency_mix *a, const struct latency_mix *b)
 {
 	if (a->weight != b->weight || a->mean_sum != b->mean_sum || a->ngroups != b->ngroups ||
-	    a->nover != b->nover)
+	    a->nover != b->nover || a->nunif != b->nunif)
+		return false;
+	if (a->nunif && memcmp(a->unif, b->unif, a->nunif * sizeof(*a->unif)))
 		return false;
 	for (size_t i = 0; i < a->ngroups; i++)
 		if (!group_equal(&a->groups[i], &b->groups[i]))
@@ -583,6 +631,13 @@ static void mix_copy(struct latency_mix *dst, const struct latency_mix *src)
 	if (src->nover)
 		memcpy(dst->over, src->over, src->nover * sizeof(*dst->over));
 	dst->nover = src->nover;
+	if (src->nunif > dst->aunif) {
+		dst->unif = xrealloc(dst->unif, src->nunif * sizeof(*dst->unif));
+		dst->aunif = src->nunif;
+	}
+	if (src->nunif)
+		memcpy(dst->unif, src->unif, src->nunif * sizeof(*dst->unif));
+	dst->nunif = src->nunif;
 	dst->weight = src->weight;
 	dst->mean_sum = src->mean_sum;
 }

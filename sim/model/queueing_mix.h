@@ -36,11 +36,18 @@ struct overload_group {
 	double mu, timeout, weight;
 };
 
+/* Requests whose waits are uniform on [lo, hi] (a fluid backlog), then S ~ Exp(mu). */
+struct uniform_group {
+	double mu, lo, hi, weight;
+};
+
 struct latency_mix {
 	struct rate_group *groups;
 	size_t ngroups, agroups;
 	struct overload_group *over;
 	size_t nover, aover;
+	struct uniform_group *unif;
+	size_t nunif, aunif;
 	double weight;
 	double mean_sum; /* sum of w E[T]: where doubling starts */
 	size_t last;	 /* index of the group added to last */

@@ -14,6 +14,16 @@
  * jump ahead draws the skipped periods; a step back (callers should not)
  * restarts the stream.
  *
+ * Fluid backlog (the default model). A piece also carries the backlog b0
+ * at its start. A piece is `dynamic` while its backlog moves (grows below
+ * its cap, drains above 0) or holds between them; its trajectory is
+ * linear up to its event (empty or full, fluid_event) and at rest after
+ * it, so any stretch of it is added in closed form (piece_add_between): the
+ * moving part with uniform waits, the rest as a steady piece. An advance
+ * that starts at or past the event opens a new, steady piece, so that
+ * below capacity with no backlog every piece is exactly the steady-state
+ * model's.
+ *
  * Accounting. Each advance is an M/M/c piece at lambda(t0); an advance that
  * continues the open interval (it starts where that ends, with the same
  * serving count, and lambda(t0) is the same) only extends it. Sums are
@@ -255,12 +265,17 @@ struct erlang_entry {
 	double lambda, value;
 };
 
-/* One M/M/c interval: lambda at its start and the servers over it. */
+/*
+ * One interval: lambda at its start and the servers over it; with the
+ * fluid model, the backlog b0 at its start and its cap (capacity x timeout).
+ */
 struct piece {
 	double lambda, capacity, erlang; /* erlang: C when 0 < lambda < capacity */
 	double cpu_pct, mem_pct;	 /* when c > 0 */
+	double b0, cap;			 /* requests; 0 with the steady-state model */
 	long serving, c;
 	bool overloaded;
+	bool dynamic; /* fluid and the backlog moves or sits between 0 and its cap */
 };
 
 /*
@@ -317,6 +332,7 @@ struct workload {
 	 */
 	bool open;
 	struct piece cur;
+	double b_lost; /* backlog lost since the end of `cur` (workload_lose_inflight) */
 	sim_time open_at, end, flushed;
 	bool run_share_ok;	/* run_share is the share of cur from open_at to end */
 	struct share run_share; /* see flush_minute */
@@ -358,7 +374,7 @@ struct workload *workload_new(const struct rate_shape *shape, const struct reque
 	w->mix = latency_mix_new();
 	w->minute_mix = latency_mix_new();
 	w->p95_memo = latency_memo_new();
-	w->cur = (struct piece){0, 0, 1, NAN, NAN, 0, 0, false};
+	w->cur = (struct piece){0, 0, 1, NAN, NAN, 0, 0, 0, 0, false, false};
 	return w;
 }
 
@@ -416,6 +432,8 @@ static inline double shape_rate(struct workload *w, sim_time t)
 		return rate_shape_at(w->shape, t, w->start_unix);
 	sim_time key;
 	struct daily_entry *e;
+	if (w->read && t == w->read_t) /* read again (workload_backlog_change, then the advance) */
+		return w->read->rps;
 	if (w->read && t - DAILY_SLOT_SPAN == w->read_t) {
 		key = w->read_key + DAILY_SLOT_SPAN;
 		key -= key > w->daily_period ? w->daily_period : 0;
@@ -518,8 +536,20 @@ static double cap_percent(double pct)
 	return pct < 100 ? pct : 100;
 }
 
-/* The interval starting at t0 at `lambda` with `serving` tasks. */
-static void piece_at(struct workload *w, double lambda, long serving, struct piece *p)
+/*
+ * Whether a fluid piece's backlog is not at rest: it grows, drains or
+ * holds between 0 and its cap (at rest: empty below capacity, at the cap
+ * above it; and no serving task, which freezes it).
+ */
+static bool fluid_dynamic(double lambda, double capacity, double b0, double cap)
+{
+	if (capacity <= 0)
+		return false;
+	return !(b0 <= 0 && lambda < capacity) && !(b0 >= cap && lambda > capacity);
+}
+
+/* The interval starting at t0 at `lambda` with `serving` tasks and backlog b0 (<= its cap). */
+static void piece_at(struct workload *w, double lambda, long serving, double b0, struct piece *p)
 {
 	const struct request_model *m = w->model;
 	long c = serving > 0 ? serving * m->concurrency : 0;
@@ -530,6 +560,9 @@ static void piece_at(struct workload *w, double lambda, long serving, struct pie
 	p->serving = serving;
 	p->c = c;
 	p->overloaded = c > 0 && lambda >= capacity;
+	p->b0 = m->steady_state ? 0 : b0;
+	p->cap = capacity * m->timeout_s;
+	p->dynamic = !m->steady_state && fluid_dynamic(lambda, capacity, p->b0, p->cap);
 	if (c == 0) {
 		p->cpu_pct = p->mem_pct = NAN;
 		return;
@@ -545,6 +578,29 @@ static void piece_at(struct workload *w, double lambda, long serving, struct pie
 static inline double seconds(sim_time t)
 {
 	return (double)t / (double)SIM_SEC;
+}
+
+/*
+ * The fluid backlog of a dynamic piece: B(s) = b0 + (lambda - capacity) s
+ * until it empties or reaches its cap, `fluid_event` seconds in (INFINITY
+ * when it never does: lambda = capacity), then 0 or the cap.
+ */
+static double fluid_event(const struct piece *p)
+{
+	double slope = p->lambda - p->capacity;
+	if (!p->dynamic || slope == 0)
+		return INFINITY;
+	return slope > 0 ? (p->cap - p->b0) / slope : p->b0 / -slope;
+}
+
+static double backlog_at(const struct piece *p, double s)
+{
+	if (!p->dynamic)
+		return p->b0;
+	double slope = p->lambda - p->capacity;
+	if (s >= fluid_event(p))
+		return slope > 0 ? p->cap : 0;
+	return p->b0 + slope * s;
 }
 
 /* Where a piece's requests and utilization go: the run, the open minute, or both. */
@@ -584,7 +640,7 @@ static void share_of(const struct workload *w, const struct piece *p, double dt,
 	}
 }
 
-static void add_share(struct workload_totals *t, const struct share *s, bool serving)
+static inline void add_share(struct workload_totals *t, const struct share *s, bool serving)
 {
 	t->requests += s->requests;
 	t->served += s->served;
@@ -598,7 +654,7 @@ static void add_share(struct workload_totals *t, const struct share *s, bool ser
 	t->serving_seconds += s->serving_seconds;
 }
 
-static void add_minute_share(struct minute_sums *m, const struct share *s)
+static inline void add_minute_share(struct minute_sums *m, const struct share *s)
 {
 	m->requests += s->requests;
 	m->served += s->served;
@@ -648,6 +704,49 @@ static void piece_add(struct workload *w, int to, const struct piece *p, double 
 }
 
 /*
+ * Seconds a to b of a dynamic piece, before its event: every arrival is
+ * served (the backlog is below its cap) after the fluid wait B / (c mu),
+ * which moves linearly from B(a) / (c mu) to B(b) / (c mu); the servers
+ * are all busy.
+ */
+static void backlog_add(struct workload *w, int to, const struct piece *p, double a, double b)
+{
+	double dt = b - a, served = p->lambda * dt;
+	double w0 = backlog_at(p, a) / p->capacity, w1 = backlog_at(p, b) / p->capacity;
+	double cpu = cap_percent(w->model->cpu_idle_percent + 100);
+	struct share s = {served,   served,	     0, served, served * (w0 + w1) / 2,
+			  cpu * dt, p->mem_pct * dt, dt};
+	if (to & TO_RUN)
+		add_share(&w->totals, &s, true);
+	if (to & TO_MINUTE) {
+		w->minute_touched = true;
+		add_minute_share(&w->minute, &s);
+	}
+	if ((to & TO_MINUTE) && w->minute_latency)
+		latency_mix_add_uniform(w->minute_mix, served, w->mu, w0, w1);
+	if (to & TO_RUN)
+		latency_mix_add_uniform(w->mix, served, w->mu, w0, w1);
+}
+
+/*
+ * Seconds a to b (a < b) from the start of piece p: a dynamic piece's
+ * backlog part, then, past its event, the part at rest, which is what a
+ * steady piece adds (Erlang C below capacity, the timeout at the cap).
+ */
+static void piece_add_between(struct workload *w, int to, const struct piece *p, double a, double b)
+{
+	if (!p->dynamic) {
+		piece_add(w, to, p, b - a);
+		return;
+	}
+	double te = fluid_event(p);
+	if (a < te)
+		backlog_add(w, to, p, a, b < te ? b : te);
+	if (b > te)
+		piece_add(w, to, p, b - (a > te ? a : te));
+}
+
+/*
  * Moves the open interval's part not yet in the minute's sums there. When
  * that part is the whole interval so far (a piece that ends with its
  * minute), its share is also what the run takes should the interval end
@@ -657,7 +756,10 @@ static void flush_minute(struct workload *w)
 {
 	if (!w->open || w->end <= w->flushed)
 		return;
-	if (w->flushed != w->open_at) {
+	if (w->cur.dynamic) {
+		piece_add_between(w, TO_MINUTE, &w->cur, seconds(w->flushed - w->open_at),
+				  seconds(w->end - w->open_at));
+	} else if (w->flushed != w->open_at) {
 		piece_add(w, TO_MINUTE, &w->cur, seconds(w->end - w->flushed));
 	} else {
 		share_of(w, &w->cur, seconds(w->end - w->flushed), &w->run_share);
@@ -675,7 +777,12 @@ static void close_interval(struct workload *w)
 {
 	if (!w->open)
 		return;
-	if (w->end > w->open_at && w->flushed == w->open_at) {
+	if (w->cur.dynamic && w->end > w->open_at) {
+		int to = w->flushed == w->open_at ? TO_RUN | TO_MINUTE : TO_RUN;
+		if (to == TO_RUN)
+			flush_minute(w);
+		piece_add_between(w, to, &w->cur, 0, seconds(w->end - w->open_at));
+	} else if (w->end > w->open_at && w->flushed == w->open_at) {
 		piece_add(w, TO_RUN | TO_MINUTE, &w->cur, seconds(w->end - w->open_at));
 	} else if (w->end > w->open_at) {
 		flush_minute(w);
@@ -689,13 +796,52 @@ static void close_interval(struct workload *w)
 	w->run_share_ok = false;
 }
 
+/* The fluid backlog at the end of the last advance (0 with the steady-state model). */
+static inline double backlog_now(const struct workload *w)
+{
+	if (!w->cur.dynamic && w->b_lost == 0)
+		return w->cur.b0; /* at rest */
+	double b = backlog_at(&w->cur, seconds(w->end - w->open_at)) - w->b_lost;
+	return b > 0 ? b : 0;
+}
+
+/* Requests counted as served that turn out dropped (lost backlog or in flight). */
+static void served_to_dropped(struct workload *w, double n)
+{
+	w->totals.served -= n;
+	w->totals.dropped += n;
+	w->minute.served -= n;
+	w->minute.dropped += n;
+	w->minute_touched = true;
+}
+
+/*
+ * A new piece: its backlog is the last one's at its end; what exceeds the
+ * new cap (fewer servers) abandons now.
+ */
+static void open_piece(struct workload *w, double lambda, long serving)
+{
+	double b = backlog_now(w);
+	close_interval(w);
+	long c = serving > 0 ? serving * w->model->concurrency : 0;
+	double cap = (double)c * w->mu * w->model->timeout_s;
+	if (c > 0 && b > cap) {
+		served_to_dropped(w, b - cap);
+		b = cap;
+	}
+	piece_at(w, lambda, serving, b, &w->cur);
+	w->b_lost = 0;
+}
+
 void workload_advance(struct workload *w, sim_time t0, sim_time t1, long serving)
 {
 	double lambda = rate_at(w, t0);
 	bool same = w->open && t0 == w->end && serving == w->cur.serving && lambda == w->cur.lambda;
+	/* a dynamic piece ends at its event: from there a steady piece, as if anew */
+	if (same && w->cur.dynamic && seconds(t0 - w->open_at) >= fluid_event(&w->cur))
+		same = false;
 	if (!same) {
-		close_interval(w);
-		piece_at(w, lambda, serving, &w->cur);
+		open_piece(w, lambda, serving);
 		w->open = true;
 		w->open_at = w->end = w->flushed = t0;
 	}
@@ -729,7 +875,13 @@ void workload_take_minute(struct workload *w, struct workload_minute *out)
 void workload_take_minutes(struct workload *w, int64_t n, struct workload_minute *out)
 {
 	assert(n >= 1 && w->open && !w->minute_touched && w->end - w->flushed == n * SIM_MIN);
-	piece_add(w, TO_MINUTE, &w->cur, seconds(SIM_MIN));
+	assert(n == 1 || !w->cur.dynamic || w->cur.lambda == w->cur.capacity);
+	if (w->cur.dynamic) {
+		double a = seconds(w->flushed - w->open_at);
+		piece_add_between(w, TO_MINUTE, &w->cur, a, a + seconds(SIM_MIN));
+	} else {
+		piece_add(w, TO_MINUTE, &w->cur, seconds(SIM_MIN));
+	}
 	close_minute(w, out);
 	w->flushed = w->end;
 }
@@ -743,43 +895,85 @@ double workload_lose_inflight(struct workload *w, long serving, sim_time window)
 {
 	if (serving <= 0 || w->cur.c == 0)
 		return 0;
-	double busy = fmin(w->cur.lambda, w->cur.capacity) / w->mu; /* mean busy workers */
+	double b = backlog_now(w), queued = b / (double)serving;
+	/* mean busy workers: all of them while a backlog waits */
+	double busy = b > 0 ? (double)w->cur.c : fmin(w->cur.lambda, w->cur.capacity) / w->mu;
 	double lost = busy / (double)serving * exp(-w->mu * simtime_seconds(window));
 	if (lost < 1e-9)
-		return 0; /* e.g. e^-300 of a request: none, and none printed as 1e-130 */
-	flush_minute(w);  /* the minute's sums in time order, however it is sampled */
+		lost = 0; /* e.g. e^-300 of a request: none, and none printed as 1e-130 */
+	if (lost + queued <= 0)
+		return 0;
+	if (queued > 0) {
+		close_interval(w); /* the backlog steps down: a new piece from here */
+		w->b_lost += queued;
+	} else {
+		flush_minute(w); /* the minute's sums in time order, however it is sampled */
+	}
 	/* they arrived and were counted as served: now they fail */
-	w->totals.served -= lost;
-	w->totals.dropped += lost;
-	w->minute.served -= lost;
-	w->minute.dropped += lost;
-	w->minute_touched = true;
-	return lost;
+	served_to_dropped(w, lost + queued);
+	return lost + queued;
 }
 
 void workload_instant(const struct workload *w, struct workload_instant *out)
 {
 	const struct piece *p = &w->cur;
-	if (p->c == 0)
+	if (p->c == 0) {
 		*out = (struct workload_instant){p->lambda, NAN, NAN, p->lambda, NAN};
-	else
-		*out = (struct workload_instant){p->lambda, p->cpu_pct, p->mem_pct,
-						 p->overloaded ? p->lambda - p->capacity : 0,
-						 p->erlang};
+		return;
+	}
+	*out = (struct workload_instant){p->lambda, p->cpu_pct, p->mem_pct,
+					 p->overloaded ? p->lambda - p->capacity : 0, p->erlang};
+	if (w->model->steady_state)
+		return;
+	double b = backlog_now(w);
+	out->dropped_rate = p->overloaded && b >= p->cap ? p->lambda - p->capacity : 0;
+	if (b > 0) {
+		out->cpu_pct = cap_percent(w->model->cpu_idle_percent + 100);
+		out->p_wait = 1;
+	}
 }
 
 void workload_utilization(const struct workload *w, double *cpu_pct, double *mem_pct)
 {
 	*cpu_pct = w->cur.cpu_pct;
 	*mem_pct = w->cur.mem_pct;
+	if (w->cur.dynamic && backlog_now(w) > 0)
+		*cpu_pct = cap_percent(w->model->cpu_idle_percent + 100);
+}
+
+double workload_backlog(const struct workload *w)
+{
+	return backlog_now(w);
+}
+
+sim_time workload_backlog_change(struct workload *w, sim_time t, long serving)
+{
+	if (w->model->steady_state || serving <= 0)
+		return SIM_TIME_MAX;
+	double lambda = workload_rate(w, t), b = backlog_now(w);
+	double capacity = (double)(serving * w->model->concurrency) * w->mu;
+	double cap = capacity * w->model->timeout_s, slope = lambda - capacity;
+	b = b < cap ? b : cap;
+	if (!fluid_dynamic(lambda, capacity, b, cap) || slope == 0)
+		return SIM_TIME_MAX;
+	double te = slope > 0 ? (cap - b) / slope : b / -slope;
+	if (te >= seconds(SIM_MIN))
+		return t + SIM_MIN;
+	sim_time dt = (sim_time)ceil(te * (double)SIM_SEC);
+	return t + (dt > 0 ? dt : 1);
 }
 
 double workload_instant_p95(const struct workload *w)
 {
 	if (w->cur.c == 0)
 		return NAN;
-	if (w->cur.overloaded)
+	double b = w->model->steady_state ? 0 : backlog_now(w);
+	if (b > 0)
+		return b / w->cur.capacity - log(1 - P95) / w->mu;
+	if (w->cur.overloaded && w->model->steady_state)
 		return w->model->timeout_s - log(1 - P95) / w->mu;
+	if (w->cur.overloaded) /* a backlog that starts from empty */
+		return -log(1 - P95) / w->mu;
 	return mmc_response_quantile(w->cur.c, w->cur.lambda, w->mu, P95);
 }
 

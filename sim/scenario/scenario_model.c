@@ -260,6 +260,8 @@ void load_model_workload(struct loader *l)
 	if (sc->workload_type == WORKLOAD_QUEUE)
 		load_queue(l, w);
 	const char *model = loader_get_string(w, "model");
+	/* "fluid" (default; "analytic" names it too) or "steady_state": workload.h */
+	m->steady_state = model && !strcmp(model, "steady_state");
 	if (sc->workload_type == WORKLOAD_REQUESTS && model && !strcmp(model, "per_request"))
 		load_per_request(l, w);
 }

@@ -368,7 +368,7 @@ static const struct sfield workload_common[] = {
 static const struct sfield workload_requests[] = {
     {"service_time", S_DIST, 0, 0, "a mean service time such as \"40ms\"", NULL, S_ANY, F_REQUIRED},
     DUR("timeout", 0, 0),
-    ENUM("model", "analytic, per_request"),
+    ENUM("model", "fluid, steady_state, analytic, per_request"),
     ENUM("routing", "round_robin, least_outstanding_requests, random"),
     NUM("cpu_idle_percent", 0, 100),
     NUM("memory_base_percent", 0, 100),

@@ -49,7 +49,10 @@ double mmc_response_quantile(long c, double lambda, double mu, double q);
  * T = timeout + S. Memory is bounded: the e^{-mu t} terms are pooled per
  * distinct mu, the e^{-gamma t} terms in nearly log-spaced buckets of gamma
  * 0.4 to 0.8 % wide (weighted mean gamma kept per bucket, so a run with one
- * gamma is exact), the overloaded terms per (mu, timeout).
+ * gamma is exact), the overloaded terms per (mu, timeout). The uniform-wait
+ * terms of a fluid backlog (latency_mix_add_uniform) are the exception: one
+ * per interval during which a backlog grows or drains, a few per overload
+ * episode (a load that hovers around capacity for days adds thousands).
  */
 struct latency_mix;
 
@@ -64,6 +67,14 @@ void latency_mix_free(struct latency_mix *m);
 void latency_mix_add(struct latency_mix *m, double served, long c, double lambda, double mu);
 /* Adds `served` requests that waited `timeout` >= 0 seconds, then S ~ Exp(mu). */
 void latency_mix_add_overloaded(struct latency_mix *m, double served, double mu, double timeout);
+/*
+ * Adds `served` requests whose waits are spread uniformly between w0 and
+ * w1 >= 0 seconds (either order), then S ~ Exp(mu): the arrivals of an
+ * interval during which a fluid backlog grows or drains linearly. w0 == w1
+ * is latency_mix_add_overloaded with timeout w0. Consecutive adds of the
+ * same (mu, w0, w1) pool; otherwise one entry per add (a few per overload).
+ */
+void latency_mix_add_uniform(struct latency_mix *m, double served, double mu, double w0, double w1);
 /*
  * latency_mix_add with Erlang C already known (callers that cache it):
  * `served` requests wait with probability `p_wait`, their waits being

@@ -107,10 +107,11 @@ sim_time rate_shape_next_change(const struct rate_shape *r, sim_time t);
 struct request_model {
 	double service_time_s; /* mean; exponential service */
 	long concurrency;      /* workers per task */
-	double timeout_s;      /* the wait counted for requests served during overload */
+	double timeout_s;      /* the longest wait: requests that would wait longer abandon */
 	double cpu_idle_percent;
 	double memory_base_percent;
 	double memory_per_rps; /* percent per request/s per task */
+	bool steady_state;     /* the "steady_state" model; false: "fluid" (the default) */
 };
 
 /* What one replication's load came to. */
@@ -151,9 +152,31 @@ sim_time workload_next_change(const struct workload *w, sim_time t);
  * (lambda is taken at t0: callers split intervals where the rate is to be
  * read anew and at every change of the serving count). Returns nothing; see
  * totals. An empty interval (t1 <= t0) adds nothing but still sets the
- * instant values. Overloaded (lambda >= c mu): the excess is dropped and
- * the served count as having waited `timeout_s` (waited += served,
- * wait_sum += timeout x served); no serving task: everything is dropped.
+ * instant values. No serving task: everything is dropped.
+ *
+ * The two analytic models differ in what overload leaves behind:
+ *  - "steady_state": each interval is a steady M/M/c queue on its own.
+ *    Overloaded (lambda >= c mu): the excess is dropped and the served
+ *    count as having waited `timeout_s` (waited += served, wait_sum +=
+ *    timeout x served); the queue is empty again as soon as it ends.
+ *  - "fluid" (default): a backlog B (requests) carries from interval to
+ *    interval. It grows at lambda - c mu while arrivals exceed capacity,
+ *    up to its cap c mu x timeout: a request arriving at t waits
+ *    B(t) / (c mu) (FIFO), so from the cap on the excess abandons
+ *    (dropped) and the served wait `timeout_s`; it drains at c mu - lambda
+ *    afterwards. While B > 0 every arrival is served after the wait
+ *    B / (c mu), deterministic and linear in time over an interval
+ *    (waited += served, wait_sum += served x mean of that wait; the
+ *    latency mixture takes a uniform wait, latency_mix_add_uniform); with
+ *    B = 0 below capacity the M/M/c (Erlang C) wait applies, exactly as
+ *    the steady-state model's. Requests count when they arrive (a served
+ *    request is counted served in the interval of its arrival). When the
+ *    serving count drops, the backlog above the new cap abandons at once;
+ *    with no serving task the backlog holds. At exactly lambda = c mu the
+ *    backlog holds (an empty one gives no wait).
+ *   An interval ends where the backlog empties or reaches its cap
+ *   (workload_backlog_change gives the moment): past it, the piece is the
+ *   steady one.
  * An interval that continues the previous one (it starts where that ended,
  * with the same serving count and the same lambda) is the same piece: the
  * sums are the same whether a steady stretch comes in one advance or many.
@@ -164,12 +187,31 @@ void workload_advance(struct workload *w, sim_time t0, sim_time t1, long serving
  * One of `serving` tasks stops serving now (an interruption notice or a
  * deregistration) and exits `window` later. Its share of the requests in
  * service, busy / serving with busy = min(lambda, c mu) / mu the mean busy
- * workers at the last advance, fail if still running at STOPPED: with
- * exponential service a fraction exp(-mu window) of them. They move from
- * served to dropped (run and minute totals). Call after accounting the load
- * up to now. Returns the number lost.
+ * workers at the last advance (c while a fluid backlog waits), fail if
+ * still running at STOPPED: with exponential service a fraction
+ * exp(-mu window) of them. With the fluid model the task also takes its
+ * share of the backlog, B / serving: requests queue inside the tasks (the
+ * load balancer has no queue), and the backlog is taken as spread evenly.
+ * They move from served to dropped (run and minute totals); their waits
+ * stay in the latency mixture. Call after accounting the load up to now.
+ * Returns the number lost.
  */
 double workload_lose_inflight(struct workload *w, long serving, sim_time window);
+
+/* The fluid backlog (requests) at the end of the last advance; 0 with "steady_state". */
+double workload_backlog(const struct workload *w);
+
+/*
+ * The first time after t at which the fluid backlog's slope changes if
+ * `serving` tasks serve from t on at the rate read at t: the moment it
+ * empties or reaches its cap, but at most a minute ahead (the minutes of a
+ * moving backlog are not alike); SIM_TIME_MAX when the backlog is at rest
+ * (empty below capacity, at its cap above it, held at lambda = c mu, no
+ * serving task, or the steady-state model). Reads the state at the last
+ * advance's end, which should be t. Callers take the sooner of this and
+ * workload_next_change.
+ */
+sim_time workload_backlog_change(struct workload *w, sim_time t, long serving);
 
 /* Instant values at the last advance, for samples (cheap: no root finding). */
 struct workload_instant {

@@ -81,7 +81,7 @@ enum workload_type {
 
 /* workload.model of a "requests" workload: how the load is simulated. */
 enum workload_model {
-	WORKLOAD_ANALYTIC,    /* "analytic" (default): M/M/c between events, workload.h */
+	WORKLOAD_ANALYTIC,    /* "fluid" (default), "steady_state"; "analytic" is fluid */
 	WORKLOAD_PER_REQUEST, /* "per_request": every request an event, per_request.h */
 };
 

@@ -980,7 +980,7 @@ static void test_read_io_errors(void **state)
 	char *dir = tmp_path("a-dir");
 	assert_int_equal(mkdir(dir, 0700), 0);
 	assert_true(spot_read_unavailable(dir, &w, &n, &d) < 0);
-	expect_diag(&d, "not a regular file");
+	expect_diag(&d, "is a folder (accepted: a regular file of at most 64 MiB)");
 	assert_null(w);
 	free(dir);
 	diag_release(&d);

@@ -8,15 +8,17 @@
 #include "jsonio.h"
 #include "scenario_schema.h"
 #include "spotsim/util/error.h"
+#include "spotsim/util/fileio.h"
 #include "spotsim/util/xalloc.h"
 
 #include <math.h>
 #include <stdarg.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <sys/stat.h>
 
-#define MAX_FILE_BYTES (64L << 20)
+#define MAX_FILE_BYTES ((long)FILEIO_INPUT_MAX)
 
 /* ---- pass 1: reading the file ---- */
 
@@ -117,16 +119,25 @@ bool loader_check_file(struct loader *l, const cJSON *obj, const char *path)
 		return false;
 	char *full = scenario_resolve(l->sc, file);
 	bool found = stat(full, &st) == 0, ok = found && S_ISREG(st.st_mode);
+	bool big = ok && (uintmax_t)st.st_size > (uintmax_t)FILEIO_INPUT_MAX;
 	if (!found)
 		loader_err(l, path,
 			   "file \"%s\" not found (accepted: a path relative to the scenario's "
 			   "folder, or absolute)",
 			   full);
 	else if (!ok)
-		loader_err(l, path, "\"%s\" is %s, not a file (accepted: a regular file)", full,
-			   S_ISDIR(st.st_mode) ? "a folder" : "a FIFO, device or socket");
+		loader_err(l, path,
+			   "\"%s\" is %s, not a file (accepted: a regular file of at most %zu MiB)",
+			   full, S_ISDIR(st.st_mode) ? "a folder" : "a FIFO, device or socket",
+			   FILEIO_INPUT_MAX >> 20);
+	else if (big)
+		loader_err(
+		    l, path,
+		    "\"%s\" is larger than the limit of %zu MiB (accepted: a regular file of "
+		    "at most %zu MiB)",
+		    full, FILEIO_INPUT_MAX >> 20, FILEIO_INPUT_MAX >> 20);
 	free(full);
-	return ok;
+	return ok && !big;
 }
 
 char *scenario_resolve(const struct scenario *sc, const char *file)

@@ -507,6 +507,8 @@ static void load_pricing(struct loader *l)
 			if (!loader_get_number(r, keys[k], f[k]) || *f[k] < 0)
 				*f[k] = -1;
 	}
+	if (file && *file && !loader_check_file(l, p, "pricing.file"))
+		return;
 	if (file && *file)
 		l->sc->prices_file = *file == '/' || !*l->sc->dir
 					 ? xstrdup(file)

@@ -553,6 +553,29 @@ static void load_workload(struct loader *l)
 	load_rate(l, loader_get(w, "rate"));
 }
 
+/* One scripted interruption: a time within the run, or {at, count | fraction}. */
+static void check_scripted_at(struct loader *l, const cJSON *at, const char *p)
+{
+	long long usec;
+	const cJSON *t = cJSON_IsObject(at) ? loader_get(at, "at") : at;
+	double f;
+	char q[PATH_SIZE];
+	if (cJSON_IsObject(at) && loader_get(at, "count") && loader_get(at, "fraction"))
+		loader_err(l, p, "sets both \"count\" and \"fraction\" (accepted: one)");
+	if (!cJSON_IsObject(at) && !schema_duration(at, &usec))
+		loader_err(l, p,
+			   "is not a time (accepted: a time from the start such as "
+			   "\"26h\" or \"2d 02:00\", or {\"at\", \"count\"})");
+	else if (t && schema_duration(t, &usec) && usec >= l->sc->duration)
+		loader_err(l, cJSON_IsObject(at) ? loader_join(q, p, "at") : p,
+			   "%.16gs is not within the run (accepted: a time from the start below "
+			   "the duration, %.16gs)",
+			   (double)usec / 1e6, (double)l->sc->duration / SIM_SEC);
+	if (loader_get_number(at, "fraction", &f) && f == 0)
+		loader_err(l, loader_join(q, p, "fraction"),
+			   "0 reclaims nothing (accepted: a fraction above 0, up to 1)");
+}
+
 static void load_one_interruption(struct loader *l, const cJSON *m, const char *path)
 {
 	const char *model = loader_get_string(m, "model");
@@ -580,16 +603,8 @@ static void load_one_interruption(struct loader *l, const cJSON *m, const char *
 		int i = 0;
 		cJSON_ArrayForEach(at, loader_get(m, "at"))
 		{
-			long long usec;
 			snprintf(p, sizeof(p), "%s.at[%d]", path, i++);
-			if (cJSON_IsObject(at) && loader_get(at, "count") &&
-			    loader_get(at, "fraction"))
-				loader_err(l, p,
-					   "sets both \"count\" and \"fraction\" (accepted: one)");
-			else if (!cJSON_IsObject(at) && !schema_duration(at, &usec))
-				loader_err(l, p,
-					   "is not a time (accepted: a time from the start such as "
-					   "\"26h\" or \"2d 02:00\", or {\"at\", \"count\"})");
+			check_scripted_at(l, at, p);
 		}
 	}
 }

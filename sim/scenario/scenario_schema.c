@@ -337,7 +337,11 @@ static void check_array(struct swalk *w, const struct sfield *f, const cJSON *n)
 	cJSON_ArrayForEach(it, n)
 	{
 		size_t len = swalk_push_index(w, i++);
-		check_value(w, &elem, it);
+		/* elements of any kind: those that are objects still follow the schema */
+		if (f->elem == S_ANY && f->sub && cJSON_IsObject(it))
+			swalk_object(w, f->sub, it);
+		else
+			check_value(w, &elem, it);
 		swalk_pop(w, len);
 	}
 }

@@ -88,14 +88,27 @@ sim_time loader_seconds_or(const cJSON *obj, const char *key, sim_time fallback)
 	return (sim_time)llround(v) * SIM_SEC;
 }
 
+bool loader_to_long(double v, double lo, double hi, long *out)
+{
+	/* checked before the conversion: a double outside long's range is never cast */
+	if (!isfinite(v) || v != floor(v) || v < lo || v > hi || v < LOADER_LONG_MIN ||
+	    v > LOADER_LONG_MAX)
+		return false;
+	*out = (long)v;
+	return true;
+}
+
 /* An integer in [lo, hi] (as the schema checked it); false otherwise. */
 bool loader_get_int(const cJSON *obj, const char *key, double lo, double hi, long *out)
 {
 	double v;
-	if (!loader_get_number(obj, key, &v) || v != floor(v) || v < lo || v > hi)
-		return false;
-	*out = (long)v;
-	return true;
+	return loader_get_number(obj, key, &v) && loader_to_long(v, lo, hi, out);
+}
+
+long loader_int_or(const cJSON *obj, const char *key, double lo, double hi, long fallback)
+{
+	long v;
+	return loader_get_int(obj, key, lo, hi, &v) ? v : fallback;
 }
 
 /* ---- JSON paths for messages ---- */

@@ -165,7 +165,6 @@ static void load_top(struct loader *l)
 	struct scenario *sc = l->sc;
 	const cJSON *r = l->root;
 	const char *s;
-	double v;
 
 	sc->name = (s = loader_get_string(r, "name")) && *s ? xstrdup(s) : name_from_file(l->file);
 	check_name(l, sc->name);
@@ -173,8 +172,9 @@ static void load_top(struct loader *l)
 	sc->region = xstrdup((s = loader_get_string(r, "region")) ? s : SCENARIO_DEFAULT_REGION);
 	if (!loader_get_duration(r, "duration", &sc->duration))
 		sc->duration = SCENARIO_DEFAULT_DURATION;
-	sc->seed = loader_get_number(r, "seed", &v) && v >= 0 ? (uint64_t)v : SCENARIO_DEFAULT_SEED;
-	sc->replications = loader_get_number(r, "replications", &v) && v >= 1 ? (long)v : 1;
+	sc->seed =
+	    (uint64_t)loader_int_or(r, "seed", 0, 9007199254740991.0, (long)SCENARIO_DEFAULT_SEED);
+	sc->replications = loader_int_or(r, "replications", 1, 100000, 1);
 	sc->start = xstrdup((s = loader_get_string(r, "start")) ? s : DEFAULT_START);
 	if (!strcmp(sc->start, "trace")) {
 		sc->start_unix = 0; /* the load trace's first timestamp (load_model_trace) */
@@ -318,8 +318,8 @@ static bool load_strategy_items(struct loader *l, const cJSON *list, struct stra
 		if (!name || !fargate_provider_parse(name, &item->provider))
 			known = false;
 		item->has_base = loader_get_number(it, "base", &v);
-		item->base = item->has_base ? (long)v : 0;
-		item->weight = loader_get_number(it, "weight", &v) ? (long)v : 0;
+		item->base = loader_int_or(it, "base", -1e18, 1e18, 0);
+		item->weight = loader_int_or(it, "weight", -1e18, 1e18, 0);
 	}
 	(void)l;
 	return known;
@@ -350,18 +350,18 @@ static void load_service(struct loader *l)
 	const cJSON *list = loader_get(svc, "capacityProviderStrategy");
 	double v;
 
-	s->desired_count = loader_get_number(svc, "desiredCount", &v) && v >= 0 ? (long)v : 0;
-	if (s->desired_count > SCENARIO_MAX_DESIRED)
-		loader_err(l, "service.desiredCount",
-			   "%ld tasks is above the ECS quota (accepted: 0 to %d tasks per service)",
-			   s->desired_count, SCENARIO_MAX_DESIRED);
-	s->minimum_healthy_percent = 100;
-	s->maximum_percent = 200;
+	s->desired_count = loader_int_or(svc, "desiredCount", 0, SCENARIO_MAX_DESIRED, 0);
+	/* above SCHEMA_NUMBER_MAX the schema has said so already */
+	if (loader_get_number(svc, "desiredCount", &v) && v > SCENARIO_MAX_DESIRED &&
+	    v <= SCHEMA_NUMBER_MAX)
+		loader_err(
+		    l, "service.desiredCount",
+		    "%.16g tasks is above the ECS quota (accepted: 0 to %d tasks per service)", v,
+		    SCENARIO_MAX_DESIRED);
 	const cJSON *dc = loader_get(svc, "deploymentConfiguration");
-	if (loader_get_number(dc, "minimumHealthyPercent", &v))
-		s->minimum_healthy_percent = (int)v;
-	if (loader_get_number(dc, "maximumPercent", &v))
-		s->maximum_percent = (int)v;
+	s->minimum_healthy_percent =
+	    (int)loader_int_or(dc, "minimumHealthyPercent", -1e6, 1e6, 100);
+	s->maximum_percent = (int)loader_int_or(dc, "maximumPercent", -1e6, 1e6, 200);
 	if (!cJSON_IsObject(svc))
 		return;
 	if (list && loader_get(svc, "launchType")) {

@@ -15,8 +15,8 @@
  * optional header row (a first row that does not start like a number).
  *
  * Every problem goes to the diag with the file and the line (CSV) or the
- * JSON path; at most MAX_PROBLEMS are listed per file, then one line says
- * more were left out, so a huge broken file gives a readable report.
+ * JSON path; the diag lists at most DIAG_MAX_PER_FILE per file, then one
+ * line counts the rest, so a huge broken file gives a readable report.
  */
 #include "spotsim/util/csvio.h"
 #include "spotsim/util/error.h"
@@ -35,7 +35,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define MAX_PROBLEMS   10
 #define MAX_DROP       1e9 /* tasks one tick can take: far above any service */
 
 #define TIME_ACCEPTED  "seconds from the start or a duration such as \"26h\" or \"2d 02:00\""
@@ -57,7 +56,6 @@ struct trace_out {
 	struct diag *d;
 	enum trace_kind kind;
 	size_t problems;
-	bool stopped; /* CSV reading gave up after MAX_PROBLEMS */
 	struct reclaim *reclaims;
 	struct window *windows;
 	size_t nr, alloc;
@@ -72,8 +70,7 @@ static void problem(struct trace_out *o, const char *where, const char *fmt, ...
 {
 	char msg[512];
 	va_list ap;
-	if (o->problems++ >= MAX_PROBLEMS)
-		return;
+	o->problems++;
 	va_start(ap, fmt);
 	vsnprintf(msg, sizeof(msg), fmt, ap);
 	va_end(ap);
@@ -376,8 +373,7 @@ static int csv_row(const char *const *fields, size_t n, size_t record, void *dat
 		first_row(st, fields, n, record);
 	st->seen_first = true;
 	/* enough to fix first: stop reading */
-	st->o->stopped = st->o->problems > MAX_PROBLEMS;
-	return st->o->stopped;
+	return 0;
 }
 
 static int read_csv(struct trace_out *o)
@@ -403,13 +399,6 @@ static int read_trace(struct trace_out *o)
 		rc = c == '{' || c == '[' ? read_skypilot(o) : read_csv(o);
 	free(o->text);
 	o->text = NULL;
-	if (o->stopped)
-		diag_error(o->d, o->path, NULL,
-			   "more problems follow; reading stopped after the first %d",
-			   MAX_PROBLEMS);
-	else if (o->problems > MAX_PROBLEMS)
-		diag_error(o->d, o->path, NULL, "%zu more problems not listed",
-			   o->problems - MAX_PROBLEMS);
 	return rc;
 }
 

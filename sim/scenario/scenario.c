@@ -28,6 +28,7 @@
  *   jsonio.c             JSON files into cJSON trees
  */
 #include "spotsim/scenario/scenario.h"
+#include "spotsim/scenario/plan.h"
 
 #include "loader_get.h"
 #include "scenario_deploy.h"
@@ -668,7 +669,11 @@ static void load_experiments(struct loader *l)
 				   "is not a list of values (accepted: a non-empty array)");
 			continue;
 		}
-		l->sc->sweep_points *= cJSON_GetArraySize(v);
+		/* capped, not wrapped: plan_load reports a product above PLAN_MAX_POINTS */
+		long k = cJSON_GetArraySize(v);
+		l->sc->sweep_points = l->sc->sweep_points > (long)PLAN_MAX_POINTS / k
+					  ? (long)PLAN_MAX_POINTS + 1
+					  : l->sc->sweep_points * k;
 	}
 }
 

@@ -106,7 +106,7 @@ static uint64_t run_scheduler(const struct scenario *sc, const struct price_tabl
 			      long low)
 {
 	const struct price_rate *rates[PROVIDER_COUNT];
-	struct service_hooks hooks = {NULL, NULL, NULL, NULL, NULL};
+	struct service_hooks hooks = {0};
 	struct service_config cfg = scenario_service_config(sc);
 	struct service_totals totals;
 	struct engine e;

@@ -350,7 +350,9 @@ static void test_empirical_errors(void **state)
 		 tmpdir);
 	expect_file_error("missing.csv", SPOTSIM_ENOENT, msg);
 	snprintf(msg, sizeof(msg),
-		 "empirical file \"dir.csv\" (%s/dir.csv): read error: is a directory", tmpdir);
+		 "empirical file \"dir.csv\" (%s/dir.csv): is a folder (accepted: a regular file "
+		 "of at most 64 MiB)",
+		 tmpdir);
 	expect_file_error("dir.csv", SPOTSIM_EIO, msg);
 
 	struct dist d;

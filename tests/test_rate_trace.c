@@ -645,7 +645,7 @@ static void test_scenario_fifo(void **state)
 	    xasprintf("\"workload\": {\"rate\": {\"kind\": \"trace\", \"file\": \"%s\"}}", fifo);
 	assert_int_equal(load_scenario(&sc, rest, &d), SPOTSIM_EINVAL);
 	char *want = xasprintf("workload.rate.file: \"%s\" is a FIFO, device or socket, not a "
-			       "file (accepted: a regular file)",
+			       "file (accepted: a regular file of at most 64 MiB)",
 			       fifo);
 	expect_says(&d, want);
 	scenario_release(&sc);

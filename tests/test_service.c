@@ -150,7 +150,7 @@ static void rig_init(struct rig *r, const char *json)
 	for (int p = 0; p < PROVIDER_COUNT; p++)
 		rates[p] =
 		    pricing_find(&r->prices, "us-east-1", (enum provider)p, OS_LINUX, ARCH_X86_64);
-	struct service_hooks hooks = {r, NULL, on_event, NULL, NULL};
+	struct service_hooks hooks = {.ctx = r, .event = on_event};
 	engine_init(&r->e);
 	r->spot = spot_new(&r->sc.spot, r->sc.seed, 0, r->sc.duration);
 	struct service_config cfg = scenario_service_config(&r->sc);

@@ -22,6 +22,7 @@
 #include "spotsim/util/csvio.h"
 #include "spotsim/util/diag.h"
 #include "spotsim/util/error.h"
+#include "spotsim/util/fileio.h"
 #include "spotsim/util/xalloc.h"
 
 #include <assert.h>
@@ -439,7 +440,7 @@ static int load_empirical(struct dist *d, const char *path, const char *base_dir
 	size_t had = why->len;
 
 	diag_init(&dg);
-	int rc = csvio_read(full, on_row, &l, &dg);
+	int rc = csvio_read_capped(full, FILEIO_INPUT_MAX, on_row, &l, &dg);
 	if (rc && why->len == had)
 		rc = read_error(&l, full, &dg, rc);
 	else if (!rc && !d->nr) {

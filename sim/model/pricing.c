@@ -14,6 +14,7 @@
 
 #include "spotsim/util/csvio.h"
 #include "spotsim/util/error.h"
+#include "spotsim/util/fileio.h"
 #include "spotsim/util/strbuf.h"
 #include "spotsim/util/xalloc.h"
 
@@ -338,7 +339,7 @@ int pricing_load(struct price_table *t, const char *path, struct diag *d)
 	size_t errors = d->errors;
 	pricing_init(&L.t);
 
-	int rc = csvio_read(path, on_row, &L, d);
+	int rc = csvio_read_capped(path, FILEIO_INPUT_MAX, on_row, &L, d);
 	if (rc >= 0 && d->errors == errors && L.t.nr == 0)
 		diag_error(d, path, NULL,
 			   "%s (accepted: a header row, then one row per region, provider, os "

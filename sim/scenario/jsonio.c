@@ -6,44 +6,20 @@
 #include "jsonio.h"
 
 #include "spotsim/util/error.h"
+#include "spotsim/util/fileio.h"
 #include "spotsim/util/xalloc.h"
 
 #include <ctype.h>
-#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
 
 static const char bom[] = "\xef\xbb\xbf";
 
 static char *read_file(const char *path, long max_bytes, size_t *len, struct diag *d, int *rc)
 {
-	FILE *f = fopen(path, "rb");
-	struct stat st;
-	if (!f) {
-		diag_error(d, path, NULL, "cannot open file: %s (accepted: a readable file)",
-			   diag_strerror(errno));
-		*rc = errno == ENOENT ? SPOTSIM_ENOENT : SPOTSIM_EIO;
-		return NULL;
-	}
-	if (fstat(fileno(f), &st) || !S_ISREG(st.st_mode) || st.st_size > max_bytes) {
-		diag_error(d, path, NULL, "not a regular file of at most %ld MiB", max_bytes >> 20);
-		fclose(f);
-		*rc = SPOTSIM_EIO;
-		return NULL;
-	}
-	char *buf = xmalloc((size_t)st.st_size + 1);
-	*len = fread(buf, 1, (size_t)st.st_size, f);
-	buf[*len] = '\0';
-	if (ferror(f)) {
-		diag_error(d, path, NULL, "read error: %s", diag_strerror(errno));
-		free(buf);
-		fclose(f);
-		*rc = SPOTSIM_EIO;
-		return NULL;
-	}
-	fclose(f);
+	char *buf = NULL;
+	*rc = fileio_read_input(path, max_bytes > 0 ? (size_t)max_bytes : 0, &buf, len, d);
 	return buf;
 }
 

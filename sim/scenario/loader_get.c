@@ -8,15 +8,17 @@
 #include "jsonio.h"
 #include "scenario_schema.h"
 #include "spotsim/util/error.h"
+#include "spotsim/util/fileio.h"
 #include "spotsim/util/xalloc.h"
 
 #include <math.h>
 #include <stdarg.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <sys/stat.h>
 
-#define MAX_FILE_BYTES (64L << 20)
+#define MAX_FILE_BYTES ((long)FILEIO_INPUT_MAX)
 
 /* ---- pass 1: reading the file ---- */
 
@@ -86,14 +88,27 @@ sim_time loader_seconds_or(const cJSON *obj, const char *key, sim_time fallback)
 	return (sim_time)llround(v) * SIM_SEC;
 }
 
+bool loader_to_long(double v, double lo, double hi, long *out)
+{
+	/* checked before the conversion: a double outside long's range is never cast */
+	if (!isfinite(v) || v != floor(v) || v < lo || v > hi || v < LOADER_LONG_MIN ||
+	    v > LOADER_LONG_MAX)
+		return false;
+	*out = (long)v;
+	return true;
+}
+
 /* An integer in [lo, hi] (as the schema checked it); false otherwise. */
 bool loader_get_int(const cJSON *obj, const char *key, double lo, double hi, long *out)
 {
 	double v;
-	if (!loader_get_number(obj, key, &v) || v != floor(v) || v < lo || v > hi)
-		return false;
-	*out = (long)v;
-	return true;
+	return loader_get_number(obj, key, &v) && loader_to_long(v, lo, hi, out);
+}
+
+long loader_int_or(const cJSON *obj, const char *key, double lo, double hi, long fallback)
+{
+	long v;
+	return loader_get_int(obj, key, lo, hi, &v) ? v : fallback;
 }
 
 /* ---- JSON paths for messages ---- */
@@ -117,16 +132,25 @@ bool loader_check_file(struct loader *l, const cJSON *obj, const char *path)
 		return false;
 	char *full = scenario_resolve(l->sc, file);
 	bool found = stat(full, &st) == 0, ok = found && S_ISREG(st.st_mode);
+	bool big = ok && (uintmax_t)st.st_size > (uintmax_t)FILEIO_INPUT_MAX;
 	if (!found)
 		loader_err(l, path,
 			   "file \"%s\" not found (accepted: a path relative to the scenario's "
 			   "folder, or absolute)",
 			   full);
 	else if (!ok)
-		loader_err(l, path, "\"%s\" is %s, not a file (accepted: a regular file)", full,
-			   S_ISDIR(st.st_mode) ? "a folder" : "a FIFO, device or socket");
+		loader_err(l, path,
+			   "\"%s\" is %s, not a file (accepted: a regular file of at most %zu MiB)",
+			   full, S_ISDIR(st.st_mode) ? "a folder" : "a FIFO, device or socket",
+			   FILEIO_INPUT_MAX >> 20);
+	else if (big)
+		loader_err(
+		    l, path,
+		    "\"%s\" is larger than the limit of %zu MiB (accepted: a regular file of "
+		    "at most %zu MiB)",
+		    full, FILEIO_INPUT_MAX >> 20, FILEIO_INPUT_MAX >> 20);
 	free(full);
-	return ok;
+	return ok && !big;
 }
 
 char *scenario_resolve(const struct scenario *sc, const char *file)

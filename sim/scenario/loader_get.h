@@ -41,8 +41,20 @@ const cJSON *loader_get(const cJSON *obj, const char *key);
 bool loader_get_number(const cJSON *obj, const char *key, double *out);
 const char *loader_get_string(const cJSON *obj, const char *key);
 bool loader_get_duration(const cJSON *obj, const char *key, sim_time *out);
+/*
+ * Integers from JSON numbers: the one checked conversion. A number is
+ * converted only when it is finite, whole, within [lo, hi] and within
+ * [LOADER_LONG_MIN, LOADER_LONG_MAX] (so never out of long's range: no
+ * wrapped counts); the last pass runs even after the schema reported a
+ * value, so it must never cast one unchecked.
+ */
+#define LOADER_LONG_MAX 9.0e18
+#define LOADER_LONG_MIN (-9.0e18)
+bool loader_to_long(double v, double lo, double hi, long *out);
 /* An integer in [lo, hi] (as the schema checked it); false otherwise. */
 bool loader_get_int(const cJSON *obj, const char *key, double lo, double hi, long *out);
+/* loader_get_int's value, or `fallback` when absent, mistyped or out of [lo, hi]. */
+long loader_int_or(const cJSON *obj, const char *key, double lo, double hi, long fallback);
 /* Seconds in [0, 1e9], rounded to whole seconds; `fallback` when absent or out of range. */
 sim_time loader_seconds_or(const cJSON *obj, const char *key, sim_time fallback);
 

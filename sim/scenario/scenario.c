@@ -28,6 +28,7 @@
  *   jsonio.c             JSON files into cJSON trees
  */
 #include "spotsim/scenario/scenario.h"
+#include "spotsim/scenario/plan.h"
 
 #include "loader_get.h"
 #include "scenario_deploy.h"
@@ -165,7 +166,6 @@ static void load_top(struct loader *l)
 	struct scenario *sc = l->sc;
 	const cJSON *r = l->root;
 	const char *s;
-	double v;
 
 	sc->name = (s = loader_get_string(r, "name")) && *s ? xstrdup(s) : name_from_file(l->file);
 	check_name(l, sc->name);
@@ -173,8 +173,9 @@ static void load_top(struct loader *l)
 	sc->region = xstrdup((s = loader_get_string(r, "region")) ? s : SCENARIO_DEFAULT_REGION);
 	if (!loader_get_duration(r, "duration", &sc->duration))
 		sc->duration = SCENARIO_DEFAULT_DURATION;
-	sc->seed = loader_get_number(r, "seed", &v) && v >= 0 ? (uint64_t)v : SCENARIO_DEFAULT_SEED;
-	sc->replications = loader_get_number(r, "replications", &v) && v >= 1 ? (long)v : 1;
+	sc->seed =
+	    (uint64_t)loader_int_or(r, "seed", 0, 9007199254740991.0, (long)SCENARIO_DEFAULT_SEED);
+	sc->replications = loader_int_or(r, "replications", 1, 100000, 1);
 	sc->start = xstrdup((s = loader_get_string(r, "start")) ? s : DEFAULT_START);
 	if (!strcmp(sc->start, "trace")) {
 		sc->start_unix = 0; /* the load trace's first timestamp (load_model_trace) */
@@ -318,8 +319,8 @@ static bool load_strategy_items(struct loader *l, const cJSON *list, struct stra
 		if (!name || !fargate_provider_parse(name, &item->provider))
 			known = false;
 		item->has_base = loader_get_number(it, "base", &v);
-		item->base = item->has_base ? (long)v : 0;
-		item->weight = loader_get_number(it, "weight", &v) ? (long)v : 0;
+		item->base = loader_int_or(it, "base", -1e18, 1e18, 0);
+		item->weight = loader_int_or(it, "weight", -1e18, 1e18, 0);
 	}
 	(void)l;
 	return known;
@@ -350,18 +351,18 @@ static void load_service(struct loader *l)
 	const cJSON *list = loader_get(svc, "capacityProviderStrategy");
 	double v;
 
-	s->desired_count = loader_get_number(svc, "desiredCount", &v) && v >= 0 ? (long)v : 0;
-	if (s->desired_count > SCENARIO_MAX_DESIRED)
-		loader_err(l, "service.desiredCount",
-			   "%ld tasks is above the ECS quota (accepted: 0 to %d tasks per service)",
-			   s->desired_count, SCENARIO_MAX_DESIRED);
-	s->minimum_healthy_percent = 100;
-	s->maximum_percent = 200;
+	s->desired_count = loader_int_or(svc, "desiredCount", 0, SCENARIO_MAX_DESIRED, 0);
+	/* above SCHEMA_NUMBER_MAX the schema has said so already */
+	if (loader_get_number(svc, "desiredCount", &v) && v > SCENARIO_MAX_DESIRED &&
+	    v <= SCHEMA_NUMBER_MAX)
+		loader_err(
+		    l, "service.desiredCount",
+		    "%.16g tasks is above the ECS quota (accepted: 0 to %d tasks per service)", v,
+		    SCENARIO_MAX_DESIRED);
 	const cJSON *dc = loader_get(svc, "deploymentConfiguration");
-	if (loader_get_number(dc, "minimumHealthyPercent", &v))
-		s->minimum_healthy_percent = (int)v;
-	if (loader_get_number(dc, "maximumPercent", &v))
-		s->maximum_percent = (int)v;
+	s->minimum_healthy_percent =
+	    (int)loader_int_or(dc, "minimumHealthyPercent", -1e6, 1e6, 100);
+	s->maximum_percent = (int)loader_int_or(dc, "maximumPercent", -1e6, 1e6, 200);
 	if (!cJSON_IsObject(svc))
 		return;
 	if (list && loader_get(svc, "launchType")) {
@@ -507,6 +508,8 @@ static void load_pricing(struct loader *l)
 			if (!loader_get_number(r, keys[k], f[k]) || *f[k] < 0)
 				*f[k] = -1;
 	}
+	if (file && *file && !loader_check_file(l, p, "pricing.file"))
+		return;
 	if (file && *file)
 		l->sc->prices_file = *file == '/' || !*l->sc->dir
 					 ? xstrdup(file)
@@ -551,6 +554,29 @@ static void load_workload(struct loader *l)
 	load_rate(l, loader_get(w, "rate"));
 }
 
+/* One scripted interruption: a time within the run, or {at, count | fraction}. */
+static void check_scripted_at(struct loader *l, const cJSON *at, const char *p)
+{
+	long long usec;
+	const cJSON *t = cJSON_IsObject(at) ? loader_get(at, "at") : at;
+	double f;
+	char q[PATH_SIZE];
+	if (cJSON_IsObject(at) && loader_get(at, "count") && loader_get(at, "fraction"))
+		loader_err(l, p, "sets both \"count\" and \"fraction\" (accepted: one)");
+	if (!cJSON_IsObject(at) && !schema_duration(at, &usec))
+		loader_err(l, p,
+			   "is not a time (accepted: a time from the start such as "
+			   "\"26h\" or \"2d 02:00\", or {\"at\", \"count\"})");
+	else if (t && schema_duration(t, &usec) && usec >= l->sc->duration)
+		loader_err(l, cJSON_IsObject(at) ? loader_join(q, p, "at") : p,
+			   "%.16gs is not within the run (accepted: a time from the start below "
+			   "the duration, %.16gs)",
+			   (double)usec / 1e6, (double)l->sc->duration / SIM_SEC);
+	if (loader_get_number(at, "fraction", &f) && f == 0)
+		loader_err(l, loader_join(q, p, "fraction"),
+			   "0 reclaims nothing (accepted: a fraction above 0, up to 1)");
+}
+
 static void load_one_interruption(struct loader *l, const cJSON *m, const char *path)
 {
 	const char *model = loader_get_string(m, "model");
@@ -578,16 +604,8 @@ static void load_one_interruption(struct loader *l, const cJSON *m, const char *
 		int i = 0;
 		cJSON_ArrayForEach(at, loader_get(m, "at"))
 		{
-			long long usec;
 			snprintf(p, sizeof(p), "%s.at[%d]", path, i++);
-			if (cJSON_IsObject(at) && loader_get(at, "count") &&
-			    loader_get(at, "fraction"))
-				loader_err(l, p,
-					   "sets both \"count\" and \"fraction\" (accepted: one)");
-			else if (!cJSON_IsObject(at) && !schema_duration(at, &usec))
-				loader_err(l, p,
-					   "is not a time (accepted: a time from the start such as "
-					   "\"26h\" or \"2d 02:00\", or {\"at\", \"count\"})");
+			check_scripted_at(l, at, p);
 		}
 	}
 }
@@ -651,7 +669,11 @@ static void load_experiments(struct loader *l)
 				   "is not a list of values (accepted: a non-empty array)");
 			continue;
 		}
-		l->sc->sweep_points *= cJSON_GetArraySize(v);
+		/* capped, not wrapped: plan_load reports a product above PLAN_MAX_POINTS */
+		long k = cJSON_GetArraySize(v);
+		l->sc->sweep_points = l->sc->sweep_points > (long)PLAN_MAX_POINTS / k
+					  ? (long)PLAN_MAX_POINTS + 1
+					  : l->sc->sweep_points * k;
 	}
 }
 

@@ -323,7 +323,7 @@ static struct reclaim reclaim_at(const cJSON *at)
 	long long usec;
 	if (cJSON_IsObject(at)) {
 		r.at = loader_get_duration(at, "at", &t) ? t : 0;
-		r.count = (long)number_or(at, "count", 1);
+		r.count = loader_int_or(at, "count", 1, 100000, 1);
 		r.fraction = number_or(at, "fraction", -1);
 	} else if (schema_duration(at, &usec)) {
 		r.at = usec;
@@ -358,8 +358,7 @@ static void load_preemption_trace(struct loader *l, const cJSON *m, const char *
 	if (spot_read_preemptions(file, &c->times, &c->ntimes, l->d) == 0) {
 		double v;
 		for (size_t i = 0; i < c->ntimes; i++) {
-			if (loader_get_number(m, "count", &v))
-				c->times[i].count = (long)v;
+			c->times[i].count = loader_int_or(m, "count", 0, 100000, c->times[i].count);
 			if (loader_get_number(m, "fraction", &v))
 				c->times[i].fraction = v;
 		}
@@ -373,7 +372,7 @@ static void load_interruption(struct loader *l, const cJSON *m, const char *path
 	const char *model = loader_get_string(m, "model");
 	bool per_az = cJSON_IsTrue(loader_get(m, "per_az"));
 	memset(c, 0, sizeof(*c));
-	c->azs = (int)number_or(m, "azs", DEFAULT_AZS);
+	c->azs = (int)loader_int_or(m, "azs", 1, 32, DEFAULT_AZS);
 	c->per_az = per_az;
 	if (!strcmp(model, "poisson")) {
 		c->model = INTERRUPTION_POISSON;
@@ -386,7 +385,7 @@ static void load_interruption(struct loader *l, const cJSON *m, const char *path
 		c->model = INTERRUPTION_WAVES;
 		c->wave_interval = duration_or(m, "mean_interval", SIM_DAY);
 		c->wave_fraction = number_or(m, "fraction", -1);
-		c->wave_count = (long)number_or(m, "count", 0);
+		c->wave_count = loader_int_or(m, "count", 0, 100000, 0);
 		c->wave_shortage = duration_or(m, "shortage", 0);
 	} else if (!strcmp(model, "trace")) {
 		c->model = INTERRUPTION_TRACE;
@@ -455,9 +454,9 @@ void load_model_limits(struct loader *l)
 	const cJSON *lim = loader_get(l->root, "limits");
 	struct service_limits *o = &l->sc->limits;
 	const cJSON *throttle = loader_get(lim, "launch_throttling");
-	o->vcpu_quota[PROVIDER_FARGATE] = (long)number_or(lim, "fargate_vcpu", 0);
-	o->vcpu_quota[PROVIDER_FARGATE_SPOT] = (long)number_or(lim, "fargate_spot_vcpu", 0);
+	o->vcpu_quota[PROVIDER_FARGATE] = loader_int_or(lim, "fargate_vcpu", 0, 1e9, 0);
+	o->vcpu_quota[PROVIDER_FARGATE_SPOT] = loader_int_or(lim, "fargate_spot_vcpu", 0, 1e9, 0);
 	o->launch_throttling = !cJSON_IsBool(throttle) || cJSON_IsTrue(throttle);
-	o->launches_per_minute = (long)number_or(lim, "service_launches_per_minute",
-						 SERVICE_DEFAULT_LAUNCHES_PER_MINUTE);
+	o->launches_per_minute = loader_int_or(lim, "service_launches_per_minute", 0, 1e9,
+					       SERVICE_DEFAULT_LAUNCHES_PER_MINUTE);
 }

@@ -274,12 +274,43 @@ static char *apply_point(cJSON *tree, const cJSON *sweep, size_t point, const ch
 	return strbuf_detach(&label);
 }
 
+/* The number of sweep points, or 0 above PLAN_MAX_POINTS (checked before each product). */
 static size_t count_points(const cJSON *sweep)
 {
 	size_t n = 1;
-	for (const cJSON *kv = sweep ? sweep->child : NULL; kv; kv = kv->next)
-		n *= (size_t)cJSON_GetArraySize(kv);
+	for (const cJSON *kv = sweep ? sweep->child : NULL; kv; kv = kv->next) {
+		size_t k = (size_t)cJSON_GetArraySize(kv);
+		if (k && n > PLAN_MAX_POINTS / k)
+			return 0;
+		n *= k;
+	}
 	return n;
+}
+
+/* False, after an error, when the plan is above its limits; sizes are checked before products. */
+static bool plan_size_ok(struct plan *p, const cJSON *sweep, const char *file, struct diag *d)
+{
+	double est = 1;
+	for (const cJSON *kv = sweep ? sweep->child : NULL; kv; kv = kv->next)
+		est *= cJSON_GetArraySize(kv);
+	if (est > PLAN_MAX_POINTS) {
+		diag_error(d, file, "sweep",
+			   "%.3g sweep points (the product of the value counts) is above the limit "
+			   "(accepted: at most %d points; sweep fewer keys or values)",
+			   est, PLAN_MAX_POINTS);
+		return false;
+	}
+	double items = (double)p->nvariants * (double)p->npoints * (double)p->base.replications;
+	if (items > PLAN_MAX_ITEMS) {
+		diag_error(
+		    d, file, NULL,
+		    "%zu variants x %zu sweep points x %ld replications is %.3g runs, above "
+		    "the limit (accepted: at most %d runs in one plan: fewer variants, sweep "
+		    "points or replications)",
+		    p->nvariants, p->npoints, p->base.replications, items, PLAN_MAX_ITEMS);
+		return false;
+	}
+	return true;
 }
 
 /* Builds configuration (v, point) from `root`. */
@@ -329,6 +360,11 @@ int plan_load(struct plan *p, const char *path, struct diag *d)
 		const cJSON *sweep = cJSON_GetObjectItemCaseSensitive(root, "sweep");
 		p->nvariants = 1 + (size_t)cJSON_GetArraySize(variants);
 		p->npoints = count_points(cJSON_IsObject(sweep) ? sweep : NULL);
+		if (!plan_size_ok(p, cJSON_IsObject(sweep) ? sweep : NULL, path, d)) {
+			p->nvariants = p->npoints = 0;
+			cJSON_Delete(root);
+			return SPOTSIM_EINVAL;
+		}
 		p->n = p->nvariants * p->npoints;
 		struct sink out = {d, {0}};
 		p->configs = xcalloc(p->n, sizeof(*p->configs));

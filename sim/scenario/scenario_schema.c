@@ -16,6 +16,7 @@
 #include "spotsim/util/xalloc.h"
 
 #include <ctype.h>
+#include <float.h>
 #include <math.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -189,12 +190,15 @@ static void wrong_type(struct swalk *w, const struct sfield *f, const cJSON *n)
 	swalk_error(w, "is %s (accepted: %s)", type_name(n), kind_wants(f));
 }
 
+/* A field's upper bound; one without its own gets SCHEMA_NUMBER_MAX, so sums stay finite. */
+static double field_max(const struct sfield *f)
+{
+	return f->max > f->min ? f->max : SCHEMA_NUMBER_MAX;
+}
+
 static void format_range(char *buf, size_t size, const struct sfield *f)
 {
-	if (f->max > f->min)
-		snprintf(buf, size, "%.16g to %.16g", f->min, f->max);
-	else
-		snprintf(buf, size, "%.16g or more", f->min);
+	snprintf(buf, size, "%.16g to %.16g", f->min, field_max(f));
 }
 
 static void check_number(struct swalk *w, const struct sfield *f, const cJSON *n)
@@ -206,11 +210,18 @@ static void check_number(struct swalk *w, const struct sfield *f, const cJSON *n
 		swalk_error(w, "is too large to be a finite number (accepted: %s)", range);
 		return;
 	}
+	if (v != 0 && fabs(v) < DBL_MIN) {
+		swalk_error(w,
+			    "%g is too small to compute with (accepted: %s, and 0 or a magnitude "
+			    "of at least 2.2e-308)",
+			    v, range);
+		return;
+	}
 	if (f->kind == S_INTEGER && v != floor(v)) {
 		swalk_error(w, "%g is not a whole number (accepted: a whole number, %s)", v, range);
 		return;
 	}
-	if (v < f->min || (f->max > f->min && v > f->max))
+	if (v < f->min || v > field_max(f))
 		swalk_error(w, "%g is out of range (accepted: %s)", v, range);
 }
 
@@ -337,7 +348,11 @@ static void check_array(struct swalk *w, const struct sfield *f, const cJSON *n)
 	cJSON_ArrayForEach(it, n)
 	{
 		size_t len = swalk_push_index(w, i++);
-		check_value(w, &elem, it);
+		/* elements of any kind: those that are objects still follow the schema */
+		if (f->elem == S_ANY && f->sub && cJSON_IsObject(it))
+			swalk_object(w, f->sub, it);
+		else
+			check_value(w, &elem, it);
 		swalk_pop(w, len);
 	}
 }
@@ -385,8 +400,14 @@ static void check_value(struct swalk *w, const struct sfield *f, const cJSON *n)
 	case S_NUM_NULL:
 		if (!cJSON_IsNull(n) && !cJSON_IsNumber(n))
 			swalk_error(w, "is %s (accepted: a number or null)", type_name(n));
-		else if (cJSON_IsNumber(n) && !isfinite(n->valuedouble))
-			swalk_error(w, "is not a finite number (accepted: a number or null)");
+		else if (cJSON_IsNumber(n) &&
+			 (!isfinite(n->valuedouble) ||
+			  (n->valuedouble != 0 && fabs(n->valuedouble) < DBL_MIN) ||
+			  fabs(n->valuedouble) > SCHEMA_NUMBER_MAX))
+			swalk_error(w,
+				    "%g is out of range (accepted: a number from -%.16g to %.16g, "
+				    "or null)",
+				    n->valuedouble, SCHEMA_NUMBER_MAX, SCHEMA_NUMBER_MAX);
 		return;
 	case S_BOOL:
 		if (!cJSON_IsBool(n))

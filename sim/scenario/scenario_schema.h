@@ -39,6 +39,13 @@ enum skind {
 
 #define F_REQUIRED 1u
 
+/*
+ * The upper bound of a number or integer whose field names none (max 0):
+ * rates, prices, targets, counts. Large enough for any real service, small
+ * enough that costs and sums of accepted values stay finite.
+ */
+#define SCHEMA_NUMBER_MAX 1e9
+
 struct sschema;
 
 struct sfield {

@@ -396,7 +396,7 @@ static const struct sschema workload = {false, workload_common, "type", workload
 
 static const struct sfield scripted_at_fields[] = {
     REQ("at", S_DURATION, "a time from the start such as \"26h\" or \"2d 02:00\""),
-    INT("count", 0, 100000),
+    INT("count", 1, 100000),
     NUM("fraction", 0, 1),
     END,
 };

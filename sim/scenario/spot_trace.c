@@ -15,12 +15,13 @@
  * optional header row (a first row that does not start like a number).
  *
  * Every problem goes to the diag with the file and the line (CSV) or the
- * JSON path; at most MAX_PROBLEMS are listed per file, then one line says
- * more were left out, so a huge broken file gives a readable report.
+ * JSON path; the diag lists at most DIAG_MAX_PER_FILE per file, then one
+ * line counts the rest, so a huge broken file gives a readable report.
  */
 #include "spotsim/util/csvio.h"
 #include "spotsim/util/error.h"
 #include "spotsim/scenario/spot_trace.h"
+#include "spotsim/util/fileio.h"
 
 #include "jsonio.h"
 #include "spotsim/util/xalloc.h"
@@ -33,10 +34,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
 
-#define MAX_FILE_BYTES (256L << 20)
-#define MAX_PROBLEMS   10
 #define MAX_DROP       1e9 /* tasks one tick can take: far above any service */
 
 #define TIME_ACCEPTED  "seconds from the start or a duration such as \"26h\" or \"2d 02:00\""
@@ -58,10 +56,11 @@ struct trace_out {
 	struct diag *d;
 	enum trace_kind kind;
 	size_t problems;
-	bool stopped; /* CSV reading gave up after MAX_PROBLEMS */
 	struct reclaim *reclaims;
 	struct window *windows;
 	size_t nr, alloc;
+	char *text; /* the whole file while it is read */
+	size_t len;
 };
 
 static void problem(struct trace_out *o, const char *where, const char *fmt, ...)
@@ -71,8 +70,7 @@ static void problem(struct trace_out *o, const char *where, const char *fmt, ...
 {
 	char msg[512];
 	va_list ap;
-	if (o->problems++ >= MAX_PROBLEMS)
-		return;
+	o->problems++;
 	va_start(ap, fmt);
 	vsnprintf(msg, sizeof(msg), fmt, ap);
 	va_end(ap);
@@ -98,51 +96,22 @@ static void add_window(struct trace_out *o, sim_time start, sim_time end)
 
 /* ---- format detection ---- */
 
-/* The first byte that is not white space or a byte order mark; EOF if none. */
-static int first_char(const char *path, struct diag *d, int *rc)
+/* The first byte that is not white space or a byte order mark; EOF after a problem if none. */
+static int first_char(const struct trace_out *o, int *rc)
 {
-	FILE *f = fopen(path, "rb");
-	struct stat st;
-	int c;
-	size_t bom_at = 0;
-	if (!f) {
-		diag_error(d, path, NULL, "cannot open file: %s (accepted: a readable file)",
-			   diag_strerror(errno));
-		*rc = errno == ENOENT ? SPOTSIM_ENOENT : SPOTSIM_EIO;
-		return EOF;
-	}
-	if (fstat(fileno(f), &st) || !S_ISREG(st.st_mode)) {
-		diag_error(d, path, NULL, "not a regular file (accepted: a trace file)");
-		fclose(f);
-		*rc = SPOTSIM_EIO;
-		return EOF;
-	}
-	while ((c = getc(f)) != EOF) {
-		if (bom_at < 3 && c == (unsigned char)bom[bom_at]) {
-			bom_at++;
-			continue;
-		}
-		bom_at = 3;
-		if (!isspace(c))
-			break;
-	}
-	if (ferror(f)) {
-		diag_error(d, path, NULL, "read error: %s", diag_strerror(errno));
-		*rc = SPOTSIM_EIO;
-	} else if (c == EOF) {
-		diag_error(d, path, NULL, "the file is empty (accepted: " FORMAT_ACCEPTED ")");
-		*rc = SPOTSIM_EINVAL;
-	}
-	fclose(f);
-	return c;
+	const char *p = o->text;
+	if (!strncmp(p, bom, 3))
+		p += 3;
+	while (isspace((unsigned char)*p))
+		p++;
+	if (*p)
+		return (unsigned char)*p;
+	diag_error(o->d, o->path, NULL, "the file is empty (accepted: " FORMAT_ACCEPTED ")");
+	*rc = SPOTSIM_EINVAL;
+	return EOF;
 }
 
 /* ---- SkyPilot JSON ---- */
-
-static cJSON *parse_json(const char *path, struct diag *d, int *rc)
-{
-	return jsonio_parse_file(path, MAX_FILE_BYTES, d, rc);
-}
 
 static const char *json_type(const cJSON *v)
 {
@@ -259,7 +228,7 @@ static void windows_from_ticks(struct trace_out *o, const cJSON *data, long doub
 static int read_skypilot(struct trace_out *o)
 {
 	int rc = 0;
-	cJSON *root = parse_json(o->path, o->d, &rc);
+	cJSON *root = jsonio_parse_text(o->path, o->text, o->len, o->d, &rc);
 	if (!root)
 		return rc;
 	if (!cJSON_IsObject(root)) {
@@ -404,14 +373,13 @@ static int csv_row(const char *const *fields, size_t n, size_t record, void *dat
 		first_row(st, fields, n, record);
 	st->seen_first = true;
 	/* enough to fix first: stop reading */
-	st->o->stopped = st->o->problems > MAX_PROBLEMS;
-	return st->o->stopped;
+	return 0;
 }
 
 static int read_csv(struct trace_out *o)
 {
 	struct csv_state st = {.o = o};
-	int rc = csvio_read(o->path, csv_row, &st, o->d);
+	int rc = csvio_parse(o->path, o->text, o->len, csv_row, &st, o->d);
 	if (rc < 0)
 		return rc;
 	if (!o->problems && !st.data_rows)
@@ -425,18 +393,12 @@ static int read_csv(struct trace_out *o)
 
 static int read_trace(struct trace_out *o)
 {
-	int rc = 0;
-	int c = first_char(o->path, o->d, &rc);
-	if (rc)
-		return rc;
-	rc = c == '{' || c == '[' ? read_skypilot(o) : read_csv(o);
-	if (o->stopped)
-		diag_error(o->d, o->path, NULL,
-			   "more problems follow; reading stopped after the first %d",
-			   MAX_PROBLEMS);
-	else if (o->problems > MAX_PROBLEMS)
-		diag_error(o->d, o->path, NULL, "%zu more problems not listed",
-			   o->problems - MAX_PROBLEMS);
+	int rc = fileio_read_input(o->path, FILEIO_INPUT_MAX, &o->text, &o->len, o->d);
+	int c = rc ? EOF : first_char(o, &rc);
+	if (!rc)
+		rc = c == '{' || c == '[' ? read_skypilot(o) : read_csv(o);
+	free(o->text);
+	o->text = NULL;
 	return rc;
 }
 

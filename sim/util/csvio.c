@@ -9,6 +9,7 @@
 #include "spotsim/util/csvio.h"
 
 #include "spotsim/util/error.h"
+#include "spotsim/util/fileio.h"
 #include "spotsim/util/xalloc.h"
 
 #include <csv.h>
@@ -16,6 +17,7 @@
 #include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 struct reader {
 	char **fields;
@@ -85,32 +87,52 @@ static int finish(struct csv_parser *p, struct reader *r, const char *name, int 
 	return rc ? rc : r->stop;
 }
 
-int csvio_read(const char *path, csvio_row_fn row, void *data, struct diag *d)
+/* Feeds the open file `fd` to the parser, at most `max` bytes; 0 or a SPOTSIM_* code. */
+static int feed_file(struct csv_parser *p, struct reader *r, const char *path, int fd, size_t max,
+		     struct diag *d)
+{
+	char buf[65536];
+	size_t total = 0;
+	int rc = 0;
+	while (!rc && !r->stop) {
+		ssize_t n = read(fd, buf, sizeof(buf));
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0) {
+			diag_error(d, path, NULL, "read error: %s", diag_strerror(errno));
+			return SPOTSIM_EIO;
+		}
+		if (n == 0)
+			break;
+		total += (size_t)n;
+		if (total > max) /* the file grew while read */
+			return fileio_report(d, path, EFBIG, max);
+		rc = feed(p, r, path, buf, (size_t)n, d);
+	}
+	return rc;
+}
+
+int csvio_read_capped(const char *path, size_t max_bytes, csvio_row_fn row, void *data,
+		      struct diag *d)
 {
 	struct csv_parser p;
 	struct reader r = {NULL, 0, 0, 0, row, data, 0};
-	char buf[65536];
-	size_t n;
-	int rc = 0;
-
-	FILE *f = fopen(path, "rb");
-	if (!f) {
-		diag_error(d, path, NULL, "cannot open file: %s (accepted: a readable file)",
-			   diag_strerror(errno));
-		return errno == ENOENT ? SPOTSIM_ENOENT : SPOTSIM_EIO;
-	}
+	int err, rc;
+	int fd = fileio_open_regular(path, max_bytes, &err);
+	if (fd < 0)
+		return fileio_report(d, path, err, max_bytes);
 	if ((rc = start_parser(&p, path, d)) != 0) {
-		fclose(f);
+		close(fd);
 		return rc;
 	}
-	while (!rc && !r.stop && (n = fread(buf, 1, sizeof(buf), f)) > 0)
-		rc = feed(&p, &r, path, buf, n, d);
-	if (!rc && ferror(f)) {
-		diag_error(d, path, NULL, "read error: %s", diag_strerror(errno));
-		rc = SPOTSIM_EIO;
-	}
-	fclose(f);
+	rc = feed_file(&p, &r, path, fd, max_bytes, d);
+	close(fd);
 	return finish(&p, &r, path, rc, d);
+}
+
+int csvio_read(const char *path, csvio_row_fn row, void *data, struct diag *d)
+{
+	return csvio_read_capped(path, CSVIO_MAX_BYTES, row, data, d);
 }
 
 int csvio_parse(const char *name, const char *text, size_t len, csvio_row_fn row, void *data,

@@ -26,9 +26,43 @@ void diag_release(struct diag *d)
 	diag_init(d);
 }
 
+/* Counts an error beyond DIAG_MAX_PER_FILE for `file`; false while it is to be listed. */
+static bool dropped(struct diag *d, const char *file)
+{
+	size_t listed = 0;
+	struct diag_item *summary = NULL;
+	if (!file || !*file)
+		return false;
+	for (size_t i = 0; i < d->nr; i++) {
+		struct diag_item *it = &d->items[i];
+		if (it->level != DIAG_ERROR || strcmp(it->file, file))
+			continue;
+		if (it->more)
+			summary = it;
+		else
+			listed++;
+	}
+	if (listed < DIAG_MAX_PER_FILE)
+		return false;
+	if (!summary) {
+		XALLOC_GROW(d->items, d->nr + 1, d->alloc);
+		summary = &d->items[d->nr++];
+		*summary = (struct diag_item){DIAG_ERROR, xstrdup(file), xstrdup(""), NULL, 0};
+	}
+	summary->more++;
+	free(summary->msg);
+	summary->msg = xasprintf("%zu more error%s not listed (accepted: fix the first %d and "
+				 "check again)",
+				 summary->more, summary->more == 1 ? "" : "s", DIAG_MAX_PER_FILE);
+	d->errors++;
+	return true;
+}
+
 static void add(struct diag *d, enum diag_level level, const char *file, const char *path,
 		const char *fmt, va_list ap)
 {
+	if (level == DIAG_ERROR && dropped(d, file))
+		return;
 	struct strbuf sb = STRBUF_INIT;
 	strbuf_vaddf(&sb, fmt, ap);
 	XALLOC_GROW(d->items, d->nr + 1, d->alloc);
@@ -37,6 +71,7 @@ static void add(struct diag *d, enum diag_level level, const char *file, const c
 	it->file = xstrdup(file ? file : "");
 	it->path = xstrdup(path ? path : "");
 	it->msg = strbuf_detach(&sb);
+	it->more = 0;
 	if (level == DIAG_ERROR)
 		d->errors++;
 }

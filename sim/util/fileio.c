@@ -8,6 +8,7 @@
  */
 #include "spotsim/util/fileio.h"
 
+#include "spotsim/util/error.h"
 #include "spotsim/util/xalloc.h"
 
 #include <dirent.h>
@@ -16,6 +17,7 @@
 #include <stdint.h>
 #include <limits.h>
 #include <signal.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/random.h>
@@ -356,12 +358,67 @@ static int open_regular(const char *path, struct stat *st)
 		  : S_ISDIR(st->st_mode)  ? EISDIR
 		  : !S_ISREG(st->st_mode) ? EINVAL
 					  : 0;
+	/* a regular file: back to ordinary blocking reads */
+	int flags = err ? 0 : fcntl(fd, F_GETFL);
+	if (!err && (flags < 0 || fcntl(fd, F_SETFL, flags & ~O_NONBLOCK) < 0))
+		err = errno;
 	if (err) {
 		close(fd);
 		errno = err;
 		return -1;
 	}
 	return fd;
+}
+
+int fileio_open_regular(const char *path, size_t max_bytes, int *err)
+{
+	struct stat st;
+	int fd = open_regular(path, &st);
+	*err = fd < 0 ? errno : 0;
+	if (fd >= 0 && (uintmax_t)st.st_size > (uintmax_t)max_bytes) {
+		close(fd);
+		*err = EFBIG;
+		fd = -1;
+	}
+	return fd;
+}
+
+/* "64 MiB", or bytes when the limit is not a whole number of MiB. */
+static void format_limit(char *buf, size_t size, size_t max)
+{
+	if (max >= (1u << 20) && max % (1u << 20) == 0)
+		snprintf(buf, size, "%zu MiB", max >> 20);
+	else
+		snprintf(buf, size, "%zu bytes", max);
+}
+
+int fileio_report(struct diag *d, const char *path, int err, size_t max_bytes)
+{
+	char lim[48];
+	format_limit(lim, sizeof(lim), max_bytes);
+	if (err == EISDIR)
+		diag_error(d, path, NULL, "is a folder (accepted: a regular file of at most %s)",
+			   lim);
+	else if (err == EINVAL)
+		diag_error(d, path, NULL,
+			   "is a FIFO, device or socket, not a regular file (accepted: a regular "
+			   "file of at most %s)",
+			   lim);
+	else if (err == EFBIG)
+		diag_error(
+		    d, path, NULL,
+		    "is larger than the limit of %s (accepted: a regular file of at most %s)", lim,
+		    lim);
+	else
+		diag_error(d, path, NULL, "cannot open file: %s (accepted: a readable file)",
+			   diag_strerror(err));
+	return err == ENOENT ? SPOTSIM_ENOENT : SPOTSIM_EIO;
+}
+
+int fileio_read_input(const char *path, size_t max_bytes, char **out, size_t *len, struct diag *d)
+{
+	int err = fileio_read_capped(path, max_bytes, out, len);
+	return err ? fileio_report(d, path, err, max_bytes) : 0;
 }
 
 /*

@@ -1,5 +1,9 @@
 #ifndef SPOTSIM_PLAN_H
 #define SPOTSIM_PLAN_H
+
+/* Limits on a plan's size: sweep points, and variants x points x replications. */
+#define PLAN_MAX_POINTS 100000
+#define PLAN_MAX_ITEMS	10000000
 /*
  * plan — the configurations a run simulates (SPEC §5): the base scenario
  * and each of its `variants`, each at every point of its `sweep`.

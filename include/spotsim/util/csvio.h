@@ -19,11 +19,24 @@
 typedef int (*csvio_row_fn)(const char *const *fields, size_t nfields, size_t record, void *data);
 
 /*
- * Reads `path` (borrowed). Returns 0, the callback's non-zero value, or a
+ * Reads `path` (borrowed), a regular file of at most CSVIO_MAX_BYTES (the
+ * files spotsim wrote itself). Returns 0, the callback's non-zero value, or a
  * negative SPOTSIM_* code after adding a diagnostic to `d` (file not found,
  * unreadable, malformed CSV with the record number).
  */
 int csvio_read(const char *path, csvio_row_fn row, void *data, struct diag *d);
+
+/* The limit of csvio_read: 4 GiB. */
+#define CSVIO_MAX_BYTES ((size_t)4 << 30)
+
+/*
+ * csvio_read with a limit of `max_bytes`: a user's input file (a price
+ * table, a trace, samples) is read with FILEIO_INPUT_MAX. A folder, FIFO,
+ * device or socket is refused before a byte is read (a FIFO without a
+ * writer does not block), and the message names the limit (fileio_report).
+ */
+int csvio_read_capped(const char *path, size_t max_bytes, csvio_row_fn row, void *data,
+		      struct diag *d);
 
 /*
  * Parses the `len` bytes at `text` (borrowed; a file already read) as

@@ -30,10 +30,19 @@ enum diag_level {
 
 struct diag_item {
 	enum diag_level level;
-	char *file; /* owned; may be "" */
-	char *path; /* owned; may be "" */
-	char *msg;  /* owned: what is wrong, with what is accepted */
+	char *file;  /* owned; may be "" */
+	char *path;  /* owned; may be "" */
+	char *msg;   /* owned: what is wrong, with what is accepted */
+	size_t more; /* > 0: this item stands for that many errors not listed */
 };
+
+/*
+ * At most DIAG_MAX_PER_FILE errors are kept for one file; the rest are
+ * counted in one last item "FILE: N more errors not listed", so a file bad
+ * in every row gives a screenful, not a line per row. They still count in
+ * `errors`.
+ */
+#define DIAG_MAX_PER_FILE 10
 
 struct diag {
 	struct diag_item *items;

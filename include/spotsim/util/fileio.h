@@ -39,6 +39,8 @@
 #include <stdint.h>
 #include <stdio.h>
 
+#include "spotsim/util/diag.h"
+
 struct fileio_atomic {
 	FILE *f;     /* open on the temporary until fileio_atomic_close */
 	char *tmp;   /* owned: the temporary's path; NULL once renamed */
@@ -72,6 +74,29 @@ int fileio_read(const char *path, char **out, size_t *len);
  * On failure *out is NULL and *len 0.
  */
 int fileio_read_capped(const char *path, size_t max_bytes, char **out, size_t *len);
+
+/*
+ * Opens `path` for reading only if it is a regular file of at most
+ * `max_bytes` bytes (by its size now): without blocking, so a FIFO cannot
+ * hang the open, then fstat, then back to blocking reads. Returns the file
+ * descriptor, or -1 with *err set (EISDIR, EINVAL for a FIFO, device or
+ * socket, EFBIG, or the errno of open).
+ */
+int fileio_open_regular(const char *path, size_t max_bytes, int *err);
+
+/*
+ * Adds to `d` the one-line error for an `err` from fileio_read_capped or
+ * fileio_open_regular on `path`, naming the limit of `max_bytes`; returns
+ * SPOTSIM_ENOENT for a missing file, SPOTSIM_EIO otherwise. Every reader of
+ * user input reports its file problems through this, so they read alike.
+ */
+int fileio_report(struct diag *d, const char *path, int err, size_t max_bytes);
+
+/* fileio_read_capped, with a failure reported by fileio_report; 0 or a SPOTSIM_* code. */
+int fileio_read_input(const char *path, size_t max_bytes, char **out, size_t *len, struct diag *d);
+
+/* The limit, in bytes, on every input file (scenario, price table, traces, samples). */
+#define FILEIO_INPUT_MAX ((size_t)64 << 20)
 
 /* True when `path` names an existing folder. */
 bool fileio_is_dir(const char *path);

@@ -12,9 +12,13 @@ set -u
 build=$1
 shift
 secs=${FUZZ_SECONDS:-60}
-mkdir -p "$build/tmp" "$build/logs" || exit 2
-TMPDIR=$(cd "$build/tmp" && pwd)
+mkdir -p "$build/logs" || exit 2
+# the harnesses write every input to a file: in memory when /dev/shm allows
+TMPDIR=$(mktemp -d /dev/shm/spotsim-fuzz.XXXXXX 2>/dev/null) ||
+	TMPDIR=$(mkdir -p "$build/tmp" && mktemp -d "$(cd "$build/tmp" && pwd)/XXXXXX") || exit 2
 export TMPDIR
+trap 'rm -rf "$TMPDIR"' EXIT
+trap 'exit 2' INT TERM
 UBSAN_OPTIONS=${UBSAN_OPTIONS:-print_stacktrace=1}
 export UBSAN_OPTIONS
 

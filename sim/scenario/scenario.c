@@ -609,6 +609,8 @@ static void load_spot(struct loader *l)
 		loader_check_file(l, cap, "spot.capacity.file");
 }
 
+#define MAX_SWEEP_POINTS 100000
+
 static void load_experiments(struct loader *l)
 {
 	const cJSON *v, *vs = loader_get(l->root, "variants"), *sw = loader_get(l->root, "sweep");
@@ -635,6 +637,7 @@ static void load_experiments(struct loader *l)
 		i++;
 	}
 	const cJSON *points = cJSON_IsObject(sw) ? sw : NULL;
+	bool too_many = false;
 	l->sc->sweep_points = points ? 1 : 0;
 	cJSON_ArrayForEach(v, points)
 	{
@@ -645,8 +648,16 @@ static void load_experiments(struct loader *l)
 				   "is not a list of values (accepted: a non-empty array)");
 			continue;
 		}
-		l->sc->sweep_points *= cJSON_GetArraySize(v);
+		if (l->sc->sweep_points > MAX_SWEEP_POINTS / cJSON_GetArraySize(v))
+			too_many = true;
+		else
+			l->sc->sweep_points *= cJSON_GetArraySize(v);
 	}
+	if (too_many)
+		loader_err(l, "sweep",
+			   "the product of its lists' lengths is more than %d points (accepted: at "
+			   "most %d sweep points)",
+			   MAX_SWEEP_POINTS, MAX_SWEEP_POINTS);
 }
 
 static char *dir_of(const char *path)

@@ -96,6 +96,11 @@ bool loader_get_int(const cJSON *obj, const char *key, double lo, double hi, lon
 	return true;
 }
 
+long loader_held(double v)
+{
+	return (long)fmax(-1e18, fmin(v, 1e18));
+}
+
 /* ---- JSON paths for messages ---- */
 
 /* "base.key", or "key" at the root of a policy file (cut at PATH_SIZE). */

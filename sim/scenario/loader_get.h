@@ -42,6 +42,12 @@ const char *loader_get_string(const cJSON *obj, const char *key);
 bool loader_get_duration(const cJSON *obj, const char *key, sim_time *out);
 /* An integer in [lo, hi] (as the schema checked it); false otherwise. */
 bool loader_get_int(const cJSON *obj, const char *key, double lo, double hi, long *out);
+/*
+ * `v` held to [-1e18, 1e18], as a long: a conversion that is defined
+ * whatever the file says, for a number whose range the schema walk or a
+ * later check reports.
+ */
+long loader_held(double v);
 /* Seconds in [0, 1e9], rounded to whole seconds; `fallback` when absent or out of range. */
 sim_time loader_seconds_or(const cJSON *obj, const char *key, sim_time fallback);
 

@@ -168,8 +168,9 @@ static void load_top(struct loader *l)
 	sc->region = xstrdup((s = loader_get_string(r, "region")) ? s : SCENARIO_DEFAULT_REGION);
 	if (!loader_get_duration(r, "duration", &sc->duration))
 		sc->duration = SCENARIO_DEFAULT_DURATION;
-	sc->seed = loader_get_number(r, "seed", &v) && v >= 0 ? (uint64_t)v : SCENARIO_DEFAULT_SEED;
-	sc->replications = loader_get_number(r, "replications", &v) && v >= 1 ? (long)v : 1;
+	sc->seed = loader_get_number(r, "seed", &v) && v >= 0 ? (uint64_t)loader_held(v)
+							      : SCENARIO_DEFAULT_SEED;
+	sc->replications = loader_get_number(r, "replications", &v) && v >= 1 ? loader_held(v) : 1;
 	sc->start = xstrdup((s = loader_get_string(r, "start")) ? s : DEFAULT_START);
 	if (!parse_start(sc->start, &sc->start_unix)) {
 		if (s && strlen(s) == 20)
@@ -310,8 +311,8 @@ static bool load_strategy_items(struct loader *l, const cJSON *list, struct stra
 		if (!name || !fargate_provider_parse(name, &item->provider))
 			known = false;
 		item->has_base = loader_get_number(it, "base", &v);
-		item->base = item->has_base ? (long)v : 0;
-		item->weight = loader_get_number(it, "weight", &v) ? (long)v : 0;
+		item->base = item->has_base ? loader_held(v) : 0;
+		item->weight = loader_get_number(it, "weight", &v) ? loader_held(v) : 0;
 	}
 	(void)l;
 	return known;
@@ -342,7 +343,8 @@ static void load_service(struct loader *l)
 	const cJSON *list = loader_get(svc, "capacityProviderStrategy");
 	double v;
 
-	s->desired_count = loader_get_number(svc, "desiredCount", &v) && v >= 0 ? (long)v : 0;
+	s->desired_count =
+	    loader_get_number(svc, "desiredCount", &v) && v >= 0 ? loader_held(v) : 0;
 	if (s->desired_count > SCENARIO_MAX_DESIRED)
 		loader_err(l, "service.desiredCount",
 			   "%ld tasks is above the ECS quota (accepted: 0 to %d tasks per service)",
@@ -350,10 +352,11 @@ static void load_service(struct loader *l)
 	s->minimum_healthy_percent = 100;
 	s->maximum_percent = 200;
 	const cJSON *dc = loader_get(svc, "deploymentConfiguration");
-	if (loader_get_number(dc, "minimumHealthyPercent", &v))
-		s->minimum_healthy_percent = (int)v;
-	if (loader_get_number(dc, "maximumPercent", &v))
-		s->maximum_percent = (int)v;
+	long pct;
+	if (loader_get_int(dc, "minimumHealthyPercent", 0, 100, &pct))
+		s->minimum_healthy_percent = (int)pct;
+	if (loader_get_int(dc, "maximumPercent", 100, 1000, &pct))
+		s->maximum_percent = (int)pct;
 	if (!cJSON_IsObject(svc))
 		return;
 	if (list && loader_get(svc, "launchType")) {

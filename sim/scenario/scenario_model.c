@@ -145,7 +145,7 @@ void load_model_workload(struct loader *l)
 						     : WORKLOAD_REQUESTS;
 	load_rate_shape(l, w);
 	m->service_time_s = mean_of(l, w, "service_time", 0.1);
-	m->concurrency = (long)number_or(w, "concurrency_per_task", 1);
+	m->concurrency = loader_held(number_or(w, "concurrency_per_task", 1));
 	m->timeout_s = number_or(w, "timeout", DEFAULT_TIMEOUT_S);
 	sim_time timeout;
 	if (loader_get_duration(w, "timeout", &timeout))
@@ -179,7 +179,7 @@ static void load_queue(struct loader *l, const cJSON *w)
 	      dist_parse(job->valuestring, l->sc->dir, &q->job_size, &why) == 0))
 		dist_from_seconds(cJSON_IsNumber(job) ? job->valuedouble : 60, &q->job_size);
 	strbuf_release(&why);
-	q->concurrency = (long)number_or(w, "concurrency_per_task", 1);
+	q->concurrency = loader_held(number_or(w, "concurrency_per_task", 1));
 	q->checkpoint_every = duration_or(w, "checkpoint_every", 0);
 	q->visibility_timeout = duration_or(w, "visibility_timeout", 30 * SIM_SEC);
 	q->release_on_sigterm = cJSON_IsTrue(loader_get(w, "release_on_sigterm"));
@@ -187,7 +187,7 @@ static void load_queue(struct loader *l, const cJSON *w)
 	{
 		XALLOC_GROW(q->batches, q->nbatches + 1, alloc);
 		q->batches[q->nbatches].at = duration_or(b, "at", 0);
-		q->batches[q->nbatches].count = (long)number_or(b, "count", 0);
+		q->batches[q->nbatches].count = loader_held(number_or(b, "count", 0));
 		q->nbatches++;
 	}
 	if (q->nbatches > 1)
@@ -215,7 +215,7 @@ static struct reclaim reclaim_at(const cJSON *at)
 	long long usec;
 	if (cJSON_IsObject(at)) {
 		r.at = loader_get_duration(at, "at", &t) ? t : 0;
-		r.count = (long)number_or(at, "count", 1);
+		r.count = loader_held(number_or(at, "count", 1));
 		r.fraction = number_or(at, "fraction", -1);
 	} else if (schema_duration(at, &usec)) {
 		r.at = usec;
@@ -251,7 +251,7 @@ static void load_preemption_trace(struct loader *l, const cJSON *m, const char *
 		double v;
 		for (size_t i = 0; i < c->ntimes; i++) {
 			if (loader_get_number(m, "count", &v))
-				c->times[i].count = (long)v;
+				c->times[i].count = loader_held(v);
 			if (loader_get_number(m, "fraction", &v))
 				c->times[i].fraction = v;
 		}
@@ -264,8 +264,9 @@ static void load_interruption(struct loader *l, const cJSON *m, const char *path
 {
 	const char *model = loader_get_string(m, "model");
 	bool per_az = cJSON_IsTrue(loader_get(m, "per_az"));
+	long azs;
 	memset(c, 0, sizeof(*c));
-	c->azs = (int)number_or(m, "azs", DEFAULT_AZS);
+	c->azs = loader_get_int(m, "azs", 1, 32, &azs) ? (int)azs : DEFAULT_AZS;
 	c->per_az = per_az;
 	if (!strcmp(model, "poisson")) {
 		c->model = INTERRUPTION_POISSON;
@@ -278,7 +279,7 @@ static void load_interruption(struct loader *l, const cJSON *m, const char *path
 		c->model = INTERRUPTION_WAVES;
 		c->wave_interval = duration_or(m, "mean_interval", SIM_DAY);
 		c->wave_fraction = number_or(m, "fraction", -1);
-		c->wave_count = (long)number_or(m, "count", 0);
+		c->wave_count = loader_held(number_or(m, "count", 0));
 	} else if (!strcmp(model, "trace")) {
 		c->model = INTERRUPTION_TRACE;
 		load_preemption_trace(l, m, path, c);
@@ -345,7 +346,7 @@ void load_model_limits(struct loader *l)
 	const cJSON *lim = loader_get(l->root, "limits");
 	struct service_limits *o = &l->sc->limits;
 	const cJSON *throttle = loader_get(lim, "launch_throttling");
-	o->vcpu_quota[PROVIDER_FARGATE] = (long)number_or(lim, "fargate_vcpu", 0);
-	o->vcpu_quota[PROVIDER_FARGATE_SPOT] = (long)number_or(lim, "fargate_spot_vcpu", 0);
+	o->vcpu_quota[PROVIDER_FARGATE] = loader_held(number_or(lim, "fargate_vcpu", 0));
+	o->vcpu_quota[PROVIDER_FARGATE_SPOT] = loader_held(number_or(lim, "fargate_spot_vcpu", 0));
 	o->launch_throttling = !cJSON_IsBool(throttle) || cJSON_IsTrue(throttle);
 }

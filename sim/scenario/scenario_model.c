@@ -145,6 +145,9 @@ void load_model_workload(struct loader *l)
 						     : WORKLOAD_REQUESTS;
 	load_rate_shape(l, w);
 	m->service_time_s = mean_of(l, w, "service_time", 0.1);
+	if (sc->workload_type == WORKLOAD_REQUESTS && !(m->service_time_s > 0))
+		loader_err(l, "workload.service_time",
+			   "has a mean of 0 (accepted: a service time above 0, such as \"40ms\")");
 	m->concurrency = loader_held(number_or(w, "concurrency_per_task", 1));
 	m->timeout_s = number_or(w, "timeout", DEFAULT_TIMEOUT_S);
 	sim_time timeout;

@@ -7,6 +7,7 @@
 #include "spotsim/engine/rng.h"
 #include "spotsim/util/xalloc.h"
 
+#include <cjson/cJSON.h>
 #include <dirent.h>
 #include <limits.h>
 #include <string.h>
@@ -153,6 +154,24 @@ const struct price_table *fuzz_prices(void)
 		diag_release(&d);
 	}
 	return &prices;
+}
+
+size_t fuzz_plan_size(const uint8_t *data, size_t size)
+{
+	cJSON *root = cJSON_ParseWithLength((const char *)data, size);
+	const cJSON *variants = cJSON_GetObjectItemCaseSensitive(root, "variants");
+	const cJSON *sweep = cJSON_GetObjectItemCaseSensitive(root, "sweep");
+	size_t n = 1 + (cJSON_IsArray(variants) ? (size_t)cJSON_GetArraySize(variants) : 0);
+	for (const cJSON *kv = cJSON_IsObject(sweep) ? sweep->child : NULL; kv; kv = kv->next) {
+		if (cJSON_IsArray(kv) && cJSON_GetArraySize(kv) > 0)
+			n *= (size_t)cJSON_GetArraySize(kv);
+		if (n > FUZZ_MAX_CONFIGS) {
+			n = FUZZ_MAX_CONFIGS + 1;
+			break;
+		}
+	}
+	cJSON_Delete(root);
+	return n > FUZZ_MAX_CONFIGS ? FUZZ_MAX_CONFIGS + 1 : n;
 }
 
 void fuzz_drain(struct diag *d)

@@ -54,6 +54,16 @@ char *fuzz_text(const uint8_t *data, size_t size);
 /* data/pricing.csv, read once; aborts when it cannot be read. */
 const struct price_table *fuzz_prices(void);
 
+/*
+ * How many configurations a plan of the input would build (the base and its
+ * variants, each at every sweep point), at most FUZZ_MAX_CONFIGS + 1; 1 when
+ * the input is no JSON object. Each is a full load, so a sweep of 65536
+ * points is valid but takes seconds: the harnesses build plans of at most
+ * FUZZ_MAX_CONFIGS.
+ */
+#define FUZZ_MAX_CONFIGS 1000
+size_t fuzz_plan_size(const uint8_t *data, size_t size);
+
 /* Formats every diagnostic as the command line would (into /dev/null), then releases `d`. */
 void fuzz_drain(struct diag *d);
 

@@ -4,8 +4,9 @@
  * variant at a sweep point, when there are any) each run one replication of
  * at most one simulated day, with no output. Scenarios that need much memory
  * by design (more than RUN_MAX_TASKS desired, maximum or scheduled minimum tasks, a queue
- * batch of more than RUN_MAX_BATCH jobs) are skipped: their bounds are a
- * matter of the model, not of the reader.
+ * batch of more than RUN_MAX_BATCH jobs, a plan of more than
+ * FUZZ_MAX_CONFIGS configurations) are skipped: their bounds are a matter of
+ * the model, not of the reader.
  */
 #include "fuzz.h"
 
@@ -53,6 +54,10 @@ int fuzz_run(const uint8_t *data, size_t size)
 	struct plan p;
 	struct diag d;
 
+	if (fuzz_plan_size(data, size) > FUZZ_MAX_CONFIGS) {
+		free(path);
+		return 0;
+	}
 	diag_init(&d);
 	if (plan_load(&p, path, &d) == 0 && plan_check_prices(&p, t, &d) == 0) {
 		run_config(&p.configs[0].sc, t);

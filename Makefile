@@ -8,6 +8,8 @@
 #   make lint       clang-format, banned raw allocation calls, include directions (layers)
 #   make bench      performance figures quoted in README.md
 #   make bench-peer CPU time per replication of spotsim against an equivalent SimPy model
+#   make fuzz       each libFuzzer harness in fuzz/ for FUZZ_SECONDS (60) seconds, in build/fuzz
+#   make fuzz-smoke the same, 15 seconds each (CI)
 #   make install    PREFIX=/usr/local
 #   make golden-update   regenerate tests/golden/ on purpose (review the diff)
 
@@ -42,7 +44,8 @@ TESTBIN  := $(TESTSRC:tests/%.c=$(BUILD)/tests/%)
 BENCHSRC := $(wildcard bench/bench_*.c)
 BENCHBIN := $(BENCHSRC:bench/%.c=$(BUILD)/bench/%)
 
-.PHONY: all deps run test unit cli asan valgrind lint bench bench-peer install clean golden-update report-check
+.PHONY: all deps run test unit cli asan valgrind lint bench bench-peer install clean golden-update report-check \
+	fuzz fuzz-smoke fuzz-build
 
 all: deps $(BUILD)/spotsim
 
@@ -146,6 +149,38 @@ bench: deps $(BENCHBIN) $(BUILD)/spotsim
 # (SPEC 8); bench/peer.sh installs python3-simpy3 when root and it is missing.
 bench-peer: deps $(BUILD)/spotsim
 	@SPOTSIM=$(BUILD)/spotsim bash bench/peer.sh
+
+# libFuzzer harnesses (fuzz/, README "Fuzzing"): the library is built again
+# with clang, coverage and ASan + UBSan in build/fuzz; each harness runs for
+# FUZZ_SECONDS and its findings go to build/fuzz/crashes/TARGET/ (then make
+# fails). clang and its runtime are installed when missing, as deps does.
+FUZZ_TARGETS  = scenario run spot_trace rate_trace pricing policy strings terraform
+FUZZ_SECONDS ?= 60
+FUZZ_SAN      = -fsanitize=address,undefined,float-cast-overflow -fno-sanitize-recover=all
+FUZZ_BIN      = $(FUZZ_TARGETS:%=build/fuzz/bin/fuzz_%)
+
+fuzz: fuzz-build
+	@FUZZ_SECONDS=$(FUZZ_SECONDS) sh fuzz/run.sh build/fuzz $(FUZZ_TARGETS)
+
+fuzz-smoke:
+	@$(MAKE) --no-print-directory fuzz FUZZ_SECONDS=15
+
+# clang warns where gcc does not about vsnprintf with a va_list format
+fuzz-build: deps
+	@$(MAKE) --no-print-directory deps DEBIAN_PACKAGES="clang libclang-rt-14-dev"
+	@$(MAKE) --no-print-directory BUILD=build/fuzz CC=clang OPT="-O1 -g -fno-omit-frame-pointer" \
+		SANITIZE="-fsanitize=fuzzer-no-link $(FUZZ_SAN) -Wno-format-nonliteral" $(FUZZ_BIN)
+
+$(BUILD)/fuzz/%.o: fuzz/%.c | deps
+	@mkdir -p $(dir $@)
+	$(CC) $(CPPFLAGS) $(CFLAGS) -c $< -o $@
+
+$(BUILD)/bin/fuzz_%: $(BUILD)/fuzz/fuzz_%.o $(BUILD)/fuzz/fuzz.o $(BUILD)/libspotsim.a
+	@mkdir -p $(dir $@)
+	$(CC) $(LDFLAGS) -fsanitize=fuzzer -o $@ $^ $(LIBS)
+
+.PRECIOUS: $(BUILD)/fuzz/%.o
+-include $(wildcard $(BUILD)/fuzz/*.d)
 
 golden-update: all
 	sh tests/cli/run.sh --update

@@ -22,7 +22,13 @@ struct step {
 	int index;
 };
 
-/* Splits "a.b[1].c" into steps; returns the number, or -1 on bad syntax. */
+static void free_steps(struct step *s, int n)
+{
+	for (int i = 0; i < n; i++)
+		free(s[i].key);
+}
+
+/* Splits "a.b[1].c" into steps; returns the number, or -1 (and no steps) on bad syntax. */
 static int split_path(const char *path, struct step *out, int max)
 {
 	int n = 0;
@@ -32,26 +38,23 @@ static int split_path(const char *path, struct step *out, int max)
 			char *end;
 			long i = strtol(p + 1, &end, 10);
 			if (end == p + 1 || *end != ']' || i < 0 || i > 100000)
-				return -1;
+				break;
 			out[n++] = (struct step){NULL, (int)i};
 			p = end + 1;
 		} else {
 			size_t len = strcspn(p, ".[");
 			if (!len)
-				return -1;
+				break;
 			out[n++] = (struct step){xstrndup(p, len), 0};
 			p += len;
 		}
 		if (*p == '.')
 			p++;
 	}
-	return *p ? -1 : n;
-}
-
-static void free_steps(struct step *s, int n)
-{
-	for (int i = 0; i < n; i++)
-		free(s[i].key);
+	if (!*p)
+		return n;
+	free_steps(out, n);
+	return -1;
 }
 
 /* The child of `node` for step `s`; a missing key becomes an empty object when `create`. */

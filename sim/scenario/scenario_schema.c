@@ -361,6 +361,8 @@ static void check_value(struct swalk *w, const struct sfield *f, const cJSON *n)
 {
 	switch (f->kind) {
 	case S_ANY:
+		if (f->sub && cJSON_IsObject(n)) /* an element that may be an object or not */
+			swalk_object(w, f->sub, n);
 		return;
 	case S_OBJECT:
 		if (!cJSON_IsObject(n))

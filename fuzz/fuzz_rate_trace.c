@@ -22,13 +22,16 @@ static void rate_trace_check(const struct rate_shape *r)
 		FUZZ_CHECK(isfinite(r->points[i].rps) && r->points[i].rps >= 0);
 		FUZZ_CHECK(i == 0 || r->points[i - 1].at < r->points[i].at);
 	}
-	FUZZ_CHECK(r->trace_period > r->points[r->npoints - 1].at);
+	/* trace_period 0: no repeat (the last point holds); else it lies past the last point */
+	FUZZ_CHECK(r->trace_period == 0 || r->trace_period > r->points[r->npoints - 1].at);
 	for (size_t i = 0; i < sizeof(at) / sizeof(at[0]); i++) {
 		double v = rate_shape_at(r, at[i], 0);
 		FUZZ_CHECK(isfinite(v) && v >= 0);
 	}
-	double last = rate_shape_at(r, r->trace_period - 1, 0);
-	FUZZ_CHECK(isfinite(last) && last >= 0);
+	if (r->trace_period > 0) {
+		double last = rate_shape_at(r, r->trace_period - 1, 0);
+		FUZZ_CHECK(isfinite(last) && last >= 0);
+	}
 }
 
 int fuzz_rate_trace(const uint8_t *data, size_t size)

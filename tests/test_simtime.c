@@ -85,12 +85,30 @@ static void test_format(void **state)
 	assert_int_equal(t, 3 * SIM_DAY + 5 * SIM_SEC);
 }
 
+/*
+ * Decimal seconds keep their microseconds however large the whole part: a
+ * distribution writes "fixed(333333333000.04s)" and must read it back as the
+ * same time (found by the strings fuzzer: through a double it came back
+ * 22 us short).
+ */
+static void test_decimal_seconds_exact(void **state)
+{
+	(void)state;
+	sim_time t;
+	assert_int_equal(simtime_parse("333333333000.04s", &t), 0);
+	assert_int_equal(t, 333333333000040000LL);
+	assert_int_equal(simtime_parse("5555555550m40ms", &t), 0);
+	assert_int_equal(t, 333333333000040000LL);
+	assert_int_equal(simtime_parse("4000000000000.000001s", &t), 0);
+	assert_int_equal(t, 4000000000000000001LL);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test(test_units),  cmocka_unit_test(test_clock_forms),
 	    cmocka_unit_test(test_errors), cmocka_unit_test(test_ceil_seconds),
-	    cmocka_unit_test(test_format),
+	    cmocka_unit_test(test_format), cmocka_unit_test(test_decimal_seconds_exact),
 	};
 	return cmocka_run_group_tests_name("simtime", tests, NULL, NULL);
 }

@@ -92,8 +92,9 @@ int simtime_parse(const char *s, sim_time *out)
 			return finish(total + clock, out);
 		}
 		char *end;
-		double v = strtod(p, &end);
-		if (end == p || *p == '+' || !isfinite(v))
+		/* long double: "333333333000.04s" (as durations are written back) keeps its microseconds */
+		long double v = strtold(p, &end);
+		if (end == p || *p == '+' || !isfinite((double)v))
 			return end == p ? SPOTSIM_ESYNTAX : SPOTSIM_ERANGE;
 		const char *after = skip_space(end);
 		sim_time scale = SIM_SEC;
@@ -107,7 +108,7 @@ int simtime_parse(const char *s, sim_time *out)
 		}
 		if (v < 0)
 			return SPOTSIM_ERANGE;
-		total += (long double)v * scale;
+		total += v * scale;
 		terms++;
 		p = skip_space(after);
 	}

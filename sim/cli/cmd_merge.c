@@ -14,6 +14,7 @@
  * leaves the folder as it was.
  */
 #include "spotsim/cli/cli.h"
+#include "spotsim/cli/signals.h"
 #include "spotsim/experiment/runner.h"
 #include "spotsim/experiment/shard.h"
 #include "spotsim/output/plot.h"
@@ -84,22 +85,6 @@ enum {
 	STREAM_COUNT
 };
 static const char *const stream_names[STREAM_COUNT] = {"timeseries.csv", "events.csv"};
-
-static volatile sig_atomic_t interrupted;
-
-static void on_signal(int sig)
-{
-	static const char msg[] = "spotsim merge: interrupted; no output written\n";
-	(void)sig;
-	if (interrupted) {
-		report_remove_temps();
-		if (write(STDERR_FILENO, msg, sizeof(msg) - 1) < 0)
-			_exit(EXIT_RUNTIME);
-		_exit(EXIT_RUNTIME);
-	}
-	interrupted = 1;
-	plot_interrupt();
-}
 
 static void print_diag(const struct diag *d)
 {
@@ -228,7 +213,7 @@ static int commit(struct report *r, struct diag *d)
 	sigaddset(&set, SIGINT);
 	sigaddset(&set, SIGTERM);
 	sigprocmask(SIG_BLOCK, &set, &old);
-	rc = interrupted ? SPOTSIM_EINTR : report_commit(r, d);
+	rc = cli_interrupted() ? SPOTSIM_EINTR : report_commit(r, d);
 	sigprocmask(SIG_SETMASK, &old, NULL);
 	return rc;
 }
@@ -268,10 +253,10 @@ static int stage_plots(const struct merge_opts *o, const struct shards *s, struc
 	free(from);
 	plot_claim(out);
 	if (o->no_plots)
-		return interrupted ? SPOTSIM_EINTR : 0;
+		return cli_interrupted() ? SPOTSIM_EINTR : 0;
 	rc = plot_stage(out, outdir_staging(out), pd, NULL);
 	*plots_failed = rc != 0;
-	return rc == SPOTSIM_EINTR || interrupted ? SPOTSIM_EINTR : 0;
+	return rc == SPOTSIM_EINTR || cli_interrupted() ? SPOTSIM_EINTR : 0;
 }
 
 /* What a run prints after its commit, then the plots' notes. */
@@ -299,7 +284,7 @@ static int stage_all(const struct merge_opts *o, const struct shards *s, struct 
 	memset(of, 0, sizeof(of));
 	for (i = 0; !rc && i < STREAM_COUNT; i++)
 		rc = join_stream(s, r, i, &of[i], d);
-	if (!rc && interrupted)
+	if (!rc && cli_interrupted())
 		rc = SPOTSIM_EINTR;
 	if (!rc) {
 		write_report(o, s, r);
@@ -347,7 +332,7 @@ static int merge_into(const struct merge_opts *o, const struct shards *s, struct
 static int merge(const struct merge_opts *o)
 {
 	struct shards s = {0};
-	struct sigaction sa, old_int, old_term;
+	struct cli_signals saved;
 	struct report *r;
 	struct diag d;
 	int status = read_shards(o, &s);
@@ -357,13 +342,7 @@ static int merge(const struct merge_opts *o)
 		shards_release(&s);
 		return EXIT_USAGE;
 	}
-	memset(&sa, 0, sizeof(sa));
-	sa.sa_handler = on_signal;
-	sa.sa_flags = SA_RESTART;
-	sigemptyset(&sa.sa_mask);
-	interrupted = 0;
-	sigaction(SIGINT, &sa, &old_int);
-	sigaction(SIGTERM, &sa, &old_term);
+	cli_signals_install(&saved, CMD, false);
 	diag_init(&d);
 	if (report_open(&r, dir, s.m[0].start_unix, &d)) {
 		print_diag(&d);
@@ -372,8 +351,7 @@ static int merge(const struct merge_opts *o)
 		status = merge_into(o, &s, r);
 		report_free(r);
 	}
-	sigaction(SIGINT, &old_int, NULL);
-	sigaction(SIGTERM, &old_term, NULL);
+	cli_signals_restore(&saved);
 	diag_release(&d);
 	free(dir);
 	shards_release(&s);

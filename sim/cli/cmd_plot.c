@@ -10,6 +10,7 @@
  * dies with spotsim.
  */
 #include "spotsim/cli/cli.h"
+#include "spotsim/cli/signals.h"
 #include "spotsim/util/error.h"
 #include "spotsim/output/plot.h"
 #include "spotsim/output/report.h"
@@ -45,41 +46,15 @@ static const char usage[] =
     "\n"
     "example: spotsim plot out/web-diurnal\n";
 
-static volatile sig_atomic_t interrupted;
-
-static void on_signal(int sig)
-{
-	static const char msg[] = "spotsim plot: interrupted; no output written\n";
-
-	(void)sig;
-	if (interrupted) {
-		report_remove_temps();
-		if (write(STDERR_FILENO, msg, sizeof(msg) - 1) < 0)
-			_exit(EXIT_RUNTIME);
-		_exit(EXIT_RUNTIME);
-	}
-	interrupted = 1;
-	plot_interrupt();
-}
-
 /* plot_render with the handler above in place of SIGINT's and SIGTERM's. */
 static int render(const char *dir, struct diag *d, int *nplots)
 {
-	struct sigaction sa, old_int, old_term;
+	struct cli_signals saved;
 	int rc;
 
-	memset(&sa, 0, sizeof(sa));
-	sa.sa_handler = on_signal;
-	sa.sa_flags = SA_RESTART;
-	sigemptyset(&sa.sa_mask);
-	sigaddset(&sa.sa_mask, SIGINT);
-	sigaddset(&sa.sa_mask, SIGTERM);
-	interrupted = 0;
-	sigaction(SIGINT, &sa, &old_int);
-	sigaction(SIGTERM, &sa, &old_term);
+	cli_signals_install(&saved, "plot", false);
 	rc = plot_render(dir, d, nplots);
-	sigaction(SIGINT, &old_int, NULL);
-	sigaction(SIGTERM, &old_term, NULL);
+	cli_signals_restore(&saved);
 	return rc;
 }
 

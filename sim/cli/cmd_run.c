@@ -12,7 +12,7 @@
  * leaves the folder as it was.
  *
  * Interruption uses the flag approach of report.h: the SIGINT/SIGTERM
- * handler sets `interrupted` and calls replication_interrupt() and
+ * handler (signals.h) sets the interrupted flag and calls replication_interrupt() and
  * plot_interrupt(); the running replication returns SPOTSIM_EINTR, or the
  * gnuplot processes are stopped (SIGTERM, SIGKILL after 250 ms), and the
  * main flow aborts the report (its staging folder is removed) and exits 1.
@@ -29,6 +29,7 @@
  * so that a folder with a manifest is a finished shard.
  */
 #include "spotsim/cli/cli.h"
+#include "spotsim/cli/signals.h"
 #include "spotsim/util/error.h"
 #include "spotsim/scenario/plan.h"
 #include "spotsim/output/plot.h"
@@ -129,51 +130,6 @@ struct shard_out {
 	struct shard_manifest manifest;
 	char digest[SHARD_DIGEST_SIZE];
 };
-
-static volatile sig_atomic_t interrupted, committed;
-
-static void on_signal(int sig)
-{
-	static const char msg[] = "spotsim run: interrupted; no output written\n";
-
-	(void)sig;
-	if (committed)
-		return;
-	if (interrupted) {
-		report_remove_temps();
-		if (write(STDERR_FILENO, msg, sizeof(msg) - 1) < 0)
-			_exit(EXIT_RUNTIME);
-		_exit(EXIT_RUNTIME);
-	}
-	interrupted = 1;
-	replication_interrupt();
-	plot_interrupt();
-}
-
-struct saved_signals {
-	struct sigaction intr, term;
-};
-
-static void signals_install(struct saved_signals *saved)
-{
-	struct sigaction sa;
-
-	memset(&sa, 0, sizeof(sa));
-	sa.sa_handler = on_signal;
-	sa.sa_flags = SA_RESTART;
-	sigemptyset(&sa.sa_mask);
-	sigaddset(&sa.sa_mask, SIGINT);
-	sigaddset(&sa.sa_mask, SIGTERM);
-	interrupted = committed = 0;
-	sigaction(SIGINT, &sa, &saved->intr);
-	sigaction(SIGTERM, &sa, &saved->term);
-}
-
-static void signals_restore(const struct saved_signals *saved)
-{
-	sigaction(SIGINT, &saved->intr, NULL);
-	sigaction(SIGTERM, &saved->term, NULL);
-}
 
 static void signals_block(bool block, sigset_t *old)
 {
@@ -286,7 +242,7 @@ static int run_replications(const struct run_opts *o, const struct plan *p,
 				    .progress = isatty(STDERR_FILENO) != 0,
 				    .slice = o->slice};
 	struct experiment x;
-	int rc = interrupted ? SPOTSIM_EINTR : runner_run(p, t, &ro, sink_for, &k, &x, d);
+	int rc = cli_interrupted() ? SPOTSIM_EINTR : runner_run(p, t, &ro, sink_for, &k, &x, d);
 	if (!rc) {
 		write_rows(o, p, r, &x);
 		if (sh) {
@@ -309,9 +265,9 @@ static int commit(struct report *r, struct diag *d)
 	int rc;
 
 	signals_block(true, &old);
-	rc = interrupted ? SPOTSIM_EINTR : report_commit(r, d);
+	rc = cli_interrupted() ? SPOTSIM_EINTR : report_commit(r, d);
 	if (!rc)
-		committed = 1;
+		cli_signals_committed();
 	signals_block(false, &old);
 	return rc;
 }
@@ -386,10 +342,10 @@ static int stage_outputs(const struct run_opts *o, struct report *r, bool shard,
 		return 0;
 	}
 	if (o->no_plots)
-		return interrupted ? SPOTSIM_EINTR : 0;
+		return cli_interrupted() ? SPOTSIM_EINTR : 0;
 	rc = plot_stage(out, outdir_staging(out), pd, NULL);
 	*plots_failed = rc != 0;
-	return rc == SPOTSIM_EINTR || interrupted ? SPOTSIM_EINTR : 0;
+	return rc == SPOTSIM_EINTR || cli_interrupted() ? SPOTSIM_EINTR : 0;
 }
 
 static void print_summary(const struct scenario *sc, const struct report *r)
@@ -491,7 +447,7 @@ static void shard_end(struct shard_out *sh)
 static int simulate(const struct run_opts *o, struct plan *p, const struct price_table *t)
 {
 	struct scenario *sc = &p->configs[0].sc;
-	struct saved_signals saved;
+	struct cli_signals saved;
 	struct shard_out shard, *sh = o->slice.count ? &shard : NULL;
 	struct report *r;
 	struct diag d;
@@ -506,7 +462,7 @@ static int simulate(const struct run_opts *o, struct plan *p, const struct price
 		return EXIT_RUNTIME;
 	}
 	diag_init(&d);
-	signals_install(&saved);
+	cli_signals_install(&saved, CMD, true);
 	if (sh)
 		shard_forget(dir); /* an earlier manifest no longer describes the folder */
 	if (report_open(&r, dir, sc->start_unix, &d)) {
@@ -516,7 +472,7 @@ static int simulate(const struct run_opts *o, struct plan *p, const struct price
 		status = simulate_into(o, p, t, r, sh);
 		report_free(r);
 	}
-	signals_restore(&saved);
+	cli_signals_restore(&saved);
 	if (sh)
 		shard_end(sh);
 	diag_release(&d);

@@ -18,6 +18,7 @@
  * at least 10 million hold operations per second on one core with 100,000
  * pending events.
  */
+#include "benchutil.h"
 #include "spotsim/engine/evq.h"
 #include "spotsim/engine/rng.h"
 
@@ -33,13 +34,6 @@
 #define MEAN_GAP_US 1e6
 
 static sim_time gaps[TABLE_SIZE];
-
-static double cpu_seconds(void)
-{
-	struct timespec ts;
-	clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &ts);
-	return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
-}
 
 static void cpu_model(char *buf, size_t size)
 {
@@ -76,12 +70,6 @@ static int hold(struct evq *q, long ops, unsigned *g)
 	return 0;
 }
 
-static int compare_double(const void *a, const void *b)
-{
-	double x = *(const double *)a, y = *(const double *)b;
-	return (x > y) - (x < y);
-}
-
 /* Fills a calendar with `pending` events and times ROUNDS rounds of holds into `rate`. */
 static int measure(int pending, double *rate)
 {
@@ -94,13 +82,13 @@ static int measure(int pending, double *rate)
 	if (hold(&q, WARMUP_OPS, &g))
 		goto broken;
 	for (int k = 0; k < ROUNDS; k++) {
-		double t0 = cpu_seconds();
+		double t0 = bench_cpu_seconds();
 		if (hold(&q, TIMED_OPS, &g))
 			goto broken;
-		rate[k] = TIMED_OPS / (cpu_seconds() - t0);
+		rate[k] = TIMED_OPS / (bench_cpu_seconds() - t0);
 	}
 	evq_release(&q);
-	qsort(rate, ROUNDS, sizeof(rate[0]), compare_double);
+	qsort(rate, ROUNDS, sizeof(rate[0]), bench_compare_double);
 	return 0;
 broken:
 	evq_release(&q);

@@ -14,6 +14,7 @@
  *
  * CPU time of the calling thread.
  */
+#include "benchutil.h"
 #include "spotsim/experiment/replication.h"
 #include "spotsim/model/per_request.h"
 #include "spotsim/engine/rng.h"
@@ -26,32 +27,6 @@
 #include <time.h>
 
 #define REPS 3
-
-static double cpu_seconds(void)
-{
-	struct timespec ts;
-	clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
-	return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
-}
-
-static long max_rss_kb(void)
-{
-	struct rusage ru;
-	getrusage(RUSAGE_SELF, &ru);
-	return ru.ru_maxrss;
-}
-
-static int compare_double(const void *a, const void *b)
-{
-	double x = *(const double *)a, y = *(const double *)b;
-	return (x > y) - (x < y);
-}
-
-static double median(double *x, int n)
-{
-	qsort(x, (size_t)n, sizeof(*x), compare_double);
-	return x[n / 2];
-}
 
 /* ---- the model alone ---- */
 
@@ -76,20 +51,20 @@ static double module_rate(enum per_request_routing routing, const char *service,
 			exit(1);
 		}
 		engine_init(&e);
-		double t0 = cpu_seconds();
+		double t0 = bench_cpu_seconds();
 		struct per_request *p = per_request_new(&e, &c, &rate, 42, (uint64_t)rep);
 		per_request_start(p);
 		for (int id = 1; id <= 10; id++)
 			per_request_task_running(p, id);
 		engine_run(&e, 2 * SIM_HOUR);
 		*requests = per_request_totals(p)->requests;
-		rates[rep] = *requests / (cpu_seconds() - t0);
+		rates[rep] = *requests / (bench_cpu_seconds() - t0);
 		per_request_free(p);
 		engine_release(&e);
 		dist_release(&c.service_time);
 		strbuf_release(&why);
 	}
-	return median(rates, REPS);
+	return bench_median(rates, REPS);
 }
 
 /* ---- whole replications ---- */
@@ -158,14 +133,14 @@ static double time_runs(const char *text, const char *model, const char *duratio
 	load(&sc, &t, text, model, duration);
 	diag_init(&d);
 	for (int i = 0; i < reps; i++) {
-		double t0 = cpu_seconds();
+		double t0 = bench_cpu_seconds();
 		replication_run(&sc, &t, (uint64_t)i, NULL, m, &d);
-		times[i] = cpu_seconds() - t0;
+		times[i] = bench_cpu_seconds() - t0;
 	}
 	scenario_release(&sc);
 	pricing_release(&t);
 	diag_release(&d);
-	return median(times, reps);
+	return bench_median(times, reps);
 }
 
 int main(void)
@@ -197,9 +172,9 @@ int main(void)
 	    "second (analytic model: %.3f ms)\n",
 	    exact, m.requests, m.requests / exact / 1e6, analytic * 1e3);
 	double day = time_runs(steady_text, "", "1d", 1, &m);
-	long rss1 = max_rss_kb();
+	long rss1 = bench_max_rss_kb();
 	double days = time_runs(steady_text, "", "5d", 1, &m);
-	long rss5 = max_rss_kb();
+	long rss5 = bench_max_rss_kb();
 	printf("per_request: steady 100 rps on 4 tasks, 1 day %.2f s CPU, 5 days %.2f s CPU "
 	       "(%.2f x); peak memory %ld KiB after the 1-day run, %ld KiB after the 5-day run\n",
 	       day, days, days / day, rss1, rss5);

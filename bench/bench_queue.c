@@ -18,6 +18,7 @@
  * Not a test: it prints three lines. `make bench` runs it; SPEC 8 wants a
  * queue replication of a million jobs in under 1 s.
  */
+#include "benchutil.h"
 #include "spotsim/model/queue.h"
 #include "spotsim/engine/rng.h"
 #include "spotsim/util/strbuf.h"
@@ -60,19 +61,6 @@ static void on_churn(struct engine *e, struct event *ev, void *ctx)
 	default:
 		queue_task_running(c->q, c->next_id++);
 	}
-}
-
-static double now_seconds(void)
-{
-	struct timespec ts;
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
-}
-
-static int compare_double(const void *a, const void *b)
-{
-	double x = *(const double *)a, y = *(const double *)b;
-	return (x > y) - (x < y);
 }
 
 /* One replication; returns its totals and p95. */
@@ -177,11 +165,11 @@ int main(void)
 	}
 	replicate(&shape, &c, 0, &p95); /* warm-up */
 	for (int k = 0; k < ROUNDS; k++) {
-		double t0 = now_seconds();
+		double t0 = bench_cpu_seconds();
 		t = replicate(&shape, &c, (uint64_t)k, &p95);
-		ms[k] = (now_seconds() - t0) * 1e3;
+		ms[k] = (bench_cpu_seconds() - t0) * 1e3;
 	}
-	qsort(ms, ROUNDS, sizeof(ms[0]), compare_double);
+	qsort(ms, ROUNDS, sizeof(ms[0]), bench_compare_double);
 	printf("queue: %d days, %.0f jobs (%.0f retries), %.1f ms per replication (median of %d, "
 	       "best %.1f), %.0f ns per job, p95 latency %.1f s\n",
 	       DAYS, t.jobs_arrived, t.retries, ms[ROUNDS / 2], ROUNDS, ms[0],

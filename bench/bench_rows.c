@@ -16,6 +16,7 @@
  * Times are CPU time (CLOCK_PROCESS_CPUTIME_ID), the median of REPEATS.
  * Not a test: it prints a few lines. `make bench` runs it.
  */
+#include "benchutil.h"
 #include "spotsim/experiment/replication.h"
 #include "spotsim/engine/rng.h"
 #include "spotsim/model/scaling.h"
@@ -32,24 +33,7 @@
 #define REPEATS 7
 
 static const char busy_scenario[] =
-    "{\"name\": \"bench\", \"duration\": \"30d\", \"seed\": 1,"
-    " \"taskDefinition\": {\"cpu\": \"1024\", \"memory\": \"2048\"},"
-    " \"service\": {\"desiredCount\": 40, \"capacityProviderStrategy\": ["
-    "  {\"capacityProvider\": \"FARGATE\", \"base\": 4, \"weight\": 1},"
-    "  {\"capacityProvider\": \"FARGATE_SPOT\", \"weight\": 3}]},"
-    " \"scaling\": {\"MinCapacity\": 4, \"MaxCapacity\": 200, \"ScalingPolicies\": [{"
-    "  \"PolicyName\": \"cpu60\", \"PolicyType\": \"TargetTrackingScaling\","
-    "  \"TargetTrackingScalingPolicyConfiguration\": {\"TargetValue\": 60,"
-    "  \"PredefinedMetricSpecification\": {\"PredefinedMetricType\":"
-    "  \"ECSServiceAverageCPUUtilization\"}, \"ScaleOutCooldown\": 60}}]},"
-    " \"startup\": {\"provisioning\": \"lognormal(12s, 0.3)\", \"pull\": \"lognormal(25s, 0.4)\"},"
-    " \"workload\": {\"type\": \"requests\", \"rate\": {\"kind\": \"diurnal\", \"min_rps\": 800,"
-    "  \"max_rps\": 5000}, \"noise\": {\"sd\": 0.05}, \"service_time\": \"40ms\","
-    "  \"concurrency_per_task\": 8},"
-    " \"spot\": {\"interruptions\": [{\"model\": \"poisson\", \"monthly_fraction\": 0.3},"
-    "  {\"model\": \"waves\", \"mean_interval\": \"3d\", \"fraction\": 0.25}],"
-    "  \"capacity\": {\"model\": \"alternating\", \"mean_available\": \"3d\","
-    "  \"mean_unavailable\": \"45m\"}}}";
+    "{\"name\": \"bench\", \"duration\": \"30d\", \"seed\": 1," BENCH_BUSY_SERVICE;
 
 /* The rows of one replication, strings copied. */
 struct recorded {
@@ -95,24 +79,6 @@ static void recorded_release(struct recorded *rec)
 	free(rec->minutes);
 }
 
-static double cpu_seconds(void)
-{
-	struct timespec ts;
-	clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &ts);
-	return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
-}
-
-static double median(double *v, int n)
-{
-	for (int i = 1; i < n; i++)
-		for (int j = i; j > 0 && v[j] < v[j - 1]; j--) {
-			double x = v[j];
-			v[j] = v[j - 1];
-			v[j - 1] = x;
-		}
-	return v[n / 2];
-}
-
 static void fail(struct diag *d, const char *what)
 {
 	fprintf(stderr, "bench_rows: %s\n", what);
@@ -150,14 +116,14 @@ static double replay(const struct recorded *rec, bool events, int64_t start_unix
 	if (!mkdtemp(dir) || report_open(&r, dir, start_unix, &d))
 		fail(&d, "cannot open a report");
 	report_sink(r, &sink);
-	t0 = cpu_seconds();
+	t0 = bench_cpu_seconds();
 	if (events)
 		for (size_t i = 0; i < rec->nevents; i++)
 			sink.event(sink.ctx, &rec->events[i]);
 	else
 		for (size_t i = 0; i < rec->nminutes; i++)
 			sink.minute(sink.ctx, &rec->minutes[i]);
-	t0 = cpu_seconds() - t0;
+	t0 = bench_cpu_seconds() - t0;
 	report_free(r); /* not committed: removes the temporaries */
 	rmdir(dir);
 	diag_release(&d);
@@ -182,7 +148,7 @@ static void bench_writer(const struct price_table *prices)
 		ts[k] = replay(&rec, false, sc.start_unix);
 		ev[k] = replay(&rec, true, sc.start_unix);
 	}
-	double t = median(ts, REPEATS), e = median(ev, REPEATS);
+	double t = bench_median(ts, REPEATS), e = bench_median(ev, REPEATS);
 	printf("rows: timeseries.csv %zu rows in %.2f ms: %.2f M rows/s (%.0f ns/row); "
 	       "events.csv %zu rows in %.2f ms: %.2f M rows/s (%.0f ns/row); CPU, median of %d\n",
 	       rec.nminutes, t * 1e3, (double)rec.nminutes / t / 1e6,
@@ -209,10 +175,10 @@ static double step_run(const struct scenario *sc, const struct price_table *pric
 			fail(&d, "cannot open a report");
 		report_sink(r, &sink);
 	}
-	t0 = cpu_seconds();
+	t0 = bench_cpu_seconds();
 	if (replication_run(sc, prices, 0, report ? &sink : NULL, m, &d))
 		fail(&d, "the step replication fails");
-	t0 = cpu_seconds() - t0;
+	t0 = bench_cpu_seconds() - t0;
 	if (report) {
 		report_free(r);
 		rmdir(dir);
@@ -239,8 +205,8 @@ static void bench_step(const struct price_table *prices)
 	printf("step: 30-day replication of scenarios/step-scaling.json (%.0f scaling activities): "
 	       "%.1f ms with no sink, %.1f ms writing timeseries.csv and events.csv "
 	       "(explanations wanted); CPU, median of %d\n",
-	       m.scaling_activities, median(bare, REPEATS) * 1e3, median(written, REPEATS) * 1e3,
-	       REPEATS);
+	       m.scaling_activities, bench_median(bare, REPEATS) * 1e3,
+	       bench_median(written, REPEATS) * 1e3, REPEATS);
 	scenario_release(&sc);
 	diag_release(&d);
 }
@@ -256,7 +222,7 @@ static double scaler_days(const struct scaling_config *c, bool explain, long *de
 	struct scaler *s = scaler_new(c, count_event, details);
 	struct datapoint dp[METRIC_COUNT];
 	long running = 10, desired = 10;
-	double t0 = cpu_seconds();
+	double t0 = bench_cpu_seconds();
 
 	memset(dp, 0, sizeof(dp));
 	scaler_set_explain(s, explain);
@@ -269,7 +235,7 @@ static double scaler_days(const struct scaling_config *c, bool explain, long *de
 		if (next >= 0)
 			running = desired = next;
 	}
-	t0 = cpu_seconds() - t0;
+	t0 = bench_cpu_seconds() - t0;
 	scaler_free(s);
 	return t0;
 }
@@ -292,8 +258,8 @@ static void bench_scaler(void)
 	printf("scaler: 30 days of minutes, the two step policies of scenarios/step-scaling.json: "
 	       "%.2f ms with explanations (%ld events with text), %.2f ms without (%ld); CPU, "
 	       "median of %d\n",
-	       median(on, REPEATS) * 1e3, with_text, median(off, REPEATS) * 1e3, without_text,
-	       REPEATS);
+	       bench_median(on, REPEATS) * 1e3, with_text, bench_median(off, REPEATS) * 1e3,
+	       without_text, REPEATS);
 	scenario_release(&sc);
 	diag_release(&d);
 }

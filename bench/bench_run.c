@@ -17,6 +17,7 @@
  * The first two are the scenarios of the SimPy peer benchmark. With
  * arguments NAME N it runs N replications of one of them only (for perf).
  */
+#include "benchutil.h"
 #include "spotsim/experiment/replication.h"
 #include "spotsim/engine/rng.h"
 
@@ -61,25 +62,7 @@ static const char tracking_text[] =
     "  \"concurrency_per_task\": 4, \"timeout\": \"10s\", \"cpu_idle_percent\": 3},"
     " \"spot\": {\"interruptions\": {\"model\": \"poisson\", \"monthly_fraction\": 0.10}}}";
 
-static const char busy_text[] =
-    "{\"name\": \"busy\", \"seed\": 1,"
-    " \"taskDefinition\": {\"cpu\": \"1024\", \"memory\": \"2048\"},"
-    " \"service\": {\"desiredCount\": 40, \"capacityProviderStrategy\": ["
-    "  {\"capacityProvider\": \"FARGATE\", \"base\": 4, \"weight\": 1},"
-    "  {\"capacityProvider\": \"FARGATE_SPOT\", \"weight\": 3}]},"
-    " \"scaling\": {\"MinCapacity\": 4, \"MaxCapacity\": 200, \"ScalingPolicies\": [{"
-    "  \"PolicyName\": \"cpu60\", \"PolicyType\": \"TargetTrackingScaling\","
-    "  \"TargetTrackingScalingPolicyConfiguration\": {\"TargetValue\": 60,"
-    "  \"PredefinedMetricSpecification\": {\"PredefinedMetricType\":"
-    "  \"ECSServiceAverageCPUUtilization\"}, \"ScaleOutCooldown\": 60}}]},"
-    " \"startup\": {\"provisioning\": \"lognormal(12s, 0.3)\", \"pull\": \"lognormal(25s, 0.4)\"},"
-    " \"workload\": {\"type\": \"requests\", \"rate\": {\"kind\": \"diurnal\", \"min_rps\": 800,"
-    "  \"max_rps\": 5000}, \"noise\": {\"sd\": 0.05}, \"service_time\": \"40ms\","
-    "  \"concurrency_per_task\": 8},"
-    " \"spot\": {\"interruptions\": [{\"model\": \"poisson\", \"monthly_fraction\": 0.3},"
-    "  {\"model\": \"waves\", \"mean_interval\": \"3d\", \"fraction\": 0.25}],"
-    "  \"capacity\": {\"model\": \"alternating\", \"mean_available\": \"3d\","
-    "  \"mean_unavailable\": \"45m\"}}}";
+static const char busy_text[] = "{\"name\": \"busy\", \"seed\": 1," BENCH_BUSY_SERVICE;
 
 static long rows;
 static void on_minute(void *ctx, const struct minute_row *r)
@@ -93,26 +76,6 @@ static void on_event(void *ctx, const struct event_row *r)
 	(void)ctx;
 	(void)r;
 	rows++;
-}
-
-static double cpu_ms(void)
-{
-	struct timespec ts;
-	clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
-	return (double)ts.tv_sec * 1e3 + (double)ts.tv_nsec / 1e6;
-}
-
-static long max_rss_kb(void)
-{
-	struct rusage ru;
-	getrusage(RUSAGE_SELF, &ru);
-	return ru.ru_maxrss;
-}
-
-static int compare_double(const void *a, const void *b)
-{
-	double x = *(const double *)a, y = *(const double *)b;
-	return (x > y) - (x < y);
 }
 
 /*
@@ -142,11 +105,11 @@ static double time_runs(const char *text, const char *duration, int reps, bool w
 	}
 	remove(path);
 	for (int i = 0; i < reps && i < MAX_REPS; i++) {
-		double t0 = cpu_ms();
+		double t0 = bench_cpu_ms();
 		replication_run(&sc, &t, (uint64_t)i, with_sink ? &sink : NULL, m, &d);
-		times[i] = cpu_ms() - t0;
+		times[i] = bench_cpu_ms() - t0;
 	}
-	qsort(times, (size_t)reps, sizeof(times[0]), compare_double);
+	qsort(times, (size_t)reps, sizeof(times[0]), bench_compare_double);
 	scenario_release(&sc);
 	pricing_release(&t);
 	diag_release(&d);
@@ -188,14 +151,14 @@ int main(int argc, char **argv)
 	       "activities, %.0f interruptions\n",
 	       tracking, m.scaling_activities, m.interruptions);
 	double ms30 = time_runs(busy_text, "30d", 7, true, &m);
-	long rss30 = max_rss_kb();
+	long rss30 = bench_max_rss_kb();
 	printf("run: 30-day replication, CPU target tracking (4-200 tasks), diurnal 800-5000 rps "
 	       "with noise, Spot interruptions and shortages, minute and event rows to a sink: "
 	       "%.1f ms CPU (median of 7), %.0f scaling activities, %.0f interruptions, %.0f tasks "
 	       "launched\n",
 	       ms30, m.scaling_activities, m.interruptions, m.tasks_launched);
 	double ms180 = time_runs(busy_text, "180d", 3, true, &m);
-	long rss180 = max_rss_kb();
+	long rss180 = bench_max_rss_kb();
 	printf("run: the same over 180 days %.1f ms CPU (%.2f x the 30-day time); peak memory %ld "
 	       "KiB after 30-day runs, %ld KiB after 180-day runs\n",
 	       ms180, ms180 / ms30, rss30, rss180);

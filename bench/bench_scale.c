@@ -15,6 +15,7 @@
  * tasks to stop) and stops are on the clock too.
  * Run by `make bench`; not a test.
  */
+#include "benchutil.h"
 #include "spotsim/engine/engine.h"
 #include "spotsim/engine/rng.h"
 #include "spotsim/experiment/replication.h"
@@ -45,24 +46,6 @@ struct figures {
 	double launched; /* tasks launched in the replication */
 	double interruptions;
 };
-
-static double cpu_ms(void)
-{
-	struct timespec ts;
-	clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &ts);
-	return (double)ts.tv_sec * 1e3 + (double)ts.tv_nsec / 1e6;
-}
-
-static double median(double *x, int n)
-{
-	for (int i = 1; i < n; i++) /* insertion sort */
-		for (int j = i; j > 0 && x[j] < x[j - 1]; j--) {
-			double t = x[j];
-			x[j] = x[j - 1];
-			x[j - 1] = t;
-		}
-	return x[n / 2];
-}
 
 static void load(struct scenario *sc, struct price_table *t, long tasks)
 {
@@ -140,18 +123,18 @@ static void measure(long tasks, struct figures *out)
 	load(&sc, &t, tasks);
 	diag_init(&d);
 	for (int i = 0; i < REPS; i++) {
-		double t0 = cpu_ms();
+		double t0 = bench_cpu_ms();
 		if (replication_run(&sc, &t, (uint64_t)i, NULL, &m, &d)) {
 			diag_write(&d, stderr);
 			exit(1);
 		}
-		run[i] = cpu_ms() - t0;
-		t0 = cpu_ms();
+		run[i] = bench_cpu_ms() - t0;
+		t0 = bench_cpu_ms();
 		out->events = run_scheduler(&sc, &t, (uint64_t)i, 0);
-		sched[i] = cpu_ms() - t0;
+		sched[i] = bench_cpu_ms() - t0;
 	}
-	out->run_ms = median(run, REPS);
-	out->sched_ms = median(sched, REPS);
+	out->run_ms = bench_median(run, REPS);
+	out->sched_ms = bench_median(sched, REPS);
 	out->launched = m.tasks_launched;
 	out->interruptions = m.interruptions;
 	diag_release(&d);
@@ -168,11 +151,11 @@ static void steps(long high, long low)
 	uint64_t events = 0;
 	load(&sc, &t, high);
 	for (int i = 0; i < REPS; i++) {
-		double t0 = cpu_ms();
+		double t0 = bench_cpu_ms();
 		events = run_scheduler(&sc, &t, (uint64_t)i, low);
-		ms[i] = cpu_ms() - t0;
+		ms[i] = bench_cpu_ms() - t0;
 	}
-	double med = median(ms, REPS);
+	double med = bench_median(ms, REPS);
 	printf("scale: %ld tasks, desired %ld and back every hour, 30 days: scheduler alone "
 	       "%.2f ms for %llu events (%.0f ns/event)\n",
 	       high, low, med, (unsigned long long)events, med * 1e6 / (double)events);

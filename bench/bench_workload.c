@@ -19,6 +19,7 @@
  *
  * Not a test: it prints two lines, in CPU time. `make bench` runs it.
  */
+#include "benchutil.h"
 #include "spotsim/engine/rng.h"
 #include "spotsim/model/workload.h"
 
@@ -30,19 +31,6 @@
 #define DAYS	 30
 #define INTERVAL (20 * SIM_SEC)
 #define ROUNDS	 5
-
-static double now_seconds(void)
-{
-	struct timespec ts;
-	clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
-	return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
-}
-
-static int compare_double(const void *a, const void *b)
-{
-	double x = *(const double *)a, y = *(const double *)b;
-	return (x > y) - (x < y);
-}
 
 /* One replication's worth of accounting; returns the run's p95 in seconds. */
 static long fixed_fleet; /* > 0: this many tasks serve throughout */
@@ -81,11 +69,11 @@ static double time_rounds(const struct rate_shape *shape, const struct request_m
 	double ms[ROUNDS];
 	replicate(shape, model, 0, minute_p95, intervals); /* warm-up */
 	for (int k = 0; k < ROUNDS; k++) {
-		double t0 = now_seconds();
+		double t0 = bench_cpu_seconds();
 		*p95 = replicate(shape, model, (uint64_t)k, minute_p95, intervals);
-		ms[k] = (now_seconds() - t0) * 1e3;
+		ms[k] = (bench_cpu_seconds() - t0) * 1e3;
 	}
-	qsort(ms, ROUNDS, sizeof(ms[0]), compare_double);
+	qsort(ms, ROUNDS, sizeof(ms[0]), bench_compare_double);
 	return ms[ROUNDS / 2];
 }
 

@@ -161,6 +161,61 @@ static void check_name(struct loader *l, const char *name)
 			   strlen(name), accepted);
 }
 
+/*
+ * With no "region", pasted describe-* output still says where the service
+ * runs: in its ARNs (arn:aws:ecs:REGION:ACCOUNT:...). The first ARN found
+ * gives the region, with a note; ARNs that disagree are an error. Without
+ * any, the default region.
+ */
+static const char *const region_arns[] = {"service.serviceArn", "service.clusterArn",
+					  "taskDefinition.taskDefinitionArn"};
+
+static char *arn_region(const char *arn)
+{
+	const char *p = arn;
+	for (int field = 0; field < 3; field++) {
+		p = strchr(p, ':');
+		if (!p)
+			return NULL;
+		p++;
+	}
+	const char *end = strchr(p, ':');
+	if (strncmp(arn, "arn:", 4) || !end || end == p)
+		return NULL;
+	return xstrndup(p, (size_t)(end - p));
+}
+
+static char *region_from_arns(struct loader *l)
+{
+	char *region = NULL;
+	const char *from = NULL;
+	for (size_t i = 0; i < sizeof(region_arns) / sizeof(region_arns[0]); i++) {
+		char section[32];
+		const char *dot = strchr(region_arns[i], '.');
+		snprintf(section, sizeof(section), "%.*s", (int)(dot - region_arns[i]),
+			 region_arns[i]);
+		const char *arn = loader_get_string(loader_get(l->root, section), dot + 1);
+		char *here = arn ? arn_region(arn) : NULL;
+		if (here && !region) {
+			region = here;
+			from = region_arns[i];
+		} else if (here && strcmp(here, region)) {
+			loader_err(
+			    l, region_arns[i],
+			    "is in region %s, while %s is in %s (accepted: ARNs of one region, "
+			    "or \"region\" given)",
+			    here, from, region);
+			free(here);
+		} else {
+			free(here);
+		}
+	}
+	if (!region)
+		return xstrdup(SCENARIO_DEFAULT_REGION);
+	diag_note(l->d, l->file, "region", "%s, from %s (no \"region\" given)", region, from);
+	return region;
+}
+
 static void load_top(struct loader *l)
 {
 	struct scenario *sc = l->sc;
@@ -170,7 +225,7 @@ static void load_top(struct loader *l)
 	sc->name = (s = loader_get_string(r, "name")) && *s ? xstrdup(s) : name_from_file(l->file);
 	check_name(l, sc->name);
 	sc->description = xstrdup((s = loader_get_string(r, "description")) ? s : "");
-	sc->region = xstrdup((s = loader_get_string(r, "region")) ? s : SCENARIO_DEFAULT_REGION);
+	sc->region = (s = loader_get_string(r, "region")) ? xstrdup(s) : region_from_arns(l);
 	if (!loader_get_duration(r, "duration", &sc->duration))
 		sc->duration = SCENARIO_DEFAULT_DURATION;
 	sc->seed =

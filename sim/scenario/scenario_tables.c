@@ -82,6 +82,7 @@ static const struct sfield task_definition_fields[] = {
     OBJ("runtimePlatform", runtime_platform),
     OBJ("ephemeralStorage", ephemeral_storage),
     ARR_OF("containerDefinitions", container_definition),
+    F("taskDefinitionArn", S_STRING), /* its region, when "region" is not given */
     {"requiresCompatibilities", S_ARRAY, 0, 0, "EC2, FARGATE, EXTERNAL, MANAGED_INSTANCES", NULL,
      S_ENUM, 0},
     END,

@@ -111,11 +111,6 @@ long loader_int_or(const cJSON *obj, const char *key, double lo, double hi, long
 	return loader_get_int(obj, key, lo, hi, &v) ? v : fallback;
 }
 
-long loader_held(double v)
-{
-	return (long)fmax(-1e18, fmin(v, 1e18));
-}
-
 /* ---- JSON paths for messages ---- */
 
 /* "base.key", or "key" at the root of a policy file (cut at PATH_SIZE). */

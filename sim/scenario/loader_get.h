@@ -55,12 +55,6 @@ bool loader_to_long(double v, double lo, double hi, long *out);
 bool loader_get_int(const cJSON *obj, const char *key, double lo, double hi, long *out);
 /* loader_get_int's value, or `fallback` when absent, mistyped or out of [lo, hi]. */
 long loader_int_or(const cJSON *obj, const char *key, double lo, double hi, long fallback);
-/*
- * `v` held to [-1e18, 1e18], as a long: a conversion that is defined
- * whatever the file says, for a number whose range the schema walk or a
- * later check reports.
- */
-long loader_held(double v);
 /* Seconds in [0, 1e9], rounded to whole seconds; `fallback` when absent or out of range. */
 sim_time loader_seconds_or(const cJSON *obj, const char *key, sim_time fallback);
 

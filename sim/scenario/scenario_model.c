@@ -248,7 +248,7 @@ void load_model_workload(struct loader *l)
 	if (sc->workload_type == WORKLOAD_REQUESTS && !(m->service_time_s > 0))
 		loader_err(l, "workload.service_time",
 			   "has a mean of 0 (accepted: a service time above 0, such as \"40ms\")");
-	m->concurrency = loader_held(number_or(w, "concurrency_per_task", 1));
+	m->concurrency = loader_int_or(w, "concurrency_per_task", 1, 100000, 1);
 	m->timeout_s = number_or(w, "timeout", DEFAULT_TIMEOUT_S);
 	sim_time timeout;
 	if (loader_get_duration(w, "timeout", &timeout))
@@ -287,7 +287,7 @@ static void load_queue(struct loader *l, const cJSON *w)
 	      dist_parse(job->valuestring, l->sc->dir, &q->job_size, &why) == 0))
 		dist_from_seconds(cJSON_IsNumber(job) ? job->valuedouble : 60, &q->job_size);
 	strbuf_release(&why);
-	q->concurrency = loader_held(number_or(w, "concurrency_per_task", 1));
+	q->concurrency = loader_int_or(w, "concurrency_per_task", 1, 100000, 1);
 	q->checkpoint_every = duration_or(w, "checkpoint_every", 0);
 	q->visibility_timeout = duration_or(w, "visibility_timeout", 30 * SIM_SEC);
 	q->release_on_sigterm = cJSON_IsTrue(loader_get(w, "release_on_sigterm"));
@@ -298,7 +298,7 @@ static void load_queue(struct loader *l, const cJSON *w)
 	{
 		XALLOC_GROW(q->batches, q->nbatches + 1, alloc);
 		q->batches[q->nbatches].at = duration_or(b, "at", 0);
-		q->batches[q->nbatches].count = loader_held(number_or(b, "count", 0));
+		q->batches[q->nbatches].count = loader_int_or(b, "count", 0, 1e9, 0);
 		q->nbatches++;
 	}
 	if (q->nbatches > 1)

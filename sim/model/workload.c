@@ -93,8 +93,8 @@ static double diurnal_at(const struct rate_shape *r, sim_time t, int64_t start_u
 	return v;
 }
 
-/* The rps of the last point at or before t; 0 before the first. */
-static double points_at(const struct rate_point *p, size_t n, sim_time t)
+/* The index of the first point after t (n when none): points are sorted by `at`. */
+static size_t points_after(const struct rate_point *p, size_t n, sim_time t)
 {
 	size_t lo = 0, hi = n;
 	while (lo < hi) {
@@ -104,7 +104,14 @@ static double points_at(const struct rate_point *p, size_t n, sim_time t)
 		else
 			hi = mid;
 	}
-	return lo ? p[lo - 1].rps : 0;
+	return lo;
+}
+
+/* The rps of the last point at or before t; 0 before the first. */
+static double points_at(const struct rate_point *p, size_t n, sim_time t)
+{
+	size_t i = points_after(p, n, t);
+	return i ? p[i - 1].rps : 0;
 }
 
 static double steps_at(const struct rate_shape *r, sim_time t, int64_t start_unix)
@@ -153,15 +160,8 @@ static sim_time diurnal_next(const struct rate_shape *r, sim_time t)
 /* The first point after t; SIM_TIME_MAX when none. */
 static sim_time points_next(const struct rate_point *p, size_t n, sim_time t)
 {
-	size_t lo = 0, hi = n;
-	while (lo < hi) {
-		size_t mid = lo + (hi - lo) / 2;
-		if (p[mid].at <= t)
-			lo = mid + 1;
-		else
-			hi = mid;
-	}
-	return lo < n ? p[lo].at : SIM_TIME_MAX;
+	size_t i = points_after(p, n, t);
+	return i < n ? p[i].at : SIM_TIME_MAX;
 }
 
 static sim_time steps_next(const struct rate_shape *r, sim_time t)

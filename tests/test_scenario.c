@@ -138,12 +138,22 @@ static void test_workload_model(void **state)
 	assert_int_equal(sc.per_request.routing, ROUTING_ROUND_ROBIN); /* ALB's default */
 	scenario_release(&sc);
 	free(json);
-	json = xasprintf(text, "analytic", " \"routing\": \"random\",");
+	json = xasprintf(text, "analytic", "");
 	assert_int_equal(load_text(json, &sc, &d), 0);
 	assert_int_equal(sc.workload_model, WORKLOAD_ANALYTIC);
 	assert_null(sc.per_request.service_time.type);
 	scenario_release(&sc);
 	free(json);
+	/* routing means something only per request: the analytic model refuses it, naming it */
+	struct diag routed;
+	diag_init(&routed);
+	json = xasprintf(text, "analytic", " \"routing\": \"random\",");
+	assert_int_not_equal(load_text(json, &sc, &routed), 0);
+	assert_int_equal(routed.errors, 1);
+	assert_string_equal(routed.items[0].path, "workload.routing");
+	scenario_release(&sc);
+	free(json);
+	diag_release(&routed);
 	assert_int_equal(load_text(minimal, &sc, &d), 0);
 	assert_int_equal(sc.workload_model, WORKLOAD_ANALYTIC);
 	scenario_release(&sc);

@@ -265,8 +265,14 @@ void load_model_workload(struct loader *l)
 	const char *model = loader_get_string(w, "model");
 	/* "fluid" (default; "analytic" names it too) or "steady_state": workload.h */
 	m->steady_state = model && !strcmp(model, "steady_state");
-	if (sc->workload_type == WORKLOAD_REQUESTS && model && !strcmp(model, "per_request"))
+	bool per_request = model && !strcmp(model, "per_request");
+	if (sc->workload_type == WORKLOAD_REQUESTS && per_request)
 		load_per_request(l, w);
+	else if (loader_get(w, "routing"))
+		loader_err(l, "workload.routing",
+			   "routes requests only in the per-request model (accepted: \"model\": "
+			   "\"per_request\", or no routing: the fluid and steady_state models pool "
+			   "every task's slots)");
 }
 
 static int batch_by_time(const void *a, const void *b)

@@ -3,6 +3,7 @@
  * `spotsim import terraform` (import_terraform.h).
  */
 #include "spotsim/cli/cli.h"
+#include "spotsim/util/fileio.h"
 #include "spotsim/scenario/import_terraform.h"
 #include "spotsim/util/error.h"
 #include "spotsim/util/xalloc.h"
@@ -12,7 +13,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
 #include <unistd.h>
 
 static const char usage[] =
@@ -49,36 +49,25 @@ static const char usage_terraform[] =
     "\n"
     "example: spotsim import terraform plan.json --service api -o api.json\n";
 
-/* Writes `text` to `path` under a temporary name, then renames it. */
+/* Writes `text` to `path` through fileio's atomic file (a temporary that cannot be planted). */
 static int write_file(const char *path, const char *text)
 {
-	char *tmp = xasprintf("%s.tmp.XXXXXX", path);
-	int fd = mkstemp(tmp), err = 0;
-	mode_t mask = umask(0);
-	umask(mask);
-	if (fd >= 0)
-		fchmod(fd, 0666 & ~mask); /* as a file the shell would create, not mkstemp's 0600 */
-	FILE *f = fd >= 0 ? fdopen(fd, "w") : NULL;
-	if (!f) {
-		err = errno;
-		if (fd >= 0)
-			close(fd);
-	} else {
+	struct fileio_atomic a;
+	int err = fileio_atomic_open(&a, path);
+	if (!err) {
 		size_t n = strlen(text);
-		if (fwrite(text, 1, n, f) != n)
+		if (fwrite(text, 1, n, a.f) != n)
 			err = errno ? errno : EIO;
-		if (fclose(f) != 0 && !err)
-			err = errno;
-		if (!err && rename(tmp, path) != 0)
-			err = errno;
+		int close_err = fileio_atomic_close(&a);
+		if (!err)
+			err = close_err;
+		if (!err)
+			err = fileio_atomic_rename(&a);
+		fileio_atomic_release(&a);
 	}
-	if (err) {
-		if (fd >= 0)
-			unlink(tmp);
+	if (err)
 		fprintf(stderr, "spotsim import: %s: cannot write the scenario: %s\n", path,
 			diag_strerror(err));
-	}
-	free(tmp);
 	return err ? EXIT_RUNTIME : EXIT_OK;
 }
 

@@ -336,6 +336,12 @@ static int stage_outputs(const struct run_opts *o, struct report *r, bool shard,
 			return SPOTSIM_EIO;
 	}
 	plot_claim(out);
+	/*
+	 * An earlier shard's manifest goes in this commit, with the files it
+	 * described; a shard writes its own after the commit, last.
+	 */
+	outdir_claim(out, SHARD_MANIFEST);
+	outdir_claim(out, SHARD_ITEMS);
 	if (shard) {
 		outdir_drop(out, "summary.csv");
 		outdir_drop(out, "comparison.csv");
@@ -463,8 +469,6 @@ static int simulate(const struct run_opts *o, struct plan *p, const struct price
 	}
 	diag_init(&d);
 	cli_signals_install(&saved, CMD, true);
-	if (sh)
-		shard_forget(dir); /* an earlier manifest no longer describes the folder */
 	if (report_open(&r, dir, sc->start_unix, &d)) {
 		print_report_diag(&d, o->out_dir != NULL);
 		status = EXIT_RUNTIME;

@@ -230,13 +230,6 @@ int shard_write(const char *dir, const struct shard_manifest *m, struct diag *d)
 	return rc ? rc : write_one(dir, SHARD_MANIFEST, m, write_manifest, d);
 }
 
-void shard_forget(const char *dir)
-{
-	char *path = xasprintf("%s/%s", dir, SHARD_MANIFEST);
-	unlink(path);
-	free(path);
-}
-
 /* ---- reading ---- */
 
 #define NKEYS 16

@@ -212,5 +212,22 @@ env_refused slurm-list "spotsim run: --shard: the Slurm array's task IDs are not
 	auto SLURM_ARRAY_TASK_ID=4 SLURM_ARRAY_TASK_MIN=1 SLURM_ARRAY_TASK_MAX=9 SLURM_ARRAY_TASK_COUNT=3
 env_refused explicit-range "spotsim run: --shard: 3/3: slice 3 is outside 0..2" 3/3 X=1
 
+# A whole run into a shard's folder takes the shard's manifest away in its
+# commit (a merge must not find a manifest for files it no longer describes);
+# a failed run leaves the shard as it was.
+rm -rf "$tmp/reused"
+$SPOTSIM run scenarios/example.json --replications 2 --shard 0/2 --no-plots --quiet \
+	-o "$tmp/reused" >/dev/null 2>&1
+cp "$tmp/reused/shard.csv" "$tmp/manifest.before"
+$SPOTSIM run scenarios/example.json --replications 2 --prices /nonexistent --no-plots --quiet \
+	-o "$tmp/reused" >/dev/null 2>&1
+if cmp -s "$tmp/reused/shard.csv" "$tmp/manifest.before"; then ok; else
+	bad reused-failed "a failed run changed the shard's manifest"; fi
+$SPOTSIM run scenarios/example.json --replications 2 --no-plots --quiet -o "$tmp/reused" \
+	>/dev/null 2>&1
+if [ ! -e "$tmp/reused/shard.csv" ] && [ ! -e "$tmp/reused/shard-items.csv" ] &&
+	[ -e "$tmp/reused/summary.csv" ]; then ok; else
+	bad reused-whole "a whole run left the shard's manifest beside its files"; fi
+
 echo "shard: $pass passed, $fail failed"
 [ $fail = 0 ]

@@ -164,9 +164,6 @@ void shard_manifest_build(struct shard_manifest *m, const struct plan *p,
  */
 int shard_write(const char *dir, const struct shard_manifest *m, struct diag *d);
 
-/* Removes DIR/shard.csv, so that the folder no longer counts as a finished shard. */
-void shard_forget(const char *dir);
-
 /*
  * Reads the manifest and items of the shard folder `dir`, and checks that
  * they hang together: every key present and well-formed, the items exactly

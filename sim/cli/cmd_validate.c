@@ -153,6 +153,30 @@ static void print_scaling(const struct scenario *sc)
 	strbuf_release(&sb);
 }
 
+/* Which request model a run will use, and with what: the answer depends on it. */
+static void print_workload(const struct scenario *sc)
+{
+	if (sc->workload_type == WORKLOAD_QUEUE) {
+		printf("  workload: queue, %ld slots per task\n", (long)sc->queue.concurrency);
+		return;
+	}
+	if (sc->workload_type != WORKLOAD_REQUESTS)
+		return;
+	if (sc->workload_model == WORKLOAD_PER_REQUEST) {
+		struct strbuf sb = STRBUF_INIT;
+		dist_describe(&sc->per_request.service_time, &sb);
+		printf("  workload: requests, per_request model, routing %s, %ld slots per task, "
+		       "service %s\n",
+		       per_request_routing_name(sc->per_request.routing),
+		       (long)sc->per_request.concurrency, sb.buf ? sb.buf : "");
+		strbuf_release(&sb);
+		return;
+	}
+	printf("  workload: requests, %s model, %ld slots per task, mean service %.6g s\n",
+	       sc->requests.steady_state ? "steady_state" : "fluid", (long)sc->requests.concurrency,
+	       sc->requests.service_time_s);
+}
+
 static void print_summary(const struct scenario *sc, const struct price_table *t)
 {
 	char dur[32], rel[PATH_MAX_DISPLAY];
@@ -176,6 +200,7 @@ static void print_summary(const struct scenario *sc, const struct price_table *t
 		print_scaling(sc);
 	if (sc->terraform)
 		printf("  linked:   terraform %s\n", sc->terraform);
+	print_workload(sc);
 	printf("  prices:   %s\n", cli_display_path(t->path, rel, sizeof(rel)));
 	printf("  sections: workload %s, spot %s, scaling %s, %ld variant%s, %ld sweep point%s\n",
 	       sc->has_workload ? "yes" : "no", sc->has_spot ? "yes" : "no",

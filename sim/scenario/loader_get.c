@@ -159,3 +159,14 @@ char *scenario_resolve(const struct scenario *sc, const char *file)
 		return xstrdup(file);
 	return xasprintf("%s/%s", sc->dir, file);
 }
+
+const char *loader_size_text(const cJSON *n, char *buf, size_t size)
+{
+	if (cJSON_IsString(n))
+		return n->valuestring;
+	if (cJSON_IsNumber(n)) {
+		snprintf(buf, size, "%.17g", n->valuedouble);
+		return buf;
+	}
+	return NULL;
+}

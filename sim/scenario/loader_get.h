@@ -58,6 +58,9 @@ long loader_int_or(const cJSON *obj, const char *key, double lo, double hi, long
 /* Seconds in [0, 1e9], rounded to whole seconds; `fallback` when absent or out of range. */
 sim_time loader_seconds_or(const cJSON *obj, const char *key, sim_time fallback);
 
+/* Text of a cpu/memory node (borrowed): strings as they are, numbers printed into buf. */
+const char *loader_size_text(const cJSON *n, char *buf, size_t size);
+
 /* The size of a JSON path buffer filled by loader_join(). */
 #define PATH_SIZE 192
 

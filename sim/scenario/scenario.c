@@ -96,18 +96,6 @@ static void unwrap(struct loader *l, cJSON *root)
 	}
 }
 
-/* Text of a cpu/memory node: strings as they are, numbers printed. */
-static const char *size_text(const cJSON *n, char *buf, size_t size)
-{
-	if (cJSON_IsString(n))
-		return n->valuestring;
-	if (cJSON_IsNumber(n)) {
-		snprintf(buf, size, "%.17g", n->valuedouble);
-		return buf;
-	}
-	return NULL;
-}
-
 /* ---- pass 3: the rules, section by section ---- */
 
 static bool parse_start(const char *text, int64_t *unix_s)
@@ -272,14 +260,14 @@ static void load_platform(struct loader *l, const cJSON *td, struct task_definit
 static void load_sizes(struct loader *l, const cJSON *td, struct task_definition *t)
 {
 	char buf[64];
-	const char *cpu = size_text(loader_get(td, "cpu"), buf, sizeof(buf));
+	const char *cpu = loader_size_text(loader_get(td, "cpu"), buf, sizeof(buf));
 	bool cpu_ok = false, mem_ok = false;
 	if (cpu && !(cpu_ok = fargate_parse_cpu(cpu, &t->cpu_units)))
 		loader_err(l, "taskDefinition.cpu",
 			   "\"%s\" is not a CPU value (accepted: CPU units such as \"1024\" or \"1 "
 			   "vCPU\")",
 			   cpu);
-	const char *mem = size_text(loader_get(td, "memory"), buf, sizeof(buf));
+	const char *mem = loader_size_text(loader_get(td, "memory"), buf, sizeof(buf));
 	if (mem && !(mem_ok = fargate_parse_memory(mem, &t->memory_mib)))
 		loader_err(
 		    l, "taskDefinition.memory",

@@ -18,23 +18,11 @@
 #include <stdlib.h>
 #include <string.h>
 
-/* Text of a cpu/memory node: strings as they are, numbers printed. */
-static const char *size_text(const cJSON *n, char *buf, size_t size)
-{
-	if (cJSON_IsString(n))
-		return n->valuestring;
-	if (cJSON_IsNumber(n)) {
-		snprintf(buf, size, "%.17g", n->valuedouble);
-		return buf;
-	}
-	return NULL;
-}
-
 static void load_size(struct loader *l, const cJSON *td, const char *base,
 		      struct task_definition *t)
 {
 	char buf[64], path[PATH_SIZE];
-	const char *cpu = size_text(loader_get(td, "cpu"), buf, sizeof(buf));
+	const char *cpu = loader_size_text(loader_get(td, "cpu"), buf, sizeof(buf));
 	bool ok = true;
 	if (cpu && !fargate_parse_cpu(cpu, &t->cpu_units)) {
 		loader_err(l, loader_join(path, base, "cpu"),
@@ -43,7 +31,7 @@ static void load_size(struct loader *l, const cJSON *td, const char *base,
 			   cpu);
 		ok = false;
 	}
-	const char *mem = size_text(loader_get(td, "memory"), buf, sizeof(buf));
+	const char *mem = loader_size_text(loader_get(td, "memory"), buf, sizeof(buf));
 	if (mem && !fargate_parse_memory(mem, &t->memory_mib)) {
 		loader_err(
 		    l, loader_join(path, base, "memory"),

@@ -37,10 +37,10 @@
 #include "scenario_scaling.h"
 #include "scenario_schema.h"
 #include "spotsim/util/error.h"
+#include "spotsim/util/strbuf.h"
 #include "spotsim/util/xalloc.h"
 
 #include <cjson/cJSON.h>
-#include <ctype.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -133,15 +133,14 @@ static char *name_from_file(const char *path)
 static void check_name(struct loader *l, const char *name)
 {
 	char accepted[160];
-	bool control = false;
 	snprintf(accepted, sizeof(accepted),
 		 "accepted: a name without '/', other than \".\" and \"..\", of at most %d "
-		 "bytes, without control characters",
+		 "bytes, in UTF-8 without control characters",
 		 SCENARIO_MAX_NAME);
-	for (const char *p = name; *p; p++)
-		control = control || iscntrl((unsigned char)*p);
-	if (control)
-		loader_err(l, "name", "contains a control character (%s)", accepted);
+	if (!strbuf_is_printable(name))
+		loader_err(l, "name",
+			   "contains a control character or bytes that are not UTF-8 (%s)",
+			   accepted);
 	else if (strchr(name, '/') || !strcmp(name, ".") || !strcmp(name, ".."))
 		loader_err(l, "name", "\"%s\" cannot name the output folder (%s)", name, accepted);
 	else if (strlen(name) > SCENARIO_MAX_NAME)
@@ -691,6 +690,10 @@ static void load_experiments(struct loader *l)
 				   "changes nothing (accepted: \"set\": {\"json.path\": value}, "
 				   "\"unset\": [\"json.path\"], or both)");
 		snprintf(path, sizeof(path), "variants[%d].name", i);
+		if (name && !strbuf_is_printable(name))
+			loader_err(l, path,
+				   "contains a control character or bytes that are not UTF-8 "
+				   "(accepted: a name a terminal and a CSV file show as written)");
 		for (const cJSON *w = vs->child; name && w != v; w = w->next) {
 			const char *other = loader_get_string(w, "name");
 			if (other && !strcmp(other, name)) {

@@ -117,13 +117,18 @@ char *diag_line(const struct diag *d, size_t i)
 {
 	const struct diag_item *it = &d->items[i];
 	struct strbuf sb = STRBUF_INIT;
-	if (*it->file)
-		strbuf_addf(&sb, "%s: ", it->file);
-	if (*it->path)
-		strbuf_addf(&sb, "%s: ", it->path);
+	/* file names, paths and quoted values come from the user: nothing raw reaches a terminal */
+	if (*it->file) {
+		strbuf_add_printable(&sb, it->file);
+		strbuf_adds(&sb, ": ");
+	}
+	if (*it->path) {
+		strbuf_add_printable(&sb, it->path);
+		strbuf_adds(&sb, ": ");
+	}
 	if (it->level == DIAG_WARNING)
 		strbuf_adds(&sb, "warning: ");
-	strbuf_adds(&sb, it->msg);
+	strbuf_add_printable(&sb, it->msg);
 	return strbuf_detach(&sb);
 }
 

@@ -85,3 +85,46 @@ void strbuf_addf(struct strbuf *sb, const char *fmt, ...)
 	strbuf_vaddf(sb, fmt, ap);
 	va_end(ap);
 }
+
+/* The length of the well-formed UTF-8 sequence at p (2 to 4), or 0. */
+static size_t utf8_length(const unsigned char *p)
+{
+	size_t n = p[0] >= 0xF0 && p[0] <= 0xF4 ? 4 : p[0] >= 0xE0 ? 3 : p[0] >= 0xC2 ? 2 : 0;
+	if (n == 4 && ((p[0] == 0xF0 && p[1] < 0x90) || (p[0] == 0xF4 && p[1] > 0x8F)))
+		return 0; /* overlong, or beyond U+10FFFF */
+	if (n == 3 && ((p[0] == 0xE0 && p[1] < 0xA0) || (p[0] == 0xED && p[1] > 0x9F)))
+		return 0; /* overlong, or a surrogate */
+	for (size_t i = 1; i < n; i++)
+		if ((p[i] & 0xC0) != 0x80)
+			return 0;
+	return n;
+}
+
+/* The bytes at p to copy as they are (0: escape one byte). */
+static size_t printable_length(const unsigned char *p)
+{
+	return *p >= 0x80 ? utf8_length(p) : (*p < 0x20 || *p == 0x7F) ? 0 : 1;
+}
+
+bool strbuf_is_printable(const char *s)
+{
+	const unsigned char *p = (const unsigned char *)s;
+	size_t n;
+	while (*p && (n = printable_length(p)) != 0)
+		p += n;
+	return !*p;
+}
+
+void strbuf_add_printable(struct strbuf *sb, const char *s)
+{
+	const unsigned char *p = (const unsigned char *)s;
+	while (*p) {
+		size_t n = printable_length(p);
+		if (n) {
+			strbuf_add(sb, (const char *)p, n);
+			p += n;
+		} else {
+			strbuf_addf(sb, "\\x%02X", *p++);
+		}
+	}
+}

@@ -16,7 +16,7 @@ static void expect_printable(const char *in, const char *out)
 {
 	struct strbuf sb = STRBUF_INIT;
 	strbuf_add_printable(&sb, in);
-	assert_string_equal(sb.buf ? sb.buf : "", out);
+	assert_string_equal(sb.buf, out);
 	assert_true(strbuf_is_printable(in) == (strcmp(in, out) == 0));
 	strbuf_release(&sb);
 }

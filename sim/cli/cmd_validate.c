@@ -143,7 +143,8 @@ static void print_scaling(const struct scenario *sc)
 	for (size_t i = 0; i < c->npolicies; i++) {
 		const struct scaling_policy *p = &c->policies[i];
 		strbuf_reset(&sb);
-		strbuf_addf(&sb, "%s: ", p->name);
+		strbuf_add_printable(&sb, p->name);
+		strbuf_adds(&sb, ": ");
 		if (p->type == POLICY_STEP)
 			describe_step(&sb, p);
 		else
@@ -182,10 +183,16 @@ static void print_summary(const struct scenario *sc, const struct price_table *t
 	char dur[32], rel[PATH_MAX_DISPLAY];
 	const struct task_definition *td = &sc->task;
 
-	printf("%s: valid\n", sc->file);
+	struct strbuf text = STRBUF_INIT;
+	strbuf_add_printable(&text, sc->file);
+	printf("%s: valid\n", text.buf);
 	printf("  name:     %s\n", sc->name);
-	if (*sc->description)
-		printf("  about:    %s\n", sc->description);
+	if (*sc->description) {
+		strbuf_reset(&text);
+		strbuf_add_printable(&text, sc->description);
+		printf("  about:    %s\n", text.buf);
+	}
+	strbuf_release(&text);
 	printf("  run:      %s in %s from %s, seed %llu, %ld replication%s\n",
 	       simtime_format(sc->duration, dur, sizeof(dur)), sc->region, sc->start,
 	       (unsigned long long)sc->seed, sc->replications, sc->replications == 1 ? "" : "s");

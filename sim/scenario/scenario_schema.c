@@ -486,25 +486,58 @@ static const struct scase *case_with_key(const struct sschema *s, const char *ke
 	return NULL;
 }
 
-static void collect_names(const struct sschema *s, const struct scase *c, const char **out,
-			  size_t max)
+static bool in_names(const char *key, const char *const *names)
 {
-	size_t n = 0;
-	for (const struct sfield *f = s->fields; f && f->key && n + 1 < max; f++)
+	for (size_t i = 0; names && names[i]; i++)
+		if (!strcmp(names[i], key))
+			return true;
+	return false;
+}
+
+/* The keys an object of `s` (case `c`) reads, then AWS's own that it ignores; NULL-terminated. */
+static const char **collect_names(const struct sschema *s, const struct scase *c, size_t *nread)
+{
+	size_t n = 0, max = 2;
+	for (const struct sfield *f = s->fields; f && f->key; f++)
+		max++;
+	for (const struct sfield *f = c ? c->fields : NULL; f && f->key; f++)
+		max++;
+	for (size_t i = 0; s->ignored && s->ignored[i]; i++)
+		max++;
+	const char **out = xcalloc(max, sizeof(*out));
+	for (const struct sfield *f = s->fields; f && f->key; f++)
 		out[n++] = f->key;
-	for (const struct sfield *f = c ? c->fields : NULL; f && f->key && n + 1 < max; f++)
+	for (const struct sfield *f = c ? c->fields : NULL; f && f->key; f++)
 		out[n++] = f->key;
-	if (s->tag && n + 1 < max)
+	if (s->tag)
 		out[n++] = s->tag;
+	*nread = n;
+	for (size_t i = 0; s->ignored && s->ignored[i]; i++)
+		out[n++] = s->ignored[i];
 	out[n] = NULL;
+	return out;
+}
+
+/* "accepted: a, b" (and, in an AWS-shaped object, "; AWS's own keys that spotsim ignores: c"). */
+static void list_names(struct strbuf *sb, const char *const *names, size_t nread)
+{
+	strbuf_adds(sb, "accepted: ");
+	for (size_t i = 0; names[i]; i++) {
+		if (i == nread)
+			strbuf_adds(sb, i ? "; AWS's own keys that spotsim ignores: "
+					  : "AWS's own keys that spotsim ignores: ");
+		else if (i)
+			strbuf_adds(sb, ", ");
+		strbuf_adds(sb, names[i]);
+	}
 }
 
 static void unknown_key(struct swalk *w, const struct sschema *s, const struct scase *c,
 			const char *key)
 {
-	const char *names[96];
 	const struct scase *other = c ? case_with_key(s, key) : NULL;
-	if (s->aws) {
+	size_t nread;
+	if (in_names(key, s->ignored)) {
 		strbuf_addf(&w->ignored, "%s%s", w->nignored++ ? ", " : "", w->path.buf);
 		return;
 	}
@@ -513,17 +546,17 @@ static void unknown_key(struct swalk *w, const struct sschema *s, const struct s
 			    c->value, other->value);
 		return;
 	}
-	collect_names(s, c, names, sizeof(names) / sizeof(names[0]));
+	const char **names = collect_names(s, c, &nread);
 	const char *hint = schema_did_you_mean(key, names);
 	if (hint) {
 		swalk_error(w, "unknown key (did you mean \"%s\"?)", hint);
 	} else {
 		struct strbuf list = STRBUF_INIT;
-		for (size_t i = 0; names[i]; i++)
-			strbuf_addf(&list, "%s%s", i ? ", " : "", names[i]);
-		swalk_error(w, "unknown key (accepted: %s)", list.buf);
+		list_names(&list, names, nread);
+		swalk_error(w, "unknown key (%s)", list.buf);
 		strbuf_release(&list);
 	}
+	free(names);
 }
 
 static void check_required(struct swalk *w, const struct sfield *fields, const cJSON *obj)

@@ -9,8 +9,14 @@
  * each case adds its own fields, so `weibull` does not accept
  * `monthly_fraction`. The walker reports unknown keys with a "did you mean",
  * wrong types, out-of-range numbers, bad durations and distributions, missing
- * required keys and duplicate keys; in AWS-shaped objects unknown keys are
- * collected as ignored instead.
+ * required keys and duplicate keys.
+ *
+ * An AWS-shaped object (a schema with an `ignored` list) takes, besides its
+ * fields, the keys of AWS's own shape that spotsim knowingly does not read
+ * (ARNs, timestamps, container images ...): those are collected for one
+ * "ignored" note, so describe-* output pastes cleanly. Any other key is an
+ * error with a "did you mean" over both lists, as in spotsim's own sections,
+ * so a typo such as "MaxCapcity" is never silently dropped.
  */
 #include <cjson/cJSON.h>
 #include <stdbool.h>
@@ -65,10 +71,15 @@ struct scase {
 };
 
 struct sschema {
-	bool aws;		     /* AWS-shaped: unknown keys are ignored, not errors */
 	const struct sfield *fields; /* terminated by {NULL} */
 	const char *tag;	     /* the key that picks a case, or NULL */
 	const struct scase *cases;   /* terminated by {NULL} */
+	/*
+	 * AWS-shaped objects: the other keys of AWS's shape, accepted and noted
+	 * as ignored (NULL-terminated; may be empty). NULL for spotsim's own
+	 * sections, where every key must be a field.
+	 */
+	const char *const *ignored;
 };
 
 struct swalk {
@@ -76,7 +87,7 @@ struct swalk {
 	const char *dir;  /* for relative paths in distributions */
 	struct diag *d;
 	struct strbuf path;    /* the JSON path of the node being checked */
-	struct strbuf ignored; /* "a.b, c.d" keys ignored in AWS-shaped objects */
+	struct strbuf ignored; /* "a.b, c.d": AWS's own keys that spotsim ignores */
 	unsigned nignored;
 };
 

@@ -1,9 +1,12 @@
 /*
  * scenario_tables — the shape of a scenario file, as data (SPEC §3-§5).
  *
- * One table per object. spotsim's own sections are strict; AWS-shaped
- * objects (aws = true) list only the keys spotsim models and ignore the rest.
- * Adding a key is one line here plus its use in the loader.
+ * One table per object. spotsim's own sections are strict. An AWS-shaped
+ * object lists the keys spotsim reads, and beside them the other members of
+ * AWS's shape (from the service models: ECS 2014-11-13, Application Auto
+ * Scaling 2016-02-06, CloudWatch 2010-08-01), which are accepted and noted
+ * as ignored; any other key is an error. Adding a key is one line here plus
+ * its use in the loader (and its removal from the ignored list).
  */
 #include "scenario_schema.h"
 
@@ -48,8 +51,12 @@
 		k, S_ARRAY, lo, hi, NULL, NULL, kind, 0                                            \
 	}
 
-#define SCHEMA(name, fields_)	  static const struct sschema name = {false, fields_, NULL, NULL}
-#define AWS_SCHEMA(name, fields_) static const struct sschema name = {true, fields_, NULL, NULL}
+#define SCHEMA(name, fields_) static const struct sschema name = {fields_, NULL, NULL, NULL}
+#define AWS_SCHEMA(name, fields_, ignored_)                                                        \
+	static const struct sschema name = {fields_, NULL, NULL, ignored_}
+
+/* An AWS shape whose every member spotsim reads. */
+static const char *const all_read[] = {NULL};
 
 /* ---- taskDefinition (AWS RegisterTaskDefinition / describe-task-definition) ---- */
 
@@ -61,20 +68,64 @@ static const struct sfield runtime_platform_fields[] = {
 	 "WINDOWS_SERVER_2025_CORE, WINDOWS_SERVER_2025_FULL, WINDOWS_SERVER_20H2_CORE"),
     END,
 };
-AWS_SCHEMA(runtime_platform, runtime_platform_fields);
+AWS_SCHEMA(runtime_platform, runtime_platform_fields, all_read); /* RuntimePlatform */
 
 static const struct sfield ephemeral_fields[] = {
     {"sizeInGiB", S_INTEGER, 21, 200, "21 to 200 GiB", NULL, S_ANY, F_REQUIRED},
     END,
 };
-AWS_SCHEMA(ephemeral_storage, ephemeral_fields);
+AWS_SCHEMA(ephemeral_storage, ephemeral_fields, all_read); /* EphemeralStorage */
 
 static const struct sfield container_fields[] = {
     F("name", S_STRING),
     {"stopTimeout", S_INTEGER, 2, 120, NULL, NULL, S_ANY, 0},
     END,
 };
-AWS_SCHEMA(container_definition, container_fields);
+/* ContainerDefinition, less name and stopTimeout */
+static const char *const container_ignored[] = {
+    "image",
+    "repositoryCredentials",
+    "cpu",
+    "memory",
+    "memoryReservation",
+    "links",
+    "portMappings",
+    "essential",
+    "restartPolicy",
+    "entryPoint",
+    "command",
+    "environment",
+    "environmentFiles",
+    "mountPoints",
+    "volumesFrom",
+    "linuxParameters",
+    "secrets",
+    "dependsOn",
+    "startTimeout",
+    "versionConsistency",
+    "hostname",
+    "user",
+    "workingDirectory",
+    "disableNetworking",
+    "privileged",
+    "readonlyRootFilesystem",
+    "dnsServers",
+    "dnsSearchDomains",
+    "extraHosts",
+    "dockerSecurityOptions",
+    "interactive",
+    "pseudoTerminal",
+    "dockerLabels",
+    "ulimits",
+    "logConfiguration",
+    "healthCheck",
+    "systemControls",
+    "resourceRequirements",
+    "firelensConfiguration",
+    "credentialSpecs",
+    NULL,
+};
+AWS_SCHEMA(container_definition, container_fields, container_ignored);
 
 static const struct sfield task_definition_fields[] = {
     REQ("cpu", S_CPU, "task CPU units such as \"1024\" or \"1 vCPU\""),
@@ -87,7 +138,17 @@ static const struct sfield task_definition_fields[] = {
      S_ENUM, 0},
     END,
 };
-AWS_SCHEMA(task_definition, task_definition_fields);
+/*
+ * TaskDefinition (describe-task-definition) and RegisterTaskDefinitionRequest
+ * (its skeleton adds "tags"), less the keys both task definitions read.
+ */
+#define TASK_DEFINITION_IGNORED                                                                    \
+	"family", "taskRoleArn", "executionRoleArn", "networkMode", "revision", "volumes",         \
+	    "status", "requiresAttributes", "placementConstraints", "compatibilities",             \
+	    "inferenceAccelerators", "pidMode", "ipcMode", "proxyConfiguration", "registeredAt",   \
+	    "deregisteredAt", "deleteRequestedAt", "registeredBy", "enableFaultInjection", "tags"
+static const char *const task_definition_ignored[] = {TASK_DEFINITION_IGNORED, NULL};
+AWS_SCHEMA(task_definition, task_definition_fields, task_definition_ignored);
 
 /* ---- service (AWS CreateService / describe-services) ---- */
 
@@ -98,14 +159,25 @@ static const struct sfield strategy_item_fields[] = {
     INT("weight", -1e18, 1e18),
     END,
 };
-AWS_SCHEMA(strategy_item, strategy_item_fields);
+AWS_SCHEMA(strategy_item, strategy_item_fields, all_read); /* CapacityProviderStrategyItem */
 
 static const struct sfield deployment_fields[] = {
     INT("minimumHealthyPercent", 0, 100),
     INT("maximumPercent", 100, 1000),
     END,
 };
-AWS_SCHEMA(deployment_configuration, deployment_fields);
+/* DeploymentConfiguration, less the two percentages */
+static const char *const deployment_ignored[] = {
+    "deploymentCircuitBreaker",
+    "alarms",
+    "strategy",
+    "bakeTimeInMinutes",
+    "lifecycleHooks",
+    "linearConfiguration",
+    "canaryConfiguration",
+    NULL,
+};
+AWS_SCHEMA(deployment_configuration, deployment_fields, deployment_ignored);
 
 static const struct sfield service_fields[] = {
     F("serviceName", S_STRING),
@@ -118,7 +190,51 @@ static const struct sfield service_fields[] = {
     OBJ("deploymentConfiguration", deployment_configuration),
     END,
 };
-AWS_SCHEMA(service, service_fields);
+/*
+ * Service (describe-services) and CreateServiceRequest (create-service input:
+ * clientToken, role, serviceConnectConfiguration, volumeConfigurations,
+ * vpcLatticeConfigurations), less the keys read; and the describe-services
+ * wrapper's own keys, left in place when it holds other than one service.
+ */
+static const char *const service_ignored[] = {
+    "loadBalancers",
+    "serviceRegistries",
+    "status",
+    "runningCount",
+    "pendingCount",
+    "platformVersion",
+    "platformFamily",
+    "taskDefinition",
+    "taskSets",
+    "deployments",
+    "roleArn",
+    "events",
+    "createdAt",
+    "currentServiceDeployment",
+    "currentServiceRevisions",
+    "placementConstraints",
+    "placementStrategy",
+    "networkConfiguration",
+    "healthCheckGracePeriodSeconds",
+    "schedulingStrategy",
+    "deploymentController",
+    "tags",
+    "createdBy",
+    "enableECSManagedTags",
+    "propagateTags",
+    "enableExecuteCommand",
+    "availabilityZoneRebalancing",
+    "resourceManagementType",
+    "clientToken",
+    "role",
+    "serviceConnectConfiguration",
+    "volumeConfigurations",
+    "vpcLatticeConfigurations",
+    "services",
+    "failures",
+    NULL,
+};
+AWS_SCHEMA(service, service_fields, service_ignored);
 
 /* ---- scaling (Application Auto Scaling shapes) ---- */
 
@@ -130,7 +246,8 @@ static const struct sfield predefined_metric_fields[] = {
     F("ResourceLabel", S_STRING),
     END,
 };
-AWS_SCHEMA(predefined_metric, predefined_metric_fields);
+AWS_SCHEMA(predefined_metric, predefined_metric_fields,
+	   all_read); /* PredefinedMetricSpecification */
 
 static const struct sfield customized_metric_fields[] = {
     {"MetricName", S_ENUM, 0, 0,
@@ -140,7 +257,10 @@ static const struct sfield customized_metric_fields[] = {
     ENUM("Statistic", "Average, Minimum, Maximum, SampleCount, Sum"),
     END,
 };
-AWS_SCHEMA(customized_metric, customized_metric_fields);
+/* CustomizedMetricSpecification, less MetricName and Statistic */
+static const char *const customized_metric_ignored[] = {"Namespace", "Dimensions", "Unit",
+							"Metrics", NULL};
+AWS_SCHEMA(customized_metric, customized_metric_fields, customized_metric_ignored);
 
 static const struct sfield target_tracking_fields[] = {
     {"TargetValue", S_NUMBER, 0, 0, "a target above 0", NULL, S_ANY, F_REQUIRED},
@@ -151,7 +271,8 @@ static const struct sfield target_tracking_fields[] = {
     F("DisableScaleIn", S_BOOL),
     END,
 };
-AWS_SCHEMA(target_tracking, target_tracking_fields);
+AWS_SCHEMA(target_tracking, target_tracking_fields,
+	   all_read); /* TargetTrackingScalingPolicyConfiguration */
 
 static const struct sfield step_adjustment_fields[] = {
     F("MetricIntervalLowerBound", S_NUM_NULL),
@@ -159,7 +280,7 @@ static const struct sfield step_adjustment_fields[] = {
     {"ScalingAdjustment", S_INTEGER, -1e9, 1e9, "a whole number", NULL, S_ANY, F_REQUIRED},
     END,
 };
-AWS_SCHEMA(step_adjustment, step_adjustment_fields);
+AWS_SCHEMA(step_adjustment, step_adjustment_fields, all_read); /* StepAdjustment */
 
 static const struct sfield step_scaling_fields[] = {
     {"AdjustmentType", S_ENUM, 0, 0, "ChangeInCapacity, PercentChangeInCapacity, ExactCapacity",
@@ -170,7 +291,7 @@ static const struct sfield step_scaling_fields[] = {
     ENUM("MetricAggregationType", "Average, Minimum, Maximum"),
     END,
 };
-AWS_SCHEMA(step_scaling, step_scaling_fields);
+AWS_SCHEMA(step_scaling, step_scaling_fields, all_read); /* StepScalingPolicyConfiguration */
 
 static const struct sfield alarm_fields[] = {
     F("AlarmName", S_STRING),
@@ -191,7 +312,37 @@ static const struct sfield alarm_fields[] = {
      NULL, S_ANY, F_REQUIRED},
     END,
 };
-const struct sschema scenario_schema_alarm = {true, alarm_fields, NULL, NULL};
+/*
+ * MetricAlarm (describe-alarms) and PutMetricAlarmInput (adds "Tags"), less
+ * the keys read; EvaluationWindow is in the 2026 models, not yet in all SDKs.
+ */
+static const char *const alarm_ignored[] = {
+    "AlarmDescription",
+    "AlarmConfigurationUpdatedTimestamp",
+    "ActionsEnabled",
+    "OKActions",
+    "AlarmActions",
+    "InsufficientDataActions",
+    "StateValue",
+    "StateReason",
+    "StateReasonData",
+    "StateUpdatedTimestamp",
+    "StateTransitionedTimestamp",
+    "Namespace",
+    "Dimensions",
+    "Unit",
+    "TreatMissingData",
+    "EvaluateLowSampleCountPercentile",
+    "Metrics",
+    "ThresholdMetricId",
+    "EvaluationState",
+    "EvaluationCriteria",
+    "EvaluationInterval",
+    "EvaluationWindow",
+    "Tags",
+    NULL,
+};
+const struct sschema scenario_schema_alarm = {alarm_fields, NULL, NULL, alarm_ignored};
 
 /* An element of a policy's "Alarms", as describe-scaling-policies prints it. */
 static const struct sfield alarm_ref_fields[] = {
@@ -199,7 +350,7 @@ static const struct sfield alarm_ref_fields[] = {
     F("AlarmARN", S_STRING),
     END,
 };
-AWS_SCHEMA(alarm_ref, alarm_ref_fields);
+AWS_SCHEMA(alarm_ref, alarm_ref_fields, all_read); /* Application Auto Scaling Alarm */
 
 static const struct sfield policy_fields[] = {
     REQ("PolicyName", S_STRING, "a policy name"),
@@ -213,14 +364,20 @@ static const struct sfield policy_fields[] = {
     ARR_OF("Alarms", alarm_ref),
     END,
 };
-AWS_SCHEMA(scaling_policy, policy_fields);
+/*
+ * ScalingPolicy (describe-scaling-policies) and PutScalingPolicyRequest, less
+ * the keys read ("Alarm" is spotsim's: the step policy's alarm, inline)
+ */
+static const char *const policy_ignored[] = {"PolicyARN", "PredictiveScalingPolicyConfiguration",
+					     "CreationTime", NULL};
+AWS_SCHEMA(scaling_policy, policy_fields, policy_ignored);
 
 static const struct sfield target_action_fields[] = {
     INT("MinCapacity", 0, 100000),
     INT("MaxCapacity", 0, 100000),
     END,
 };
-AWS_SCHEMA(scalable_target_action, target_action_fields);
+AWS_SCHEMA(scalable_target_action, target_action_fields, all_read); /* ScalableTargetAction */
 
 static const struct sfield scheduled_action_fields[] = {
     F("ScheduledActionName", S_STRING),
@@ -235,7 +392,9 @@ static const struct sfield scheduled_action_fields[] = {
     F("EndTime", S_ANY),
     END,
 };
-AWS_SCHEMA(scheduled_action, scheduled_action_fields);
+/* ScheduledAction (describe-scheduled-actions) and PutScheduledActionRequest, less the keys read */
+static const char *const scheduled_action_ignored[] = {"ScheduledActionARN", "CreationTime", NULL};
+AWS_SCHEMA(scheduled_action, scheduled_action_fields, scheduled_action_ignored);
 
 /* describe-scalable-targets: the target's bounds and SuspendedState */
 static const struct sfield suspended_state_fields[] = {
@@ -244,7 +403,7 @@ static const struct sfield suspended_state_fields[] = {
     F("ScheduledScalingSuspended", S_BOOL),
     END,
 };
-AWS_SCHEMA(suspended_state, suspended_state_fields);
+AWS_SCHEMA(suspended_state, suspended_state_fields, all_read); /* SuspendedState */
 
 static const struct sfield scalable_target_fields[] = {
     ENUM("ServiceNamespace", "ecs"),
@@ -255,7 +414,11 @@ static const struct sfield scalable_target_fields[] = {
     OBJ("SuspendedState", suspended_state),
     END,
 };
-AWS_SCHEMA(scalable_target, scalable_target_fields);
+/* ScalableTarget (describe-scalable-targets) and RegisterScalableTargetRequest, less the keys read */
+static const char *const scalable_target_ignored[] = {
+    "PredictedCapacity", "RoleARN", "CreationTime", "ScalableTargetARN", "Tags", NULL,
+};
+AWS_SCHEMA(scalable_target, scalable_target_fields, scalable_target_ignored);
 
 /* describe-alarms; only the alarms a policy names are walked (scaling_alarms.c) */
 static const struct sfield alarms_fields[] = {
@@ -263,7 +426,9 @@ static const struct sfield alarms_fields[] = {
     ARR("MetricAlarms", S_OBJECT, 0, 0),
     END,
 };
-const struct sschema scenario_schema_alarms = {true, alarms_fields, NULL, NULL};
+/* DescribeAlarmsOutput, less MetricAlarms ("file" is spotsim's); LogAlarms is in the 2026 models */
+static const char *const alarms_ignored[] = {"CompositeAlarms", "LogAlarms", "NextToken", NULL};
+const struct sschema scenario_schema_alarms = {alarms_fields, NULL, NULL, alarms_ignored};
 
 static const struct sfield scaling_fields[] = {
     INT("MinCapacity", 0, 100000),
@@ -274,7 +439,12 @@ static const struct sfield scaling_fields[] = {
     {"alarms", S_OBJECT, 0, 0, NULL, &scenario_schema_alarms, S_ANY, 0},
     END,
 };
-AWS_SCHEMA(scaling, scaling_fields);
+/*
+ * spotsim's gathering of the describe-scalable-targets, describe-scaling-policies
+ * and describe-scheduled-actions responses: their one other key, NextToken
+ */
+static const char *const scaling_ignored[] = {"NextToken", NULL};
+AWS_SCHEMA(scaling, scaling_fields, scaling_ignored);
 
 /* ---- startup ---- */
 
@@ -342,7 +512,7 @@ static const struct scase rate_cases[] = {
     {"spikes", rate_spikes},	 {"trace", rate_trace},	    {NULL, NULL},
 };
 static const struct sfield rate_common[] = {END};
-static const struct sschema rate = {false, rate_common, "kind", rate_cases};
+static const struct sschema rate = {rate_common, "kind", rate_cases, NULL};
 
 static const struct sfield noise_fields[] = {
     {"sd", S_NUMBER, 0, 10, "a relative standard deviation such as 0.1", NULL, S_ANY, F_REQUIRED},
@@ -391,7 +561,7 @@ static const struct scase workload_cases[] = {
     {"queue", workload_queue},
     {NULL, NULL},
 };
-static const struct sschema workload = {false, workload_common, "type", workload_cases};
+static const struct sschema workload = {workload_common, "type", workload_cases, NULL};
 
 /* ---- spot ---- */
 
@@ -440,8 +610,8 @@ static const struct scase interruption_cases[] = {
     {"trace", int_trace},     {"scripted", int_scripted}, {NULL, NULL},
 };
 static const struct sfield interruption_common[] = {END};
-static const struct sschema interruptions = {false, interruption_common, "model",
-					     interruption_cases};
+static const struct sschema interruptions = {interruption_common, "model", interruption_cases,
+					     NULL};
 
 static const struct sfield cap_always[] = {END};
 static const struct sfield cap_alternating[] = {
@@ -466,7 +636,7 @@ static const struct sfield capacity_common[] = {
     NUM("reclaim_running", 0, 1),
     END,
 };
-static const struct sschema capacity = {false, capacity_common, "model", capacity_cases};
+static const struct sschema capacity = {capacity_common, "model", capacity_cases, NULL};
 
 static const struct sfield fallback_fields[] = {
     REQ("after", S_DURATION, "how long Spot tasks wait before the fallback, such as \"2m\""),
@@ -542,7 +712,15 @@ static const struct sfield deploy_task_fields[] = {
     ARR_OF("containerDefinitions", container_definition),
     END,
 };
-AWS_SCHEMA(deploy_task_definition, deploy_task_fields);
+/* TaskDefinition as above; a deployment's new revision reads only its size and stopTimeout */
+static const char *const deploy_task_ignored[] = {
+    TASK_DEFINITION_IGNORED,
+    "runtimePlatform",
+    "requiresCompatibilities",
+    "taskDefinitionArn",
+    NULL,
+};
+AWS_SCHEMA(deploy_task_definition, deploy_task_fields, deploy_task_ignored);
 
 static const struct sfield deployment_entry_fields[] = {
     REQ("at", S_DURATION, "a time from the start such as \"2d 10:00\""),
@@ -589,4 +767,4 @@ static const struct sfield root_fields[] = {
     END,
 };
 
-const struct sschema scenario_schema_root = {false, root_fields, NULL, NULL};
+const struct sschema scenario_schema_root = {root_fields, NULL, NULL, NULL};

@@ -105,6 +105,7 @@ test: deps $(BUILD)/spotsim $(TESTBIN)
 	SPOTSIM="$(WRAP) $(BUILD)/spotsim" sh tests/cli/run.sh || fail=1; \
 	SPOTSIM="$(WRAP) $(BUILD)/spotsim" sh tests/shard/run.sh || fail=1; \
 	SPOTSIM="$(WRAP) $(BUILD)/spotsim" sh tests/equivalence/run.sh || fail=1; \
+	SPOTSIM="$(WRAP) $(BUILD)/spotsim" sh tests/bundled/run.sh || fail=1; \
 	SPOTSIM="$(WRAP) $(BUILD)/spotsim" sh tests/output/run.sh || fail=1; \
 	sh tests/lint/selftest.sh || fail=1; \
 	$(MAKE) --no-print-directory report-check BUILD=$(BUILD) || fail=1; \

@@ -277,6 +277,50 @@ static void test_every_problem_reported(void **state)
 	diag_release(&d);
 }
 
+/*
+ * In AWS-shaped sections a key is read, or is one of AWS's own keys for that shape (noted once
+ * as ignored); any other key is an error, so a typo never leaves a setting at its default.
+ */
+static void test_aws_keys_read_ignored_or_refused(void **state)
+{
+	(void)state;
+	static const char text[] =
+	    "{\"taskDefinition\": {\"cpu\": \"1024\", \"memory\": \"2048\", \"family\": \"x\","
+	    " \"runtimePlatform\": {\"colour\": \"blue\"},"
+	    " \"containerDefinitions\": [{\"name\": \"app\", \"image\": \"x\", \"stopTimeut\": "
+	    "9}]},"
+	    " \"service\": {\"DesiredCount\": 2, \"desiredCount\": 2, \"launchType\": \"FARGATE\","
+	    " \"platformVersion\": \"LATEST\"},"
+	    " \"scaling\": {\"NextToken\": \"t\", \"ScalableTargets\": [{\"MinCapacity\": 1,"
+	    " \"MaxCapacity\": 9, \"MaxCapcity\": 20, \"RoleARN\": \"r\"}],"
+	    " \"ScheduledActions\": [{\"Schedule\": \"rate(1 hour)\", \"ScheduledActionARN\": "
+	    "\"a\","
+	    " \"ScalableTargetAction\": {\"MinCapacity\": 1, \"MaxCapacty\": 5}}]}}";
+	struct scenario sc;
+	struct diag d;
+	diag_init(&d);
+	assert_int_equal(load_text(text, &sc, &d), SPOTSIM_EINVAL);
+	assert_int_equal(d.errors, 5);
+	assert_true(has_message(&d, "taskDefinition.runtimePlatform.colour: unknown key (accepted: "
+				    "cpuArchitecture, operatingSystemFamily)"));
+	assert_true(has_message(&d, "taskDefinition.containerDefinitions[0].stopTimeut: unknown "
+				    "key (did you mean \"stopTimeout\"?)"));
+	assert_true(
+	    has_message(&d, "service.DesiredCount: unknown key (did you mean \"desiredCount\"?)"));
+	assert_true(has_message(&d, "scaling.ScalableTargets[0].MaxCapcity: unknown key (did you "
+				    "mean \"MaxCapacity\"?)"));
+	assert_true(has_message(&d, "scaling.ScheduledActions[0].ScalableTargetAction.MaxCapacty: "
+				    "unknown key (did you mean \"MaxCapacity\"?)"));
+	/* AWS's own keys: one note, as before */
+	assert_true(has_message(
+	    &d, "6 keys that spotsim does not model are ignored: taskDefinition.family, "
+		"taskDefinition.containerDefinitions[0].image, service.platformVersion, "
+		"scaling.NextToken, scaling.ScalableTargets[0].RoleARN, "
+		"scaling.ScheduledActions[0].ScheduledActionARN"));
+	scenario_release(&sc);
+	diag_release(&d);
+}
+
 static void test_syntax_error_position(void **state)
 {
 	(void)state;
@@ -311,6 +355,7 @@ int main(void)
 	    cmocka_unit_test(test_deployments),
 	    cmocka_unit_test(test_deployment_problems),
 	    cmocka_unit_test(test_every_problem_reported),
+	    cmocka_unit_test(test_aws_keys_read_ignored_or_refused),
 	    cmocka_unit_test(test_syntax_error_position),
 	    cmocka_unit_test(test_missing_file),
 	};

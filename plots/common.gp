@@ -1,9 +1,9 @@
 # common.gp -- what every spotsim plot template shares: the terminal, the
-# data format and the colours. Loaded by each template; not a figure itself.
-# spotsim plot runs the templates; they also run by hand, from the top of
-# the repository (gnuplot 5.4 or later: columns are read by name):
-#   gnuplot -e "ts='out/web-diurnal/timeseries.csv'; ev='out/web-diurnal/events.csv';
-#               tscale=86400; tunit='days'; outfile='tasks.png'" plots/tasks.gp
+# data format, the colours and the panels of the time-series figures.
+# Loaded by each template; not a figure itself. spotsim plot runs the
+# templates (gnuplot 5.4 or later), all figures of a format in one gnuplot
+# process, each in a fresh session; the time-series ones also load
+# panels.gp.
 #
 # Parameters (gnuplot -e "name='value'; ..."), all optional:
 #   term      'png' (pngcairo when this gnuplot has it, else png) or 'svg'
@@ -18,14 +18,23 @@ if (!exists("outfile")) outfile = "plot." . term
 if (!exists("variant")) variant = "base"
 if (!exists("tscale")) tscale = 3600
 if (!exists("tunit")) tunit = "hours"
+if (!exists("height")) height = 520
+if (!exists("nv")) nv = 1
+if (!exists("headpx")) headpx = 78
+if (!exists("footpx")) footpx = 62
+if (!exists("clock")) clock = 0
+if (!exists("xlab")) xlab = "time"
+if (!exists("anyint")) anyint = 0
+if (!exists("anyoff")) anyoff = 0
+if (!exists("anyscale")) anyscale = 0
 
 if (term eq "svg") {
-	set terminal svg size 1100,520 font "Helvetica,13" background "#ffffff" noenhanced
+	set terminal svg size 1100,height font "Helvetica,13" background "#ffffff" noenhanced
 } else {
 	if (strstrt(GPVAL_TERMINALS, "pngcairo") > 0) {
-		set terminal pngcairo size 1100,520 font "Helvetica,11" background "#ffffff" noenhanced
+		set terminal pngcairo size 1100,height font "Helvetica,11" background "#ffffff" noenhanced
 	} else {
-		set terminal png size 1100,520 background "#ffffff" noenhanced
+		set terminal png size 1100,height background "#ffffff" noenhanced
 	}
 }
 set output outfile
@@ -50,6 +59,7 @@ C_EVENT = "#d62728"
 C_SCALE = "#6a3d9a"
 C_SHADE = "#555555"
 C_LINE = "#2ca02c"
+C_BAND = "#f4b6b6"
 # One colour per variant (linetype i + 1 is the i-th variant).
 set linetype 1 lc rgb "#1f6fb4" lw 1.5 pt 7
 set linetype 2 lc rgb "#f28e2b" lw 1.5 pt 5
@@ -72,3 +82,4 @@ c(name) = column(name)
 # The time axis value of the row.
 t(dummy) = tx(column("t_s"))
 mx(a, b) = a > b ? a : b
+

@@ -1,36 +1,39 @@
-# latency.gp -- p95 request latency against the SLO (one variant).
+# latency.gp -- p95 request latency against the SLO, one panel per variant
+# (replication 0).
 #
-# p95_ms per minute and the SLO's p95 latency as a dashed line when one is
-# known. A few start-up or overload minutes can reach the request timeout,
-# which would flatten everything else: the axis stops at three times the
-# SLO (or the upper quartile when there is no SLO), and the minutes above
-# it are drawn as marks on the top edge, with their count in the key.
+# Each point is the worst minute's p95 latency of the minutes it sums up;
+# the SLO's p95 latency is a dashed line when one is known. A few start-up
+# or overload minutes can reach the request timeout, which would flatten
+# everything else: spotsim plot stops the axis at `top`, 1.15 times the
+# larger of the SLO and the 99th percentile of the points of every
+# variant, and the points above it are drawn as diamonds on the top edge.
+# The times without Fargate Spot capacity are bands behind the data.
 #
-# Parameters: ts = timeseries.csv, slo_ms = the SLO in ms (0 = none),
-# plotdir, and those of common.gp.
+# Parameters: slo_ms = the SLO in ms (0 = none), top, nhigh (points above
+# top), plotdir, and those of common.gp and panels.gp.
 if (!exists("plotdir")) plotdir = "plots"
 load plotdir . "/common.gp"
-if (!exists("ts")) ts = "timeseries.csv"
+load plotdir . "/panels.gp"
 if (!exists("slo_ms")) slo_ms = 0
+if (!exists("top")) top = 1000
+if (!exists("nhigh")) nhigh = 0
 
-stats ts using (isv(0) ? c("p95_ms") : NaN) name "L" nooutput
-lmax = exists("L_max") ? L_max : 1
-ref = slo_ms > 0 ? slo_ms : (exists("L_up_quartile") ? L_up_quartile : lmax)
-top = lmax > 3 * ref ? 3 * ref : lmax
-top = mx(mx(top, slo_ms), 1) * 1.08
-stats ts using (isv(0) && c("p95_ms") > top ? 1 : 0) name "HI" nooutput
-nhigh = exists("HI_sum") ? HI_sum : 0
-
-set title sprintf("p95 latency against the SLO (%s)", variant)
-set xlabel sprintf("time since start (%s)", tunit)
 set ylabel "p95 latency (ms)"
-set xrange [0:*]
-set autoscale xfixmax
 set yrange [0:top]
-
-plot \
-	ts using (t(0)):(isv(0) ? c("p95_ms") : NaN) with lines lw 1 lc rgb C_FARGATE title "p95_ms", \
-	(slo_ms > 0 ? slo_ms : NaN) with lines dt 2 lw 2 lc rgb C_EVENT \
-		title (slo_ms > 0 ? sprintf("SLO p95 %g ms", slo_ms) : ""), \
-	ts using (t(0)):(isv(0) && c("p95_ms") > top ? top * 0.975 : NaN) with points pt 9 ps 1 \
-		lc rgb C_SCALE title (nhigh > 0 ? sprintf("minutes off the scale (%d)", nhigh) : "")
+set multiplot title "p95 request latency against the SLO"
+do for [i = 1:nv] {
+	eval panel(i)
+	plot \
+		bands(i) using (($1 + $2) / 2):(top / 2):1:2:(0):(top) with boxxyerror \
+			fs solid 1.0 noborder lc rgb C_BAND notitle, \
+		series(i) using 1:7 with lines lw 1 lc rgb C_FARGATE title "p95 latency", \
+		(slo_ms > 0 ? slo_ms : NaN) with lines dt 2 lw 2 lc rgb C_EVENT \
+			title (slo_ms > 0 ? sprintf("SLO: p95 under %g ms", slo_ms) : ""), \
+		series(i) using 1:($7 > top ? top * 0.975 : NaN) with points pt 13 ps 0.9 \
+			lc rgb C_SCALE notitle, \
+		NaN with points pt 13 ps 0.9 lc rgb C_SCALE \
+			title (nhigh > 0 ? sprintf("beyond the axis (%d points)", nhigh) : ""), \
+		NaN with boxes fs solid 1.0 noborder lc rgb C_BAND \
+			title (anyoff ? "no Fargate Spot capacity" : "")
+}
+unset multiplot

@@ -160,7 +160,7 @@ static int quiet_cmd_plot(int argc, char **argv)
 static int render(const char *dir, struct diag *d)
 {
 	int nplots = -1;
-	int rc = plot_render(dir, d, &nplots);
+	int rc = plot_render(dir, NULL, d, &nplots);
 	assert_true(nplots >= 0);
 	return rc;
 }
@@ -589,7 +589,7 @@ static void test_broken_template(void **state)
 {
 	struct fixture *fx = *state;
 	char *tmpl = testutil_path_in(fx->root, "templates");
-	static const char *const names[] = {"common.gp", "tasks.gp",   "cost.gp",
+	static const char *const names[] = {"common.gp", "panels.gp",  "tasks.gp",  "cost.gp",
 					    "cpu.gp",	 "latency.gp", "backlog.gp"};
 	static const char *const drawn[] = {"cost", "latency", NULL};
 	static const char *const absent[] = {"tasks", NULL};

@@ -254,7 +254,7 @@ static int stage_plots(const struct merge_opts *o, const struct shards *s, struc
 	plot_claim(out);
 	if (o->no_plots)
 		return cli_interrupted() ? SPOTSIM_EINTR : 0;
-	rc = plot_stage(out, outdir_staging(out), pd, NULL);
+	rc = plot_stage(out, outdir_staging(out), NULL, pd, NULL);
 	*plots_failed = rc != 0;
 	return rc == SPOTSIM_EINTR || cli_interrupted() ? SPOTSIM_EINTR : 0;
 }

@@ -22,7 +22,7 @@
 #include <unistd.h>
 
 static const char usage[] =
-    "usage: spotsim plot OUT_DIR [--quiet]\n"
+    "usage: spotsim plot OUT_DIR [--time-axis elapsed|clock] [--quiet]\n"
     "\n"
     "Redraws the figures and report.html of a folder written by spotsim run,\n"
     "from its CSV files alone (timeseries.csv, events.csv, replications.csv,\n"
@@ -38,6 +38,8 @@ static const char usage[] =
     "renamed into place together; figures that no longer apply are removed.\n"
     "Ctrl-C stops gnuplot and leaves OUT_DIR as it was.\n"
     "\n"
+    "  --time-axis elapsed|clock  x axis of the time-series figures: time since\n"
+    "           the start (default), or clock time in UTC with the weekday\n"
     "  --quiet  print nothing but problems\n"
     "\n"
     "Exit status: 0 success; 1 runtime failure (a file cannot be written,\n"
@@ -47,25 +49,35 @@ static const char usage[] =
     "example: spotsim plot out/web-diurnal\n";
 
 /* plot_render with the handler above in place of SIGINT's and SIGTERM's. */
-static int render(const char *dir, struct diag *d, int *nplots)
+static int render(const char *dir, const struct plot_options *po, struct diag *d, int *nplots)
 {
 	struct cli_signals saved;
 	int rc;
 
 	cli_signals_install(&saved, "plot", false);
-	rc = plot_render(dir, d, nplots);
+	rc = plot_render(dir, po, d, nplots);
 	cli_signals_restore(&saved);
 	return rc;
 }
 
-static int plot(const char *dir, bool quiet)
+int cli_time_axis(const char *cmd, const char *value, bool *clock)
+{
+	if (!strcmp(value, "elapsed") || !strcmp(value, "clock")) {
+		*clock = !strcmp(value, "clock");
+		return EXIT_OK;
+	}
+	return cli_usage_error(cmd, "--time-axis",
+			       "\"%s\" is not a time axis (accepted: elapsed, clock)", value);
+}
+
+static int plot(const char *dir, const struct plot_options *po, bool quiet)
 {
 	struct diag d;
 	char shown[PATH_MAX_DISPLAY];
 	int nplots = 0;
 
 	diag_init(&d);
-	int rc = render(dir, &d, &nplots);
+	int rc = render(dir, po, &d, &nplots);
 	cli_print_diag(&d);
 	diag_release(&d);
 	if (rc == SPOTSIM_EINTR) {
@@ -92,9 +104,11 @@ int cmd_plot(int argc, char **argv)
 {
 	static const struct option opts[] = {
 	    {"quiet", no_argument, NULL, 'q'},
+	    {"time-axis", required_argument, NULL, 'x'},
 	    {"help", no_argument, NULL, 'h'},
 	    {NULL, 0, NULL, 0},
 	};
+	struct plot_options po = {false};
 	bool quiet = false;
 	int c;
 
@@ -105,6 +119,12 @@ int cmd_plot(int argc, char **argv)
 		case 'q':
 			quiet = true;
 			break;
+		case 'x':
+			if (cli_time_axis("plot", optarg, &po.clock_axis) != EXIT_OK)
+				return EXIT_USAGE;
+			break;
+		case ':':
+			return cli_usage_error("plot", argv[optind - 1], "needs a value");
 		case 'h':
 			fputs(usage, stdout);
 			return EXIT_OK;
@@ -116,5 +136,5 @@ int cmd_plot(int argc, char **argv)
 	if (optind != argc - 1)
 		return cli_usage_error("plot", NULL,
 				       "needs exactly one output folder (see spotsim plot --help)");
-	return plot(argv[optind], quiet);
+	return plot(argv[optind], &po, quiet);
 }

@@ -55,6 +55,7 @@
 static const char usage[] =
     "usage: spotsim run SCENARIO.json [-o DIR] [--replications N] [--seed S]\n"
     "                   [--threads T] [--prices FILE] [--no-plots] [--quiet]\n"
+    "                   [--time-axis elapsed|clock]\n"
     "                   [--shard K/N | --shard auto | --shard auto/N]\n"
     "\n"
     "Simulates the scenario's ECS service on Fargate and Fargate Spot N times\n"
@@ -83,7 +84,10 @@ static const char usage[] =
     "                    the bundled data/pricing.csv)\n"
     "  --threads T       worker threads, 1 to 256 (default: one per core); the\n"
     "                    results do not depend on it\n"
-    "  --no-plots        write the CSV files only\n"
+    "  --no-plots        write the CSV files (and scenario.json) only; spotsim\n"
+    "                    plot DIR draws the figures later\n"
+    "  --time-axis elapsed|clock  x axis of the time-series figures: time since\n"
+    "                    the start (default), or clock time in UTC with the weekday\n"
     "  --quiet           print no summary\n"
     "  --shard K/N       run only slice K of N of the plan (variants x sweep\n"
     "                    points x replications), for array jobs; K counts from\n"
@@ -119,6 +123,7 @@ struct run_opts {
 	long replications; /* 0 = the scenario's */
 	long threads;	   /* 0 = one per core */
 	bool has_seed, quiet, no_plots;
+	struct plot_options plot; /* --time-axis */
 	uint64_t seed;
 	const char *shard_spec;	  /* --shard as given; NULL: the whole plan */
 	struct shard_slice slice; /* resolved from shard_spec; {0, 0}: the whole plan */
@@ -349,7 +354,7 @@ static int stage_outputs(const struct run_opts *o, struct report *r, bool shard,
 	}
 	if (o->no_plots)
 		return cli_interrupted() ? SPOTSIM_EINTR : 0;
-	rc = plot_stage(out, outdir_staging(out), pd, NULL);
+	rc = plot_stage(out, outdir_staging(out), &o->plot, pd, NULL);
 	*plots_failed = rc != 0;
 	return rc == SPOTSIM_EINTR || cli_interrupted() ? SPOTSIM_EINTR : 0;
 }
@@ -561,6 +566,8 @@ static int parse_option(int c, struct run_opts *o, const char *arg)
 	case 'k':
 		o->shard_spec = optarg;
 		return EXIT_OK;
+	case 'x':
+		return cli_time_axis(CMD, optarg, &o->plot.clock_axis);
 	case ':':
 		return cli_usage_error(CMD, arg, "needs a value");
 	default:
@@ -600,6 +607,7 @@ int cmd_run(int argc, char **argv)
 	    {"threads", required_argument, NULL, 't'},
 	    {"no-plots", no_argument, NULL, 'n'},
 	    {"shard", required_argument, NULL, 'k'},
+	    {"time-axis", required_argument, NULL, 'x'},
 	    {"help", no_argument, NULL, 'h'},
 	    {NULL, 0, NULL, 0},
 	};

@@ -31,15 +31,23 @@
 
 /* ---- parameters and data files for the templates ---- */
 
-void gnuplot_str(struct strbuf *sb, const char *key, const char *value)
+/* Appends `value` as a gnuplot single-quoted string. */
+static void gnuplot_quote(struct strbuf *sb, const char *value)
 {
-	strbuf_addf(sb, "%s='", key);
+	strbuf_addch(sb, '\'');
 	for (const char *p = value; *p; p++) {
 		if (*p == '\'')
 			strbuf_addch(sb, '\'');
 		strbuf_addch(sb, *p == '\n' || *p == '\r' ? ' ' : *p);
 	}
-	strbuf_adds(sb, "'; ");
+	strbuf_addch(sb, '\'');
+}
+
+void gnuplot_str(struct strbuf *sb, const char *key, const char *value)
+{
+	strbuf_addf(sb, "%s=", key);
+	gnuplot_quote(sb, value);
+	strbuf_adds(sb, "; ");
 }
 
 void gnuplot_num(struct strbuf *sb, const char *key, double value)
@@ -291,13 +299,18 @@ static void child_setup(pid_t parent, const char *errfile)
 		_exit(127);
 }
 
-/* Starts `gnuplot -e params template`, its output going to errfile; returns its pid or -1. */
+/*
+ * Starts `gnuplot -e params script` (`gnuplot script` when params is NULL),
+ * its output going to errfile; returns its pid or -1.
+ */
 static pid_t spawn_gnuplot(const char *gnuplot, const char *params, const char *tmpl,
 			   const char *errfile)
 {
 	/* -d: no ~/.gnuplot or system init file, so every machine draws the same */
-	char *const argv[] = {(char *)"gnuplot", (char *)"-d", (char *)"-e",
-			      (char *)params,	 (char *)tmpl, NULL};
+	char *const with_e[] = {(char *)"gnuplot", (char *)"-d", (char *)"-e",
+				(char *)params,	   (char *)tmpl, NULL};
+	char *const plain[] = {(char *)"gnuplot", (char *)"-d", (char *)tmpl, NULL};
+	char *const *argv = params ? with_e : plain;
 	sigset_t set, old;
 	pid_t parent = getpid(), pid;
 
@@ -334,12 +347,11 @@ struct job {
 	int status; /* gnuplot's exit status; 127 when it could not start, 128 when killed */
 };
 
-static void job_start(const struct draw *w, const char *ext, struct job *j)
+/* Creates the outdir file of figure `w` in format `ext` for gnuplot to write; sets j->path. */
+static bool job_open(const struct draw *w, const char *ext, struct job *j)
 {
-	char *tmpl = xasprintf("%s/%s", w->g->tmpl_dir, w->tmpl);
 	char *image = xasprintf("plots/%s.%s", w->name, ext),
 	     *err = xasprintf("%s.%s.err", w->name, ext);
-	struct strbuf sb = STRBUF_INIT;
 	int rc;
 
 	memset(j, 0, sizeof(*j));
@@ -348,20 +360,36 @@ static void job_start(const struct draw *w, const char *ext, struct job *j)
 	j->status = 127;
 	j->final = xasprintf("%s/%s", w->dir, image);
 	j->errfile = gnuplot_tmp_path(w->g, err);
-	if ((rc = outdir_file_create(w->g->out, image, &j->of)) != 0) {
+	if ((rc = outdir_file_create(w->g->out, image, &j->of)) != 0)
 		diag_error(w->d, j->final, NULL, "cannot write: %s", diag_strerror(rc));
-	} else if (!stop) {
+	else if (!stop)
 		j->path = outdir_file_path(w->g->out, &j->of);
-		gnuplot_str(&sb, "plotdir", w->g->tmpl_dir);
-		gnuplot_str(&sb, "term", ext);
-		gnuplot_str(&sb, "outfile", j->path);
-		strbuf_adds(&sb, w->params);
+	free(image);
+	free(err);
+	return j->path != NULL;
+}
+
+/* The assignments that make figure `w` write `outfile` (appended to `sb`). */
+static void figure_params(const struct draw *w, const char *ext, const char *outfile,
+			  struct strbuf *sb)
+{
+	gnuplot_str(sb, "plotdir", w->g->tmpl_dir);
+	gnuplot_str(sb, "term", ext);
+	gnuplot_str(sb, "outfile", outfile);
+	strbuf_adds(sb, w->params);
+}
+
+static void job_start(const struct draw *w, const char *ext, struct job *j)
+{
+	char *tmpl = xasprintf("%s/%s", w->g->tmpl_dir, w->tmpl);
+	struct strbuf sb = STRBUF_INIT;
+
+	if (job_open(w, ext, j)) {
+		figure_params(w, ext, j->path, &sb);
 		j->pid = spawn_gnuplot(w->g->exe, sb.buf, tmpl, j->errfile);
 	}
 	strbuf_release(&sb);
-	free(image);
 	free(tmpl);
-	free(err);
 }
 
 /* Reaps job `j` if it has ended; true when it has (or never started). */
@@ -475,4 +503,115 @@ bool gnuplot_draw(const struct gnuplot *g, const char *dir, const char *name, co
 	job_release(&j[0]);
 	job_release(&j[1]);
 	return ok;
+}
+
+/* ---- every figure in one gnuplot per format ---- */
+
+static void discard_pair(const struct gnuplot *g, struct job *png, struct job *svg)
+{
+	outdir_file_discard(g->out, &png->of);
+	outdir_file_discard(g->out, &svg->of);
+}
+
+/*
+ * The script that draws every figure of `figs` in format `ext` into the
+ * files of `jobs` (jobs[i] for figs[i]): per figure, a fresh session (no
+ * setting or variable of the previous figure remains), its parameters,
+ * its template, and the image closed. Returns its path (owned), or NULL.
+ */
+static char *batch_script(const struct gnuplot *g, const char *dir, const char *ext,
+			  const struct gnuplot_figure *figs, const struct job *jobs, size_t n)
+{
+	char *path = xasprintf("%s/batch.%s.gp", g->tmp, ext);
+	FILE *f = gnuplot_tmp_open(path);
+	struct strbuf sb = STRBUF_INIT;
+
+	for (size_t i = 0; f && i < n; i++) {
+		const struct draw w = {g, dir, figs[i].name, figs[i].tmpl, figs[i].params, NULL};
+		char *tmpl = xasprintf("%s/%s", g->tmpl_dir, figs[i].tmpl);
+		strbuf_reset(&sb);
+		figure_params(&w, ext, jobs[i].path, &sb);
+		strbuf_adds(&sb, "\nload ");
+		gnuplot_quote(&sb, tmpl);
+		fprintf(f, "reset session\n%s\nunset output\n", sb.buf);
+		free(tmpl);
+	}
+	strbuf_release(&sb);
+	if (!f || fclose(f)) {
+		free(path);
+		return NULL;
+	}
+	return path;
+}
+
+/* Runs one gnuplot per format on its batch script, side by side; true when both exit 0. */
+static bool batch_run(const struct gnuplot *g, const char *dir, const struct gnuplot_figure *figs,
+		      struct job *jobs, size_t n)
+{
+	static const char *const exts[2] = {"png", "svg"};
+	struct job proc[2];
+	bool ok = true;
+
+	for (int k = 0; k < 2; k++) {
+		char *script = batch_script(g, dir, exts[k], figs, jobs + k * n, n);
+		memset(&proc[k], 0, sizeof(proc[k]));
+		proc[k].pid = -1;
+		proc[k].status = 127;
+		proc[k].errfile = xasprintf("%s/batch.%s.err", g->tmp, exts[k]);
+		if (script && !stop)
+			proc[k].pid = spawn_gnuplot(g->exe, NULL, script, proc[k].errfile);
+		free(script);
+	}
+	wait_jobs(proc, 2);
+	for (int k = 0; k < 2; k++) {
+		ok &= proc[k].status == 0;
+		free(proc[k].errfile);
+	}
+	return ok;
+}
+
+/* Stages figure i's images when both are complete; else discards them. */
+static bool batch_stage(const struct gnuplot *g, const char *dir, const struct gnuplot_figure *fig,
+			struct job *png, struct job *svg, struct diag *d)
+{
+	const struct draw w = {g, dir, fig->name, fig->tmpl, fig->params, d};
+	struct job pair[2] = {*png, *svg};
+	bool ok;
+
+	pair[0].status = pair[1].status = 0;
+	ok = job_ok(&w, &pair[0]);
+	ok &= job_ok(&w, &pair[1]);
+	if (ok) {
+		ok = stage_both(&w, pair);
+	} else {
+		outdir_file_discard(g->out, &pair[0].of);
+		outdir_file_discard(g->out, &pair[1].of);
+	}
+	return ok;
+}
+
+void gnuplot_draw_all(const struct gnuplot *g, const char *dir, struct gnuplot_figure *figs,
+		      size_t n, struct diag *d)
+{
+	struct job *jobs = xcalloc(2 * n + 1, sizeof(*jobs));
+	bool opened = true, ran;
+
+	for (size_t i = 0; i < n; i++) {
+		const struct draw w = {g, dir, figs[i].name, figs[i].tmpl, figs[i].params, d};
+		opened &= job_open(&w, "png", &jobs[i]);
+		opened &= job_open(&w, "svg", &jobs[n + i]);
+	}
+	ran = opened && !stop && batch_run(g, dir, figs, jobs, n);
+	for (size_t i = 0; i < n; i++) {
+		if (ran)
+			figs[i].drawn = batch_stage(g, dir, &figs[i], &jobs[i], &jobs[n + i], d);
+		else
+			discard_pair(g, &jobs[i], &jobs[n + i]);
+	}
+	/* a template that failed stops its gnuplot: each figure again on its own, to name it */
+	for (size_t i = 0; i < n && !ran && opened && !stop; i++)
+		figs[i].drawn = gnuplot_draw(g, dir, figs[i].name, figs[i].tmpl, figs[i].params, d);
+	for (size_t i = 0; i < 2 * n; i++)
+		job_release(&jobs[i]);
+	free(jobs);
 }

@@ -14,7 +14,7 @@
  * folder, removed with the staging folder.
  *
  * gnuplot_draw runs gnuplot once per format, the PNG and the SVG side by
- * side, with fork/exec (no shell, no init file, stdin from /dev/null,
+ * side (gnuplot_draw_all: once per format for all figures), with fork/exec (no shell, no init file, stdin from /dev/null,
  * stdout and stderr to a file in `tmp` for the message; on Linux the child
  * dies with spotsim, PR_SET_PDEATHSIG). Each image is an outdir file
  * (S/.part.N, made with O_EXCL by spotsim, then written by gnuplot) and is
@@ -79,6 +79,25 @@ void gnuplot_tsv_field(FILE *f, const char *s);
  */
 bool gnuplot_draw(const struct gnuplot *g, const char *dir, const char *name, const char *tmpl,
 		  const char *params, struct diag *d);
+
+/* A figure for gnuplot_draw_all: its name, template and parameters (borrowed). */
+struct gnuplot_figure {
+	const char *name, *tmpl, *params;
+	bool drawn; /* set: both images staged */
+};
+
+/*
+ * Draws every figure of `figs` as gnuplot_draw would, with one gnuplot
+ * process per format for all of them (the PNGs and the SVGs side by side):
+ * a script in g->tmp runs each figure's template in a fresh session
+ * (`reset session`, its parameters, `load`, `unset output`). Each image is
+ * checked and staged as gnuplot_draw does. When either process fails (a
+ * template gnuplot rejects stops it), nothing of the batch is kept and
+ * every figure is drawn again on its own, so that the error names the
+ * figure that failed and the others are still drawn.
+ */
+void gnuplot_draw_all(const struct gnuplot *g, const char *dir, struct gnuplot_figure *figs,
+		      size_t n, struct diag *d);
 
 /* Asks the running and future gnuplot_draw calls to stop (async-signal-safe; it stays set). */
 void gnuplot_interrupt(void);

@@ -88,15 +88,21 @@ void plot_interrupt(void)
 
 static int draw_all(struct render *r)
 {
+	struct gnuplot_figure *g = xcalloc(r->nfig + 1, sizeof(*g));
 	int rc = 0;
 
 	claim_figures(r->out);
-	for (size_t i = 0; i < r->nfig && !gnuplot_interrupted(); i++) {
-		struct figure *f = &r->fig[i];
-		f->drawn = gnuplot_draw(&r->gp, r->dir, f->name, f->tmpl, f->params, r->d);
-		if (!f->drawn)
+	for (size_t i = 0; i < r->nfig; i++)
+		g[i] = (struct gnuplot_figure){r->fig[i].name, r->fig[i].tmpl, r->fig[i].params,
+					       false};
+	if (r->nfig && !gnuplot_interrupted())
+		gnuplot_draw_all(&r->gp, r->dir, g, r->nfig, r->d);
+	for (size_t i = 0; i < r->nfig; i++) {
+		r->fig[i].drawn = g[i].drawn;
+		if (!g[i].drawn)
 			rc = SPOTSIM_EIO;
 	}
+	free(g);
 	return gnuplot_interrupted() ? SPOTSIM_EINTR : rc;
 }
 
@@ -204,7 +210,8 @@ static char *trimmed(const char *dir)
 	return xstrndup(dir, n);
 }
 
-int plot_stage(struct outdir *o, const char *src, struct diag *d, int *nplots)
+int plot_stage(struct outdir *o, const char *src, const struct plot_options *opt, struct diag *d,
+	       int *nplots)
 {
 	struct render r;
 	bool no_gnuplot = false;
@@ -215,6 +222,7 @@ int plot_stage(struct outdir *o, const char *src, struct diag *d, int *nplots)
 	r.src = trimmed(src);
 	r.out = r.gp.out = o;
 	r.d = d;
+	r.clock = opt && opt->clock_axis;
 	strbuf_init(&r.info.targets);
 	strbuf_init(&r.info.thresholds);
 	rc = check_inputs(r.src, d);
@@ -256,7 +264,7 @@ static int commit(struct outdir *o, struct diag *d)
 	return rc;
 }
 
-int plot_render(const char *dir, struct diag *d, int *nplots)
+int plot_render(const char *dir, const struct plot_options *opt, struct diag *d, int *nplots)
 {
 	struct outdir *o;
 	char *src = trimmed(dir);
@@ -270,7 +278,7 @@ int plot_render(const char *dir, struct diag *d, int *nplots)
 	free(src);
 	if (rc)
 		return rc;
-	rc = plot_stage(o, dir, d, nplots);
+	rc = plot_stage(o, dir, opt, d, nplots);
 	if (rc == 0 || rc == SPOTSIM_EIO) {
 		int rc2 = commit(o, d);
 		rc = rc ? rc : rc2;

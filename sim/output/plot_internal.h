@@ -86,24 +86,66 @@ static inline double lo_or(double lo, double mean)
 
 /* ---- plot_scan.c: what the run's CSV files and scenario.json say ---- */
 
-struct minute {
-	double t, run_f, run_s, total;
+/*
+ * A stretch of whole minutes of one variant's time series, in row order:
+ * bucket k holds the rows k*w .. (k+1)*w - 1 (w minutes per bucket, see
+ * plot_series.c). Sums give means, the latency its worst minute, the cost
+ * its last value.
+ */
+struct bucket {
+	double t_first, t_last;		   /* t_s of its first and last row */
+	int n;				   /* rows in it */
+	double run_f, run_s, desired, cpu; /* sums */
+	int ndesired, ncpu;
+	double p95, backlog; /* largest; NAN when none */
+	double cost;	     /* cost_usd_cum of its last row with one; NAN when none */
 };
+
+/* A time when Fargate Spot had no capacity: (start, end] in t_s. */
+struct band {
+	double t0, t1;
+};
+
+/* One variant's time series (replication 0), held as at most SERIES_MAX buckets. */
+struct series {
+	char *variant; /* owned */
+	struct bucket *b;
+	size_t nb, ab;
+	size_t rows; /* rows seen */
+	int width;   /* minutes per bucket */
+	struct band *band;
+	size_t nband, aband;
+	bool in_band;
+	long noff;	      /* minutes without Spot capacity */
+	double *intr, *scale; /* t_s of SPOT_INTERRUPTION and SCALING_ACTIVITY events */
+	size_t nintr, aintr, nscale, ascale;
+	bool has_split; /* cost_f and cost_s of replication 0 from replications.csv */
+	double cost_f, cost_s;
+};
+
+#define SERIES_MAX 1200
 
 struct facts {
 	const char *file; /* borrowed, for messages */
 	struct diag *d;
-	char *variant; /* owned: the drawn variant */
-	struct minute *m;
-	size_t nr, alloc;
+	struct series *v; /* every variant of timeseries.csv, in order of first row */
+	size_t nv, av;
 	bool any_cpu, any_p95, any_backlog;
-	double ymax;	   /* the largest of desired and running tasks */
-	long noff;	   /* minutes with spot_available = 0 */
-	long nint, nscale; /* SPOT_INTERRUPTION and SCALING_ACTIVITY events */
-	/* replication 0 of the drawn variant, from replications.csv */
-	bool has_split;
-	double cost_f, cost_s;
+	double ymax;	     /* the largest of desired and running tasks, all variants */
+	double t_min, t_max; /* the first and last t_s of any variant */
+	double start;	     /* the run's start (Unix seconds, from the time column); NAN */
 };
+
+/* plot_series.c: adds one timeseries.csv row of `s`. */
+void series_add(struct series *s, double t, double run_f, double run_s, double desired, double cpu,
+		double p95, double backlog, double cost, bool spot_off);
+/* Halves `s` until its buckets span `width` minutes (a power of two times its own). */
+void series_widen(struct series *s, int width);
+/* The variant named `name`, added when new. */
+struct series *facts_variant(struct facts *fx, const char *name);
+/* The variant named `name`, or NULL. */
+struct series *facts_find(const struct facts *fx, const char *name);
+void series_release(struct series *s);
 
 /* Streams DIR's timeseries.csv, events.csv and replications.csv into `fx`. */
 int facts_scan(struct facts *fx, const char *dir, struct diag *d);
@@ -113,6 +155,7 @@ void facts_release(struct facts *fx);
 struct info {
 	char *name, *description; /* owned */
 	double slo_ms;		  /* 0 = none */
+	double budget_usd;	  /* slo.monthly_budget_usd; 0 = none */
 	struct strbuf targets;	  /* CPU target-tracking values, "60 75" */
 	struct strbuf thresholds; /* CPU step-alarm thresholds */
 };
@@ -128,6 +171,7 @@ struct figure {
 	const char *tmpl; /* the template's file name */
 	char *params;	  /* owned: gnuplot parameters, without term and outfile */
 	char *caption;	  /* owned, plain text */
+	bool panels;	  /* one panel per variant of timeseries.csv */
 	bool drawn;
 };
 
@@ -136,6 +180,9 @@ struct render {
 	char *src; /* owned: the folder the CSV files are read from */
 	struct outdir *out; /* borrowed: where the images and the page are staged */
 	struct diag *d;
+	bool clock;    /* time axis in clock time (plot_options), when the run's start is known */
+	double tscale; /* seconds per unit of an elapsed time axis */
+	const char *tunit; /* its name: "days" */
 	struct facts fx;
 	struct table summary, comparison;
 	struct configs cfg; /* of summary.csv */

@@ -1,8 +1,9 @@
 /*
  * plot_scan — step 1 of plot (see plot_internal.h): timeseries.csv and
  * replications.csv are streamed once each, and events.csv once, into
- * `struct facts`; nothing of them but the drawn variant's per-minute task
- * counts and cost is held. scenario.json, when a copy loads, gives
+ * `struct facts`: every variant's time series in bounded buckets
+ * (plot_series.c), its Spot shortages, the times of its interruptions and
+ * scaling activities, and its replication-0 cost by provider. scenario.json, when a copy loads, gives
  * `struct info`.
  */
 #include "plot_internal.h"
@@ -13,6 +14,8 @@
 #include "spotsim/util/xalloc.h"
 
 #include <limits.h>
+#include <stdio.h>
+#include <time.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -62,49 +65,75 @@ static const char *const ts_names[TS_NCOLS] = {
 struct ts_scan {
 	struct facts *fx;
 	int col[TS_NCOLS];
+	int col_time; /* -1 when absent */
 };
 
-/* Starts over with `variant`: "base" seen after another first variant. */
-static void facts_switch(struct facts *fx, const char *variant)
+/* Unix seconds of "YYYY-MM-DDTHH:MM:SSZ", or NAN. */
+static double iso_seconds(const char *s)
 {
-	free(fx->variant);
-	fx->variant = xstrdup(variant);
-	fx->nr = 0;
-	fx->any_cpu = fx->any_p95 = fx->any_backlog = false;
-	fx->ymax = 0;
-	fx->noff = 0;
+	struct tm tm;
+	char z = 0;
+
+	memset(&tm, 0, sizeof(tm));
+	if (sscanf(s, "%4d-%2d-%2dT%2d:%2d:%2d%c", &tm.tm_year, &tm.tm_mon, &tm.tm_mday,
+		   &tm.tm_hour, &tm.tm_min, &tm.tm_sec, &z) != 7 ||
+	    z != 'Z')
+		return NAN;
+	tm.tm_year -= 1900;
+	tm.tm_mon -= 1;
+	return (double)timegm(&tm);
+}
+
+static int ts_head(struct ts_scan *ts, const char *const *f, size_t n)
+{
+	struct facts *fx = ts->fx;
+
+	ts->col_time = -1;
+	for (size_t i = 0; i < n; i++)
+		if (!strcmp(f[i], "time"))
+			ts->col_time = (int)i;
+	fx->t_min = INFINITY;
+	fx->t_max = -INFINITY;
+	fx->start = NAN;
+	return require_cols(fx->file, f, n, ts_names, TS_NCOLS, ts->col, fx->d) ? 0
+										: SPOTSIM_EINVAL;
+}
+
+static double num_or(const char *s, double dflt)
+{
+	double v;
+	return plot_parse_num(s, &v) ? v : dflt;
 }
 
 static int ts_row(const char *const *f, size_t n, size_t record, void *data)
 {
 	struct ts_scan *ts = data;
 	struct facts *fx = ts->fx;
-	double v;
+	const char *field[TS_NCOLS];
+	double v, t;
 
 	if (record == 1)
-		return require_cols(fx->file, f, n, ts_names, TS_NCOLS, ts->col, fx->d)
-			   ? 0
-			   : SPOTSIM_EINVAL;
-	const char *field[TS_NCOLS];
+		return ts_head(ts, f, n);
 	for (int i = 0; i < TS_NCOLS; i++)
 		field[i] = (size_t)ts->col[i] < n ? f[ts->col[i]] : "";
-	if (!fx->variant || (strcmp(fx->variant, "base") && !strcmp(field[TS_VARIANT], "base")))
-		facts_switch(fx, field[TS_VARIANT]);
-	if (strcmp(fx->variant, field[TS_VARIANT]))
+	if (!plot_parse_num(field[TS_T], &t))
 		return 0;
-	XALLOC_GROW(fx->m, fx->nr + 1, fx->alloc);
-	struct minute *m = &fx->m[fx->nr++];
-	m->t = plot_num_or_nan(field[TS_T]);
-	m->run_f = plot_parse_num(field[TS_RUN_F], &v) ? v : 0;
-	m->run_s = plot_parse_num(field[TS_RUN_S], &v) ? v : 0;
-	m->total = plot_num_or_nan(field[TS_COST]);
+	if (!isfinite(fx->start) && ts->col_time >= 0 && (size_t)ts->col_time < n)
+		fx->start = iso_seconds(f[ts->col_time]) - t;
+	struct series *s = facts_variant(fx, field[TS_VARIANT]);
+	double run_f = num_or(field[TS_RUN_F], 0), run_s = num_or(field[TS_RUN_S], 0);
+	double desired = num_or(field[TS_DESIRED], NAN);
+	series_add(s, t, run_f, run_s, desired, num_or(field[TS_CPU], NAN),
+		   num_or(field[TS_P95], NAN), num_or(field[TS_BACKLOG], NAN),
+		   num_or(field[TS_COST], NAN), plot_parse_num(field[TS_SPOT], &v) && v == 0);
 	fx->any_cpu |= plot_parse_num(field[TS_CPU], &v);
 	fx->any_p95 |= plot_parse_num(field[TS_P95], &v);
 	fx->any_backlog |= plot_parse_num(field[TS_BACKLOG], &v) && v != 0;
-	fx->noff += plot_parse_num(field[TS_SPOT], &v) && v == 0;
-	fx->ymax = fmax(fx->ymax, m->run_f + m->run_s);
-	if (plot_parse_num(field[TS_DESIRED], &v))
-		fx->ymax = fmax(fx->ymax, v);
+	fx->ymax = fmax(fx->ymax, run_f + run_s);
+	if (isfinite(desired))
+		fx->ymax = fmax(fx->ymax, desired);
+	fx->t_min = fmin(fx->t_min, t);
+	fx->t_max = fmax(fx->t_max, t);
 	return 0;
 }
 
@@ -122,21 +151,32 @@ struct ev_scan {
 	int col[EV_NCOLS];
 };
 
-/* Counts the drawn variant's interruptions and scaling activities. */
+static void add_time(double **a, size_t *n, size_t *alloc, double t)
+{
+	XALLOC_GROW(*a, *n + 1, *alloc);
+	(*a)[(*n)++] = t;
+}
+
+/* Keeps the times of each variant's interruptions and scaling activities. */
 static int ev_row(const char *const *f, size_t n, size_t record, void *data)
 {
 	struct ev_scan *es = data;
 	struct facts *fx = es->fx;
+	struct series *s;
+	double t;
 
 	if (record == 1)
 		return require_cols(es->file, f, n, ev_names, EV_NCOLS, es->col, fx->d)
 			   ? 0
 			   : SPOTSIM_EINVAL;
-	if ((size_t)es->col[EV_EVENT] >= n || (size_t)es->col[EV_VARIANT] >= n || !fx->variant ||
-	    strcmp(f[es->col[EV_VARIANT]], fx->variant))
+	if ((size_t)es->col[EV_EVENT] >= n || (size_t)es->col[EV_VARIANT] >= n ||
+	    (size_t)es->col[EV_T] >= n || !plot_parse_num(f[es->col[EV_T]], &t) ||
+	    !(s = facts_find(fx, f[es->col[EV_VARIANT]])))
 		return 0;
-	fx->nint += !strcmp(f[es->col[EV_EVENT]], "SPOT_INTERRUPTION");
-	fx->nscale += !strcmp(f[es->col[EV_EVENT]], "SCALING_ACTIVITY");
+	if (!strcmp(f[es->col[EV_EVENT]], "SPOT_INTERRUPTION"))
+		add_time(&s->intr, &s->nintr, &s->aintr, t);
+	else if (!strcmp(f[es->col[EV_EVENT]], "SCALING_ACTIVITY"))
+		add_time(&s->scale, &s->nscale, &s->ascale, t);
 	return 0;
 }
 
@@ -170,14 +210,15 @@ static int rep_row(const char *const *f, size_t n, size_t record, void *data)
 			   ? 0
 			   : SPOTSIM_EINVAL;
 	}
-	if (fx->has_split || rs->col_f < 0 || rs->col_s < 0 || (size_t)rs->col_f >= n ||
-	    (size_t)rs->col_s >= n || (size_t)rs->col[REP_INDEX] >= n)
+	struct series *s;
+	if (rs->col_f < 0 || rs->col_s < 0 || (size_t)rs->col_f >= n || (size_t)rs->col_s >= n ||
+	    (size_t)rs->col[REP_INDEX] >= n || (size_t)rs->col[REP_VARIANT] >= n ||
+	    strcmp(f[rs->col[REP_INDEX]], "0") || !(s = facts_find(fx, f[rs->col[REP_VARIANT]])) ||
+	    s->has_split)
 		return 0;
-	if (!fx->variant || strcmp(f[rs->col[REP_VARIANT]], fx->variant) ||
-	    strcmp(f[rs->col[REP_INDEX]], "0"))
-		return 0;
-	fx->has_split =
-	    plot_parse_num(f[rs->col_f], &fx->cost_f) && plot_parse_num(f[rs->col_s], &fx->cost_s);
+	/* the first replication 0 of a variant is the one at the first sweep point */
+	s->has_split =
+	    plot_parse_num(f[rs->col_f], &s->cost_f) && plot_parse_num(f[rs->col_s], &s->cost_s);
 	return 0;
 }
 
@@ -185,7 +226,7 @@ int facts_scan(struct facts *fx, const char *dir, struct diag *d)
 {
 	char *ts = plot_path(dir, "timeseries.csv"), *ev = plot_path(dir, "events.csv");
 	char *rep = plot_path(dir, "replications.csv");
-	struct ts_scan tss = {fx, {0}};
+	struct ts_scan tss = {fx, {0}, -1};
 	struct ev_scan es = {fx, ev, {0}};
 	struct rep_scan rs = {fx, {0}, -1, -1};
 	int rc;
@@ -209,8 +250,9 @@ int facts_scan(struct facts *fx, const char *dir, struct diag *d)
 
 void facts_release(struct facts *fx)
 {
-	free(fx->variant);
-	free(fx->m);
+	for (size_t i = 0; i < fx->nv; i++)
+		series_release(&fx->v[i]);
+	free(fx->v);
 }
 
 /* ---- scenario.json ---- */
@@ -255,6 +297,7 @@ void info_load(struct info *in, const char *src, const char *dir)
 	in->name = xstrdup(base && base[1] ? base + 1 : name);
 	in->description = xstrdup("");
 	in->slo_ms = 0;
+	in->budget_usd = 0;
 	diag_init(&quiet);
 	if (access(path, F_OK) == 0) {
 		/* a copy that does not load (relative trace paths that no longer
@@ -264,6 +307,8 @@ void info_load(struct info *in, const char *src, const char *dir)
 			free(in->description);
 			in->name = xstrdup(sc.name);
 			in->description = xstrdup(sc.description);
+			if (sc.slo.has_budget)
+				in->budget_usd = sc.slo.monthly_budget_usd;
 			if (sc.slo.has_p95_latency)
 				in->slo_ms = (double)sc.slo.p95_latency / 1000.0;
 			info_targets(in, &sc.scaling);

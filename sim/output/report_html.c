@@ -287,11 +287,9 @@ static void page_head(FILE *f, const struct render *r)
 	fputs("<p class=\"meta\">spotsim report of the folder ", f);
 	html_text(f, r->dir);
 	fprintf(f, ": %zu configuration%s", r->cfg.nr, r->cfg.nr == 1 ? "" : "s");
-	if (r->fx.variant) {
-		fputs("; time series of variant &quot;", f);
-		html_text(f, r->fx.variant);
-		fputs("&quot;, replication 0", f);
-	}
+	if (r->fx.nv)
+		fprintf(f, "; time series of %s variant%s, replication 0",
+			r->fx.nv == 1 ? "its" : "every", r->fx.nv == 1 ? "" : "s");
 	fputs(".</p>\n<nav><a href=\"#summary\">Summary</a><a href=\"#comparison\">Comparison</a>"
 	      "<a href=\"#plots\">Plots</a></nav>\n</header>\n",
 	      f);

@@ -42,6 +42,13 @@ bool cli_parse_format(const char *text, enum out_format *out, bool allow_json);
 int cli_usage_error(const char *cmd, const char *option, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
 
+/*
+ * --time-axis of spotsim run and spotsim plot: "elapsed" (the default) or
+ * "clock"; sets *clock. Returns EXIT_OK, or EXIT_USAGE after printing
+ * the error for `cmd`.
+ */
+int cli_time_axis(const char *cmd, const char *value, bool *clock);
+
 /* Parses a whole non-negative integer / finite number option value. */
 bool cli_parse_long(const char *text, long min, long max, long *out);
 bool cli_parse_double(const char *text, double min, double max, double *out);

@@ -19,8 +19,11 @@
  *                     folder's name, no line is drawn and the captions say
  *                     so. The CSV files carry neither the SLO nor the targets.
  *
- * The time-series figures show one variant: "base" when timeseries.csv has
- * it, else its first variant (replication 0, as the file holds it).
+ * The time-series figures show every variant of timeseries.csv
+ * (replication 0, as the file holds it), one panel per variant on shared
+ * axes, in the file's order. Their x axis is the elapsed time, or with
+ * `clock_axis` (plot_options) the clock time in UTC with the weekday, taken
+ * from timeseries.csv's time column.
  *
  * Figures, each written as DIR/plots/NAME.png and DIR/plots/NAME.svg, when
  * they apply:
@@ -83,6 +86,11 @@
 	"gnuplot is not installed; plots were skipped (install it with: apt-get install "          \
 	"gnuplot-nox)"
 
+/* How the figures are drawn; NULL or all zero: the defaults. */
+struct plot_options {
+	bool clock_axis; /* time-series x axis in clock time (UTC, with weekday) */
+};
+
 /*
  * Draws the figures of the output folder `dir` (borrowed) and writes
  * report.html, committed at once (outdir.h) with SIGINT and SIGTERM held
@@ -105,7 +113,7 @@
  * claimed (replaced or removed) only when gnuplot and the templates are
  * there: without them the images in DIR/plots are left alone.
  */
-int plot_render(const char *dir, struct diag *d, int *nplots);
+int plot_render(const char *dir, const struct plot_options *opt, struct diag *d, int *nplots);
 
 /*
  * plot_render's work without the commit: reads the CSV files and
@@ -116,7 +124,8 @@ int plot_render(const char *dir, struct diag *d, int *nplots);
  * as plot_render; the caller commits `o` unless the error is ENOENT,
  * EINVAL, ESYNTAX or EINTR.
  */
-int plot_stage(struct outdir *o, const char *src, struct diag *d, int *nplots);
+int plot_stage(struct outdir *o, const char *src, const struct plot_options *opt, struct diag *d,
+	       int *nplots);
 
 /*
  * Claims report.html and the images of every figure plot can draw, so that

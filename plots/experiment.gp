@@ -30,8 +30,8 @@ if (exists("yfmt")) set format y yfmt
 
 unit(u) = strlen(u) > 0 ? " (" . u . ")" : ""
 set title "Cost against availability, per variant (means with 95 % intervals)"
-set xlabel "cost" . unit(cost_unit)
-set ylabel "availability" . unit(availability_unit)
+set xlabel "Cost" . unit(cost_unit)
+set ylabel "Availability" . unit(availability_unit)
 set offsets graph 0.08, graph 0.08, graph 0.1, graph 0.1
 set key maxrows 1
 

@@ -66,6 +66,8 @@ static void xdata_collect(const struct render *r, struct xdata *x)
 			    !table_value(&r->summary, x->vars[v], sw, "availability", "mean",
 					 &pt.avail))
 				continue;
+			value_display(&pt.cost, "cost_usd");
+			value_display(&pt.avail, "availability");
 			strbuf_init(&pt.label);
 			strbuf_adds(&pt.label, eq ? eq + 1 : sw);
 			XALLOC_GROW(x->p, x->np + 1, x->ap);
@@ -159,7 +161,7 @@ static void experiment_figure(struct render *r, const struct xdata *x, const cha
 	struct figure *fig = figure_add(r, "experiment", "experiment.gp");
 	fig->params = strbuf_detach(&sb);
 	fig->caption = xasprintf(
-	    "Mean cost_usd against mean availability over the replications of each "
+	    "Mean cost against mean availability over the replications of each "
 	    "configuration, one colour per variant, with the 95 %% confidence intervals of both "
 	    "means as error bars%s.",
 	    sweep ? "; points are labelled with their swept value where the labels do not "

@@ -75,6 +75,8 @@ struct value {
 /* The row of (variant, sweep, metric) in `t`, with `mean_col` as the mean. */
 bool table_value(const struct table *t, const char *variant, const char *sweep, const char *metric,
 		 const char *mean_col, struct value *out);
+/* `v` in the unit metric_display shows `metric` in; v->unit becomes that unit (static). */
+void value_display(struct value *v, const char *metric);
 /* Splits "k1=v1;rest" into owned key, value and rest ("" when absent). */
 void sweep_split(const char *sweep, char **key, char **value, char **rest);
 
@@ -123,7 +125,7 @@ struct series {
 	double cost_f, cost_s;
 };
 
-#define SERIES_MAX 1200
+#define SERIES_MAX 1500
 
 struct facts {
 	const char *file; /* borrowed, for messages */
@@ -156,6 +158,8 @@ struct info {
 	char *name, *description; /* owned */
 	double slo_ms;		  /* 0 = none */
 	double budget_usd;	  /* slo.monthly_budget_usd; 0 = none */
+	double slo_p99_ms;	  /* 0 = none */
+	double max_dropped;	  /* slo.max_dropped_fraction; negative = none */
 	struct strbuf targets;	  /* CPU target-tracking values, "60 75" */
 	struct strbuf thresholds; /* CPU step-alarm thresholds */
 };

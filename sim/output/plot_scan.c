@@ -298,6 +298,8 @@ void info_load(struct info *in, const char *src, const char *dir)
 	in->description = xstrdup("");
 	in->slo_ms = 0;
 	in->budget_usd = 0;
+	in->slo_p99_ms = 0;
+	in->max_dropped = -1;
 	diag_init(&quiet);
 	if (access(path, F_OK) == 0) {
 		/* a copy that does not load (relative trace paths that no longer
@@ -309,6 +311,10 @@ void info_load(struct info *in, const char *src, const char *dir)
 			in->description = xstrdup(sc.description);
 			if (sc.slo.has_budget)
 				in->budget_usd = sc.slo.monthly_budget_usd;
+			if (sc.slo.has_p99_latency)
+				in->slo_p99_ms = (double)sc.slo.p99_latency / 1000.0;
+			if (sc.slo.has_max_dropped)
+				in->max_dropped = sc.slo.max_dropped_fraction;
 			if (sc.slo.has_p95_latency)
 				in->slo_ms = (double)sc.slo.p95_latency / 1000.0;
 			info_targets(in, &sc.scaling);

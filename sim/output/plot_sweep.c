@@ -8,6 +8,8 @@
  */
 #include "plot_internal.h"
 
+#include "spotsim/output/metric_display.h"
+
 #include "spotsim/util/error.h"
 #include "spotsim/util/xalloc.h"
 
@@ -56,6 +58,7 @@ static void sweep_collect(const struct render *r, const char *metric, struct swe
 		if (!*r->cfg.sweep[i] || !table_value(&r->summary, r->cfg.variant[i],
 						      r->cfg.sweep[i], metric, "mean", &v))
 			continue;
+		value_display(&v, metric);
 		sweep_split(r->cfg.sweep[i], &key, &val, &rest);
 		if (!s->key)
 			s->key = xstrdup(key);
@@ -153,7 +156,9 @@ static void sweep_figure(struct render *r, const struct sweep_data *s, const cha
 
 	gnuplot_str(&sb, "sweepfile", path);
 	gnuplot_num(&sb, "nblocks", (double)s->nlines);
-	gnuplot_str(&sb, "metric", metric);
+	struct metric_display m;
+	metric_display_of(metric, NULL, &m);
+	gnuplot_str(&sb, "metric", m.label);
 	gnuplot_str(&sb, "unit", s->p[0].v.unit);
 	gnuplot_str(&sb, "xname", s->key);
 	gnuplot_num(&sb, "categorical", s->categorical);
@@ -162,7 +167,7 @@ static void sweep_figure(struct render *r, const struct sweep_data *s, const cha
 	fig->params = strbuf_detach(&sb);
 	fig->caption = xasprintf("Mean %s over the replications against %s, one line per "
 				 "variant, with its 95 %% confidence interval as a band.",
-				 metric, s->key);
+				 m.label, s->key);
 }
 
 static int plan_sweep_metric(struct render *r, const char *metric)

@@ -7,6 +7,8 @@
  */
 #include "plot_internal.h"
 
+#include "spotsim/output/metric_display.h"
+
 #include "spotsim/util/csvio.h"
 #include "spotsim/util/xalloc.h"
 
@@ -157,6 +159,17 @@ void sweep_split(const char *sweep, char **key, char **value, char **rest)
 }
 
 /* Adds a figure to the render's plan; the figure families call this while planning. */
+void value_display(struct value *v, const char *metric)
+{
+	struct metric_display m;
+
+	metric_display_of(metric, v->unit, &m);
+	v->mean *= m.scale;
+	v->lo *= m.scale;
+	v->hi *= m.scale;
+	v->unit = m.unit;
+}
+
 struct figure *figure_add(struct render *r, const char *name, const char *tmpl)
 {
 	XALLOC_GROW(r->fig, r->nfig + 1, r->afig);
@@ -165,6 +178,7 @@ struct figure *figure_add(struct render *r, const char *name, const char *tmpl)
 	f->tmpl = tmpl;
 	f->params = NULL;
 	f->caption = NULL;
+	f->panels = false;
 	f->drawn = false;
 	return f;
 }

@@ -9,6 +9,7 @@
  */
 #include "plot_internal.h"
 
+#include "spotsim/output/metric_display.h"
 #include "spotsim/output/plot.h"
 #include "spotsim/util/error.h"
 #include "spotsim/util/version.h"
@@ -72,6 +73,7 @@ static const char page_style[] =
     ".note{background:#fff6e0;border:1px solid #f0d48a;padding:8px 12px;border-radius:4px}\n"
     "figure{margin:1.4em 0}figure img{max-width:100%;height:auto;border:1px solid #eee}\n"
     "figcaption{color:#333;font-size:.92em;margin-top:.3em}\n"
+    ".slo{background:#f2f7fc;border:1px solid #c9dcef;padding:8px 12px;border-radius:4px}\n"
     "details{margin:.6em 0}summary{cursor:pointer;color:#1f6fb4}\n"
     "footer{margin-top:3em;color:#888;font-size:.85em}\n";
 
@@ -83,38 +85,21 @@ static const char *const key_metrics[] = {"cost_usd",		"savings_vs_on_demand_pct
 					  "lost_work_hours",	"max_backlog"};
 #define NKEY_METRICS (sizeof(key_metrics) / sizeof(key_metrics[0]))
 
-/*
- * `v` with enough significant digits to show the interval's half-width `hw`
- * to two digits, between 2 and 6 of them (6 when there is no interval):
- * 61.7657 [61.7646, 61.7668], 0.999901, 4 [2.9, 5.1].
- */
-static void fmt_num(char *buf, size_t size, double v, double hw)
+static void html_value_cell(FILE *f, const struct value *v, const struct metric_display *m,
+			    bool diff)
 {
-	int digits = 6;
+	char mean[64], lo[64], hi[64];
 
-	if (!isfinite(v)) {
-		snprintf(buf, size, "n/a");
-		return;
-	}
-	if (isfinite(hw) && hw > 0 && v != 0) {
-		digits = (int)floor(log10(fabs(v))) - (int)floor(log10(hw)) + 2;
-		digits = digits < 2 ? 2 : digits > 6 ? 6 : digits;
-	}
-	snprintf(buf, size, "%.*g", digits, v);
-}
-
-static void html_value_cell(FILE *f, const struct value *v)
-{
-	double hw = (v->hi - v->lo) / 2;
-	char m[64], lo[64], hi[64];
-
-	fmt_num(m, sizeof(m), v->mean, hw);
 	fputs("<td class=\"num\">", f);
-	html_text(f, m);
+	html_text(f, metric_display_format(mean, sizeof(mean), m, v->mean, diff));
 	if (isfinite(v->lo) && isfinite(v->hi)) {
-		fmt_num(lo, sizeof(lo), v->lo, hw);
-		fmt_num(hi, sizeof(hi), v->hi, hw);
-		fprintf(f, "<small>[%s, %s]</small>", lo, hi);
+		metric_display_format(lo, sizeof(lo), m, v->lo, diff);
+		metric_display_format(hi, sizeof(hi), m, v->hi, diff);
+		fputs("<small>[", f);
+		html_text(f, lo);
+		fputs(", ", f);
+		html_text(f, hi);
+		fputs("]</small>", f);
 	}
 	fputs("</td>", f);
 }
@@ -168,8 +153,28 @@ static char *sweep_heading(const struct configs *c, bool *values_only)
 	return common;
 }
 
+/* A heading cell: the metric's name and, under it, its unit. */
+static void metric_heading(FILE *f, const char *metric, const char *csv_unit, bool diff)
+{
+	struct metric_display m;
+	const char *unit;
+
+	metric_display_of(metric, csv_unit, &m);
+	unit = diff ? m.diff_unit : m.unit;
+	fputs("<th title=\"", f);
+	html_text(f, metric);
+	fputs("\">", f);
+	html_text(f, m.label);
+	if (*unit) {
+		fputs("<br><small>", f);
+		html_text(f, unit);
+		fputs("</small>", f);
+	}
+	fputs("</th>", f);
+}
+
 static void key_table_head(FILE *f, const char *sweep, const char **cols, const char **units,
-			   size_t n)
+			   size_t n, bool diff)
 {
 	fputs("<div class=\"scroll\"><table>\n<thead><tr><th>variant</th>", f);
 	if (sweep) {
@@ -178,25 +183,17 @@ static void key_table_head(FILE *f, const char *sweep, const char **cols, const 
 		fputs("</th>", f);
 	}
 	fputs("<th>n</th>", f);
-	for (size_t k = 0; k < n; k++) {
-		fputs("<th>", f);
-		html_breakable(f, cols[k]);
-		if (*units[k]) {
-			fputs("<br><small>", f);
-			html_text(f, units[k]);
-			fputs("</small>", f);
-		}
-		fputs("</th>", f);
-	}
+	for (size_t k = 0; k < n; k++)
+		metric_heading(f, cols[k], units[k], diff);
 	fputs("</tr></thead>\n<tbody>\n", f);
 }
 
 struct key_row {
 	const struct table *t;
 	const char *mean_col;
-	const char **cols;
+	const char **cols, **units;
 	size_t ncols;
-	bool sweep, values_only;
+	bool sweep, values_only, diff;
 };
 
 static void key_table_row(FILE *f, const struct key_row *k, const char *variant, const char *sweep)
@@ -220,8 +217,11 @@ static void key_table_row(FILE *f, const struct key_row *k, const char *variant,
 	fputs("</td><td class=\"num\">", f);
 	html_text(f, count);
 	fputs("</td>", f);
-	for (size_t i = 0; i < k->ncols; i++)
-		html_value_cell(f, &cell[i]);
+	for (size_t i = 0; i < k->ncols; i++) {
+		struct metric_display m;
+		metric_display_of(k->cols[i], k->units[i], &m);
+		html_value_cell(f, &cell[i], &m, k->diff);
+	}
 	fputs("</tr>\n", f);
 }
 
@@ -230,13 +230,14 @@ static void key_table(FILE *f, const struct table *t, const char *mean_col)
 {
 	struct configs c;
 	const char *cols[NKEY_METRICS], *units[NKEY_METRICS];
-	struct key_row k = {t, mean_col, cols, 0, false, false};
+	struct key_row k = {t, mean_col, cols,	units,
+			    0, false,	 false, strcmp(mean_col, "mean") != 0};
 
 	configs_of(t, &c);
 	k.ncols = key_columns(t, &c, mean_col, cols, units);
 	char *heading = sweep_heading(&c, &k.values_only);
 	k.sweep = heading != NULL;
-	key_table_head(f, heading, cols, units, k.ncols);
+	key_table_head(f, heading, cols, units, k.ncols, k.diff);
 	for (size_t i = 0; i < c.nr; i++)
 		key_table_row(f, &k, c.variant[i], c.sweep[i]);
 	fputs("</tbody></table></div>\n", f);
@@ -244,9 +245,50 @@ static void key_table(FILE *f, const struct table *t, const char *mean_col)
 	configs_release(&c);
 }
 
-/* The whole file as it is, in a collapsed section. */
-static void full_table(FILE *f, const struct table *t, const char *title)
+/* True for a column of numbers in the metric's unit (not n, not a name). */
+static bool scaled_column(const char *name)
 {
+	static const char *const cols[] = {"mean", "sd",  "ci95_low", "ci95_high", "min",
+					   "p05",  "p50", "p95",      "max",	   "mean_diff"};
+
+	for (size_t i = 0; i < sizeof(cols) / sizeof(cols[0]); i++)
+		if (!strcmp(name, cols[i]))
+			return true;
+	return false;
+}
+
+/* One cell of the full table, the metric and its values as metric_display shows them. */
+static void full_cell(FILE *f, const struct table *t, size_t r, size_t c,
+		      const struct metric_display *m, bool diff)
+{
+	const char *head = t->head[c], *cell = table_at(t, r, (int)c);
+	char buf[64];
+	double v;
+
+	if (!strcmp(head, "metric")) {
+		fputs("<td title=\"", f);
+		html_text(f, cell);
+		fputs("\">", f);
+		html_text(f, m->label);
+	} else if (!strcmp(head, "unit")) {
+		fputs("<td>", f);
+		html_text(f, diff ? m->diff_unit : m->unit);
+	} else if (scaled_column(head) && plot_parse_num(cell, &v)) {
+		fputs("<td class=\"num\">", f);
+		html_text(f, metric_display_format(buf, sizeof(buf), m, v,
+						   diff && strcmp(head, "sd") != 0));
+	} else {
+		fputs(scaled_column(head) || !strcmp(head, "n") ? "<td class=\"num\">" : "<td>", f);
+		html_text(f, cell);
+	}
+	fputs("</td>", f);
+}
+
+/* The whole file, each metric in its name and unit for people, in a collapsed section. */
+static void full_table(FILE *f, const struct table *t, const char *title, bool diff)
+{
+	int col_metric = table_col(t, "metric"), col_unit = table_col(t, "unit");
+
 	fprintf(f,
 		"<details><summary>%s (%zu rows)</summary>\n<div class=\"scroll\"><table>\n"
 		"<thead><tr>",
@@ -258,12 +300,11 @@ static void full_table(FILE *f, const struct table *t, const char *title)
 	}
 	fputs("</tr></thead>\n<tbody>\n", f);
 	for (size_t r = 0; r < t->nrows; r++) {
+		struct metric_display m;
+		metric_display_of(table_at(t, r, col_metric), table_at(t, r, col_unit), &m);
 		fputs("<tr>", f);
-		for (size_t c = 0; c < t->ncols; c++) {
-			fputs(c < 4 ? "<td>" : "<td class=\"num\">", f);
-			html_text(f, table_at(t, r, (int)c));
-			fputs("</td>", f);
-		}
+		for (size_t c = 0; c < t->ncols; c++)
+			full_cell(f, t, r, c, &m, diff);
 		fputs("</tr>\n", f);
 	}
 	fputs("</tbody></table></div></details>\n", f);
@@ -288,22 +329,46 @@ static void page_head(FILE *f, const struct render *r)
 	html_text(f, r->dir);
 	fprintf(f, ": %zu configuration%s", r->cfg.nr, r->cfg.nr == 1 ? "" : "s");
 	if (r->fx.nv)
-		fprintf(f, "; time series of %s variant%s, replication 0",
-			r->fx.nv == 1 ? "its" : "every", r->fx.nv == 1 ? "" : "s");
+		fprintf(f, "; time series of %s, replication 0",
+			r->fx.nv == 1 ? "its variant" : "every variant");
 	fputs(".</p>\n<nav><a href=\"#summary\">Summary</a><a href=\"#comparison\">Comparison</a>"
 	      "<a href=\"#plots\">Plots</a></nav>\n</header>\n",
 	      f);
 }
 
+/* The scenario's SLO and budget in one sentence, when scenario.json gives any. */
+static void page_slo(FILE *f, const struct info *in)
+{
+	struct strbuf sb = STRBUF_INIT;
+
+	if (in->slo_ms > 0)
+		strbuf_addf(&sb, "p95 latency under %g ms", in->slo_ms);
+	if (in->slo_p99_ms > 0)
+		strbuf_addf(&sb, "%sp99 latency under %g ms", sb.len ? ", " : "", in->slo_p99_ms);
+	if (in->max_dropped >= 0)
+		strbuf_addf(&sb, "%sat most %g %% of requests dropped", sb.len ? ", " : "",
+			    in->max_dropped * 100);
+	if (in->budget_usd > 0)
+		strbuf_addf(&sb, "%sa budget of %.2f USD a month", sb.len ? ", " : "",
+			    in->budget_usd);
+	if (sb.len) {
+		fputs("<p class=\"slo\"><b>Objectives</b> (from scenario.json): ", f);
+		html_text(f, sb.buf);
+		fputs(". The latency and budget figures draw them as dashed lines.</p>\n", f);
+	}
+	strbuf_release(&sb);
+}
+
 static void page_tables(FILE *f, const struct render *r)
 {
 	fputs("<section id=\"summary\">\n<h2>Summary</h2>\n", f);
+	page_slo(f, &r->info);
 	if (r->summary.present) {
 		fputs("<p>Mean over the replications of each configuration, with its 95 % "
 		      "confidence interval in brackets; n is the number of replications.</p>\n",
 		      f);
 		key_table(f, &r->summary, "mean");
-		full_table(f, &r->summary, "Every metric (summary.csv)");
+		full_table(f, &r->summary, "Every metric (summary.csv)", false);
 	} else {
 		fputs("<p class=\"note\">This folder has no summary.csv.</p>\n", f);
 	}
@@ -314,7 +379,7 @@ static void page_tables(FILE *f, const struct render *r)
 		      "numbers) of each mean, with its 95 % confidence interval.</p>\n",
 		      f);
 		key_table(f, &r->comparison, "mean_diff");
-		full_table(f, &r->comparison, "Every metric (comparison.csv)");
+		full_table(f, &r->comparison, "Every metric (comparison.csv)", true);
 	} else {
 		fprintf(f, "<p class=\"note\">%s</p>\n",
 			r->comparison.present ? "comparison.csv has no rows: there is no variant "
@@ -354,6 +419,10 @@ static bool page_figure(FILE *f, const struct render *r, const struct figure *fi
 		return false;
 	fprintf(f, "<figure id=\"fig-%s\">\n<img alt=\"Figure %d: ", fig->name, number);
 	html_text(f, fig->name);
+	for (size_t i = 0; fig->panels && i < r->fx.nv; i++) {
+		fputs(i ? ", " : ", one panel per variant: ", f);
+		html_text(f, r->fx.v[i].variant);
+	}
 	fputs("\" src=\"data:image/png;base64,", f);
 	base64_file(f, in);
 	fclose(in);

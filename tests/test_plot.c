@@ -23,6 +23,7 @@
 #include "testutil.h"
 
 #include <dirent.h>
+#include <math.h>
 #include <fcntl.h>
 #include <stdbool.h>
 #include <stdio.h>
@@ -524,6 +525,108 @@ static void test_report_is_self_contained(void **state)
 	diag_release(&d);
 }
 
+/* DIR/NAME with every "\nbase," row copied once more as variant `copy`, after the others. */
+static void add_variant_copy(const char *dir, const char *name, const char *copy)
+{
+	char *text = slurp(dir, name), *p = text, *hit;
+	struct strbuf sb = STRBUF_INIT;
+
+	strbuf_adds(&sb, text);
+	while ((hit = strstr(p, "\nbase,"))) {
+		char *end = strchr(hit + 1, '\n');
+		size_t len = end ? (size_t)(end - hit) : strlen(hit);
+		strbuf_addf(&sb, "%s,%.*s\n", copy, (int)(len - 6), hit + 6);
+		p = hit + len;
+	}
+	write_file(dir, name, sb.buf);
+	strbuf_release(&sb);
+	free(text);
+}
+
+/* Every variant of timeseries.csv has its panel in each time-series figure, on either axis. */
+static void test_every_variant_drawn(void **state)
+{
+	struct fixture *fx = *state;
+	static const char *const drawn[] = {"tasks", "cost", "cpu", "latency", NULL};
+	const struct plot_options clock = {true};
+	struct diag d;
+	int nplots = 0;
+
+	NEED_GNUPLOT();
+	run_scenario(SHORT, fx->out);
+	add_variant_copy(fx->out, "timeseries.csv", "second");
+	add_variant_copy(fx->out, "events.csv", "second");
+	diag_init(&d);
+	assert_int_equal(render(fx->out, &d), 0);
+	assert_int_equal(d.errors, 0);
+	assert_figures(fx->out, drawn);
+	for (size_t i = 0; drawn[i]; i++) {
+		char *alt = xasprintf("alt=\"Figure %zu: %s, one panel per variant: base, second\"",
+				      i + 1, drawn[i]);
+		if (!file_has(fx->out, "report.html", alt))
+			fail_msg("report.html has no %s", alt);
+		free(alt);
+	}
+	assert_int_equal(plot_render(fx->out, &clock, &d, &nplots), 0);
+	assert_int_equal(d.errors, 0);
+	assert_int_equal(nplots, 4);
+	assert_figures(fx->out, drawn);
+	assert_no_temporaries(fx->out);
+	diag_release(&d);
+}
+
+/* Every row's field `col` (from 0) of the CSV text `csv` set to `first` in the first row, `rest` after. */
+static char *set_column(const char *csv, int col, const char *first, const char *rest)
+{
+	struct strbuf sb = STRBUF_INIT;
+	const char *line = strchr(csv, '\n') + 1;
+
+	strbuf_add(&sb, csv, (size_t)(line - csv));
+	for (bool one = true; *line; one = false) {
+		const char *field = line, *end = strchr(line, '\n');
+		for (int i = 0; i < col; i++)
+			field = strchr(field, ',') + 1;
+		strbuf_add(&sb, line, (size_t)(field - line));
+		strbuf_adds(&sb, one ? first : rest);
+		end = end ? end + 1 : line + strlen(line);
+		const char *after = strchr(field, ',');
+		strbuf_add(&sb, after, (size_t)(end - after));
+		line = end;
+	}
+	return strbuf_detach(&sb);
+}
+
+/*
+ * One minute far off the scale cannot stretch the latency axis: it stops
+ * at 1.15 x max(SLO 250 ms, p99 of the minutes 100 ms) and the minute is
+ * counted as clipped.
+ */
+static void test_latency_outlier_clipped(void **state)
+{
+	struct fixture *fx = *state;
+	char *page, *at, *ts, *edited;
+	double top = 0;
+	struct diag d;
+
+	NEED_GNUPLOT();
+	run_scenario(SHORT, fx->out);
+	ts = slurp(fx->out, "timeseries.csv");
+	edited = set_column(ts, 13, "9500", "100"); /* p95_ms */
+	write_file(fx->out, "timeseries.csv", edited);
+	diag_init(&d);
+	assert_int_equal(render(fx->out, &d), 0);
+	page = slurp(fx->out, "report.html");
+	at = strstr(page, "The axis stops at ");
+	assert_non_null(at);
+	assert_int_equal(sscanf(at, "The axis stops at %lf ms", &top), 1);
+	assert_true(fabs(top - 288) < 0.6);
+	assert_non_null(strstr(page, "1 point above it is marked"));
+	free(page);
+	free(ts);
+	free(edited);
+	diag_release(&d);
+}
+
 /* ---- without gnuplot, without templates, with a broken template ---- */
 
 static void test_no_gnuplot(void **state)
@@ -788,6 +891,8 @@ int main(void)
 	    cmocka_unit_test_setup_teardown(test_variants_then_redraw, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_odd_variant_name, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_report_is_self_contained, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_every_variant_drawn, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_latency_outlier_clipped, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_no_gnuplot, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_no_templates, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_broken_template, setup, teardown),

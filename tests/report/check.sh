@@ -3,6 +3,13 @@
 # and checks what a person would notice first:
 #   - the page loads without a JavaScript console error (any console
 #     message at all: the page has no script);
+#   - at 1,280 px wide the page has no horizontal scroll
+#     (document.documentElement.scrollWidth <= innerWidth, measured on a
+#     copy of the page with a small script added, read back with
+#     --dump-dom);
+#   - every variant of DIR/timeseries.csv has its panel in every
+#     time-series figure (the <img> alt text names the panels, and the
+#     figure's PNG is embedded);
 #   - a screenshot is taken (DIR/report.png, non-empty), to be looked at.
 # Prints the screenshot's path. Skips (exit 0) when Chromium is not
 # installed (Debian: apt-get install chromium).
@@ -67,6 +74,46 @@ if [ ! -s "$shot" ] || [ "$(head -c 4 "$shot" | tail -c 3)" != PNG ]; then
 	echo "check.sh: $page: chromium made no PNG screenshot (exit status $status):" >&2
 	tail -n 5 "$log" >&2
 	fail=1
+fi
+
+# No horizontal scroll at 1,280 px: a copy of the page reports its widths
+# into its own DOM once loaded (images included).
+probe="$profile/probe.html"
+sed 's#</body>#<script>window.addEventListener("load",function(){var d=document.documentElement,p=document.createElement("p");p.id="spotsim-probe";p.textContent="widths "+d.scrollWidth+" "+window.innerWidth;document.body.appendChild(p);});</script></body>#' \
+	"$page" >"$probe"
+widths=$(timeout 120 "$browser" --headless --no-sandbox --disable-gpu --disable-quic \
+	--no-first-run --disable-background-networking --disable-component-update \
+	--disable-sync --user-data-dir="$profile/probe-profile" --hide-scrollbars \
+	--window-size=1280,2000 --dump-dom "file://$probe" 2>/dev/null |
+	sed -n 's/.*<p id="spotsim-probe">widths \([0-9]*\) \([0-9]*\)<.*/\1 \2/p')
+if [ -z "$widths" ]; then
+	echo "check.sh: $page: could not measure the page's width in chromium" >&2
+	fail=1
+else
+	set -- $widths
+	if [ "$1" -gt "$2" ]; then
+		echo "check.sh: $page: scrolls sideways at 1280 px: the page is $1 px wide" >&2
+		fail=1
+	fi
+fi
+
+# Every variant's time series: each time-series figure names every variant
+# of timeseries.csv among its panels (a name with a comma or a quote is
+# CSV-quoted there and skipped by this check).
+if [ -s "$dir/timeseries.csv" ]; then
+	alts=$(grep -o '<img alt="[^"]*one panel per variant: [^"]*" src="data:image/png;base64,' "$page")
+	if [ -z "$alts" ]; then
+		echo "check.sh: $page: no time-series figure with one panel per variant" >&2
+		fail=1
+	fi
+	tail -n +2 "$dir/timeseries.csv" | cut -d, -f1 | grep -v '"' | sort -u >"$profile/variants"
+	while IFS= read -r v; do
+		missing=$(printf '%s\n' "$alts" | grep -v -F -e ": $v," -e ", $v," -e ": $v\"" -e ", $v\"" | head -n 1)
+		if [ -n "$alts" ] && [ -n "$missing" ]; then
+			echo "check.sh: $page: variant $v has no panel in: ${missing%%\" src=*}\"" >&2
+			fail=1
+		fi
+	done <"$profile/variants"
 fi
 if [ $fail -ne 0 ]; then
 	exit 1

@@ -1,0 +1,1 @@
+plot --time-axis wall out/nowhere

@@ -1,0 +1,1 @@
+run --time-axis weekday scenarios/example.json

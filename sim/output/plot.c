@@ -3,20 +3,21 @@
  * files of the implementation are listed in plot_internal.h).
  *
  * Three steps, each using only what the previous one kept:
- *  1. scan: timeseries.csv and replications.csv are streamed once each and
- *     leave `struct facts`: the drawn variant, its per-minute task counts
- *     and total cost (for the cost split), and which columns have values.
+ *  1. scan: timeseries.csv, events.csv and replications.csv are streamed
+ *     once each and leave `struct facts`: every variant's time series in
+ *     bounded buckets (plot_series.c), its Spot shortages and event times,
+ *     its replication-0 cost by provider, and which columns have values.
  *     summary.csv and comparison.csv (configurations x metrics, small) are
  *     held as tables of strings; scenario.json, when present, gives
  *     `struct info`.
  *  2. draw: each family of figures that applies plans its figures, each
  *     with its template and its gnuplot parameters, and writes what its
  *     templates read besides the folder's files to the scratch folder of
- *     the output folder's staging folder (outdir.h): the drawn variant's
- *     rows of timeseries.csv and events.csv, and reshaped data (cost
- *     split, experiment and sweep points). gnuplot.c then draws each
- *     figure's PNG and SVG and stages them as plots/NAME.EXT; a figure is
- *     `drawn` once both are staged. Every figure name is claimed, so the
+ *     the output folder's staging folder (outdir.h): each variant's
+ *     points, shortage bands and events, and reshaped data (experiment
+ *     and sweep points). gnuplot.c then draws every figure's PNG in one
+ *     gnuplot and every SVG in another and stages them as plots/NAME.EXT;
+ *     a figure is `drawn` once both are staged. Every figure name is claimed, so the
  *     commit removes the images of an earlier run that were not redrawn.
  *  3. page: report.html is staged; it embeds the PNG of every drawn figure
  *     and nothing else that is not in it.

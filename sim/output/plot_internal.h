@@ -9,6 +9,7 @@
  *   plot_scan.c        step 1: timeseries.csv, events.csv and
  *                      replications.csv streamed into `struct facts`;
  *                      scenario.json into `struct info`
+ *   plot_series.c      every variant's time series in bounded buckets
  *   plot_table.c       summary.csv and comparison.csv held as tables of
  *                      strings, their configurations and values
  *   plot_timeseries.c  step 2, one file per figure family (`struct

@@ -29,10 +29,13 @@
  * they apply:
  *   tasks        running tasks by provider (stacked), the desired count,
  *                the minutes without Spot capacity, Spot interruptions
- *   cost         cumulative cost, split by provider (see plots/cost.gp)
+ *   cost         cumulative cost, split by provider (see plots/cost.gp),
+ *                and the monthly budget spread over 30 days
  *   cpu          cpu_pct and the CPU targets, with the scaling activities;
  *                when cpu_pct has a value
- *   latency      p95_ms and the SLO; when p95_ms has a value
+ *   latency      p95_ms and the SLO, the axis stopped at 1.15 x the larger
+ *                of the SLO and the p99 of the points, points above it
+ *                marked; when p95_ms has a value
  *   backlog      the queue backlog; when backlog is not zero everywhere
  *   experiment   cost_usd against availability, one point per
  *                configuration with 95 % intervals; when summary.csv has
@@ -51,11 +54,14 @@
  * up for build/tests/ and build/asan/), else ./plots, else the installed
  * PREFIX/share/spotsim/plots. Everything is written in the output folder's
  * private staging folder (outdir.h), nothing in $TMPDIR: what the
- * templates read besides DIR's files (the drawn variant's rows, the cost
- * split, the experiment and sweep points) in its scratch folder, and the
+ * templates read besides DIR's files (each variant's time series in at
+ * most SERIES_MAX points, its Spot shortages and events, the cost split,
+ * the experiment and sweep points) in its scratch folder, and the
  * images and the page as staged files. gnuplot (found on PATH, run with
- * fork/exec, no shell, without init files) draws each figure's PNG and SVG
- * side by side; an image is staged only once gnuplot succeeded and the
+ * fork/exec, no shell, without init files) draws every figure's PNG in one
+ * process and every SVG in another, side by side (gnuplot_draw_all; when
+ * a template fails, each figure again on its own, to name the failing
+ * one); an image is staged only once gnuplot succeeded and the
  * image is complete (a PNG ends with its IEND chunk, an SVG with </svg>),
  * else the figure is an error. One commit then puts the images and the
  * page in place.

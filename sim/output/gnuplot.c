@@ -609,7 +609,7 @@ void gnuplot_draw_all(const struct gnuplot *g, const char *dir, struct gnuplot_f
 			discard_pair(g, &jobs[i], &jobs[n + i]);
 	}
 	/* a template that failed stops its gnuplot: each figure again on its own, to name it */
-	for (size_t i = 0; i < n && !ran && opened && !stop; i++)
+	for (size_t i = 0; i < n && !ran && !stop; i++)
 		figs[i].drawn = gnuplot_draw(g, dir, figs[i].name, figs[i].tmpl, figs[i].params, d);
 	for (size_t i = 0; i < 2 * n; i++)
 		job_release(&jobs[i]);

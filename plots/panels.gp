@@ -10,12 +10,14 @@
 #   nv        the number of variants; vlabelI the label of panel I
 #   height, headpx, footpx   the canvas height and its top and bottom bands
 #   xlo, xhi  the x range; xlab its label; clock 1 for clock time (x in
-#             Unix seconds, ticks from xtstart every xtstep seconds)
+#             Unix seconds, ticks from xtstart every xtstep seconds, labelled
+#             with the time format xtfmt)
 #   anyint, anyoff, anyscale   1 when some variant has interruptions,
 #             Spot shortages, scaling activities (their key entries)
 if (!exists("data")) data = "."
 if (!exists("xlo")) xlo = 0
 if (!exists("xhi")) xhi = 1
+if (!exists("xtfmt")) xtfmt = "%a %d %b"
 set datafile separator ","
 set datafile nocolumnheaders
 
@@ -43,7 +45,7 @@ panel(i) = sprintf("set tmargin at screen %.6f; set bmargin at screen %.6f; " . 
 	"set label 1 word_label(%d) at graph 0, graph 1 offset 0, char 0.7 left front font ',11'; " . \
 	"%s; %s", ptop(i), pbot(i), i, \
 	i < nv ? "set format x ''; unset xlabel" : \
-		(clock ? "set format x '%a %d %b' timedate; set xlabel xlab" : \
+		(clock ? "set format x xtfmt timedate; set xlabel xlab" : \
 			"set format x '%g'; set xlabel xlab"), \
 	i > 1 ? "unset key" : "set key")
 word_label(i) = exists(sprintf("vlabel%d", i)) ? value(sprintf("vlabel%d", i)) : ""

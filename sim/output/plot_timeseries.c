@@ -190,11 +190,16 @@ static void axis_params(const struct render *r, struct strbuf *sb)
 	gnuplot_num(sb, "xhi", hi);
 	gnuplot_num(sb, "clock", r->clock);
 	if (r->clock) {
-		double span = hi - lo, step = span > 2 * 86400.0   ? 86400
-					      : span > 12 * 3600.0 ? 21600
-								   : 3600;
+		/* at most 10 ticks, each at a whole hour or midnight (UTC) */
+		static const double steps[] = {3600,	  3 * 3600,  6 * 3600,	 12 * 3600, 86400,
+					       2 * 86400, 7 * 86400, 14 * 86400, 28 * 86400};
+		double step = steps[0];
+		for (size_t i = 0; i < sizeof(steps) / sizeof(steps[0]); i++)
+			if ((step = steps[i]) * 10 >= hi - lo)
+				break;
 		gnuplot_num(sb, "xtstart", ceil(lo / step) * step);
 		gnuplot_num(sb, "xtstep", step);
+		gnuplot_str(sb, "xtfmt", step < 86400 ? "%a %H:%M" : "%a %d %b");
 		gnuplot_str(sb, "xlab", "time (UTC)");
 	} else {
 		char *lab = xasprintf("time since start (%s)", r->tunit);

@@ -107,21 +107,31 @@ static void write_times(FILE *f, const struct render *r, const double *t, size_t
 		fprintf(f, "%.10g\n", xval(r, t[i]));
 }
 
-/* Writes scratch file `name` with `fill`; SPOTSIM_EIO after adding an error. */
-static int write_scratch(struct render *r, const char *name, const struct series *s, int what)
+/* The scratch files of a variant, in the order of `kinds` below. */
+enum scratch_kind {
+	SCRATCH_SERIES,
+	SCRATCH_BANDS,
+	SCRATCH_INTR,
+	SCRATCH_SCALE,
+	SCRATCH_NKINDS
+};
+
+/* Writes the scratch file `name` of kind `what`; SPOTSIM_EIO after adding an error. */
+static int write_scratch(struct render *r, const char *name, const struct series *s,
+			 enum scratch_kind what)
 {
 	char *path = gnuplot_tmp_path(&r->gp, name);
 	FILE *f = gnuplot_tmp_open(path);
 	int rc = 0;
 
 	if (f) {
-		if (what == 0)
+		if (what == SCRATCH_SERIES)
 			write_series(f, r, s);
-		else if (what == 1)
+		else if (what == SCRATCH_BANDS)
 			write_bands(f, r, s);
 		else
-			write_times(f, r, what == 2 ? s->intr : s->scale,
-				    what == 2 ? s->nintr : s->nscale);
+			write_times(f, r, what == SCRATCH_INTR ? s->intr : s->scale,
+				    what == SCRATCH_INTR ? s->nintr : s->nscale);
 	}
 	if (!f || fclose(f)) {
 		diag_error(r->d, path, NULL, "cannot write: %s", diag_strerror(errno));
@@ -151,7 +161,7 @@ static void pick_scale(struct render *r)
 
 static int timeseries_prepare(struct render *r)
 {
-	static const char *const kinds[] = {"series", "bands", "intr", "scale"};
+	static const char *const kinds[SCRATCH_NKINDS] = {"series", "bands", "intr", "scale"};
 	int width = 1, rc = 0;
 
 	pick_scale(r);
@@ -159,9 +169,9 @@ static int timeseries_prepare(struct render *r)
 		width = r->fx.v[i].width > width ? r->fx.v[i].width : width;
 	for (size_t i = 0; i < r->fx.nv && !rc; i++) {
 		series_widen(&r->fx.v[i], width);
-		for (int k = 0; k < 4 && !rc; k++) {
+		for (int k = 0; k < SCRATCH_NKINDS && !rc; k++) {
 			char *name = xasprintf("%s-%zu.csv", kinds[k], i + 1);
-			rc = write_scratch(r, name, &r->fx.v[i], k);
+			rc = write_scratch(r, name, &r->fx.v[i], (enum scratch_kind)k);
 			free(name);
 		}
 	}

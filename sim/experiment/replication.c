@@ -118,6 +118,7 @@ const struct metric_def run_metric_defs[] = {
     M(monthly_cost_usd, "USD"),
     M(over_budget, "probability"),
     M(slo_breach, "probability"),
+    M(cost_per_thousand_jobs_usd, "USD"),
 #undef M
     {NULL, NULL, 0},
 };
@@ -759,7 +760,8 @@ static void teardown(struct rep *r)
 /*
  * Risk indicators (README "Experiments"): the cost scaled to a 30-day month
  * against slo.monthly_budget_usd, and whether the run as a whole broke its
- * SLO (p95 or p99 latency above target, dropped fraction above the maximum).
+ * SLO (p95 or p99 latency above target, dropped fraction above the maximum,
+ * for a queue the p95 job latency above slo.max_job_latency).
  */
 static void fill_risk(const struct scenario *sc, struct run_metrics *m)
 {
@@ -767,7 +769,8 @@ static void fill_risk(const struct scenario *sc, struct run_metrics *m)
 	double months = simtime_seconds(sc->duration) / (30.0 * 86400.0);
 	m->monthly_cost_usd = months > 0 ? m->cost_usd / months : NAN;
 	m->over_budget = slo->has_budget ? (m->monthly_cost_usd > slo->monthly_budget_usd) : NAN;
-	if (!slo->has_p95_latency && !slo->has_p99_latency && !slo->has_max_dropped) {
+	if (!slo->has_p95_latency && !slo->has_p99_latency && !slo->has_max_dropped &&
+	    !slo->has_max_job_latency) {
 		m->slo_breach = NAN;
 		return;
 	}
@@ -778,7 +781,17 @@ static void fill_risk(const struct scenario *sc, struct run_metrics *m)
 		breach = true;
 	if (slo->has_max_dropped && m->dropped_fraction > slo->max_dropped_fraction)
 		breach = true;
+	if (slo->has_max_job_latency &&
+	    m->p95_job_latency_s > simtime_seconds(slo->max_job_latency))
+		breach = true;
 	m->slo_breach = breach;
+}
+
+/* A queue's cost per 1,000 completed jobs; NAN without a queue or without a completed job. */
+static void fill_job_cost(struct run_metrics *m)
+{
+	m->cost_per_thousand_jobs_usd =
+	    m->jobs_completed > 0 ? m->cost_usd / m->jobs_completed * 1000 : NAN;
 }
 
 /* Each cause's share of lost work (hours), re-runs and late finishes; all NAN without a queue. */
@@ -854,6 +867,7 @@ int replication_run(const struct scenario *sc, const struct price_table *prices,
 	fill_metrics(&r, &totals, rates, out);
 	fill_queue_metrics(&r, out);
 	fill_risk(sc, out);
+	fill_job_cost(out);
 	out->scaling_activities =
 	    r.scaler ? (double)(scaler_activities(r.scaler) - r.scale_ins_suspended) : 0;
 	out->no_step_adjustment = r.scaler ? (double)scaler_no_step_adjustments(r.scaler) : 0;

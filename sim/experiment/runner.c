@@ -150,6 +150,7 @@ static void experiment_init(struct experiment *x, const struct plan *p, size_t n
 	}
 	const struct slo *slo = &p->configs[0].sc.slo;
 	x->budget_usd = slo->has_budget ? slo->monthly_budget_usd : NAN;
+	x->max_breach = slo->max_breach_probability;
 }
 
 void experiment_release(struct experiment *x)

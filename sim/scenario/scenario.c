@@ -532,6 +532,9 @@ static void load_slo(struct loader *l)
 	o->has_p99_latency = loader_get_duration(s, "p99_latency", &o->p99_latency);
 	o->has_max_dropped = loader_get_number(s, "max_dropped_fraction", &o->max_dropped_fraction);
 	o->has_budget = loader_get_number(s, "monthly_budget_usd", &o->monthly_budget_usd);
+	o->has_max_job_latency = loader_get_duration(s, "max_job_latency", &o->max_job_latency);
+	if (!loader_get_number(s, "max_breach_probability", &o->max_breach_probability))
+		o->max_breach_probability = SCENARIO_DEFAULT_MAX_BREACH;
 }
 
 static void load_pricing(struct loader *l)
@@ -675,6 +678,42 @@ static void load_spot(struct loader *l)
 		loader_check_file(l, cap, "spot.capacity.file");
 }
 
+/*
+ * "base_name": what the outputs call the base scenario (CSV variant column,
+ * "paired against", the ranking and the report); printable like a variant
+ * name, not empty, and no variant's name.
+ */
+static void load_base_name(struct loader *l)
+{
+	const char *name = loader_get_string(l->root, "base_name");
+	const cJSON *v, *vs = loader_get(l->root, "variants");
+	int i = 0;
+
+	l->sc->base_name = xstrdup(name ? name : SCENARIO_DEFAULT_BASE_NAME);
+	if (!name)
+		return;
+	if (!*name || !strbuf_is_printable(name)) {
+		loader_err(l, "base_name",
+			   "%s (accepted: a non-empty name a terminal and a CSV file show as "
+			   "written)",
+			   *name ? "contains a control character or bytes that are not UTF-8"
+				 : "is empty");
+		return;
+	}
+	cJSON_ArrayForEach(v, vs)
+	{
+		const char *other = loader_get_string(v, "name");
+		if (other && !strcmp(other, name)) {
+			loader_err(l, "base_name",
+				   "\"%s\" is also the name of variants[%d] (accepted: a name no "
+				   "variant has)",
+				   name, i);
+			return;
+		}
+		i++;
+	}
+}
+
 static void load_experiments(struct loader *l)
 {
 	const cJSON *v, *vs = loader_get(l->root, "variants"), *sw = loader_get(l->root, "sweep");
@@ -763,6 +802,7 @@ int scenario_load_tree(struct scenario *sc, const char *path, cJSON *root, struc
 	load_spot(&l);
 	load_deployments(&l);
 	load_experiments(&l);
+	load_base_name(&l);
 	if (d->errors == errors) {
 		/* only a file that passed the checks is turned into model configs */
 		load_model_workload(&l);
@@ -843,6 +883,7 @@ void scenario_release(struct scenario *sc)
 	free(sc->dir);
 	free(sc->name);
 	free(sc->description);
+	free(sc->base_name);
 	free(sc->region);
 	free(sc->start);
 	free(sc->prices_file);

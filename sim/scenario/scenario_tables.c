@@ -657,9 +657,13 @@ SCHEMA(spot, spot_fields);
 /* ---- slo, pricing, experiments ---- */
 
 static const struct sfield slo_fields[] = {
-    DUR("p95_latency", 0, 0),	       DUR("p99_latency", 0, 0),
-    NUM("max_dropped_fraction", 0, 1), NUM("monthly_budget_usd", 0, 0),
-    DUR("max_job_latency", 0, 0),      END,
+    DUR("p95_latency", 0, 0),
+    DUR("p99_latency", 0, 0),
+    NUM("max_dropped_fraction", 0, 1),
+    NUM("monthly_budget_usd", 0, 0),
+    DUR("max_job_latency", 0, 0),
+    NUM("max_breach_probability", 0, 1),
+    END,
 };
 SCHEMA(slo, slo_fields);
 
@@ -742,6 +746,7 @@ SCHEMA(terraform_link, terraform_fields);
 static const struct sfield root_fields[] = {
     F("name", S_STRING),
     F("description", S_STRING),
+    F("base_name", S_STRING),
     F("region", S_STRING),
     DUR("duration", 60, 3.1536e8),
     {"start", S_TIMESTAMP, 0, 0, "trace", NULL, S_ANY, 0},

@@ -86,6 +86,8 @@ struct run_metrics {
 	double jobs_finished_after_notice_deployment;
 	/* risk: the cost scaled to a 30-day month; 1/0 indicators, NAN when no budget / SLO is set */
 	double monthly_cost_usd, over_budget, slo_breach;
+	/* queue workers: cost_usd per 1,000 jobs_completed; NAN otherwise */
+	double cost_per_thousand_jobs_usd;
 };
 
 /* Name, unit and place of each metric, in column order; terminated by {NULL}. */

@@ -109,13 +109,14 @@ void report_replication(struct report *r, const char *sweep, uint64_t index, uin
  *
  * summary.csv: variant,sweep,metric,unit,mean,sd,ci95_low,ci95_high,min,
  * p05,p50,p95,max,n — for every configuration in order, every metric in
- * run_metric_defs order, stats_summarize over the replications (n counts
- * those where the metric applies).
+ * run_metric_defs order, stats_summarize_scaled over the replications with
+ * the metric's scale (stats_scale_of: the interval stays inside the range
+ * the metric can take; n counts the replications where it applies).
  *
  * comparison.csv: variant,sweep,metric,unit,mean_diff,ci95_low,ci95_high,n
  * — for every configuration whose baseline is another configuration, every
- * metric: stats_paired(configuration, baseline) paired by replication index
- * (common random numbers). A lone configuration gives only the header.
+ * metric: stats_paired_scaled(configuration, baseline) paired by replication
+ * index (common random numbers). A lone configuration gives only the header.
  */
 void report_experiment(struct report *r, const struct experiment *x);
 

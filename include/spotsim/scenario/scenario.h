@@ -68,10 +68,17 @@
 
 struct slo {
 	bool has_p95_latency, has_p99_latency, has_max_dropped, has_budget;
-	sim_time p95_latency, p99_latency;
+	bool has_max_job_latency;
+	sim_time p95_latency, p99_latency, max_job_latency;
 	double max_dropped_fraction;
 	double monthly_budget_usd;
+	/* the largest P(SLO breach) a configuration may have to meet the SLO; default 0.05 */
+	double max_breach_probability;
 };
+
+/* What the outputs call the base scenario, and the default slo.max_breach_probability. */
+#define SCENARIO_DEFAULT_BASE_NAME  "base"
+#define SCENARIO_DEFAULT_MAX_BREACH 0.05
 
 enum workload_type {
 	WORKLOAD_NONE,
@@ -91,6 +98,7 @@ struct scenario {
 	char *name;	   /* owned: "name", or the file name without ".json"; always
 			      usable as one folder name (see scenario_load) */
 	char *description; /* owned; "" when absent */
+	char *base_name;   /* owned: "base_name", what the outputs call the base; "base" */
 	char *region;	   /* owned */
 	sim_time duration;
 	char *start;	    /* owned: ISO-8601 UTC start, default 2026-01-05T00:00:00Z (a Monday) */

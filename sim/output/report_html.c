@@ -11,6 +11,7 @@
 
 #include "spotsim/output/plot.h"
 #include "spotsim/util/error.h"
+#include "spotsim/util/numfmt.h"
 #include "spotsim/util/version.h"
 #include "spotsim/util/xalloc.h"
 
@@ -96,6 +97,7 @@ static void fmt_num(char *buf, size_t size, double v, double hw)
 		snprintf(buf, size, "n/a");
 		return;
 	}
+	v = numfmt_denoise(v, isfinite(hw) ? hw : v);
 	if (isfinite(hw) && hw > 0 && v != 0) {
 		digits = (int)floor(log10(fabs(v))) - (int)floor(log10(hw)) + 2;
 		digits = digits < 2 ? 2 : digits > 6 ? 6 : digits;
@@ -111,7 +113,9 @@ static void html_value_cell(FILE *f, const struct value *v)
 	fmt_num(m, sizeof(m), v->mean, hw);
 	fputs("<td class=\"num\">", f);
 	html_text(f, m);
-	if (isfinite(v->lo) && isfinite(v->hi)) {
+	if (isfinite(v->lo) && isfinite(v->hi) && v->lo == v->hi && v->lo == v->mean)
+		fputs("<small>no variation across replications</small>", f);
+	else if (isfinite(v->lo) && isfinite(v->hi)) {
 		fmt_num(lo, sizeof(lo), v->lo, hw);
 		fmt_num(hi, sizeof(hi), v->hi, hw);
 		fprintf(f, "<small>[%s, %s]</small>", lo, hi);
@@ -397,6 +401,7 @@ int report_html_write(const struct render *r, bool no_gnuplot)
 
 	if (!err) {
 		page_head(of.f, r);
+		report_verdict_html(of.f, r);
 		page_tables(of.f, r);
 		page_figures(of.f, r, no_gnuplot);
 		fprintf(of.f,

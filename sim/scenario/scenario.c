@@ -697,7 +697,7 @@ static void load_base_name(struct loader *l)
 			   "%s (accepted: a non-empty name a terminal and a CSV file show as "
 			   "written)",
 			   *name ? "contains a control character or bytes that are not UTF-8"
-				 : "is empty");
+				 : "the name is empty");
 		return;
 	}
 	cJSON_ArrayForEach(v, vs)

@@ -121,15 +121,25 @@ void report_replication(struct report *r, const char *sweep, uint64_t index, uin
 void report_experiment(struct report *r, const struct experiment *x);
 
 /*
- * Prints the readable table of an experiment (borrowed) to `out`: one line
- * per configuration ranked by mean cost, cheapest first (ties and costs
- * that do not apply keep configuration order, the latter last), with the
- * cost's 95 % half-width, the savings against on-demand, the availability,
- * the p95 latency (the mean job latency for queue workers) and, when a
- * budget is set, the probability of going over it; then, for every
- * configuration with a baseline other than itself, "paired against base:"
- * lines with the cost and availability differences and their 95 %
- * intervals. Figures that do not apply show "n/a". Deterministic text.
+ * Prints the readable verdict and table of an experiment (borrowed) to
+ * `out`. First the recommendation (verdict.h with x->max_breach): the
+ * cheapest configuration by mean monthly cost whose P(SLO breach) is at
+ * most the limit, or "none meets the SLO" and the closest, or "no SLO set"
+ * and the cheapest, with that configuration's P(SLO breach) and Wilson
+ * interval, monthly cost and interval, savings against on-demand (and, for
+ * a queue, cost per 1,000 jobs, p95 job latency and lost work). Then one
+ * line per configuration ranked by mean monthly cost, cheapest first (ties
+ * and costs that do not apply keep configuration order, the latter last):
+ * whether it meets the SLO and P(SLO breach) (when an SLO is set), the
+ * monthly cost with its bounded 95 % interval ("no variation across
+ * replications" when every replication agrees), the savings, the
+ * availability and p95 latency (requests) and the p95 job latency, lost
+ * work and cost per 1,000 jobs (queues), and, when a budget is set, the
+ * probability of going over it; then, for every configuration with a
+ * baseline other than itself, "paired against NAME:" lines with the
+ * monthly cost and the availability (lost work for a queue) differences
+ * and their 95 % intervals. Figures that do not apply show "n/a".
+ * Deterministic text.
  */
 void report_ranking(const struct experiment *x, FILE *out);
 

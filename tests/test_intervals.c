@@ -3,7 +3,7 @@
  * stays in [0, 1] where the plain t interval leaves it, a count's lower
  * bound is not negative, 0/1 indicators get the Wilson score interval (the
  * values computed by hand from its formula), and paired differences of
- * fractions stay in [-1, 1].
+ * fractions stay in [-1, 1]; and printed values lose their floating noise.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -13,6 +13,7 @@
 #include <cmocka.h>
 
 #include "spotsim/experiment/stats.h"
+#include "spotsim/util/numfmt.h"
 
 #include <math.h>
 
@@ -122,6 +123,19 @@ static void test_scale_of_metrics(void **state)
 	assert_int_equal(stats_scale_of("deployment_extra_cost_usd", "USD"), STATS_REAL);
 }
 
+/* Printed values: floating noise is 0, -0 is 0, real values stay. */
+static void test_denoise(void **state)
+{
+	(void)state;
+	assert_true(numfmt_denoise(-2.8e-14, 1) == 0);
+	assert_false(signbit(numfmt_denoise(-0.0, 1)));
+	assert_false(signbit(numfmt_denoise(-2.8e-14, 0)));
+	assert_true(numfmt_denoise(5e-7, 1000) == 0); /* below 1e-9 of the scale */
+	assert_true(numfmt_denoise(5e-7, 1) == 5e-7);
+	assert_true(numfmt_denoise(-0.25, 0.1) == -0.25);
+	assert_true(isnan(numfmt_denoise(NAN, 1)));
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -131,6 +145,7 @@ int main(void)
 	    cmocka_unit_test(test_fraction_constant_and_single),
 	    cmocka_unit_test(test_paired_fraction_difference),
 	    cmocka_unit_test(test_scale_of_metrics),
+	    cmocka_unit_test(test_denoise),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

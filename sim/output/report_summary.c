@@ -9,6 +9,8 @@
  */
 #include "report_internal.h"
 
+#include "spotsim/util/numfmt.h"
+
 #include <math.h>
 
 /* The files of a run, in the order the report opens and commits them and the summary lists them. */
@@ -81,12 +83,10 @@ static const struct summary_line summary_lines[] = {
 
 #define NSUMMARY (sizeof(summary_lines) / sizeof(summary_lines[0]))
 
-/* `v` as line `l` shows it into buf, with a rounded-away "-0.00" shown unsigned. */
+/* `v` as line `l` shows it into buf, floating noise as 0 and a rounded-away "-0.00" unsigned. */
 static const char *fmt_value(char *buf, size_t size, const struct summary_line *l, double v)
 {
-	v *= l->scale;
-	if (v == 0)
-		v = 0;
+	v = numfmt_denoise(v * l->scale, v * l->scale); /* also turns -0 into 0 */
 	snprintf(buf, size, l->conv == 'g' ? "%.*g" : "%.*f", l->prec, v);
 	if (buf[0] == '-' && strspn(buf + 1, "0.") == strlen(buf + 1))
 		memmove(buf, buf + 1, strlen(buf));

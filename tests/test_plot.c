@@ -430,7 +430,7 @@ static void test_verdict_section(void **state)
 	assert_int_equal(render(fx->out, &d), 0);
 	part = page_part(fx->out, "<section id=\"verdict\">", "<section id=\"summary\">");
 	assert_non_null(strstr(part, "Recommendation: <b>mixed</b>, the cheapest configuration "
-				     "that meets the SLO (P(SLO breach) at most 0.05)."));
+				     "that meets the SLO (P(SLO breach) at most 0.1)."));
 	assert_non_null(strstr(part, "<td class=\"name\">on-demand</td><td class=\"name\">yes"));
 	assert_non_null(strstr(part, "<td class=\"name\">all-spot</td><td class=\"name\">no"));
 	assert_non_null(strstr(part, "117.32<small>no variation across replications</small>"));

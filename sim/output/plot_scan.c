@@ -255,7 +255,7 @@ void info_load(struct info *in, const char *src, const char *dir)
 	in->name = xstrdup(base && base[1] ? base + 1 : name);
 	in->description = xstrdup("");
 	in->slo_ms = 0;
-	in->max_breach = SCENARIO_DEFAULT_MAX_BREACH;
+	in->max_breach = scenario_peek_max_breach(path);
 	diag_init(&quiet);
 	if (access(path, F_OK) == 0) {
 		/* a copy that does not load (relative trace paths that no longer
@@ -265,7 +265,6 @@ void info_load(struct info *in, const char *src, const char *dir)
 			free(in->description);
 			in->name = xstrdup(sc.name);
 			in->description = xstrdup(sc.description);
-			in->max_breach = sc.slo.max_breach_probability;
 			if (sc.slo.has_p95_latency)
 				in->slo_ms = (double)sc.slo.p95_latency / 1000.0;
 			info_targets(in, &sc.scaling);

@@ -133,6 +133,13 @@ struct scenario {
 	char *terraform; /* owned: the "terraform" link as "FILE" or "FILE, service S"; NULL */
 };
 
+/*
+ * slo.max_breach_probability as the file at `path` writes it, without
+ * loading the rest (a copy whose data files no longer resolve); the default
+ * when the file cannot be read, or the key is missing or not from 0 to 1.
+ */
+double scenario_peek_max_breach(const char *path);
+
 /* The text of an enum, as scenario files write it. */
 const char *scenario_scale_in_order_name(enum scale_in_order o);
 

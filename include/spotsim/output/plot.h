@@ -63,7 +63,9 @@
  * within about that time.
  *
  * The page: DIR/report.html is one self-contained file that needs no
- * network: the scenario's name, the summary table (per configuration, the
+ * network: the scenario's name, the verdict (the recommendation and each
+ * configuration's SLO verdict, P(SLO breach), monthly cost and savings,
+ * cheapest first; see verdict.h), the summary table (per configuration, the
  * key metrics' means and 95 % intervals), the comparison table (paired
  * differences against the
  * baseline), the full summary.csv and comparison.csv in collapsed

@@ -38,6 +38,7 @@
 #include "spotsim/output/report.h"
 #include "spotsim/experiment/runner.h"
 #include "spotsim/experiment/shard.h"
+#include "spotsim/engine/dist.h"
 #include "spotsim/scenario/scenario.h"
 #include "spotsim/util/xalloc.h"
 
@@ -172,6 +173,60 @@ static int load_inputs(const struct run_opts *o, struct plan *p, struct price_ta
 	status = diag_failed(&d) ? EXIT_USAGE : EXIT_OK;
 	diag_release(&d);
 	return status;
+}
+
+/* Whether a configuration's strategy can place tasks on `p`. */
+static bool uses_provider(const struct scenario *sc, enum provider p)
+{
+	for (size_t i = 0; i < sc->service.strategy.nr; i++) {
+		const struct strategy_item *it = &sc->service.strategy.items[i];
+		if (it->provider == p && (it->weight > 0 || it->base > 0))
+			return true;
+	}
+	return false;
+}
+
+/*
+ * What the run assumes where the scenario is silent and AWS documents
+ * nothing (README "For teachers"): the placement tie rule when both
+ * providers take tasks, the start-up time, and the Spot interruption model
+ * when Spot is used; one note each, when some configuration defaulted it.
+ */
+static void print_assumptions(const struct plan *p, const char *file)
+{
+	bool tie = false, startup = false, spot = false;
+	for (size_t i = 0; i < p->n; i++) {
+		const struct scenario *sc = &p->configs[i].sc;
+		bool both =
+		    uses_provider(sc, PROVIDER_FARGATE) && uses_provider(sc, PROVIDER_FARGATE_SPOT);
+		tie |= both && !sc->has_placement_tie;
+		startup |= !sc->has_startup;
+		spot |= uses_provider(sc, PROVIDER_FARGATE_SPOT) && sc->spot.ninterruptions == 0;
+	}
+	const struct startup_model *m = &p->configs[0].sc.startup;
+	if (tie)
+		fprintf(
+		    stderr,
+		    "note: %s: assumed placement_tie \"first_listed\": the odd task goes to the "
+		    "provider listed first (AWS does not document the rule; \"largest_weight\" is "
+		    "the other choice)\n",
+		    file);
+	if (startup)
+		fprintf(
+		    stderr,
+		    "note: %s: assumed start-up %g s: provisioning %g s + pull %g s + app start "
+		    "%g s, fixed (AWS publishes no figure; set \"startup\")\n",
+		    file,
+		    dist_mean_seconds(&m->provisioning) + dist_mean_seconds(&m->pull) +
+			dist_mean_seconds(&m->app_start),
+		    dist_mean_seconds(&m->provisioning), dist_mean_seconds(&m->pull),
+		    dist_mean_seconds(&m->app_start));
+	if (spot)
+		fprintf(stderr,
+			"note: %s: assumed no Spot interruptions (AWS publishes no rate; set "
+			"\"spot.interruptions\", e.g. a scripted time or a mean time to "
+			"interruption)\n",
+			file);
 }
 
 /* The output folder: -o, else out/NAME (the loader made sure NAME names a folder). */
@@ -492,6 +547,8 @@ static int run(const struct run_opts *o)
 
 	pricing_init(&t);
 	status = load_inputs(o, &p, &t);
+	if (status == EXIT_OK && !o->quiet)
+		print_assumptions(&p, o->scenario);
 	if (status == EXIT_OK)
 		status = simulate(o, &p, &t);
 	plan_release(&p);

@@ -118,6 +118,11 @@ const struct metric_def run_metric_defs[] = {
     M(monthly_cost_usd, "USD"),
     M(over_budget, "probability"),
     M(slo_breach, "probability"),
+    M(outage_seconds, "s"),
+    M(tasks_launched_per_hour, "count/h"),
+    M(billed_vcpu_hours, "vCPU-h"),
+    M(billed_vcpu_hours_fargate, "vCPU-h"),
+    M(billed_vcpu_hours_spot, "vCPU-h"),
 #undef M
     {NULL, NULL, 0},
 };
@@ -671,6 +676,11 @@ static void fill_metrics(const struct rep *r, const struct service_totals *t,
 	m->availability = r->minutes ? 1.0 - (double)r->bad_minutes / (double)r->minutes : NAN;
 	m->mean_running_tasks = hours > 0 ? t->running_task_seconds / (hours * 3600.0) : NAN;
 	m->capacity_reclaims = (double)t->capacity_reclaims;
+	m->outage_seconds = t->outage_seconds;
+	m->tasks_launched_per_hour = hours > 0 ? m->tasks_launched / hours : NAN;
+	m->billed_vcpu_hours_fargate = t->billed_vcpu_seconds[PROVIDER_FARGATE] / 3600.0;
+	m->billed_vcpu_hours_spot = t->billed_vcpu_seconds[PROVIDER_FARGATE_SPOT] / 3600.0;
+	m->billed_vcpu_hours = m->billed_vcpu_hours_fargate + m->billed_vcpu_hours_spot;
 	fill_deployments(t, m);
 	fill_request_metrics(r, m);
 	m->cost_per_million_requests_usd = m->requests > 0 ? m->cost_usd / m->requests * 1e6 : NAN;

@@ -50,7 +50,12 @@ void service_account_running(struct service *s)
 {
 	long running = s->nstate[TASK_RUNNING][0] + s->nstate[TASK_RUNNING][1];
 	sim_time now = engine_now(s->e);
-	s->totals.running_task_seconds += (double)running * simtime_seconds(now - s->running_since);
+	double dt = simtime_seconds(now - s->running_since);
+	s->totals.running_task_seconds += (double)running * dt;
+	if (running == 0 && s->served_once)
+		s->totals.outage_seconds += dt;
+	if (running > 0)
+		s->served_once = true;
 	s->running_since = now;
 }
 
@@ -284,6 +289,7 @@ void service_bill(struct service *s, struct task *t, bool end_of_run)
 	c->start_sum[p] -= simtime_seconds(t->pull_started_at);
 	s->totals.billed_seconds[p] += (double)billed;
 	c->billed_seconds[p] += (double)billed;
+	s->totals.billed_vcpu_seconds[p] += (double)billed * c->vcpu;
 	s->totals.cost[p] += (double)billed / 3600.0 * c->hour_usd[p];
 	snprintf(detail, sizeof(detail), "billed_seconds=%lld%s", (long long)billed,
 		 end_of_run ? ";end_of_run=1" : "");

@@ -235,7 +235,7 @@ static void load_top(struct loader *l)
 				    loader_get_string(loader_get(r, "terraform"), "service"))
 			: xstrdup(s);
 	if ((s = loader_get_string(r, "placement_tie")))
-		placement_tie_parse(s, &sc->service.strategy.tie);
+		sc->has_placement_tie = placement_tie_parse(s, &sc->service.strategy.tie);
 	for (size_t i = 0; (s = loader_get_string(r, "scale_in_order")) && i < 4; i++)
 		if (!strcmp(s, scale_in_names[i]))
 			sc->scale_in_order = (enum scale_in_order)i;
@@ -519,6 +519,7 @@ static void load_startup(struct loader *l)
 {
 	const cJSON *st = loader_get(l->root, "startup");
 	struct startup_model *m = &l->sc->startup;
+	l->sc->has_startup = st != NULL;
 	load_dist(l, st, "provisioning", "startup.provisioning", &m->provisioning, 10);
 	load_dist(l, st, "pull", "startup.pull", &m->pull, 25);
 	load_dist(l, st, "app_start", "startup.app_start", &m->app_start, 5);

@@ -86,6 +86,13 @@ struct run_metrics {
 	double jobs_finished_after_notice_deployment;
 	/* risk: the cost scaled to a 30-day month; 1/0 indicators, NAN when no budget / SLO is set */
 	double monthly_cost_usd, over_budget, slo_breach;
+	/*
+	 * seconds with no task RUNNING (zero healthy targets) after the first
+	 * task ran; tasks launched per simulated hour; vCPU x billed seconds
+	 * (the 60 s minimum included) / 3600, in total and by provider
+	 */
+	double outage_seconds, tasks_launched_per_hour;
+	double billed_vcpu_hours, billed_vcpu_hours_fargate, billed_vcpu_hours_spot;
 };
 
 /* Name, unit and place of each metric, in column order; terminated by {NULL}. */

@@ -221,6 +221,12 @@ struct service_totals {
 	double deployment_extra_cost_usd; /* summed over deployments */
 	long deployment_min_serving;	  /* fewest RUNNING tasks during any; -1 with none */
 	long deployment_slo_minutes;	  /* bad minutes (service_note_minutes) during them */
+	/*
+	 * seconds with no task RUNNING (zero healthy targets), counted from the
+	 * first time a task is RUNNING, so the initial start-up is not an outage
+	 */
+	double outage_seconds;
+	double billed_vcpu_seconds[PROVIDER_COUNT]; /* vCPU x billed seconds (60 s minimum) */
 };
 
 struct service;

@@ -123,6 +123,8 @@ struct scenario {
 	bool has_workload, has_spot, has_scaling;
 	long variants, sweep_points; /* counts, for the summary */
 	char *terraform; /* owned: the "terraform" link as "FILE" or "FILE, service S"; NULL */
+	/* given in the file (else defaulted: spotsim run says what it assumed) */
+	bool has_placement_tie, has_startup;
 };
 
 /* The text of an enum, as scenario files write it. */

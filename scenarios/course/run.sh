@@ -194,9 +194,10 @@ e05() {
 		pct=$(calc "100 * $late / ($late + $rerun)" %.1f)
 		got e05 "finished_pct_$key" "$pct"
 		got e05 "rework_hours_$key" "$lost"
+		flight="$(calc "$late" %.1f) of $(calc "$late + $rerun" %.1f) in-flight jobs a day ($pct %)"
 		case $key in
-		30) line="$line stopTimeout 30 s: $pct % of in-flight jobs finish after the notice," ;;
-		120) line="$line 120 s: $pct %;" ;;
+		30) line="$line stopTimeout 30 s: $flight finish after the notice," ;;
+		120) line="$line 120 s: $flight;" ;;
 		esac
 		eval "lost_$key=$lost"
 	done

@@ -189,47 +189,55 @@ static bool uses_provider(const struct scenario *sc, enum provider p)
 	return false;
 }
 
+/* The start-up of the first configuration that has none of its own. */
+static const struct startup_model *defaulted_startup(const struct plan *p)
+{
+	for (size_t i = 0; i < p->n; i++)
+		if (!p->configs[i].sc.has_startup)
+			return &p->configs[i].sc.startup;
+	return NULL;
+}
+
 /*
  * What the run assumes where the scenario is silent and AWS documents
- * nothing (README "For teachers"): the placement tie rule when both
+ * nothing (README "spotsim run"): the placement tie rule when both
  * providers take tasks, the start-up time, and the Spot interruption model
  * when Spot is used; one note each, when some configuration defaulted it.
  */
 static void print_assumptions(const struct plan *p, const char *file)
 {
-	bool tie = false, startup = false, spot = false;
+	bool tie = false, spot = false;
+	const struct startup_model *m = defaulted_startup(p);
+	struct diag d;
+
 	for (size_t i = 0; i < p->n; i++) {
 		const struct scenario *sc = &p->configs[i].sc;
-		bool both =
-		    uses_provider(sc, PROVIDER_FARGATE) && uses_provider(sc, PROVIDER_FARGATE_SPOT);
-		tie |= both && !sc->has_placement_tie;
-		startup |= !sc->has_startup;
-		spot |= uses_provider(sc, PROVIDER_FARGATE_SPOT) && sc->spot.ninterruptions == 0;
+		bool on_spot = uses_provider(sc, PROVIDER_FARGATE_SPOT);
+		tie |= on_spot && uses_provider(sc, PROVIDER_FARGATE) && !sc->has_placement_tie;
+		spot |= on_spot && sc->spot.ninterruptions == 0;
 	}
-	const struct startup_model *m = &p->configs[0].sc.startup;
+	diag_init(&d);
 	if (tie)
-		fprintf(
-		    stderr,
-		    "note: %s: assumed placement_tie \"first_listed\": the odd task goes to the "
-		    "provider listed first (AWS does not document the rule; \"largest_weight\" is "
-		    "the other choice)\n",
-		    file);
-	if (startup)
-		fprintf(
-		    stderr,
-		    "note: %s: assumed start-up %g s: provisioning %g s + pull %g s + app start "
-		    "%g s, fixed (AWS publishes no figure; set \"startup\")\n",
-		    file,
-		    dist_mean_seconds(&m->provisioning) + dist_mean_seconds(&m->pull) +
-			dist_mean_seconds(&m->app_start),
-		    dist_mean_seconds(&m->provisioning), dist_mean_seconds(&m->pull),
-		    dist_mean_seconds(&m->app_start));
+		diag_note(
+		    &d, file, NULL,
+		    "assumed placement_tie \"first_listed\": the odd task goes to the provider "
+		    "listed first (AWS does not document the rule; \"largest_weight\" is the "
+		    "other choice)");
+	if (m) {
+		double prov = dist_mean_seconds(&m->provisioning),
+		       pull = dist_mean_seconds(&m->pull), app = dist_mean_seconds(&m->app_start);
+		diag_note(&d, file, NULL,
+			  "assumed start-up %g s: provisioning %g s + pull %g s + app start %g s, "
+			  "fixed (AWS publishes no figure; set \"startup\")",
+			  prov + pull + app, prov, pull, app);
+	}
 	if (spot)
-		fprintf(stderr,
-			"note: %s: assumed no Spot interruptions (AWS publishes no rate; set "
-			"\"spot.interruptions\", e.g. a scripted time or a mean time to "
-			"interruption)\n",
-			file);
+		diag_note(&d, file, NULL,
+			  "assumed no Spot interruptions (AWS publishes no rate; set "
+			  "\"spot.interruptions\", e.g. a scripted time or a mean time to "
+			  "interruption)");
+	cli_print_diag(&d);
+	diag_release(&d);
 }
 
 /* The output folder: -o, else out/NAME (the loader made sure NAME names a folder). */

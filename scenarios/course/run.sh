@@ -151,6 +151,8 @@ e03() {
 	s=$(calc "$(mean $d base task_hours_spot) / 720" %.0f)
 	got e03 fargate_tasks "$f"
 	got e03 spot_tasks "$s"
+	p=$(place "FARGATE:base=2:weight=1,FARGATE_SPOT:weight=4" 10)
+	[ "$p" = "$f+$s" ] || bad e03 "spotsim place gives $p at 10 tasks, the run $f+$s"
 	for v in base spot-jan-2024 lesson-2-plus-8 all-fargate; do
 		got e03 "cost_$v" "$(mean $d $v cost_usd)"
 	done

@@ -199,6 +199,7 @@ install: all
 	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/spotsim
 	install -m 755 $(BUILD)/spotsim $(DESTDIR)$(PREFIX)/bin/spotsim
 	install -m 644 data/pricing.csv $(DESTDIR)$(PREFIX)/share/spotsim/pricing.csv
+	install -m 644 data/savings-plans.csv $(DESTDIR)$(PREFIX)/share/spotsim/savings-plans.csv
 	install -d $(DESTDIR)$(PREFIX)/share/spotsim/plots
 	install -m 644 plots/*.gp $(DESTDIR)$(PREFIX)/share/spotsim/plots/
 

@@ -165,6 +165,9 @@ static struct run_metrics metrics(double cost)
 	m.outage_seconds = 95;
 	m.tasks_launched_per_hour = 0.25;
 	m.billed_vcpu_hours = 12.5;
+	/* no Savings Plan */
+	m.savings_plan_cost_usd = m.cost_with_savings_plan_usd = NAN;
+	m.savings_plan_utilization = m.savings_plan_coverage = NAN;
 	return m;
 }
 

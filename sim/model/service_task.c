@@ -8,6 +8,7 @@
 #include "spotsim/util/xalloc.h"
 
 #include <stdio.h>
+#include <string.h>
 #include <stdlib.h>
 
 /* ---- logging ---- */
@@ -309,6 +310,29 @@ double service_cost_now(const struct service *s)
 		usd += s->totals.cost[p] + open_usd;
 	}
 	return usd;
+}
+
+void service_usage_accrued(const struct service *s, enum provider p, struct cost_items *out)
+{
+	double now = simtime_seconds(engine_now(s->e));
+	memset(out, 0, sizeof(*out));
+	if (!s->rate[p])
+		return;
+	for (size_t k = 0; k < s->ncls; k++) {
+		const struct task_class *c = &s->cls[k];
+		const struct task_definition *def = &c->def;
+		struct task_size sz = {def->cpu_units, def->memory_mib, def->storage_gib, def->os,
+				       def->arch};
+		struct cost_items items;
+		double secs =
+		    c->billed_seconds[p] + (double)c->billed_now[p] * now - c->start_sum[p];
+		pricing_cost(s->rate[p], &sz, secs, &items);
+		out->vcpu += items.vcpu;
+		out->memory += items.memory;
+		out->storage += items.storage;
+		out->os_license += items.os_license;
+		out->total += items.total;
+	}
 }
 
 double service_usd_per_hour(const struct service *s)

@@ -34,6 +34,7 @@
 #include "scenario_deploy.h"
 #include "scenario_loader.h"
 #include "scenario_model.h"
+#include "scenario_savings.h"
 #include "scenario_scaling.h"
 #include "scenario_schema.h"
 #include "spotsim/util/error.h"
@@ -760,6 +761,7 @@ int scenario_load_tree(struct scenario *sc, const char *path, cJSON *root, struc
 	load_startup(&l);
 	load_slo(&l);
 	load_pricing(&l);
+	scenario_load_savings_plan(&l);
 	load_workload(&l);
 	load_spot(&l);
 	load_deployments(&l);
@@ -849,6 +851,7 @@ void scenario_release(struct scenario *sc)
 	free(sc->prices_file);
 	free(sc->scalable_target);
 	free(sc->terraform);
+	scenario_savings_plan_release(&sc->savings_plan);
 	dist_release(&sc->startup.provisioning);
 	dist_release(&sc->startup.pull);
 	dist_release(&sc->startup.app_start);

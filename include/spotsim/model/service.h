@@ -272,6 +272,13 @@ void service_protection_ended(struct service *s);
 double service_cost_accrued(const struct service *s);
 
 /*
+ * The same for the tasks of provider `p` alone, by line item (vCPU, memory,
+ * storage, OS licence, total): what a Savings Plan can cover is the vCPU
+ * and memory of FARGATE tasks. All zero when `p` has no rate.
+ */
+void service_usage_accrued(const struct service *s, enum provider p, struct cost_items *out);
+
+/*
  * Ends the run at the engine's current time: bills every task still alive
  * as if it stopped now (logged as BILLED with end_of_run=1) and fills the
  * totals.

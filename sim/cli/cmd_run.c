@@ -309,12 +309,17 @@ static int run_replications(const struct run_opts *o, const struct plan *p,
 				    .slice = o->slice};
 	struct experiment x;
 	int rc = cli_interrupted() ? SPOTSIM_EINTR : runner_run(p, t, &ro, sink_for, &k, &x, d);
+	outdir_claim(report_outdir(r), REPORT_HOURLY_USAGE);
+	outdir_claim(report_outdir(r), REPORT_PLAN_COMMITMENT);
+	outdir_claim(report_outdir(r), "plots/" PLOT_COMMITMENT ".png");
+	outdir_claim(report_outdir(r), "plots/" PLOT_COMMITMENT ".svg");
 	if (!rc) {
 		write_rows(o, p, r, &x);
 		if (sh) {
 			shard_manifest_build(&sh->manifest, p, &x, &o->slice, &sh->rows,
 					     sh->digest);
 		} else {
+			rc = report_hourly_usage(r, p, &x, d);
 			report_experiment(r, &x);
 			if (!o->quiet && x.nconfigs > 1)
 				report_ranking(&x, stdout);

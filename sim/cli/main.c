@@ -22,6 +22,8 @@ static const struct command {
     {"scale", cmd_scale, "one scaling policy decision, with the arithmetic"},
     {"prices", cmd_prices, "the price table in use, with its dates"},
     {"plot", cmd_plot, "(re)draw the plots and report.html from a run's CSV files"},
+    {"plan-commitment", cmd_plan_commitment,
+     "the Compute Savings Plan commitment that minimises a run's cost"},
 };
 
 #define NCOMMANDS (sizeof(commands) / sizeof(commands[0]))

@@ -418,3 +418,46 @@ double savings_plan_coverage(const struct sp_account *a)
 {
 	return a->eligible_on_demand > 0 ? a->covered_on_demand / a->eligible_on_demand : NAN;
 }
+
+void savings_plan_evaluate(double commitment, double discount, const double *eligible,
+			   const double *hours, size_t n, struct sp_account *out)
+{
+	savings_plan_account_init(out, commitment, discount);
+	for (size_t i = 0; i < n; i++)
+		savings_plan_account_hour(out, eligible[i], hours[i]);
+}
+
+struct corner {
+	double at; /* the commitment where the hour's usage is just covered */
+	double w;  /* the hour's length */
+};
+
+static int corner_cmp(const void *a, const void *b)
+{
+	double x = ((const struct corner *)a)->at, y = ((const struct corner *)b)->at;
+	return x < y ? -1 : x > y;
+}
+
+double savings_plan_best_commitment(double discount, const double *eligible, const double *hours,
+				    size_t n)
+{
+	struct corner *c = xcalloc(n ? n : 1, sizeof(*c));
+	double total = 0, above = 0, best = 0;
+	size_t m = 0;
+	for (size_t i = 0; i < n; i++) {
+		total += hours[i];
+		if (hours[i] <= 0 || eligible[i] <= 0)
+			continue;
+		c[m].at = (1 - discount) * eligible[i] / hours[i];
+		c[m++].w = hours[i];
+		above += hours[i];
+	}
+	qsort(c, m, sizeof(*c), corner_cmp);
+	/* the slope of the bill just above a commitment: total - above / (1 - discount) */
+	for (size_t i = 0; i < m && total - above / (1 - discount) < 0; i++) {
+		above -= c[i].w;
+		best = c[i].at;
+	}
+	free(c);
+	return best;
+}

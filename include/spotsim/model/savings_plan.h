@@ -150,6 +150,26 @@ void savings_plan_account_init(struct sp_account *a, double commitment, double d
  */
 void savings_plan_account_hour(struct sp_account *a, double eligible_on_demand, double hours);
 
+/*
+ * The bill of `n` hours of usage (eligible[i] USD at On-Demand rates in an
+ * hour of length hours[i], in hours) under a commitment: what
+ * savings_plan_account_hour gives hour by hour, into `out`.
+ */
+void savings_plan_evaluate(double commitment, double discount, const double *eligible,
+			   const double *hours, size_t n, struct sp_account *out);
+
+/*
+ * The commitment (USD per hour) that minimises paid + on_demand_billed of
+ * savings_plan_evaluate over the same hours. The bill is convex and
+ * piecewise linear in the commitment, with a corner at each hour's usage at
+ * Savings Plans rates; it is least where the share (by length) of hours
+ * whose usage lies above the commitment falls to (1 - discount): the
+ * discount-quantile of the hourly usage. The smallest minimiser; 0 when no
+ * commitment pays.
+ */
+double savings_plan_best_commitment(double discount, const double *eligible, const double *hours,
+				    size_t n);
+
 /* used / paid, or NAN when nothing was paid. */
 double savings_plan_utilization(const struct sp_account *a);
 /* covered / eligible On-Demand spend, or NAN when there was none. */

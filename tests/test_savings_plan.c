@@ -152,6 +152,39 @@ static void test_no_carry_over(void **state)
 	assert_true(fabs(a.hours - 2.5) < 1e-12);
 }
 
+/*
+ * The best commitment by hand: hourly usage at Savings Plans rates of 1, 2,
+ * 3 and 4 USD at 50 % off. Commitment 1: 4 + (1 + 2 + 3) / 0.5 = 16; 2 and
+ * 3: 8 + 6 = 12 + 2 = 14 (flat between); 4: 16. The smallest minimiser is 2.
+ */
+static void test_best_commitment(void **state)
+{
+	static const double e[] = {2, 4, 6, 8}, w[] = {1, 1, 1, 1};
+	struct sp_account a;
+	(void)state;
+	assert_true(savings_plan_best_commitment(0.5, e, w, 4) == 2);
+	savings_plan_evaluate(1, 0.5, e, w, 4, &a);
+	assert_true(CENT(a.paid + a.on_demand_billed) == 16.00);
+	savings_plan_evaluate(2, 0.5, e, w, 4, &a);
+	assert_true(CENT(a.paid + a.on_demand_billed) == 14.00);
+	savings_plan_evaluate(3, 0.5, e, w, 4, &a);
+	assert_true(CENT(a.paid + a.on_demand_billed) == 14.00);
+	/* no usage: nothing is worth committing */
+	static const double none[] = {0, 0};
+	assert_true(savings_plan_best_commitment(0.5, none, w, 2) == 0);
+	/* against a fine grid on uneven hours, a partial one among them */
+	static const double e2[] = {0.3, 0.1, 0.25, 0.4, 0.05, 0.2, 0.35},
+			    w2[] = {1, 1, 1, 1, 1, 1, 0.5};
+	double best = savings_plan_best_commitment(0.2, e2, w2, 7), low = INFINITY;
+	savings_plan_evaluate(best, 0.2, e2, w2, 7, &a);
+	double at_best = a.paid + a.on_demand_billed;
+	for (int k = 0; k <= 10000; k++) {
+		savings_plan_evaluate(0.6 * k / 10000, 0.2, e2, w2, 7, &a);
+		low = fmin(low, a.paid + a.on_demand_billed);
+	}
+	assert_true(at_best <= low + 1e-12);
+}
+
 /* ---- a whole replication: FARGATE covered, FARGATE_SPOT not ---- */
 
 #define SCENARIO_FMT                                                                               \
@@ -321,6 +354,7 @@ int main(void)
 	    cmocka_unit_test(test_steady_equal),
 	    cmocka_unit_test(test_steady_above),
 	    cmocka_unit_test(test_no_carry_over),
+	    cmocka_unit_test(test_best_commitment),
 	    cmocka_unit_test(test_spot_not_covered),
 	    cmocka_unit_test(test_partial_last_hour),
 	    cmocka_unit_test(test_bundled_table),

@@ -37,7 +37,7 @@ static void usage(FILE *out)
 	      "commands:\n",
 	      out);
 	for (size_t i = 0; i < NCOMMANDS; i++)
-		fprintf(out, "  %-9s %s\n", commands[i].name, commands[i].summary);
+		fprintf(out, "  %-15s %s\n", commands[i].name, commands[i].summary);
 	fputs("\n"
 	      "Run 'spotsim <command> --help' for a command's options.\n"
 	      "Exit status: 0 success, 1 runtime failure, 2 usage or input error.\n",

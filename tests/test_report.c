@@ -161,6 +161,13 @@ static struct run_metrics metrics(double cost)
 	/* a request service: the queue metrics do not apply */
 	m.jobs_completed = m.mean_job_latency_s = m.p95_job_latency_s = NAN;
 	m.lost_work_hours = m.max_backlog = NAN;
+	m.jobs_rerun = m.jobs_finished_after_notice = NAN;
+	m.outage_seconds = 95;
+	m.tasks_launched_per_hour = 0.25;
+	m.billed_vcpu_hours = 12.5;
+	/* no Savings Plan */
+	m.savings_plan_cost_usd = m.cost_with_savings_plan_usd = NAN;
+	m.savings_plan_utilization = m.savings_plan_coverage = NAN;
 	return m;
 }
 
@@ -817,9 +824,11 @@ static void test_summary_one_replication(void **state)
 			    "  savings vs on-demand            0.0 %\n"
 			    "  interruptions                     3\n"
 			    "  tasks launched                    0\n"
+			    "  tasks launched / hour          0.25\n"
+			    "  billed vCPU-hours             12.50\n"
 			    "  placement failures                0\n"
 			    "  availability                  99.50 %\n"
-
+			    "  outage (no task)                 95 s\n"
 			    "  dropped fraction           0.000000\n"
 			    "  scaling activities                0\n"
 			    "  mean running tasks             4.00\n"
@@ -840,6 +849,7 @@ static void test_summary_mean_min_max(void **state)
 	b.p95_latency_s = 0.1;
 	c.p95_latency_s = 0.2;
 	c.interruptions = 4;
+	c.no_step_adjustment = 6; /* shown once a replication has one */
 	report_replication(r, "", 0, 1, &a);
 	report_replication(r, "", 1, 1, &b);
 	report_replication(r, "", 2, 1, &c);
@@ -851,6 +861,8 @@ static void test_summary_mean_min_max(void **state)
 	    strstr(text, "  interruptions               3.33333      (min 3, max 4)\n"));
 	assert_non_null(
 	    strstr(text, "  p95 latency                   150.0 ms   (min 100.0, max 200.0)\n"));
+	assert_non_null(
+	    strstr(text, "  no step adjustment                2 min  (min 0, max 6)\n"));
 	assert_non_null(strstr(text, "written to out/web/: timeseries.csv"));
 	free(text);
 	report_free(r);

@@ -34,6 +34,7 @@
 #include "scenario_deploy.h"
 #include "scenario_loader.h"
 #include "scenario_model.h"
+#include "scenario_savings.h"
 #include "scenario_scaling.h"
 #include "scenario_schema.h"
 #include "spotsim/util/error.h"
@@ -235,7 +236,7 @@ static void load_top(struct loader *l)
 				    loader_get_string(loader_get(r, "terraform"), "service"))
 			: xstrdup(s);
 	if ((s = loader_get_string(r, "placement_tie")))
-		placement_tie_parse(s, &sc->service.strategy.tie);
+		sc->has_placement_tie = placement_tie_parse(s, &sc->service.strategy.tie);
 	for (size_t i = 0; (s = loader_get_string(r, "scale_in_order")) && i < 4; i++)
 		if (!strcmp(s, scale_in_names[i]))
 			sc->scale_in_order = (enum scale_in_order)i;
@@ -519,6 +520,7 @@ static void load_startup(struct loader *l)
 {
 	const cJSON *st = loader_get(l->root, "startup");
 	struct startup_model *m = &l->sc->startup;
+	l->sc->has_startup = st != NULL;
 	load_dist(l, st, "provisioning", "startup.provisioning", &m->provisioning, 10);
 	load_dist(l, st, "pull", "startup.pull", &m->pull, 25);
 	load_dist(l, st, "app_start", "startup.app_start", &m->app_start, 5);
@@ -798,6 +800,7 @@ int scenario_load_tree(struct scenario *sc, const char *path, cJSON *root, struc
 	load_startup(&l);
 	load_slo(&l);
 	load_pricing(&l);
+	scenario_load_savings_plan(&l);
 	load_workload(&l);
 	load_spot(&l);
 	load_deployments(&l);
@@ -889,6 +892,7 @@ void scenario_release(struct scenario *sc)
 	free(sc->prices_file);
 	free(sc->scalable_target);
 	free(sc->terraform);
+	scenario_savings_plan_release(&sc->savings_plan);
 	dist_release(&sc->startup.provisioning);
 	dist_release(&sc->startup.pull);
 	dist_release(&sc->startup.app_start);

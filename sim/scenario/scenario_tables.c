@@ -683,9 +683,20 @@ static const struct sfield pricing_rates_fields[] = {
 };
 SCHEMA(pricing_rates, pricing_rates_fields);
 
+static const struct sfield savings_plan_fields[] = {
+    /* AWS accepts up to 1 million USD per hour (CreateSavingsPlan); 0 is no plan */
+    {"commitment_usd_per_hour", S_NUMBER, 0, 1e6, "a commitment in USD per hour, 0 to 1000000",
+     NULL, S_ANY, F_REQUIRED},
+    {"term", S_ENUM, 0, 0, "1y, 3y", NULL, S_ANY, F_REQUIRED},
+    {"payment", S_ENUM, 0, 0, "no_upfront, partial_upfront, all_upfront", NULL, S_ANY, F_REQUIRED},
+    END,
+};
+SCHEMA(savings_plan, savings_plan_fields);
+
 static const struct sfield pricing_fields[] = {
     F("file", S_STRING),
     OBJ("rates", pricing_rates),
+    OBJ("savings_plan", savings_plan),
     END,
 };
 SCHEMA(pricing, pricing_fields);

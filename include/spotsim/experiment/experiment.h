@@ -23,7 +23,16 @@ struct experiment {
 	struct run_metrics *m; /* [config * nreps + rep] */
 	double budget_usd;     /* slo.monthly_budget_usd, NAN when unset */
 	double max_breach;     /* slo.max_breach_probability (default 0.05) */
+	/*
+	 * [config * nreps + rep]: the clock hours of the replications whose
+	 * configuration has a Savings Plan (n = 0 for the others, and past
+	 * EXPERIMENT_HOURS_MAX hours in all); NULL when no configuration has one
+	 */
+	struct run_hours *hours;
 };
+
+/* The most hours the runner keeps over all replications (2 doubles each). */
+#define EXPERIMENT_HOURS_MAX ((size_t)4 << 20)
 
 /* The metrics of replication `rep` of configuration `config`. */
 static inline const struct run_metrics *experiment_at(const struct experiment *x, size_t config,

@@ -127,6 +127,28 @@ int plot_stage(struct outdir *o, const char *src, struct diag *d, int *nplots);
  */
 void plot_claim(struct outdir *o);
 
+/* The figure of spotsim plan-commitment: plots/NAME.png and plots/NAME.svg. */
+#define PLOT_COMMITMENT "plan-commitment"
+
+/* One configuration's expected monthly cost against the hourly commitment. */
+struct commitment_curve {
+	const char *label;		    /* the configuration, borrowed */
+	const double *commitment, *monthly; /* [n] USD per hour, USD per 30-day month */
+	size_t n;
+	double best, best_monthly; /* the recommended commitment and its cost */
+};
+
+/*
+ * Stages plots/PLOT_COMMITMENT.png and .svg in `o` (from the template
+ * commitment.gp), one line per curve of c[0..n) with each curve's
+ * recommended point; `plan` (such as "1y no_upfront") goes in the title.
+ * *drawn tells whether both images are staged. Without gnuplot or the
+ * templates: a note in `d` (PLOT_NO_GNUPLOT), nothing staged, 0. Returns 0,
+ * SPOTSIM_EIO after adding an error to `d`, or SPOTSIM_EINTR.
+ */
+int plot_commitment(struct outdir *o, const struct commitment_curve *c, size_t n, const char *plan,
+		    struct diag *d, bool *drawn);
+
 /* Stops plot_render and plot_stage (async-signal-safe; it stays set). */
 void plot_interrupt(void);
 

@@ -67,6 +67,7 @@
 #include "spotsim/experiment/experiment.h"
 #include "spotsim/output/outdir.h"
 #include "spotsim/experiment/replication.h"
+#include "spotsim/scenario/plan.h"
 
 struct report;
 
@@ -174,6 +175,26 @@ void report_remove_temps(void);
 
 /* The report's output folder (borrowed), for the other files of the run. */
 struct outdir *report_outdir(struct report *r);
+
+/* The file of the clock hours of runs with a Savings Plan. */
+#define REPORT_HOURLY_USAGE "hourly_usage.csv"
+/* What spotsim plan-commitment writes from it (claimed by every run, so none goes stale). */
+#define REPORT_PLAN_COMMITMENT "plan-commitment.csv"
+
+/*
+ * Stages REPORT_HOURLY_USAGE from x->hours (nothing when it is NULL):
+ * variant,sweep,replication,hour,hours,region,os,arch,term,payment,discount,
+ * commitment_usd_per_hour,eligible_on_demand_usd,other_usd — one row per
+ * clock hour of every replication that kept its hours (replication.h,
+ * struct run_hours), configuration by configuration. `hours` is the hour's
+ * length (1, or less for the last hour of a run); eligible_on_demand_usd the
+ * FARGATE vCPU and memory used in it at On-Demand rates; other_usd the rest
+ * (FARGATE_SPOT, storage, OS licence). Returns 0, or SPOTSIM_EIO after
+ * adding an error naming the file to `d`. The caller claims the name
+ * (outdir_claim) whether or not it writes it, so a stale copy goes.
+ */
+int report_hourly_usage(struct report *r, const struct plan *p, const struct experiment *x,
+			struct diag *d);
 
 /* The folder as given to report_open (borrowed). */
 const char *report_dir(const struct report *r);

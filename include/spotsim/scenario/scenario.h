@@ -52,6 +52,7 @@
 #include "spotsim/model/per_request.h"
 #include "spotsim/model/placement.h"
 #include "spotsim/model/pricing.h"
+#include "spotsim/model/savings_plan.h"
 #include "spotsim/model/queue.h"
 #include "spotsim/model/scaling.h"
 #include "spotsim/model/service.h"
@@ -79,6 +80,22 @@ struct slo {
 /* What the outputs call the base scenario, and the default slo.max_breach_probability. */
 #define SCENARIO_DEFAULT_BASE_NAME  "base"
 #define SCENARIO_DEFAULT_MAX_BREACH 0.05
+/*
+ * pricing.savings_plan: a Compute Savings Plan (README "Compute Savings
+ * Plans"). The discount is the row of the Savings Plans rate table for the
+ * scenario's region, OS, architecture, term and payment.
+ */
+struct savings_plan_config {
+	bool enabled;
+	double commitment_usd_per_hour;
+	enum sp_term term;
+	enum sp_payment payment;
+	double discount;  /* fraction off the On-Demand vCPU and memory rates */
+	bool derived;	  /* the table marks the discount as inferred or assumed */
+	char *rates_file; /* owned: the table the discount came from */
+	char *as_of;	  /* owned: its as_of */
+	char *source;	  /* owned: its source */
+};
 
 enum workload_type {
 	WORKLOAD_NONE,
@@ -131,6 +148,9 @@ struct scenario {
 	bool has_workload, has_spot, has_scaling;
 	long variants, sweep_points; /* counts, for the summary */
 	char *terraform; /* owned: the "terraform" link as "FILE" or "FILE, service S"; NULL */
+	/* given in the file (else defaulted: spotsim run says what it assumed) */
+	bool has_placement_tie, has_startup;
+	struct savings_plan_config savings_plan; /* pricing.savings_plan; .enabled when given */
 };
 
 /*

@@ -2,7 +2,9 @@
 #
 #   make            build build/spotsim (installs missing Debian packages first when root)
 #   make run        simulate the bundled example (out/web-diurnal/)
-#   make test       unit tests, golden tests, CLI, shard/merge, plan-vs-CLI, output-folder and bad-input tests
+#   make test       unit tests, golden tests, CLI, shard/merge, plan-vs-CLI, output-folder and bad-input tests,
+#                   and the course exercises
+#   make course     run the twelve course exercises (scenarios/course/), one answer line each
 #   make asan       the same tests under AddressSanitizer + UBSan, in build/asan
 #   make valgrind   the unit and CLI tests under valgrind (leaks are errors)
 #   make lint       clang-format, banned raw allocation calls, include directions (layers)
@@ -44,7 +46,7 @@ TESTBIN  := $(TESTSRC:tests/%.c=$(BUILD)/tests/%)
 BENCHSRC := $(wildcard bench/bench_*.c)
 BENCHBIN := $(BENCHSRC:bench/%.c=$(BUILD)/bench/%)
 
-.PHONY: all deps run test unit cli asan valgrind lint bench bench-peer install clean golden-update report-check \
+.PHONY: all deps run test unit cli asan valgrind lint bench bench-peer install clean golden-update report-check course \
 	fuzz fuzz-smoke fuzz-build
 
 all: deps $(BUILD)/spotsim
@@ -96,6 +98,12 @@ $(BUILD)/tests:
 run: all
 	$(BUILD)/spotsim run scenarios/example.json
 
+# The course exercises (scenarios/course/): one line per exercise with its headline answer,
+# each checked against the hand computation in the exercise's README.md, and each Terraform
+# exercise's plan re-imported to the scenario beside it.
+course: all
+	@SPOTSIM=$(BUILD)/spotsim sh scenarios/course/run.sh
+
 # Unit tests first (each prints a cmocka summary), then the end-to-end
 # command-line tests, the shard/merge tests, the plan-vs-CLI equivalence and the
 # output-folder safety tests,
@@ -107,6 +115,7 @@ test: deps $(BUILD)/spotsim $(TESTBIN)
 	SPOTSIM="$(WRAP) $(BUILD)/spotsim" sh tests/equivalence/run.sh || fail=1; \
 	SPOTSIM="$(WRAP) $(BUILD)/spotsim" sh tests/bundled/run.sh || fail=1; \
 	SPOTSIM="$(WRAP) $(BUILD)/spotsim" sh tests/output/run.sh || fail=1; \
+	SPOTSIM="$(WRAP) $(BUILD)/spotsim" sh scenarios/course/run.sh || fail=1; \
 	sh tests/lint/selftest.sh || fail=1; \
 	$(MAKE) --no-print-directory report-check BUILD=$(BUILD) || fail=1; \
 	exit $$fail
@@ -190,6 +199,7 @@ install: all
 	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/spotsim
 	install -m 755 $(BUILD)/spotsim $(DESTDIR)$(PREFIX)/bin/spotsim
 	install -m 644 data/pricing.csv $(DESTDIR)$(PREFIX)/share/spotsim/pricing.csv
+	install -m 644 data/savings-plans.csv $(DESTDIR)$(PREFIX)/share/spotsim/savings-plans.csv
 	install -d $(DESTDIR)$(PREFIX)/share/spotsim/plots
 	install -m 644 plots/*.gp $(DESTDIR)$(PREFIX)/share/spotsim/plots/
 

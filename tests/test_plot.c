@@ -399,6 +399,54 @@ static void test_example_experiment(void **state)
 	diag_release(&d);
 }
 
+/* The page's text between `from` and `to` (owned), which must both be there. */
+static char *page_part(const char *dir, const char *from, const char *to)
+{
+	char *page = slurp(dir, "report.html"), *a = strstr(page, from), *b;
+
+	assert_non_null(a);
+	b = strstr(a, to);
+	assert_non_null(b);
+	*b = '\0';
+	a = xstrdup(a);
+	free(page);
+	return a;
+}
+
+/*
+ * The verdict section comes first, before the summary tables, and says what
+ * the printed ranking says: the cheapest configuration that meets the SLO
+ * (the mix, by construction), the renamed base, no variation where every
+ * replication agrees; or that none meets it, with the closest.
+ */
+static void test_verdict_section(void **state)
+{
+	struct fixture *fx = *state;
+	struct diag d;
+	char *part;
+
+	NEED_GNUPLOT();
+	run_scenario("tests/verdict/three-strategies.json", fx->out);
+	diag_init(&d);
+	assert_int_equal(render(fx->out, &d), 0);
+	part = page_part(fx->out, "<section id=\"verdict\">", "<section id=\"summary\">");
+	assert_non_null(strstr(part, "Recommendation: <b>mixed</b>, the cheapest configuration "
+				     "that meets the SLO (P(SLO breach) at most 0.1)."));
+	assert_non_null(strstr(part, "<td class=\"name\">on-demand</td><td class=\"name\">yes"));
+	assert_non_null(strstr(part, "<td class=\"name\">all-spot</td><td class=\"name\">no"));
+	assert_non_null(strstr(part, "117.32<small>no variation across replications</small>"));
+	assert_null(strstr(part, "[0.00, 0.00]"));
+	free(part);
+	run_scenario("tests/verdict/none-meets.json", fx->out);
+	assert_int_equal(render(fx->out, &d), 0);
+	part = page_part(fx->out, "<section id=\"verdict\">", "</section>");
+	assert_non_null(strstr(part, "None meets the SLO (P(SLO breach) at most 0.05). Closest: "
+				     "<b>mixed</b>"));
+	free(part);
+	assert_int_equal(d.errors, 0);
+	diag_release(&d);
+}
+
 /* A queue run with the sweep fixture: backlog, experiment and sweep figures. */
 static void test_queue_with_sweep(void **state)
 {
@@ -887,6 +935,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test_setup_teardown(test_request_service, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_example_experiment, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_verdict_section, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_queue_with_sweep, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_variants_then_redraw, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_odd_variant_name, setup, teardown),

@@ -1358,6 +1358,70 @@ static void test_per_request_autoscaling(void **state)
 	run_release(&r);
 }
 
+/* ---- outage seconds, billed vCPU-hours, launches per hour ---- */
+
+/*
+ * One Spot task, 35 s of start-up (10 + 20 + 5): interrupted at 1 h, it
+ * stops serving at the notice and its replacement, started then, runs 35 s
+ * later; the initial start-up does not count. Two interruptions: 70 s.
+ */
+static void test_outage_seconds(void **state)
+{
+	(void)state;
+	struct run r;
+	run_text(&r,
+		 "{\"duration\": \"3h\", " TASK_1VCPU_2GB
+		 "\"startup\": {\"provisioning\": \"10s\", \"pull\": \"20s\", \"app_start\": "
+		 "\"5s\"},"
+		 "\"service\": {\"desiredCount\": 1, \"capacityProviderStrategy\": ["
+		 "{\"capacityProvider\": \"FARGATE_SPOT\", \"weight\": 1}]},"
+		 "\"spot\": {\"interruptions\": {\"model\": \"scripted\", \"at\": [\"1h\", "
+		 "\"2h\"]}}}",
+		 0);
+	assert_int_equal((long)r.m.interruptions, 2);
+	assert_true(fabs(r.m.outage_seconds - 70) < 1e-9);
+	run_release(&r);
+	/* a FARGATE base keeps one task serving through the same interruptions */
+	run_text(&r,
+		 "{\"duration\": \"3h\", " TASK_1VCPU_2GB
+		 "\"startup\": {\"provisioning\": \"10s\", \"pull\": \"20s\", \"app_start\": "
+		 "\"5s\"},"
+		 "\"service\": {\"desiredCount\": 2, \"capacityProviderStrategy\": ["
+		 "{\"capacityProvider\": \"FARGATE\", \"base\": 1, \"weight\": 0},"
+		 "{\"capacityProvider\": \"FARGATE_SPOT\", \"weight\": 1}]},"
+		 "\"spot\": {\"interruptions\": {\"model\": \"scripted\", \"at\": [\"1h\", "
+		 "\"2h\"]}}}",
+		 0);
+	assert_true(r.m.outage_seconds == 0);
+	run_release(&r);
+}
+
+/*
+ * 0.5 vCPU tasks for 1 h, instant start-up: one FARGATE (3600 s) and one
+ * Spot task interrupted at 10 s, stopped 30 s later (stopTimeout) and
+ * billed the 60 s minimum, its replacement from 10 s to the end (3590 s).
+ * vCPU-hours: FARGATE 0.5, Spot 0.5 x 3650 / 3600; 3 launches in 1 h.
+ */
+static void test_billed_vcpu_hours(void **state)
+{
+	(void)state;
+	struct run r;
+	run_text(&r,
+		 "{\"duration\": \"1h\", \"taskDefinition\": {\"cpu\": \"512\", \"memory\": "
+		 "\"1024\"}, " INSTANT
+		 "\"service\": {\"desiredCount\": 2, \"capacityProviderStrategy\": ["
+		 "{\"capacityProvider\": \"FARGATE\", \"base\": 1, \"weight\": 0},"
+		 "{\"capacityProvider\": \"FARGATE_SPOT\", \"weight\": 1}]},"
+		 "\"spot\": {\"interruptions\": {\"model\": \"scripted\", \"at\": [\"10s\"]}}}",
+		 0);
+	assert_true(fabs(r.m.billed_vcpu_hours_fargate - 0.5) < 1e-12);
+	assert_true(fabs(r.m.billed_vcpu_hours_spot - 0.5 * 3650 / 3600) < 1e-12);
+	assert_true(fabs(r.m.billed_vcpu_hours - (0.5 + 0.5 * 3650 / 3600)) < 1e-12);
+	assert_true(fabs(r.m.tasks_launched_per_hour - 3) < 1e-12);
+	assert_true(r.m.outage_seconds == 0);
+	run_release(&r);
+}
+
 /* ---- edge cases ---- */
 
 static void test_zero_tasks(void **state)
@@ -1432,6 +1496,8 @@ int main(void)
 	    cmocka_unit_test(test_per_request_autoscaling),
 	    cmocka_unit_test(test_zero_tasks),
 	    cmocka_unit_test(test_zero_load),
+	    cmocka_unit_test(test_outage_seconds),
+	    cmocka_unit_test(test_billed_vcpu_hours),
 	};
 	rng_global_init();
 	return cmocka_run_group_tests_name("replication", tests, NULL, NULL);

@@ -161,6 +161,13 @@ static struct run_metrics metrics(double cost)
 	/* a request service: the queue metrics do not apply */
 	m.jobs_completed = m.mean_job_latency_s = m.p95_job_latency_s = NAN;
 	m.lost_work_hours = m.max_backlog = NAN;
+	m.jobs_rerun = m.jobs_finished_after_notice = NAN;
+	m.outage_seconds = 95;
+	m.tasks_launched_per_hour = 0.25;
+	m.billed_vcpu_hours = 12.5;
+	/* no Savings Plan */
+	m.savings_plan_cost_usd = m.cost_with_savings_plan_usd = NAN;
+	m.savings_plan_utilization = m.savings_plan_coverage = NAN;
 	return m;
 }
 
@@ -817,9 +824,11 @@ static void test_summary_one_replication(void **state)
 			    "  savings vs on-demand            0.0 %\n"
 			    "  interruptions                     3\n"
 			    "  tasks launched                    0\n"
+			    "  tasks launched / hour          0.25\n"
+			    "  billed vCPU-hours             12.50\n"
 			    "  placement failures                0\n"
 			    "  availability                  99.50 %\n"
-
+			    "  outage (no task)                 95 s\n"
 			    "  dropped fraction           0.000000\n"
 			    "  scaling activities                0\n"
 			    "  mean running tasks             4.00\n"
@@ -840,6 +849,7 @@ static void test_summary_mean_min_max(void **state)
 	b.p95_latency_s = 0.1;
 	c.p95_latency_s = 0.2;
 	c.interruptions = 4;
+	c.no_step_adjustment = 6; /* shown once a replication has one */
 	report_replication(r, "", 0, 1, &a);
 	report_replication(r, "", 1, 1, &b);
 	report_replication(r, "", 2, 1, &c);
@@ -851,6 +861,8 @@ static void test_summary_mean_min_max(void **state)
 	    strstr(text, "  interruptions               3.33333      (min 3, max 4)\n"));
 	assert_non_null(
 	    strstr(text, "  p95 latency                   150.0 ms   (min 100.0, max 200.0)\n"));
+	assert_non_null(
+	    strstr(text, "  no step adjustment                2 min  (min 0, max 6)\n"));
 	assert_non_null(strstr(text, "written to out/web/: timeseries.csv"));
 	free(text);
 	report_free(r);
@@ -872,6 +884,7 @@ static void experiment_make(struct experiment *x, size_t nconfigs, size_t nreps)
 	x->baseline = xcalloc(nconfigs, sizeof(*x->baseline));
 	x->m = xcalloc(nconfigs * nreps, sizeof(*x->m));
 	x->budget_usd = NAN;
+	x->max_breach = 0.05;
 	for (size_t c = 0; c < nconfigs; c++) {
 		x->variant[c] = xasprintf("v%zu", c);
 		x->sweep[c] = xstrdup("");
@@ -1005,9 +1018,9 @@ static void test_summary_csv(void **state)
 	assert_line(text, "\"spot, 3:1\"," SWEEP ",cost_usd,",
 		    "\"spot, 3:1\"," SWEEP
 		    ",cost_usd,USD,9,2.645751311,2.427589392,15.57241061,7,7.1,8,11.6,12,3");
-	/* NAN ignored: 0.1 and 0.3, n = 2, half-width t(0.975, 1) 0.1 */
+	/* NAN ignored: 0.1 and 0.3, n = 2, half-width t(0.975, 1) 0.1; seconds: low clipped at 0 */
 	assert_line(text, "base," SWEEP ",p95_latency_s,",
-		    "base," SWEEP ",p95_latency_s,s,0.2,0.1414213562,-1.070620474,1.470620474,0.1,"
+		    "base," SWEEP ",p95_latency_s,s,0.2,0.1414213562,0,1.470620474,0.1,"
 		    "0.11,0.2,0.29,0.3,2");
 	/* never applies: every statistic empty, n = 0 */
 	assert_line(text, "base," SWEEP ",jobs_completed,",
@@ -1120,57 +1133,127 @@ static char *ranking_text(const struct experiment *x)
 }
 
 /*
- * Three variants, three replications, request service (p95 83.5 ms):
- *   base      cost 10, 12, 14   availability 99.9, 99.8, 99.7 %   savings  0 %
- *   all-spot  cost  7,  8, 12   availability 99.0, 99.5, 98.0 %   savings 65 %
- *   mix       cost  9, 10, 11   availability 99.8, 99.8, 99.6 %   savings 30 %
- * Half-widths t(0.975, 2) sd / sqrt(3): base 4.97, all-spot 6.57, mix 2.48.
+ * Three variants, three replications, request service (p95 83.5 ms), an SLO
+ * with the default max_breach_probability 0.05:
+ *   base      cost 10, 12, 14   availability 99.9, 99.8, 99.7 %   savings  0 %   breach 0 0 0
+ *   all-spot  cost  7,  8, 12   availability 99.0, 99.5, 98.0 %   savings 65 %   breach 1 0 1
+ *   mix       cost  9, 10, 11   availability 99.8, 99.8, 99.6 %   savings 30 %   breach 0 0 0
+ * Monthly cost intervals t(0.975, 2) sd / sqrt(3): base 12 [7.03, 16.97],
+ * all-spot 9 [2.43, 15.57], mix 10 [7.52, 12.48]. P(SLO breach): Wilson
+ * 0 of 3 [0, 0.56], 2 of 3 [0.21, 0.94]. all-spot is cheapest but breaches
+ * in 2 of 3: the recommendation is mix.
  * Paired against base: all-spot cost -3 [-5.48, -0.52], availability
  * -0.97 pp (sd 0.702) [-2.71, +0.78]; mix cost -2 [-4.48, +0.48],
  * availability -0.07 pp (sd 0.0577) [-0.21, +0.08].
  */
-static void test_ranking(void **state)
+static void three_variants(struct experiment *x)
 {
 	static const double cost[3][3] = {{10, 12, 14}, {7, 8, 12}, {9, 10, 11}};
 	static const double avail[3][3] = {
 	    {0.999, 0.998, 0.997}, {0.99, 0.995, 0.98}, {0.998, 0.998, 0.996}};
+	static const double breach[3][3] = {{0, 0, 0}, {1, 0, 1}, {0, 0, 0}};
 	static const double savings[3] = {0, 65, 30};
+
+	experiment_make(x, 3, 3);
+	experiment_name(x, 0, "base", "");
+	experiment_name(x, 1, "all-spot", "");
+	experiment_name(x, 2, "mix", "");
+	x->baseline[1] = x->baseline[2] = 0;
+	for (size_t c = 0; c < 3; c++)
+		for (size_t k = 0; k < 3; k++) {
+			struct run_metrics *m = rep_of(x, c, k);
+			*m = metrics(cost[c][k]);
+			m->monthly_cost_usd = cost[c][k];
+			m->availability = avail[c][k];
+			m->savings_vs_on_demand_pct = savings[c];
+			m->slo_breach = breach[c][k];
+		}
+}
+
+static void test_ranking(void **state)
+{
 	struct experiment x;
 	char *text;
 
 	(void)state;
-	experiment_make(&x, 3, 3);
-	experiment_name(&x, 0, "base", "");
-	experiment_name(&x, 1, "all-spot", "");
-	experiment_name(&x, 2, "mix", "");
-	x.baseline[1] = x.baseline[2] = 0;
-	for (size_t c = 0; c < 3; c++)
-		for (size_t k = 0; k < 3; k++) {
-			*rep_of(&x, c, k) = metrics(cost[c][k]);
-			rep_of(&x, c, k)->availability = avail[c][k];
-			rep_of(&x, c, k)->savings_vs_on_demand_pct = savings[c];
-		}
+	three_variants(&x);
 	text = ranking_text(&x);
 	assert_string_equal(
 	    text,
-	    "3 configurations ranked by mean cost over 3 replications (\u00b1 the half-width "
-	    "of the 95 % interval):\n"
-	    "  #  variant       cost USD  savings  availability  p95 latency\n"
-	    "  1  all-spot   9.00 \u00b1 6.57   65.0 %       98.83 %      83.5 ms\n"
-	    "  2  mix       10.00 \u00b1 2.48   30.0 %       99.73 %      83.5 ms\n"
-	    "  3  base      12.00 \u00b1 4.97    0.0 %       99.80 %      83.5 ms\n"
+	    "recommendation: mix, the cheapest configuration that meets the SLO\n"
+	    "  P(SLO breach) 0.00 [0.00, 0.56] (at most 0.05 allowed); monthly cost USD 10.00 "
+	    "[7.52, 12.48]; savings 30.0 % against all on-demand\n"
+	    "3 configurations ranked by mean monthly cost over 3 replications (95 % intervals "
+	    "in brackets):\n"
+	    "  #  variant   meets SLO      P(SLO breach)     monthly cost USD  savings  "
+	    "availability  p95 latency\n"
+	    "  1  all-spot  no         0.67 [0.21, 0.94]   9.00 [2.43, 15.57]   65.0 %       "
+	    "98.83 %      83.5 ms\n"
+	    "  2  mix       yes        0.00 [0.00, 0.56]  10.00 [7.52, 12.48]   30.0 %       "
+	    "99.73 %      83.5 ms\n"
+	    "  3  base      yes        0.00 [0.00, 0.56]  12.00 [7.03, 16.97]    0.0 %       "
+	    "99.80 %      83.5 ms\n"
 	    "paired against base:\n"
-	    "  all-spot  cost -3.00 USD [-5.48, -0.52], availability -0.97 pp [-2.71, +0.78]\n"
-	    "  mix       cost -2.00 USD [-4.48, +0.48], availability -0.07 pp [-0.21, +0.08]\n");
+	    "  all-spot  monthly cost -3.00 USD [-5.48, -0.52], availability -0.97 pp [-2.71, "
+	    "+0.78]\n"
+	    "  mix       monthly cost -2.00 USD [-4.48, +0.48], availability -0.07 pp [-0.21, "
+	    "+0.08]\n");
+	free(text);
+	experiment_release(&x);
+}
+
+/*
+ * The same with max_breach_probability 0 and every configuration breaching
+ * at least once (base and mix 1 of 3, all-spot 2 of 3): none meets the SLO,
+ * and the closest is named: the lowest P(breach), the tie between base and
+ * mix broken by cost (mix, 10 against 12).
+ */
+static void test_ranking_none_meets(void **state)
+{
+	struct experiment x;
+	char *text;
+
+	(void)state;
+	three_variants(&x);
+	x.max_breach = 0;
+	rep_of(&x, 0, 1)->slo_breach = 1; /* base 1 of 3 */
+	rep_of(&x, 2, 2)->slo_breach = 1; /* mix 1 of 3 */
+	text = ranking_text(&x);
+	assert_non_null(strstr(text,
+			       "recommendation: none meets the SLO (P(SLO breach) at most 0); "
+			       "closest: mix\n"
+			       "  P(SLO breach) 0.33 [0.06, 0.79] (at most 0 allowed); "
+			       "monthly cost USD 10.00 [7.52, 12.48];"));
+	assert_non_null(strstr(text, "  3  base      no         0.33 [0.06, 0.79]"));
+	free(text);
+	experiment_release(&x);
+}
+
+/* Without an SLO the columns of the verdict are left out and the cheapest is named. */
+static void test_ranking_no_slo(void **state)
+{
+	struct experiment x;
+	char *text;
+
+	(void)state;
+	three_variants(&x);
+	for (size_t i = 0; i < 9; i++)
+		x.m[i].slo_breach = NAN;
+	text = ranking_text(&x);
+	assert_non_null(strstr(text,
+			       "recommendation: no SLO set, ranked by cost alone; cheapest: "
+			       "all-spot\n  monthly cost USD 9.00 [2.43, 15.57]; savings 65.0 %"));
+	assert_null(strstr(text, "meets SLO"));
 	free(text);
 	experiment_release(&x);
 }
 
 /*
  * One replication each, a queue service with a budget, and a sweep: no
- * half-widths or intervals, P(over budget) shown, a cost that does not
- * apply ranked last as n/a, and only configurations with another baseline
- * paired.
+ * intervals, P(over budget) shown, the queue's columns (p95 job latency,
+ * lost work, cost per 1,000 jobs) instead of availability and latency, a
+ * cost that does not apply ranked last as n/a, and only configurations
+ * with another baseline paired, on lost work.
  */
 static void test_ranking_queue_budget_sweep(void **state)
 {
@@ -1179,35 +1262,42 @@ static void test_ranking_queue_budget_sweep(void **state)
 
 	(void)state;
 	experiment_make(&x, 3, 1);
-	experiment_name(&x, 0, "base", "f=0.1");
+	experiment_name(&x, 0, "on-demand", "f=0.1");
 	experiment_name(&x, 1, "all-spot", "f=0.1");
-	experiment_name(&x, 2, "base", "f=0.2");
+	experiment_name(&x, 2, "on-demand", "f=0.2");
 	x.baseline[1] = 0;
 	x.budget_usd = 400;
 	for (size_t c = 0; c < 3; c++) {
 		struct run_metrics *m = rep_of(&x, c, 0);
 		*m = metrics(c == 0 ? 500 : 250);
+		m->monthly_cost_usd = m->cost_usd;
 		m->p95_latency_s = NAN;
 		m->jobs_completed = 1000;
-		m->mean_job_latency_s = c == 0 ? 12.34 : 20;
+		m->cost_per_thousand_jobs_usd = m->cost_usd;
+		m->p95_job_latency_s = c == 0 ? 12.34 : 20;
+		m->lost_work_hours = c == 0 ? 0 : 1.5;
 		m->over_budget = c == 0;
+		m->slo_breach = NAN;
 		m->availability = 1;
 	}
-	rep_of(&x, 2, 0)->cost_usd = NAN;
+	rep_of(&x, 2, 0)->monthly_cost_usd = NAN;
 	rep_of(&x, 2, 0)->over_budget = NAN;
 	text = ranking_text(&x);
 	assert_string_equal(
-	    text, "3 configurations ranked by mean cost over 1 replication:\n"
-		  "  #  variant   sweep  cost USD  savings  availability  mean job latency  "
-		  "P(over budget)\n"
-		  "  1  all-spot  f=0.1    250.00    0.0 %      100.00 %            20.0 s  "
-		  "          0.00\n"
-		  "  2  base      f=0.1    500.00    0.0 %      100.00 %            12.3 s  "
-		  "          1.00\n"
-		  "  3  base      f=0.2       n/a    0.0 %      100.00 %            20.0 s  "
-		  "           n/a\n"
-		  "paired against base:\n"
-		  "  all-spot f=0.1  cost -250.00 USD, availability 0.00 pp\n");
+	    text, "recommendation: no SLO set, ranked by cost alone; cheapest: all-spot f=0.1\n"
+		  "  monthly cost USD 250.00; savings 0.0 % against all on-demand; 250.0000 USD "
+		  "per 1,000 jobs; p95 job latency 20.0 s; lost work 1.50 h\n"
+		  "3 configurations ranked by mean monthly cost over 1 replication:\n"
+		  "  #  variant    sweep  monthly cost USD  savings  p95 job latency  lost work  "
+		  "USD per 1,000 jobs  P(over budget)\n"
+		  "  1  all-spot   f=0.1            250.00    0.0 %           20.0 s     1.50 h  "
+		  "          250.0000            0.00\n"
+		  "  2  on-demand  f=0.1            500.00    0.0 %           12.3 s     0.00 h  "
+		  "          500.0000            1.00\n"
+		  "  3  on-demand  f=0.2               n/a    0.0 %           20.0 s     1.50 h  "
+		  "          250.0000             n/a\n"
+		  "paired against on-demand:\n"
+		  "  all-spot f=0.1  monthly cost -250.00 USD, lost work +1.50 h\n");
 	free(text);
 	experiment_release(&x);
 }
@@ -1255,6 +1345,8 @@ int main(void)
 	    cmocka_unit_test_setup_teardown(test_experiment_files_are_atomic, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_replications_of_an_experiment, setup, teardown),
 	    cmocka_unit_test(test_ranking),
+	    cmocka_unit_test(test_ranking_none_meets),
+	    cmocka_unit_test(test_ranking_no_slo),
 	    cmocka_unit_test(test_ranking_queue_budget_sweep),
 	    cmocka_unit_test(test_ranking_empty),
 	};

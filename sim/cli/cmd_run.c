@@ -38,6 +38,7 @@
 #include "spotsim/output/report.h"
 #include "spotsim/experiment/runner.h"
 #include "spotsim/experiment/shard.h"
+#include "spotsim/engine/dist.h"
 #include "spotsim/scenario/scenario.h"
 #include "spotsim/util/xalloc.h"
 
@@ -68,7 +69,8 @@ static const char usage[] =
     "  events.csv        the event log of replication 0\n"
     "  scenario.json     a copy of the scenario, for spotsim plot\n"
     "  plots/, report.html  the figures (gnuplot) and one page with everything\n"
-    "then prints a summary (one configuration) or a ranking by cost.\n"
+    "then prints a summary (one configuration) or the recommendation (the\n"
+    "cheapest configuration that meets the SLO) and a ranking by monthly cost.\n"
     "Files are written in a private temporary folder inside DIR and renamed\n"
     "into place together when the run is complete: a failed or interrupted run\n"
     "(Ctrl-C) leaves DIR as it was. Figures and report.html of an earlier run\n"
@@ -108,7 +110,10 @@ static const char usage[] =
     "no summary.csv, comparison.csv, plots or report.html: spotsim merge makes\n"
     "them from all N shards, byte-identical to a run without --shard.\n"
     "\n"
-    "Progress is shown on stderr when it is a terminal.\n"
+    "Progress is shown on stderr when it is a terminal. What the run assumed\n"
+    "where the scenario is silent (the placement tie rule, the start-up time,\n"
+    "the Spot interruption model) is noted on stderr, one line each, unless\n"
+    "--quiet.\n"
     "Exit status: 0 success; 1 runtime failure (the output folder cannot be\n"
     "created or written, a replication fails, the run was interrupted);\n"
     "2 usage or input error (bad option, invalid scenario or price table, a\n"
@@ -177,6 +182,68 @@ static int load_inputs(const struct run_opts *o, struct plan *p, struct price_ta
 	status = diag_failed(&d) ? EXIT_USAGE : EXIT_OK;
 	diag_release(&d);
 	return status;
+}
+
+/* Whether a configuration's strategy can place tasks on `p`. */
+static bool uses_provider(const struct scenario *sc, enum provider p)
+{
+	for (size_t i = 0; i < sc->service.strategy.nr; i++) {
+		const struct strategy_item *it = &sc->service.strategy.items[i];
+		if (it->provider == p && (it->weight > 0 || it->base > 0))
+			return true;
+	}
+	return false;
+}
+
+/* The start-up of the first configuration that has none of its own. */
+static const struct startup_model *defaulted_startup(const struct plan *p)
+{
+	for (size_t i = 0; i < p->n; i++)
+		if (!p->configs[i].sc.has_startup)
+			return &p->configs[i].sc.startup;
+	return NULL;
+}
+
+/*
+ * What the run assumes where the scenario is silent and AWS documents
+ * nothing (README "spotsim run"): the placement tie rule when both
+ * providers take tasks, the start-up time, and the Spot interruption model
+ * when Spot is used; one note each, when some configuration defaulted it.
+ */
+static void print_assumptions(const struct plan *p, const char *file)
+{
+	bool tie = false, spot = false;
+	const struct startup_model *m = defaulted_startup(p);
+	struct diag d;
+
+	for (size_t i = 0; i < p->n; i++) {
+		const struct scenario *sc = &p->configs[i].sc;
+		bool on_spot = uses_provider(sc, PROVIDER_FARGATE_SPOT);
+		tie |= on_spot && uses_provider(sc, PROVIDER_FARGATE) && !sc->has_placement_tie;
+		spot |= on_spot && sc->spot.ninterruptions == 0;
+	}
+	diag_init(&d);
+	if (tie)
+		diag_note(
+		    &d, file, NULL,
+		    "assumed placement_tie \"first_listed\": the odd task goes to the provider "
+		    "listed first (AWS does not document the rule; \"largest_weight\" is the "
+		    "other choice)");
+	if (m) {
+		double prov = dist_mean_seconds(&m->provisioning),
+		       pull = dist_mean_seconds(&m->pull), app = dist_mean_seconds(&m->app_start);
+		diag_note(&d, file, NULL,
+			  "assumed start-up %g s: provisioning %g s + pull %g s + app start %g s, "
+			  "fixed (AWS publishes no figure; set \"startup\")",
+			  prov + pull + app, prov, pull, app);
+	}
+	if (spot)
+		diag_note(&d, file, NULL,
+			  "assumed no Spot interruptions (AWS publishes no rate; set "
+			  "\"spot.interruptions\", e.g. a scripted time or a mean time to "
+			  "interruption)");
+	cli_print_diag(&d);
+	diag_release(&d);
 }
 
 /* The output folder: -o, else out/NAME (the loader made sure NAME names a folder). */
@@ -248,12 +315,17 @@ static int run_replications(const struct run_opts *o, const struct plan *p,
 				    .slice = o->slice};
 	struct experiment x;
 	int rc = cli_interrupted() ? SPOTSIM_EINTR : runner_run(p, t, &ro, sink_for, &k, &x, d);
+	outdir_claim(report_outdir(r), REPORT_HOURLY_USAGE);
+	outdir_claim(report_outdir(r), REPORT_PLAN_COMMITMENT);
+	outdir_claim(report_outdir(r), "plots/" PLOT_COMMITMENT ".png");
+	outdir_claim(report_outdir(r), "plots/" PLOT_COMMITMENT ".svg");
 	if (!rc) {
 		write_rows(o, p, r, &x);
 		if (sh) {
 			shard_manifest_build(&sh->manifest, p, &x, &o->slice, &sh->rows,
 					     sh->digest);
 		} else {
+			rc = report_hourly_usage(r, p, &x, d);
 			report_experiment(r, &x);
 			if (!o->quiet && x.nconfigs > 1)
 				report_ranking(&x, stdout);
@@ -497,6 +569,8 @@ static int run(const struct run_opts *o)
 
 	pricing_init(&t);
 	status = load_inputs(o, &p, &t);
+	if (status == EXIT_OK && !o->quiet)
+		print_assumptions(&p, o->scenario);
 	if (status == EXIT_OK)
 		status = simulate(o, &p, &t);
 	plan_release(&p);

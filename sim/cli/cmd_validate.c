@@ -178,6 +178,35 @@ static void print_workload(const struct scenario *sc)
 	       sc->requests.service_time_s);
 }
 
+/* pricing.savings_plan: the commitment, the discount and where it comes from, the up-front part. */
+static void print_savings_plan(const struct savings_plan_config *p)
+{
+	char rel[PATH_MAX_DISPLAY];
+	double total = p->commitment_usd_per_hour * savings_plan_term_hours(p->term);
+	struct strbuf src = STRBUF_INIT;
+
+	if (!p->enabled)
+		return;
+	strbuf_add_printable(&src, p->as_of);
+	printf("  savings:  Compute Savings Plan %g USD/hour, %s %s: %g %% off FARGATE vCPU and "
+	       "memory (%s, as of %s, %s); Spot not covered\n",
+	       p->commitment_usd_per_hour, savings_plan_term_name(p->term),
+	       savings_plan_payment_name(p->payment), p->discount * 100,
+	       cli_display_path(p->rates_file, rel, sizeof(rel)), src.buf,
+	       p->derived ? "inferred or assumed, not published" : "published");
+	strbuf_release(&src);
+	if (p->payment == SP_ALL_UPFRONT)
+		printf("            %.2f USD up front for the term (%g hours), nothing after\n",
+		       total, savings_plan_term_hours(p->term));
+	else if (p->payment == SP_PARTIAL_UPFRONT)
+		printf(
+		    "            50 to 99 %% of %.2f USD up front (%g hours), the rest monthly\n",
+		    total, savings_plan_term_hours(p->term));
+	else
+		printf("            nothing up front, %.2f USD over the term (%g hours)\n", total,
+		       savings_plan_term_hours(p->term));
+}
+
 static void print_summary(const struct scenario *sc, const struct price_table *t)
 {
 	char dur[32], rel[PATH_MAX_DISPLAY];
@@ -209,6 +238,7 @@ static void print_summary(const struct scenario *sc, const struct price_table *t
 		printf("  linked:   terraform %s\n", sc->terraform);
 	print_workload(sc);
 	printf("  prices:   %s\n", cli_display_path(t->path, rel, sizeof(rel)));
+	print_savings_plan(&sc->savings_plan);
 	printf("  sections: workload %s, spot %s, scaling %s, %ld variant%s, %ld sweep point%s\n",
 	       sc->has_workload ? "yes" : "no", sc->has_spot ? "yes" : "no",
 	       sc->has_scaling ? "yes" : "no", sc->variants, sc->variants == 1 ? "" : "s",

@@ -22,6 +22,8 @@ static const struct command {
     {"scale", cmd_scale, "one scaling policy decision, with the arithmetic"},
     {"prices", cmd_prices, "the price table in use, with its dates"},
     {"plot", cmd_plot, "(re)draw the plots and report.html from a run's CSV files"},
+    {"plan-commitment", cmd_plan_commitment,
+     "the Compute Savings Plan commitment that minimises a run's cost"},
 };
 
 #define NCOMMANDS (sizeof(commands) / sizeof(commands[0]))
@@ -35,7 +37,7 @@ static void usage(FILE *out)
 	      "commands:\n",
 	      out);
 	for (size_t i = 0; i < NCOMMANDS; i++)
-		fprintf(out, "  %-9s %s\n", commands[i].name, commands[i].summary);
+		fprintf(out, "  %-15s %s\n", commands[i].name, commands[i].summary);
 	fputs("\n"
 	      "Run 'spotsim <command> --help' for a command's options.\n"
 	      "Exit status: 0 success, 1 runtime failure, 2 usage or input error.\n",

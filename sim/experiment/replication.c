@@ -40,10 +40,12 @@
 
 #include "spotsim/engine/engine.h"
 #include "spotsim/util/error.h"
+#include "spotsim/util/xalloc.h"
 #include "spotsim/model/metrics.h"
 #include "spotsim/model/per_request.h"
 #include "spotsim/model/queue.h"
 #include "spotsim/model/request_rate.h"
+#include "spotsim/model/savings_plan.h"
 #include "spotsim/model/scaling.h"
 #include "spotsim/model/service.h"
 #include "spotsim/model/spot.h"
@@ -53,13 +55,15 @@
 #include <math.h>
 #include <signal.h>
 #include <stddef.h>
+#include <stdlib.h>
 #include <string.h>
 
 #define SAMPLE_PERIOD	   (20 * SIM_SEC)
 #define SAMPLES_PER_MINUTE 3
 
 enum {
-	EV_SCHEDULED = 100
+	EV_SCHEDULED = 100,
+	EV_PLAN_HOUR = 101 /* a clock hour ends: the Savings Plan bills it */
 };
 
 static volatile sig_atomic_t interrupted;
@@ -118,6 +122,16 @@ const struct metric_def run_metric_defs[] = {
     M(monthly_cost_usd, "USD"),
     M(over_budget, "probability"),
     M(slo_breach, "probability"),
+    M(outage_seconds, "s"),
+    M(tasks_launched_per_hour, "count/h"),
+    M(billed_vcpu_hours, "vCPU-h"),
+    M(billed_vcpu_hours_fargate, "vCPU-h"),
+    M(billed_vcpu_hours_spot, "vCPU-h"),
+    M(savings_plan_cost_usd, "USD"),
+    M(cost_with_savings_plan_usd, "USD"),
+    M(savings_plan_utilization, "fraction"),
+    M(savings_plan_coverage, "fraction"),
+    M(cost_per_thousand_jobs_usd, "USD"),
 #undef M
     {NULL, NULL, 0},
 };
@@ -151,6 +165,12 @@ struct rep {
 	long ticks;	    /* 20-second ticks dealt with */
 	long minutes, bad_minutes;
 	long scale_ins_suspended; /* scaler decisions not applied during a deployment */
+	/* pricing.savings_plan: the plan's bill, hour by hour */
+	bool plan;
+	struct sp_account sp;
+	double plan_eligible, plan_total; /* accrued at the last hour's end */
+	sim_time plan_hour_start;
+	struct run_hours *hours; /* NULL: not recorded */
 };
 
 static void stops_serving(void *ctx, long serving, sim_time window)
@@ -671,6 +691,11 @@ static void fill_metrics(const struct rep *r, const struct service_totals *t,
 	m->availability = r->minutes ? 1.0 - (double)r->bad_minutes / (double)r->minutes : NAN;
 	m->mean_running_tasks = hours > 0 ? t->running_task_seconds / (hours * 3600.0) : NAN;
 	m->capacity_reclaims = (double)t->capacity_reclaims;
+	m->outage_seconds = t->outage_seconds;
+	m->tasks_launched_per_hour = hours > 0 ? m->tasks_launched / hours : NAN;
+	m->billed_vcpu_hours_fargate = t->billed_vcpu_seconds[PROVIDER_FARGATE] / 3600.0;
+	m->billed_vcpu_hours_spot = t->billed_vcpu_seconds[PROVIDER_FARGATE_SPOT] / 3600.0;
+	m->billed_vcpu_hours = m->billed_vcpu_hours_fargate + m->billed_vcpu_hours_spot;
 	fill_deployments(t, m);
 	fill_request_metrics(r, m);
 	m->cost_per_million_requests_usd = m->requests > 0 ? m->cost_usd / m->requests * 1e6 : NAN;
@@ -759,7 +784,8 @@ static void teardown(struct rep *r)
 /*
  * Risk indicators (README "Experiments"): the cost scaled to a 30-day month
  * against slo.monthly_budget_usd, and whether the run as a whole broke its
- * SLO (p95 or p99 latency above target, dropped fraction above the maximum).
+ * SLO (p95 or p99 latency above target, dropped fraction above the maximum,
+ * for a queue the p95 job latency above slo.max_job_latency).
  */
 static void fill_risk(const struct scenario *sc, struct run_metrics *m)
 {
@@ -767,7 +793,8 @@ static void fill_risk(const struct scenario *sc, struct run_metrics *m)
 	double months = simtime_seconds(sc->duration) / (30.0 * 86400.0);
 	m->monthly_cost_usd = months > 0 ? m->cost_usd / months : NAN;
 	m->over_budget = slo->has_budget ? (m->monthly_cost_usd > slo->monthly_budget_usd) : NAN;
-	if (!slo->has_p95_latency && !slo->has_p99_latency && !slo->has_max_dropped) {
+	if (!slo->has_p95_latency && !slo->has_p99_latency && !slo->has_max_dropped &&
+	    !slo->has_max_job_latency) {
 		m->slo_breach = NAN;
 		return;
 	}
@@ -778,7 +805,17 @@ static void fill_risk(const struct scenario *sc, struct run_metrics *m)
 		breach = true;
 	if (slo->has_max_dropped && m->dropped_fraction > slo->max_dropped_fraction)
 		breach = true;
+	if (slo->has_max_job_latency &&
+	    m->p95_job_latency_s > simtime_seconds(slo->max_job_latency))
+		breach = true;
 	m->slo_breach = breach;
+}
+
+/* A queue's cost per 1,000 completed jobs; NAN without a queue or without a completed job. */
+static void fill_job_cost(struct run_metrics *m)
+{
+	m->cost_per_thousand_jobs_usd =
+	    m->jobs_completed > 0 ? m->cost_usd / m->jobs_completed * 1000 : NAN;
 }
 
 /* Each cause's share of lost work (hours), re-runs and late finishes; all NAN without a queue. */
@@ -827,8 +864,89 @@ static void fill_queue_metrics(struct rep *r, struct run_metrics *m)
 	fill_queue_causes(q, m);
 }
 
+/* ---- Compute Savings Plan: AWS's hourly rule on each clock hour ---- */
+
+void run_hours_release(struct run_hours *h)
+{
+	free(h->eligible_usd);
+	free(h->other_usd);
+	memset(h, 0, sizeof(*h));
+}
+
+/*
+ * Bills the hour that ends now: the FARGATE vCPU and memory accrued since
+ * the last hour's end go to the plan, the rest is noted beside it. Tasks
+ * are billed per second, so a task's usage falls in the hours it ran; the
+ * rounding up and the minimum charge fall in the hour it stops.
+ */
+static void plan_close_hour(struct rep *r)
+{
+	struct cost_items od;
+	service_usage_accrued(r->svc, PROVIDER_FARGATE, &od);
+	double eligible = od.vcpu + od.memory, total = service_cost_accrued(r->svc);
+	double hours = simtime_seconds(engine_now(&r->e) - r->plan_hour_start) / 3600.0;
+	double e = eligible - r->plan_eligible, other = total - r->plan_total - e;
+	savings_plan_account_hour(&r->sp, e, hours);
+	if (r->hours) {
+		struct run_hours *h = r->hours;
+		XALLOC_GROW(h->eligible_usd, h->n + 1, h->alloc);
+		h->other_usd = xrealloc(h->other_usd, h->alloc * sizeof(*h->other_usd));
+		h->eligible_usd[h->n] = e;
+		h->other_usd[h->n++] = other;
+		h->last_hours = hours;
+	}
+	r->plan_eligible = eligible;
+	r->plan_total = total;
+	r->plan_hour_start = engine_now(&r->e);
+}
+
+static void on_plan_hour(struct engine *e, struct event *ev, void *ctx)
+{
+	struct rep *r = ctx;
+	plan_close_hour(r);
+	if (engine_now(e) + SIM_HOUR < r->sc->duration)
+		engine_reschedule_after(e, ev, SIM_HOUR);
+}
+
+static void plan_start(struct rep *r, struct run_hours *hours)
+{
+	const struct savings_plan_config *p = &r->sc->savings_plan;
+	r->plan = p->enabled;
+	if (!r->plan)
+		return;
+	savings_plan_account_init(&r->sp, p->commitment_usd_per_hour, p->discount);
+	r->hours = hours;
+	engine_on(&r->e, EV_PLAN_HOUR, on_plan_hour, r);
+	if (SIM_HOUR < r->sc->duration)
+		engine_at(&r->e, SIM_HOUR, EV_PLAN_HOUR, NULL, 0);
+}
+
+/* After service_finish: the last (maybe partial) hour, then the plan's metrics. */
+static void plan_finish(struct rep *r, struct run_metrics *m)
+{
+	m->savings_plan_cost_usd = m->cost_with_savings_plan_usd = NAN;
+	m->savings_plan_utilization = m->savings_plan_coverage = NAN;
+	if (!r->plan)
+		return;
+	if (engine_now(&r->e) > r->plan_hour_start)
+		plan_close_hour(r);
+	const struct sp_account *a = &r->sp;
+	m->savings_plan_cost_usd = a->paid;
+	m->cost_with_savings_plan_usd =
+	    a->paid + a->on_demand_billed + (m->cost_usd - a->eligible_on_demand);
+	m->savings_plan_utilization = savings_plan_utilization(a);
+	m->savings_plan_coverage = savings_plan_coverage(a);
+}
+
 int replication_run(const struct scenario *sc, const struct price_table *prices, uint64_t index,
 		    const struct run_sink *sink, struct run_metrics *out, struct diag *d)
+{
+	return replication_run_hours(sc, prices, index, sink, out, NULL, d);
+}
+
+int replication_run_hours(const struct scenario *sc, const struct price_table *prices,
+			  uint64_t index, const struct run_sink *sink, struct run_metrics *out,
+			  struct run_hours *hours, struct diag *d)
 {
 	struct price_rate store[PROVIDER_COUNT];
 	const struct price_rate *rates[PROVIDER_COUNT];
@@ -840,6 +958,9 @@ int replication_run(const struct scenario *sc, const struct price_table *prices,
 	if ((rc = check_rates(sc, rates, d)))
 		return rc;
 	setup(&r, sc, index, sink, rates);
+	if (hours)
+		run_hours_release(hours);
+	plan_start(&r, hours);
 	service_start(r.svc);
 	if (r.queue)
 		queue_start(r.queue);
@@ -854,6 +975,8 @@ int replication_run(const struct scenario *sc, const struct price_table *prices,
 	fill_metrics(&r, &totals, rates, out);
 	fill_queue_metrics(&r, out);
 	fill_risk(sc, out);
+	plan_finish(&r, out);
+	fill_job_cost(out);
 	out->scaling_activities =
 	    r.scaler ? (double)(scaler_activities(r.scaler) - r.scale_ins_suspended) : 0;
 	out->no_step_adjustment = r.scaler ? (double)scaler_no_step_adjustments(r.scaler) : 0;

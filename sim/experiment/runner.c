@@ -29,10 +29,11 @@ struct pool {
 	struct experiment *x;
 	const bool *skip; /* [item]: not in this run's slice */
 	size_t nitems, nreps;
-	double started; /* for the progress line */
-	double shown;	/* when the progress line was last drawn */
-	size_t total;	/* items this run holds */
-	bool progress;	/* draw the progress line (on the calling thread only) */
+	size_t hours_items; /* items below this keep their hours (x->hours) */
+	double started;	    /* for the progress line */
+	double shown;	    /* when the progress line was last drawn */
+	size_t total;	    /* items this run holds */
+	bool progress;	    /* draw the progress line (on the calling thread only) */
 	atomic_size_t next, done;
 	atomic_int stop;
 	int rc;		  /* the first failure's code, under `lock` */
@@ -40,11 +41,19 @@ struct pool {
 	pthread_mutex_t lock;
 };
 
+/* The hours of `item` are kept while the total stays within EXPERIMENT_HOURS_MAX. */
+static struct run_hours *item_hours(struct pool *pl, size_t item)
+{
+	if (!pl->x->hours || item >= pl->hours_items)
+		return NULL;
+	return &pl->x->hours[item];
+}
+
 static int run_item(struct pool *pl, size_t item, const struct run_sink *sink, struct diag *d)
 {
 	size_t config = item / pl->x->nreps, rep = item % pl->x->nreps;
-	return replication_run(&pl->plan->configs[config].sc, pl->prices, rep, sink,
-			       &pl->x->m[item], d);
+	return replication_run_hours(&pl->plan->configs[config].sc, pl->prices, rep, sink,
+				     &pl->x->m[item], item_hours(pl, item), d);
 }
 
 static void fail(struct pool *pl, int rc, const struct diag *d)
@@ -150,6 +159,27 @@ static void experiment_init(struct experiment *x, const struct plan *p, size_t n
 	}
 	const struct slo *slo = &p->configs[0].sc.slo;
 	x->budget_usd = slo->has_budget ? slo->monthly_budget_usd : NAN;
+	x->max_breach = slo->max_breach_probability;
+	for (size_t i = 0; i < p->n && !x->hours; i++)
+		if (p->configs[i].sc.savings_plan.enabled)
+			x->hours = xcalloc(p->n * nreps, sizeof(*x->hours));
+}
+
+/*
+ * How many items keep their hours: whole replications in item order while
+ * the hours of those with a Savings Plan stay within EXPERIMENT_HOURS_MAX.
+ */
+static size_t hours_items(const struct plan *p, size_t nreps)
+{
+	size_t total = 0, item = 0;
+	for (; item < p->n * nreps; item++) {
+		const struct scenario *sc = &p->configs[item / nreps].sc;
+		size_t h = sc->savings_plan.enabled ? (size_t)(sc->duration / SIM_HOUR) + 1 : 0;
+		if (total + h > EXPERIMENT_HOURS_MAX)
+			break;
+		total += h;
+	}
+	return item;
 }
 
 void experiment_release(struct experiment *x)
@@ -162,6 +192,9 @@ void experiment_release(struct experiment *x)
 	free(x->sweep);
 	free(x->baseline);
 	free(x->m);
+	for (size_t i = 0; x->hours && i < x->nconfigs * x->nreps; i++)
+		run_hours_release(&x->hours[i]);
+	free(x->hours);
 	memset(x, 0, sizeof(*x));
 }
 
@@ -205,6 +238,7 @@ int runner_run(const struct plan *p, const struct price_table *t, const struct r
 
 	experiment_init(out, p, nreps);
 	pl.nitems = p->n * nreps;
+	pl.hours_items = out->hours ? hours_items(p, nreps) : 0;
 	bool *skip = xcalloc(pl.nitems, sizeof(*skip));
 	for (size_t i = 0; i < pl.nitems; i++) {
 		skip[i] = !shard_holds(&o->slice, i);

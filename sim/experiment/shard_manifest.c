@@ -110,6 +110,7 @@ void shard_manifest_build(struct shard_manifest *m, const struct plan *p,
 	m->nreps = x->nreps;
 	m->slice = *s;
 	m->budget_usd = x->budget_usd;
+	m->max_breach = x->max_breach;
 	m->items = xcalloc(shard_size(s, total) + 1, sizeof(*m->items));
 	for (size_t i = 0; i < total; i++)
 		if (shard_holds(s, i))
@@ -205,6 +206,8 @@ static void write_manifest(FILE *f, const struct shard_manifest *m)
 	if (!isnan(m->budget_usd))
 		snprintf(num, sizeof(num), "%.17g", m->budget_usd);
 	put_pair(f, "budget_usd", num);
+	snprintf(num, sizeof(num), "%.17g", m->max_breach);
+	put_pair(f, "max_breach_probability", num);
 }
 
 static int write_one(const char *dir, const char *name, const struct shard_manifest *m,
@@ -232,11 +235,25 @@ int shard_write(const char *dir, const struct shard_manifest *m, struct diag *d)
 
 /* ---- reading ---- */
 
-#define NKEYS 16
-static const char *const keys[NKEYS] = {
-    "format",	      "spotsim_version", "scenario",	"scenario_digest", "seed",  "replications",
-    "configurations", "plan_size",	 "slice",	"slice_rule",	   "items", "region",
-    "start",	      "start_unix",	 "duration_us", "budget_usd"};
+#define NKEYS	     17
+#define KEY_OPTIONAL 16 /* from here on, keys that older manifests do not have */
+static const char *const keys[NKEYS] = {"format",
+					"spotsim_version",
+					"scenario",
+					"scenario_digest",
+					"seed",
+					"replications",
+					"configurations",
+					"plan_size",
+					"slice",
+					"slice_rule",
+					"items",
+					"region",
+					"start",
+					"start_unix",
+					"duration_us",
+					"budget_usd",
+					"max_breach_probability"};
 
 struct reading {
 	const char *file; /* for messages */
@@ -354,6 +371,10 @@ static bool manifest_numbers(struct reading *r, struct shard_manifest *m)
 		ok = bad_key(r, 14, "a whole number of microseconds above 0");
 	if (!to_double(r->value[15], &m->budget_usd))
 		ok = bad_key(r, 15, "a number, or empty");
+	m->max_breach = SCENARIO_DEFAULT_MAX_BREACH;
+	if (r->value[16] && (!to_double(r->value[16], &m->max_breach) ||
+			     !(m->max_breach >= 0 && m->max_breach <= 1)))
+		ok = bad_key(r, 16, "a number from 0 to 1");
 	m->duration = dur;
 	r->want_items = items;
 	return ok;
@@ -361,7 +382,7 @@ static bool manifest_numbers(struct reading *r, struct shard_manifest *m)
 
 static bool manifest_fields(struct reading *r, struct shard_manifest *m)
 {
-	for (int i = 0; i < NKEYS; i++)
+	for (int i = 0; i < KEY_OPTIONAL; i++)
 		if (!r->value[i]) {
 			diag_error(r->d, r->file, NULL,
 				   "no \"%s\" key (accepted: a manifest written by spotsim run "

@@ -161,6 +161,7 @@ void shard_experiment(struct shard_manifest *const *m, size_t n, struct experime
 	x->baseline = xcalloc(nconfigs, sizeof(*x->baseline));
 	x->m = xcalloc(nconfigs * nreps, sizeof(*x->m));
 	x->budget_usd = m[0]->budget_usd;
+	x->max_breach = m[0]->max_breach;
 	*seeds = xcalloc(nconfigs, sizeof(**seeds));
 	for (size_t i = 0; i < n; i++)
 		for (size_t j = 0; j < m[i]->nitems; j++) {

@@ -18,7 +18,9 @@
 #include "spotsim/util/xalloc.h"
 
 #include <math.h>
+#include <stdbool.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include <gsl/gsl_cdf.h>
 #include <gsl/gsl_sort.h>
@@ -129,4 +131,83 @@ double stats_unpaired_halfwidth(const double *x, size_t nx, const double *y, siz
 	if (!isfinite(dof)) /* the squares underflowed: the t limit is the normal */
 		return gsl_cdf_ugaussian_Pinv(0.975) * sqrt(se2);
 	return gsl_cdf_tdist_Pinv(0.975, dof) * sqrt(se2);
+}
+
+enum stats_scale stats_scale_of(const char *name, const char *unit)
+{
+	if (!strcmp(unit, "fraction") || !strcmp(unit, "probability"))
+		return STATS_FRACTION;
+	if (!strcmp(unit, "%") || !strcmp(name, "deployment_extra_cost_usd"))
+		return STATS_REAL;
+	return STATS_NONNEGATIVE;
+}
+
+void stats_wilson(double k, double n, double *lo, double *hi)
+{
+	double z = gsl_cdf_ugaussian_Pinv(0.975), z2n = z * z / n, p = k / n;
+	double centre = (p + z2n / 2) / (1 + z2n);
+	double half = z / (1 + z2n) * sqrt(p * (1 - p) / n + z2n / (4 * n));
+
+	*lo = fmax(0, centre - half);
+	*hi = fmin(1, centre + half);
+}
+
+/* True when every number of x[0..n) is 0 or 1 (NAN does not count); *ones counts the 1s. */
+static bool all_zero_one(const double *x, size_t n, double *ones)
+{
+	*ones = 0;
+	for (size_t i = 0; i < n; i++) {
+		if (isnan(x[i]))
+			continue;
+		if (x[i] != 0 && x[i] != 1)
+			return false;
+		*ones += x[i];
+	}
+	return true;
+}
+
+/* The t interval of logit(mean), by the delta method, mapped back into (0, 1). */
+static void logit_interval(struct metric_summary *s)
+{
+	double m = s->mean, se = s->sd / sqrt((double)s->n);
+	double centre = log(m / (1 - m)), half = stats_t975(s->n - 1) * se / (m * (1 - m));
+
+	s->ci95_low = 1 / (1 + exp(-(centre - half)));
+	s->ci95_high = 1 / (1 + exp(-(centre + half)));
+}
+
+static void fraction_interval(const double *x, size_t n, struct metric_summary *s)
+{
+	double ones;
+
+	if (all_zero_one(x, n, &ones))
+		stats_wilson(ones, (double)s->n, &s->ci95_low, &s->ci95_high);
+	else if (s->sd > 0 && s->mean > 0 && s->mean < 1)
+		logit_interval(s);
+	else { /* constant, or values outside [0, 1]: the t interval, clipped */
+		s->ci95_low = fmin(fmax(s->ci95_low, 0), 1);
+		s->ci95_high = fmin(fmax(s->ci95_high, 0), 1);
+	}
+}
+
+void stats_summarize_scaled(const double *x, size_t n, enum stats_scale scale,
+			    struct metric_summary *out)
+{
+	stats_summarize(x, n, out);
+	if (out->n < 2)
+		return;
+	if (scale == STATS_NONNEGATIVE && out->ci95_low < 0)
+		out->ci95_low = 0;
+	else if (scale == STATS_FRACTION)
+		fraction_interval(x, n, out);
+}
+
+void stats_paired_scaled(const double *x, const double *y, size_t n, enum stats_scale scale,
+			 struct metric_summary *out)
+{
+	stats_paired(x, y, n, out);
+	if (scale != STATS_FRACTION || out->n < 2)
+		return;
+	out->ci95_low = fmax(out->ci95_low, -1);
+	out->ci95_high = fmin(out->ci95_high, 1);
 }

@@ -177,6 +177,7 @@ struct service {
 
 	sim_time running_since;
 	struct service_totals totals;
+	bool served_once; /* a task has been RUNNING: outages count from then */
 };
 
 /* ---- task life (service_task.c) ---- */

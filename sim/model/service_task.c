@@ -8,6 +8,7 @@
 #include "spotsim/util/xalloc.h"
 
 #include <stdio.h>
+#include <string.h>
 #include <stdlib.h>
 
 /* ---- logging ---- */
@@ -50,7 +51,12 @@ void service_account_running(struct service *s)
 {
 	long running = s->nstate[TASK_RUNNING][0] + s->nstate[TASK_RUNNING][1];
 	sim_time now = engine_now(s->e);
-	s->totals.running_task_seconds += (double)running * simtime_seconds(now - s->running_since);
+	double dt = simtime_seconds(now - s->running_since);
+	s->totals.running_task_seconds += (double)running * dt;
+	if (running == 0 && s->served_once)
+		s->totals.outage_seconds += dt;
+	if (running > 0)
+		s->served_once = true;
 	s->running_since = now;
 }
 
@@ -284,6 +290,7 @@ void service_bill(struct service *s, struct task *t, bool end_of_run)
 	c->start_sum[p] -= simtime_seconds(t->pull_started_at);
 	s->totals.billed_seconds[p] += (double)billed;
 	c->billed_seconds[p] += (double)billed;
+	s->totals.billed_vcpu_seconds[p] += (double)billed * c->vcpu;
 	s->totals.cost[p] += (double)billed / 3600.0 * c->hour_usd[p];
 	snprintf(detail, sizeof(detail), "billed_seconds=%lld%s", (long long)billed,
 		 end_of_run ? ";end_of_run=1" : "");
@@ -303,6 +310,29 @@ double service_cost_now(const struct service *s)
 		usd += s->totals.cost[p] + open_usd;
 	}
 	return usd;
+}
+
+void service_usage_accrued(const struct service *s, enum provider p, struct cost_items *out)
+{
+	double now = simtime_seconds(engine_now(s->e));
+	memset(out, 0, sizeof(*out));
+	if (!s->rate[p])
+		return;
+	for (size_t k = 0; k < s->ncls; k++) {
+		const struct task_class *c = &s->cls[k];
+		const struct task_definition *def = &c->def;
+		struct task_size sz = {def->cpu_units, def->memory_mib, def->storage_gib, def->os,
+				       def->arch};
+		struct cost_items items;
+		double secs =
+		    c->billed_seconds[p] + (double)c->billed_now[p] * now - c->start_sum[p];
+		pricing_cost(s->rate[p], &sz, secs, &items);
+		out->vcpu += items.vcpu;
+		out->memory += items.memory;
+		out->storage += items.storage;
+		out->os_license += items.os_license;
+		out->total += items.total;
+	}
 }
 
 double service_usd_per_hour(const struct service *s)

@@ -18,6 +18,7 @@
  *   gnuplot.c          the driver: parameters, scratch files, running
  *                      gnuplot, checking and staging its images
  *   report_html.c      step 3: report.html
+ *   report_verdict.c   its verdict section
  *
  * Each step uses only what the previous one kept in `struct render`.
  * Invariant: every string a figure or the page shows comes from the CSV
@@ -27,6 +28,7 @@
 #include <math.h>
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdio.h>
 
 #include "gnuplot.h"
 #include "spotsim/util/diag.h"
@@ -161,6 +163,7 @@ struct info {
 	double budget_usd;	  /* slo.monthly_budget_usd; 0 = none */
 	double slo_p99_ms;	  /* 0 = none */
 	double max_dropped;	  /* slo.max_dropped_fraction; negative = none */
+	double max_breach;	  /* slo.max_breach_probability, or its default */
 	struct strbuf targets;	  /* CPU target-tracking values, "60 75" */
 	struct strbuf thresholds; /* CPU step-alarm thresholds */
 };
@@ -231,5 +234,8 @@ extern const struct figure_family sweep_figures;
  * SPOTSIM_EIO after adding an error naming the page.
  */
 int report_html_write(const struct render *r, bool no_gnuplot);
+
+/* report_verdict.c: the verdict section at the top of the page (nothing without summary.csv). */
+void report_verdict_html(FILE *f, const struct render *r);
 
 #endif

@@ -300,6 +300,7 @@ void info_load(struct info *in, const char *src, const char *dir)
 	in->budget_usd = 0;
 	in->slo_p99_ms = 0;
 	in->max_dropped = -1;
+	in->max_breach = scenario_peek_max_breach(path);
 	diag_init(&quiet);
 	if (access(path, F_OK) == 0) {
 		/* a copy that does not load (relative trace paths that no longer

@@ -12,6 +12,7 @@
 #include "spotsim/output/metric_display.h"
 #include "spotsim/output/plot.h"
 #include "spotsim/util/error.h"
+#include "spotsim/util/numfmt.h"
 #include "spotsim/util/version.h"
 #include "spotsim/util/xalloc.h"
 
@@ -92,7 +93,9 @@ static void html_value_cell(FILE *f, const struct value *v, const struct metric_
 
 	fputs("<td class=\"num\">", f);
 	html_text(f, metric_display_format(mean, sizeof(mean), m, v->mean, diff));
-	if (isfinite(v->lo) && isfinite(v->hi)) {
+	if (isfinite(v->lo) && isfinite(v->hi) && v->lo == v->hi && v->lo == v->mean) {
+		fputs("<small>no variation across replications</small>", f);
+	} else if (isfinite(v->lo) && isfinite(v->hi)) {
 		metric_display_format(lo, sizeof(lo), m, v->lo, diff);
 		metric_display_format(hi, sizeof(hi), m, v->hi, diff);
 		fputs("<small>[", f);
@@ -464,6 +467,7 @@ int report_html_write(const struct render *r, bool no_gnuplot)
 
 	if (!err) {
 		page_head(of.f, r);
+		report_verdict_html(of.f, r);
 		page_tables(of.f, r);
 		page_figures(of.f, r, no_gnuplot);
 		fprintf(of.f,

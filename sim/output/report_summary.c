@@ -9,6 +9,8 @@
  */
 #include "report_internal.h"
 
+#include "spotsim/util/numfmt.h"
+
 #include <math.h>
 
 /* The files of a run, in the order the report opens and commits them and the summary lists them. */
@@ -56,37 +58,53 @@ struct summary_line {
 	char conv; /* printf conversion, 'f' or 'g' */
 	int prec;
 	const char *unit;
-	bool optional; /* left out when it does not apply (requests vs queue metrics) */
+	/*
+	 * SHOW_APPLIES: left out when it does not apply (requests vs queue
+	 * metrics); SHOW_NONZERO: left out unless a replication's value is not 0
+	 */
+	enum {
+		SHOW_ALWAYS,
+		SHOW_APPLIES,
+		SHOW_NONZERO
+	} show;
 };
 
 static const struct summary_line summary_lines[] = {
-    {"cost FARGATE", METRIC(cost_fargate_usd), 1, 'f', 2, "USD", false},
-    {"cost FARGATE_SPOT", METRIC(cost_spot_usd), 1, 'f', 2, "USD", false},
-    {"cost total", METRIC(cost_usd), 1, 'f', 2, "USD", false},
-    {"savings vs on-demand", METRIC(savings_vs_on_demand_pct), 1, 'f', 1, "%", false},
-    {"interruptions", METRIC(interruptions), 1, 'g', 6, "", false},
-    {"tasks launched", METRIC(tasks_launched), 1, 'g', 6, "", false},
-    {"placement failures", METRIC(placement_failures), 1, 'g', 6, "", false},
-    {"availability", METRIC(availability), 100, 'f', 2, "%", false},
-    {"p95 latency", METRIC(p95_latency_s), 1000, 'f', 1, "ms", true},
-    {"dropped fraction", METRIC(dropped_fraction), 1, 'f', 6, "", true},
-    {"jobs completed", METRIC(jobs_completed), 1, 'f', 0, "", true},
-    {"mean job latency", METRIC(mean_job_latency_s), 1, 'f', 1, "s", true},
-    {"p95 job latency", METRIC(p95_job_latency_s), 1, 'f', 1, "s", true},
-    {"lost work", METRIC(lost_work_hours), 1, 'f', 2, "h", true},
-    {"max backlog", METRIC(max_backlog), 1, 'f', 0, "messages", true},
-    {"scaling activities", METRIC(scaling_activities), 1, 'g', 6, "", false},
-    {"mean running tasks", METRIC(mean_running_tasks), 1, 'f', 2, "", false},
+    {"cost FARGATE", METRIC(cost_fargate_usd), 1, 'f', 2, "USD", SHOW_ALWAYS},
+    {"cost FARGATE_SPOT", METRIC(cost_spot_usd), 1, 'f', 2, "USD", SHOW_ALWAYS},
+    {"cost total", METRIC(cost_usd), 1, 'f', 2, "USD", SHOW_ALWAYS},
+    {"savings vs on-demand", METRIC(savings_vs_on_demand_pct), 1, 'f', 1, "%", SHOW_ALWAYS},
+    {"savings plan paid", METRIC(savings_plan_cost_usd), 1, 'f', 2, "USD", SHOW_APPLIES},
+    {"cost with plan", METRIC(cost_with_savings_plan_usd), 1, 'f', 2, "USD", SHOW_APPLIES},
+    {"plan utilization", METRIC(savings_plan_utilization), 100, 'f', 1, "%", SHOW_APPLIES},
+    {"plan coverage", METRIC(savings_plan_coverage), 100, 'f', 1, "%", SHOW_APPLIES},
+    {"interruptions", METRIC(interruptions), 1, 'g', 6, "", SHOW_ALWAYS},
+    {"tasks launched", METRIC(tasks_launched), 1, 'g', 6, "", SHOW_ALWAYS},
+    {"tasks launched / hour", METRIC(tasks_launched_per_hour), 1, 'f', 2, "", SHOW_ALWAYS},
+    {"billed vCPU-hours", METRIC(billed_vcpu_hours), 1, 'f', 2, "", SHOW_ALWAYS},
+    {"placement failures", METRIC(placement_failures), 1, 'g', 6, "", SHOW_ALWAYS},
+    {"availability", METRIC(availability), 100, 'f', 2, "%", SHOW_ALWAYS},
+    {"outage (no task)", METRIC(outage_seconds), 1, 'f', 0, "s", SHOW_ALWAYS},
+    {"p95 latency", METRIC(p95_latency_s), 1000, 'f', 1, "ms", SHOW_APPLIES},
+    {"dropped fraction", METRIC(dropped_fraction), 1, 'f', 6, "", SHOW_APPLIES},
+    {"jobs completed", METRIC(jobs_completed), 1, 'f', 0, "", SHOW_APPLIES},
+    {"mean job latency", METRIC(mean_job_latency_s), 1, 'f', 1, "s", SHOW_APPLIES},
+    {"p95 job latency", METRIC(p95_job_latency_s), 1, 'f', 1, "s", SHOW_APPLIES},
+    {"lost work", METRIC(lost_work_hours), 1, 'f', 2, "h", SHOW_APPLIES},
+    {"max backlog", METRIC(max_backlog), 1, 'f', 0, "messages", SHOW_APPLIES},
+    {"jobs re-run", METRIC(jobs_rerun), 1, 'f', 1, "", SHOW_APPLIES},
+    {"finished after notice", METRIC(jobs_finished_after_notice), 1, 'f', 1, "", SHOW_APPLIES},
+    {"scaling activities", METRIC(scaling_activities), 1, 'g', 6, "", SHOW_ALWAYS},
+    {"no step adjustment", METRIC(no_step_adjustment), 1, 'g', 6, "min", SHOW_NONZERO},
+    {"mean running tasks", METRIC(mean_running_tasks), 1, 'f', 2, "", SHOW_ALWAYS},
 };
 
 #define NSUMMARY (sizeof(summary_lines) / sizeof(summary_lines[0]))
 
-/* `v` as line `l` shows it into buf, with a rounded-away "-0.00" shown unsigned. */
+/* `v` as line `l` shows it into buf, floating noise as 0 and a rounded-away "-0.00" unsigned. */
 static const char *fmt_value(char *buf, size_t size, const struct summary_line *l, double v)
 {
-	v *= l->scale;
-	if (v == 0)
-		v = 0;
+	v = numfmt_denoise(v * l->scale, v * l->scale); /* also turns -0 into 0 */
 	snprintf(buf, size, l->conv == 'g' ? "%.*g" : "%.*f", l->prec, v);
 	if (buf[0] == '-' && strspn(buf + 1, "0.") == strlen(buf + 1))
 		memmove(buf, buf + 1, strlen(buf));
@@ -98,8 +116,11 @@ static void summary_line(const struct report *r, FILE *out, const struct summary
 	double n = report_metric_get(&r->cnt, l->offset);
 	char mean[64], lo[64], hi[64], shown[80];
 
+	if (l->show == SHOW_NONZERO && report_metric_get(&r->max, l->offset) == 0 &&
+	    report_metric_get(&r->min, l->offset) == 0)
+		return;
 	if (n == 0) {
-		if (!l->optional)
+		if (l->show == SHOW_ALWAYS)
 			fprintf(out, "  %-22s %12s\n", l->label, "n/a");
 		return;
 	}

@@ -34,6 +34,7 @@
 #include "scenario_deploy.h"
 #include "scenario_loader.h"
 #include "scenario_model.h"
+#include "scenario_savings.h"
 #include "scenario_scaling.h"
 #include "scenario_schema.h"
 #include "spotsim/util/error.h"
@@ -235,7 +236,7 @@ static void load_top(struct loader *l)
 				    loader_get_string(loader_get(r, "terraform"), "service"))
 			: xstrdup(s);
 	if ((s = loader_get_string(r, "placement_tie")))
-		placement_tie_parse(s, &sc->service.strategy.tie);
+		sc->has_placement_tie = placement_tie_parse(s, &sc->service.strategy.tie);
 	for (size_t i = 0; (s = loader_get_string(r, "scale_in_order")) && i < 4; i++)
 		if (!strcmp(s, scale_in_names[i]))
 			sc->scale_in_order = (enum scale_in_order)i;
@@ -519,6 +520,7 @@ static void load_startup(struct loader *l)
 {
 	const cJSON *st = loader_get(l->root, "startup");
 	struct startup_model *m = &l->sc->startup;
+	l->sc->has_startup = st != NULL;
 	load_dist(l, st, "provisioning", "startup.provisioning", &m->provisioning, 10);
 	load_dist(l, st, "pull", "startup.pull", &m->pull, 25);
 	load_dist(l, st, "app_start", "startup.app_start", &m->app_start, 5);
@@ -532,6 +534,9 @@ static void load_slo(struct loader *l)
 	o->has_p99_latency = loader_get_duration(s, "p99_latency", &o->p99_latency);
 	o->has_max_dropped = loader_get_number(s, "max_dropped_fraction", &o->max_dropped_fraction);
 	o->has_budget = loader_get_number(s, "monthly_budget_usd", &o->monthly_budget_usd);
+	o->has_max_job_latency = loader_get_duration(s, "max_job_latency", &o->max_job_latency);
+	if (!loader_get_number(s, "max_breach_probability", &o->max_breach_probability))
+		o->max_breach_probability = SCENARIO_DEFAULT_MAX_BREACH;
 }
 
 static void load_pricing(struct loader *l)
@@ -675,6 +680,42 @@ static void load_spot(struct loader *l)
 		loader_check_file(l, cap, "spot.capacity.file");
 }
 
+/*
+ * "base_name": what the outputs call the base scenario (CSV variant column,
+ * "paired against", the ranking and the report); printable like a variant
+ * name, not empty, and no variant's name.
+ */
+static void load_base_name(struct loader *l)
+{
+	const char *name = loader_get_string(l->root, "base_name");
+	const cJSON *v, *vs = loader_get(l->root, "variants");
+	int i = 0;
+
+	l->sc->base_name = xstrdup(name ? name : SCENARIO_DEFAULT_BASE_NAME);
+	if (!name)
+		return;
+	if (!*name || !strbuf_is_printable(name)) {
+		loader_err(l, "base_name",
+			   "%s (accepted: a non-empty name a terminal and a CSV file show as "
+			   "written)",
+			   *name ? "contains a control character or bytes that are not UTF-8"
+				 : "the name is empty");
+		return;
+	}
+	cJSON_ArrayForEach(v, vs)
+	{
+		const char *other = loader_get_string(v, "name");
+		if (other && !strcmp(other, name)) {
+			loader_err(l, "base_name",
+				   "\"%s\" is also the name of variants[%d] (accepted: a name no "
+				   "variant has)",
+				   name, i);
+			return;
+		}
+		i++;
+	}
+}
+
 static void load_experiments(struct loader *l)
 {
 	const cJSON *v, *vs = loader_get(l->root, "variants"), *sw = loader_get(l->root, "sweep");
@@ -759,10 +800,12 @@ int scenario_load_tree(struct scenario *sc, const char *path, cJSON *root, struc
 	load_startup(&l);
 	load_slo(&l);
 	load_pricing(&l);
+	scenario_load_savings_plan(&l);
 	load_workload(&l);
 	load_spot(&l);
 	load_deployments(&l);
 	load_experiments(&l);
+	load_base_name(&l);
 	if (d->errors == errors) {
 		/* only a file that passed the checks is turned into model configs */
 		load_model_workload(&l);
@@ -843,11 +886,13 @@ void scenario_release(struct scenario *sc)
 	free(sc->dir);
 	free(sc->name);
 	free(sc->description);
+	free(sc->base_name);
 	free(sc->region);
 	free(sc->start);
 	free(sc->prices_file);
 	free(sc->scalable_target);
 	free(sc->terraform);
+	scenario_savings_plan_release(&sc->savings_plan);
 	dist_release(&sc->startup.provisioning);
 	dist_release(&sc->startup.pull);
 	dist_release(&sc->startup.app_start);

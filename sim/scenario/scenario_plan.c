@@ -337,9 +337,11 @@ static void build_config(struct plan *p, const cJSON *root, size_t v, size_t poi
 	c->sweep = apply_point(tree, cJSON_IsObject(sweep) ? sweep : NULL, point, file, &applied);
 	merge_diag(out->d, &applied);
 	const cJSON *name = cJSON_GetObjectItemCaseSensitive(variant, "name");
-	c->variant = xstrdup(cJSON_IsString(name) ? name->valuestring : "base");
 	c->baseline = point;
 	scenario_load_tree(&c->sc, file, tree, &local);
+	c->variant = xstrdup(cJSON_IsString(name) ? name->valuestring
+			     : p->base.base_name  ? p->base.base_name
+						  : SCENARIO_DEFAULT_BASE_NAME);
 	merge_config(out, p, i, &local);
 	diag_release(&applied);
 	diag_release(&local);

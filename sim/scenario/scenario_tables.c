@@ -657,9 +657,13 @@ SCHEMA(spot, spot_fields);
 /* ---- slo, pricing, experiments ---- */
 
 static const struct sfield slo_fields[] = {
-    DUR("p95_latency", 0, 0),	       DUR("p99_latency", 0, 0),
-    NUM("max_dropped_fraction", 0, 1), NUM("monthly_budget_usd", 0, 0),
-    DUR("max_job_latency", 0, 0),      END,
+    DUR("p95_latency", 0, 0),
+    DUR("p99_latency", 0, 0),
+    NUM("max_dropped_fraction", 0, 1),
+    NUM("monthly_budget_usd", 0, 0),
+    DUR("max_job_latency", 0, 0),
+    NUM("max_breach_probability", 0, 1),
+    END,
 };
 SCHEMA(slo, slo_fields);
 
@@ -679,9 +683,20 @@ static const struct sfield pricing_rates_fields[] = {
 };
 SCHEMA(pricing_rates, pricing_rates_fields);
 
+static const struct sfield savings_plan_fields[] = {
+    /* AWS accepts up to 1 million USD per hour (CreateSavingsPlan); 0 is no plan */
+    {"commitment_usd_per_hour", S_NUMBER, 0, 1e6, "a commitment in USD per hour, 0 to 1000000",
+     NULL, S_ANY, F_REQUIRED},
+    {"term", S_ENUM, 0, 0, "1y, 3y", NULL, S_ANY, F_REQUIRED},
+    {"payment", S_ENUM, 0, 0, "no_upfront, partial_upfront, all_upfront", NULL, S_ANY, F_REQUIRED},
+    END,
+};
+SCHEMA(savings_plan, savings_plan_fields);
+
 static const struct sfield pricing_fields[] = {
     F("file", S_STRING),
     OBJ("rates", pricing_rates),
+    OBJ("savings_plan", savings_plan),
     END,
 };
 SCHEMA(pricing, pricing_fields);
@@ -742,6 +757,7 @@ SCHEMA(terraform_link, terraform_fields);
 static const struct sfield root_fields[] = {
     F("name", S_STRING),
     F("description", S_STRING),
+    F("base_name", S_STRING),
     F("region", S_STRING),
     DUR("duration", 60, 3.1536e8),
     {"start", S_TIMESTAMP, 0, 0, "trace", NULL, S_ANY, 0},

@@ -373,3 +373,10 @@ size_t numfmt_f(char *buf, double v, int prec)
 		return fallback(buf, v, prec, false);
 	return sign + n;
 }
+
+double numfmt_denoise(double v, double scale)
+{
+	double s = fabs(scale) > 1 ? fabs(scale) : 1;
+
+	return fabs(v) < 1e-9 * s ? 0 : v;
+}

@@ -3,7 +3,8 @@
 # section refusing a key that is not AWS's own, say) cannot quietly break one of them.
 #
 # Checked, each with `spotsim validate` exiting 0:
-#   - scenarios/*.json;
+#   - scenarios/*.json and the course's scenarios (scenarios/course/*/*.json but the Terraform
+#     plans and the policy files);
 #   - the scenario fixtures of the tests: tests/scaling/*.json (not the alarms*.json files, which
 #     are describe-alarms output), tests/terraform/linked.json, tests/shard/sweep.json,
 #     tests/plot/short.json, tests/cloudwatch/requests-300s.json, bench/peer-*.json;
@@ -36,11 +37,11 @@ valid() {
 	fi
 }
 
-for f in scenarios/*.json tests/scaling/*.json tests/terraform/linked.json tests/shard/sweep.json \
+for f in scenarios/*.json scenarios/course/*/*.json tests/scaling/*.json tests/terraform/linked.json tests/shard/sweep.json \
 	tests/plot/short.json tests/cloudwatch/requests-300s.json bench/peer-*.json \
 	tests/equivalence/aws-cli.json; do
 	case $f in
-	tests/scaling/alarms*) continue ;;
+	tests/scaling/alarms* | */plan.json | */policy-*.json) continue ;;
 	esac
 	valid "$f"
 done

@@ -27,6 +27,7 @@ int cmd_merge(int argc, char **argv);
 int cmd_import(int argc, char **argv);
 int cmd_place(int argc, char **argv);
 int cmd_plot(int argc, char **argv);
+int cmd_plan_commitment(int argc, char **argv);
 int cmd_prices(int argc, char **argv);
 int cmd_run(int argc, char **argv);
 int cmd_scale(int argc, char **argv);

@@ -5,7 +5,7 @@
  * a sweep point) times every replication, as plain data for the outputs.
  *
  * Configurations are ordered variant-major: for each variant (the base
- * scenario first, named "base", then the file's variants in order), every
+ * scenario first, named "base" or its "base_name", then the file's variants in order), every
  * sweep point in Cartesian order (the first sweep key varying slowest). The
  * baseline of a configuration is the base scenario at the same sweep point;
  * replication k of every configuration uses the same random streams
@@ -22,7 +22,17 @@ struct experiment {
 	size_t *baseline;      /* [config]: the config it is compared with (itself for the base) */
 	struct run_metrics *m; /* [config * nreps + rep] */
 	double budget_usd;     /* slo.monthly_budget_usd, NAN when unset */
+	double max_breach;     /* slo.max_breach_probability (default 0.05) */
+	/*
+	 * [config * nreps + rep]: the clock hours of the replications whose
+	 * configuration has a Savings Plan (n = 0 for the others, and past
+	 * EXPERIMENT_HOURS_MAX hours in all); NULL when no configuration has one
+	 */
+	struct run_hours *hours;
 };
+
+/* The most hours the runner keeps over all replications (2 doubles each). */
+#define EXPERIMENT_HOURS_MAX ((size_t)4 << 20)
 
 /* The metrics of replication `rep` of configuration `config`. */
 static inline const struct run_metrics *experiment_at(const struct experiment *x, size_t config,

@@ -86,6 +86,24 @@ struct run_metrics {
 	double jobs_finished_after_notice_deployment;
 	/* risk: the cost scaled to a 30-day month; 1/0 indicators, NAN when no budget / SLO is set */
 	double monthly_cost_usd, over_budget, slo_breach;
+	/*
+	 * seconds with no task RUNNING (zero healthy targets) after the first
+	 * task ran; tasks launched per simulated hour; vCPU x billed seconds
+	 * (the 60 s minimum included) / 3600, in total and by provider
+	 */
+	double outage_seconds, tasks_launched_per_hour;
+	double billed_vcpu_hours, billed_vcpu_hours_fargate, billed_vcpu_hours_spot;
+	/*
+	 * Compute Savings Plan (README "Compute Savings Plans"), all NAN without
+	 * pricing.savings_plan: the commitment paid, used or not; the total with
+	 * the plan (the commitment, FARGATE usage beyond it at On-Demand rates,
+	 * FARGATE_SPOT and what the plan does not cover); the share of the
+	 * commitment spent; the share of eligible On-Demand spend covered
+	 */
+	double savings_plan_cost_usd, cost_with_savings_plan_usd, savings_plan_utilization;
+	double savings_plan_coverage;
+	/* queue workers: cost_usd per 1,000 jobs_completed; NAN otherwise */
+	double cost_per_thousand_jobs_usd;
 };
 
 /* Name, unit and place of each metric, in column order; terminated by {NULL}. */
@@ -107,6 +125,28 @@ double run_metric_value(const struct run_metrics *r, const struct metric_def *m)
  */
 int replication_run(const struct scenario *sc, const struct price_table *prices, uint64_t index,
 		    const struct run_sink *sink, struct run_metrics *out, struct diag *d);
+
+/*
+ * The clock hours of a run with a Savings Plan, for hourly_usage.csv and
+ * `spotsim plan-commitment`: hour h runs from h x 3600 s to the next hour or
+ * the end of the run (the last may be shorter, `last_hours` long).
+ */
+struct run_hours {
+	double *eligible_usd; /* [h] FARGATE vCPU and memory at On-Demand rates (owned) */
+	double *other_usd;    /* [h] all the rest: FARGATE_SPOT, storage, OS licence (owned) */
+	size_t n, alloc;
+	double last_hours; /* length of hour n-1 in hours, (0, 1] */
+};
+
+void run_hours_release(struct run_hours *h);
+
+/*
+ * replication_run that also fills `hours` (emptied first) when the scenario
+ * has a Savings Plan; `hours` may be NULL.
+ */
+int replication_run_hours(const struct scenario *sc, const struct price_table *prices,
+			  uint64_t index, const struct run_sink *sink, struct run_metrics *out,
+			  struct run_hours *hours, struct diag *d);
 
 /*
  * Asks every running replication to stop at its next event (async-signal

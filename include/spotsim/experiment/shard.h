@@ -51,7 +51,8 @@
  * name), scenario_digest, seed, replications, configurations, plan_size
  * (configurations x replications), slice ("K/N"), slice_rule (the rule in
  * words), items (how many this slice holds), region, start, start_unix,
- * duration_us, budget_usd (empty when unset).
+ * duration_us, budget_usd (empty when unset), max_breach_probability (the
+ * scenario's or its default; a manifest without it reads as 0.05).
  *
  * The scenario digest is "sha256:" and the SHA-256 of: the scenario file's
  * bytes, the price table's bytes, the bytes of every data file the scenario
@@ -136,6 +137,7 @@ struct shard_manifest {
 	size_t nconfigs, nreps;
 	struct shard_slice slice;
 	double budget_usd;	  /* NAN when unset */
+	double max_breach;	  /* slo.max_breach_probability */
 	struct shard_item *items; /* owned, in item order */
 	size_t nitems;
 };

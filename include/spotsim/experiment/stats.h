@@ -40,4 +40,43 @@ double stats_unpaired_halfwidth(const double *x, size_t nx, const double *y, siz
 /* The t quantile t(0.975, dof), NAN for dof < 1. */
 double stats_t975(long dof);
 
+/*
+ * Honest intervals: the range a metric's values can take, and the 95 %
+ * interval of its mean that stays inside it (README "Reading the outputs").
+ *
+ *   STATS_REAL         any sign: the t interval (% savings, a deployment's
+ *                      extra cost, which a smaller revision makes negative)
+ *   STATS_NONNEGATIVE  counts, costs, hours, seconds, minutes, tasks,
+ *                      messages: the t interval with its lower bound
+ *                      clipped at 0
+ *   STATS_FRACTION     fractions and probabilities, in [0, 1]: when every
+ *                      value is 0 or 1, the Wilson score interval of the
+ *                      proportion (not empty when all agree: 0 of 30 gives
+ *                      [0, 0.114]); otherwise the t interval of the logit of
+ *                      the mean (delta method), mapped back, which stays
+ *                      inside (0, 1); a constant sample keeps [mean, mean]
+ */
+enum stats_scale {
+	STATS_REAL,
+	STATS_NONNEGATIVE,
+	STATS_FRACTION
+};
+
+/* The scale of the metric `name` measured in `unit` (run_metric_defs' names and units). */
+enum stats_scale stats_scale_of(const char *name, const char *unit);
+
+/* stats_summarize with the interval of `scale` in ci95_low, ci95_high. */
+void stats_summarize_scaled(const double *x, size_t n, enum stats_scale scale,
+			    struct metric_summary *out);
+
+/*
+ * stats_paired; the difference of two fractions (STATS_FRACTION) has its
+ * interval clipped to [-1, 1], other differences keep the t interval.
+ */
+void stats_paired_scaled(const double *x, const double *y, size_t n, enum stats_scale scale,
+			 struct metric_summary *out);
+
+/* The 95 % Wilson score interval of `k` successes in `n` trials (n >= 1). */
+void stats_wilson(double k, double n, double *lo, double *hi);
+
 #endif

@@ -221,6 +221,12 @@ struct service_totals {
 	double deployment_extra_cost_usd; /* summed over deployments */
 	long deployment_min_serving;	  /* fewest RUNNING tasks during any; -1 with none */
 	long deployment_slo_minutes;	  /* bad minutes (service_note_minutes) during them */
+	/*
+	 * seconds with no task RUNNING (zero healthy targets), counted from the
+	 * first time a task is RUNNING, so the initial start-up is not an outage
+	 */
+	double outage_seconds;
+	double billed_vcpu_seconds[PROVIDER_COUNT]; /* vCPU x billed seconds (60 s minimum) */
 };
 
 struct service;
@@ -264,6 +270,13 @@ void service_protection_ended(struct service *s);
 
 /* USD accrued up to now, billing running tasks up to now (minimums apply at stop). */
 double service_cost_accrued(const struct service *s);
+
+/*
+ * The same for the tasks of provider `p` alone, by line item (vCPU, memory,
+ * storage, OS licence, total): what a Savings Plan can cover is the vCPU
+ * and memory of FARGATE tasks. All zero when `p` has no rate.
+ */
+void service_usage_accrued(const struct service *s, enum provider p, struct cost_items *out);
 
 /*
  * Ends the run at the engine's current time: bills every task still alive

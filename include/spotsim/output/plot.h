@@ -72,7 +72,9 @@
  * within about that time.
  *
  * The page: DIR/report.html is one self-contained file that needs no
- * network: the scenario's name, the summary table (per configuration, the
+ * network: the scenario's name, the verdict (the recommendation and each
+ * configuration's SLO verdict, P(SLO breach), monthly cost and savings,
+ * cheapest first; see verdict.h), the summary table (per configuration, the
  * key metrics' means and 95 % intervals), the comparison table (paired
  * differences against the
  * baseline), the full summary.csv and comparison.csv in collapsed
@@ -139,6 +141,28 @@ int plot_stage(struct outdir *o, const char *src, const struct plot_options *opt
  * an earlier run.
  */
 void plot_claim(struct outdir *o);
+
+/* The figure of spotsim plan-commitment: plots/NAME.png and plots/NAME.svg. */
+#define PLOT_COMMITMENT "plan-commitment"
+
+/* One configuration's expected monthly cost against the hourly commitment. */
+struct commitment_curve {
+	const char *label;		    /* the configuration, borrowed */
+	const double *commitment, *monthly; /* [n] USD per hour, USD per 30-day month */
+	size_t n;
+	double best, best_monthly; /* the recommended commitment and its cost */
+};
+
+/*
+ * Stages plots/PLOT_COMMITMENT.png and .svg in `o` (from the template
+ * commitment.gp), one line per curve of c[0..n) with each curve's
+ * recommended point; `plan` (such as "1y no_upfront") goes in the title.
+ * *drawn tells whether both images are staged. Without gnuplot or the
+ * templates: a note in `d` (PLOT_NO_GNUPLOT), nothing staged, 0. Returns 0,
+ * SPOTSIM_EIO after adding an error to `d`, or SPOTSIM_EINTR.
+ */
+int plot_commitment(struct outdir *o, const struct commitment_curve *c, size_t n, const char *plan,
+		    struct diag *d, bool *drawn);
 
 /* Stops plot_render and plot_stage (async-signal-safe; it stays set). */
 void plot_interrupt(void);

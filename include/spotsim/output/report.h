@@ -67,6 +67,7 @@
 #include "spotsim/experiment/experiment.h"
 #include "spotsim/output/outdir.h"
 #include "spotsim/experiment/replication.h"
+#include "spotsim/scenario/plan.h"
 
 struct report;
 
@@ -109,26 +110,37 @@ void report_replication(struct report *r, const char *sweep, uint64_t index, uin
  *
  * summary.csv: variant,sweep,metric,unit,mean,sd,ci95_low,ci95_high,min,
  * p05,p50,p95,max,n — for every configuration in order, every metric in
- * run_metric_defs order, stats_summarize over the replications (n counts
- * those where the metric applies).
+ * run_metric_defs order, stats_summarize_scaled over the replications with
+ * the metric's scale (stats_scale_of: the interval stays inside the range
+ * the metric can take; n counts the replications where it applies).
  *
  * comparison.csv: variant,sweep,metric,unit,mean_diff,ci95_low,ci95_high,n
  * — for every configuration whose baseline is another configuration, every
- * metric: stats_paired(configuration, baseline) paired by replication index
- * (common random numbers). A lone configuration gives only the header.
+ * metric: stats_paired_scaled(configuration, baseline) paired by replication
+ * index (common random numbers). A lone configuration gives only the header.
  */
 void report_experiment(struct report *r, const struct experiment *x);
 
 /*
- * Prints the readable table of an experiment (borrowed) to `out`: one line
- * per configuration ranked by mean cost, cheapest first (ties and costs
- * that do not apply keep configuration order, the latter last), with the
- * cost's 95 % half-width, the savings against on-demand, the availability,
- * the p95 latency (the mean job latency for queue workers) and, when a
- * budget is set, the probability of going over it; then, for every
- * configuration with a baseline other than itself, "paired against base:"
- * lines with the cost and availability differences and their 95 %
- * intervals. Figures that do not apply show "n/a". Deterministic text.
+ * Prints the readable verdict and table of an experiment (borrowed) to
+ * `out`. First the recommendation (verdict.h with x->max_breach): the
+ * cheapest configuration by mean monthly cost whose P(SLO breach) is at
+ * most the limit, or "none meets the SLO" and the closest, or "no SLO set"
+ * and the cheapest, with that configuration's P(SLO breach) and Wilson
+ * interval, monthly cost and interval, savings against on-demand (and, for
+ * a queue, cost per 1,000 jobs, p95 job latency and lost work). Then one
+ * line per configuration ranked by mean monthly cost, cheapest first (ties
+ * and costs that do not apply keep configuration order, the latter last):
+ * whether it meets the SLO and P(SLO breach) (when an SLO is set), the
+ * monthly cost with its bounded 95 % interval ("no variation across
+ * replications" when every replication agrees), the savings, the
+ * availability and p95 latency (requests) and the p95 job latency, lost
+ * work and cost per 1,000 jobs (queues), and, when a budget is set, the
+ * probability of going over it; then, for every configuration with a
+ * baseline other than itself, "paired against NAME:" lines with the
+ * monthly cost and the availability (lost work for a queue) differences
+ * and their 95 % intervals. Figures that do not apply show "n/a".
+ * Deterministic text.
  */
 void report_ranking(const struct experiment *x, FILE *out);
 
@@ -163,6 +175,26 @@ void report_remove_temps(void);
 
 /* The report's output folder (borrowed), for the other files of the run. */
 struct outdir *report_outdir(struct report *r);
+
+/* The file of the clock hours of runs with a Savings Plan. */
+#define REPORT_HOURLY_USAGE "hourly_usage.csv"
+/* What spotsim plan-commitment writes from it (claimed by every run, so none goes stale). */
+#define REPORT_PLAN_COMMITMENT "plan-commitment.csv"
+
+/*
+ * Stages REPORT_HOURLY_USAGE from x->hours (nothing when it is NULL):
+ * variant,sweep,replication,hour,hours,region,os,arch,term,payment,discount,
+ * commitment_usd_per_hour,eligible_on_demand_usd,other_usd — one row per
+ * clock hour of every replication that kept its hours (replication.h,
+ * struct run_hours), configuration by configuration. `hours` is the hour's
+ * length (1, or less for the last hour of a run); eligible_on_demand_usd the
+ * FARGATE vCPU and memory used in it at On-Demand rates; other_usd the rest
+ * (FARGATE_SPOT, storage, OS licence). Returns 0, or SPOTSIM_EIO after
+ * adding an error naming the file to `d`. The caller claims the name
+ * (outdir_claim) whether or not it writes it, so a stale copy goes.
+ */
+int report_hourly_usage(struct report *r, const struct plan *p, const struct experiment *x,
+			struct diag *d);
 
 /* The folder as given to report_open (borrowed). */
 const char *report_dir(const struct report *r);

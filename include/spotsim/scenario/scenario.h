@@ -52,6 +52,7 @@
 #include "spotsim/model/per_request.h"
 #include "spotsim/model/placement.h"
 #include "spotsim/model/pricing.h"
+#include "spotsim/model/savings_plan.h"
 #include "spotsim/model/queue.h"
 #include "spotsim/model/scaling.h"
 #include "spotsim/model/service.h"
@@ -68,9 +69,32 @@
 
 struct slo {
 	bool has_p95_latency, has_p99_latency, has_max_dropped, has_budget;
-	sim_time p95_latency, p99_latency;
+	bool has_max_job_latency;
+	sim_time p95_latency, p99_latency, max_job_latency;
 	double max_dropped_fraction;
 	double monthly_budget_usd;
+	/* the largest P(SLO breach) a configuration may have to meet the SLO; default 0.05 */
+	double max_breach_probability;
+};
+
+/* What the outputs call the base scenario, and the default slo.max_breach_probability. */
+#define SCENARIO_DEFAULT_BASE_NAME  "base"
+#define SCENARIO_DEFAULT_MAX_BREACH 0.05
+/*
+ * pricing.savings_plan: a Compute Savings Plan (README "Compute Savings
+ * Plans"). The discount is the row of the Savings Plans rate table for the
+ * scenario's region, OS, architecture, term and payment.
+ */
+struct savings_plan_config {
+	bool enabled;
+	double commitment_usd_per_hour;
+	enum sp_term term;
+	enum sp_payment payment;
+	double discount;  /* fraction off the On-Demand vCPU and memory rates */
+	bool derived;	  /* the table marks the discount as inferred or assumed */
+	char *rates_file; /* owned: the table the discount came from */
+	char *as_of;	  /* owned: its as_of */
+	char *source;	  /* owned: its source */
 };
 
 enum workload_type {
@@ -91,6 +115,7 @@ struct scenario {
 	char *name;	   /* owned: "name", or the file name without ".json"; always
 			      usable as one folder name (see scenario_load) */
 	char *description; /* owned; "" when absent */
+	char *base_name;   /* owned: "base_name", what the outputs call the base; "base" */
 	char *region;	   /* owned */
 	sim_time duration;
 	char *start;	    /* owned: ISO-8601 UTC start, default 2026-01-05T00:00:00Z (a Monday) */
@@ -123,7 +148,17 @@ struct scenario {
 	bool has_workload, has_spot, has_scaling;
 	long variants, sweep_points; /* counts, for the summary */
 	char *terraform; /* owned: the "terraform" link as "FILE" or "FILE, service S"; NULL */
+	/* given in the file (else defaulted: spotsim run says what it assumed) */
+	bool has_placement_tie, has_startup;
+	struct savings_plan_config savings_plan; /* pricing.savings_plan; .enabled when given */
 };
+
+/*
+ * slo.max_breach_probability as the file at `path` writes it, without
+ * loading the rest (a copy whose data files no longer resolve); the default
+ * when the file cannot be read, or the key is missing or not from 0 to 1.
+ */
+double scenario_peek_max_breach(const char *path);
 
 /* The text of an enum, as scenario files write it. */
 const char *scenario_scale_in_order_name(enum scale_in_order o);

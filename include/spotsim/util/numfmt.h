@@ -34,4 +34,12 @@ size_t numfmt_f(char *buf, double v, int prec);
 size_t numfmt_i64(char *buf, int64_t v);
 size_t numfmt_u64(char *buf, uint64_t v);
 
+/*
+ * `v` for people to read: 0 when its magnitude is below 1e-9 of `scale`
+ * (at least 1), the floating noise of a sum or a difference of equal
+ * values (-2.8e-14); -0 becomes 0. Printed and HTML values go through it;
+ * CSV files keep full precision.
+ */
+double numfmt_denoise(double v, double scale);
+
 #endif

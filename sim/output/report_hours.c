@@ -1,0 +1,82 @@
+/*
+ * report_hours — hourly_usage.csv: the clock hours of the replications
+ * whose configuration has a Savings Plan (see report.h), for
+ * `spotsim plan-commitment`.
+ */
+#include "report_internal.h"
+
+#include "spotsim/util/csvio.h"
+#include "spotsim/util/error.h"
+#include "spotsim/util/xalloc.h"
+
+#include <stdlib.h>
+
+static void put_header(FILE *f)
+{
+	static const char *const cols[] = {"variant",
+					   "sweep",
+					   "replication",
+					   "hour",
+					   "hours",
+					   "region",
+					   "os",
+					   "arch",
+					   "term",
+					   "payment",
+					   "discount",
+					   "commitment_usd_per_hour",
+					   "eligible_on_demand_usd",
+					   "other_usd",
+					   NULL};
+	report_put_header(f, cols);
+}
+
+static void put_rows(FILE *f, const struct plan_config *c, size_t rep, const struct run_hours *h)
+{
+	const struct scenario *sc = &c->sc;
+	const struct savings_plan_config *p = &sc->savings_plan;
+	for (size_t i = 0; i < h->n; i++) {
+		csvio_write_field(f, c->variant);
+		fputc(',', f);
+		csvio_write_field(f, c->sweep);
+		fprintf(f, ",%zu,%zu,", rep, i);
+		report_put_num(f, 'g', 10, i + 1 == h->n ? h->last_hours : 1.0);
+		fputc(',', f);
+		csvio_write_field(f, sc->region);
+		fprintf(f, ",%s,%s,%s,%s,", fargate_os_name(sc->task.os),
+			fargate_arch_name(sc->task.arch), savings_plan_term_name(p->term),
+			savings_plan_payment_name(p->payment));
+		report_put_num(f, 'g', 10, p->discount);
+		fputc(',', f);
+		report_put_num(f, 'g', 10, p->commitment_usd_per_hour);
+		fputc(',', f);
+		report_put_num(f, 'g', 10, h->eligible_usd[i]);
+		fputc(',', f);
+		report_put_num(f, 'g', 10, h->other_usd[i]);
+		fputc('\n', f);
+	}
+}
+
+int report_hourly_usage(struct report *r, const struct plan *p, const struct experiment *x,
+			struct diag *d)
+{
+	struct outdir_file of;
+	char *final;
+	int err;
+
+	if (!x->hours)
+		return 0;
+	final = xasprintf("%s/%s", report_dir(r), REPORT_HOURLY_USAGE);
+	err = outdir_file_create(r->out, REPORT_HOURLY_USAGE, &of);
+	if (!err) {
+		put_header(of.f);
+		for (size_t c = 0; c < x->nconfigs; c++)
+			for (size_t k = 0; k < x->nreps; k++)
+				put_rows(of.f, &p->configs[c], k, &x->hours[c * x->nreps + k]);
+		err = outdir_file_close(r->out, &of);
+	}
+	if (err)
+		diag_error(d, final, NULL, "cannot write: %s", diag_strerror(err));
+	free(final);
+	return err ? SPOTSIM_EIO : 0;
+}

@@ -1,0 +1,1 @@
+plan-commitment tests/cli/cases --term 2y

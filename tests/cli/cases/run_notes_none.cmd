@@ -1,0 +1,1 @@
+run tests/cli/notes-none.json --no-plots -o build/cli-notes-none

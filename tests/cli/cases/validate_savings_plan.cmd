@@ -1,0 +1,1 @@
+validate tests/cli/cases/plan_commitment.json

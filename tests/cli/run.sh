@@ -46,7 +46,8 @@ for cmd in tests/cli/cases/*.cmd; do
 	eval "$SPOTSIM $args" >"$tmp/out2" 2>"$tmp/err2"
 	if [ $update = 1 ]; then
 		cp "$tmp/out1" "$name.out"
-		if [ -s "$tmp/err1" ]; then cp "$tmp/err1" "$name.err"; else rm -f "$name.err"; fi
+		# an empty .err that exists says "stderr must stay empty": kept
+		if [ -s "$tmp/err1" ] || [ -f "$name.err" ]; then cp "$tmp/err1" "$name.err"; fi
 		if [ $st != 0 ]; then echo $st >"$name.status"; else rm -f "$name.status"; fi
 	fi
 	want=0

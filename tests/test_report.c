@@ -800,7 +800,7 @@ static char *summary_text(struct report *r, const char *shown)
 	FILE *f = open_memstream(&buf, &len);
 
 	assert_non_null(f);
-	report_summary(r, f, shown);
+	report_summary(r, f, shown, 0.05);
 	fclose(f);
 	return buf;
 }
@@ -814,14 +814,19 @@ static void test_summary_one_replication(void **state)
 
 	m.p95_latency_s = NAN; /* nothing served */
 	m.savings_vs_on_demand_pct = -0.0001;
+	m.monthly_cost_usd = 300;
+	m.slo_breach = NAN; /* no SLO */
 	report_replication(r, "", 0, 1, &m);
 	text = summary_text(r, "out/web");
 	assert_string_equal(text,
+			    "verdict: no SLO set (slo.p95_latency, p99_latency, "
+			    "max_dropped_fraction or max_job_latency)\n"
 			    "1 replication:\n"
 			    "  cost FARGATE                  75.00 USD\n"
 			    "  cost FARGATE_SPOT             25.00 USD\n"
 			    "  cost total                   100.00 USD\n"
 			    "  savings vs on-demand            0.0 %\n"
+			    "  monthly cost (30 days)       300.00 USD\n"
 			    "  interruptions                     3\n"
 			    "  tasks launched                    0\n"
 			    "  tasks launched / hour          0.25\n"
@@ -850,11 +855,14 @@ static void test_summary_mean_min_max(void **state)
 	c.p95_latency_s = 0.2;
 	c.interruptions = 4;
 	c.no_step_adjustment = 6; /* shown once a replication has one */
+	b.slo_breach = 1;	  /* 1 of 3: P(SLO breach) 0.33, Wilson [0.0615, 0.7923] */
 	report_replication(r, "", 0, 1, &a);
 	report_replication(r, "", 1, 1, &b);
 	report_replication(r, "", 2, 1, &c);
 	text = summary_text(r, "out/web/");
-	assert_non_null(strstr(text, "mean of 3 replications (min, max):\n"));
+	assert_non_null(strstr(text, "verdict: does not meet the SLO: breached in 1 of 3 "
+				     "replications, P(SLO breach) 0.33 [0.06, 0.79] (at most 0.05 "
+				     "allowed)\nmean of 3 replications (min, max):\n"));
 	assert_non_null(
 	    strstr(text, "  cost total                   200.00 USD  (min 100.00, max 300.00)\n"));
 	assert_non_null(

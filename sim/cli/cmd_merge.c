@@ -225,7 +225,8 @@ static void print_summary(const struct shard_manifest *m, const struct report *r
 	printf("%s: %s from %s in %s, seed %llu\n", m->scenario,
 	       simtime_format(m->duration, dur, sizeof(dur)), m->start, m->region,
 	       (unsigned long long)m->seed);
-	report_summary(r, stdout, cli_display_path(report_dir(r), shown, sizeof(shown)));
+	report_summary(r, stdout, cli_display_path(report_dir(r), shown, sizeof(shown)),
+		       m->max_breach);
 }
 
 /*

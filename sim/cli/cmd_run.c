@@ -438,7 +438,8 @@ static void print_summary(const struct scenario *sc, const struct report *r)
 	printf("%s: %s from %s in %s, seed %llu\n", sc->name,
 	       simtime_format(sc->duration, dur, sizeof(dur)), sc->start, sc->region,
 	       (unsigned long long)sc->seed);
-	report_summary(r, stdout, cli_display_path(report_dir(r), shown, sizeof(shown)));
+	report_summary(r, stdout, cli_display_path(report_dir(r), shown, sizeof(shown)),
+		       sc->slo.max_breach_probability);
 }
 
 /*

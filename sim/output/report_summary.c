@@ -9,6 +9,8 @@
  */
 #include "report_internal.h"
 
+#include "spotsim/experiment/stats.h"
+#include "spotsim/experiment/verdict.h"
 #include "spotsim/util/numfmt.h"
 
 #include <math.h>
@@ -74,6 +76,7 @@ static const struct summary_line summary_lines[] = {
     {"cost FARGATE_SPOT", METRIC(cost_spot_usd), 1, 'f', 2, "USD", SHOW_ALWAYS},
     {"cost total", METRIC(cost_usd), 1, 'f', 2, "USD", SHOW_ALWAYS},
     {"savings vs on-demand", METRIC(savings_vs_on_demand_pct), 1, 'f', 1, "%", SHOW_ALWAYS},
+    {"monthly cost (30 days)", METRIC(monthly_cost_usd), 1, 'f', 2, "USD", SHOW_ALWAYS},
     {"savings plan paid", METRIC(savings_plan_cost_usd), 1, 'f', 2, "USD", SHOW_APPLIES},
     {"cost with plan", METRIC(cost_with_savings_plan_usd), 1, 'f', 2, "USD", SHOW_APPLIES},
     {"plan utilization", METRIC(savings_plan_utilization), 100, 'f', 1, "%", SHOW_APPLIES},
@@ -135,10 +138,36 @@ static void summary_line(const struct report *r, FILE *out, const struct summary
 	fprintf(out, "  %-22s %-16s  (min %s, max %s)\n", l->label, shown, lo, hi);
 }
 
-void report_summary(const struct report *r, FILE *out, const char *shown_dir)
+/*
+ * The verdict of the one configuration: whether its P(SLO breach), the share
+ * of replications whose slo_breach is 1, is at most `max_breach`, with the
+ * Wilson interval of that share (README "The verdict").
+ */
+static void summary_verdict(const struct report *r, FILE *out, double max_breach)
+{
+	double n = report_metric_get(&r->cnt, METRIC(slo_breach));
+	double k = report_metric_get(&r->sum, METRIC(slo_breach));
+	double lo, hi;
+
+	if (n == 0) {
+		fputs("verdict: no SLO set (slo.p95_latency, p99_latency, max_dropped_fraction or "
+		      "max_job_latency)\n",
+		      out);
+		return;
+	}
+	stats_wilson(k, n, &lo, &hi);
+	fprintf(out,
+		"verdict: %s the SLO: breached in %.0f of %.0f replications, P(SLO breach) "
+		"%.2f [%.2f, %.2f] (at most %g allowed)\n",
+		verdict_meets(k / n, max_breach) ? "meets" : "does not meet", k, n, k / n, lo, hi,
+		max_breach);
+}
+
+void report_summary(const struct report *r, FILE *out, const char *shown_dir, double max_breach)
 {
 	size_t n = strlen(shown_dir);
 
+	summary_verdict(r, out, max_breach);
 	if (r->runs > 1)
 		fprintf(out, "mean of %zu replications (min, max):\n", r->runs);
 	else

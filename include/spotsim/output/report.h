@@ -206,8 +206,10 @@ const char *report_dir(const struct report *r);
  * `shown_dir` is the folder as the user should see it. Deterministic text.
  * The figures pool every replication added, whatever its variant: for an
  * experiment with several configurations report_ranking is the table to
- * show.
+ * show. The summary opens with the verdict: whether the replications' P(SLO
+ * breach) is at most `max_breach` (slo.max_breach_probability), or that no
+ * SLO is set.
  */
-void report_summary(const struct report *r, FILE *out, const char *shown_dir);
+void report_summary(const struct report *r, FILE *out, const char *shown_dir, double max_breach);
 
 #endif

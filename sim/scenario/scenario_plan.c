@@ -316,6 +316,40 @@ static bool plan_size_ok(struct plan *p, const cJSON *sweep, const char *file, s
 	return true;
 }
 
+/* Whether two optional strings are equal (NULL equals NULL). */
+static bool same_text(const char *a, const char *b)
+{
+	return a == b || (a && b && !strcmp(a, b));
+}
+
+/*
+ * The keys that hold one value for the whole experiment (how many
+ * replications, what the outputs are called, when a configuration meets the
+ * SLO) may not differ in a variant or a sweep point: the runner reads them
+ * from the base scenario, so a different value would be silently ignored.
+ */
+static void check_experiment_wide(const struct scenario *base, const struct scenario *c,
+				  const char *file, struct diag *d)
+{
+	static const char fix[] = "it is one value for the whole experiment (accepted: the "
+				  "base scenario's value, set at the top level of the file)";
+	const char *bn = base->base_name ? base->base_name : SCENARIO_DEFAULT_BASE_NAME;
+	const char *cn = c->base_name ? c->base_name : SCENARIO_DEFAULT_BASE_NAME;
+	if (c->replications != base->replications)
+		diag_error(d, file, "replications", "%ld differs from the base scenario's %ld: %s",
+			   c->replications, base->replications, fix);
+	if (!same_text(c->name, base->name))
+		diag_error(d, file, "name", "\"%s\" differs from the base scenario's \"%s\": %s",
+			   c->name, base->name, fix);
+	if (!same_text(cn, bn))
+		diag_error(d, file, "base_name",
+			   "\"%s\" differs from the base scenario's \"%s\": %s", cn, bn, fix);
+	if (c->slo.max_breach_probability != base->slo.max_breach_probability)
+		diag_error(d, file, "slo.max_breach_probability",
+			   "%g differs from the base scenario's %g: %s",
+			   c->slo.max_breach_probability, base->slo.max_breach_probability, fix);
+}
+
 /* Builds configuration (v, point) from `root`. */
 static void build_config(struct plan *p, const cJSON *root, size_t v, size_t point,
 			 const char *file, struct sink *out)
@@ -338,7 +372,8 @@ static void build_config(struct plan *p, const cJSON *root, size_t v, size_t poi
 	merge_diag(out->d, &applied);
 	const cJSON *name = cJSON_GetObjectItemCaseSensitive(variant, "name");
 	c->baseline = point;
-	scenario_load_tree(&c->sc, file, tree, &local);
+	if (scenario_load_tree(&c->sc, file, tree, &local) == 0)
+		check_experiment_wide(&p->base, &c->sc, file, &local);
 	c->variant = xstrdup(cJSON_IsString(name) ? name->valuestring
 			     : p->base.base_name  ? p->base.base_name
 						  : SCENARIO_DEFAULT_BASE_NAME);

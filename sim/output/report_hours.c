@@ -77,6 +77,7 @@ int report_hourly_usage(struct report *r, const struct plan *p, const struct exp
 	}
 	if (err)
 		diag_error(d, final, NULL, "cannot write: %s", diag_strerror(err));
+	r->hourly = !err;
 	free(final);
 	return err ? SPOTSIM_EIO : 0;
 }

@@ -44,6 +44,7 @@ struct report {
 	struct outdir_file files[FILE_COUNT]; /* f is NULL once finished or aborted */
 	bool finished, committed, aborted;
 	size_t runs; /* replications added */
+	bool hourly; /* hourly_usage.csv is staged */
 	struct run_metrics sum, min, max, cnt;
 };
 

@@ -177,5 +177,7 @@ void report_summary(const struct report *r, FILE *out, const char *shown_dir, do
 	fprintf(out, "written to %s%s:", shown_dir, n && shown_dir[n - 1] == '/' ? "" : "/");
 	for (int i = 0; i < FILE_COUNT; i++)
 		fprintf(out, "%s %s", i ? "," : "", report_file_names[i]);
+	if (r->hourly)
+		fputs(", " REPORT_HOURLY_USAGE, out);
 	fputc('\n', out);
 }

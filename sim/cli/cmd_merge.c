@@ -34,7 +34,8 @@
 #define CMD "merge"
 
 static const char usage[] =
-    "usage: spotsim merge SHARD_DIR... [-o DIR] [--no-plots] [--quiet]\n"
+    "usage: spotsim merge SHARD_DIR... [-o DIR] [--no-plots]\n"
+    "                     [--time-axis elapsed|clock] [--quiet]\n"
     "\n"
     "Combines the folders written by spotsim run --shard K/N, one for each\n"
     "slice 0/N to N-1/N, in any order, into the outputs of the same run made\n"
@@ -53,6 +54,8 @@ static const char usage[] =
     "  -o, --output DIR  output folder, created if needed (default: out/NAME,\n"
     "                    NAME being the scenario's name); not a shard folder\n"
     "  --no-plots        write the CSV files only, as spotsim run --no-plots\n"
+    "  --time-axis elapsed|clock  x axis of the time-series figures, as\n"
+    "                    spotsim run --time-axis\n"
     "  --quiet           print no summary\n"
     "\n"
     "Exit status: 0 success; 1 runtime failure (the output folder cannot be\n"
@@ -68,6 +71,7 @@ struct merge_opts {
 	size_t ndirs;
 	const char *out_dir;
 	bool quiet, no_plots;
+	struct plot_options plot; /* --time-axis */
 };
 
 /* The shards, read and checked. */
@@ -255,7 +259,7 @@ static int stage_plots(const struct merge_opts *o, const struct shards *s, struc
 	plot_claim(out);
 	if (o->no_plots)
 		return cli_interrupted() ? SPOTSIM_EINTR : 0;
-	rc = plot_stage(out, outdir_staging(out), NULL, pd, NULL);
+	rc = plot_stage(out, outdir_staging(out), &o->plot, pd, NULL);
 	*plots_failed = rc != 0;
 	return rc == SPOTSIM_EINTR || cli_interrupted() ? SPOTSIM_EINTR : 0;
 }
@@ -365,6 +369,7 @@ int cmd_merge(int argc, char **argv)
 	    {"output", required_argument, NULL, 'o'},
 	    {"no-plots", no_argument, NULL, 'n'},
 	    {"quiet", no_argument, NULL, 'q'},
+	    {"time-axis", required_argument, NULL, 'x'},
 	    {"help", no_argument, NULL, 'h'},
 	    {NULL, 0, NULL, 0},
 	};
@@ -389,6 +394,10 @@ int cmd_merge(int argc, char **argv)
 			break;
 		case 'q':
 			o.quiet = true;
+			break;
+		case 'x':
+			if (cli_time_axis(CMD, optarg, &o.plot.clock_axis) != EXIT_OK)
+				return EXIT_USAGE;
 			break;
 		case ':':
 			return cli_usage_error(CMD, argv[optind - 1], "needs a value");

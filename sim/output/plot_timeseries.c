@@ -155,8 +155,14 @@ static void pick_scale(struct render *r)
 		r->tscale = 60;
 		r->tunit = "minutes";
 	}
-	if (r->clock && !isfinite(r->fx.start))
-		r->clock = false; /* no time column: elapsed time */
+	if (r->clock && !isfinite(r->fx.start)) {
+		char *file = xasprintf("%s/timeseries.csv", r->src);
+		diag_note(r->d, file, NULL,
+			  "has no \"time\" column with the clock time, so --time-axis clock "
+			  "draws elapsed time");
+		free(file);
+		r->clock = false;
+	}
 }
 
 static int timeseries_prepare(struct render *r)

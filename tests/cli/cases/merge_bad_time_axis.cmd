@@ -1,0 +1,1 @@
+merge --time-axis wall out/nowhere

@@ -1,0 +1,1 @@
+run tests/plot/short.json -o "$tmp/ta" --no-plots --quiet && sed '1s/,time,/,when,/' "$tmp/ta/timeseries.csv" > "$tmp/ta/t" && mv "$tmp/ta/t" "$tmp/ta/timeseries.csv" && $SPOTSIM plot "$tmp/ta" --time-axis clock 2>&1 >/dev/null | sed "s|$tmp/ta|OUT|"

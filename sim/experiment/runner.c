@@ -239,6 +239,7 @@ int runner_run(const struct plan *p, const struct price_table *t, const struct r
 	experiment_init(out, p, nreps);
 	pl.nitems = p->n * nreps;
 	pl.hours_items = out->hours ? hours_items(p, nreps) : 0;
+	out->hours_items = pl.hours_items;
 	bool *skip = xcalloc(pl.nitems, sizeof(*skip));
 	for (size_t i = 0; i < pl.nitems; i++) {
 		skip[i] = !shard_holds(&o->slice, i);

@@ -57,6 +57,25 @@ static void put_rows(FILE *f, const struct plan_config *c, size_t rep, const str
 	}
 }
 
+/* Says so when replications with a Savings Plan lost their hours to the cap. */
+static void note_dropped(const struct plan *p, const struct experiment *x, const char *file,
+			 struct diag *d)
+{
+	size_t with_plan = 0, kept = 0;
+	for (size_t i = 0; i < x->nconfigs * x->nreps; i++) {
+		if (!p->configs[i / x->nreps].sc.savings_plan.enabled)
+			continue;
+		with_plan++;
+		kept += i < x->hours_items;
+	}
+	if (kept < with_plan)
+		diag_note(d, file, NULL,
+			  "holds the hours of %zu of the %zu replications with a Savings Plan "
+			  "(at most %zu hours in all, whole replications in plan order); "
+			  "spotsim plan-commitment prices those",
+			  kept, with_plan, (size_t)EXPERIMENT_HOURS_MAX);
+}
+
 int report_hourly_usage(struct report *r, const struct plan *p, const struct experiment *x,
 			struct diag *d)
 {
@@ -77,6 +96,8 @@ int report_hourly_usage(struct report *r, const struct plan *p, const struct exp
 	}
 	if (err)
 		diag_error(d, final, NULL, "cannot write: %s", diag_strerror(err));
+	else
+		note_dropped(p, x, final, d);
 	r->hourly = !err;
 	free(final);
 	return err ? SPOTSIM_EIO : 0;

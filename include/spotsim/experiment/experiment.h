@@ -29,6 +29,7 @@ struct experiment {
 	 * EXPERIMENT_HOURS_MAX hours in all); NULL when no configuration has one
 	 */
 	struct run_hours *hours;
+	size_t hours_items; /* the items [0, hours_items) keep their hours */
 };
 
 /* The most hours the runner keeps over all replications (2 doubles each). */

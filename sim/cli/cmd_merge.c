@@ -366,12 +366,9 @@ static int merge(const struct merge_opts *o)
 int cmd_merge(int argc, char **argv)
 {
 	static const struct option opts[] = {
-	    {"output", required_argument, NULL, 'o'},
-	    {"no-plots", no_argument, NULL, 'n'},
-	    {"quiet", no_argument, NULL, 'q'},
-	    {"time-axis", required_argument, NULL, 'x'},
-	    {"help", no_argument, NULL, 'h'},
-	    {NULL, 0, NULL, 0},
+	    {"output", required_argument, NULL, 'o'}, {"no-plots", no_argument, NULL, 'n'},
+	    {"quiet", no_argument, NULL, 'q'},	      {"time-axis", required_argument, NULL, 'x'},
+	    {"help", no_argument, NULL, 'h'},	      {NULL, 0, NULL, 0},
 	};
 	struct merge_opts o = {0};
 	int c;

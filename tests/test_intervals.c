@@ -69,18 +69,39 @@ static void test_wilson_for_indicators(void **state)
 	struct metric_summary s;
 
 	(void)state;
-	stats_summarize_scaled(v, 30, STATS_FRACTION, &s);
+	stats_summarize_scaled(v, 30, STATS_PROBABILITY, &s);
 	check_near(s.ci95_low, 0, 0, "0 of 30 low");
 	check_near(s.ci95_high, 0.11351339317396873, 1e-12, "0 of 30 high");
 	v[0] = v[10] = v[29] = 1;
-	stats_summarize_scaled(v, 30, STATS_FRACTION, &s);
+	stats_summarize_scaled(v, 30, STATS_PROBABILITY, &s);
 	check_near(s.ci95_low, 0.03459988874733419, 1e-12, "3 of 30 low");
 	check_near(s.ci95_high, 0.25621082579184085, 1e-12, "3 of 30 high");
 	for (int i = 0; i < 30; i++)
 		v[i] = 1;
-	stats_summarize_scaled(v, 30, STATS_FRACTION, &s);
+	stats_summarize_scaled(v, 30, STATS_PROBABILITY, &s);
 	check_near(s.ci95_low, 0.8864866068260314, 1e-12, "30 of 30 low");
 	check_near(s.ci95_high, 1, 0, "30 of 30 high");
+}
+
+/*
+ * A share every replication measured alike keeps its empty interval, 0 and 1 included (a
+ * plan used in full in each replication is not a proportion of replications); one value has
+ * none.
+ */
+static void test_fraction_constant_at_bounds(void **state)
+{
+	double one[30], zero[30] = {0};
+	struct metric_summary s;
+
+	(void)state;
+	for (int i = 0; i < 30; i++)
+		one[i] = 1;
+	stats_summarize_scaled(one, 30, STATS_FRACTION, &s);
+	check_near(s.ci95_low, 1, 0, "all 1 low");
+	check_near(s.ci95_high, 1, 0, "all 1 high");
+	stats_summarize_scaled(zero, 30, STATS_FRACTION, &s);
+	check_near(s.ci95_low, 0, 0, "all 0 low");
+	check_near(s.ci95_high, 0, 0, "all 0 high");
 }
 
 /* A constant fraction other than 0 or 1 keeps its empty interval; one value has none. */
@@ -115,7 +136,7 @@ static void test_scale_of_metrics(void **state)
 {
 	(void)state;
 	assert_int_equal(stats_scale_of("availability", "fraction"), STATS_FRACTION);
-	assert_int_equal(stats_scale_of("slo_breach", "probability"), STATS_FRACTION);
+	assert_int_equal(stats_scale_of("slo_breach", "probability"), STATS_PROBABILITY);
 	assert_int_equal(stats_scale_of("cost_usd", "USD"), STATS_NONNEGATIVE);
 	assert_int_equal(stats_scale_of("interruptions", "count"), STATS_NONNEGATIVE);
 	assert_int_equal(stats_scale_of("lost_work_hours", "h"), STATS_NONNEGATIVE);
@@ -143,6 +164,7 @@ int main(void)
 	    cmocka_unit_test(test_count_lower_bound_not_negative),
 	    cmocka_unit_test(test_wilson_for_indicators),
 	    cmocka_unit_test(test_fraction_constant_and_single),
+	    cmocka_unit_test(test_fraction_constant_at_bounds),
 	    cmocka_unit_test(test_paired_fraction_difference),
 	    cmocka_unit_test(test_scale_of_metrics),
 	    cmocka_unit_test(test_denoise),

@@ -135,8 +135,10 @@ double stats_unpaired_halfwidth(const double *x, size_t nx, const double *y, siz
 
 enum stats_scale stats_scale_of(const char *name, const char *unit)
 {
-	if (!strcmp(unit, "fraction") || !strcmp(unit, "probability"))
+	if (!strcmp(unit, "fraction"))
 		return STATS_FRACTION;
+	if (!strcmp(unit, "probability"))
+		return STATS_PROBABILITY;
 	if (!strcmp(unit, "%") || !strcmp(name, "deployment_extra_cost_usd"))
 		return STATS_REAL;
 	return STATS_NONNEGATIVE;
@@ -152,18 +154,14 @@ void stats_wilson(double k, double n, double *lo, double *hi)
 	*hi = fmin(1, centre + half);
 }
 
-/* True when every number of x[0..n) is 0 or 1 (NAN does not count); *ones counts the 1s. */
-static bool all_zero_one(const double *x, size_t n, double *ones)
+/* The number of 1s of x[0..n); NAN does not count. */
+static double count_ones(const double *x, size_t n)
 {
-	*ones = 0;
-	for (size_t i = 0; i < n; i++) {
-		if (isnan(x[i]))
-			continue;
-		if (x[i] != 0 && x[i] != 1)
-			return false;
-		*ones += x[i];
-	}
-	return true;
+	double ones = 0;
+	for (size_t i = 0; i < n; i++)
+		if (!isnan(x[i]))
+			ones += x[i] != 0;
+	return ones;
 }
 
 /* The t interval of logit(mean), by the delta method, mapped back into (0, 1). */
@@ -176,13 +174,9 @@ static void logit_interval(struct metric_summary *s)
 	s->ci95_high = 1 / (1 + exp(-(centre + half)));
 }
 
-static void fraction_interval(const double *x, size_t n, struct metric_summary *s)
+static void fraction_interval(struct metric_summary *s)
 {
-	double ones;
-
-	if (all_zero_one(x, n, &ones))
-		stats_wilson(ones, (double)s->n, &s->ci95_low, &s->ci95_high);
-	else if (s->sd > 0 && s->mean > 0 && s->mean < 1)
+	if (s->sd > 0 && s->mean > 0 && s->mean < 1)
 		logit_interval(s);
 	else { /* constant, or values outside [0, 1]: the t interval, clipped */
 		s->ci95_low = fmin(fmax(s->ci95_low, 0), 1);
@@ -199,14 +193,16 @@ void stats_summarize_scaled(const double *x, size_t n, enum stats_scale scale,
 	if (scale == STATS_NONNEGATIVE && out->ci95_low < 0)
 		out->ci95_low = 0;
 	else if (scale == STATS_FRACTION)
-		fraction_interval(x, n, out);
+		fraction_interval(out);
+	else if (scale == STATS_PROBABILITY)
+		stats_wilson(count_ones(x, n), (double)out->n, &out->ci95_low, &out->ci95_high);
 }
 
 void stats_paired_scaled(const double *x, const double *y, size_t n, enum stats_scale scale,
 			 struct metric_summary *out)
 {
 	stats_paired(x, y, n, out);
-	if (scale != STATS_FRACTION || out->n < 2)
+	if ((scale != STATS_FRACTION && scale != STATS_PROBABILITY) || out->n < 2)
 		return;
 	out->ci95_low = fmax(out->ci95_low, -1);
 	out->ci95_high = fmin(out->ci95_high, 1);

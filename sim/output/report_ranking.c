@@ -87,7 +87,7 @@ static void figures(const struct experiment *x, size_t config, double *v, struct
 {
 	out->config = config;
 	summary_of(x, config, METRIC(monthly_cost_usd), STATS_NONNEGATIVE, v, &out->cost);
-	summary_of(x, config, METRIC(slo_breach), STATS_FRACTION, v, &out->breach);
+	summary_of(x, config, METRIC(slo_breach), STATS_PROBABILITY, v, &out->breach);
 	out->savings = mean_over_reps(x, config, METRIC(savings_vs_on_demand_pct), v);
 	out->availability = mean_over_reps(x, config, METRIC(availability), v);
 	out->over_budget = mean_over_reps(x, config, METRIC(over_budget), v);

@@ -49,17 +49,22 @@ double stats_t975(long dof);
  *   STATS_NONNEGATIVE  counts, costs, hours, seconds, minutes, tasks,
  *                      messages: the t interval with its lower bound
  *                      clipped at 0
- *   STATS_FRACTION     fractions and probabilities, in [0, 1]: when every
- *                      value is 0 or 1, the Wilson score interval of the
- *                      proportion (not empty when all agree: 0 of 30 gives
- *                      [0, 0.114]); otherwise the t interval of the logit of
- *                      the mean (delta method), mapped back, which stays
- *                      inside (0, 1); a constant sample keeps [mean, mean]
+ *   STATS_FRACTION     a share each replication measures, in [0, 1]
+ *                      (availability, dropped requests, a plan's
+ *                      utilization): the t interval of the logit of the
+ *                      mean (delta method), mapped back, which stays inside
+ *                      (0, 1); a constant sample keeps [mean, mean] (every
+ *                      replication measured the same share)
+ *   STATS_PROBABILITY  a 0/1 indicator per replication (SLO breached, over
+ *                      budget), whose mean is a proportion of replications:
+ *                      the Wilson score interval of that proportion, not
+ *                      empty when all agree (0 of 30 gives [0, 0.114])
  */
 enum stats_scale {
 	STATS_REAL,
 	STATS_NONNEGATIVE,
-	STATS_FRACTION
+	STATS_FRACTION,
+	STATS_PROBABILITY
 };
 
 /* The scale of the metric `name` measured in `unit` (run_metric_defs' names and units). */
@@ -70,7 +75,7 @@ void stats_summarize_scaled(const double *x, size_t n, enum stats_scale scale,
 			    struct metric_summary *out);
 
 /*
- * stats_paired; the difference of two fractions (STATS_FRACTION) has its
+ * stats_paired; the difference of two fractions or probabilities has its
  * interval clipped to [-1, 1], other differences keep the t interval.
  */
 void stats_paired_scaled(const double *x, const double *y, size_t n, enum stats_scale scale,

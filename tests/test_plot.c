@@ -372,6 +372,22 @@ static void test_request_service(void **state)
 	diag_release(&d);
 }
 
+/* The largest number among the text labels of an SVG figure (its tick labels). */
+static double svg_max_number(const char *dir, const char *name)
+{
+	char *text = slurp(dir, name);
+	double top = -INFINITY;
+
+	for (const char *p = text; (p = strstr(p, "<text>")); p++) {
+		char *end;
+		double v = strtod(p + 6, &end);
+		if (end != p + 6 && !strncmp(end, "</text>", 7))
+			top = fmax(top, v);
+	}
+	free(text);
+	return top;
+}
+
 /* The bundled example: three variants, a sweep, and the run's own summary.csv. */
 static void test_example_experiment(void **state)
 {
@@ -398,6 +414,15 @@ static void test_example_experiment(void **state)
 	assert_tables_in_report(fx->out);
 	assert_true(file_has(fx->out, "report.html", "all-on-demand"));
 	assert_true(file_has(fx->out, "report.html", "all-spot"));
+	/* the run's cost is not the verdict's monthly cost; availability is said for what it is */
+	assert_true(file_has(fx->out, "report.html", ">Cost over the run (7 d)<"));
+	assert_true(file_has(fx->out, "report.html", ">Minutes meeting the SLO<"));
+	assert_true(file_has(fx->out, "report.html", "not uptime"));
+	assert_false(file_has(fx->out, "report.html", ">Cost<"));
+	assert_false(file_has(fx->out, "report.html", ">Availability<"));
+	assert_true(file_has(fx->out, "plots/experiment.svg", "Minutes meeting the SLO (%)"));
+	/* a share's axis stops at 100 %, even with margins around intervals that reach it */
+	assert_true(svg_max_number(fx->out, "plots/sweep_availability.svg") <= 100);
 	assert_no_temporaries(fx->out);
 	diag_release(&d);
 }

@@ -31,6 +31,7 @@
 #include <stdio.h>
 
 #include "gnuplot.h"
+#include "spotsim/output/metric_display.h"
 #include "spotsim/util/diag.h"
 #include "spotsim/util/strbuf.h"
 
@@ -80,6 +81,8 @@ bool table_value(const struct table *t, const char *variant, const char *sweep, 
 		 const char *mean_col, struct value *out);
 /* `v` in the unit metric_display shows `metric` in; v->unit becomes that unit (static). */
 void value_display(struct value *v, const char *metric);
+/* True for a metric shown as a share in % (a fraction of the CSV): bounded to 0 .. 100. */
+bool value_is_share(const char *metric);
 /* Splits "k1=v1;rest" into owned key, value and rest ("" when absent). */
 void sweep_split(const char *sweep, char **key, char **value, char **rest);
 
@@ -173,6 +176,7 @@ struct info {
 	struct strbuf targets;	  /* CPU target-tracking values, "60 75" */
 	struct strbuf thresholds; /* CPU step-alarm thresholds */
 	char *scaling_unread;	  /* owned: scenario_facts.unread, or NULL */
+	char run_length[32];	  /* "5 d", "36 h"; "" when not known (variants differ) */
 	enum {
 		INFO_NO_SCENARIO,
 		INFO_UNREADABLE,
@@ -188,6 +192,13 @@ struct info {
 void info_load(struct info *in, const char *src, const char *dir, struct diag *d);
 /* Why the figures draw no line from scenario.json, or NULL when it was read. */
 const char *info_missing(const struct info *in);
+/*
+ * The label of `m` for people; a metric "over the run" gets the run's
+ * length when scenario.json gives one: "Cost over the run (5 d)". Returns
+ * m->label or buf.
+ */
+const char *info_label(const struct info *in, const struct metric_display *m, char *buf,
+		       size_t size);
 void info_release(struct info *in);
 
 /* ---- plot.c: the render and its figures ---- */

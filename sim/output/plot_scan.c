@@ -288,6 +288,33 @@ static void info_targets(struct info *in, const struct scenario_facts *f)
 	}
 }
 
+/* "5 d", "36 h", "90 min", "45 s" of a duration; "" for 0. */
+static void info_run_length(struct info *in, sim_time t)
+{
+	double s = (double)t / (double)SIM_SEC;
+
+	in->run_length[0] = '\0';
+	if (t <= 0)
+		return;
+	if (t % SIM_DAY == 0)
+		snprintf(in->run_length, sizeof(in->run_length), "%g d", s / 86400);
+	else if (t % SIM_HOUR == 0)
+		snprintf(in->run_length, sizeof(in->run_length), "%g h", s / 3600);
+	else if (t % SIM_MIN == 0)
+		snprintf(in->run_length, sizeof(in->run_length), "%g min", s / 60);
+	else
+		snprintf(in->run_length, sizeof(in->run_length), "%g s", s);
+}
+
+const char *info_label(const struct info *in, const struct metric_display *m, char *buf,
+		       size_t size)
+{
+	if (!*in->run_length || !strstr(m->label, "over the run"))
+		return m->label;
+	snprintf(buf, size, "%s (%s)", m->label, in->run_length);
+	return buf;
+}
+
 static void info_facts(struct info *in, const struct scenario_facts *f)
 {
 	if (f->name) {
@@ -307,6 +334,7 @@ static void info_facts(struct info *in, const struct scenario_facts *f)
 	in->max_breach = f->slo.max_breach_probability;
 	info_targets(in, f);
 	in->scaling_unread = f->unread ? xstrdup(f->unread) : NULL;
+	info_run_length(in, f->duration);
 }
 
 /*
@@ -329,6 +357,7 @@ void info_load(struct info *in, const char *src, const char *dir, struct diag *d
 	in->max_dropped = -1;
 	in->max_breach = SCENARIO_DEFAULT_MAX_BREACH;
 	in->scaling_unread = NULL;
+	in->run_length[0] = '\0';
 	in->scenario = INFO_NO_SCENARIO;
 	diag_init(&why);
 	if (access(path, F_OK) == 0) {

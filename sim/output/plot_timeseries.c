@@ -228,7 +228,9 @@ static void axis_params(const struct render *r, struct strbuf *sb)
 		for (size_t i = 0; i < sizeof(steps) / sizeof(steps[0]); i++)
 			if ((step = steps[i]) * 10 >= hi - lo)
 				break;
-		gnuplot_num(sb, "xtstart", ceil(lo / step) * step);
+		/* weekly steps from a Monday (1970-01-05), the others from midnight */
+		double from = step >= 7 * 86400 ? 4 * 86400 : 0;
+		gnuplot_num(sb, "xtstart", from + ceil((lo - from) / step) * step);
 		gnuplot_num(sb, "xtstep", step);
 		gnuplot_str(sb, "xtfmt", step < 86400 ? "%a %H:%M" : "%a %d %b");
 		gnuplot_str(sb, "xlab", "time (UTC)");

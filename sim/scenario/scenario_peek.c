@@ -78,6 +78,22 @@ static cJSON *peek_tree(const char *path, struct scenario_facts *f, struct diag 
 	return root;
 }
 
+/* "duration", or 0 when a variant or the sweep sets another (the runs differ). */
+static sim_time peek_duration(const cJSON *root)
+{
+	const cJSON *v;
+	sim_time t;
+
+	if (loader_get(loader_get(root, "sweep"), "duration"))
+		return 0;
+	cJSON_ArrayForEach(v, loader_get(root, "variants"))
+	{
+		if (loader_get(loader_get(v, "set"), "duration"))
+			return 0;
+	}
+	return loader_get_duration(root, "duration", &t) ? t : SCENARIO_DEFAULT_DURATION;
+}
+
 int scenario_peek(const char *path, struct scenario_facts *f, struct diag *d)
 {
 	struct scenario scratch;
@@ -94,6 +110,7 @@ int scenario_peek(const char *path, struct scenario_facts *f, struct diag *d)
 	f->name = name ? xstrdup(name) : NULL;
 	f->description = xstrdup(description ? description : "");
 	peek_slo(root, &f->slo);
+	f->duration = peek_duration(root);
 	memset(&scratch, 0, sizeof(scratch));
 	scratch.file = xstrdup(path);
 	scratch.dir =

@@ -166,6 +166,7 @@ struct scenario_facts {
 	char *name;	   /* owned: "name"; NULL when absent */
 	char *description; /* owned: "" when absent */
 	struct slo slo;	   /* as the loader reads it; max_breach_probability defaulted */
+	sim_time duration; /* of every run; 0 when variants or the sweep change it */
 	struct scaling_policy *policies; /* owned: the ScalingPolicies that load */
 	size_t npolicies;
 	char *unread; /* owned: the file the scaling comes from that did not resolve; NULL */

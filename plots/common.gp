@@ -26,6 +26,7 @@ if (!exists("clock")) clock = 0
 if (!exists("xlab")) xlab = "time"
 if (!exists("anyint")) anyint = 0
 if (!exists("anyoff")) anyoff = 0
+if (!exists("anyidle")) anyidle = 0
 if (!exists("anyscale")) anyscale = 0
 
 if (term eq "svg") {
@@ -51,7 +52,8 @@ set bmargin 6
 set key at screen 0.5, screen 0.012 center bottom horizontal maxrows 2 samplen 2 width 1
 set style fill solid 0.85 noborder
 
-# Colours: on-demand, Spot, the desired count, events, shading.
+# Colours: on-demand, Spot, the desired count, events, shading (Spot
+# shortages, and the minutes when no task ran).
 C_FARGATE = "#1f6fb4"
 C_SPOT = "#f28e2b"
 C_DESIRED = "#222222"
@@ -60,6 +62,7 @@ C_SCALE = "#6a3d9a"
 C_SHADE = "#555555"
 C_LINE = "#2ca02c"
 C_BAND = "#f4b6b6"
+C_IDLE = "#bdbdbd"
 # One colour per variant (linetype i + 1 is the i-th variant).
 set linetype 1 lc rgb "#1f6fb4" lw 1.5 pt 7
 set linetype 2 lc rgb "#f28e2b" lw 1.5 pt 5

@@ -4,7 +4,9 @@
 # The mean CPU utilization of each point; each target-tracking target on
 # CPU as a dashed line, each step-scaling alarm threshold on CPU as a
 # dotted one; scaling activities as marks along the bottom; the times
-# without Fargate Spot capacity as bands behind the data.
+# without Fargate Spot capacity as bands behind the data, and in grey on
+# top of them the times when no task ran, where the line breaks: there is
+# no CPU utilization to draw.
 #
 # Parameters: targets and thresholds = the CPU values separated by spaces
 # (may be empty), plotdir, and those of common.gp and panels.gp.
@@ -25,6 +27,8 @@ do for [i = 1:nv] {
 	plot \
 		bands(i) using (($1 + $2) / 2):(50):1:2:(0):(105) with boxxyerror \
 			fs solid 1.0 noborder lc rgb C_BAND notitle, \
+		idle(i) using (($1 + $2) / 2):(50):1:2:(0):(105) with boxxyerror \
+			fs solid 1.0 noborder lc rgb C_IDLE notitle, \
 		series(i) using 1:6 with lines lw 1 lc rgb C_FARGATE title "CPU utilization", \
 		for [k = 1:words(targets)] tv(k) with lines dt 2 lw 2 lc rgb C_LINE \
 			title sprintf("target %s %%", word(targets, k)), \
@@ -33,6 +37,8 @@ do for [i = 1:nv] {
 		scale(i) using 1:(0):(0):(6) with vectors nohead lw 1 lc rgb C_SCALE notitle, \
 		NaN with lines lw 1 lc rgb C_SCALE title (anyscale ? "scaling activity" : ""), \
 		NaN with boxes fs solid 1.0 noborder lc rgb C_BAND \
-			title (anyoff ? "no Fargate Spot capacity" : "")
+			title (anyoff ? "no Fargate Spot capacity" : ""), \
+		NaN with boxes fs solid 1.0 noborder lc rgb C_IDLE \
+			title (anyidle ? "no task running" : "")
 }
 unset multiplot

@@ -7,7 +7,9 @@
 # everything else: spotsim plot stops the axis at `top`, 1.15 times the
 # larger of the SLO and the 99th percentile of the points of every
 # variant, and the points above it are drawn as diamonds on the top edge.
-# The times without Fargate Spot capacity are bands behind the data.
+# The times without Fargate Spot capacity are bands behind the data, and
+# in grey on top of them the times when no task ran: there the line
+# breaks, as no request was served (an empty latency is not a good one).
 #
 # Parameters: slo_ms = the SLO in ms (0 = none), top, nhigh (points above
 # top), plotdir, and those of common.gp and panels.gp.
@@ -26,6 +28,8 @@ do for [i = 1:nv] {
 	plot \
 		bands(i) using (($1 + $2) / 2):(top / 2):1:2:(0):(top) with boxxyerror \
 			fs solid 1.0 noborder lc rgb C_BAND notitle, \
+		idle(i) using (($1 + $2) / 2):(top / 2):1:2:(0):(top) with boxxyerror \
+			fs solid 1.0 noborder lc rgb C_IDLE notitle, \
 		series(i) using 1:7 with lines lw 1 lc rgb C_FARGATE title "p95 latency", \
 		(slo_ms > 0 ? slo_ms : NaN) with lines dt 2 lw 2 lc rgb C_EVENT \
 			title (slo_ms > 0 ? sprintf("SLO: p95 under %g ms", slo_ms) : ""), \
@@ -34,6 +38,8 @@ do for [i = 1:nv] {
 		NaN with points pt 13 ps 0.9 lc rgb C_SCALE \
 			title (nhigh > 0 ? sprintf("beyond the axis (%d points)", nhigh) : ""), \
 		NaN with boxes fs solid 1.0 noborder lc rgb C_BAND \
-			title (anyoff ? "no Fargate Spot capacity" : "")
+			title (anyoff ? "no Fargate Spot capacity" : ""), \
+		NaN with boxes fs solid 1.0 noborder lc rgb C_IDLE \
+			title (anyidle ? "no task running" : "")
 }
 unset multiplot

@@ -4,16 +4,17 @@
 # Loaded after common.gp; not a figure itself.
 #
 # Parameters (spotsim plot passes them all):
-#   data      the folder of series-I.csv, bands-I.csv, intr-I.csv and
-#             scale-I.csv, I = 1 .. nv (their columns: see
+#   data      the folder of series-I.csv, bands-I.csv, idle-I.csv,
+#             intr-I.csv and scale-I.csv, I = 1 .. nv (their columns: see
 #             sim/output/plot_timeseries.c)
 #   nv        the number of variants; vlabelI the label of panel I
 #   height, headpx, footpx   the canvas height and its top and bottom bands
 #   xlo, xhi  the x range; xlab its label; clock 1 for clock time (x in
 #             Unix seconds, ticks from xtstart every xtstep seconds, labelled
 #             with the time format xtfmt)
-#   anyint, anyoff, anyscale   1 when some variant has interruptions,
-#             Spot shortages, scaling activities (their key entries)
+#   anyint, anyoff, anyidle, anyscale   1 when some variant has
+#             interruptions, Spot shortages, minutes when no task ran,
+#             scaling activities (their key entries)
 if (!exists("data")) data = "."
 if (!exists("xlo")) xlo = 0
 if (!exists("xhi")) xhi = 1
@@ -24,6 +25,7 @@ set datafile nocolumnheaders
 # The files of variant i.
 series(i) = sprintf("%s/series-%d.csv", data, i)
 bands(i) = sprintf("%s/bands-%d.csv", data, i)
+idle(i) = sprintf("%s/idle-%d.csv", data, i)
 intr(i) = sprintf("%s/intr-%d.csv", data, i)
 scale(i) = sprintf("%s/scale-%d.csv", data, i)
 # The top and bottom of panel i (screen fractions); 30 px between panels.

@@ -13,7 +13,8 @@
 #
 # Parameters: sweepfile, nblocks, metric, unit, xname (the swept JSON
 # path), categorical, plotdir, an optional axis range and tick format
-# (ylo, yhi, yfmt), and term and outfile as in common.gp.
+# (ylo, yhi, yfmt), the bounds of a share (ymin, ymax: 0 and 100), and
+# term and outfile as in common.gp.
 if (!exists("plotdir")) plotdir = "plots"
 load plotdir . "/common.gp"
 if (!exists("sweepfile")) sweepfile = "sweep.tsv"
@@ -23,6 +24,8 @@ if (!exists("unit")) unit = ""
 if (!exists("xname")) xname = "swept value"
 if (!exists("categorical")) categorical = 0
 set datafile separator "\t"
+# A share (0 to 100 %) stays within its bounds, margins included.
+if (exists("ymin")) set yrange [ymin<*:*<ymax]
 # Ranges given when the values barely differ (gnuplot would widen them by a percent).
 if (exists("xlo")) set xrange [xlo:xhi]
 if (exists("ylo")) set yrange [ylo:yhi]

@@ -9,6 +9,7 @@
 #include <stdint.h>
 #include <cmocka.h>
 
+#include "spotsim/experiment/replication.h"
 #include "spotsim/output/metric_display.h"
 
 #include <math.h>
@@ -29,7 +30,8 @@ static void test_known_metrics(void **state)
 
 	(void)state;
 	metric_display_of("availability", "fraction", &m);
-	assert_string_equal(m.label, "Availability");
+	assert_string_equal(m.label, "Minutes meeting the SLO");
+	assert_non_null(strstr(m.about, "not uptime"));
 	assert_string_equal(m.unit, "%");
 	assert_string_equal(m.diff_unit, "pp");
 	assert_string_equal(shown("availability", "fraction", 0.999901, false), "99.990");
@@ -83,6 +85,38 @@ static void test_unknown_metric_from_unit(void **state)
 	assert_string_equal(m.unit, "");
 }
 
+/* Every metric the runs write has a name and unit for people: none falls back to its CSV name. */
+static void test_every_run_metric_known(void **state)
+{
+	struct metric_display m;
+	int missing = 0;
+
+	(void)state;
+	for (const struct metric_def *d = run_metric_defs; d->name; d++) {
+		if (!metric_display_known(d->name)) {
+			print_error("%s: no entry in sim/output/metric_display.c\n", d->name);
+			missing++;
+			continue;
+		}
+		metric_display_of(d->name, d->unit, &m);
+		assert_string_not_equal(m.label, d->name);
+	}
+	assert_int_equal(missing, 0);
+}
+
+/* The run's cost and the monthly cost are never both called "Cost". */
+static void test_costs_told_apart(void **state)
+{
+	struct metric_display run, month;
+
+	(void)state;
+	metric_display_of("cost_usd", "USD", &run);
+	metric_display_of("monthly_cost_usd", "USD", &month);
+	assert_string_equal(run.label, "Cost over the run");
+	assert_string_equal(month.label, "Cost per 30 days");
+	assert_string_equal(shown("outage_seconds", "s", 5400, false), "90.0");
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -91,6 +125,8 @@ int main(void)
 	    cmocka_unit_test(test_differences_signed),
 	    cmocka_unit_test(test_counts_and_thousands),
 	    cmocka_unit_test(test_unknown_metric_from_unit),
+	    cmocka_unit_test(test_every_run_metric_known),
+	    cmocka_unit_test(test_costs_told_apart),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

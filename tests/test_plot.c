@@ -39,6 +39,9 @@
 #include "spotsim/util/strbuf.h"
 #include "spotsim/util/xalloc.h"
 
+/* the buckets of the time series, private to sim/output/ */
+#include "../sim/output/plot_internal.h"
+
 /* A one-day request service with Spot outages and interruptions: quick to draw. */
 #define SHORT "tests/plot/short.json"
 
@@ -369,6 +372,22 @@ static void test_request_service(void **state)
 	diag_release(&d);
 }
 
+/* The largest number among the text labels of an SVG figure (its tick labels). */
+static double svg_max_number(const char *dir, const char *name)
+{
+	char *text = slurp(dir, name);
+	double top = -INFINITY;
+
+	for (const char *p = text; (p = strstr(p, "<text>")); p++) {
+		char *end;
+		double v = strtod(p + 6, &end);
+		if (end != p + 6 && !strncmp(end, "</text>", 7))
+			top = fmax(top, v);
+	}
+	free(text);
+	return top;
+}
+
 /* The bundled example: three variants, a sweep, and the run's own summary.csv. */
 static void test_example_experiment(void **state)
 {
@@ -395,6 +414,15 @@ static void test_example_experiment(void **state)
 	assert_tables_in_report(fx->out);
 	assert_true(file_has(fx->out, "report.html", "all-on-demand"));
 	assert_true(file_has(fx->out, "report.html", "all-spot"));
+	/* the run's cost is not the verdict's monthly cost; availability is said for what it is */
+	assert_true(file_has(fx->out, "report.html", ">Cost over the run (7 d)<"));
+	assert_true(file_has(fx->out, "report.html", ">Minutes meeting the SLO<"));
+	assert_true(file_has(fx->out, "report.html", "not uptime"));
+	assert_false(file_has(fx->out, "report.html", ">Cost<"));
+	assert_false(file_has(fx->out, "report.html", ">Availability<"));
+	assert_true(file_has(fx->out, "plots/experiment.svg", "Minutes meeting the SLO (%)"));
+	/* a share's axis stops at 100 %, even with margins around intervals that reach it */
+	assert_true(svg_max_number(fx->out, "plots/sweep_availability.svg") <= 100);
 	assert_no_temporaries(fx->out);
 	diag_release(&d);
 }
@@ -437,6 +465,18 @@ static void test_verdict_section(void **state)
 	assert_non_null(strstr(part, "117.32<small>no variation across replications</small>"));
 	assert_null(strstr(part, "[0.00, 0.00]"));
 	free(part);
+	/* the scenario names its Spot capacity trace by a relative path that does not
+	 * resolve from the output folder: its title and SLO still come from the copy */
+	assert_true(file_has(fx->out, "report.html", "<h1>verdict-three-strategies</h1>"));
+	assert_true(file_has(fx->out, "report.html",
+			     "<b>Objectives</b> (from scenario.json): p95 "
+			     "latency under 500 ms"));
+	assert_true(file_has(fx->out, "report.html", "against the SLO of 500 ms (dashed)"));
+	assert_false(file_has(fx->out, "report.html", "no scenario.json in the folder"));
+	/* all-spot's outages: no task runs, shaded and named, not drawn as a steady latency */
+	assert_true(file_has(fx->out, "plots/latency.svg", "no task running"));
+	assert_true(file_has(fx->out, "plots/cpu.svg", "no task running"));
+	assert_true(file_has(fx->out, "report.html", "Grey bands: no task was running"));
 	run_scenario("tests/verdict/none-meets.json", fx->out);
 	assert_int_equal(render(fx->out, &d), 0);
 	part = page_part(fx->out, "<section id=\"verdict\">", "</section>");
@@ -444,6 +484,59 @@ static void test_verdict_section(void **state)
 				     "<b>mixed</b>"));
 	free(part);
 	assert_int_equal(d.errors, 0);
+	diag_release(&d);
+}
+
+/*
+ * Minutes without cpu_pct and p95_ms (no task ran) leave their bucket
+ * without a value, also after merging, and are kept as bands.
+ */
+static void test_series_gaps(void **state)
+{
+	struct facts fx;
+	(void)state;
+
+	memset(&fx, 0, sizeof(fx));
+	struct series *s = facts_variant(&fx, "base");
+	for (int m = 1; m <= 6; m++) {
+		bool idle = m == 3 || m == 4;
+		series_add(s, 60.0 * m, idle ? 0 : 2, 0, 2, idle ? NAN : 50, idle ? NAN : 300, NAN,
+			   0.1 * m, false);
+	}
+	series_widen(s, 2);
+	assert_int_equal(s->nb, 3);
+	assert_int_equal(s->b[1].ncpu, 0);
+	assert_true(isnan(s->b[1].p95));
+	assert_int_equal(s->b[0].ncpu, 2);
+	assert_true(s->b[2].p95 == 300);
+	assert_int_equal(s->idle.n, 1);
+	assert_int_equal(s->idle.minutes, 2);
+	assert_true(s->idle.v[0].t0 == 120 && s->idle.v[0].t1 == 240);
+	assert_int_equal(s->off.n, 0);
+	facts_release(&fx);
+}
+
+/* A copy of the scenario that cannot be read is said so, on stderr and in the captions. */
+static void test_unreadable_scenario_copy(void **state)
+{
+	struct fixture *fx = *state;
+	struct diag d;
+	bool noted = false;
+
+	NEED_GNUPLOT();
+	run_scenario(SHORT, fx->out);
+	write_file(fx->out, "scenario.json", "{\"name\": \"plot-short\",");
+	diag_init(&d);
+	assert_int_equal(render(fx->out, &d), 0);
+	assert_int_equal(d.errors, 0);
+	for (size_t i = 0; i < d.nr; i++)
+		noted |= d.items[i].level == DIAG_NOTE &&
+			 strstr(d.items[i].file, "scenario.json") &&
+			 strstr(d.items[i].msg, "cannot be read");
+	assert_true(noted);
+	assert_false(file_has(fx->out, "report.html", "<h1>plot-short</h1>"));
+	assert_true(file_has(fx->out, "report.html",
+			     "No CPU target is drawn: the folder's scenario.json cannot be read"));
 	diag_release(&d);
 }
 
@@ -936,6 +1029,8 @@ int main(void)
 	    cmocka_unit_test_setup_teardown(test_request_service, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_example_experiment, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_verdict_section, setup, teardown),
+	    cmocka_unit_test(test_series_gaps),
+	    cmocka_unit_test_setup_teardown(test_unreadable_scenario_copy, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_queue_with_sweep, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_variants_then_redraw, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_odd_variant_name, setup, teardown),

@@ -55,7 +55,7 @@ static const char usage[] =
     "                    NAME being the scenario's name); not a shard folder\n"
     "  --no-plots        write the CSV files only, as spotsim run --no-plots\n"
     "  --time-axis elapsed|clock  x axis of the time-series figures, as\n"
-    "                    spotsim run --time-axis\n"
+    "                    spotsim run --time-axis (not with --no-plots)\n"
     "  --quiet           print no summary\n"
     "\n"
     "Exit status: 0 success; 1 runtime failure (the output folder cannot be\n"
@@ -371,6 +371,7 @@ int cmd_merge(int argc, char **argv)
 	    {"help", no_argument, NULL, 'h'},	      {NULL, 0, NULL, 0},
 	};
 	struct merge_opts o = {0};
+	bool time_axis = false;
 	int c;
 
 	opterr = 0;
@@ -395,6 +396,7 @@ int cmd_merge(int argc, char **argv)
 		case 'x':
 			if (cli_time_axis(CMD, optarg, &o.plot.clock_axis) != EXIT_OK)
 				return EXIT_USAGE;
+			time_axis = true;
 			break;
 		case ':':
 			return cli_usage_error(CMD, argv[optind - 1], "needs a value");
@@ -406,6 +408,8 @@ int cmd_merge(int argc, char **argv)
 	if (optind >= argc)
 		return cli_usage_error(CMD, NULL,
 				       "needs the shard folders (see spotsim merge --help)");
+	if (o.no_plots && time_axis)
+		return cli_time_axis_without_plots(CMD);
 	o.dirs = argv + optind;
 	o.ndirs = (size_t)(argc - optind);
 	return merge(&o);

@@ -63,12 +63,23 @@ static int render(const char *dir, const struct plot_options *po, struct diag *d
 
 int cli_time_axis(const char *cmd, const char *value, bool *clock)
 {
+	if (!strncmp(value, "--", 2))
+		return cli_usage_error(cmd, "--time-axis", "needs a value");
 	if (!strcmp(value, "elapsed") || !strcmp(value, "clock")) {
 		*clock = !strcmp(value, "clock");
 		return EXIT_OK;
 	}
 	return cli_usage_error(cmd, "--time-axis",
 			       "\"%s\" is not a time axis (accepted: elapsed, clock)", value);
+}
+
+int cli_time_axis_without_plots(const char *cmd)
+{
+	return cli_usage_error(
+	    cmd, "--time-axis",
+	    "has nothing to draw with --no-plots, and is not kept for a later "
+	    "plot (accepted: one of --no-plots and --time-axis; spotsim plot DIR "
+	    "--time-axis clock draws the figures afterwards)");
 }
 
 static int plot(const char *dir, const struct plot_options *po, bool quiet)

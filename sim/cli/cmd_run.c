@@ -90,6 +90,7 @@ static const char usage[] =
     "                    plot DIR draws the figures later\n"
     "  --time-axis elapsed|clock  x axis of the time-series figures: time since\n"
     "                    the start (default), or clock time in UTC with the weekday\n"
+    "                    (not with --no-plots: give it to spotsim plot)\n"
     "  --quiet           print no summary\n"
     "  --shard K/N       run only slice K of N of the plan (variants x sweep\n"
     "                    points x replications), for array jobs; K counts from\n"
@@ -128,6 +129,7 @@ struct run_opts {
 	long replications; /* 0 = the scenario's */
 	long threads;	   /* 0 = one per core */
 	bool has_seed, quiet, no_plots;
+	bool time_axis;		  /* --time-axis was given */
 	struct plot_options plot; /* --time-axis */
 	uint64_t seed;
 	const char *shard_spec;	  /* --shard as given; NULL: the whole plan */
@@ -642,6 +644,7 @@ static int parse_option(int c, struct run_opts *o, const char *arg)
 		o->shard_spec = optarg;
 		return EXIT_OK;
 	case 'x':
+		o->time_axis = true;
 		return cli_time_axis(CMD, optarg, &o->plot.clock_axis);
 	case ':':
 		return cli_usage_error(CMD, arg, "needs a value");
@@ -703,6 +706,8 @@ int cmd_run(int argc, char **argv)
 	if (optind != argc - 1)
 		return cli_usage_error(CMD, NULL,
 				       "needs exactly one scenario file (see spotsim run --help)");
+	if (o.no_plots && o.time_axis)
+		return cli_time_axis_without_plots(CMD);
 	o.scenario = argv[optind];
 	if (o.shard_spec && resolve_shard(&o) != EXIT_OK)
 		return EXIT_USAGE;

@@ -69,15 +69,26 @@ void gnuplot_tsv_field(FILE *f, const char *s)
  */
 void gnuplot_axis(struct strbuf *sb, char axis, double lo, double hi)
 {
+	gnuplot_axis_within(sb, axis, lo, hi, -INFINITY, INFINITY);
+}
+
+void gnuplot_axis_within(struct strbuf *sb, char axis, double lo, double hi, double min, double max)
+{
 	double scale = fmax(fabs(lo), fabs(hi)), span = hi - lo;
 	char name[8];
 
 	if (!isfinite(lo) || !isfinite(hi))
 		return;
+	if (isfinite(min) && isfinite(max)) {
+		snprintf(name, sizeof(name), "%cmin", axis);
+		gnuplot_num(sb, name, min);
+		snprintf(name, sizeof(name), "%cmax", axis);
+		gnuplot_num(sb, name, max);
+	}
 	if (span < 1e-6 * scale) {
 		double pad = scale > 0 ? 1e-4 * scale : 1;
-		lo -= pad;
-		hi += pad;
+		lo = fmax(lo - pad, min);
+		hi = fmin(hi + pad, max);
 		span = hi - lo;
 		snprintf(name, sizeof(name), "%clo", axis);
 		gnuplot_num(sb, name, lo);

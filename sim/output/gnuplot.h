@@ -67,6 +67,13 @@ void gnuplot_num(struct strbuf *sb, const char *key, double value);
  * format with enough decimals); nothing when lo or hi is not finite.
  */
 void gnuplot_axis(struct strbuf *sb, char axis, double lo, double hi);
+/*
+ * gnuplot_axis for a metric bounded to [min, max] (a share in %: 0 to
+ * 100): the range given is clamped to it, and AXISmin and AXISmax let the
+ * template keep gnuplot's autoscale and offsets inside it.
+ */
+void gnuplot_axis_within(struct strbuf *sb, char axis, double lo, double hi, double min,
+			 double max);
 /* Writes `s` as one tab-separated field: tabs and line ends become spaces. */
 void gnuplot_tsv_field(FILE *f, const char *s);
 

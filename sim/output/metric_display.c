@@ -11,58 +11,81 @@
 #define COUNT (-1)
 
 static const struct metric_display table[] = {
-    {"cost_usd", "Cost", "USD", "USD", 1, 2},
-    {"cost_fargate_usd", "Cost on Fargate (on-demand)", "USD", "USD", 1, 2},
-    {"cost_spot_usd", "Cost on Fargate Spot", "USD", "USD", 1, 2},
-    {"cost_per_million_requests_usd", "Cost per million requests", "USD", "USD", 1, 3},
-    {"savings_vs_on_demand_pct", "Savings against all on-demand", "%", "pp", 1, 1},
-    {"task_hours_fargate", "Task-hours on Fargate", "h", "h", 1, 1},
-    {"task_hours_spot", "Task-hours on Fargate Spot", "h", "h", 1, 1},
-    {"interruptions", "Spot interruptions", "", "", 1, COUNT},
-    {"capacity_reclaims", "Capacity reclaims", "", "", 1, COUNT},
-    {"tasks_launched", "Tasks launched", "", "", 1, COUNT},
-    {"placement_failures", "Placement failures", "", "", 1, COUNT},
-    {"scaling_activities", "Scaling activities", "", "", 1, COUNT},
-    {"no_step_adjustment", "Alarms with no step to apply", "", "", 1, COUNT},
-    {"requests", "Requests", "", "", 1, COUNT},
-    {"dropped_fraction", "Dropped requests", "%", "pp", 100, 3},
-    {"p_wait", "Requests that wait", "%", "pp", 100, 2},
-    {"mean_wait_s", "Mean wait", "ms", "ms", 1000, 1},
-    {"p95_latency_s", "p95 latency", "ms", "ms", 1000, 1},
-    {"p99_latency_s", "p99 latency", "ms", "ms", 1000, 1},
-    {"slo_violation_minutes", "Minutes breaking the SLO", "min", "min", 1, COUNT},
-    {"availability", "Availability", "%", "pp", 100, 3},
-    {"mean_running_tasks", "Mean running tasks", "tasks", "tasks", 1, 2},
-    {"deployments", "Deployments", "", "", 1, COUNT},
-    {"deployment_seconds", "Time in deployments", "s", "s", 1, 0},
-    {"deployment_extra_cost_usd", "Extra cost of deployments", "USD", "USD", 1, 2},
-    {"deployment_min_serving", "Fewest tasks serving in a deployment", "tasks", "tasks", 1, 1},
-    {"deployment_slo_minutes", "Minutes breaking the SLO in deployments", "min", "min", 1, COUNT},
-    {"jobs_completed", "Jobs completed", "", "", 1, COUNT},
-    {"mean_job_latency_s", "Mean job latency", "s", "s", 1, 1},
-    {"p95_job_latency_s", "p95 job latency", "s", "s", 1, 1},
-    {"lost_work_hours", "Work lost", "h", "h", 1, 2},
-    {"max_backlog", "Largest backlog", "messages", "messages", 1, COUNT},
-    {"lost_work_hours_spot", "Work lost to Spot interruptions", "h", "h", 1, 2},
-    {"lost_work_hours_capacity_reclaim", "Work lost to capacity reclaims", "h", "h", 1, 2},
-    {"lost_work_hours_scale_in", "Work lost to scale-in", "h", "h", 1, 2},
-    {"lost_work_hours_deployment", "Work lost to deployments", "h", "h", 1, 2},
-    {"jobs_rerun", "Jobs run again", "", "", 1, COUNT},
-    {"jobs_rerun_spot", "Jobs run again after Spot interruptions", "", "", 1, COUNT},
-    {"jobs_rerun_capacity_reclaim", "Jobs run again after capacity reclaims", "", "", 1, COUNT},
-    {"jobs_rerun_scale_in", "Jobs run again after scale-in", "", "", 1, COUNT},
-    {"jobs_rerun_deployment", "Jobs run again after deployments", "", "", 1, COUNT},
-    {"jobs_finished_after_notice", "Jobs finished after a stop notice", "", "", 1, COUNT},
-    {"jobs_finished_after_notice_spot", "Jobs finished after a Spot notice", "", "", 1, COUNT},
+    {"cost_usd", "Cost over the run", "USD", "USD", 1, 2,
+     "the run's whole cost, for its duration (not per month: see Cost per 30 days)"},
+    {"cost_fargate_usd", "Cost on Fargate (on-demand)", "USD", "USD", 1, 2, NULL},
+    {"cost_spot_usd", "Cost on Fargate Spot", "USD", "USD", 1, 2, NULL},
+    {"cost_per_million_requests_usd", "Cost per million requests", "USD", "USD", 1, 3, NULL},
+    {"savings_vs_on_demand_pct", "Savings against all on-demand", "%", "pp", 1, 1, NULL},
+    {"task_hours_fargate", "Task-hours on Fargate", "h", "h", 1, 1, NULL},
+    {"task_hours_spot", "Task-hours on Fargate Spot", "h", "h", 1, 1, NULL},
+    {"interruptions", "Spot interruptions", "", "", 1, COUNT, NULL},
+    {"capacity_reclaims", "Capacity reclaims", "", "", 1, COUNT, NULL},
+    {"tasks_launched", "Tasks launched", "", "", 1, COUNT, NULL},
+    {"placement_failures", "Placement failures", "", "", 1, COUNT, NULL},
+    {"scaling_activities", "Scaling activities", "", "", 1, COUNT, NULL},
+    {"no_step_adjustment", "Alarms with no step to apply", "", "", 1, COUNT, NULL},
+    {"requests", "Requests", "", "", 1, COUNT, NULL},
+    {"dropped_fraction", "Dropped requests", "%", "pp", 100, 3, NULL},
+    {"p_wait", "Requests that wait", "%", "pp", 100, 2, NULL},
+    {"mean_wait_s", "Mean wait", "ms", "ms", 1000, 1, NULL},
+    {"p95_latency_s", "p95 latency", "ms", "ms", 1000, 1, NULL},
+    {"p99_latency_s", "p99 latency", "ms", "ms", 1000, 1, NULL},
+    {"slo_violation_minutes", "Minutes breaking the SLO", "min", "min", 1, COUNT, NULL},
+    {"availability", "Minutes meeting the SLO", "%", "pp", 100, 3,
+     "the share of the run's minutes that met the SLO (latency and dropped requests within "
+     "the objectives; for a queue, no message waiting without a worker); not uptime"},
+    {"mean_running_tasks", "Mean running tasks", "tasks", "tasks", 1, 2, NULL},
+    {"deployments", "Deployments", "", "", 1, COUNT, NULL},
+    {"deployment_seconds", "Time in deployments", "s", "s", 1, 0, NULL},
+    {"deployment_extra_cost_usd", "Extra cost of deployments", "USD", "USD", 1, 2, NULL},
+    {"deployment_min_serving", "Fewest tasks serving in a deployment", "tasks", "tasks", 1, 1,
+     NULL},
+    {"deployment_slo_minutes", "Minutes breaking the SLO in deployments", "min", "min", 1, COUNT,
+     NULL},
+    {"jobs_completed", "Jobs completed", "", "", 1, COUNT, NULL},
+    {"mean_job_latency_s", "Mean job latency", "s", "s", 1, 1, NULL},
+    {"p95_job_latency_s", "p95 job latency", "s", "s", 1, 1, NULL},
+    {"lost_work_hours", "Work lost", "h", "h", 1, 2, NULL},
+    {"max_backlog", "Largest backlog", "messages", "messages", 1, COUNT, NULL},
+    {"lost_work_hours_spot", "Work lost to Spot interruptions", "h", "h", 1, 2, NULL},
+    {"lost_work_hours_capacity_reclaim", "Work lost to capacity reclaims", "h", "h", 1, 2, NULL},
+    {"lost_work_hours_scale_in", "Work lost to scale-in", "h", "h", 1, 2, NULL},
+    {"lost_work_hours_deployment", "Work lost to deployments", "h", "h", 1, 2, NULL},
+    {"jobs_rerun", "Jobs run again", "", "", 1, COUNT, NULL},
+    {"jobs_rerun_spot", "Jobs run again after Spot interruptions", "", "", 1, COUNT, NULL},
+    {"jobs_rerun_capacity_reclaim", "Jobs run again after capacity reclaims", "", "", 1, COUNT,
+     NULL},
+    {"jobs_rerun_scale_in", "Jobs run again after scale-in", "", "", 1, COUNT, NULL},
+    {"jobs_rerun_deployment", "Jobs run again after deployments", "", "", 1, COUNT, NULL},
+    {"jobs_finished_after_notice", "Jobs finished after a stop notice", "", "", 1, COUNT, NULL},
+    {"jobs_finished_after_notice_spot", "Jobs finished after a Spot notice", "", "", 1, COUNT,
+     NULL},
     {"jobs_finished_after_notice_capacity_reclaim", "Jobs finished after a capacity-reclaim notice",
-     "", "", 1, COUNT},
+     "", "", 1, COUNT, NULL},
     {"jobs_finished_after_notice_scale_in", "Jobs finished after a scale-in notice", "", "", 1,
-     COUNT},
+     COUNT, NULL},
     {"jobs_finished_after_notice_deployment", "Jobs finished after a deployment notice", "", "", 1,
-     COUNT},
-    {"monthly_cost_usd", "Cost per 30 days", "USD", "USD", 1, 2},
-    {"over_budget", "Chance of going over budget", "%", "pp", 100, 1},
-    {"slo_breach", "Chance of breaking the SLO", "%", "pp", 100, 1},
+     COUNT, NULL},
+    {"monthly_cost_usd", "Cost per 30 days", "USD", "USD", 1, 2,
+     "the run's cost scaled to a 30-day month"},
+    {"over_budget", "Chance of going over budget", "%", "pp", 100, 1, NULL},
+    {"slo_breach", "Chance of breaking the SLO", "%", "pp", 100, 1, NULL},
+    {"outage_seconds", "Time with no task running", "min", "min", 1.0 / 60, 1,
+     "no task RUNNING (zero healthy targets), counted from the first time a task ran"},
+    {"tasks_launched_per_hour", "Tasks launched per hour", "per h", "per h", 1, 2, NULL},
+    {"billed_vcpu_hours", "Billed vCPU-hours", "vCPU-h", "vCPU-h", 1, 1,
+     "vCPU x billed seconds, the 60 s minimum included"},
+    {"billed_vcpu_hours_fargate", "Billed vCPU-hours on Fargate (on-demand)", "vCPU-h", "vCPU-h", 1,
+     1, NULL},
+    {"billed_vcpu_hours_spot", "Billed vCPU-hours on Fargate Spot", "vCPU-h", "vCPU-h", 1, 1, NULL},
+    {"savings_plan_cost_usd", "Savings Plan commitment paid", "USD", "USD", 1, 2,
+     "the commitment paid over the run, used or not"},
+    {"cost_with_savings_plan_usd", "Cost over the run with the Savings Plan", "USD", "USD", 1, 2,
+     NULL},
+    {"savings_plan_utilization", "Savings Plan commitment used", "%", "pp", 100, 1, NULL},
+    {"savings_plan_coverage", "On-demand spend the Savings Plan covers", "%", "pp", 100, 1, NULL},
+    {"cost_per_thousand_jobs_usd", "Cost per 1,000 jobs", "USD", "USD", 1, 3, NULL},
 };
 
 #define NTABLE (sizeof(table) / sizeof(table[0]))
@@ -70,13 +93,21 @@ static const struct metric_display table[] = {
 /* From the CSV unit alone, for a metric the table does not know. */
 static void from_unit(const char *metric, const char *unit, struct metric_display *out)
 {
-	*out = (struct metric_display){metric, metric, unit, unit, 1, 2};
+	*out = (struct metric_display){metric, metric, unit, unit, 1, 2, NULL};
 	if (!strcmp(unit, "fraction") || !strcmp(unit, "probability"))
-		*out = (struct metric_display){metric, metric, "%", "pp", 100, 2};
+		*out = (struct metric_display){metric, metric, "%", "pp", 100, 2, NULL};
 	else if (!strcmp(unit, "count"))
-		*out = (struct metric_display){metric, metric, "", "", 1, COUNT};
+		*out = (struct metric_display){metric, metric, "", "", 1, COUNT, NULL};
 	else if (!strcmp(unit, "s"))
 		out->decimals = 3;
+}
+
+bool metric_display_known(const char *metric)
+{
+	for (size_t i = 0; i < NTABLE; i++)
+		if (!strcmp(table[i].metric, metric))
+			return true;
+	return false;
 }
 
 void metric_display_of(const char *metric, const char *csv_unit, struct metric_display *out)

@@ -228,7 +228,7 @@ int plot_stage(struct outdir *o, const char *src, const struct plot_options *opt
 	strbuf_init(&r.info.thresholds);
 	rc = check_inputs(r.src, d);
 	if (!rc)
-		info_load(&r.info, r.src, r.dir);
+		info_load(&r.info, r.src, r.dir, d);
 	if (!rc)
 		rc = facts_scan(&r.fx, r.src, d);
 	if (!rc)

@@ -10,6 +10,7 @@
 #include "spotsim/util/error.h"
 #include "spotsim/util/xalloc.h"
 
+#include <ctype.h>
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -157,13 +158,26 @@ static void experiment_figure(struct render *r, const struct xdata *x, const cha
 	gnuplot_str(&sb, "availability_unit", x->p[0].avail.unit);
 	gnuplot_num(&sb, "labels", sweep);
 	gnuplot_axis(&sb, 'x', x->lo[0], x->hi[0]);
-	gnuplot_axis(&sb, 'y', x->lo[1], x->hi[1]);
+	gnuplot_axis_within(&sb, 'y', x->lo[1], x->hi[1], 0, 100);
+	struct metric_display cost, avail;
+	char buf[160];
+	metric_display_of("cost_usd", NULL, &cost);
+	metric_display_of("availability", NULL, &avail);
+	const char *cost_label = info_label(&r->info, &cost, buf, sizeof(buf));
+	gnuplot_str(&sb, "cost_label", cost_label);
+	gnuplot_str(&sb, "availability_label", avail.label);
+	char *title =
+	    xasprintf("%s against %c%s, per variant (means with 95 %% intervals)", cost_label,
+		      tolower((unsigned char)avail.label[0]), avail.label + 1);
+	gnuplot_str(&sb, "title", title);
+	free(title);
 	struct figure *fig = figure_add(r, "experiment", "experiment.gp");
 	fig->params = strbuf_detach(&sb);
 	fig->caption = xasprintf(
-	    "Mean cost against mean availability over the replications of each "
-	    "configuration, one colour per variant, with the 95 %% confidence intervals of both "
-	    "means as error bars%s.",
+	    "Mean cost over the run against the mean share of minutes meeting the SLO (%s) "
+	    "over the replications of each configuration, one colour per variant, with the "
+	    "95 %% confidence intervals of both means as error bars%s.",
+	    avail.about,
 	    sweep ? "; points are labelled with their swept value where the labels do not "
 		    "overlap"
 		  : "");

@@ -31,6 +31,7 @@
 #include <stdio.h>
 
 #include "gnuplot.h"
+#include "spotsim/output/metric_display.h"
 #include "spotsim/util/diag.h"
 #include "spotsim/util/strbuf.h"
 
@@ -80,6 +81,8 @@ bool table_value(const struct table *t, const char *variant, const char *sweep, 
 		 const char *mean_col, struct value *out);
 /* `v` in the unit metric_display shows `metric` in; v->unit becomes that unit (static). */
 void value_display(struct value *v, const char *metric);
+/* True for a metric shown as a share in % (a fraction of the CSV): bounded to 0 .. 100. */
+bool value_is_share(const char *metric);
 /* Splits "k1=v1;rest" into owned key, value and rest ("" when absent). */
 void sweep_split(const char *sweep, char **key, char **value, char **rest);
 
@@ -106,9 +109,17 @@ struct bucket {
 	double cost;	     /* cost_usd_cum of its last row with one; NAN when none */
 };
 
-/* A time when Fargate Spot had no capacity: (start, end] in t_s. */
+/* A stretch of whole minutes, (start, end] in t_s. */
 struct band {
 	double t0, t1;
+};
+
+/* The stretches of the minutes that have some property, in row order. */
+struct bands {
+	struct band *v;
+	size_t n, alloc;
+	bool open;    /* the last row had it */
+	long minutes; /* rows that had it */
 };
 
 /* One variant's time series (replication 0), held as at most SERIES_MAX buckets. */
@@ -116,12 +127,10 @@ struct series {
 	char *variant; /* owned */
 	struct bucket *b;
 	size_t nb, ab;
-	size_t rows; /* rows seen */
-	int width;   /* minutes per bucket */
-	struct band *band;
-	size_t nband, aband;
-	bool in_band;
-	long noff;	      /* minutes without Spot capacity */
+	size_t rows;	      /* rows seen */
+	int width;	      /* minutes per bucket */
+	struct bands off;     /* minutes without Fargate Spot capacity */
+	struct bands idle;    /* minutes without CPU utilization: no task ran */
 	double *intr, *scale; /* t_s of SPOT_INTERRUPTION and SCALING_ACTIVITY events */
 	size_t nintr, aintr, nscale, ascale;
 	bool has_split; /* cost_f and cost_s of replication 0 from replications.csv */
@@ -156,7 +165,7 @@ void series_release(struct series *s);
 int facts_scan(struct facts *fx, const char *dir, struct diag *d);
 void facts_release(struct facts *fx);
 
-/* What scenario.json says, when the folder has a copy that loads. */
+/* What scenario.json says, when the folder has a copy that can be read. */
 struct info {
 	char *name, *description; /* owned */
 	double slo_ms;		  /* 0 = none */
@@ -166,10 +175,30 @@ struct info {
 	double max_breach;	  /* slo.max_breach_probability, or its default */
 	struct strbuf targets;	  /* CPU target-tracking values, "60 75" */
 	struct strbuf thresholds; /* CPU step-alarm thresholds */
+	char *scaling_unread;	  /* owned: scenario_facts.unread, or NULL */
+	char run_length[32];	  /* "5 d", "36 h"; "" when not known (variants differ) */
+	enum {
+		INFO_NO_SCENARIO,
+		INFO_UNREADABLE,
+		INFO_SCENARIO
+	} scenario;
 };
 
-/* Fills `in` (its strbufs initialized) from SRC/scenario.json, else from DIR's name. */
-void info_load(struct info *in, const char *src, const char *dir);
+/*
+ * Fills `in` (its strbufs initialized) from SRC/scenario.json, peeked
+ * (scenario_peek: its data files need not resolve), else from DIR's name;
+ * a copy that cannot be read adds a note saying why to `d`.
+ */
+void info_load(struct info *in, const char *src, const char *dir, struct diag *d);
+/* Why the figures draw no line from scenario.json, or NULL when it was read. */
+const char *info_missing(const struct info *in);
+/*
+ * The label of `m` for people; a metric "over the run" gets the run's
+ * length when scenario.json gives one: "Cost over the run (5 d)". Returns
+ * m->label or buf.
+ */
+const char *info_label(const struct info *in, const struct metric_display *m, char *buf,
+		       size_t size);
 void info_release(struct info *in);
 
 /* ---- plot.c: the render and its figures ---- */

@@ -3,8 +3,9 @@
  * replications.csv are streamed once each, and events.csv once, into
  * `struct facts`: every variant's time series in bounded buckets
  * (plot_series.c), its Spot shortages, the times of its interruptions and
- * scaling activities, and its replication-0 cost by provider. scenario.json, when a copy loads, gives
- * `struct info`.
+ * scaling activities, and its replication-0 cost by provider.
+ * scenario.json, peeked (its data files need not resolve from the output
+ * folder), gives `struct info`.
  */
 #include "plot_internal.h"
 
@@ -274,10 +275,10 @@ static void add_number(struct strbuf *list, double v)
 	strbuf_addf(list, "%s%g", list->len ? " " : "", v);
 }
 
-static void info_targets(struct info *in, const struct scaling_config *sc)
+static void info_targets(struct info *in, const struct scenario_facts *f)
 {
-	for (size_t i = 0; i < sc->npolicies; i++) {
-		const struct scaling_policy *p = &sc->policies[i];
+	for (size_t i = 0; i < f->npolicies; i++) {
+		const struct scaling_policy *p = &f->policies[i];
 		if (p->type == POLICY_TARGET_TRACKING && p->metric == METRIC_CPU &&
 		    isfinite(p->target))
 			add_number(&in->targets, p->target);
@@ -287,12 +288,66 @@ static void info_targets(struct info *in, const struct scaling_config *sc)
 	}
 }
 
-void info_load(struct info *in, const char *src, const char *dir)
+/* "5 d", "36 h", "90 min", "45 s" of a duration; "" for 0. */
+static void info_run_length(struct info *in, sim_time t)
+{
+	double s = (double)t / (double)SIM_SEC;
+
+	in->run_length[0] = '\0';
+	if (t <= 0)
+		return;
+	if (t % SIM_DAY == 0)
+		snprintf(in->run_length, sizeof(in->run_length), "%g d", s / 86400);
+	else if (t % SIM_HOUR == 0)
+		snprintf(in->run_length, sizeof(in->run_length), "%g h", s / 3600);
+	else if (t % SIM_MIN == 0)
+		snprintf(in->run_length, sizeof(in->run_length), "%g min", s / 60);
+	else
+		snprintf(in->run_length, sizeof(in->run_length), "%g s", s);
+}
+
+const char *info_label(const struct info *in, const struct metric_display *m, char *buf,
+		       size_t size)
+{
+	if (!*in->run_length || !strstr(m->label, "over the run"))
+		return m->label;
+	snprintf(buf, size, "%s (%s)", m->label, in->run_length);
+	return buf;
+}
+
+static void info_facts(struct info *in, const struct scenario_facts *f)
+{
+	if (f->name) {
+		free(in->name);
+		in->name = xstrdup(f->name);
+	}
+	free(in->description);
+	in->description = xstrdup(f->description);
+	if (f->slo.has_budget)
+		in->budget_usd = f->slo.monthly_budget_usd;
+	if (f->slo.has_p99_latency)
+		in->slo_p99_ms = (double)f->slo.p99_latency / 1000.0;
+	if (f->slo.has_max_dropped)
+		in->max_dropped = f->slo.max_dropped_fraction;
+	if (f->slo.has_p95_latency)
+		in->slo_ms = (double)f->slo.p95_latency / 1000.0;
+	in->max_breach = f->slo.max_breach_probability;
+	info_targets(in, f);
+	in->scaling_unread = f->unread ? xstrdup(f->unread) : NULL;
+	info_run_length(in, f->duration);
+}
+
+/*
+ * The copy is peeked, not loaded: its relative data files (traces,
+ * distributions) resolve from the scenario's own folder, not from the
+ * output folder, and the report needs none of them.
+ */
+void info_load(struct info *in, const char *src, const char *dir, struct diag *d)
 {
 	char *path = plot_path(src, "scenario.json"), full[PATH_MAX];
 	const char *name = realpath(dir, full) ? full : dir, *base = strrchr(name, '/');
-	struct scenario sc;
-	struct diag quiet;
+	struct scenario_facts f;
+	struct diag why;
 
 	in->name = xstrdup(base && base[1] ? base + 1 : name);
 	in->description = xstrdup("");
@@ -300,30 +355,39 @@ void info_load(struct info *in, const char *src, const char *dir)
 	in->budget_usd = 0;
 	in->slo_p99_ms = 0;
 	in->max_dropped = -1;
-	in->max_breach = scenario_peek_max_breach(path);
-	diag_init(&quiet);
+	in->max_breach = SCENARIO_DEFAULT_MAX_BREACH;
+	in->scaling_unread = NULL;
+	in->run_length[0] = '\0';
+	in->scenario = INFO_NO_SCENARIO;
+	diag_init(&why);
 	if (access(path, F_OK) == 0) {
-		/* a copy that does not load (relative trace paths that no longer
-		 * resolve, say) is ignored: the captions say no line is known */
-		if (scenario_load(&sc, path, &quiet) == 0) {
-			free(in->name);
-			free(in->description);
-			in->name = xstrdup(sc.name);
-			in->description = xstrdup(sc.description);
-			if (sc.slo.has_budget)
-				in->budget_usd = sc.slo.monthly_budget_usd;
-			if (sc.slo.has_p99_latency)
-				in->slo_p99_ms = (double)sc.slo.p99_latency / 1000.0;
-			if (sc.slo.has_max_dropped)
-				in->max_dropped = sc.slo.max_dropped_fraction;
-			if (sc.slo.has_p95_latency)
-				in->slo_ms = (double)sc.slo.p95_latency / 1000.0;
-			info_targets(in, &sc.scaling);
+		in->scenario = INFO_UNREADABLE;
+		if (scenario_peek(path, &f, &why) == 0) {
+			in->scenario = INFO_SCENARIO;
+			info_facts(in, &f);
+		} else {
+			diag_note(d, path, NULL,
+				  "cannot be read (%s): the report shows the folder's name and "
+				  "no SLO, budget or CPU target",
+				  why.nr ? why.items[0].msg : "unknown reason");
 		}
-		scenario_release(&sc);
+		scenario_facts_release(&f);
 	}
-	diag_release(&quiet);
+	diag_release(&why);
 	free(path);
+}
+
+/* Why the figures draw no line from scenario.json, or NULL when it was read. */
+const char *info_missing(const struct info *in)
+{
+	switch (in->scenario) {
+	case INFO_NO_SCENARIO:
+		return "no scenario.json in the folder";
+	case INFO_UNREADABLE:
+		return "the folder's scenario.json cannot be read";
+	default:
+		return NULL;
+	}
 }
 
 void info_release(struct info *in)
@@ -332,4 +396,5 @@ void info_release(struct info *in)
 	free(in->description);
 	strbuf_release(&in->targets);
 	strbuf_release(&in->thresholds);
+	free(in->scaling_unread);
 }

@@ -9,8 +9,10 @@
  * 8 ... minutes). Merging loses nothing the figures show: task counts and
  * CPU are means over the bucket (task-minutes are kept), the latency is
  * the bucket's worst minute, the backlog its largest, the cost its last
- * value. Spot shortages are kept to the minute as bands, and events as
- * their times, whatever the width.
+ * value; a bucket whose minutes all lack a value (no task ran: timeseries.csv
+ * leaves cpu_pct and p95_ms empty) stays without one. Spot shortages and
+ * the minutes without CPU utilization are kept to the minute as bands,
+ * and events as their times, whatever the width.
  */
 #include "plot_internal.h"
 
@@ -55,18 +57,19 @@ void series_widen(struct series *s, int width)
 		series_halve(s);
 }
 
-static void series_band(struct series *s, double t, bool spot_off)
+/* Adds the minute that ends at `t` to `b` when `on`. */
+static void bands_track(struct bands *b, double t, bool on)
 {
-	if (spot_off) {
-		s->noff++;
-		if (s->in_band) {
-			s->band[s->nband - 1].t1 = t;
+	if (on) {
+		b->minutes++;
+		if (b->open) {
+			b->v[b->n - 1].t1 = t;
 		} else {
-			XALLOC_GROW(s->band, s->nband + 1, s->aband);
-			s->band[s->nband++] = (struct band){t - 60, t};
+			XALLOC_GROW(b->v, b->n + 1, b->alloc);
+			b->v[b->n++] = (struct band){t - 60, t};
 		}
 	}
-	s->in_band = spot_off;
+	b->open = on;
 }
 
 /* The bucket the next row goes to: the last one, or a new one. */
@@ -108,7 +111,8 @@ void series_add(struct series *s, double t, double run_f, double run_s, double d
 	if (isfinite(cost))
 		b->cost = cost;
 	s->rows++;
-	series_band(s, t, spot_off);
+	bands_track(&s->off, t, spot_off);
+	bands_track(&s->idle, t, !isfinite(cpu));
 }
 
 struct series *facts_find(const struct facts *fx, const char *name)
@@ -139,7 +143,8 @@ void series_release(struct series *s)
 {
 	free(s->variant);
 	free(s->b);
-	free(s->band);
+	free(s->off.v);
+	free(s->idle.v);
 	free(s->intr);
 	free(s->scale);
 }

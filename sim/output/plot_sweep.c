@@ -137,8 +137,9 @@ static void sweep_write(const struct sweep_data *s, FILE *f)
 	free(row);
 }
 
-static void sweep_range(const struct sweep_data *s, struct strbuf *sb)
+static void sweep_range(const struct sweep_data *s, const char *metric, struct strbuf *sb)
 {
+	bool share = value_is_share(metric);
 	double lo = INFINITY, hi = -INFINITY;
 
 	for (size_t i = 0; i < s->np; i++) {
@@ -146,7 +147,7 @@ static void sweep_range(const struct sweep_data *s, struct strbuf *sb)
 		lo = fmin(lo, fmin(v->mean, lo_or(v->lo, v->mean)));
 		hi = fmax(hi, fmax(v->mean, lo_or(v->hi, v->mean)));
 	}
-	gnuplot_axis(sb, 'y', lo, hi);
+	gnuplot_axis_within(sb, 'y', lo, hi, share ? 0 : -INFINITY, share ? 100 : INFINITY);
 }
 
 static void sweep_figure(struct render *r, const struct sweep_data *s, const char *name,
@@ -157,17 +158,19 @@ static void sweep_figure(struct render *r, const struct sweep_data *s, const cha
 	gnuplot_str(&sb, "sweepfile", path);
 	gnuplot_num(&sb, "nblocks", (double)s->nlines);
 	struct metric_display m;
+	char buf[160];
 	metric_display_of(metric, NULL, &m);
-	gnuplot_str(&sb, "metric", m.label);
+	const char *label = info_label(&r->info, &m, buf, sizeof(buf));
+	gnuplot_str(&sb, "metric", label);
 	gnuplot_str(&sb, "unit", s->p[0].v.unit);
 	gnuplot_str(&sb, "xname", s->key);
 	gnuplot_num(&sb, "categorical", s->categorical);
-	sweep_range(s, &sb);
+	sweep_range(s, metric, &sb);
 	struct figure *fig = figure_add(r, name, "sweep.gp");
 	fig->params = strbuf_detach(&sb);
 	fig->caption = xasprintf("Mean %s over the replications against %s, one line per "
-				 "variant, with its 95 %% confidence interval as a band.",
-				 m.label, s->key);
+				 "variant, with its 95 %% confidence interval as a band.%s%s",
+				 label, s->key, m.about ? " " : "", m.about ? m.about : "");
 }
 
 static int plan_sweep_metric(struct render *r, const char *metric)

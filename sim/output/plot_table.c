@@ -170,6 +170,14 @@ void value_display(struct value *v, const char *metric)
 	v->unit = m.unit;
 }
 
+bool value_is_share(const char *metric)
+{
+	struct metric_display m;
+
+	metric_display_of(metric, NULL, &m);
+	return m.scale == 100 && !strcmp(m.unit, "%");
+}
+
 struct figure *figure_add(struct render *r, const char *name, const char *tmpl)
 {
 	XALLOC_GROW(r->fig, r->nfig + 1, r->afig);

@@ -10,9 +10,13 @@
  *   series-i.csv  x, running_fargate, running_spot, total running,
  *                 desired, cpu_pct, p95_ms, backlog, cost_usd_cum, the
  *                 cost's FARGATE and FARGATE_SPOT parts; one row per
- *                 bucket (plot_series.c), x at its middle
+ *                 bucket (plot_series.c), x at its middle; a bucket
+ *                 without cpu_pct or p95_ms (no task ran) has "NaN"
+ *                 there, which breaks the line instead of joining its
+ *                 neighbours across the gap (an empty field would join)
  *   bands-i.csv   x0, x1 of each stretch without Spot capacity, widened
  *                 to at least 0.4 % of the axis so a short one stays visible
+ *   idle-i.csv    the same for the stretches without cpu_pct: no task ran
  *   intr-i.csv, scale-i.csv   x of each Spot interruption, scaling activity
  */
 #include "plot_internal.h"
@@ -43,6 +47,15 @@ static void put_num(FILE *f, double v)
 		fprintf(f, "%.10g", v);
 }
 
+/* A value whose line must break where it is missing. */
+static void put_gap(FILE *f, double v)
+{
+	if (isfinite(v))
+		fprintf(f, "%.10g", v);
+	else
+		fputs("NaN", f);
+}
+
 /* Each bucket's cost by provider: the shares follow the task-minutes so far (see cost.gp). */
 static void write_bucket(FILE *f, const struct render *r, const struct series *s,
 			 const struct bucket *b, double acc_f, double acc_s, double sum_f,
@@ -58,9 +71,9 @@ static void write_bucket(FILE *f, const struct render *r, const struct series *s
 		(b->run_f + b->run_s) / n);
 	put_num(f, b->ndesired ? b->desired / b->ndesired : NAN);
 	fputc(',', f);
-	put_num(f, b->ncpu ? b->cpu / b->ncpu : NAN);
+	put_gap(f, b->ncpu ? b->cpu / b->ncpu : NAN);
 	fputc(',', f);
-	put_num(f, b->p95);
+	put_gap(f, b->p95);
 	fputc(',', f);
 	put_num(f, b->backlog);
 	fputc(',', f);
@@ -87,12 +100,12 @@ static void write_series(FILE *f, const struct render *r, const struct series *s
 	}
 }
 
-static void write_bands(FILE *f, const struct render *r, const struct series *s)
+static void write_bands(FILE *f, const struct render *r, const struct bands *b)
 {
 	double minw = 0.004 * (r->fx.t_max - r->fx.t_min + 60);
 
-	for (size_t i = 0; i < s->nband; i++) {
-		double t0 = s->band[i].t0, t1 = s->band[i].t1, grow = (minw - (t1 - t0)) / 2;
+	for (size_t i = 0; i < b->n; i++) {
+		double t0 = b->v[i].t0, t1 = b->v[i].t1, grow = (minw - (t1 - t0)) / 2;
 		if (grow > 0) {
 			t0 -= grow;
 			t1 += grow;
@@ -111,6 +124,7 @@ static void write_times(FILE *f, const struct render *r, const double *t, size_t
 enum scratch_kind {
 	SCRATCH_SERIES,
 	SCRATCH_BANDS,
+	SCRATCH_IDLE,
 	SCRATCH_INTR,
 	SCRATCH_SCALE,
 	SCRATCH_NKINDS
@@ -127,8 +141,8 @@ static int write_scratch(struct render *r, const char *name, const struct series
 	if (f) {
 		if (what == SCRATCH_SERIES)
 			write_series(f, r, s);
-		else if (what == SCRATCH_BANDS)
-			write_bands(f, r, s);
+		else if (what == SCRATCH_BANDS || what == SCRATCH_IDLE)
+			write_bands(f, r, what == SCRATCH_BANDS ? &s->off : &s->idle);
 		else
 			write_times(f, r, what == SCRATCH_INTR ? s->intr : s->scale,
 				    what == SCRATCH_INTR ? s->nintr : s->nscale);
@@ -167,7 +181,8 @@ static void pick_scale(struct render *r)
 
 static int timeseries_prepare(struct render *r)
 {
-	static const char *const kinds[SCRATCH_NKINDS] = {"series", "bands", "intr", "scale"};
+	static const char *const kinds[SCRATCH_NKINDS] = {"series", "bands", "idle", "intr",
+							  "scale"};
 	int width = 1, rc = 0;
 
 	pick_scale(r);
@@ -191,9 +206,9 @@ static char *panel_label(const struct series *s)
 
 	strbuf_adds(&sb, s->variant);
 	strbuf_addf(&sb, ": %zu Spot interruption%s", s->nintr, s->nintr == 1 ? "" : "s");
-	if (s->noff)
-		strbuf_addf(&sb, ", %ld minute%s without Spot capacity", s->noff,
-			    s->noff == 1 ? "" : "s");
+	if (s->off.minutes)
+		strbuf_addf(&sb, ", %ld minute%s without Spot capacity", s->off.minutes,
+			    s->off.minutes == 1 ? "" : "s");
 	return strbuf_detach(&sb);
 }
 
@@ -213,7 +228,9 @@ static void axis_params(const struct render *r, struct strbuf *sb)
 		for (size_t i = 0; i < sizeof(steps) / sizeof(steps[0]); i++)
 			if ((step = steps[i]) * 10 >= hi - lo)
 				break;
-		gnuplot_num(sb, "xtstart", ceil(lo / step) * step);
+		/* weekly steps from a Monday (1970-01-05), the others from midnight */
+		double from = step >= 7 * 86400 ? 4 * 86400 : 0;
+		gnuplot_num(sb, "xtstart", from + ceil((lo - from) / step) * step);
 		gnuplot_num(sb, "xtstep", step);
 		gnuplot_str(sb, "xtfmt", step < 86400 ? "%a %H:%M" : "%a %d %b");
 		gnuplot_str(sb, "xlab", "time (UTC)");
@@ -222,6 +239,15 @@ static void axis_params(const struct render *r, struct strbuf *sb)
 		gnuplot_str(sb, "xlab", lab);
 		free(lab);
 	}
+}
+
+/* Some variant has minutes when no task ran. */
+static bool any_idle(const struct facts *fx)
+{
+	for (size_t i = 0; i < fx->nv; i++)
+		if (fx->v[i].idle.minutes)
+			return fx->any_cpu;
+	return false;
 }
 
 /* The parameters every time-series template takes. */
@@ -245,11 +271,12 @@ static void time_params(const struct render *r, struct strbuf *sb)
 		gnuplot_str(sb, key, label);
 		free(label);
 		nint += (long)s->nintr;
-		noff += s->noff;
+		noff += s->off.minutes;
 		nscale += (long)s->nscale;
 	}
 	gnuplot_num(sb, "anyint", nint > 0);
 	gnuplot_num(sb, "anyoff", noff > 0);
+	gnuplot_num(sb, "anyidle", any_idle(&r->fx));
 	gnuplot_num(sb, "anyscale", nscale > 0);
 }
 
@@ -347,9 +374,18 @@ static void plan_cpu(struct render *r)
 		strbuf_addf(&what, "%s the step-scaling alarm threshold %s %% (dotted)",
 			    in->targets.len ? " and" : " against", in->thresholds.buf);
 	strbuf_adds(&what, ", with each scaling activity marked along the bottom.");
-	if (!in->targets.len && !in->thresholds.len)
-		strbuf_adds(&what, " No CPU target is drawn: no scenario.json in the folder (or "
-				   "none that loads) gives a CPU scaling policy.");
+	if (any_idle(&r->fx))
+		strbuf_adds(&what, " Grey bands: no task was running, so there is no CPU "
+				   "utilization to draw and the line breaks.");
+	if (!in->targets.len && !in->thresholds.len && in->scaling_unread)
+		strbuf_addf(&what,
+			    " No CPU target is drawn: the scaling policies come from %s, which "
+			    "does not resolve from the output folder.",
+			    in->scaling_unread);
+	else if (!in->targets.len && !in->thresholds.len)
+		strbuf_addf(&what, " No CPU target is drawn: %s.",
+			    info_missing(in) ? info_missing(in)
+					     : "scenario.json has no CPU scaling policy");
 	ts_figure(r, "cpu", "cpu.gp", &sb, what.buf);
 	strbuf_release(&what);
 }
@@ -408,9 +444,13 @@ static void plan_latency(struct render *r)
 		    ". The axis stops at %.0f ms, 1.15 times the larger of the SLO and the 99th "
 		    "percentile of the points; %ld point%s above it %s marked on its top edge.",
 		    top, nhigh, nhigh == 1 ? "" : "s", nhigh == 1 ? "is" : "are");
+	if (any_idle(&r->fx))
+		strbuf_adds(&what, " Grey bands: no task was running, so no request was served "
+				   "(an empty latency is not a good one) and the line breaks.");
 	if (r->info.slo_ms <= 0)
-		strbuf_adds(&what, " No SLO line: no scenario.json in the folder (or none that "
-				   "loads) gives slo.p95_latency.");
+		strbuf_addf(&what, " No SLO line: %s.",
+			    info_missing(&r->info) ? info_missing(&r->info)
+						   : "scenario.json gives no slo.p95_latency");
 	ts_figure(r, "latency", "latency.gp", &sb, what.buf);
 	strbuf_release(&what);
 }

@@ -156,18 +156,32 @@ static char *sweep_heading(const struct configs *c, bool *values_only)
 	return common;
 }
 
+/* A tooltip: the CSV name, and what the metric measures when the table says. */
+static void metric_title(FILE *f, const struct metric_display *m)
+{
+	fputs(" title=\"", f);
+	html_text(f, m->metric);
+	if (m->about) {
+		fputs(": ", f);
+		html_text(f, m->about);
+	}
+	fputs("\"", f);
+}
+
 /* A heading cell: the metric's name and, under it, its unit. */
-static void metric_heading(FILE *f, const char *metric, const char *csv_unit, bool diff)
+static void metric_heading(FILE *f, const struct info *in, const char *metric, const char *csv_unit,
+			   bool diff)
 {
 	struct metric_display m;
 	const char *unit;
+	char label[160];
 
 	metric_display_of(metric, csv_unit, &m);
 	unit = diff ? m.diff_unit : m.unit;
-	fputs("<th title=\"", f);
-	html_text(f, metric);
-	fputs("\">", f);
-	html_text(f, m.label);
+	fputs("<th", f);
+	metric_title(f, &m);
+	fputs(">", f);
+	html_text(f, info_label(in, &m, label, sizeof(label)));
 	if (*unit) {
 		fputs("<br><small>", f);
 		html_text(f, unit);
@@ -176,8 +190,8 @@ static void metric_heading(FILE *f, const char *metric, const char *csv_unit, bo
 	fputs("</th>", f);
 }
 
-static void key_table_head(FILE *f, const char *sweep, const char **cols, const char **units,
-			   size_t n, bool diff)
+static void key_table_head(FILE *f, const struct info *in, const char *sweep, const char **cols,
+			   const char **units, size_t n, bool diff)
 {
 	fputs("<div class=\"scroll\"><table>\n<thead><tr><th>variant</th>", f);
 	if (sweep) {
@@ -187,7 +201,7 @@ static void key_table_head(FILE *f, const char *sweep, const char **cols, const 
 	}
 	fputs("<th>n</th>", f);
 	for (size_t k = 0; k < n; k++)
-		metric_heading(f, cols[k], units[k], diff);
+		metric_heading(f, in, cols[k], units[k], diff);
 	fputs("</tr></thead>\n<tbody>\n", f);
 }
 
@@ -229,7 +243,7 @@ static void key_table_row(FILE *f, const struct key_row *k, const char *variant,
 }
 
 /* Rows = configurations of `t`, columns = key metrics: value and interval. */
-static void key_table(FILE *f, const struct table *t, const char *mean_col)
+static void key_table(FILE *f, const struct info *in, const struct table *t, const char *mean_col)
 {
 	struct configs c;
 	const char *cols[NKEY_METRICS], *units[NKEY_METRICS];
@@ -240,7 +254,7 @@ static void key_table(FILE *f, const struct table *t, const char *mean_col)
 	k.ncols = key_columns(t, &c, mean_col, cols, units);
 	char *heading = sweep_heading(&c, &k.values_only);
 	k.sweep = heading != NULL;
-	key_table_head(f, heading, cols, units, k.ncols, k.diff);
+	key_table_head(f, in, heading, cols, units, k.ncols, k.diff);
 	for (size_t i = 0; i < c.nr; i++)
 		key_table_row(f, &k, c.variant[i], c.sweep[i]);
 	fputs("</tbody></table></div>\n", f);
@@ -261,18 +275,18 @@ static bool scaled_column(const char *name)
 }
 
 /* One cell of the full table, the metric and its values as metric_display shows them. */
-static void full_cell(FILE *f, const struct table *t, size_t r, size_t c,
+static void full_cell(FILE *f, const struct info *in, const struct table *t, size_t r, size_t c,
 		      const struct metric_display *m, bool diff)
 {
 	const char *head = t->head[c], *cell = table_at(t, r, (int)c);
-	char buf[64];
+	char buf[160];
 	double v;
 
 	if (!strcmp(head, "metric")) {
-		fputs("<td title=\"", f);
-		html_text(f, cell);
-		fputs("\">", f);
-		html_text(f, m->label);
+		fputs("<td", f);
+		metric_title(f, m);
+		fputs(">", f);
+		html_text(f, info_label(in, m, buf, sizeof(buf)));
 	} else if (!strcmp(head, "unit")) {
 		fputs("<td>", f);
 		html_text(f, diff ? m->diff_unit : m->unit);
@@ -288,7 +302,8 @@ static void full_cell(FILE *f, const struct table *t, size_t r, size_t c,
 }
 
 /* The whole file, each metric in its name and unit for people, in a collapsed section. */
-static void full_table(FILE *f, const struct table *t, const char *title, bool diff)
+static void full_table(FILE *f, const struct info *in, const struct table *t, const char *title,
+		       bool diff)
 {
 	int col_metric = table_col(t, "metric"), col_unit = table_col(t, "unit");
 
@@ -307,7 +322,7 @@ static void full_table(FILE *f, const struct table *t, const char *title, bool d
 		metric_display_of(table_at(t, r, col_metric), table_at(t, r, col_unit), &m);
 		fputs("<tr>", f);
 		for (size_t c = 0; c < t->ncols; c++)
-			full_cell(f, t, r, c, &m, diff);
+			full_cell(f, in, t, r, c, &m, diff);
 		fputs("</tr>\n", f);
 	}
 	fputs("</tbody></table></div></details>\n", f);
@@ -370,8 +385,8 @@ static void page_tables(FILE *f, const struct render *r)
 		fputs("<p>Mean over the replications of each configuration, with its 95 % "
 		      "confidence interval in brackets; n is the number of replications.</p>\n",
 		      f);
-		key_table(f, &r->summary, "mean");
-		full_table(f, &r->summary, "Every metric (summary.csv)", false);
+		key_table(f, &r->info, &r->summary, "mean");
+		full_table(f, &r->info, &r->summary, "Every metric (summary.csv)", false);
 	} else {
 		fputs("<p class=\"note\">This folder has no summary.csv.</p>\n", f);
 	}
@@ -381,8 +396,8 @@ static void page_tables(FILE *f, const struct render *r)
 		fputs("<p>Paired difference (variant minus baseline, same sweep point and random "
 		      "numbers) of each mean, with its 95 % confidence interval.</p>\n",
 		      f);
-		key_table(f, &r->comparison, "mean_diff");
-		full_table(f, &r->comparison, "Every metric (comparison.csv)", true);
+		key_table(f, &r->info, &r->comparison, "mean_diff");
+		full_table(f, &r->info, &r->comparison, "Every metric (comparison.csv)", true);
 	} else {
 		fprintf(f, "<p class=\"note\">%s</p>\n",
 			r->comparison.present ? "comparison.csv has no rows: there is no variant "

@@ -1,27 +1,136 @@
 /*
- * scenario_peek — one key of a scenario file read without loading the rest
- * (see scenario_peek_max_breach in scenario.h): for the copy of a scenario
- * in an output folder, whose relative data files need not resolve there.
+ * scenario_peek — what a scenario file says about itself, read without
+ * loading the rest (see scenario_peek in scenario.h): for the copy of a
+ * scenario in an output folder, whose relative data files need not resolve
+ * there. The scaling policies are read by the loader's own policy reader,
+ * so a peeked CPU target is the one the run used.
  */
-#include "jsonio.h"
+#include "loader_get.h"
+#include "scaling_alarms.h"
+#include "scaling_policy.h"
+#include "scenario_loader.h"
 
 #include "spotsim/scenario/scenario.h"
-#include "spotsim/util/fileio.h"
+#include "spotsim/util/xalloc.h"
 
-double scenario_peek_max_breach(const char *path)
+#include <stdlib.h>
+#include <string.h>
+
+static void peek_slo(const cJSON *root, struct slo *o)
+{
+	const cJSON *s = loader_get(root, "slo");
+	double v;
+
+	memset(o, 0, sizeof(*o));
+	o->has_p95_latency = loader_get_duration(s, "p95_latency", &o->p95_latency);
+	o->has_p99_latency = loader_get_duration(s, "p99_latency", &o->p99_latency);
+	o->has_max_dropped = loader_get_number(s, "max_dropped_fraction", &o->max_dropped_fraction);
+	o->has_budget = loader_get_number(s, "monthly_budget_usd", &o->monthly_budget_usd);
+	o->has_max_job_latency = loader_get_duration(s, "max_job_latency", &o->max_job_latency);
+	o->max_breach_probability = SCENARIO_DEFAULT_MAX_BREACH;
+	if (loader_get_number(s, "max_breach_probability", &v) && v >= 0 && v <= 1)
+		o->max_breach_probability = v;
+}
+
+/* The policies of scaling.ScalingPolicies that load; those that do not are left out. */
+static void peek_policies(struct loader *l, struct scenario_facts *f)
+{
+	const cJSON *s = loader_get(l->root, "scaling"), *pol;
+	const cJSON *list = loader_get(s, "ScalingPolicies");
+	struct scaling_alarms alarms;
+
+	if (!cJSON_IsArray(list))
+		return;
+	scaling_alarms_load(l, loader_get(s, "alarms"), &alarms);
+	if (alarms.given && !alarms.list && !f->unread)
+		f->unread = xstrdup(loader_get_string(loader_get(s, "alarms"), "file")
+					? loader_get_string(loader_get(s, "alarms"), "file")
+					: "scaling.alarms");
+	l->alarms = &alarms;
+	f->policies = xcalloc((size_t)cJSON_GetArraySize(list) + 1, sizeof(*f->policies));
+	cJSON_ArrayForEach(pol, list)
+	{
+		struct scaling_policy *p = &f->policies[f->npolicies];
+		if (scaling_policy_load(l, pol, "scaling.ScalingPolicies", p))
+			f->npolicies++;
+		else
+			scaling_policy_release(p);
+	}
+	l->alarms = NULL;
+	scaling_alarms_finish(l, &alarms);
+}
+
+/* The tree of `path` with its "terraform" link expanded, else without; NULL when unreadable. */
+static cJSON *peek_tree(const char *path, struct scenario_facts *f, struct diag *d, int *rc)
 {
 	struct diag quiet;
-	int rc = 0;
-	double v = SCENARIO_DEFAULT_MAX_BREACH;
 	cJSON *root;
 
 	diag_init(&quiet);
-	root = jsonio_parse_file(path, (long)FILEIO_INPUT_MAX, &quiet, &rc);
-	const cJSON *slo = cJSON_GetObjectItemCaseSensitive(root, "slo");
-	const cJSON *p = cJSON_GetObjectItemCaseSensitive(slo, "max_breach_probability");
-	if (cJSON_IsNumber(p) && p->valuedouble >= 0 && p->valuedouble <= 1)
-		v = p->valuedouble;
-	cJSON_Delete(root);
+	root = scenario_read_tree(path, &quiet, rc);
 	diag_release(&quiet);
-	return v;
+	if (root)
+		return root;
+	root = scenario_parse_json(path, d, rc);
+	const char *link = loader_get_string(loader_get(root, "terraform"), "file");
+	if (link)
+		f->unread = xstrdup(link);
+	return root;
+}
+
+/* "duration", or 0 when a variant or the sweep sets another (the runs differ). */
+static sim_time peek_duration(const cJSON *root)
+{
+	const cJSON *v;
+	sim_time t;
+
+	if (loader_get(loader_get(root, "sweep"), "duration"))
+		return 0;
+	cJSON_ArrayForEach(v, loader_get(root, "variants"))
+	{
+		if (loader_get(loader_get(v, "set"), "duration"))
+			return 0;
+	}
+	return loader_get_duration(root, "duration", &t) ? t : SCENARIO_DEFAULT_DURATION;
+}
+
+int scenario_peek(const char *path, struct scenario_facts *f, struct diag *d)
+{
+	struct scenario scratch;
+	struct diag quiet;
+	const char *slash = strrchr(path, '/');
+	int rc = 0;
+
+	memset(f, 0, sizeof(*f));
+	cJSON *root = peek_tree(path, f, d, &rc);
+	if (!root)
+		return rc;
+	const char *name = loader_get_string(root, "name");
+	const char *description = loader_get_string(root, "description");
+	f->name = name ? xstrdup(name) : NULL;
+	f->description = xstrdup(description ? description : "");
+	peek_slo(root, &f->slo);
+	f->duration = peek_duration(root);
+	memset(&scratch, 0, sizeof(scratch));
+	scratch.file = xstrdup(path);
+	scratch.dir =
+	    slash ? xstrndup(path, slash == path ? 1 : (size_t)(slash - path)) : xstrdup("");
+	diag_init(&quiet);
+	struct loader l = {&scratch, &quiet, path, root, NULL, false};
+	peek_policies(&l, f);
+	diag_release(&quiet);
+	scenario_release(&scratch);
+	cJSON_Delete(root);
+	return 0;
+}
+
+void scenario_facts_release(struct scenario_facts *f)
+{
+	free(f->name);
+	free(f->description);
+	free(f->unread);
+	for (size_t i = 0; i < f->npolicies; i++)
+		scaling_policy_release(&f->policies[i]);
+	free(f->policies);
+	memset(f, 0, sizeof(*f));
 }

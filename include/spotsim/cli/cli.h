@@ -44,11 +44,18 @@ int cli_usage_error(const char *cmd, const char *option, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
 
 /*
- * --time-axis of spotsim run and spotsim plot: "elapsed" (the default) or
+ * --time-axis of spotsim run, plot and merge: "elapsed" (the default) or
  * "clock"; sets *clock. Returns EXIT_OK, or EXIT_USAGE after printing
- * the error for `cmd`.
+ * the error for `cmd` (a value that starts with "--" is the next option:
+ * "needs a value").
  */
 int cli_time_axis(const char *cmd, const char *value, bool *clock);
+/*
+ * --time-axis with --no-plots (run, merge): no figure is drawn, and the
+ * choice is not kept for a later spotsim plot. Prints the error naming
+ * both and returns EXIT_USAGE.
+ */
+int cli_time_axis_without_plots(const char *cmd);
 
 /* Parses a whole non-negative integer / finite number option value. */
 bool cli_parse_long(const char *text, long min, long max, long *out);

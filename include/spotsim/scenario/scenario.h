@@ -154,11 +154,32 @@ struct scenario {
 };
 
 /*
- * slo.max_breach_probability as the file at `path` writes it, without
- * loading the rest (a copy whose data files no longer resolve); the default
- * when the file cannot be read, or the key is missing or not from 0 to 1.
+ * What a scenario file says about itself, read without loading the rest:
+ * for the copy of a scenario in an output folder, whose relative data files
+ * (traces, distributions, price tables) need not resolve there, and whose
+ * facts a report still shows. No data file is opened but the "terraform"
+ * link's plan and an alarms file, for the scaling policies; when those do
+ * not resolve, `unread` names the file (as written) and the policies are
+ * only those written in the scenario itself.
  */
-double scenario_peek_max_breach(const char *path);
+struct scenario_facts {
+	char *name;	   /* owned: "name"; NULL when absent */
+	char *description; /* owned: "" when absent */
+	struct slo slo;	   /* as the loader reads it; max_breach_probability defaulted */
+	sim_time duration; /* of every run; 0 when variants or the sweep change it */
+	struct scaling_policy *policies; /* owned: the ScalingPolicies that load */
+	size_t npolicies;
+	char *unread; /* owned: the file the scaling comes from that did not resolve; NULL */
+};
+
+/*
+ * Fills `f` from the file at `path`. Returns 0, or a negative SPOTSIM_* code
+ * with the reason in `d` when the file cannot be read or is not a JSON
+ * object. Keys that are missing or mistyped are simply absent from `f`.
+ * scenario_facts_release is always safe to call.
+ */
+int scenario_peek(const char *path, struct scenario_facts *f, struct diag *d);
+void scenario_facts_release(struct scenario_facts *f);
 
 /* The text of an enum, as scenario files write it. */
 const char *scenario_scale_in_order_name(enum scale_in_order o);

@@ -1,0 +1,1 @@
+merge out/nowhere-1 --time-axis --quiet

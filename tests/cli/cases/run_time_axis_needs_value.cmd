@@ -1,0 +1,1 @@
+run tests/verdict/three-strategies.json --time-axis --quiet

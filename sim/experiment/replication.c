@@ -132,6 +132,7 @@ const struct metric_def run_metric_defs[] = {
     M(savings_plan_utilization, "fraction"),
     M(savings_plan_coverage, "fraction"),
     M(cost_per_thousand_jobs_usd, "USD"),
+    M(monthly_cost_with_savings_plan_usd, "USD"),
 #undef M
     {NULL, NULL, 0},
 };
@@ -924,8 +925,11 @@ static void plan_start(struct rep *r, struct run_hours *hours)
 /* After service_finish: the last (maybe partial) hour, then the plan's metrics. */
 static void plan_finish(struct rep *r, struct run_metrics *m)
 {
+	double months = simtime_seconds(r->sc->duration) / (30.0 * 86400.0);
+
 	m->savings_plan_cost_usd = m->cost_with_savings_plan_usd = NAN;
 	m->savings_plan_utilization = m->savings_plan_coverage = NAN;
+	m->monthly_cost_with_savings_plan_usd = NAN;
 	if (!r->plan)
 		return;
 	if (engine_now(&r->e) > r->plan_hour_start)
@@ -936,6 +940,8 @@ static void plan_finish(struct rep *r, struct run_metrics *m)
 	    a->paid + a->on_demand_billed + (m->cost_usd - a->eligible_on_demand);
 	m->savings_plan_utilization = savings_plan_utilization(a);
 	m->savings_plan_coverage = savings_plan_coverage(a);
+	m->monthly_cost_with_savings_plan_usd =
+	    months > 0 ? m->cost_with_savings_plan_usd / months : NAN;
 }
 
 int replication_run(const struct scenario *sc, const struct price_table *prices, uint64_t index,

@@ -63,6 +63,8 @@ static const struct metric_display table[] = {
     {"monthly_cost_usd", "Cost per 30 days", "USD", "USD", 1, 2},
     {"over_budget", "Chance of going over budget", "%", "pp", 100, 1},
     {"slo_breach", "Chance of breaking the SLO", "%", "pp", 100, 1},
+    {"monthly_cost_with_savings_plan_usd", "Cost per 30 days with the Savings Plan", "USD", "USD",
+     1, 2},
 };
 
 #define NTABLE (sizeof(table) / sizeof(table[0]))

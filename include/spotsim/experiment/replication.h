@@ -104,6 +104,11 @@ struct run_metrics {
 	double savings_plan_coverage;
 	/* queue workers: cost_usd per 1,000 jobs_completed; NAN otherwise */
 	double cost_per_thousand_jobs_usd;
+	/*
+	 * cost_with_savings_plan_usd scaled to a 30-day month as
+	 * monthly_cost_usd is; NAN without pricing.savings_plan
+	 */
+	double monthly_cost_with_savings_plan_usd;
 };
 
 /* Name, unit and place of each metric, in column order; terminated by {NULL}. */

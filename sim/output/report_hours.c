@@ -76,6 +76,11 @@ static void note_dropped(const struct plan *p, const struct experiment *x, const
 			  kept, with_plan, (size_t)EXPERIMENT_HOURS_MAX);
 }
 
+void report_hourly_staged(struct report *r)
+{
+	r->hourly = true;
+}
+
 int report_hourly_usage(struct report *r, const struct plan *p, const struct experiment *x,
 			struct diag *d)
 {

@@ -196,6 +196,12 @@ struct outdir *report_outdir(struct report *r);
 int report_hourly_usage(struct report *r, const struct plan *p, const struct experiment *x,
 			struct diag *d);
 
+/*
+ * Tells the report that the caller staged REPORT_HOURLY_USAGE itself
+ * (spotsim merge joins the shards' files), so the summary lists it.
+ */
+void report_hourly_staged(struct report *r);
+
 /* The folder as given to report_open (borrowed). */
 const char *report_dir(const struct report *r);
 

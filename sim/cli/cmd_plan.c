@@ -64,9 +64,11 @@ static const char usage[] =
     "\n"
     "Exit status: 0 success; 1 runtime failure (a file cannot be written,\n"
     "gnuplot failed); 2 usage or input error (no such folder, no\n"
-    "hourly_usage.csv, no rate for the term and payment).\n"
+    "hourly_usage.csv, a value in it that is not a number in range, no rate for\n"
+    "the term and payment).\n"
     "\n"
-    "example: spotsim plan-commitment out/web-diurnal --term 3y\n";
+    "example: spotsim run scenarios/savings-plan.json -o out/savings-plan --quiet\n"
+    "         spotsim plan-commitment out/savings-plan --term 3y\n";
 
 /* One configuration's pooled hours. */
 struct config {
@@ -157,11 +159,82 @@ static struct config *config_for(struct reader *r, const char *const *f)
 	return c;
 }
 
-static bool number(const char *s, double *out)
+/* The range a numeric column accepts, and how to say it. */
+struct range {
+	double lo, hi;
+	bool lo_open, hi_open;
+	const char *accepted;
+};
+
+static const struct range ranges[C_COUNT] = {
+    [C_REP] = {0, 1e15, false, false, "a replication number, 0 or more"},
+    [C_HOURS] = {0, 1, true, false, "a length in hours above 0 and at most 1"},
+    [C_DISCOUNT] = {0, 1, false, true, "a fraction from 0 up to 1"},
+    [C_COMMITMENT] = {0, INFINITY, false, false, "USD per hour, 0 or more"},
+    [C_ELIGIBLE] = {0, INFINITY, false, false, "USD, 0 or more"},
+    [C_OTHER] = {0, INFINITY, false, false, "USD, 0 or more"},
+};
+
+/* What is wrong with `text` as a number of range `g` (NULL: nothing), the number in *out. */
+static const char *bad_number(const char *text, const struct range *g, double *out)
 {
 	char *end;
-	*out = strtod(s, &end);
-	return end != s && !*end && isfinite(*out);
+	*out = strtod(text, &end);
+	if (end == text || *end)
+		return "is not a number";
+	if (!isfinite(*out))
+		return "is not finite";
+	if (*out < 0 && g->lo == 0)
+		return "is negative";
+	if (*out < g->lo || (g->lo_open && *out == g->lo) || *out > g->hi ||
+	    (g->hi_open && *out == g->hi))
+		return "is out of range";
+	return NULL;
+}
+
+/* Column k of the row as a number into *out; false after an error naming the column and value. */
+static bool field_number(struct reader *r, const char *const *f, enum col k, const char *where,
+			 double *out)
+{
+	const char *text = f[r->col[k]];
+	const char *why = bad_number(text, &ranges[k], out);
+	if (why)
+		diag_error(r->d, r->path, where,
+			   "%s \"%s\" %s (accepted: %s, as spotsim run writes hourly_usage.csv)",
+			   col_names[k], text, why, ranges[k].accepted);
+	return !why;
+}
+
+/* The term and payment of the row into `c`; false after an error naming the column and value. */
+static bool plan_fields(struct reader *r, const char *const *f, const char *where, struct config *c)
+{
+	const char *term = f[r->col[C_TERM]], *pay = f[r->col[C_PAYMENT]];
+	if (!savings_plan_term_parse(term, &c->term)) {
+		diag_error(r->d, r->path, where, "term \"%s\" is not a term (accepted: %s)", term,
+			   SP_TERMS);
+		return false;
+	}
+	if (!savings_plan_payment_parse(pay, &c->payment)) {
+		diag_error(r->d, r->path, where,
+			   "payment \"%s\" is not a payment option (accepted: %s)", pay,
+			   SP_PAYMENTS);
+		return false;
+	}
+	return true;
+}
+
+/* Every field the header names is there; false after an error saying how many there are. */
+static bool row_complete(struct reader *r, size_t n, const char *where)
+{
+	for (int k = 0; k < C_COUNT; k++)
+		if ((size_t)r->col[k] >= n) {
+			diag_error(r->d, r->path, where,
+				   "%zu field%s, no %s (accepted: hourly_usage.csv as spotsim run "
+				   "writes it)",
+				   n, n == 1 ? "" : "s", col_names[k]);
+			return false;
+		}
+	return true;
 }
 
 static int on_row(const char *const *f, size_t n, size_t record, void *data)
@@ -171,24 +244,17 @@ static int on_row(const char *const *f, size_t n, size_t record, void *data)
 	if (!r->have_header)
 		return read_header(r, f, n) ? 0 : 1;
 	char *where = xasprintf("line %zu", record);
-	bool ok = n > (size_t)r->col[C_OTHER] && n > (size_t)r->col[C_ELIGIBLE];
-	for (int k = 0; ok && k < C_COUNT; k++)
-		ok = (size_t)r->col[k] < n;
+	bool ok = row_complete(r, n, where);
 	struct config *c = ok ? config_for(r, f) : NULL;
-	ok = ok && number(f[r->col[C_REP]], &rep) && number(f[r->col[C_HOURS]], &hours) &&
-	     number(f[r->col[C_DISCOUNT]], &disc) && number(f[r->col[C_COMMITMENT]], &commit) &&
-	     number(f[r->col[C_ELIGIBLE]], &e) && number(f[r->col[C_OTHER]], &o) && hours > 0 &&
-	     hours <= 1 && disc >= 0 && disc < 1 &&
-	     savings_plan_term_parse(f[r->col[C_TERM]], &c->term) &&
-	     savings_plan_payment_parse(f[r->col[C_PAYMENT]], &c->payment);
-	if (!ok) {
-		diag_error(r->d, r->path, where,
-			   "not a row of hourly usage (accepted: hourly_usage.csv as spotsim run "
-			   "writes it)");
-		free(where);
-		return 1;
-	}
+	ok = ok && field_number(r, f, C_REP, where, &rep) &&
+	     field_number(r, f, C_HOURS, where, &hours) &&
+	     field_number(r, f, C_DISCOUNT, where, &disc) &&
+	     field_number(r, f, C_COMMITMENT, where, &commit) &&
+	     field_number(r, f, C_ELIGIBLE, where, &e) && field_number(r, f, C_OTHER, where, &o) &&
+	     plan_fields(r, f, where, c);
 	free(where);
+	if (!ok)
+		return 1;
 	c->discount = disc;
 	c->commitment = commit;
 	if ((long)rep != c->last_rep)
@@ -221,10 +287,15 @@ static int read_hours(const char *dir, struct reader *r, struct diag *d)
 	memset(r, 0, sizeof(*r));
 	r->path = path;
 	r->d = d;
-	if (stat(dir, &st) != 0 || !S_ISDIR(st.st_mode)) {
+	if (stat(dir, &st) != 0) {
 		diag_error(d, dir, NULL,
 			   "no such folder (accepted: a folder written by spotsim run)");
 		rc = SPOTSIM_ENOENT;
+	} else if (!S_ISDIR(st.st_mode)) {
+		diag_error(
+		    d, dir, NULL,
+		    "not a folder (accepted: the folder spotsim run wrote, not a file in it)");
+		rc = SPOTSIM_EINVAL;
 	} else if (stat(path, &st) != 0) {
 		diag_error(d, dir, NULL,
 			   "no " REPORT_HOURLY_USAGE " in this folder (accepted: a folder written "
@@ -377,7 +448,7 @@ static void analyse(const struct config *c, struct result *res)
 
 static void print_result(const struct config *c, const struct result *res)
 {
-	printf("  %s: %ld replication%s x %.0f hours, %s %s at %g %% off; without a plan "
+	printf("  %s: %ld replication%s x %.6g hours, %s %s at %g %% off; without a plan "
 	       "%.2f USD/month\n",
 	       res->label, c->reps, c->reps == 1 ? "" : "s", c->total_hours / (double)c->reps,
 	       savings_plan_term_name(c->term), savings_plan_payment_name(c->payment),

@@ -66,6 +66,9 @@ enum {
 	EV_PLAN_HOUR = 101 /* a clock hour ends: the Savings Plan bills it */
 };
 
+/* USD: a rounding error of the hourly differences of the accrued costs */
+#define PLAN_NOISE_USD 1e-9
+
 static volatile sig_atomic_t interrupted;
 
 const struct metric_def run_metric_defs[] = {
@@ -887,6 +890,9 @@ static void plan_close_hour(struct rep *r)
 	double eligible = od.vcpu + od.memory, total = service_cost_accrued(r->svc);
 	double hours = simtime_seconds(engine_now(&r->e) - r->plan_hour_start) / 3600.0;
 	double e = eligible - r->plan_eligible, other = total - r->plan_total - e;
+	/* differences of running sums, never below 0 but for rounding: that is 0 */
+	e = e < 0 && e > -PLAN_NOISE_USD ? 0 : e;
+	other = other < 0 && other > -PLAN_NOISE_USD ? 0 : other;
 	savings_plan_account_hour(&r->sp, e, hours);
 	if (r->hours) {
 		struct run_hours *h = r->hours;

@@ -899,6 +899,8 @@ static void plan_close_hour(struct rep *r)
 		XALLOC_GROW(h->eligible_usd, h->n + 1, h->alloc);
 		h->other_usd = xrealloc(h->other_usd, h->alloc * sizeof(*h->other_usd));
 		h->eligible_usd[h->n] = e;
+		if (h->n == 0)
+			h->first_hours = hours;
 		h->other_usd[h->n++] = other;
 		h->last_hours = hours;
 	}
@@ -915,6 +917,17 @@ static void on_plan_hour(struct engine *e, struct event *ev, void *ctx)
 		engine_reschedule_after(e, ev, SIM_HOUR);
 }
 
+/*
+ * When the first clock hour (UTC) after the start ends: AWS bills a Savings
+ * Plan per clock hour, so a start at 00:30Z makes 00:30-01:00 the first
+ * (partial) hour.
+ */
+static sim_time first_hour_end(const struct scenario *sc)
+{
+	int64_t into = ((sc->start_unix % 3600) + 3600) % 3600;
+	return into ? (sim_time)(3600 - into) * SIM_SEC : SIM_HOUR;
+}
+
 static void plan_start(struct rep *r, struct run_hours *hours)
 {
 	const struct savings_plan_config *p = &r->sc->savings_plan;
@@ -924,8 +937,8 @@ static void plan_start(struct rep *r, struct run_hours *hours)
 	savings_plan_account_init(&r->sp, p->commitment_usd_per_hour, p->discount);
 	r->hours = hours;
 	engine_on(&r->e, EV_PLAN_HOUR, on_plan_hour, r);
-	if (SIM_HOUR < r->sc->duration)
-		engine_at(&r->e, SIM_HOUR, EV_PLAN_HOUR, NULL, 0);
+	if (first_hour_end(r->sc) < r->sc->duration)
+		engine_at(&r->e, first_hour_end(r->sc), EV_PLAN_HOUR, NULL, 0);
 }
 
 /* After service_finish: the last (maybe partial) hour, then the plan's metrics. */

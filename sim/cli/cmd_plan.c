@@ -380,13 +380,22 @@ static int point_cmp(const void *a, const void *b)
 	return x < y ? -1 : x > y;
 }
 
-/* The curve of `c` into pts (GRID + 3 points, sorted); returns the count. */
-static size_t curve(const struct config *c, double best, struct point *pts)
+/* The largest hourly usage of `c` at Savings Plans rates, USD per hour. */
+static double peak(const struct config *c)
 {
 	double top = 0;
-	size_t n = 0;
 	for (size_t i = 0; i < c->n; i++)
 		top = fmax(top, (1 - c->discount) * c->eligible[i] / c->hours[i]);
+	return top;
+}
+
+/*
+ * The curve of `c` into pts (GRID + 3 points, sorted) up to `top`, the same
+ * for every configuration; returns the count.
+ */
+static size_t curve(const struct config *c, double best, double top, struct point *pts)
+{
+	size_t n = 0;
 	for (int k = 0; k <= GRID; k++) /* to half again the peak: over-commitment shows */
 		pts[n++] = evaluate(c, 1.5 * top * k / GRID, "curve");
 	pts[n++] = evaluate(c, best, "recommended");
@@ -432,13 +441,28 @@ struct result {
 	double x[GRID + 3], y[GRID + 3];
 };
 
-static void analyse(const struct config *c, struct result *res)
+/*
+ * The grid's end: half again the largest hourly usage of all
+ * configurations, so that their curves share one range (the scenarios'
+ * commitments when no configuration uses FARGATE; 1 USD when none has one).
+ */
+static double grid_top(const struct reader *r)
+{
+	double top = 0, own = 0;
+	for (size_t i = 0; i < r->n; i++) {
+		top = fmax(top, peak(&r->c[i]));
+		own = fmax(own, r->c[i].commitment);
+	}
+	return top > 0 ? top : own > 0 ? own / 1.5 : 1 / 1.5;
+}
+
+static void analyse(const struct config *c, double top, struct result *res)
 {
 	double best = savings_plan_best_commitment(c->discount, c->eligible, c->hours, c->n);
 	res->none = evaluate(c, 0, "none").monthly;
 	res->best = evaluate(c, best, "recommended");
 	res->own = evaluate(c, c->commitment, "scenario");
-	res->n = curve(c, best, res->pts);
+	res->n = curve(c, best, top, res->pts);
 	res->label = *c->sweep ? xasprintf("%s %s", c->variant, c->sweep) : xstrdup(c->variant);
 	for (size_t i = 0; i < res->n; i++) {
 		res->x[i] = res->pts[i].commitment;
@@ -480,28 +504,56 @@ static int write_csv(struct outdir *o, const struct reader *r, const struct resu
 	return 0;
 }
 
+/* Whether two configurations have the same hours and discount: then the same curve. */
+static bool same_usage(const struct config *a, const struct config *b)
+{
+	return a->n == b->n && a->discount == b->discount && a->other == b->other &&
+	       a->total_hours == b->total_hours &&
+	       !memcmp(a->eligible, b->eligible, a->n * sizeof(*a->eligible)) &&
+	       !memcmp(a->hours, b->hours, a->n * sizeof(*a->hours));
+}
+
+/* The figure's curve of configuration i (`plan` holds its term and payment). */
+static struct commitment_curve curve_of(const struct reader *r, const struct result *res, size_t i,
+					const char *plan)
+{
+	struct commitment_curve one = {r->c[i].variant,
+				       r->c[i].sweep,
+				       plan,
+				       res[i].x,
+				       res[i].y,
+				       res[i].n,
+				       res[i].best.commitment,
+				       res[i].best.monthly,
+				       res[i].own.commitment,
+				       res[i].own.monthly,
+				       -1};
+	for (size_t j = 0; j < i && one.same_as < 0; j++)
+		if (same_usage(&r->c[i], &r->c[j]))
+			one.same_as = (long)j;
+	return one;
+}
+
 static int write_outputs(const char *dir, const struct reader *r, const struct result *res,
 			 struct diag *d, bool *drawn)
 {
 	struct outdir *o = NULL;
 	struct commitment_curve *cc = xcalloc(r->n, sizeof(*cc));
-	char plan[64];
+	char(*plans)[64] = xcalloc(r->n, sizeof(*plans));
 	int rc = outdir_open(&o, dir, d);
-	snprintf(plan, sizeof(plan), "%s %s", savings_plan_term_name(r->c[0].term),
-		 savings_plan_payment_name(r->c[0].payment));
 	for (size_t i = 0; i < r->n; i++) {
-		struct commitment_curve one = {
-		    res[i].label,	    res[i].x,		res[i].y, res[i].n,
-		    res[i].best.commitment, res[i].best.monthly};
-		cc[i] = one;
+		snprintf(plans[i], sizeof(plans[i]), "%s %s", savings_plan_term_name(r->c[i].term),
+			 savings_plan_payment_name(r->c[i].payment));
+		cc[i] = curve_of(r, res, i, plans[i]);
 	}
 	if (!rc)
 		rc = write_csv(o, r, res, d);
 	if (!rc)
-		rc = plot_commitment(o, cc, r->n, plan, d, drawn);
+		rc = plot_commitment(o, cc, r->n, d, drawn);
 	if (!rc)
 		rc = outdir_commit(o, d);
 	outdir_free(o);
+	free(plans);
 	free(cc);
 	return rc;
 }
@@ -522,7 +574,7 @@ static int plan_commitment(const char *dir, const enum sp_term *term, const enum
 	if (!rc) {
 		res = xcalloc(r.n, sizeof(*res));
 		for (size_t i = 0; i < r.n; i++)
-			analyse(&r.c[i], &res[i]);
+			analyse(&r.c[i], grid_top(&r), &res[i]);
 		rc = write_outputs(dir, &r, res, &d, &drawn);
 	}
 	cli_print_diag(&d);

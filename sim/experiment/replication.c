@@ -629,6 +629,11 @@ static int check_rates(const struct scenario *sc, const struct price_rate *const
 			   "table)");
 		rc = SPOTSIM_EINVAL;
 	}
+	if (!rc && sc->savings_plan.enabled && sc->savings_plan.missing_rate) {
+		diag_error(d, sc->file, "pricing.savings_plan", "%s",
+			   sc->savings_plan.missing_rate);
+		rc = SPOTSIM_EINVAL;
+	}
 	return rc;
 }
 

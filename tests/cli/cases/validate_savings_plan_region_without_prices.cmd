@@ -1,0 +1,1 @@
+validate tests/bad/211-savings-plan-region-without-prices.json

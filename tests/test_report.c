@@ -168,6 +168,7 @@ static struct run_metrics metrics(double cost)
 	/* no Savings Plan */
 	m.savings_plan_cost_usd = m.cost_with_savings_plan_usd = NAN;
 	m.savings_plan_utilization = m.savings_plan_coverage = NAN;
+	m.monthly_cost_with_savings_plan_usd = NAN;
 	return m;
 }
 

@@ -188,7 +188,7 @@ static void test_best_commitment(void **state)
 /* ---- a whole replication: FARGATE covered, FARGATE_SPOT not ---- */
 
 #define SCENARIO_FMT                                                                               \
-	"{\"name\": \"sp\", \"duration\": \"%s\", \"seed\": 1,"                                    \
+	"{\"name\": \"sp\", \"start\": \"%s\", \"duration\": \"%s\", \"seed\": 1,"                 \
 	" \"taskDefinition\": {\"cpu\": \"1024\", \"memory\": \"2048\"},"                          \
 	" \"service\": {\"desiredCount\": 6, \"capacityProviderStrategy\": ["                      \
 	"  {\"capacityProvider\": \"FARGATE\", \"base\": 4, \"weight\": 0},"                       \
@@ -197,14 +197,14 @@ static void test_best_commitment(void **state)
 	" \"pricing\": {\"savings_plan\": {\"commitment_usd_per_hour\": %s,"                       \
 	"  \"term\": \"1y\", \"payment\": \"no_upfront\"}}}"
 
-static void run_plan(const char *duration, const char *commitment, struct run_metrics *m,
-		     struct run_hours *hours)
+static void run_plan_at(const char *start, const char *duration, const char *commitment,
+			struct run_metrics *m, struct run_hours *hours)
 {
 	char json[1024];
 	struct scenario sc;
 	struct price_table prices;
 	struct diag d;
-	snprintf(json, sizeof(json), SCENARIO_FMT, duration, commitment);
+	snprintf(json, sizeof(json), SCENARIO_FMT, start, duration, commitment);
 	char *path = testutil_write_temp(json, ".json");
 	diag_init(&d);
 	pricing_init(&prices);
@@ -222,6 +222,13 @@ static void run_plan(const char *duration, const char *commitment, struct run_me
 	diag_release(&d);
 	unlink(path);
 	free(path);
+}
+
+/* From the default start, 2026-01-05T00:00:00Z: clock hours from the start. */
+static void run_plan(const char *duration, const char *commitment, struct run_metrics *m,
+		     struct run_hours *hours)
+{
+	run_plan_at("2026-01-05T00:00:00Z", duration, commitment, m, hours);
 }
 
 /*
@@ -266,6 +273,37 @@ static void test_partial_last_hour(void **state)
 	assert_true(fabs(h.last_hours - 0.5) < 1e-12);
 	assert_true(fabs(m.savings_plan_cost_usd - 0.3) < 1e-12);
 	assert_true(fabs(m.savings_plan_utilization - STEADY_SP / 0.2) < 1e-9);
+	run_hours_release(&h);
+}
+
+/*
+ * From 00:30Z for 2 hours: AWS's clock hours are 00:30-01:00, 01:00-02:00
+ * and 02:00-02:30. With a commitment of 0.2 (above the steady 0.15798528 at
+ * Savings Plans rates) every hour is covered, and the commitment is paid for
+ * the 2 hours: 0.4. From 00:30Z for 90 minutes: half an hour, then an hour.
+ */
+static void test_clock_hours(void **state)
+{
+	struct run_metrics m;
+	struct run_hours h = {0};
+	(void)state;
+	run_plan_at("2026-01-05T00:30:00Z", "2h", "0.2", &m, &h);
+	assert_int_equal(h.n, 3);
+	assert_true(fabs(h.first_hours - 0.5) < 1e-12);
+	assert_true(fabs(h.last_hours - 0.5) < 1e-12);
+	assert_true(fabs(h.eligible_usd[0] - STEADY_OD / 2) < 1e-9);
+	assert_true(fabs(h.eligible_usd[1] - STEADY_OD) < 1e-9);
+	assert_true(fabs(m.savings_plan_cost_usd - 0.4) < 1e-12);
+	assert_true(fabs(m.savings_plan_utilization - STEADY_SP / 0.2) < 1e-9);
+	run_plan_at("2026-01-05T00:30:00Z", "90m", "0.2", &m, &h);
+	assert_int_equal(h.n, 2);
+	assert_true(fabs(h.first_hours - 0.5) < 1e-12);
+	assert_true(fabs(h.last_hours - 1) < 1e-12);
+	assert_true(fabs(m.savings_plan_cost_usd - 0.3) < 1e-12);
+	/* within one clock hour: one partial hour, first and last */
+	run_plan_at("2026-01-05T00:10:00Z", "20m", "0.2", &m, &h);
+	assert_int_equal(h.n, 1);
+	assert_true(fabs(h.first_hours - 1.0 / 3) < 1e-12 && h.last_hours == h.first_hours);
 	run_hours_release(&h);
 }
 
@@ -357,6 +395,7 @@ int main(void)
 	    cmocka_unit_test(test_best_commitment),
 	    cmocka_unit_test(test_spot_not_covered),
 	    cmocka_unit_test(test_partial_last_hour),
+	    cmocka_unit_test(test_clock_hours),
 	    cmocka_unit_test(test_bundled_table),
 	    cmocka_unit_test(test_table_refuses),
 	};

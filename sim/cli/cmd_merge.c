@@ -40,8 +40,9 @@ static const char usage[] =
     "Combines the folders written by spotsim run --shard K/N, one for each\n"
     "slice 0/N to N-1/N, in any order, into the outputs of the same run made\n"
     "on one machine without --shard: summary.csv, comparison.csv,\n"
-    "replications.csv, timeseries.csv, events.csv, scenario.json, plots/ and\n"
-    "report.html, byte-identical, and prints the same summary or ranking.\n"
+    "replications.csv, timeseries.csv, events.csv, hourly_usage.csv (with a\n"
+    "Savings Plan), scenario.json, plots/ and report.html, byte-identical, and\n"
+    "prints the same summary or ranking.\n"
     "\n"
     "Before writing anything it checks that the shards belong together: each\n"
     "has its manifest (shard.csv, written when the shard finished), all have\n"
@@ -82,13 +83,18 @@ struct shards {
 	size_t n;
 };
 
-/* The joined streamed files, written in the report's staging folder. */
+/*
+ * The joined files, written in the report's staging folder; hourly_usage.csv
+ * only when the run wrote one (a Savings Plan).
+ */
 enum {
 	STREAM_TIMESERIES,
 	STREAM_EVENTS,
+	STREAM_HOURS,
 	STREAM_COUNT
 };
-static const char *const stream_names[STREAM_COUNT] = {"timeseries.csv", "events.csv"};
+static const char *const stream_names[STREAM_COUNT] = {"timeseries.csv", "events.csv",
+						       REPORT_HOURLY_USAGE};
 
 static void print_diag(const struct diag *d)
 {
@@ -160,8 +166,11 @@ static char *output_dir(const struct merge_opts *o, const struct shards *s)
 static int join_stream(const struct shards *s, struct report *r, int which, struct outdir_file *of,
 		       struct diag *d)
 {
-	int err = outdir_file_create(report_outdir(r), stream_names[which], of), rc;
+	int err, rc;
 
+	if (which == STREAM_HOURS && !shard_has_hours(s->ptr, s->n))
+		return 0;
+	err = outdir_file_create(report_outdir(r), stream_names[which], of);
 	if (err) {
 		char *final = xasprintf("%s/%s", report_dir(r), stream_names[which]);
 		diag_error(d, final, NULL, "cannot write: %s", diag_strerror(err));
@@ -178,6 +187,10 @@ static int join_stream(const struct shards *s, struct report *r, int which, stru
 static int stage_streams(struct report *r, struct outdir_file *of, struct diag *d)
 {
 	for (int i = 0; i < STREAM_COUNT; i++) {
+		if (i == STREAM_HOURS && !of[i].f)
+			continue; /* the run wrote no hourly_usage.csv */
+		if (i == STREAM_HOURS)
+			report_hourly_staged(r);
 		int err = outdir_file_close(report_outdir(r), &of[i]);
 		if (err) {
 			char *final = xasprintf("%s/%s", report_dir(r), stream_names[i]);
@@ -257,6 +270,11 @@ static int stage_plots(const struct merge_opts *o, const struct shards *s, struc
 	}
 	free(from);
 	plot_claim(out);
+	/* as a run: a stale hourly usage or plan-commitment's outputs go */
+	outdir_claim(out, REPORT_HOURLY_USAGE);
+	outdir_claim(out, REPORT_PLAN_COMMITMENT);
+	outdir_claim(out, "plots/" PLOT_COMMITMENT ".png");
+	outdir_claim(out, "plots/" PLOT_COMMITMENT ".svg");
 	if (o->no_plots)
 		return cli_interrupted() ? SPOTSIM_EINTR : 0;
 	rc = plot_stage(out, outdir_staging(out), &o->plot, pd, NULL);

@@ -64,9 +64,11 @@ static const char usage[] =
     "\n"
     "Exit status: 0 success; 1 runtime failure (a file cannot be written,\n"
     "gnuplot failed); 2 usage or input error (no such folder, no\n"
-    "hourly_usage.csv, no rate for the term and payment).\n"
+    "hourly_usage.csv, a value in it that is not a number in range, no rate for\n"
+    "the term and payment).\n"
     "\n"
-    "example: spotsim plan-commitment out/web-diurnal --term 3y\n";
+    "example: spotsim run scenarios/savings-plan.json -o out/savings-plan --quiet\n"
+    "         spotsim plan-commitment out/savings-plan --term 3y\n";
 
 /* One configuration's pooled hours. */
 struct config {
@@ -157,11 +159,82 @@ static struct config *config_for(struct reader *r, const char *const *f)
 	return c;
 }
 
-static bool number(const char *s, double *out)
+/* The range a numeric column accepts, and how to say it. */
+struct range {
+	double lo, hi;
+	bool lo_open, hi_open;
+	const char *accepted;
+};
+
+static const struct range ranges[C_COUNT] = {
+    [C_REP] = {0, 1e15, false, false, "a replication number, 0 or more"},
+    [C_HOURS] = {0, 1, true, false, "a length in hours above 0 and at most 1"},
+    [C_DISCOUNT] = {0, 1, false, true, "a fraction from 0 up to 1"},
+    [C_COMMITMENT] = {0, INFINITY, false, false, "USD per hour, 0 or more"},
+    [C_ELIGIBLE] = {0, INFINITY, false, false, "USD, 0 or more"},
+    [C_OTHER] = {0, INFINITY, false, false, "USD, 0 or more"},
+};
+
+/* What is wrong with `text` as a number of range `g` (NULL: nothing), the number in *out. */
+static const char *bad_number(const char *text, const struct range *g, double *out)
 {
 	char *end;
-	*out = strtod(s, &end);
-	return end != s && !*end && isfinite(*out);
+	*out = strtod(text, &end);
+	if (end == text || *end)
+		return "is not a number";
+	if (!isfinite(*out))
+		return "is not finite";
+	if (*out < 0 && g->lo == 0)
+		return "is negative";
+	if (*out < g->lo || (g->lo_open && *out == g->lo) || *out > g->hi ||
+	    (g->hi_open && *out == g->hi))
+		return "is out of range";
+	return NULL;
+}
+
+/* Column k of the row as a number into *out; false after an error naming the column and value. */
+static bool field_number(struct reader *r, const char *const *f, enum col k, const char *where,
+			 double *out)
+{
+	const char *text = f[r->col[k]];
+	const char *why = bad_number(text, &ranges[k], out);
+	if (why)
+		diag_error(r->d, r->path, where,
+			   "%s \"%s\" %s (accepted: %s, as spotsim run writes hourly_usage.csv)",
+			   col_names[k], text, why, ranges[k].accepted);
+	return !why;
+}
+
+/* The term and payment of the row into `c`; false after an error naming the column and value. */
+static bool plan_fields(struct reader *r, const char *const *f, const char *where, struct config *c)
+{
+	const char *term = f[r->col[C_TERM]], *pay = f[r->col[C_PAYMENT]];
+	if (!savings_plan_term_parse(term, &c->term)) {
+		diag_error(r->d, r->path, where, "term \"%s\" is not a term (accepted: %s)", term,
+			   SP_TERMS);
+		return false;
+	}
+	if (!savings_plan_payment_parse(pay, &c->payment)) {
+		diag_error(r->d, r->path, where,
+			   "payment \"%s\" is not a payment option (accepted: %s)", pay,
+			   SP_PAYMENTS);
+		return false;
+	}
+	return true;
+}
+
+/* Every field the header names is there; false after an error saying how many there are. */
+static bool row_complete(struct reader *r, size_t n, const char *where)
+{
+	for (int k = 0; k < C_COUNT; k++)
+		if ((size_t)r->col[k] >= n) {
+			diag_error(r->d, r->path, where,
+				   "%zu field%s, no %s (accepted: hourly_usage.csv as spotsim run "
+				   "writes it)",
+				   n, n == 1 ? "" : "s", col_names[k]);
+			return false;
+		}
+	return true;
 }
 
 static int on_row(const char *const *f, size_t n, size_t record, void *data)
@@ -171,24 +244,17 @@ static int on_row(const char *const *f, size_t n, size_t record, void *data)
 	if (!r->have_header)
 		return read_header(r, f, n) ? 0 : 1;
 	char *where = xasprintf("line %zu", record);
-	bool ok = n > (size_t)r->col[C_OTHER] && n > (size_t)r->col[C_ELIGIBLE];
-	for (int k = 0; ok && k < C_COUNT; k++)
-		ok = (size_t)r->col[k] < n;
+	bool ok = row_complete(r, n, where);
 	struct config *c = ok ? config_for(r, f) : NULL;
-	ok = ok && number(f[r->col[C_REP]], &rep) && number(f[r->col[C_HOURS]], &hours) &&
-	     number(f[r->col[C_DISCOUNT]], &disc) && number(f[r->col[C_COMMITMENT]], &commit) &&
-	     number(f[r->col[C_ELIGIBLE]], &e) && number(f[r->col[C_OTHER]], &o) && hours > 0 &&
-	     hours <= 1 && disc >= 0 && disc < 1 &&
-	     savings_plan_term_parse(f[r->col[C_TERM]], &c->term) &&
-	     savings_plan_payment_parse(f[r->col[C_PAYMENT]], &c->payment);
-	if (!ok) {
-		diag_error(r->d, r->path, where,
-			   "not a row of hourly usage (accepted: hourly_usage.csv as spotsim run "
-			   "writes it)");
-		free(where);
-		return 1;
-	}
+	ok = ok && field_number(r, f, C_REP, where, &rep) &&
+	     field_number(r, f, C_HOURS, where, &hours) &&
+	     field_number(r, f, C_DISCOUNT, where, &disc) &&
+	     field_number(r, f, C_COMMITMENT, where, &commit) &&
+	     field_number(r, f, C_ELIGIBLE, where, &e) && field_number(r, f, C_OTHER, where, &o) &&
+	     plan_fields(r, f, where, c);
 	free(where);
+	if (!ok)
+		return 1;
 	c->discount = disc;
 	c->commitment = commit;
 	if ((long)rep != c->last_rep)
@@ -221,10 +287,15 @@ static int read_hours(const char *dir, struct reader *r, struct diag *d)
 	memset(r, 0, sizeof(*r));
 	r->path = path;
 	r->d = d;
-	if (stat(dir, &st) != 0 || !S_ISDIR(st.st_mode)) {
+	if (stat(dir, &st) != 0) {
 		diag_error(d, dir, NULL,
 			   "no such folder (accepted: a folder written by spotsim run)");
 		rc = SPOTSIM_ENOENT;
+	} else if (!S_ISDIR(st.st_mode)) {
+		diag_error(
+		    d, dir, NULL,
+		    "not a folder (accepted: the folder spotsim run wrote, not a file in it)");
+		rc = SPOTSIM_EINVAL;
 	} else if (stat(path, &st) != 0) {
 		diag_error(d, dir, NULL,
 			   "no " REPORT_HOURLY_USAGE " in this folder (accepted: a folder written "
@@ -309,13 +380,22 @@ static int point_cmp(const void *a, const void *b)
 	return x < y ? -1 : x > y;
 }
 
-/* The curve of `c` into pts (GRID + 3 points, sorted); returns the count. */
-static size_t curve(const struct config *c, double best, struct point *pts)
+/* The largest hourly usage of `c` at Savings Plans rates, USD per hour. */
+static double peak(const struct config *c)
 {
 	double top = 0;
-	size_t n = 0;
 	for (size_t i = 0; i < c->n; i++)
 		top = fmax(top, (1 - c->discount) * c->eligible[i] / c->hours[i]);
+	return top;
+}
+
+/*
+ * The curve of `c` into pts (GRID + 3 points, sorted) up to `top`, the same
+ * for every configuration; returns the count.
+ */
+static size_t curve(const struct config *c, double best, double top, struct point *pts)
+{
+	size_t n = 0;
 	for (int k = 0; k <= GRID; k++) /* to half again the peak: over-commitment shows */
 		pts[n++] = evaluate(c, 1.5 * top * k / GRID, "curve");
 	pts[n++] = evaluate(c, best, "recommended");
@@ -361,13 +441,28 @@ struct result {
 	double x[GRID + 3], y[GRID + 3];
 };
 
-static void analyse(const struct config *c, struct result *res)
+/*
+ * The grid's end: half again the largest hourly usage of all
+ * configurations, so that their curves share one range (the scenarios'
+ * commitments when no configuration uses FARGATE; 1 USD when none has one).
+ */
+static double grid_top(const struct reader *r)
+{
+	double top = 0, own = 0;
+	for (size_t i = 0; i < r->n; i++) {
+		top = fmax(top, peak(&r->c[i]));
+		own = fmax(own, r->c[i].commitment);
+	}
+	return top > 0 ? top : own > 0 ? own / 1.5 : 1 / 1.5;
+}
+
+static void analyse(const struct config *c, double top, struct result *res)
 {
 	double best = savings_plan_best_commitment(c->discount, c->eligible, c->hours, c->n);
 	res->none = evaluate(c, 0, "none").monthly;
 	res->best = evaluate(c, best, "recommended");
 	res->own = evaluate(c, c->commitment, "scenario");
-	res->n = curve(c, best, res->pts);
+	res->n = curve(c, best, top, res->pts);
 	res->label = *c->sweep ? xasprintf("%s %s", c->variant, c->sweep) : xstrdup(c->variant);
 	for (size_t i = 0; i < res->n; i++) {
 		res->x[i] = res->pts[i].commitment;
@@ -377,7 +472,7 @@ static void analyse(const struct config *c, struct result *res)
 
 static void print_result(const struct config *c, const struct result *res)
 {
-	printf("  %s: %ld replication%s x %.0f hours, %s %s at %g %% off; without a plan "
+	printf("  %s: %ld replication%s x %.6g hours, %s %s at %g %% off; without a plan "
 	       "%.2f USD/month\n",
 	       res->label, c->reps, c->reps == 1 ? "" : "s", c->total_hours / (double)c->reps,
 	       savings_plan_term_name(c->term), savings_plan_payment_name(c->payment),
@@ -409,28 +504,56 @@ static int write_csv(struct outdir *o, const struct reader *r, const struct resu
 	return 0;
 }
 
+/* Whether two configurations have the same hours and discount: then the same curve. */
+static bool same_usage(const struct config *a, const struct config *b)
+{
+	return a->n == b->n && a->discount == b->discount && a->other == b->other &&
+	       a->total_hours == b->total_hours &&
+	       !memcmp(a->eligible, b->eligible, a->n * sizeof(*a->eligible)) &&
+	       !memcmp(a->hours, b->hours, a->n * sizeof(*a->hours));
+}
+
+/* The figure's curve of configuration i (`plan` holds its term and payment). */
+static struct commitment_curve curve_of(const struct reader *r, const struct result *res, size_t i,
+					const char *plan)
+{
+	struct commitment_curve one = {r->c[i].variant,
+				       r->c[i].sweep,
+				       plan,
+				       res[i].x,
+				       res[i].y,
+				       res[i].n,
+				       res[i].best.commitment,
+				       res[i].best.monthly,
+				       res[i].own.commitment,
+				       res[i].own.monthly,
+				       -1};
+	for (size_t j = 0; j < i && one.same_as < 0; j++)
+		if (same_usage(&r->c[i], &r->c[j]))
+			one.same_as = (long)j;
+	return one;
+}
+
 static int write_outputs(const char *dir, const struct reader *r, const struct result *res,
 			 struct diag *d, bool *drawn)
 {
 	struct outdir *o = NULL;
 	struct commitment_curve *cc = xcalloc(r->n, sizeof(*cc));
-	char plan[64];
+	char(*plans)[64] = xcalloc(r->n, sizeof(*plans));
 	int rc = outdir_open(&o, dir, d);
-	snprintf(plan, sizeof(plan), "%s %s", savings_plan_term_name(r->c[0].term),
-		 savings_plan_payment_name(r->c[0].payment));
 	for (size_t i = 0; i < r->n; i++) {
-		struct commitment_curve one = {
-		    res[i].label,	    res[i].x,		res[i].y, res[i].n,
-		    res[i].best.commitment, res[i].best.monthly};
-		cc[i] = one;
+		snprintf(plans[i], sizeof(plans[i]), "%s %s", savings_plan_term_name(r->c[i].term),
+			 savings_plan_payment_name(r->c[i].payment));
+		cc[i] = curve_of(r, res, i, plans[i]);
 	}
 	if (!rc)
 		rc = write_csv(o, r, res, d);
 	if (!rc)
-		rc = plot_commitment(o, cc, r->n, plan, d, drawn);
+		rc = plot_commitment(o, cc, r->n, d, drawn);
 	if (!rc)
 		rc = outdir_commit(o, d);
 	outdir_free(o);
+	free(plans);
 	free(cc);
 	return rc;
 }
@@ -451,7 +574,7 @@ static int plan_commitment(const char *dir, const enum sp_term *term, const enum
 	if (!rc) {
 		res = xcalloc(r.n, sizeof(*res));
 		for (size_t i = 0; i < r.n; i++)
-			analyse(&r.c[i], &res[i]);
+			analyse(&r.c[i], grid_top(&r), &res[i]);
 		rc = write_outputs(dir, &r, res, &d, &drawn);
 	}
 	cli_print_diag(&d);

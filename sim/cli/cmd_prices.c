@@ -2,12 +2,15 @@
  * spotsim prices — the price table in use: where it was read from, every
  * rate (USD per hour), the date each was taken and whether spotsim derived
  * it. The csv format writes the table's own columns, so its output can be
- * edited and passed back with --prices.
+ * edited and passed back with --prices. With --savings-plans, the same for
+ * the Compute Savings Plans table (savings_plan.h): each discount with its
+ * source, date and whether it is derived.
  */
 #include "spotsim/cli/cli.h"
 #include "spotsim/util/error.h"
 #include "spotsim/model/fargate.h"
 #include "spotsim/model/pricing.h"
+#include "spotsim/model/savings_plan.h"
 #include "spotsim/util/strbuf.h"
 #include "spotsim/util/xalloc.h"
 
@@ -20,23 +23,28 @@
 
 static const char usage[] =
     "usage: spotsim prices [--region R] [--format table|csv] [--prices FILE]\n"
+    "                      [--savings-plans]\n"
     "\n"
     "The Fargate price table in use: where it was read from, each rate in USD\n"
     "per hour, the date the rates were taken (as_of) and whether spotsim derived\n"
     "a rate instead of copying a published one (derived, storage_derived).\n"
     "\n"
-    "  --region R     only the rates of region R\n"
-    "  --format F     table (default) or csv (the price file's own columns)\n"
-    "  --prices FILE  price table (default: the bundled data/pricing.csv)\n"
+    "  --region R       only the rates of region R\n"
+    "  --format F       table (default) or csv (the file's own columns)\n"
+    "  --prices FILE    price table (default: the bundled data/pricing.csv)\n"
+    "  --savings-plans  the Compute Savings Plans table instead: the discount\n"
+    "                   off the On-Demand vCPU and memory rates per region, OS,\n"
+    "                   architecture, term and payment, with as_of, derived and\n"
+    "                   source (the bundled data/savings-plans.csv, or the file\n"
+    "                   SPOTSIM_SAVINGS_PLANS names)\n"
     "\n"
-    "example: spotsim prices --region us-east-1\n";
+    "example: spotsim prices --region us-east-1\n"
+    "         spotsim prices --savings-plans --region us-east-1\n";
 
 static const struct option long_opts[] = {
-    {"region", required_argument, NULL, 'r'},
-    {"format", required_argument, NULL, 'f'},
-    {"prices", required_argument, NULL, 'P'},
-    {"help", no_argument, NULL, 'h'},
-    {NULL, 0, NULL, 0},
+    {"region", required_argument, NULL, 'r'}, {"format", required_argument, NULL, 'f'},
+    {"prices", required_argument, NULL, 'P'}, {"savings-plans", no_argument, NULL, 'S'},
+    {"help", no_argument, NULL, 'h'},	      {NULL, 0, NULL, 0},
 };
 
 /* Formats `v` with at most 10 decimals and no trailing zeros. */
@@ -63,21 +71,32 @@ static bool selected(const struct price_rate *r, const char *region)
 
 /*
  * Sources are long: the table gives each distinct one a number and lists
- * them once below. Returns owned numbers, one per row (0 when unselected).
+ * them once below. src[i] is row i's source, NULL when the row is not
+ * shown. Returns owned numbers, one per row (0 when not shown).
  */
-static size_t *number_sources(const struct price_table *t, const char *region, size_t *count)
+static size_t *number_sources_of(const char *const *src, size_t n, size_t *count)
 {
-	size_t *nums = xcalloc(t->nr ? t->nr : 1, sizeof(*nums));
+	size_t *nums = xcalloc(n ? n : 1, sizeof(*nums));
 	*count = 0;
-	for (size_t i = 0; i < t->nr; i++) {
-		if (!selected(&t->rates[i], region))
+	for (size_t i = 0; i < n; i++) {
+		if (!src[i])
 			continue;
 		for (size_t k = 0; k < i && !nums[i]; k++)
-			if (nums[k] && !strcmp(t->rates[k].source, t->rates[i].source))
+			if (nums[k] && !strcmp(src[k], src[i]))
 				nums[i] = nums[k];
 		if (!nums[i])
 			nums[i] = ++*count;
 	}
+	return nums;
+}
+
+static size_t *number_sources(const struct price_table *t, const char *region, size_t *count)
+{
+	const char **src = xcalloc(t->nr ? t->nr : 1, sizeof(*src));
+	for (size_t i = 0; i < t->nr; i++)
+		src[i] = selected(&t->rates[i], region) ? t->rates[i].source : NULL;
+	size_t *nums = number_sources_of(src, t->nr, count);
+	free(src);
 	return nums;
 }
 
@@ -136,20 +155,145 @@ static void print_csv(const struct price_table *t, const char *region)
 	}
 }
 
+/* ---- the Compute Savings Plans table ---- */
+
+static bool sp_selected(const struct sp_rate *r, const char *region)
+{
+	return !region || !strcmp(r->region, region);
+}
+
+static void sp_print_table(const struct sp_table *t, const char *region)
+{
+	const char **src = xcalloc(t->nr ? t->nr : 1, sizeof(*src));
+	size_t nr = 0, count, shown = 0;
+	char b[32];
+
+	for (size_t i = 0; i < t->nr; i++) {
+		src[i] = sp_selected(&t->rates[i], region) ? t->rates[i].source : NULL;
+		nr += src[i] != NULL;
+	}
+	size_t *nums = number_sources_of(src, t->nr, &count);
+	printf("savings plans table: %s (%zu row%s%s%s)\n", t->path, nr, nr == 1 ? "" : "s",
+	       region ? " for " : "", region ? region : "");
+	printf("discount: the fraction off the On-Demand FARGATE vCPU and memory rates (Savings\n"
+	       "Plans rate = On-Demand x (1 - discount)); FARGATE_SPOT is not covered\n\n");
+	printf("%-15s %-8s %-7s %-4s %-15s %8s  %-23s %-7s %s\n", "region", "os", "arch", "term",
+	       "payment", "discount", "as_of", "derived", "source");
+	for (size_t i = 0; i < t->nr; i++) {
+		const struct sp_rate *r = &t->rates[i];
+		if (!nums[i])
+			continue;
+		printf("%-15s %-8s %-7s %-4s %-15s %8s  %-23s %-7s [%zu]\n", r->region,
+		       fargate_os_name(r->os), fargate_arch_name(r->arch),
+		       savings_plan_term_name(r->term), savings_plan_payment_name(r->payment),
+		       num(b, sizeof(b), r->discount), r->as_of, yes_no(r->derived), nums[i]);
+	}
+	printf("\nsources:\n");
+	for (size_t i = 0; i < t->nr && shown < count; i++)
+		if (nums[i] == shown + 1)
+			printf("  [%zu] %s\n", ++shown, t->rates[i].source);
+	free(nums);
+	free(src);
+}
+
+static void sp_print_csv(const struct sp_table *t, const char *region)
+{
+	char b[32];
+	printf("region,os,arch,term,payment,discount,as_of,derived,source\n");
+	for (size_t i = 0; i < t->nr; i++) {
+		const struct sp_rate *r = &t->rates[i];
+		if (!sp_selected(r, region))
+			continue;
+		cli_put_csv_field(stdout, r->region);
+		printf(",%s,%s,%s,%s,%s,", fargate_os_name(r->os), fargate_arch_name(r->arch),
+		       savings_plan_term_name(r->term), savings_plan_payment_name(r->payment),
+		       num(b, sizeof(b), r->discount));
+		cli_put_csv_field(stdout, r->as_of);
+		printf(",%s,", yes_no(r->derived));
+		cli_put_csv_field(stdout, r->source);
+		putchar('\n');
+	}
+}
+
+static bool sp_has_region(const struct sp_table *t, const char *region)
+{
+	for (size_t i = 0; i < t->nr; i++)
+		if (!strcmp(t->rates[i].region, region))
+			return true;
+	return false;
+}
+
+/* --region R of a Savings Plans table without R: one error listing its regions. */
+static int sp_unknown_region(const struct sp_table *t, const char *region)
+{
+	struct strbuf sb = STRBUF_INIT;
+	for (size_t i = 0; i < t->nr; i++) {
+		bool seen = false;
+		for (size_t j = 0; j < i && !seen; j++)
+			seen = !strcmp(t->rates[j].region, t->rates[i].region);
+		if (!seen)
+			strbuf_addf(&sb, "%s%s", sb.len ? ", " : "", t->rates[i].region);
+	}
+	cli_usage_error(CMD, "--region", "%s is not in %s (accepted: %s)", region, t->path, sb.buf);
+	strbuf_release(&sb);
+	return EXIT_USAGE;
+}
+
+/* spotsim prices --savings-plans: the table SPOTSIM_SAVINGS_PLANS or the bundled one names. */
+static int savings_plans(const char *region, enum out_format format)
+{
+	const char *path = savings_plan_default_path();
+	struct sp_table t;
+	struct diag d;
+	int status = EXIT_OK;
+
+	if (!path) {
+		cli_usage_error(
+		    CMD, "--savings-plans",
+		    "no Savings Plans rate table found (accepted: data/savings-plans.csv "
+		    "as installed, or SPOTSIM_SAVINGS_PLANS=FILE)");
+		return EXIT_USAGE;
+	}
+	savings_plan_table_init(&t);
+	diag_init(&d);
+	if (savings_plan_table_load(&t, path, &d) != 0) {
+		cli_print_diag(&d);
+		status = EXIT_USAGE;
+	} else if (region && !sp_has_region(&t, region)) {
+		status = sp_unknown_region(&t, region);
+	} else if (format == FORMAT_CSV) {
+		sp_print_csv(&t, region);
+	} else {
+		sp_print_table(&t, region);
+	}
+	diag_release(&d);
+	savings_plan_table_release(&t);
+	return status;
+}
+
+/* The command line. */
+struct prices_opts {
+	const char *region, *prices;
+	enum out_format format;
+	bool savings_plans;
+};
+
 /* Handles one option; returns 1 (after printing) when it is wrong, else 0. */
-static int take_option(int c, char **argv, const char **region, const char **prices,
-		       enum out_format *format)
+static int take_option(int c, char **argv, struct prices_opts *o)
 {
 	char opt[8];
 	switch (c) {
 	case 'r':
-		*region = optarg;
+		o->region = optarg;
 		return 0;
 	case 'P':
-		*prices = optarg;
+		o->prices = optarg;
+		return 0;
+	case 'S':
+		o->savings_plans = true;
 		return 0;
 	case 'f':
-		if (cli_parse_format(optarg, format, false))
+		if (cli_parse_format(optarg, &o->format, false))
 			return 0;
 		cli_usage_error(CMD, "--format", "unknown format \"%s\" (accepted: table, csv)",
 				optarg);
@@ -165,8 +309,7 @@ static int take_option(int c, char **argv, const char **region, const char **pri
 }
 
 /* Parses argv; returns -1 for --help, else the number of problems printed. */
-static int parse_args(int argc, char **argv, const char **region, const char **prices,
-		      enum out_format *format)
+static int parse_args(int argc, char **argv, struct prices_opts *o)
 {
 	int c, problems = 0;
 	opterr = 0;
@@ -176,7 +319,15 @@ static int parse_args(int argc, char **argv, const char **region, const char **p
 			fputs(usage, stdout);
 			return -1;
 		}
-		problems += take_option(c, argv, region, prices, format);
+		problems += take_option(c, argv, o);
+	}
+	if (!problems && o->savings_plans && o->prices) {
+		cli_usage_error(
+		    CMD, "--prices",
+		    "names the Fargate price table, not the Savings Plans one (accepted: "
+		    "--savings-plans alone, with SPOTSIM_SAVINGS_PLANS=FILE for another "
+		    "table)");
+		problems++;
 	}
 	for (; optind < argc; optind++, problems++)
 		cli_usage_error(CMD, argv[optind],
@@ -209,11 +360,14 @@ static int unknown_region(const struct price_table *t, const char *region)
 
 int cmd_prices(int argc, char **argv)
 {
-	const char *region = NULL, *prices = NULL;
-	enum out_format format = FORMAT_TABLE;
-	int problems = parse_args(argc, argv, &region, &prices, &format);
+	struct prices_opts o = {NULL, NULL, FORMAT_TABLE, false};
+	int problems = parse_args(argc, argv, &o);
 	if (problems)
 		return problems < 0 ? EXIT_OK : EXIT_USAGE;
+	if (o.savings_plans)
+		return savings_plans(o.region, o.format);
+	const char *region = o.region, *prices = o.prices;
+	enum out_format format = o.format;
 
 	struct price_table t;
 	pricing_init(&t);

@@ -106,7 +106,8 @@ static const char usage[] =
     "\n"
     "A shard writes to DIR (default: out/NAME-shard-K-of-N) the replications.csv\n"
     "rows of its slice, the timeseries.csv and events.csv rows of the\n"
-    "replications 0 it holds, scenario.json, and its manifest (shard.csv,\n"
+    "replications 0 it holds, with a Savings Plan the hourly_usage.csv rows\n"
+    "of its replications, scenario.json, and its manifest (shard.csv,\n"
     "shard-items.csv: scenario digest, spotsim version, seed, slice, items);\n"
     "no summary.csv, comparison.csv, plots or report.html: spotsim merge makes\n"
     "them from all N shards, byte-identical to a run without --shard.\n"
@@ -323,11 +324,11 @@ static int run_replications(const struct run_opts *o, const struct plan *p,
 	outdir_claim(report_outdir(r), "plots/" PLOT_COMMITMENT ".svg");
 	if (!rc) {
 		write_rows(o, p, r, &x);
+		rc = report_hourly_usage(r, p, &x, d);
 		if (sh) {
 			shard_manifest_build(&sh->manifest, p, &x, &o->slice, &sh->rows,
 					     sh->digest);
 		} else {
-			rc = report_hourly_usage(r, p, &x, d);
 			report_experiment(r, &x);
 			if (!o->quiet && x.nconfigs > 1)
 				report_ranking(&x, stdout);

@@ -66,6 +66,9 @@ enum {
 	EV_PLAN_HOUR = 101 /* a clock hour ends: the Savings Plan bills it */
 };
 
+/* USD: a rounding error of the hourly differences of the accrued costs */
+#define PLAN_NOISE_USD 1e-9
+
 static volatile sig_atomic_t interrupted;
 
 const struct metric_def run_metric_defs[] = {
@@ -132,6 +135,7 @@ const struct metric_def run_metric_defs[] = {
     M(savings_plan_utilization, "fraction"),
     M(savings_plan_coverage, "fraction"),
     M(cost_per_thousand_jobs_usd, "USD"),
+    M(monthly_cost_with_savings_plan_usd, "USD"),
 #undef M
     {NULL, NULL, 0},
 };
@@ -625,6 +629,11 @@ static int check_rates(const struct scenario *sc, const struct price_rate *const
 			   "table)");
 		rc = SPOTSIM_EINVAL;
 	}
+	if (!rc && sc->savings_plan.enabled && sc->savings_plan.missing_rate) {
+		diag_error(d, sc->file, "pricing.savings_plan", "%s",
+			   sc->savings_plan.missing_rate);
+		rc = SPOTSIM_EINVAL;
+	}
 	return rc;
 }
 
@@ -886,12 +895,17 @@ static void plan_close_hour(struct rep *r)
 	double eligible = od.vcpu + od.memory, total = service_cost_accrued(r->svc);
 	double hours = simtime_seconds(engine_now(&r->e) - r->plan_hour_start) / 3600.0;
 	double e = eligible - r->plan_eligible, other = total - r->plan_total - e;
+	/* differences of running sums, never below 0 but for rounding: that is 0 */
+	e = e < 0 && e > -PLAN_NOISE_USD ? 0 : e;
+	other = other < 0 && other > -PLAN_NOISE_USD ? 0 : other;
 	savings_plan_account_hour(&r->sp, e, hours);
 	if (r->hours) {
 		struct run_hours *h = r->hours;
 		XALLOC_GROW(h->eligible_usd, h->n + 1, h->alloc);
 		h->other_usd = xrealloc(h->other_usd, h->alloc * sizeof(*h->other_usd));
 		h->eligible_usd[h->n] = e;
+		if (h->n == 0)
+			h->first_hours = hours;
 		h->other_usd[h->n++] = other;
 		h->last_hours = hours;
 	}
@@ -908,6 +922,17 @@ static void on_plan_hour(struct engine *e, struct event *ev, void *ctx)
 		engine_reschedule_after(e, ev, SIM_HOUR);
 }
 
+/*
+ * When the first clock hour (UTC) after the start ends: AWS bills a Savings
+ * Plan per clock hour, so a start at 00:30Z makes 00:30-01:00 the first
+ * (partial) hour.
+ */
+static sim_time first_hour_end(const struct scenario *sc)
+{
+	int64_t into = ((sc->start_unix % 3600) + 3600) % 3600;
+	return into ? (sim_time)(3600 - into) * SIM_SEC : SIM_HOUR;
+}
+
 static void plan_start(struct rep *r, struct run_hours *hours)
 {
 	const struct savings_plan_config *p = &r->sc->savings_plan;
@@ -917,15 +942,18 @@ static void plan_start(struct rep *r, struct run_hours *hours)
 	savings_plan_account_init(&r->sp, p->commitment_usd_per_hour, p->discount);
 	r->hours = hours;
 	engine_on(&r->e, EV_PLAN_HOUR, on_plan_hour, r);
-	if (SIM_HOUR < r->sc->duration)
-		engine_at(&r->e, SIM_HOUR, EV_PLAN_HOUR, NULL, 0);
+	if (first_hour_end(r->sc) < r->sc->duration)
+		engine_at(&r->e, first_hour_end(r->sc), EV_PLAN_HOUR, NULL, 0);
 }
 
 /* After service_finish: the last (maybe partial) hour, then the plan's metrics. */
 static void plan_finish(struct rep *r, struct run_metrics *m)
 {
+	double months = simtime_seconds(r->sc->duration) / (30.0 * 86400.0);
+
 	m->savings_plan_cost_usd = m->cost_with_savings_plan_usd = NAN;
 	m->savings_plan_utilization = m->savings_plan_coverage = NAN;
+	m->monthly_cost_with_savings_plan_usd = NAN;
 	if (!r->plan)
 		return;
 	if (engine_now(&r->e) > r->plan_hour_start)
@@ -936,6 +964,8 @@ static void plan_finish(struct rep *r, struct run_metrics *m)
 	    a->paid + a->on_demand_billed + (m->cost_usd - a->eligible_on_demand);
 	m->savings_plan_utilization = savings_plan_utilization(a);
 	m->savings_plan_coverage = savings_plan_coverage(a);
+	m->monthly_cost_with_savings_plan_usd =
+	    months > 0 ? m->cost_with_savings_plan_usd / months : NAN;
 }
 
 int replication_run(const struct scenario *sc, const struct price_table *prices, uint64_t index,

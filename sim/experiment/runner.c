@@ -165,6 +165,13 @@ static void experiment_init(struct experiment *x, const struct plan *p, size_t n
 			x->hours = xcalloc(p->n * nreps, sizeof(*x->hours));
 }
 
+/* The clock hours (UTC) a run of `sc` touches: replication.h, struct run_hours. */
+static size_t clock_hours(const struct scenario *sc)
+{
+	int64_t into = ((sc->start_unix % 3600) + 3600) % 3600;
+	return (size_t)((into * SIM_SEC + sc->duration + SIM_HOUR - 1) / SIM_HOUR);
+}
+
 /*
  * How many items keep their hours: whole replications in item order while
  * the hours of those with a Savings Plan stay within EXPERIMENT_HOURS_MAX.
@@ -174,7 +181,7 @@ static size_t hours_items(const struct plan *p, size_t nreps)
 	size_t total = 0, item = 0;
 	for (; item < p->n * nreps; item++) {
 		const struct scenario *sc = &p->configs[item / nreps].sc;
-		size_t h = sc->savings_plan.enabled ? (size_t)(sc->duration / SIM_HOUR) + 1 : 0;
+		size_t h = sc->savings_plan.enabled ? clock_hours(sc) : 0;
 		if (total + h > EXPERIMENT_HOURS_MAX)
 			break;
 		total += h;

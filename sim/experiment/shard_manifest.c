@@ -87,6 +87,7 @@ static void fill_item(struct shard_item *it, const struct plan *p, const struct 
 	it->seed = p->configs[c].sc.seed;
 	it->timeseries_rows = streamed ? rows->timeseries[c] : -1;
 	it->events_rows = streamed ? rows->events[c] : -1;
+	it->hours_rows = x->hours ? (long)x->hours[item].n : -1;
 	it->m = *experiment_at(x, c, rep);
 }
 
@@ -147,7 +148,8 @@ static void put_rows(FILE *f, long n)
 }
 
 static const char items_head[] =
-    "item,configuration,replication,variant,sweep,baseline,seed,timeseries_rows,events_rows";
+    "item,configuration,replication,variant,sweep,baseline,seed,timeseries_rows,events_rows,"
+    "hourly_usage_rows";
 
 static void write_items(FILE *f, const struct shard_manifest *m)
 {
@@ -165,6 +167,8 @@ static void write_items(FILE *f, const struct shard_manifest *m)
 		put_rows(f, it->timeseries_rows);
 		fputc(',', f);
 		put_rows(f, it->events_rows);
+		fputc(',', f);
+		put_rows(f, it->hours_rows);
 		for (const struct metric_def *def = run_metric_defs; def->name; def++) {
 			fputc(',', f);
 			put_exact(f, run_metric_value(&it->m, def));
@@ -430,7 +434,7 @@ static bool items_header_ok(const char *const *f, size_t n, size_t nmetrics)
 {
 	char *want = xstrdup(items_head);
 	size_t i = 0;
-	bool ok = n == 9 + nmetrics;
+	bool ok = n == 10 + nmetrics;
 	for (char *tok = strtok(want, ","); ok && tok; tok = strtok(NULL, ","))
 		ok = !strcmp(f[i++], tok);
 	for (const struct metric_def *def = run_metric_defs; ok && def->name; def++)
@@ -472,7 +476,9 @@ static const char *parse_item(const char *const *f, const struct shard_manifest 
 	    (it->timeseries_rows < 0) != (it->events_rows < 0) ||
 	    (it->rep != 0 && it->timeseries_rows >= 0))
 		return "timeseries_rows and events_rows are not row counts of a replication 0";
-	size_t i = 9;
+	if (!to_rows(f[9], &it->hours_rows))
+		return "hourly_usage_rows is not a row count";
+	size_t i = 10;
 	for (const struct metric_def *def = run_metric_defs; def->name; def++, i++) {
 		double *v = (double *)(void *)((char *)&it->m + def->offset);
 		if (!to_double(f[i], v))
@@ -503,7 +509,8 @@ static int on_item(const char *const *f, size_t n, size_t record, void *data)
 	XALLOC_GROW(m->items, m->nitems + 1, r->items_alloc);
 	struct shard_item *it = &m->items[m->nitems++];
 	memset(it, 0, sizeof(*it));
-	why = n != 9 + r->nmetrics ? "wrong number of fields" : parse_item(f, m, m->nitems - 1, it);
+	why =
+	    n != 10 + r->nmetrics ? "wrong number of fields" : parse_item(f, m, m->nitems - 1, it);
 	if (why)
 		diag_error(r->d, r->file, NULL,
 			   "record %zu: %s (accepted: the file as spotsim run --shard wrote it)",

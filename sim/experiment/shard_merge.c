@@ -247,17 +247,39 @@ static int rows_error(struct join *j, size_t s, const char *what)
 	return SPOTSIM_EINVAL;
 }
 
-/* Copies the rows of every streamed configuration, in configuration order. */
+/* The rows of file `name` that item `it` holds; -1 for none. */
+static long item_rows(const char *name, const struct shard_item *it)
+{
+	if (!strcmp(name, "timeseries.csv"))
+		return it->timeseries_rows;
+	if (!strcmp(name, "events.csv"))
+		return it->events_rows;
+	return it->hours_rows;
+}
+
+bool shard_has_hours(struct shard_manifest *const *m, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		for (size_t j = 0; j < m[i]->nitems; j++)
+			if (m[i]->items[j].hours_rows >= 0)
+				return true;
+	return false;
+}
+
+/*
+ * Copies the rows of every item, in item order (only replication 0 of a
+ * configuration has streamed rows, so timeseries.csv and events.csv come
+ * in configuration order).
+ */
 static int join_rows(struct join *j, const size_t *by_slice)
 {
 	const struct shard_manifest *m0 = j->m[0];
 	size_t count = m0->slice.count;
-	bool timeseries = !strcmp(j->name, "timeseries.csv");
 
-	for (size_t c = 0; c < m0->nconfigs; c++) {
-		size_t item = c * m0->nreps, k = item % count, s = by_slice[k];
+	for (size_t item = 0; item < m0->nconfigs * m0->nreps; item++) {
+		size_t k = item % count, s = by_slice[k];
 		const struct shard_item *it = &j->m[s]->items[(item - k) / count];
-		long rows = timeseries ? it->timeseries_rows : it->events_rows;
+		long rows = item_rows(j->name, it);
 		if (rows < 0)
 			continue;
 		if (!j->in[s] && !open_stream(j, s))

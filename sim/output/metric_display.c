@@ -86,6 +86,8 @@ static const struct metric_display table[] = {
     {"savings_plan_utilization", "Savings Plan commitment used", "%", "pp", 100, 1, NULL},
     {"savings_plan_coverage", "On-demand spend the Savings Plan covers", "%", "pp", 100, 1, NULL},
     {"cost_per_thousand_jobs_usd", "Cost per 1,000 jobs", "USD", "USD", 1, 3, NULL},
+    {"monthly_cost_with_savings_plan_usd", "Cost per 30 days with the Savings Plan", "USD", "USD",
+     1, 2, NULL},
 };
 
 #define NTABLE (sizeof(table) / sizeof(table[0]))

@@ -10,6 +10,7 @@
 #include "spotsim/util/xalloc.h"
 
 #include <stdlib.h>
+#include <time.h>
 
 static void put_header(FILE *f)
 {
@@ -17,6 +18,7 @@ static void put_header(FILE *f)
 					   "sweep",
 					   "replication",
 					   "hour",
+					   "hour_start",
 					   "hours",
 					   "region",
 					   "os",
@@ -31,6 +33,26 @@ static void put_header(FILE *f)
 	report_put_header(f, cols);
 }
 
+/* The UTC start of the clock hour `i` of a run from `start_unix` falls in, ISO 8601. */
+static void put_hour_start(FILE *f, int64_t start_unix, size_t i)
+{
+	int64_t hour = start_unix / 3600 - (start_unix % 3600 < 0);
+	time_t t = (time_t)((hour + (int64_t)i) * 3600);
+	struct tm tm;
+	char buf[64];
+
+	if (gmtime_r(&t, &tm) && strftime(buf, sizeof(buf), "%Y-%m-%dT%H:%M:%SZ", &tm))
+		fputs(buf, f);
+}
+
+/* The length of hour i in hours: the first and the last may be partial. */
+static double hour_length(const struct run_hours *h, size_t i)
+{
+	if (i == 0)
+		return h->first_hours;
+	return i + 1 == h->n ? h->last_hours : 1.0;
+}
+
 static void put_rows(FILE *f, const struct plan_config *c, size_t rep, const struct run_hours *h)
 {
 	const struct scenario *sc = &c->sc;
@@ -40,7 +62,9 @@ static void put_rows(FILE *f, const struct plan_config *c, size_t rep, const str
 		fputc(',', f);
 		csvio_write_field(f, c->sweep);
 		fprintf(f, ",%zu,%zu,", rep, i);
-		report_put_num(f, 'g', 10, i + 1 == h->n ? h->last_hours : 1.0);
+		put_hour_start(f, sc->start_unix, i);
+		fputc(',', f);
+		report_put_num(f, 'g', 10, hour_length(h, i));
 		fputc(',', f);
 		csvio_write_field(f, sc->region);
 		fprintf(f, ",%s,%s,%s,%s,", fargate_os_name(sc->task.os),
@@ -74,6 +98,11 @@ static void note_dropped(const struct plan *p, const struct experiment *x, const
 			  "(at most %zu hours in all, whole replications in plan order); "
 			  "spotsim plan-commitment prices those",
 			  kept, with_plan, (size_t)EXPERIMENT_HOURS_MAX);
+}
+
+void report_hourly_staged(struct report *r)
+{
+	r->hourly = true;
 }
 
 int report_hourly_usage(struct report *r, const struct plan *p, const struct experiment *x,

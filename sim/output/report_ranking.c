@@ -9,6 +9,12 @@
  * each column's width (struct layout), once to print, so that column widths
  * fit the widest cell. Widths are measured in characters, not bytes.
  *
+ * With a Compute Savings Plan in any configuration, the ranking and the
+ * verdict go by the monthly cost with the plan
+ * (monthly_cost_with_savings_plan_usd; a configuration without a plan by
+ * its list monthly cost), which is what the holder of the plan pays; the
+ * list-price monthly cost is shown beside it.
+ *
  * Intervals are the bounded ones of summary.csv (stats_summarize_scaled):
  * the monthly cost's lower bound is not below 0, P(SLO breach) has its
  * Wilson interval. A figure whose replications all agree says so instead
@@ -29,12 +35,14 @@
 /* The figures of one configuration that the ranking shows (means over replications). */
 struct ranked {
 	size_t config;
-	struct metric_summary cost;   /* monthly_cost_usd */
+	struct metric_summary cost;   /* what the ranking goes by (see rank_offset) */
+	struct metric_summary list;   /* monthly_cost_usd, the list price */
 	struct metric_summary breach; /* slo_breach: P(SLO breach) */
 	double savings, availability, over_budget;
 	double latency;					  /* s: the p95 latency */
 	double job_latency, lost_work, per_thousand_jobs; /* queue workers */
 	bool queue;
+	bool plan; /* the configuration has a Savings Plan */
 };
 
 enum {
@@ -44,6 +52,7 @@ enum {
 	COL_MEETS,
 	COL_BREACH,
 	COL_COST,
+	COL_LIST,
 	COL_SAVINGS,
 	COL_AVAILABILITY,
 	COL_LATENCY,
@@ -83,10 +92,28 @@ static double mean_over_reps(const struct experiment *x, size_t config, size_t o
 	return s.mean;
 }
 
+/*
+ * The monthly cost the ranking goes by: with the plan when the
+ * configuration has one (the metric applies to all its replications or
+ * none), else the list price.
+ */
+static size_t rank_offset(const struct experiment *x, size_t config, double *v)
+{
+	report_gather(x, config, METRIC(monthly_cost_with_savings_plan_usd), v);
+	for (size_t r = 0; r < x->nreps; r++)
+		if (!isnan(v[r]))
+			return METRIC(monthly_cost_with_savings_plan_usd);
+	return METRIC(monthly_cost_usd);
+}
+
 static void figures(const struct experiment *x, size_t config, double *v, struct ranked *out)
 {
+	size_t by = rank_offset(x, config, v);
+
 	out->config = config;
-	summary_of(x, config, METRIC(monthly_cost_usd), STATS_NONNEGATIVE, v, &out->cost);
+	out->plan = by != METRIC(monthly_cost_usd);
+	summary_of(x, config, by, STATS_NONNEGATIVE, v, &out->cost);
+	summary_of(x, config, METRIC(monthly_cost_usd), STATS_NONNEGATIVE, v, &out->list);
 	summary_of(x, config, METRIC(slo_breach), STATS_PROBABILITY, v, &out->breach);
 	out->savings = mean_over_reps(x, config, METRIC(savings_vs_on_demand_pct), v);
 	out->availability = mean_over_reps(x, config, METRIC(availability), v);
@@ -176,6 +203,7 @@ static void format_cells(const struct experiment *x, const struct ranked *f, siz
 	snprintf(c->buf[COL_RANK], CELL_MAX, "%zu", rank);
 	fmt_interval_cell(c->buf[COL_BREACH], CELL_MAX, &f->breach, 1, 2, false, false);
 	fmt_interval_cell(c->buf[COL_COST], CELL_MAX, &f->cost, 1, 2, false, true);
+	fmt_interval_cell(c->buf[COL_LIST], CELL_MAX, &f->list, 1, 2, false, true);
 	fmt_fixed(c->buf[COL_SAVINGS], CELL_MAX, f->savings, 1, false, "%");
 	fmt_fixed(c->buf[COL_AVAILABILITY], CELL_MAX, f->availability * 100, 2, false, "%");
 	fmt_fixed(c->buf[COL_LATENCY], CELL_MAX, f->latency * 1000, 1, false, "ms");
@@ -190,7 +218,16 @@ static void format_cells(const struct experiment *x, const struct ranked *f, siz
 	c->text[COL_MEETS] = meets_text(x, f);
 }
 
-static void header_cells(struct cells *c)
+/* Whether some configuration has a Savings Plan: the ranking then goes by the cost with it. */
+static bool any_plan(const struct experiment *x, const struct ranked *rows)
+{
+	for (size_t i = 0; i < x->nconfigs; i++)
+		if (rows[i].plan)
+			return true;
+	return false;
+}
+
+static void header_cells(struct cells *c, bool plan)
 {
 	static const char *const names[NCOLS] = {"#",
 						 "variant",
@@ -198,6 +235,7 @@ static void header_cells(struct cells *c)
 						 "meets SLO",
 						 "P(SLO breach)",
 						 "monthly cost USD",
+						 "list monthly cost USD",
 						 "savings",
 						 "availability",
 						 "p95 latency",
@@ -208,6 +246,8 @@ static void header_cells(struct cells *c)
 
 	for (int i = 0; i < NCOLS; i++)
 		c->text[i] = names[i];
+	if (plan)
+		c->text[COL_COST] = "monthly cost with plan USD";
 }
 
 /* Characters, not bytes: UTF-8 continuation bytes do not count. */
@@ -263,6 +303,7 @@ static void choose_columns(const struct experiment *x, const struct ranked *rows
 	l->shown[COL_AVAILABILITY] = l->shown[COL_LATENCY] = requests;
 	l->shown[COL_JOB_LATENCY] = l->shown[COL_LOST_WORK] = l->shown[COL_PER_JOBS] = queue;
 	l->shown[COL_OVER_BUDGET] = !isnan(x->budget_usd);
+	l->shown[COL_LIST] = any_plan(x, rows);
 }
 
 static void layout_columns(const struct experiment *x, const struct ranked *rows, struct layout *l,
@@ -283,11 +324,13 @@ static void print_table(const struct experiment *x, const struct ranked *rows, F
 	struct layout l;
 	struct cells header, c;
 
-	header_cells(&header);
+	header_cells(&header, any_plan(x, rows));
 	layout_columns(x, rows, &l, &header);
-	fprintf(out, "%zu configuration%s ranked by mean monthly cost over %zu replication%s%s:\n",
-		x->nconfigs, x->nconfigs == 1 ? "" : "s", x->nreps, x->nreps == 1 ? "" : "s",
-		x->nreps > 1 ? " (95 % intervals in brackets)" : "");
+	fprintf(out,
+		"%zu configuration%s ranked by mean monthly cost%s over %zu replication%s%s:\n",
+		x->nconfigs, x->nconfigs == 1 ? "" : "s",
+		any_plan(x, rows) ? " with the Savings Plan" : "", x->nreps,
+		x->nreps == 1 ? "" : "s", x->nreps > 1 ? " (95 % intervals in brackets)" : "");
 	print_cells(out, &l, &header);
 	for (size_t i = 0; i < x->nconfigs; i++) {
 		format_cells(x, &rows[i], i + 1, &c);
@@ -316,7 +359,11 @@ static void print_verdict_figures(const struct experiment *x, const struct ranke
 		fprintf(out, "P(SLO breach) %s (at most %g allowed); ", breach, x->max_breach);
 	}
 	fmt_interval_cell(cost, sizeof(cost), &f->cost, 1, 2, false, true);
-	fprintf(out, "monthly cost USD %s; ", cost);
+	fprintf(out, "monthly cost %sUSD %s; ", f->plan ? "with plan " : "", cost);
+	if (f->plan) {
+		fmt_interval_cell(cost, sizeof(cost), &f->list, 1, 2, false, true);
+		fprintf(out, "list monthly cost USD %s; ", cost);
+	}
 	fprintf(out, "savings %s against all on-demand",
 		fmt_fixed(num, sizeof(num), f->savings, 1, false, "%"));
 	if (f->queue) {
@@ -378,6 +425,15 @@ static void paired(const struct experiment *x, size_t config, size_t offset, enu
 	stats_paired_scaled(v, base, x->nreps, s, out);
 }
 
+/* The same for the monthly cost the ranking goes by, each side with its plan if it has one. */
+static void paired_cost(const struct experiment *x, size_t config, double *v, double *base,
+			struct metric_summary *out)
+{
+	report_gather(x, config, rank_offset(x, config, v), v);
+	report_gather(x, x->baseline[config], rank_offset(x, x->baseline[config], base), base);
+	stats_paired_scaled(v, base, x->nreps, STATS_REAL, out);
+}
+
 /* ", name +1.23 unit [lo, hi]", or the difference alone / with NO_VARIATION. */
 static void print_difference(const struct metric_summary *d, const char *name, double scale,
 			     const char *unit, FILE *out)
@@ -404,8 +460,8 @@ static void print_paired_line(const struct experiment *x, const struct ranked *f
 	fputs("  ", out);
 	print_label(x, c, out);
 	fprintf(out, "%*s  ", (int)(width - label_width(x, c)), "");
-	paired(x, c, METRIC(monthly_cost_usd), STATS_REAL, v, base, &d);
-	print_difference(&d, "monthly cost", 1, "USD", out);
+	paired_cost(x, c, v, base, &d);
+	print_difference(&d, f->plan ? "monthly cost with plan" : "monthly cost", 1, "USD", out);
 	fputs(", ", out);
 	if (f->queue) {
 		paired(x, c, METRIC(lost_work_hours), STATS_REAL, v, base, &d);

@@ -79,6 +79,8 @@ static const struct summary_line summary_lines[] = {
     {"monthly cost (30 days)", METRIC(monthly_cost_usd), 1, 'f', 2, "USD", SHOW_ALWAYS},
     {"savings plan paid", METRIC(savings_plan_cost_usd), 1, 'f', 2, "USD", SHOW_APPLIES},
     {"cost with plan", METRIC(cost_with_savings_plan_usd), 1, 'f', 2, "USD", SHOW_APPLIES},
+    {"monthly cost with plan", METRIC(monthly_cost_with_savings_plan_usd), 1, 'f', 2, "USD",
+     SHOW_APPLIES},
     {"plan utilization", METRIC(savings_plan_utilization), 100, 'f', 1, "%", SHOW_APPLIES},
     {"plan coverage", METRIC(savings_plan_coverage), 100, 'f', 1, "%", SHOW_APPLIES},
     {"interruptions", METRIC(interruptions), 1, 'g', 6, "", SHOW_ALWAYS},

@@ -6,6 +6,11 @@
  * on-demand (for queue workers also the cost per 1,000 jobs, the p95 job
  * latency and the lost work), each with the 95 % interval of summary.csv.
  *
+ * With a Compute Savings Plan in some configuration, the rows are ranked
+ * and the verdict taken by the monthly cost with the plan
+ * (monthly_cost_with_savings_plan_usd; without a plan, the list monthly
+ * cost), and the list-price monthly cost is shown beside it.
+ *
  * Everything comes from summary.csv and, for slo.max_breach_probability,
  * scenario.json (struct info); the rule is verdict.h's, the same as the
  * printed ranking's. Every text is HTML-escaped.
@@ -23,8 +28,9 @@
 /* The figures of one configuration (NAN where summary.csv has none). */
 struct vrow {
 	size_t config; /* index in r->cfg */
-	struct value breach, cost, savings, per_jobs, job_latency, lost_work;
+	struct value breach, cost, list, savings, per_jobs, job_latency, lost_work;
 	bool queue;
+	bool plan; /* `cost` is the monthly cost with a Savings Plan */
 };
 
 static void vtext(FILE *f, const char *s)
@@ -57,7 +63,11 @@ static void vrow_of(const struct render *r, size_t i, struct vrow *out)
 
 	out->config = i;
 	get(r, i, "slo_breach", &out->breach);
-	get(r, i, "monthly_cost_usd", &out->cost);
+	get(r, i, "monthly_cost_usd", &out->list);
+	get(r, i, "monthly_cost_with_savings_plan_usd", &out->cost);
+	out->plan = isfinite(out->cost.mean);
+	if (!out->plan)
+		out->cost = out->list;
 	get(r, i, "savings_vs_on_demand_pct", &out->savings);
 	get(r, i, "cost_per_thousand_jobs_usd", &out->per_jobs);
 	get(r, i, "p95_job_latency_s", &out->job_latency);
@@ -161,7 +171,7 @@ static void vsentence(FILE *f, const struct render *r, const struct vrow *rows)
 
 /* Which columns the table shows. */
 struct vcols {
-	bool sweep, slo, queue;
+	bool sweep, slo, queue, plan;
 };
 
 static void vhead(FILE *f, const struct vcols *c)
@@ -171,9 +181,13 @@ static void vhead(FILE *f, const struct vcols *c)
 		fputs("<th>sweep</th>", f);
 	if (c->slo)
 		fputs("<th>meets SLO</th><th>P(SLO breach)</th>", f);
-	fputs("<th>monthly cost<br><small>USD</small></th>"
-	      "<th>savings against all on-demand<br><small>%</small></th>",
-	      f);
+	if (c->plan)
+		fputs("<th>monthly cost with plan<br><small>USD</small></th>"
+		      "<th>list monthly cost<br><small>USD</small></th>",
+		      f);
+	else
+		fputs("<th>monthly cost<br><small>USD</small></th>", f);
+	fputs("<th>savings against all on-demand<br><small>%</small></th>", f);
 	if (c->queue)
 		fputs("<th>cost per 1,000 jobs<br><small>USD</small></th>"
 		      "<th>p95 job latency<br><small>s</small></th>"
@@ -200,6 +214,8 @@ static void vline(FILE *f, const struct render *r, const struct vrow *w, const s
 		vcell(f, &w->breach, 2);
 	}
 	vcell(f, &w->cost, 2);
+	if (c->plan)
+		vcell(f, &w->list, 2);
 	vcell(f, &w->savings, 1);
 	if (c->queue) {
 		vcell(f, &w->per_jobs, 4);
@@ -212,7 +228,7 @@ static void vline(FILE *f, const struct render *r, const struct vrow *w, const s
 void report_verdict_html(FILE *f, const struct render *r)
 {
 	struct vrow *rows;
-	struct vcols c = {false, false, false};
+	struct vcols c = {false, false, false, false};
 
 	if (!r->summary.present || r->cfg.nr == 0)
 		return;
@@ -221,6 +237,7 @@ void report_verdict_html(FILE *f, const struct render *r)
 		vrow_of(r, i, &rows[i]);
 		c.slo |= isfinite(rows[i].breach.mean);
 		c.queue |= rows[i].queue;
+		c.plan |= rows[i].plan;
 	}
 	c.sweep = configs_have_sweep(&r->cfg);
 	fputs("<section id=\"verdict\">\n<h2>Verdict</h2>\n", f);
@@ -230,7 +247,14 @@ void report_verdict_html(FILE *f, const struct render *r)
 	for (size_t i = 0; i < r->cfg.nr; i++)
 		vline(f, r, &rows[i], &c);
 	fputs("</tbody></table></div>\n<p>Cheapest first, by the mean monthly cost (the run's cost "
-	      "scaled to 30 days); 95 % intervals in brackets. A configuration meets the SLO when "
+	      "scaled to 30 days",
+	      f);
+	if (c.plan)
+		fputs(
+		    " with the Savings Plan, which is what its holder pays; the list monthly cost "
+		    "beside it",
+		    f);
+	fputs("); 95 % intervals in brackets. A configuration meets the SLO when "
 	      "its P(SLO breach), the share of replications that broke it, is at most the "
 	      "scenario's slo.max_breach_probability.</p>\n</section>\n",
 	      f);

@@ -882,6 +882,12 @@ bool scenario_check_prices(const struct scenario *sc, const struct price_table *
 			   sc->region);
 		ok = false;
 	}
+	/* the plan's rate after the prices': a region without prices says so first */
+	if (ok && sc->savings_plan.enabled && sc->savings_plan.missing_rate) {
+		diag_error(d, sc->file, "pricing.savings_plan", "%s",
+			   sc->savings_plan.missing_rate);
+		ok = false;
+	}
 	return ok;
 }
 

@@ -35,15 +35,13 @@ static void take_rate(struct loader *l, struct savings_plan_config *p)
 	} else {
 		const struct sp_rate *r = savings_plan_find(&t, sc->region, sc->task.os,
 							    sc->task.arch, p->term, p->payment);
-		if (!r)
-			loader_err(l, WHERE,
-				   "%s has no Compute Savings Plans rate for %s %s %s, term %s, "
-				   "payment %s (accepted: a region, OS and architecture with a row "
-				   "there)",
-				   path, sc->region, fargate_os_name(sc->task.os),
-				   fargate_arch_name(sc->task.arch),
-				   savings_plan_term_name(p->term),
-				   savings_plan_payment_name(p->payment));
+		if (!r) /* reported after the price checks: see scenario_check_prices */
+			p->missing_rate = xasprintf(
+			    "%s has no Compute Savings Plans rate for %s %s %s, term %s, "
+			    "payment %s (accepted: a region, OS and architecture with a row there)",
+			    path, sc->region, fargate_os_name(sc->task.os),
+			    fargate_arch_name(sc->task.arch), savings_plan_term_name(p->term),
+			    savings_plan_payment_name(p->payment));
 		else {
 			p->discount = r->discount;
 			p->derived = r->derived;
@@ -79,5 +77,6 @@ void scenario_savings_plan_release(struct savings_plan_config *p)
 	free(p->rates_file);
 	free(p->as_of);
 	free(p->source);
+	free(p->missing_rate);
 	memset(p, 0, sizeof(*p));
 }

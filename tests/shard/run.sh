@@ -6,6 +6,9 @@
 #     and merge prints the same stdout: scenarios/example.json (variants and
 #     a sweep, CSV files), tests/shard/sweep.json (the same with plots and
 #     report.html) and tests/plot/short.json (one configuration: the summary);
+#   - with a Compute Savings Plan, hourly_usage.csv too (tests/cli/cases/
+#     run_savings_plan_ranking.json, plan_commitment.json), and plan-commitment
+#     prices the merged run as the one-machine run;
 #   - a shard folder holds no summary, comparison, plots or report.html;
 #   - merge refuses, with its one-line message and exit status 2, and without
 #     writing anything: a missing slice, a repeated slice, a shard of another
@@ -133,6 +136,34 @@ if cmp -s "$tmp/one.full" "$tmp/one.merge"; then ok; else
 	bad one-config "merge printed another summary than the run"
 	diff "$tmp/one.full" "$tmp/one.merge" | head -10
 fi
+
+# 3b. with a Compute Savings Plan: hourly_usage.csv too, in item order across the slices
+#     (variants x a sweep of the commitment, 12 items in 3 slices; then one
+#     configuration of 2 replications in 3 slices, one of them empty), and
+#     plan-commitment prices the merged run as the one-machine run
+for case in run_savings_plan_ranking plan_commitment; do
+	js=tests/cli/cases/$case.json
+	d=$tmp/sp-$case
+	eval "$SPOTSIM run $js --no-plots -o $d/out" >"$d.full" 2>/dev/null || bad "$case" "full run failed"
+	mv "$d/out" "$d/ref"
+	shards "$js --no-plots" 3 "$d" --threads 1
+	if [ -s "$d/ref/hourly_usage.csv" ] && [ -f "$d/s1/hourly_usage.csv" ]; then ok; else
+		bad "$case" "no hourly_usage.csv in the run or in a shard"
+	fi
+	eval "$SPOTSIM merge $d/s2 $d/s1 $d/s0 --no-plots -o $d/out" >"$d.merge" 2>&1
+	same "$case" "$d/ref" "$d/out"
+	if cmp -s "$d.full" "$d.merge"; then ok; else
+		bad "$case" "merge printed another summary or ranking than the run"
+		diff "$d.full" "$d.merge" | head -10
+	fi
+	for o in ref out; do
+		eval "$SPOTSIM plan-commitment $d/$o" 2>&1 | sed "s|$d/$o|DIR|" >"$d.plan-$o"
+	done
+	if cmp -s "$d.plan-ref" "$d.plan-out" && grep -q recommended "$d.plan-out"; then ok; else
+		bad "$case" "plan-commitment on the merged run differs from the run's"
+		diff "$d.plan-ref" "$d.plan-out" | head -10
+	fi
+done
 
 # 4. refusals
 e=$tmp/ex

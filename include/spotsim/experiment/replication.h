@@ -104,6 +104,11 @@ struct run_metrics {
 	double savings_plan_coverage;
 	/* queue workers: cost_usd per 1,000 jobs_completed; NAN otherwise */
 	double cost_per_thousand_jobs_usd;
+	/*
+	 * cost_with_savings_plan_usd scaled to a 30-day month as
+	 * monthly_cost_usd is; NAN without pricing.savings_plan
+	 */
+	double monthly_cost_with_savings_plan_usd;
 };
 
 /* Name, unit and place of each metric, in column order; terminated by {NULL}. */
@@ -128,14 +133,18 @@ int replication_run(const struct scenario *sc, const struct price_table *prices,
 
 /*
  * The clock hours of a run with a Savings Plan, for hourly_usage.csv and
- * `spotsim plan-commitment`: hour h runs from h x 3600 s to the next hour or
- * the end of the run (the last may be shorter, `last_hours` long).
+ * `spotsim plan-commitment`: UTC hours, as AWS bills a plan. Hour 0 runs
+ * from the start to the first full hour of UTC (a start at 00:30Z: 30
+ * minutes, `first_hours` long), the next ones an hour each, the last to the
+ * end of the run (maybe shorter, `last_hours` long; with one hour, both are
+ * its length).
  */
 struct run_hours {
 	double *eligible_usd; /* [h] FARGATE vCPU and memory at On-Demand rates (owned) */
 	double *other_usd;    /* [h] all the rest: FARGATE_SPOT, storage, OS licence (owned) */
 	size_t n, alloc;
-	double last_hours; /* length of hour n-1 in hours, (0, 1] */
+	double first_hours; /* length of hour 0 in hours, (0, 1] */
+	double last_hours;  /* length of hour n-1 in hours, (0, 1] */
 };
 
 void run_hours_release(struct run_hours *h);

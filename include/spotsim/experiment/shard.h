@@ -35,11 +35,17 @@
  *   timeseries.csv, events.csv   the rows of the streamed replications it
  *                      holds (replication 0 of each variant at the first
  *                      sweep point), in configuration order
+ *   hourly_usage.csv   with a Savings Plan (report.h): the clock hours of
+ *                      the items it holds that keep them, in item order
+ *                      (which items keep their hours is decided over the
+ *                      whole plan, as in a one-machine run)
  *   scenario.json      a copy of the scenario file
  *   shard-items.csv    one row per item it holds, in item order: item,
  *                      configuration, replication, variant, sweep,
  *                      baseline, seed, timeseries_rows, events_rows (empty
- *                      when not streamed), then every metric of
+ *                      when not streamed), hourly_usage_rows (the item's
+ *                      rows in hourly_usage.csv; empty when the run writes
+ *                      no such file), then every metric of
  *                      run_metric_defs at full precision (%.17g, which
  *                      strtod reads back as the same double; empty = NAN)
  *   shard.csv          the manifest, key,value rows (below), written last:
@@ -125,6 +131,7 @@ struct shard_item {
 	char *variant, *sweep; /* owned */
 	uint64_t seed;
 	long timeseries_rows, events_rows; /* -1 when not streamed */
+	long hours_rows;		   /* rows in hourly_usage.csv; -1: no such file */
 	struct run_metrics m;
 };
 
@@ -196,12 +203,15 @@ int shard_check(struct shard_manifest *const *m, const char *const *dirs, size_t
 void shard_experiment(struct shard_manifest *const *m, size_t n, struct experiment *x,
 		      uint64_t **seeds);
 
+/* Whether the run wrote hourly_usage.csv (some item of m[0..n) lists rows in it). */
+bool shard_has_hours(struct shard_manifest *const *m, size_t n);
+
 /*
- * The streamed files of the whole run. For `name` ("timeseries.csv" or
- * "events.csv") writes into `out` (open, borrowed) the header of the
- * slices' files and then, configuration by configuration, the rows each
- * slice's manifest lists for it, copied byte for byte: the file a
- * one-machine run writes. Returns 0; or SPOTSIM_EIO / SPOTSIM_EINVAL with
+ * The streamed files of the whole run. For `name` ("timeseries.csv",
+ * "events.csv" or "hourly_usage.csv") writes into `out` (open, borrowed)
+ * the header of the slices' files and then, item by item, the rows each
+ * slice's manifest lists for it (timeseries_rows, events_rows or
+ * hours_rows), copied byte for byte: the file a one-machine run writes. Returns 0; or SPOTSIM_EIO / SPOTSIM_EINVAL with
  * an error naming the slice's file (cannot be read, headers that differ,
  * fewer or more rows than its manifest lists).
  */

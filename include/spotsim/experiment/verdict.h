@@ -33,7 +33,10 @@ bool verdict_meets(double p, double max_breach);
 
 /*
  * The verdict over n configurations: p_breach[i] their P(SLO breach) (NAN:
- * no SLO), cost[i] their mean monthly cost.
+ * no SLO), cost[i] their mean monthly cost. The callers pass the monthly
+ * cost with the Compute Savings Plan (monthly_cost_with_savings_plan_usd)
+ * when any configuration has one, the list monthly cost for those without
+ * (README "Ranking with a plan").
  */
 struct verdict verdict_pick(const double *p_breach, const double *cost, size_t n,
 			    double max_breach);

@@ -144,9 +144,9 @@ struct sp_account {
 void savings_plan_account_init(struct sp_account *a, double commitment, double discount);
 
 /*
- * One clock hour, or the part `hours` (0 < hours <= 1) of one at the end of
- * a run, whose eligible usage cost `eligible_on_demand` USD at On-Demand
- * rates. The commitment of a partial hour is prorated.
+ * One clock hour, or the part `hours` (0 < hours <= 1) of one at the start
+ * or the end of a run, whose eligible usage cost `eligible_on_demand` USD at
+ * On-Demand rates. The commitment of a partial hour is prorated.
  */
 void savings_plan_account_hour(struct sp_account *a, double eligible_on_demand, double hours);
 

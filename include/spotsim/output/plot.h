@@ -147,22 +147,28 @@ void plot_claim(struct outdir *o);
 
 /* One configuration's expected monthly cost against the hourly commitment. */
 struct commitment_curve {
-	const char *label;		    /* the configuration, borrowed */
+	const char *variant, *sweep;	    /* the configuration, borrowed; sweep "" or "k=v;..." */
+	const char *plan;		    /* its term and payment: "1y no_upfront", borrowed */
 	const double *commitment, *monthly; /* [n] USD per hour, USD per 30-day month */
 	size_t n;
 	double best, best_monthly; /* the recommended commitment and its cost */
+	double own, own_monthly;   /* the scenario's commitment and its cost */
+	long same_as;		   /* an earlier curve with the very same values, or -1 */
 };
 
 /*
  * Stages plots/PLOT_COMMITMENT.png and .svg in `o` (from the template
- * commitment.gp), one line per curve of c[0..n) with each curve's
- * recommended point; `plan` (such as "1y no_upfront") goes in the title.
- * *drawn tells whether both images are staged. Without gnuplot or the
- * templates: a note in `d` (PLOT_NO_GNUPLOT), nothing staged, 0. Returns 0,
- * SPOTSIM_EIO after adding an error to `d`, or SPOTSIM_EINTR.
+ * commitment.gp): one line per curve of c[0..n), named "variant, key=value"
+ * (the last part of each swept key's path), with the recommended and the
+ * scenario's commitment marked on each; the plan goes in the title when all
+ * curves share it, else in each name. A curve the same as an earlier one is
+ * dashed and says so in its name. *drawn tells whether both images are
+ * staged. Without gnuplot or the templates: a note in `d`
+ * (PLOT_NO_GNUPLOT), nothing staged, 0. Returns 0, SPOTSIM_EIO after adding
+ * an error to `d`, or SPOTSIM_EINTR.
  */
-int plot_commitment(struct outdir *o, const struct commitment_curve *c, size_t n, const char *plan,
-		    struct diag *d, bool *drawn);
+int plot_commitment(struct outdir *o, const struct commitment_curve *c, size_t n, struct diag *d,
+		    bool *drawn);
 
 /* Stops plot_render and plot_stage (async-signal-safe; it stays set). */
 void plot_interrupt(void);

@@ -183,18 +183,26 @@ struct outdir *report_outdir(struct report *r);
 
 /*
  * Stages REPORT_HOURLY_USAGE from x->hours (nothing when it is NULL):
- * variant,sweep,replication,hour,hours,region,os,arch,term,payment,discount,
- * commitment_usd_per_hour,eligible_on_demand_usd,other_usd — one row per
- * clock hour of every replication that kept its hours (replication.h,
- * struct run_hours), configuration by configuration. `hours` is the hour's
- * length (1, or less for the last hour of a run); eligible_on_demand_usd the
- * FARGATE vCPU and memory used in it at On-Demand rates; other_usd the rest
- * (FARGATE_SPOT, storage, OS licence). Returns 0, or SPOTSIM_EIO after
+ * variant,sweep,replication,hour,hour_start,hours,region,os,arch,term,
+ * payment,discount,commitment_usd_per_hour,eligible_on_demand_usd,other_usd
+ * — one row per clock hour (UTC) of every replication that kept its hours
+ * (replication.h, struct run_hours), configuration by configuration.
+ * `hour_start` is the UTC start of the clock hour (ISO 8601, Z); `hours` the
+ * length of it the run covers (1, or less for the first hour of a run that
+ * starts within one and the last of a run that ends within one);
+ * eligible_on_demand_usd the FARGATE vCPU and memory used in it at
+ * On-Demand rates; other_usd the rest (FARGATE_SPOT, storage, OS licence). Returns 0, or SPOTSIM_EIO after
  * adding an error naming the file to `d`. The caller claims the name
  * (outdir_claim) whether or not it writes it, so a stale copy goes.
  */
 int report_hourly_usage(struct report *r, const struct plan *p, const struct experiment *x,
 			struct diag *d);
+
+/*
+ * Tells the report that the caller staged REPORT_HOURLY_USAGE itself
+ * (spotsim merge joins the shards' files), so the summary lists it.
+ */
+void report_hourly_staged(struct report *r);
 
 /* The folder as given to report_open (borrowed). */
 const char *report_dir(const struct report *r);

@@ -95,6 +95,12 @@ struct savings_plan_config {
 	char *rates_file; /* owned: the table the discount came from */
 	char *as_of;	  /* owned: its as_of */
 	char *source;	  /* owned: its source */
+	/*
+	 * owned: the error when the table has no row for the plan, reported by
+	 * scenario_check_prices after the price table's own checks (a region
+	 * without prices says so first); NULL when the row was found
+	 */
+	char *missing_rate;
 };
 
 enum workload_type {

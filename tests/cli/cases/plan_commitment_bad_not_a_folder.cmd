@@ -1,0 +1,1 @@
+plan-commitment README.md

@@ -1,0 +1,1 @@
+run tests/cli/cases/run_savings_plan_ranking.json -o "$tmp/pcf" --no-plots --quiet && $SPOTSIM plan-commitment "$tmp/pcf" --quiet && grep -o -E "(Expected|base|all-spot|recommended|the scenario)[^<]*" "$tmp/pcf/plots/plan-commitment.svg"

@@ -1,0 +1,1 @@
+prices --savings-plans --region us-east-1

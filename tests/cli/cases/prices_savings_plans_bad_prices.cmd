@@ -1,0 +1,1 @@
+prices --savings-plans --prices data/pricing.csv

@@ -1,0 +1,1 @@
+prices --savings-plans --region mars-north-1

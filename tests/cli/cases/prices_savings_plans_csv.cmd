@@ -1,0 +1,1 @@
+prices --savings-plans --region eu-west-1 --format csv

@@ -1,0 +1,1 @@
+validate tests/bad/212-savings-plan-region-without-prices.json

@@ -539,9 +539,10 @@ static void load_slo(struct loader *l)
 		o->max_breach_probability = SCENARIO_DEFAULT_MAX_BREACH;
 	else if (!o->has_p95_latency && !o->has_p99_latency && !o->has_max_dropped &&
 		 !o->has_max_job_latency)
-		loader_err(l, "slo.max_breach_probability",
-			   "is set but the SLO has no target to breach (accepted: with "
-			   "slo.p95_latency, p99_latency, max_dropped_fraction or max_job_latency)");
+		loader_err(
+		    l, "slo.max_breach_probability",
+		    "is set but the SLO has no target to breach (accepted: with "
+		    "slo.p95_latency, p99_latency, max_dropped_fraction or max_job_latency)");
 }
 
 static void load_pricing(struct loader *l)

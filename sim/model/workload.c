@@ -394,6 +394,7 @@ void workload_free(struct workload *w)
 void workload_keep_minute_latency(struct workload *w, bool keep)
 {
 	w->minute_latency = keep;
+	latency_mix_reset(w->minute_mix);
 }
 
 static double noise_factor(struct workload *w, sim_time t)
@@ -451,10 +452,32 @@ static inline double shape_rate(struct workload *w, sim_time t)
 	return e->rps;
 }
 
-static inline double rate_at(struct workload *w, sim_time t)
+static double rate_at_any(struct workload *w, sim_time t)
 {
 	double lambda = shape_rate(w, t);
 	return w->sigma > 0 ? lambda * noise_factor(w, t) : lambda;
+}
+
+/*
+ * lambda(t). The usual read first, inline: a diurnal rate without noise
+ * read a slot after the last read, and that slot kept (as shape_rate
+ * steps there).
+ */
+static inline double rate_at(struct workload *w, sim_time t)
+{
+	if (w->read && w->sigma == 0 && t - DAILY_SLOT_SPAN == w->read_t) {
+		sim_time key = w->read_key + DAILY_SLOT_SPAN;
+		struct daily_entry *e =
+		    w->read + 1 < w->daily + DAILY_SLOTS ? w->read + 1 : w->daily;
+		key -= key > w->daily_period ? w->daily_period : 0;
+		if (e->key == key) {
+			w->read = e;
+			w->read_t = t;
+			w->read_key = key;
+			return e->rps;
+		}
+	}
+	return rate_at_any(w, t);
 }
 
 double workload_rate(struct workload *w, sim_time t)
@@ -833,6 +856,73 @@ static void open_piece(struct workload *w, double lambda, long serving)
 	w->b_lost = 0;
 }
 
+/*
+ * A whole steady piece below capacity with tasks serving, `dt` seconds, to
+ * the run and to the open minute: what piece_add(w, TO_RUN | TO_MINUTE, p,
+ * dt) adds there, the same operations on the same values, without its
+ * cases.
+ */
+static void steady_add_both(struct workload *w, const struct piece *p, double dt)
+{
+	double served = p->lambda * dt, gamma = p->capacity - p->lambda;
+	double waited = p->erlang * served, wait_sum = p->erlang / gamma * served;
+	double cpu = p->cpu_pct * dt, mem = p->mem_pct * dt;
+	struct workload_totals *t = &w->totals;
+	struct minute_sums *m = &w->minute;
+	t->requests += served;
+	t->served += served;
+	t->waited += waited;
+	t->wait_sum_s += wait_sum;
+	t->cpu_pct_seconds += cpu;
+	t->mem_pct_seconds += mem;
+	t->serving_seconds += dt;
+	m->requests += served;
+	m->served += served;
+	m->cpu_pct_seconds += cpu;
+	m->mem_pct_seconds += mem;
+	m->serving_seconds += dt;
+	w->minute_touched = true;
+	if (w->minute_latency)
+		latency_mix_put_stable(w->minute_mix, served, w->mu, gamma, p->erlang);
+	latency_mix_put_stable(w->mix, served, w->mu, gamma, p->erlang);
+}
+
+/*
+ * The usual advance of a load read every 20 seconds: the open interval is
+ * a steady piece below capacity, with tasks serving, that ends at t0, and
+ * the same tasks serve on at the new rate `lambda`. What close_interval
+ * and open_piece do there, the same operations on the same values (the
+ * interval whole to the run and the minute, or its kept share to the run
+ * when the minute has it already; then the piece's rate-dependent values),
+ * without their cases. Returns false, having done nothing, in any other
+ * case.
+ */
+static bool continue_steady(struct workload *w, sim_time t0, double lambda, long serving)
+{
+	struct piece *p = &w->cur;
+	const struct request_model *m = w->model;
+	if (!w->open || t0 != w->end || serving != p->serving || p->c == 0 || p->dynamic ||
+	    p->overloaded || w->b_lost != 0 || w->end <= w->open_at)
+		return false;
+	if (w->flushed == w->open_at)
+		steady_add_both(w, p, seconds(w->end - w->open_at));
+	else if (w->flushed == w->end && w->run_share_ok)
+		share_add(w, TO_RUN, p, &w->run_share);
+	else
+		return false;
+	/* c, capacity, cap and the backlog (none: steady below capacity) stay */
+	p->lambda = lambda;
+	p->overloaded = lambda >= p->capacity;
+	p->dynamic = !m->steady_state && fluid_dynamic(lambda, p->capacity, p->b0, p->cap);
+	p->erlang = p->overloaded ? 1 : erlang_c_at(w, p->c, lambda);
+	p->cpu_pct = cap_percent(m->cpu_idle_percent + 100 * lambda / p->capacity);
+	p->mem_pct =
+	    cap_percent(m->memory_base_percent + m->memory_per_rps * lambda / (double)serving);
+	w->open_at = w->end = w->flushed = t0;
+	w->run_share_ok = false;
+	return true;
+}
+
 void workload_advance(struct workload *w, sim_time t0, sim_time t1, long serving)
 {
 	double lambda = rate_at(w, t0);
@@ -840,7 +930,7 @@ void workload_advance(struct workload *w, sim_time t0, sim_time t1, long serving
 	/* a dynamic piece ends at its event: from there a steady piece, as if anew */
 	if (same && w->cur.dynamic && seconds(t0 - w->open_at) >= fluid_event(&w->cur))
 		same = false;
-	if (!same) {
+	if (!same && !continue_steady(w, t0, lambda, serving)) {
 		open_piece(w, lambda, serving);
 		w->open = true;
 		w->open_at = w->end = w->flushed = t0;
@@ -863,7 +953,8 @@ static void close_minute(struct workload *w, struct workload_minute *out)
 	    w->minute_latency ? latency_mix_quantile_memo(w->minute_mix, P95, w->p95_memo) : NAN;
 	memset(&w->minute, 0, sizeof(w->minute));
 	w->minute_touched = false;
-	latency_mix_reset(w->minute_mix);
+	if (w->minute_latency) /* else it is not fed (workload_keep_minute_latency emptied it) */
+		latency_mix_reset(w->minute_mix);
 }
 
 void workload_take_minute(struct workload *w, struct workload_minute *out)

@@ -887,6 +887,13 @@ static void steady_add_both(struct workload *w, const struct piece *p, double dt
 	latency_mix_put_stable(w->mix, served, w->mu, gamma, p->erlang);
 }
 
+/* share_add(w, TO_RUN, p, s) of a steady piece below capacity with tasks serving. */
+static inline void steady_add_run(struct workload *w, const struct piece *p, const struct share *s)
+{
+	add_share(&w->totals, s, true);
+	latency_mix_put_stable(w->mix, s->served, w->mu, p->capacity - p->lambda, p->erlang);
+}
+
 /*
  * The usual advance of a load read every 20 seconds: the open interval is
  * a steady piece below capacity, with tasks serving, that ends at t0, and
@@ -907,14 +914,21 @@ static bool continue_steady(struct workload *w, sim_time t0, double lambda, long
 	if (w->flushed == w->open_at)
 		steady_add_both(w, p, seconds(w->end - w->open_at));
 	else if (w->flushed == w->end && w->run_share_ok)
-		share_add(w, TO_RUN, p, &w->run_share);
+		steady_add_run(w, p, &w->run_share);
 	else
 		return false;
 	/* c, capacity, cap and the backlog (none: steady below capacity) stay */
 	p->lambda = lambda;
 	p->overloaded = lambda >= p->capacity;
-	p->dynamic = !m->steady_state && fluid_dynamic(lambda, p->capacity, p->b0, p->cap);
-	p->erlang = p->overloaded ? 1 : erlang_c_at(w, p->c, lambda);
+	if (p->overloaded) {
+		p->dynamic = !m->steady_state && fluid_dynamic(lambda, p->capacity, p->b0, p->cap);
+		p->erlang = 1;
+	} else { /* below capacity from an empty backlog: at rest (fluid_dynamic) */
+		const struct daily_entry *d = w->read;
+		p->dynamic = false;
+		p->erlang = d && d->c[0] == p->c && d->rps == lambda ? d->erlang[0]
+								     : erlang_c_at(w, p->c, lambda);
+	}
 	p->cpu_pct = cap_percent(m->cpu_idle_percent + 100 * lambda / p->capacity);
 	p->mem_pct =
 	    cap_percent(m->memory_base_percent + m->memory_per_rps * lambda / (double)serving);

@@ -759,6 +759,8 @@ static void setup(struct rep *r, const struct scenario *sc, uint64_t index,
 	}
 	/* with no policy, scaler_minute would only ever answer "no change" */
 	r->sampling = r->scaler && sc->scaling.npolicies > 0;
+	if (r->sampling) /* the datapoints are read only by the policies' alarms */
+		metrics_keep(&r->metrics, scaler_metrics_read(r->scaler));
 	r->quiet = !r->sampling && !r->queue && !r->pr && !(sink && sink->minute);
 	if (r->w)
 		workload_keep_minute_latency(r->w,

@@ -12,6 +12,15 @@
 void metrics_init(struct metrics *m)
 {
 	memset(m, 0, sizeof(*m));
+	metrics_keep(m, ~0u);
+}
+
+void metrics_keep(struct metrics *m, unsigned set)
+{
+	m->cpu = set & METRIC_BIT(METRIC_CPU);
+	m->memory = set & METRIC_BIT(METRIC_MEMORY);
+	m->requests =
+	    set & (METRIC_BIT(METRIC_REQUEST_COUNT) | METRIC_BIT(METRIC_REQUESTS_PER_TARGET));
 }
 
 static struct datapoint single(double v)
@@ -32,7 +41,7 @@ void metrics_minute(struct metrics *m, bool has_requests, double requests,
 		out[i].average = out[i].sum / out[i].sample_count;
 		m->cur[i] = none;
 	}
-	if (has_requests) {
+	if (has_requests && m->requests) {
 		out[METRIC_REQUEST_COUNT] = single(requests);
 		if (m->serving_samples > 0)
 			out[METRIC_REQUESTS_PER_TARGET] =

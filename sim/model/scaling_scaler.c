@@ -290,6 +290,15 @@ long scaler_minute(struct scaler *s, sim_time now, const struct datapoint dp[MET
 	return -1;
 }
 
+unsigned scaler_metrics_read(const struct scaler *s)
+{
+	unsigned set = 0;
+	for (size_t i = 0; i < s->npol; i++)
+		for (int k = 0; k < s->pol[i].nalarms; k++)
+			set |= METRIC_BIT(s->pol[i].alarms[k].cfg->metric);
+	return set;
+}
+
 long scaler_activities(const struct scaler *s)
 {
 	return s->activities;

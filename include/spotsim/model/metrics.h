@@ -34,9 +34,18 @@ struct metrics {
 	struct datapoint cur[METRIC_COUNT]; /* the minute being sampled; average set at its close */
 	double serving_sum;		    /* over samples with serving > 0 */
 	long serving_samples;
+	bool cpu, memory, requests; /* kept (metrics_keep): CPU, MEMORY, the two request counts */
 };
 
+/* Every metric kept. */
 void metrics_init(struct metrics *m);
+
+/*
+ * Keeps only the metrics in `set` (METRIC_BITs; default all), for a caller
+ * that reads no other: the others have no datapoint. The backlog metrics
+ * come from queue samples and are always kept.
+ */
+void metrics_keep(struct metrics *m, unsigned set);
 
 /* The minimum and maximum without a branch on the sample: minsd and maxsd. */
 static inline void metrics_add(struct datapoint *d, double v)
@@ -55,8 +64,10 @@ static inline void metrics_add(struct datapoint *d, double v)
 static inline void metrics_sample(struct metrics *m, const struct metrics_sample *s)
 {
 	if (s->serving > 0) {
-		metrics_add(&m->cur[METRIC_CPU], s->cpu_pct);
-		metrics_add(&m->cur[METRIC_MEMORY], s->mem_pct);
+		if (m->cpu)
+			metrics_add(&m->cur[METRIC_CPU], s->cpu_pct);
+		if (m->memory)
+			metrics_add(&m->cur[METRIC_MEMORY], s->mem_pct);
 		m->serving_sum += (double)s->serving;
 		m->serving_samples++;
 	}

@@ -729,7 +729,7 @@ static void setup(struct rep *r, const struct scenario *sc, uint64_t index,
 {
 	struct service_hooks hooks = {.ctx = r,
 				      .before_change = before_change,
-				      .event = forward_event,
+				      .event = sink && sink->event ? forward_event : NULL,
 				      .stops_serving = stops_serving,
 				      .task_state = task_state,
 				      .stop_cause = stop_cause};

@@ -283,18 +283,25 @@ struct piece {
  * factors): a rate read once is kept by that time, in a day of slots of 20
  * seconds (the period at which callers read it anew), so a day's reads fall
  * into distinct slots, in order; the last two Erlang C computed at that
- * rate (by c) are kept beside it. A time read off those points takes the
+ * rate (by c) are kept beside it, with the CPU and memory utilization of c
+ * servers at that rate (the same computations as piece_at's, so the same
+ * values, without their divisions). A time read off those points takes the
  * slot of its 20 seconds over, a week's days share a slot; a miss only
  * costs a new computation.
  */
 #define DAILY_SLOT_SPAN (20 * SIM_SEC)
 #define DAILY_SLOTS	(SIM_DAY / DAILY_SLOT_SPAN)
 
+/* A piece's values at a slot's rate with c servers, below capacity. */
+struct slot_piece {
+	long c; /* 0: none */
+	double erlang, cpu_pct, mem_pct;
+};
+
 struct daily_entry {
 	sim_time key; /* time of day (of week) + 1; 0: empty */
 	double rps;
-	long c[2]; /* 0: none */
-	double erlang[2];
+	struct slot_piece at[2]; /* the last two c, the newest first */
 };
 
 /* What dt seconds of a piece add, the same to the run and to the minute. */
@@ -445,7 +452,7 @@ static inline double shape_rate(struct workload *w, sim_time t)
 	}
 	if (e->key != key)
 		*e = (struct daily_entry){
-		    key, rate_shape_at(w->shape, t, w->start_unix), {0, 0}, {0, 0}};
+		    key, rate_shape_at(w->shape, t, w->start_unix), {{0, 0, 0, 0}, {0, 0, 0, 0}}};
 	w->read = e;
 	w->read_t = t;
 	w->read_key = key;
@@ -534,6 +541,25 @@ static double erlang_c_memo(struct workload *w, long c, double lambda)
 	return e.value;
 }
 
+static double cap_percent(double pct)
+{
+	return pct < 100 ? pct : 100;
+}
+
+/* The CPU utilization (%) of c servers (c > 0) at `lambda`. */
+static inline double cpu_percent(const struct workload *w, long c, double lambda)
+{
+	double capacity = (double)c * w->mu;
+	return cap_percent(w->model->cpu_idle_percent + 100 * lambda / capacity);
+}
+
+/* The memory utilization (%) of `serving` tasks (> 0) at `lambda`. */
+static inline double mem_percent(const struct workload *w, long serving, double lambda)
+{
+	const struct request_model *m = w->model;
+	return cap_percent(m->memory_base_percent + m->memory_per_rps * lambda / (double)serving);
+}
+
 /*
  * Erlang C at the rate just read: from beside a diurnal rate when lambda is
  * that rate (no noise), else from the memo.
@@ -543,21 +569,16 @@ static double erlang_c_at(struct workload *w, long c, double lambda)
 	struct daily_entry *d = w->read;
 	if (!d || d->rps != lambda)
 		return erlang_c_memo(w, c, lambda);
-	if (d->c[0] == c)
-		return d->erlang[0];
-	if (d->c[1] == c)
-		return d->erlang[1];
-	d->c[1] = d->c[0];
-	d->erlang[1] = d->erlang[0];
-	d->c[0] = c;
-	d->erlang[0] = mmc_erlang_c(c, lambda / w->mu);
-	return d->erlang[0];
+	if (d->at[0].c == c)
+		return d->at[0].erlang;
+	if (d->at[1].c == c)
+		return d->at[1].erlang;
+	d->at[1] = d->at[0];
+	d->at[0] = (struct slot_piece){c, mmc_erlang_c(c, lambda / w->mu), cpu_percent(w, c, lambda),
+				       mem_percent(w, c / w->model->concurrency, lambda)};
+	return d->at[0].erlang;
 }
 
-static double cap_percent(double pct)
-{
-	return pct < 100 ? pct : 100;
-}
 
 /*
  * Whether a fluid piece's backlog is not at rest: it grows, drains or
@@ -592,9 +613,8 @@ static void piece_at(struct workload *w, double lambda, long serving, double b0,
 	}
 	if (!p->overloaded)
 		p->erlang = erlang_c_at(w, c, lambda);
-	p->cpu_pct = cap_percent(m->cpu_idle_percent + 100 * lambda / capacity);
-	p->mem_pct =
-	    cap_percent(m->memory_base_percent + m->memory_per_rps * lambda / (double)serving);
+	p->cpu_pct = cpu_percent(w, c, lambda);
+	p->mem_pct = mem_percent(w, serving, lambda);
 }
 
 /* simtime_seconds, inlined: the same division, on the path taken every 20 seconds. */
@@ -924,14 +944,19 @@ static bool continue_steady(struct workload *w, sim_time t0, double lambda, long
 		p->dynamic = !m->steady_state && fluid_dynamic(lambda, p->capacity, p->b0, p->cap);
 		p->erlang = 1;
 	} else { /* below capacity from an empty backlog: at rest (fluid_dynamic) */
-		const struct daily_entry *d = w->read;
 		p->dynamic = false;
-		p->erlang = d && d->c[0] == p->c && d->rps == lambda ? d->erlang[0]
-								     : erlang_c_at(w, p->c, lambda);
 	}
-	p->cpu_pct = cap_percent(m->cpu_idle_percent + 100 * lambda / p->capacity);
-	p->mem_pct =
-	    cap_percent(m->memory_base_percent + m->memory_per_rps * lambda / (double)serving);
+	const struct daily_entry *d = w->read;
+	if (!p->overloaded && d && d->at[0].c == p->c && d->rps == lambda) {
+		p->erlang = d->at[0].erlang; /* the values beside the rate read */
+		p->cpu_pct = d->at[0].cpu_pct;
+		p->mem_pct = d->at[0].mem_pct;
+	} else {
+		if (!p->overloaded)
+			p->erlang = erlang_c_at(w, p->c, lambda);
+		p->cpu_pct = cpu_percent(w, p->c, lambda);
+		p->mem_pct = mem_percent(w, serving, lambda);
+	}
 	w->open_at = w->end = w->flushed = t0;
 	w->run_share_ok = false;
 	return true;

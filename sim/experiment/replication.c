@@ -196,7 +196,8 @@ static bool minute_ok(const struct rep *r, const struct workload_minute *m, long
 		return serving > 0;
 	if (m->requests > 0) {
 		double max = slo->has_max_dropped ? slo->max_dropped_fraction : 0;
-		if (m->dropped / m->requests > max + 1e-12)
+		/* 0 / requests is 0: most minutes drop nothing, and need no division */
+		if ((m->dropped == 0 ? 0 : m->dropped / m->requests) > max + 1e-12)
 			return false;
 	}
 	if (slo->has_p95_latency && m->served > 0 && !isnan(m->p95_s) &&

@@ -574,11 +574,11 @@ static double erlang_c_at(struct workload *w, long c, double lambda)
 	if (d->at[1].c == c)
 		return d->at[1].erlang;
 	d->at[1] = d->at[0];
-	d->at[0] = (struct slot_piece){c, mmc_erlang_c(c, lambda / w->mu), cpu_percent(w, c, lambda),
-				       mem_percent(w, c / w->model->concurrency, lambda)};
+	d->at[0] =
+	    (struct slot_piece){c, mmc_erlang_c(c, lambda / w->mu), cpu_percent(w, c, lambda),
+				mem_percent(w, c / w->model->concurrency, lambda)};
 	return d->at[0].erlang;
 }
-
 
 /*
  * Whether a fluid piece's backlog is not at rest: it grows, drains or
@@ -617,9 +617,17 @@ static void piece_at(struct workload *w, double lambda, long serving, double b0,
 	p->mem_pct = mem_percent(w, serving, lambda);
 }
 
-/* simtime_seconds, inlined: the same division, on the path taken every 20 seconds. */
+/*
+ * simtime_seconds, inlined: the same value, on the path taken every 20
+ * seconds. A whole number of seconds below 2^53 microseconds (the usual
+ * lengths) is that number exactly, with no floating-point division: t
+ * converts exactly and t / 10^6, a whole number, is the correctly rounded
+ * quotient.
+ */
 static inline double seconds(sim_time t)
 {
+	if (t % SIM_SEC == 0 && t >= -(INT64_C(1) << 53) && t <= INT64_C(1) << 53)
+		return (double)(t / SIM_SEC);
 	return (double)t / (double)SIM_SEC;
 }
 

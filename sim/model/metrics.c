@@ -35,11 +35,12 @@ void metrics_minute(struct metrics *m, bool has_requests, double requests,
 	static const struct datapoint none;
 	/* a metric without a sample is all zero (none), as metrics_init and this leave it */
 	for (int i = 0; i < METRIC_COUNT; i++) {
-		out[i] = m->cur[i];
-		if (!out[i].present)
+		struct datapoint *d = &m->cur[i];
+		out[i] = *d;
+		if (!d->present)
 			continue;
-		out[i].average = out[i].sum / out[i].sample_count;
-		m->cur[i] = none;
+		out[i].average = d->sum / d->sample_count;
+		*d = none;
 	}
 	if (has_requests && m->requests) {
 		out[METRIC_REQUEST_COUNT] = single(requests);

@@ -888,7 +888,8 @@ static void open_piece(struct workload *w, double lambda, long serving)
  * A whole steady piece below capacity with tasks serving, `dt` seconds, to
  * the run and to the open minute: what piece_add(w, TO_RUN | TO_MINUTE, p,
  * dt) adds there, the same operations on the same values, without its
- * cases.
+ * cases (and without adding its +0 drops: the sums of drops are never -0,
+ * so x + 0 is x).
  */
 static void steady_add_both(struct workload *w, const struct piece *p, double dt)
 {

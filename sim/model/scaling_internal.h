@@ -178,9 +178,21 @@ static inline enum alarm_state alarm_rt_judge(const struct alarm_rt *a)
 }
 
 /*
+ * A closed period `p` (breaching not yet judged) enters the alarm, which
+ * is judged anew. Returns whether the state changed.
+ */
+static inline bool alarm_rt_put(struct alarm_rt *a, struct period p)
+{
+	p.breaching = p.present && scaling_breaches(a->cfg->comparison, a->cfg->threshold, p.value);
+	alarm_rt_push(a, p);
+	enum alarm_state was = a->state;
+	a->state = alarm_rt_judge(a);
+	return a->state != was;
+}
+
+/*
  * Adds the minute datapoint taken at `now`; when the minute ends a period,
  * closes it and judges the alarm. Returns whether the state changed.
- * Inline: the scaler calls it for each alarm every minute.
  */
 static inline bool alarm_rt_take(struct alarm_rt *a, sim_time now, const struct datapoint *dp)
 {
@@ -189,11 +201,7 @@ static inline bool alarm_rt_take(struct alarm_rt *a, sim_time now, const struct 
 		p = alarm_rt_minute_period(dp, a->cfg->statistic);
 	else if (!alarm_rt_close_period(a, now, dp, &p))
 		return false;
-	p.breaching = p.present && scaling_breaches(a->cfg->comparison, a->cfg->threshold, p.value);
-	alarm_rt_push(a, p);
-	enum alarm_state was = a->state;
-	a->state = alarm_rt_judge(a);
-	return a->state != was;
+	return alarm_rt_put(a, p);
 }
 
 /* The newest closed period, or NULL before the first one closes. */

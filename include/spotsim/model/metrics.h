@@ -68,8 +68,10 @@ static inline void metrics_sample(struct metrics *m, const struct metrics_sample
 			metrics_add(&m->cur[METRIC_CPU], s->cpu_pct);
 		if (m->memory)
 			metrics_add(&m->cur[METRIC_MEMORY], s->mem_pct);
-		m->serving_sum += (double)s->serving;
-		m->serving_samples++;
+		if (m->requests) { /* for REQUESTS_PER_TARGET */
+			m->serving_sum += (double)s->serving;
+			m->serving_samples++;
+		}
 	}
 	if (s->has_queue) {
 		double tasks = s->serving > 0 ? (double)s->serving : 1.0;

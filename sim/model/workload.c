@@ -974,11 +974,15 @@ static bool continue_steady(struct workload *w, sim_time t0, double lambda, long
 void workload_advance(struct workload *w, sim_time t0, sim_time t1, long serving)
 {
 	double lambda = rate_at(w, t0);
+	if (lambda != w->cur.lambda && continue_steady(w, t0, lambda, serving)) {
+		w->end = t1 > t0 ? t1 : t0;
+		return;
+	}
 	bool same = w->open && t0 == w->end && serving == w->cur.serving && lambda == w->cur.lambda;
 	/* a dynamic piece ends at its event: from there a steady piece, as if anew */
 	if (same && w->cur.dynamic && seconds(t0 - w->open_at) >= fluid_event(&w->cur))
 		same = false;
-	if (!same && !continue_steady(w, t0, lambda, serving)) {
+	if (!same) {
 		open_piece(w, lambda, serving);
 		w->open = true;
 		w->open_at = w->end = w->flushed = t0;

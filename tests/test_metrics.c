@@ -72,9 +72,33 @@ static void test_backlog_per_task(void **state)
 	assert_false(dp[METRIC_CPU].present);
 }
 
+/* A metric not kept has no datapoint; the kept ones are as before. */
+static void test_keep_only_what_is_read(void **state)
+{
+	(void)state;
+	struct metrics m;
+	struct datapoint dp[METRIC_COUNT];
+	metrics_init(&m);
+	metrics_keep(&m, METRIC_BIT(METRIC_CPU));
+	struct metrics_sample s = {2, 30, 40, false, 0};
+	metrics_sample(&m, &s);
+	metrics_minute(&m, true, 1200, dp);
+	assert_true(dp[METRIC_CPU].present);
+	assert_true(dp[METRIC_CPU].average == 30);
+	assert_false(dp[METRIC_MEMORY].present);
+	assert_false(dp[METRIC_REQUEST_COUNT].present);
+	assert_false(dp[METRIC_REQUESTS_PER_TARGET].present);
+	metrics_keep(&m, METRIC_BIT(METRIC_REQUESTS_PER_TARGET));
+	metrics_sample(&m, &s);
+	metrics_minute(&m, true, 1200, dp);
+	assert_false(dp[METRIC_CPU].present);
+	assert_true(dp[METRIC_REQUESTS_PER_TARGET].average == 600);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
+	    cmocka_unit_test(test_keep_only_what_is_read),
 	    cmocka_unit_test(test_three_samples_make_a_minute),
 	    cmocka_unit_test(test_no_task_no_datapoint),
 	    cmocka_unit_test(test_backlog_per_task),

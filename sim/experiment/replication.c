@@ -200,7 +200,8 @@ static bool minute_ok(const struct rep *r, const struct workload_minute *m, long
 		return serving > 0;
 	if (m->requests > 0) {
 		double max = slo->has_max_dropped ? slo->max_dropped_fraction : 0;
-		if (m->dropped / m->requests > max + 1e-12)
+		/* 0 / requests is 0: most minutes drop nothing, and need no division */
+		if ((m->dropped == 0 ? 0 : m->dropped / m->requests) > max + 1e-12)
 			return false;
 	}
 	if (slo->has_p95_latency && m->served > 0 && !isnan(m->p95_s) &&
@@ -344,16 +345,23 @@ static void account_to(struct rep *r, sim_time now, long serving)
 	}
 }
 
-/* The load up to now; a queue and the per-request model account their own. */
+/* The load up to now, `c` the service's counts; a queue and the per-request model account their own. */
+static void account_counted(struct rep *r, const struct service_counts *c)
+{
+	if (r->queue || r->pr)
+		return;
+	account_to(r, engine_now(&r->e), c->serving);
+	if (r->quiet && interrupted)
+		engine_stop(&r->e);
+}
+
 static void account(struct rep *r)
 {
 	struct service_counts c;
 	if (r->queue || r->pr)
 		return;
 	service_counts(r->svc, &c);
-	account_to(r, engine_now(&r->e), c.serving);
-	if (r->quiet && interrupted)
-		engine_stop(&r->e);
+	account_counted(r, &c);
 }
 
 static void before_change(void *ctx)
@@ -402,27 +410,26 @@ static void take_request_minute(struct rep *r, struct workload_minute *m)
 				      pm.cpu_pct,  pm.mem_pct, pm.p95_s};
 }
 
-static void close_minute(struct rep *r)
+/* The minute that ends now; `c` the service's counts now. */
+static void close_minute(struct rep *r, const struct service_counts *c)
 {
-	struct service_counts c;
 	struct workload_minute m = {0, 0, 0, NAN, NAN, NAN};
-	service_counts(r->svc, &c);
 	if (r->w)
 		workload_take_minute(r->w, &m);
 	else if (r->pr)
 		take_request_minute(r, &m);
 	r->minutes++;
-	bool ok = minute_ok(r, &m, c.serving);
+	bool ok = minute_ok(r, &m, c->serving);
 	r->bad_minutes += !ok;
 	service_note_minutes(r->svc, 1, ok);
 	if (r->sink && r->sink->minute) {
 		struct minute_row row = {
 		    engine_now(&r->e),
 		    m.requests / 60.0,
-		    c.desired,
-		    {c.running[0], c.running[1]},
-		    {c.pending[0], c.pending[1]},
-		    c.draining,
+		    c->desired,
+		    {c->running[0], c->running[1]},
+		    {c->pending[0], c->pending[1]},
+		    c->draining,
 		    m.cpu_pct,
 		    m.mem_pct,
 		    m.dropped,
@@ -435,15 +442,17 @@ static void close_minute(struct rep *r)
 			row.load_rps = workload_rate(r->qrate, engine_now(&r->e));
 		r->sink->minute(r->sink->ctx, &row);
 	}
-	scale(r, &m, &c);
+	scale(r, &m, c);
 }
 
 /* The end of a minute of a request service (or one without workload). */
 static void on_minute(struct engine *e, void *ctx)
 {
 	struct rep *r = ctx;
-	account(r);
-	close_minute(r);
+	struct service_counts c;
+	service_counts(r->svc, &c); /* accounting the load changes no task */
+	account_counted(r, &c);
+	close_minute(r, &c);
 	if (interrupted)
 		engine_stop(e);
 }
@@ -488,8 +497,11 @@ static void on_model_tick(struct engine *e, void *ctx)
 		take_queue_sample(r);
 	else if (r->sampling)
 		take_request_sample(r);
-	if (engine_ticks(e) % SAMPLES_PER_MINUTE == 0)
-		close_minute(r);
+	if (engine_ticks(e) % SAMPLES_PER_MINUTE == 0) {
+		struct service_counts c;
+		service_counts(r->svc, &c);
+		close_minute(r, &c);
+	}
 	if (interrupted)
 		engine_stop(e);
 }
@@ -727,7 +739,7 @@ static void setup(struct rep *r, const struct scenario *sc, uint64_t index,
 {
 	struct service_hooks hooks = {.ctx = r,
 				      .before_change = before_change,
-				      .event = forward_event,
+				      .event = sink && sink->event ? forward_event : NULL,
 				      .stops_serving = stops_serving,
 				      .task_state = task_state,
 				      .stop_cause = stop_cause};
@@ -757,6 +769,8 @@ static void setup(struct rep *r, const struct scenario *sc, uint64_t index,
 	}
 	/* with no policy, scaler_minute would only ever answer "no change" */
 	r->sampling = r->scaler && sc->scaling.npolicies > 0;
+	if (r->sampling) /* the datapoints are read only by the policies' alarms */
+		metrics_keep(&r->metrics, scaler_metrics_read(r->scaler));
 	r->quiet = !r->sampling && !r->queue && !r->pr && !(sink && sink->minute);
 	if (r->w)
 		workload_keep_minute_latency(r->w,

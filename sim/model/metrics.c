@@ -12,34 +12,15 @@
 void metrics_init(struct metrics *m)
 {
 	memset(m, 0, sizeof(*m));
+	metrics_keep(m, ~0u);
 }
 
-/* The minimum and maximum without a branch on the sample: minsd and maxsd. */
-static void add(struct datapoint *d, double v)
+void metrics_keep(struct metrics *m, unsigned set)
 {
-	if (!d->present) {
-		d->minimum = d->maximum = v;
-		d->present = true;
-	}
-	d->minimum = v < d->minimum ? v : d->minimum;
-	d->maximum = v > d->maximum ? v : d->maximum;
-	d->sum += v;
-	d->sample_count += 1;
-}
-
-void metrics_sample(struct metrics *m, const struct metrics_sample *s)
-{
-	if (s->serving > 0) {
-		add(&m->cur[METRIC_CPU], s->cpu_pct);
-		add(&m->cur[METRIC_MEMORY], s->mem_pct);
-		m->serving_sum += (double)s->serving;
-		m->serving_samples++;
-	}
-	if (s->has_queue) {
-		double tasks = s->serving > 0 ? (double)s->serving : 1.0;
-		add(&m->cur[METRIC_BACKLOG], s->backlog);
-		add(&m->cur[METRIC_BACKLOG_PER_TASK], s->backlog / tasks);
-	}
+	m->cpu = set & METRIC_BIT(METRIC_CPU);
+	m->memory = set & METRIC_BIT(METRIC_MEMORY);
+	m->requests =
+	    set & (METRIC_BIT(METRIC_REQUEST_COUNT) | METRIC_BIT(METRIC_REQUESTS_PER_TARGET));
 }
 
 static struct datapoint single(double v)
@@ -52,16 +33,16 @@ void metrics_minute(struct metrics *m, bool has_requests, double requests,
 		    struct datapoint out[METRIC_COUNT])
 {
 	static const struct datapoint none;
+	/* a metric without a sample is all zero (none), as metrics_init and this leave it */
 	for (int i = 0; i < METRIC_COUNT; i++) {
-		if (!m->cur[i].present) {
-			out[i] = none;
+		struct datapoint *d = &m->cur[i];
+		out[i] = *d;
+		if (!d->present)
 			continue;
-		}
-		out[i] = m->cur[i];
-		out[i].average = out[i].sum / out[i].sample_count;
-		m->cur[i] = none;
+		out[i].average = d->sum / d->sample_count;
+		*d = none;
 	}
-	if (has_requests) {
+	if (has_requests && m->requests) {
 		out[METRIC_REQUEST_COUNT] = single(requests);
 		if (m->serving_samples > 0)
 			out[METRIC_REQUESTS_PER_TARGET] =

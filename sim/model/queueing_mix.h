@@ -87,12 +87,14 @@ static inline struct gamma_bucket *latency_mix_bucket_near(struct rate_group *g,
 	return latency_mix_bucket(g, key);
 }
 
-/* latency_mix_add_erlang (queueing.h). */
-static inline void latency_mix_put_erlang(struct latency_mix *m, double served, double mu,
+/*
+ * latency_mix_put_erlang for a caller that knows mu > 0, gamma > 0 and
+ * finite, and p_wait in [0, 1] (a piece below capacity): the same sums.
+ */
+static inline void latency_mix_put_stable(struct latency_mix *m, double served, double mu,
 					  double gamma, double p_wait)
 {
-	assert(mu > 0 && gamma > 0 && p_wait >= 0 && p_wait <= 1);
-	if (!(served > 0 && mu > 0 && gamma > 0 && isfinite(gamma)))
+	if (!(served > 0))
 		return;
 	struct rate_group *g = m->last < m->ngroups && m->groups[m->last].mu == mu
 				   ? &m->groups[m->last]
@@ -105,6 +107,16 @@ static inline void latency_mix_put_erlang(struct latency_mix *m, double served, 
 		b->wc += served * p_wait;
 		b->wcg += served * p_wait * gamma;
 	}
+}
+
+/* latency_mix_add_erlang (queueing.h). */
+static inline void latency_mix_put_erlang(struct latency_mix *m, double served, double mu,
+					  double gamma, double p_wait)
+{
+	assert(mu > 0 && gamma > 0 && p_wait >= 0 && p_wait <= 1);
+	if (!(served > 0 && mu > 0 && gamma > 0 && isfinite(gamma)))
+		return;
+	latency_mix_put_stable(m, served, mu, gamma, p_wait);
 }
 
 #endif

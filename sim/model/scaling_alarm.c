@@ -70,85 +70,15 @@ static struct period acc_close(const struct acc *a, enum statistic s)
 	return p;
 }
 
-/*
- * A one-minute period: what acc_add then acc_close give for its only
- * datapoint, the same operations on the same values (sums start from +0,
- * and 0 + x is not always x: -0), without the accumulator.
- */
-static struct period minute_period(const struct datapoint *dp, enum statistic s)
+bool alarm_rt_close_period(struct alarm_rt *a, sim_time now, const struct datapoint *dp,
+			   struct period *out)
 {
-	struct period p = {0, dp->present, false};
-	if (!p.present)
-		return p;
-	switch (s) {
-	case STAT_AVERAGE:
-		p.value = dp->sample_count > 0
-			      ? (0.0 + dp->average * dp->sample_count) / (0.0 + dp->sample_count)
-			      : 0.0 + dp->average;
-		break;
-	case STAT_MINIMUM:
-		p.value = dp->minimum;
-		break;
-	case STAT_MAXIMUM:
-		p.value = dp->maximum;
-		break;
-	case STAT_SUM:
-		p.value = 0.0 + dp->sum;
-		break;
-	case STAT_SAMPLE_COUNT:
-		p.value = 0.0 + dp->sample_count;
-		break;
-	}
-	return p;
-}
-
-/* Puts p in the ring, the oldest period leaving it once it is full, and keeps the counts. */
-static void ring_push(struct alarm_rt *a, struct period p)
-{
-	int slot = a->head;
-	if (a->n < a->cap) {
-		slot = a->n++; /* head stays 0 until the ring is full */
-	} else {
-		a->present -= a->ring[slot].present;
-		a->breaching -= a->ring[slot].breaching;
-		a->head = slot + 1 < a->cap ? slot + 1 : 0;
-	}
-	a->ring[slot] = p;
-	a->newest = slot;
-	a->present += p.present;
-	a->breaching += p.breaching;
-}
-
-static enum alarm_state alarm_judge(const struct alarm_rt *a)
-{
-	if (!a->present)
-		return ALARM_INSUFFICIENT_DATA;
-	if (a->breaching >= a->to_alarm)
-		return ALARM_ALARM;
-	if (a->present >= a->to_alarm)
-		return ALARM_OK;
-	return a->state;
-}
-
-bool alarm_rt_take(struct alarm_rt *a, sim_time now, const struct datapoint *dp)
-{
-	enum alarm_state was;
-
-	struct period p;
-	if (a->len == 1) {
-		p = minute_period(dp, a->cfg->statistic);
-	} else {
-		acc_add(&a->acc, dp);
-		if ((now / SIM_MIN) % a->len)
-			return false; /* the period is not over */
-		p = acc_close(&a->acc, a->cfg->statistic);
-		memset(&a->acc, 0, sizeof(a->acc));
-	}
-	p.breaching = p.present && scaling_breaches(a->cfg->comparison, a->cfg->threshold, p.value);
-	ring_push(a, p);
-	was = a->state;
-	a->state = alarm_judge(a);
-	return a->state != was;
+	acc_add(&a->acc, dp);
+	if ((now / SIM_MIN) % a->len)
+		return false; /* the period is not over */
+	*out = acc_close(&a->acc, a->cfg->statistic);
+	memset(&a->acc, 0, sizeof(a->acc));
+	return true;
 }
 
 void alarm_rt_init(struct alarm_rt *a, const struct alarm_config *cfg, const char *label)

@@ -110,10 +110,99 @@ void alarm_rt_init(struct alarm_rt *a, const struct alarm_config *cfg, const cha
 void alarm_rt_release(struct alarm_rt *a);
 
 /*
+ * A period longer than a minute: adds the minute datapoint taken at `now`
+ * and, when that minute ends the period, closes it into `out` (not yet
+ * judged) and returns true.
+ */
+bool alarm_rt_close_period(struct alarm_rt *a, sim_time now, const struct datapoint *dp,
+			   struct period *out);
+
+/*
+ * A one-minute period: what acc_add then acc_close (scaling_alarm.c) give
+ * for its only datapoint, the same operations on the same values (sums
+ * start from +0, and 0 + x is not always x: -0), without the accumulator.
+ */
+static inline struct period alarm_rt_minute_period(const struct datapoint *dp, enum statistic s)
+{
+	struct period p = {0, dp->present, false};
+	if (!p.present)
+		return p;
+	switch (s) {
+	case STAT_AVERAGE:
+		p.value = dp->sample_count > 0
+			      ? (0.0 + dp->average * dp->sample_count) / (0.0 + dp->sample_count)
+			      : 0.0 + dp->average;
+		break;
+	case STAT_MINIMUM:
+		p.value = dp->minimum;
+		break;
+	case STAT_MAXIMUM:
+		p.value = dp->maximum;
+		break;
+	case STAT_SUM:
+		p.value = 0.0 + dp->sum;
+		break;
+	case STAT_SAMPLE_COUNT:
+		p.value = 0.0 + dp->sample_count;
+		break;
+	}
+	return p;
+}
+
+/* Puts p in the ring, the oldest period leaving it once it is full, and keeps the counts. */
+static inline void alarm_rt_push(struct alarm_rt *a, struct period p)
+{
+	int slot = a->head;
+	if (a->n < a->cap) {
+		slot = a->n++; /* head stays 0 until the ring is full */
+	} else {
+		a->present -= a->ring[slot].present;
+		a->breaching -= a->ring[slot].breaching;
+		a->head = slot + 1 < a->cap ? slot + 1 : 0;
+	}
+	a->ring[slot] = p;
+	a->newest = slot;
+	a->present += p.present;
+	a->breaching += p.breaching;
+}
+
+static inline enum alarm_state alarm_rt_judge(const struct alarm_rt *a)
+{
+	if (!a->present)
+		return ALARM_INSUFFICIENT_DATA;
+	if (a->breaching >= a->to_alarm)
+		return ALARM_ALARM;
+	if (a->present >= a->to_alarm)
+		return ALARM_OK;
+	return a->state;
+}
+
+/*
+ * A closed period `p` (breaching not yet judged) enters the alarm, which
+ * is judged anew. Returns whether the state changed.
+ */
+static inline bool alarm_rt_put(struct alarm_rt *a, struct period p)
+{
+	p.breaching = p.present && scaling_breaches(a->cfg->comparison, a->cfg->threshold, p.value);
+	alarm_rt_push(a, p);
+	enum alarm_state was = a->state;
+	a->state = alarm_rt_judge(a);
+	return a->state != was;
+}
+
+/*
  * Adds the minute datapoint taken at `now`; when the minute ends a period,
  * closes it and judges the alarm. Returns whether the state changed.
  */
-bool alarm_rt_take(struct alarm_rt *a, sim_time now, const struct datapoint *dp);
+static inline bool alarm_rt_take(struct alarm_rt *a, sim_time now, const struct datapoint *dp)
+{
+	struct period p;
+	if (a->len == 1)
+		p = alarm_rt_minute_period(dp, a->cfg->statistic);
+	else if (!alarm_rt_close_period(a, now, dp, &p))
+		return false;
+	return alarm_rt_put(a, p);
+}
 
 /* The newest closed period, or NULL before the first one closes. */
 static inline const struct period *alarm_rt_newest(const struct alarm_rt *a)

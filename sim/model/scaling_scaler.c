@@ -216,12 +216,28 @@ static long apply_in(struct scaler *s, sim_time now, const struct request *r, lo
  */
 static void take_datapoints(struct scaler *s, sim_time now, const struct datapoint dp[METRIC_COUNT])
 {
+	/* one-minute periods of the same datapoint and statistic (a target's
+	 * AlarmHigh and AlarmLow) are the same period: computed once */
+	const struct datapoint *last_dp = NULL;
+	enum statistic last_stat = STAT_AVERAGE;
+	struct period last = {0, false, false};
 	for (size_t i = 0; i < s->npol; i++) {
 		struct policy_rt *pr = &s->pol[i];
 		for (int k = 0; k < pr->nalarms; k++) {
 			struct alarm_rt *a = &pr->alarms[k];
-			bool was = a->state == ALARM_ALARM;
-			if (!alarm_rt_take(a, now, &dp[a->cfg->metric]))
+			const struct datapoint *d = &dp[a->cfg->metric];
+			bool was = a->state == ALARM_ALARM, changed;
+			if (a->len != 1) {
+				changed = alarm_rt_take(a, now, d);
+			} else {
+				if (d != last_dp || a->cfg->statistic != last_stat) {
+					last = alarm_rt_minute_period(d, a->cfg->statistic);
+					last_dp = d;
+					last_stat = a->cfg->statistic;
+				}
+				changed = alarm_rt_put(a, last);
+			}
+			if (!changed)
 				continue;
 			s->alarming += (a->state == ALARM_ALARM) - was;
 			alarm_changed(s, pr, a, now);
@@ -288,6 +304,15 @@ long scaler_minute(struct scaler *s, sim_time now, const struct datapoint dp[MET
 	if (a.any_in && a.all_in && !s->c->scale_in_suspended)
 		return apply_in(s, now, &a.in, desired);
 	return -1;
+}
+
+unsigned scaler_metrics_read(const struct scaler *s)
+{
+	unsigned set = 0;
+	for (size_t i = 0; i < s->npol; i++)
+		for (int k = 0; k < s->pol[i].nalarms; k++)
+			set |= METRIC_BIT(s->pol[i].alarms[k].cfg->metric);
+	return set;
 }
 
 long scaler_activities(const struct scaler *s)

@@ -105,8 +105,10 @@ void service_set_desired(struct service *s, long desired)
 {
 	char detail[64];
 	s->desired = desired < 0 ? 0 : desired;
-	snprintf(detail, sizeof(detail), "desired=%ld", s->desired);
-	service_log_event(s, "DESIRED_COUNT", NULL, detail);
+	if (service_logs_events(s)) {
+		snprintf(detail, sizeof(detail), "desired=%ld", s->desired);
+		service_log_event(s, "DESIRED_COUNT", NULL, detail);
+	}
 	service_request_reconcile(s);
 }
 

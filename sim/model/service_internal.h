@@ -185,6 +185,12 @@ struct service {
 /* Logs a row through the event hook (t may be NULL, detail may be NULL). */
 void service_log_event(struct service *s, const char *event, const struct task *t,
 		       const char *detail);
+
+/* Whether events go anywhere: callers format an event's detail only then. */
+static inline bool service_logs_events(const struct service *s)
+{
+	return s->hooks.event != NULL;
+}
 /* Adds the RUNNING task-seconds up to now to the totals. */
 void service_account_running(struct service *s);
 /* t starts (stops) counting toward the desired count. */

@@ -292,6 +292,8 @@ void service_bill(struct service *s, struct task *t, bool end_of_run)
 	c->billed_seconds[p] += (double)billed;
 	s->totals.billed_vcpu_seconds[p] += (double)billed * c->vcpu;
 	s->totals.cost[p] += (double)billed / 3600.0 * c->hour_usd[p];
+	if (!service_logs_events(s))
+		return;
 	snprintf(detail, sizeof(detail), "billed_seconds=%lld%s", (long long)billed,
 		 end_of_run ? ";end_of_run=1" : "");
 	service_log_event(s, "BILLED", t, detail);

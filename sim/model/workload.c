@@ -283,18 +283,25 @@ struct piece {
  * factors): a rate read once is kept by that time, in a day of slots of 20
  * seconds (the period at which callers read it anew), so a day's reads fall
  * into distinct slots, in order; the last two Erlang C computed at that
- * rate (by c) are kept beside it. A time read off those points takes the
+ * rate (by c) are kept beside it, with the CPU and memory utilization of c
+ * servers at that rate (the same computations as piece_at's, so the same
+ * values, without their divisions). A time read off those points takes the
  * slot of its 20 seconds over, a week's days share a slot; a miss only
  * costs a new computation.
  */
 #define DAILY_SLOT_SPAN (20 * SIM_SEC)
 #define DAILY_SLOTS	(SIM_DAY / DAILY_SLOT_SPAN)
 
+/* A piece's values at a slot's rate with c servers, below capacity. */
+struct slot_piece {
+	long c; /* 0: none */
+	double erlang, cpu_pct, mem_pct;
+};
+
 struct daily_entry {
 	sim_time key; /* time of day (of week) + 1; 0: empty */
 	double rps;
-	long c[2]; /* 0: none */
-	double erlang[2];
+	struct slot_piece at[2]; /* the last two c, the newest first */
 };
 
 /* What dt seconds of a piece add, the same to the run and to the minute. */
@@ -394,6 +401,7 @@ void workload_free(struct workload *w)
 void workload_keep_minute_latency(struct workload *w, bool keep)
 {
 	w->minute_latency = keep;
+	latency_mix_reset(w->minute_mix);
 }
 
 static double noise_factor(struct workload *w, sim_time t)
@@ -444,17 +452,39 @@ static inline double shape_rate(struct workload *w, sim_time t)
 	}
 	if (e->key != key)
 		*e = (struct daily_entry){
-		    key, rate_shape_at(w->shape, t, w->start_unix), {0, 0}, {0, 0}};
+		    key, rate_shape_at(w->shape, t, w->start_unix), {{0, 0, 0, 0}, {0, 0, 0, 0}}};
 	w->read = e;
 	w->read_t = t;
 	w->read_key = key;
 	return e->rps;
 }
 
-static inline double rate_at(struct workload *w, sim_time t)
+static double rate_at_any(struct workload *w, sim_time t)
 {
 	double lambda = shape_rate(w, t);
 	return w->sigma > 0 ? lambda * noise_factor(w, t) : lambda;
+}
+
+/*
+ * lambda(t). The usual read first, inline: a diurnal rate without noise
+ * read a slot after the last read, and that slot kept (as shape_rate
+ * steps there).
+ */
+static inline double rate_at(struct workload *w, sim_time t)
+{
+	if (w->read && w->sigma == 0 && t - DAILY_SLOT_SPAN == w->read_t) {
+		sim_time key = w->read_key + DAILY_SLOT_SPAN;
+		struct daily_entry *e =
+		    w->read + 1 < w->daily + DAILY_SLOTS ? w->read + 1 : w->daily;
+		key -= key > w->daily_period ? w->daily_period : 0;
+		if (e->key == key) {
+			w->read = e;
+			w->read_t = t;
+			w->read_key = key;
+			return e->rps;
+		}
+	}
+	return rate_at_any(w, t);
 }
 
 double workload_rate(struct workload *w, sim_time t)
@@ -511,6 +541,25 @@ static double erlang_c_memo(struct workload *w, long c, double lambda)
 	return e.value;
 }
 
+static double cap_percent(double pct)
+{
+	return pct < 100 ? pct : 100;
+}
+
+/* The CPU utilization (%) of c servers (c > 0) at `lambda`. */
+static inline double cpu_percent(const struct workload *w, long c, double lambda)
+{
+	double capacity = (double)c * w->mu;
+	return cap_percent(w->model->cpu_idle_percent + 100 * lambda / capacity);
+}
+
+/* The memory utilization (%) of `serving` tasks (> 0) at `lambda`. */
+static inline double mem_percent(const struct workload *w, long serving, double lambda)
+{
+	const struct request_model *m = w->model;
+	return cap_percent(m->memory_base_percent + m->memory_per_rps * lambda / (double)serving);
+}
+
 /*
  * Erlang C at the rate just read: from beside a diurnal rate when lambda is
  * that rate (no noise), else from the memo.
@@ -520,20 +569,15 @@ static double erlang_c_at(struct workload *w, long c, double lambda)
 	struct daily_entry *d = w->read;
 	if (!d || d->rps != lambda)
 		return erlang_c_memo(w, c, lambda);
-	if (d->c[0] == c)
-		return d->erlang[0];
-	if (d->c[1] == c)
-		return d->erlang[1];
-	d->c[1] = d->c[0];
-	d->erlang[1] = d->erlang[0];
-	d->c[0] = c;
-	d->erlang[0] = mmc_erlang_c(c, lambda / w->mu);
-	return d->erlang[0];
-}
-
-static double cap_percent(double pct)
-{
-	return pct < 100 ? pct : 100;
+	if (d->at[0].c == c)
+		return d->at[0].erlang;
+	if (d->at[1].c == c)
+		return d->at[1].erlang;
+	d->at[1] = d->at[0];
+	d->at[0] =
+	    (struct slot_piece){c, mmc_erlang_c(c, lambda / w->mu), cpu_percent(w, c, lambda),
+				mem_percent(w, c / w->model->concurrency, lambda)};
+	return d->at[0].erlang;
 }
 
 /*
@@ -569,14 +613,21 @@ static void piece_at(struct workload *w, double lambda, long serving, double b0,
 	}
 	if (!p->overloaded)
 		p->erlang = erlang_c_at(w, c, lambda);
-	p->cpu_pct = cap_percent(m->cpu_idle_percent + 100 * lambda / capacity);
-	p->mem_pct =
-	    cap_percent(m->memory_base_percent + m->memory_per_rps * lambda / (double)serving);
+	p->cpu_pct = cpu_percent(w, c, lambda);
+	p->mem_pct = mem_percent(w, serving, lambda);
 }
 
-/* simtime_seconds, inlined: the same division, on the path taken every 20 seconds. */
+/*
+ * simtime_seconds, inlined: the same value, on the path taken every 20
+ * seconds. A whole number of seconds below 2^53 microseconds (the usual
+ * lengths) is that number exactly, with no floating-point division: t
+ * converts exactly and t / 10^6, a whole number, is the correctly rounded
+ * quotient.
+ */
 static inline double seconds(sim_time t)
 {
+	if (t % SIM_SEC == 0 && t >= -(INT64_C(1) << 53) && t <= INT64_C(1) << 53)
+		return (double)(t / SIM_SEC);
 	return (double)t / (double)SIM_SEC;
 }
 
@@ -833,9 +884,100 @@ static void open_piece(struct workload *w, double lambda, long serving)
 	w->b_lost = 0;
 }
 
+/*
+ * A whole steady piece below capacity with tasks serving, `dt` seconds, to
+ * the run and to the open minute: what piece_add(w, TO_RUN | TO_MINUTE, p,
+ * dt) adds there, the same operations on the same values, without its
+ * cases (and without adding its +0 drops: the sums of drops are never -0,
+ * so x + 0 is x).
+ */
+static void steady_add_both(struct workload *w, const struct piece *p, double dt)
+{
+	double served = p->lambda * dt, gamma = p->capacity - p->lambda;
+	double waited = p->erlang * served, wait_sum = p->erlang / gamma * served;
+	double cpu = p->cpu_pct * dt, mem = p->mem_pct * dt;
+	struct workload_totals *t = &w->totals;
+	struct minute_sums *m = &w->minute;
+	t->requests += served;
+	t->served += served;
+	t->waited += waited;
+	t->wait_sum_s += wait_sum;
+	t->cpu_pct_seconds += cpu;
+	t->mem_pct_seconds += mem;
+	t->serving_seconds += dt;
+	m->requests += served;
+	m->served += served;
+	m->cpu_pct_seconds += cpu;
+	m->mem_pct_seconds += mem;
+	m->serving_seconds += dt;
+	w->minute_touched = true;
+	if (w->minute_latency)
+		latency_mix_put_stable(w->minute_mix, served, w->mu, gamma, p->erlang);
+	latency_mix_put_stable(w->mix, served, w->mu, gamma, p->erlang);
+}
+
+/* share_add(w, TO_RUN, p, s) of a steady piece below capacity with tasks serving. */
+static inline void steady_add_run(struct workload *w, const struct piece *p, const struct share *s)
+{
+	add_share(&w->totals, s, true);
+	latency_mix_put_stable(w->mix, s->served, w->mu, p->capacity - p->lambda, p->erlang);
+}
+
+/*
+ * The usual advance of a load read every 20 seconds: the open interval is
+ * a steady piece below capacity, with tasks serving, that ends at t0, and
+ * the same tasks serve on at the new rate `lambda`. What close_interval
+ * and open_piece do there, the same operations on the same values (the
+ * interval whole to the run and the minute, or its kept share to the run
+ * when the minute has it already; then the piece's rate-dependent values),
+ * without their cases. Returns false, having done nothing, in any other
+ * case.
+ */
+static bool continue_steady(struct workload *w, sim_time t0, double lambda, long serving)
+{
+	struct piece *p = &w->cur;
+	const struct request_model *m = w->model;
+	if (!w->open || t0 != w->end || serving != p->serving || p->c == 0 || p->dynamic ||
+	    p->overloaded || w->b_lost != 0 || w->end <= w->open_at)
+		return false;
+	if (w->flushed == w->open_at)
+		steady_add_both(w, p, seconds(w->end - w->open_at));
+	else if (w->flushed == w->end && w->run_share_ok)
+		steady_add_run(w, p, &w->run_share);
+	else
+		return false;
+	/* c, capacity, cap and the backlog (none: steady below capacity) stay */
+	p->lambda = lambda;
+	p->overloaded = lambda >= p->capacity;
+	if (p->overloaded) {
+		p->dynamic = !m->steady_state && fluid_dynamic(lambda, p->capacity, p->b0, p->cap);
+		p->erlang = 1;
+	} else { /* below capacity from an empty backlog: at rest (fluid_dynamic) */
+		p->dynamic = false;
+	}
+	const struct daily_entry *d = w->read;
+	if (!p->overloaded && d && d->at[0].c == p->c && d->rps == lambda) {
+		p->erlang = d->at[0].erlang; /* the values beside the rate read */
+		p->cpu_pct = d->at[0].cpu_pct;
+		p->mem_pct = d->at[0].mem_pct;
+	} else {
+		if (!p->overloaded)
+			p->erlang = erlang_c_at(w, p->c, lambda);
+		p->cpu_pct = cpu_percent(w, p->c, lambda);
+		p->mem_pct = mem_percent(w, serving, lambda);
+	}
+	w->open_at = w->end = w->flushed = t0;
+	w->run_share_ok = false;
+	return true;
+}
+
 void workload_advance(struct workload *w, sim_time t0, sim_time t1, long serving)
 {
 	double lambda = rate_at(w, t0);
+	if (lambda != w->cur.lambda && continue_steady(w, t0, lambda, serving)) {
+		w->end = t1 > t0 ? t1 : t0;
+		return;
+	}
 	bool same = w->open && t0 == w->end && serving == w->cur.serving && lambda == w->cur.lambda;
 	/* a dynamic piece ends at its event: from there a steady piece, as if anew */
 	if (same && w->cur.dynamic && seconds(t0 - w->open_at) >= fluid_event(&w->cur))
@@ -863,7 +1005,8 @@ static void close_minute(struct workload *w, struct workload_minute *out)
 	    w->minute_latency ? latency_mix_quantile_memo(w->minute_mix, P95, w->p95_memo) : NAN;
 	memset(&w->minute, 0, sizeof(w->minute));
 	w->minute_touched = false;
-	latency_mix_reset(w->minute_mix);
+	if (w->minute_latency) /* else it is not fed (workload_keep_minute_latency emptied it) */
+		latency_mix_reset(w->minute_mix);
 }
 
 void workload_take_minute(struct workload *w, struct workload_minute *out)

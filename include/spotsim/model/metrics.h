@@ -34,12 +34,51 @@ struct metrics {
 	struct datapoint cur[METRIC_COUNT]; /* the minute being sampled; average set at its close */
 	double serving_sum;		    /* over samples with serving > 0 */
 	long serving_samples;
+	bool cpu, memory, requests; /* kept (metrics_keep): CPU, MEMORY, the two request counts */
 };
 
+/* Every metric kept. */
 void metrics_init(struct metrics *m);
 
-/* Adds a 20-second sample to the current minute. */
-void metrics_sample(struct metrics *m, const struct metrics_sample *s);
+/*
+ * Keeps only the metrics in `set` (METRIC_BITs; default all), for a caller
+ * that reads no other: the others have no datapoint. The backlog metrics
+ * come from queue samples and are always kept.
+ */
+void metrics_keep(struct metrics *m, unsigned set);
+
+/* The minimum and maximum without a branch on the sample: minsd and maxsd. */
+static inline void metrics_add(struct datapoint *d, double v)
+{
+	if (!d->present) {
+		d->minimum = d->maximum = v;
+		d->present = true;
+	}
+	d->minimum = v < d->minimum ? v : d->minimum;
+	d->maximum = v > d->maximum ? v : d->maximum;
+	d->sum += v;
+	d->sample_count += 1;
+}
+
+/* Adds a 20-second sample to the current minute (inline: it runs at every sample). */
+static inline void metrics_sample(struct metrics *m, const struct metrics_sample *s)
+{
+	if (s->serving > 0) {
+		if (m->cpu)
+			metrics_add(&m->cur[METRIC_CPU], s->cpu_pct);
+		if (m->memory)
+			metrics_add(&m->cur[METRIC_MEMORY], s->mem_pct);
+		if (m->requests) { /* for REQUESTS_PER_TARGET */
+			m->serving_sum += (double)s->serving;
+			m->serving_samples++;
+		}
+	}
+	if (s->has_queue) {
+		double tasks = s->serving > 0 ? (double)s->serving : 1.0;
+		metrics_add(&m->cur[METRIC_BACKLOG], s->backlog);
+		metrics_add(&m->cur[METRIC_BACKLOG_PER_TASK], s->backlog / tasks);
+	}
+}
 
 /*
  * Closes the minute: writes its datapoints (requests = arrivals in the

@@ -74,6 +74,9 @@ enum metric_name {
 	METRIC_COUNT
 };
 
+/* The bit of metric `name` in a set of metrics (metrics_keep, scaler_metrics_read). */
+#define METRIC_BIT(name) (1u << (name))
+
 enum statistic {
 	STAT_AVERAGE,
 	STAT_MINIMUM,
@@ -287,6 +290,9 @@ void scaler_free(struct scaler *s);
  * same whichever is set.
  */
 void scaler_set_explain(struct scaler *s, bool explain);
+
+/* The metrics the alarms of the scaler's policies read, as a set of METRIC_BITs. */
+unsigned scaler_metrics_read(const struct scaler *s);
 
 /*
  * One minute's evaluation at `now` (a whole minute): every alarm takes the

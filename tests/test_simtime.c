@@ -103,12 +103,47 @@ static void test_decimal_seconds_exact(void **state)
 	assert_int_equal(t, 4000000000000000001LL);
 }
 
+/* Decimal terms are exact in integers and round half up at the microsecond. */
+static void test_decimal_rounding(void **state)
+{
+	(void)state;
+	sim_time t;
+	static const struct {
+		const char *text;
+		sim_time want;
+	} cases[] = {
+	    {"0.1s", 100000},
+	    {"0.5us", 1},
+	    {"0.4999us", 0},
+	    {"1.5us", 2},
+	    {"1.0000005s", 1000001},
+	    {"1e3s", 1000000000},
+	    {"2.5e-1s", 250000},
+	    {"0.000000001s", 0},
+	    {"1.25m", 75000000},
+	    {"1.5us 1.5us", 4},
+	    {"0x10s", 16000000},
+	    {"007.50s", 7500000},
+	    {"1.00000000000000000000000000009s", 1000000},
+	};
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		assert_int_equal(simtime_parse(cases[i].text, &t), 0);
+		assert_int_equal(t, cases[i].want);
+	}
+	assert_int_equal(simtime_parse("100000000000000000000000000001us", &t), SPOTSIM_ERANGE);
+	assert_int_equal(simtime_parse("2562047788015d", &t), SPOTSIM_ERANGE);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-	    cmocka_unit_test(test_units),  cmocka_unit_test(test_clock_forms),
-	    cmocka_unit_test(test_errors), cmocka_unit_test(test_ceil_seconds),
-	    cmocka_unit_test(test_format), cmocka_unit_test(test_decimal_seconds_exact),
+	    cmocka_unit_test(test_units),
+	    cmocka_unit_test(test_clock_forms),
+	    cmocka_unit_test(test_errors),
+	    cmocka_unit_test(test_ceil_seconds),
+	    cmocka_unit_test(test_format),
+	    cmocka_unit_test(test_decimal_rounding),
+	    cmocka_unit_test(test_decimal_seconds_exact),
 	};
 	return cmocka_run_group_tests_name("simtime", tests, NULL, NULL);
 }

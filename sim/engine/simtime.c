@@ -2,8 +2,11 @@
  * simtime — parsing and printing durations (see simtime.h).
  *
  * The parser walks the text once: a run of <number><unit> terms, optionally
- * followed by an HH:MM[:SS] clock part. Each term is converted to
- * microseconds in long double so "0.1s" is exact after rounding.
+ * followed by an HH:MM[:SS] clock part. A decimal term is converted to
+ * microseconds exactly, in integers (digits x unit x a power of ten, rounded
+ * half up at the microsecond), so "0.1s" and "333333333000.04s" (as
+ * durations are written back) keep their microseconds on every machine; no
+ * long double, whose width differs between platforms and under valgrind.
  */
 #include "spotsim/engine/simtime.h"
 
@@ -45,8 +48,8 @@ static sim_time read_unit(const char *p, const char **end)
 	return 0;
 }
 
-/* Parses "HH:MM" or "HH:MM:SS" at p (whole rest of the string). */
-static int parse_clock(const char *p, long double *usec)
+/* Parses "HH:MM" or "HH:MM:SS" at p (whole rest of the string), in microseconds. */
+static int parse_clock(const char *p, double *usec)
 {
 	unsigned h, m;
 	double s = 0;
@@ -61,24 +64,97 @@ static int parse_clock(const char *p, long double *usec)
 	}
 	if (*skip_space(p))
 		return SPOTSIM_ESYNTAX;
-	*usec = ((long double)h * 3600 + (long double)m * 60 + s) * SIM_SEC;
+	*usec = ((double)h * 3600 + (double)m * 60 + s) * SIM_SEC;
 	return 0;
 }
 
-static int finish(long double usec, sim_time *out)
+/* The largest time a duration may give, in microseconds. */
+#define PARSE_MAX (SIM_TIME_MAX / 2)
+
+/* Significant digits kept of a decimal term: below 1e-25 of it, far under a microsecond. */
+#define KEEP_DIGITS 25
+
+/*
+ * `usec` rounded to whole microseconds; SPOTSIM_ERANGE when it is not a
+ * finite number in [0, PARSE_MAX].
+ */
+static int from_double(double usec, sim_time *out)
 {
-	if (!isfinite((double)usec) || usec < 0)
+	if (!isfinite(usec) || usec < 0 || usec > (double)PARSE_MAX)
 		return SPOTSIM_ERANGE;
-	if (usec > (long double)SIM_TIME_MAX / 2)
-		return SPOTSIM_ERANGE;
-	*out = (sim_time)llroundl(usec);
+	*out = (sim_time)llround(usec);
 	return 0;
+}
+
+/*
+ * The decimal number text[0..n) ([digits][.digits][e[+-]digits]) times
+ * `scale` microseconds, exactly, rounded half up; false when the text is
+ * not of that form (a hexadecimal number, say) or too large.
+ */
+static bool decimal_usec(const char *text, size_t n, sim_time scale, sim_time *out)
+{
+	__int128 m = 0, v;
+	int digits = 0, exp10 = 0, e = 0, esign = 1;
+	size_t i = 0;
+	bool any = false, dot = false;
+
+	for (; i < n && (isdigit((unsigned char)text[i]) || (text[i] == '.' && !dot)); i++) {
+		if (text[i] == '.') {
+			dot = true;
+			continue;
+		}
+		any = true;
+		if (digits || text[i] != '0') { /* significant */
+			if (digits < KEEP_DIGITS) {
+				m = m * 10 + (text[i] - '0');
+				digits++;
+				exp10 -= dot;
+			} else {
+				exp10 += !dot;
+			}
+		} else {
+			exp10 -= dot;
+		}
+	}
+	if (!any)
+		return false;
+	if (i < n && (text[i] == 'e' || text[i] == 'E')) {
+		i++;
+		if (i < n && (text[i] == '+' || text[i] == '-'))
+			esign = text[i++] == '-' ? -1 : 1;
+		if (i == n)
+			return false;
+		for (; i < n && isdigit((unsigned char)text[i]); i++)
+			e = e < 10000 ? e * 10 + (text[i] - '0') : e;
+	}
+	if (i != n)
+		return false;
+	exp10 += esign * e;
+	v = m * scale; /* m < 1e25, scale < 1e12: fits */
+	for (; exp10 > 0 && v; exp10--) {
+		if (v > (__int128)PARSE_MAX)
+			return false;
+		v *= 10;
+	}
+	if (exp10 < 0) {
+		__int128 p10 = 1;
+		for (int k = 0; k < -exp10; k++) {
+			if (p10 > v) /* the value is below half a microsecond */
+				return *out = 0, true;
+			p10 *= 10;
+		}
+		v = v / p10 + (2 * (v % p10) >= p10);
+	}
+	if (v > (__int128)PARSE_MAX)
+		return false;
+	*out = (sim_time)v;
+	return true;
 }
 
 int simtime_parse(const char *s, sim_time *out)
 {
 	const char *p = skip_space(s);
-	long double total = 0;
+	sim_time total = 0;
 	int terms = 0;
 
 	if (*p == '-')
@@ -86,18 +162,21 @@ int simtime_parse(const char *s, sim_time *out)
 	while (*p) {
 		if (strchr(p, ':') && isdigit((unsigned char)*p) && strchr(p, ':') - p <= 2 &&
 		    !strpbrk(p, "abcdefghijklmnopqrstuvwxyz")) {
-			long double clock;
+			double clock;
+			sim_time c;
 			if (parse_clock(p, &clock))
 				return SPOTSIM_ESYNTAX;
-			return finish(total + clock, out);
+			if (from_double(clock, &c) || c > PARSE_MAX - total)
+				return SPOTSIM_ERANGE;
+			*out = total + c;
+			return 0;
 		}
 		char *end;
-		/* long double: "333333333000.04s" (as durations are written back) keeps its microseconds */
-		long double v = strtold(p, &end);
-		if (end == p || *p == '+' || !isfinite((double)v))
+		double v = strtod(p, &end); /* where the number ends, and its rough size */
+		if (end == p || *p == '+' || !isfinite(v))
 			return end == p ? SPOTSIM_ESYNTAX : SPOTSIM_ERANGE;
 		const char *after = skip_space(end);
-		sim_time scale = SIM_SEC;
+		sim_time scale = SIM_SEC, term;
 		if (isalpha((unsigned char)*after)) {
 			scale = read_unit(after, &after);
 			if (!scale)
@@ -108,20 +187,28 @@ int simtime_parse(const char *s, sim_time *out)
 		}
 		if (v < 0)
 			return SPOTSIM_ERANGE;
-		total += v * scale;
+		if (v * (double)scale > 2.0 * (double)PARSE_MAX)
+			return SPOTSIM_ERANGE; /* far too large: no exact work */
+		if (!decimal_usec(p, (size_t)(end - p), scale, &term) &&
+		    from_double(v * (double)scale, &term))
+			return SPOTSIM_ERANGE;
+		if (term > PARSE_MAX - total)
+			return SPOTSIM_ERANGE;
+		total += term;
 		terms++;
 		p = skip_space(after);
 	}
 	if (!terms)
 		return SPOTSIM_ESYNTAX;
-	return finish(total, out);
+	*out = total;
+	return 0;
 }
 
 int simtime_from_seconds(double seconds, sim_time *out)
 {
 	if (!isfinite(seconds))
 		return SPOTSIM_ERANGE;
-	return finish((long double)seconds * SIM_SEC, out);
+	return from_double(seconds * SIM_SEC, out);
 }
 
 double simtime_seconds(sim_time t)

@@ -153,7 +153,7 @@ lint:
 	@echo "lint: ok"
 
 bench: deps $(BENCHBIN) $(BUILD)/spotsim
-	@for b in $(BENCHBIN); do ./$$b; done
+	@fail=0; for b in $(BENCHBIN); do ./$$b || { echo "$$b failed"; fail=1; }; done; exit $$fail
 
 # spotsim and bench/peer_simpy.py on the same two services, side by side
 # (SPEC 8); bench/peer.sh installs python3-simpy3 when root and it is missing.

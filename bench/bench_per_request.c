@@ -82,8 +82,8 @@ static const char tracking_text[] =
     "  \"PredefinedMetricSpecification\": {\"PredefinedMetricType\":"
     "  \"ECSServiceAverageCPUUtilization\"}, \"ScaleOutCooldown\": 60,"
     "  \"ScaleInCooldown\": 300}}]},"
-    " \"workload\": {\"type\": \"requests\", \"model\": \"MODEL\","
-    "  \"routing\": \"round_robin\", \"rate\": {\"kind\": \"diurnal\", \"min_rps\": 100,"
+    " \"workload\": {\"type\": \"requests\", MODEL,"
+    "  \"rate\": {\"kind\": \"diurnal\", \"min_rps\": 100,"
     "  \"max_rps\": 500}, \"service_time\": \"exponential(40ms)\", \"concurrency_per_task\": 4,"
     "  \"timeout\": \"10s\", \"cpu_idle_percent\": 3},"
     " \"spot\": {\"interruptions\": {\"model\": \"poisson\", \"monthly_fraction\": 0.5}}}";
@@ -164,8 +164,9 @@ int main(void)
 		       per_request_routing_name(cases[i].routing), cases[i].service, rate / 1e6,
 		       requests);
 	}
-	double analytic = time_runs(tracking_text, "analytic", "1d", REPS, &m);
-	double exact = time_runs(tracking_text, "per_request", "1d", 1, &m);
+	double analytic = time_runs(tracking_text, "\"model\": \"analytic\"", "1d", REPS, &m);
+	double exact = time_runs(
+	    tracking_text, "\"model\": \"per_request\", \"routing\": \"round_robin\"", "1d", 1, &m);
 	printf(
 	    "per_request: 1-day replication, diurnal 100-500 rps, CPU target tracking, Spot "
 	    "interruptions, no sink: %.3f s CPU for %.0f requests, %.2f million requests per CPU "

@@ -81,8 +81,8 @@ shards() {
 	while [ $i -lt "$n" ]; do
 		echo $i
 		i=$((i + 1))
-	done | xargs -P 2 -n 1 sh -c "$SPOTSIM run $scenario --shard \$1/$n -o $dir/s\$1 $* >/dev/null" sh ||
-		bad "$scenario" "a shard failed"
+	done | xargs -P 2 -n 1 sh -c "$SPOTSIM run $scenario --shard \$1/$n -o $dir/s\$1 $* >/dev/null 2>$dir/err\$1" sh ||
+		{ bad "$scenario" "a shard failed"; cat "$dir"/err* >&2; }
 }
 
 # The run's stderr holds only the notes of what it assumed (placement tie,

@@ -293,6 +293,29 @@ static bool close_minutes_at_once(struct rep *r, sim_time stop, int64_t passed, 
 }
 
 /*
+ * Ticks from the one reached, in the usual case (workload_advance_ticks),
+ * with their samples: what account_ticks does for them. Returns whether
+ * there was one.
+ */
+static bool account_usual_ticks(struct rep *r, int64_t passed, long serving)
+{
+	enum {
+		BATCH = 8
+	};
+	double cpu[BATCH], mem[BATCH];
+	int64_t left = passed - r->ticks;
+	int n = workload_advance_ticks(r->w, r->accounted, left < BATCH ? (int)left : BATCH,
+				       serving, cpu, mem);
+	for (int i = 0; i < n; i++) {
+		struct metrics_sample ms = {serving, cpu[i], mem[i], false, 0};
+		r->ticks++;
+		r->accounted += SAMPLE_PERIOD;
+		metrics_sample(&r->metrics, &ms);
+	}
+	return n > 0;
+}
+
+/*
  * While policies sample: from a tick reached to each next one that has
  * passed, the piece up to it and its sample. This is what account_to's
  * loop does there (a piece never runs past the next tick), without asking
@@ -301,6 +324,8 @@ static bool close_minutes_at_once(struct rep *r, sim_time stop, int64_t passed, 
 static void account_ticks(struct rep *r, int64_t passed, long serving)
 {
 	while (r->ticks < passed && r->accounted == (sim_time)r->ticks * SAMPLE_PERIOD) {
+		if (r->w && account_usual_ticks(r, passed, serving))
+			continue;
 		sim_time at = (sim_time)(r->ticks + 1) * SAMPLE_PERIOD;
 		if (r->w)
 			workload_advance(r->w, r->accounted, at, serving);

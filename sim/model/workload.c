@@ -993,6 +993,62 @@ void workload_advance(struct workload *w, sim_time t0, sim_time t1, long serving
 	}
 }
 
+/*
+ * The slot piece of a steady piece below capacity at the diurnal rate of
+ * entry e with c servers: what continue_steady takes or computes there (at
+ * the older one, erlang_c_at returns its Erlang C, and cpu_percent and
+ * mem_percent give its utilizations again: c is serving x concurrency);
+ * NULL when the entry has neither.
+ */
+static inline const struct slot_piece *slot_piece_of(const struct daily_entry *e, long c)
+{
+	return e->at[0].c == c ? &e->at[0] : e->at[1].c == c ? &e->at[1] : NULL;
+}
+/* The entry after the last read and its key, as rate_at steps there. */
+static inline struct daily_entry *next_entry(const struct workload *w, sim_time *key)
+{
+	*key = w->read_key + DAILY_SLOT_SPAN;
+	*key -= *key > w->daily_period ? w->daily_period : 0;
+	return w->read + 1 < w->daily + DAILY_SLOTS ? w->read + 1 : w->daily;
+}
+int workload_advance_ticks(struct workload *w, sim_time t0, int n, long serving, double *cpu_pct,
+			   double *mem_pct)
+{
+	struct piece *p = &w->cur;
+	int k = 0;
+	if (!w->daily || w->sigma != 0 || !w->open || serving != p->serving || p->c == 0 ||
+	    p->dynamic || p->overloaded || w->b_lost != 0)
+		return 0;
+	for (sim_time t = t0; k < n; k++, t += DAILY_SLOT_SPAN) {
+		sim_time key;
+		if (!w->read || t - DAILY_SLOT_SPAN != w->read_t || t != w->end ||
+		    w->end <= w->open_at)
+			break;
+		struct daily_entry *e = next_entry(w, &key);
+		if (e->key != key || e->rps == p->lambda || !(e->rps < p->capacity))
+			break;
+		const struct slot_piece *sp = slot_piece_of(e, p->c);
+		if (!sp)
+			break;
+		if (w->flushed == w->open_at)
+			steady_add_both(w, p, seconds(w->end - w->open_at));
+		else if (w->flushed == w->end && w->run_share_ok)
+			steady_add_run(w, p, &w->run_share);
+		else
+			break;
+		w->read = e;
+		w->read_t = t;
+		w->read_key = key;
+		p->lambda = e->rps;
+		p->erlang = sp->erlang;
+		p->cpu_pct = cpu_pct[k] = sp->cpu_pct;
+		p->mem_pct = mem_pct[k] = sp->mem_pct;
+		w->open_at = w->flushed = t;
+		w->end = t + DAILY_SLOT_SPAN;
+		w->run_share_ok = false;
+	}
+	return k;
+}
 static void close_minute(struct workload *w, struct workload_minute *out)
 {
 	const struct minute_sums *s = &w->minute;

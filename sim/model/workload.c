@@ -310,15 +310,40 @@ struct share {
 	double cpu_pct_seconds, mem_pct_seconds, serving_seconds;
 };
 
+/*
+ * A minute of three slots (its ticks' reads) under the same c servers, all
+ * below capacity, each rate another than the one before: what its first
+ * two pieces add to the run and to the minute (steady_add_both's values),
+ * their latency mixture's sums summed by bucket (the same sums as piece by
+ * piece, in another order: the last bits may differ), and the utilizations
+ * of the three. Kept beside the day of slots, one per three slots (a run's
+ * minutes start at slots of one residue modulo 3).
+ */
+struct minute_bucket {
+	uint64_t key; /* the gammas' latency bucket */
+	double served, wq, wc, wcg;
+};
+struct minute_entry {
+	sim_time key; /* the first slot's key; 0: empty */
+	long c;
+	struct share s[2]; /* without requests (= served), drops (none) and dt (20 s) */
+	int nbuckets;	   /* 1 when both pieces' gammas share a bucket, else 2 */
+	struct minute_bucket b[2];
+	double erlang3; /* the third piece's Erlang C */
+	double cpu_pct[3], mem_pct[3];
+};
+#define MINUTE_SLOTS (DAILY_SLOTS / 3)
+
 struct workload {
 	const struct rate_shape *shape;
 	const struct request_model *model;
 	int64_t start_unix;
 	double mu;
-	struct daily_entry *daily; /* diurnal shapes only */
-	struct daily_entry *read;  /* the entry of the last shape_rate, or NULL */
-	sim_time daily_period;	   /* SIM_DAY, or SIM_WEEK with weekly factors */
-	sim_time read_t, read_key; /* the time of the last diurnal read and its key */
+	struct daily_entry *daily;    /* diurnal shapes only */
+	struct minute_entry *minutes; /* beside daily: MINUTE_SLOTS */
+	struct daily_entry *read;     /* the entry of the last shape_rate, or NULL */
+	sim_time daily_period;	      /* SIM_DAY, or SIM_WEEK with weekly factors */
+	sim_time read_t, read_key;    /* the time of the last diurnal read and its key */
 
 	struct rng noise;
 	uint64_t seed, replication;
@@ -372,6 +397,7 @@ struct workload *workload_new(const struct rate_shape *shape, const struct reque
 	w->noise_factor = 1;
 	if (shape->kind == RATE_DIURNAL) {
 		w->daily = xcalloc(DAILY_SLOTS, sizeof(*w->daily));
+		w->minutes = xcalloc(MINUTE_SLOTS, sizeof(*w->minutes));
 		w->daily_period = shape->has_weekly ? SIM_WEEK : SIM_DAY;
 		w->read_t = SIM_TIME_MAX; /* no read yet */
 	}
@@ -391,6 +417,7 @@ void workload_free(struct workload *w)
 		return;
 	rng_release(&w->noise);
 	free(w->daily);
+	free(w->minutes);
 	free(w->erlang_memo);
 	latency_mix_free(w->mix);
 	latency_mix_free(w->minute_mix);
@@ -1011,6 +1038,138 @@ static inline struct daily_entry *next_entry(const struct workload *w, sim_time 
 	*key -= *key > w->daily_period ? w->daily_period : 0;
 	return w->read + 1 < w->daily + DAILY_SLOTS ? w->read + 1 : w->daily;
 }
+/* The entry after e (whose key is *key) and its key, as rate_at steps there. */
+static inline struct daily_entry *step_entry(const struct workload *w, struct daily_entry *e,
+					     sim_time *key)
+{
+	*key += DAILY_SLOT_SPAN;
+	*key -= *key > w->daily_period ? w->daily_period : 0;
+	return e + 1 < w->daily + DAILY_SLOTS ? e + 1 : w->daily;
+}
+/* A piece's part of a minute entry: dt = 20 s of steady_add_both's sums. */
+static void minute_entry_add(struct minute_entry *me, struct share *s, double lambda,
+			     double capacity, const struct slot_piece *sp)
+{
+	double dt = seconds(DAILY_SLOT_SPAN);
+	double served = lambda * dt, gamma = capacity - lambda;
+	double waited = sp->erlang * served, wq = sp->erlang / gamma * served;
+	uint64_t key = latency_mix_bucket_key(gamma);
+	struct minute_bucket *b = &me->b[me->nbuckets > 0 ? me->nbuckets - 1 : 0];
+	s->served = served;
+	s->waited = waited;
+	s->wait_sum_s = wq;
+	s->cpu_pct_seconds = sp->cpu_pct * dt;
+	s->mem_pct_seconds = sp->mem_pct * dt;
+	if (me->nbuckets == 0 || b->key != key) {
+		b = &me->b[me->nbuckets++];
+		b->key = key;
+	}
+	b->served += served;
+	b->wq += wq;
+	b->wc += waited;
+	b->wcg += waited * gamma;
+}
+/*
+ * The minute entry of the three slots after the last read (e[0..2]), for
+ * the open piece's c and capacity (computed when missing); NULL when a slot
+ * is unread, has no piece for c, is at capacity or repeats the rate before.
+ */
+static const struct minute_entry *minute_entry_of(struct workload *w, struct daily_entry **e)
+{
+	const struct piece *p = &w->cur;
+	sim_time key = w->read_key;
+	struct daily_entry *d = w->read;
+	const struct slot_piece *sp[3];
+	double before = p->lambda;
+	for (int i = 0; i < 3; i++) {
+		d = step_entry(w, d, &key);
+		e[i] = d;
+		if (d->key != key || d->rps == before || !(d->rps < p->capacity))
+			return NULL;
+		before = d->rps;
+	}
+	struct minute_entry *me = &w->minutes[(size_t)(e[0] - w->daily) / 3];
+	if (me->key == e[0]->key && me->c == p->c)
+		return me;
+	for (int i = 0; i < 3; i++)
+		if (!(sp[i] = slot_piece_of(e[i], p->c)))
+			return NULL;
+	memset(me, 0, sizeof(*me));
+	me->key = e[0]->key;
+	me->c = p->c;
+	for (int i = 0; i < 2; i++)
+		minute_entry_add(me, &me->s[i], e[i]->rps, p->capacity, sp[i]);
+	me->erlang3 = sp[2]->erlang;
+	for (int i = 0; i < 3; i++) {
+		me->cpu_pct[i] = sp[i]->cpu_pct;
+		me->mem_pct[i] = sp[i]->mem_pct;
+	}
+	return me;
+}
+/* The first two pieces of a minute entry to the run and to the open minute. */
+static void minute_entry_put(struct workload *w, const struct minute_entry *me)
+{
+	struct workload_totals *t = &w->totals;
+	struct minute_sums *m = &w->minute;
+	double dt = seconds(DAILY_SLOT_SPAN);
+	for (int i = 0; i < 2; i++) {
+		const struct share *s = &me->s[i];
+		t->requests += s->served;
+		t->served += s->served;
+		t->waited += s->waited;
+		t->wait_sum_s += s->wait_sum_s;
+		t->cpu_pct_seconds += s->cpu_pct_seconds;
+		t->mem_pct_seconds += s->mem_pct_seconds;
+		t->serving_seconds += dt;
+		m->requests += s->served;
+		m->served += s->served;
+		m->cpu_pct_seconds += s->cpu_pct_seconds;
+		m->mem_pct_seconds += s->mem_pct_seconds;
+		m->serving_seconds += dt;
+	}
+	w->minute_touched = true;
+	for (int i = 0; i < me->nbuckets; i++) {
+		const struct minute_bucket *b = &me->b[i];
+		if (w->minute_latency)
+			latency_mix_put_sums(w->minute_mix, w->mu, b->key, b->served, b->wq, b->wc,
+					     b->wcg);
+		latency_mix_put_sums(w->mix, w->mu, b->key, b->served, b->wq, b->wc, b->wcg);
+	}
+}
+/*
+ * The three ticks of the minute from t, as workload_advance_ticks does
+ * them one by one, the first two pieces summed (minute_entry). Returns
+ * false, having done nothing, unless the open piece (the last minute's
+ * third) is in the minute's sums and its share kept (run_share), and the
+ * minute's slots have an entry.
+ */
+static bool advance_minute(struct workload *w, sim_time t, double *cpu_pct, double *mem_pct)
+{
+	struct piece *p = &w->cur;
+	struct daily_entry *e[3];
+	if (w->flushed != w->end || !w->run_share_ok)
+		return false;
+	const struct minute_entry *me = minute_entry_of(w, e);
+	if (!me)
+		return false;
+	steady_add_run(w, p, &w->run_share);
+	minute_entry_put(w, me);
+	w->read = e[2];
+	w->read_t = t + 2 * DAILY_SLOT_SPAN;
+	w->read_key = e[2]->key;
+	p->lambda = e[2]->rps;
+	p->erlang = me->erlang3;
+	p->cpu_pct = me->cpu_pct[2];
+	p->mem_pct = me->mem_pct[2];
+	w->open_at = w->flushed = t + 2 * DAILY_SLOT_SPAN;
+	w->end = t + 3 * DAILY_SLOT_SPAN;
+	w->run_share_ok = false;
+	for (int i = 0; i < 3; i++) {
+		cpu_pct[i] = me->cpu_pct[i];
+		mem_pct[i] = me->mem_pct[i];
+	}
+	return true;
+}
 int workload_advance_ticks(struct workload *w, sim_time t0, int n, long serving, double *cpu_pct,
 			   double *mem_pct)
 {
@@ -1024,6 +1183,12 @@ int workload_advance_ticks(struct workload *w, sim_time t0, int n, long serving,
 		if (!w->read || t - DAILY_SLOT_SPAN != w->read_t || t != w->end ||
 		    w->end <= w->open_at)
 			break;
+		if (t % SIM_MIN == 0 && n - k >= 3 &&
+		    advance_minute(w, t, cpu_pct + k, mem_pct + k)) {
+			k += 2;
+			t += 2 * DAILY_SLOT_SPAN;
+			continue;
+		}
 		struct daily_entry *e = next_entry(w, &key);
 		if (e->key != key || e->rps == p->lambda || !(e->rps < p->capacity))
 			break;

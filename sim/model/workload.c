@@ -326,7 +326,7 @@ struct minute_bucket {
 struct minute_entry {
 	sim_time key; /* the first slot's key; 0: empty */
 	long c;
-	struct share s[2]; /* without requests (= served), drops (none) and dt (20 s) */
+	struct share s[3]; /* each piece's 20 s */
 	int nbuckets;	   /* 1 when both pieces' gammas share a bucket, else 2 */
 	struct minute_bucket b[2];
 	double erlang3; /* the third piece's Erlang C */
@@ -840,7 +840,8 @@ static void flush_minute(struct workload *w)
 	} else if (w->flushed != w->open_at) {
 		piece_add(w, TO_MINUTE, &w->cur, seconds(w->end - w->flushed));
 	} else {
-		share_of(w, &w->cur, seconds(w->end - w->flushed), &w->run_share);
+		if (!w->run_share_ok) /* else kept already (advance_minute) */
+			share_of(w, &w->cur, seconds(w->end - w->flushed), &w->run_share);
 		share_add(w, TO_MINUTE, &w->cur, &w->run_share);
 		w->run_share_ok = true;
 	}
@@ -1046,20 +1047,24 @@ static inline struct daily_entry *step_entry(const struct workload *w, struct da
 	*key -= *key > w->daily_period ? w->daily_period : 0;
 	return e + 1 < w->daily + DAILY_SLOTS ? e + 1 : w->daily;
 }
-/* A piece's part of a minute entry: dt = 20 s of steady_add_both's sums. */
-static void minute_entry_add(struct minute_entry *me, struct share *s, double lambda,
-			     double capacity, const struct slot_piece *sp)
+/*
+ * A piece's part of a minute entry: its share of 20 s (share_of's values)
+ * and, for the first two, its latency sums in their bucket.
+ */
+static void minute_entry_add(struct minute_entry *me, int i, double lambda, double capacity,
+			     const struct slot_piece *sp)
 {
 	double dt = seconds(DAILY_SLOT_SPAN);
 	double served = lambda * dt, gamma = capacity - lambda;
 	double waited = sp->erlang * served, wq = sp->erlang / gamma * served;
 	uint64_t key = latency_mix_bucket_key(gamma);
 	struct minute_bucket *b = &me->b[me->nbuckets > 0 ? me->nbuckets - 1 : 0];
-	s->served = served;
-	s->waited = waited;
-	s->wait_sum_s = wq;
-	s->cpu_pct_seconds = sp->cpu_pct * dt;
-	s->mem_pct_seconds = sp->mem_pct * dt;
+	me->s[i] =
+	    (struct share){served, served, 0, waited, wq, sp->cpu_pct * dt, sp->mem_pct * dt, dt};
+	me->cpu_pct[i] = sp->cpu_pct;
+	me->mem_pct[i] = sp->mem_pct;
+	if (i == 2)
+		return;
 	if (me->nbuckets == 0 || b->key != key) {
 		b = &me->b[me->nbuckets++];
 		b->key = key;
@@ -1070,41 +1075,52 @@ static void minute_entry_add(struct minute_entry *me, struct share *s, double la
 	b->wcg += waited * gamma;
 }
 /*
+ * Fills `me` for slots e[0..2] and the open piece's c and capacity; false,
+ * leaving it as it was, when a slot has no piece for c, is at capacity or
+ * repeats the rate before it (the first one's is checked by the caller).
+ */
+static bool minute_entry_fill(struct workload *w, struct minute_entry *me,
+			      struct daily_entry *const *e)
+{
+	const struct piece *p = &w->cur;
+	const struct slot_piece *sp[3];
+	for (int i = 0; i < 3; i++) {
+		if (!(e[i]->rps < p->capacity) || (i > 0 && e[i]->rps == e[i - 1]->rps) ||
+		    !(sp[i] = slot_piece_of(e[i], p->c)))
+			return false;
+	}
+	memset(me, 0, sizeof(*me));
+	me->key = e[0]->key;
+	me->c = p->c;
+	for (int i = 0; i < 3; i++)
+		minute_entry_add(me, i, e[i]->rps, p->capacity, sp[i]);
+	me->erlang3 = sp[2]->erlang;
+	return true;
+}
+/*
  * The minute entry of the three slots after the last read (e[0..2]), for
- * the open piece's c and capacity (computed when missing); NULL when a slot
- * is unread, has no piece for c, is at capacity or repeats the rate before.
+ * the open piece's c and capacity (filled when missing); NULL when a slot
+ * is unread, or the minute is not usual (minute_entry_fill), or its first
+ * rate is the open piece's. An entry's slots keep their rates while they
+ * keep their keys.
  */
 static const struct minute_entry *minute_entry_of(struct workload *w, struct daily_entry **e)
 {
 	const struct piece *p = &w->cur;
-	sim_time key = w->read_key;
+	sim_time key[3], k = w->read_key;
 	struct daily_entry *d = w->read;
-	const struct slot_piece *sp[3];
-	double before = p->lambda;
 	for (int i = 0; i < 3; i++) {
-		d = step_entry(w, d, &key);
+		d = step_entry(w, d, &k);
 		e[i] = d;
-		if (d->key != key || d->rps == before || !(d->rps < p->capacity))
-			return NULL;
-		before = d->rps;
+		key[i] = k;
 	}
+	if (e[0]->key != key[0] || e[1]->key != key[1] || e[2]->key != key[2] ||
+	    e[0]->rps == p->lambda)
+		return NULL;
 	struct minute_entry *me = &w->minutes[(size_t)(e[0] - w->daily) / 3];
-	if (me->key == e[0]->key && me->c == p->c)
+	if (me->key == key[0] && me->c == p->c)
 		return me;
-	for (int i = 0; i < 3; i++)
-		if (!(sp[i] = slot_piece_of(e[i], p->c)))
-			return NULL;
-	memset(me, 0, sizeof(*me));
-	me->key = e[0]->key;
-	me->c = p->c;
-	for (int i = 0; i < 2; i++)
-		minute_entry_add(me, &me->s[i], e[i]->rps, p->capacity, sp[i]);
-	me->erlang3 = sp[2]->erlang;
-	for (int i = 0; i < 3; i++) {
-		me->cpu_pct[i] = sp[i]->cpu_pct;
-		me->mem_pct[i] = sp[i]->mem_pct;
-	}
-	return me;
+	return minute_entry_fill(w, me, e) ? me : NULL;
 }
 /* The first two pieces of a minute entry to the run and to the open minute. */
 static void minute_entry_put(struct workload *w, const struct minute_entry *me)
@@ -1163,7 +1179,8 @@ static bool advance_minute(struct workload *w, sim_time t, double *cpu_pct, doub
 	p->mem_pct = me->mem_pct[2];
 	w->open_at = w->flushed = t + 2 * DAILY_SLOT_SPAN;
 	w->end = t + 3 * DAILY_SLOT_SPAN;
-	w->run_share_ok = false;
+	w->run_share = me->s[2]; /* share_of's, for flush_minute */
+	w->run_share_ok = true;
 	for (int i = 0; i < 3; i++) {
 		cpu_pct[i] = me->cpu_pct[i];
 		mem_pct[i] = me->mem_pct[i];

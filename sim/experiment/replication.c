@@ -165,6 +165,7 @@ struct rep {
 	struct metrics metrics;
 	bool sampling;	    /* scaling policies read the 20-second samples */
 	bool quiet;	    /* no code runs at ticks: minutes close as the load is accounted */
+	bool usual_ticks;   /* workload_has_usual_ticks */
 	sim_time accounted; /* the load is accounted up to here */
 	long ticks;	    /* 20-second ticks dealt with */
 	long minutes, bad_minutes;
@@ -324,7 +325,7 @@ static bool account_usual_ticks(struct rep *r, int64_t passed, long serving)
 static void account_ticks(struct rep *r, int64_t passed, long serving)
 {
 	while (r->ticks < passed && r->accounted == (sim_time)r->ticks * SAMPLE_PERIOD) {
-		if (r->w && account_usual_ticks(r, passed, serving))
+		if (r->usual_ticks && account_usual_ticks(r, passed, serving))
 			continue;
 		sim_time at = (sim_time)(r->ticks + 1) * SAMPLE_PERIOD;
 		if (r->w)
@@ -797,6 +798,7 @@ static void setup(struct rep *r, const struct scenario *sc, uint64_t index,
 	if (r->sampling) /* the datapoints are read only by the policies' alarms */
 		metrics_keep(&r->metrics, scaler_metrics_read(r->scaler));
 	r->quiet = !r->sampling && !r->queue && !r->pr && !(sink && sink->minute);
+	r->usual_ticks = r->w && workload_has_usual_ticks(r->w);
 	if (r->w)
 		workload_keep_minute_latency(r->w,
 					     (sink && sink->minute) || sc->slo.has_p95_latency);

@@ -397,7 +397,8 @@ struct workload *workload_new(const struct rate_shape *shape, const struct reque
 	w->noise_factor = 1;
 	if (shape->kind == RATE_DIURNAL) {
 		w->daily = xcalloc(DAILY_SLOTS, sizeof(*w->daily));
-		w->minutes = xcalloc(MINUTE_SLOTS, sizeof(*w->minutes));
+		if (w->sigma == 0) /* workload_advance_ticks' minutes: a rate without noise */
+			w->minutes = xcalloc(MINUTE_SLOTS, sizeof(*w->minutes));
 		w->daily_period = shape->has_weekly ? SIM_WEEK : SIM_DAY;
 		w->read_t = SIM_TIME_MAX; /* no read yet */
 	}
@@ -1187,13 +1188,17 @@ static bool advance_minute(struct workload *w, sim_time t, double *cpu_pct, doub
 	}
 	return true;
 }
+bool workload_has_usual_ticks(const struct workload *w)
+{
+	return w->minutes != NULL;
+}
 int workload_advance_ticks(struct workload *w, sim_time t0, int n, long serving, double *cpu_pct,
 			   double *mem_pct)
 {
 	struct piece *p = &w->cur;
 	int k = 0;
-	if (!w->daily || w->sigma != 0 || !w->open || serving != p->serving || p->c == 0 ||
-	    p->dynamic || p->overloaded || w->b_lost != 0)
+	if (!w->minutes || !w->open || serving != p->serving || p->c == 0 || p->dynamic ||
+	    p->overloaded || w->b_lost != 0)
 		return 0;
 	for (sim_time t = t0; k < n; k++, t += DAILY_SLOT_SPAN) {
 		sim_time key;
@@ -1213,7 +1218,7 @@ int workload_advance_ticks(struct workload *w, sim_time t0, int n, long serving,
 		if (!sp)
 			break;
 		if (w->flushed == w->open_at)
-			steady_add_both(w, p, seconds(w->end - w->open_at));
+			piece_add(w, TO_RUN | TO_MINUTE, p, seconds(w->end - w->open_at));
 		else if (w->flushed == w->end && w->run_share_ok)
 			steady_add_run(w, p, &w->run_share);
 		else

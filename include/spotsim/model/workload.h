@@ -192,6 +192,8 @@ void workload_advance(struct workload *w, sim_time t0, sim_time t1, long serving
  * the same values. Stops, having done nothing more, at the first tick that
  * is not usual. Returns the number of ticks done (0 to n).
  */
+/* Whether workload_advance_ticks may do any tick: a diurnal rate without noise. */
+bool workload_has_usual_ticks(const struct workload *w);
 int workload_advance_ticks(struct workload *w, sim_time t0, int n, long serving, double *cpu_pct,
 			   double *mem_pct);
 

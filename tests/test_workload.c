@@ -583,6 +583,69 @@ static void test_fluid_equals_steady_state_below_capacity(void **state)
 	workload_free(s);
 }
 
+/* Serving tasks by time: days of 25 and 30, a change inside a minute on day 2. */
+static long ticks_serving(sim_time t)
+{
+	if (t >= 2 * SIM_DAY + 13 * SIM_HOUR + 20 * SIM_SEC && t < 3 * SIM_DAY)
+		return 26;
+	return t / SIM_DAY == 1 || t / SIM_DAY == 3 ? 30 : 25;
+}
+
+/* One tick of `w` from t, as the replication's general path: advance, then the sample. */
+static void one_tick(struct workload *w, sim_time t, double *cpu, double *mem)
+{
+	long n = ticks_serving(t);
+	if (t == 3 * SIM_DAY + 10 * SIM_HOUR) { /* an event between ticks */
+		workload_advance(w, t, t + 7 * SIM_SEC, n);
+		workload_advance(w, t + 7 * SIM_SEC, t + 20 * SIM_SEC, n);
+	} else {
+		workload_advance(w, t, t + 20 * SIM_SEC, n);
+	}
+	workload_utilization(w, cpu, mem);
+}
+
+/*
+ * workload_advance_ticks (whole minutes from minute entries, or ticks one by
+ * one) gives what workload_advance gives tick by tick: the same samples, the
+ * same minutes and totals to the bit; the latency mixture takes the same sums
+ * in another order.
+ */
+static void test_advance_ticks_as_one_by_one(void **state)
+{
+	(void)state;
+	struct rate_shape r = {
+	    .kind = RATE_DIURNAL, .min_rps = 200, .max_rps = 2000, .peak = 14 * SIM_HOUR};
+	struct workload *a = workload_new(&r, &web, MONDAY_2026_01_05, 1, 0);
+	struct workload *b = workload_new(&r, &web, MONDAY_2026_01_05, 1, 0);
+	struct workload_minute ma, mb;
+	long batched = 0;
+	assert_true(workload_has_usual_ticks(b));
+	for (sim_time t = 0; t < 5 * SIM_DAY; t += SIM_MIN) {
+		double ca[3], qa[3], cb[3], qb[3];
+		int n = 0;
+		for (int k = 0; k < 3; k++)
+			one_tick(a, t + k * 20 * SIM_SEC, &ca[k], &qa[k]);
+		if (ticks_serving(t) == ticks_serving(t + 40 * SIM_SEC) &&
+		    t != 3 * SIM_DAY + 10 * SIM_HOUR) /* not where the event is */
+			n = workload_advance_ticks(b, t, 3, ticks_serving(t), cb, qb);
+		batched += n;
+		for (int k = n; k < 3; k++)
+			one_tick(b, t + k * 20 * SIM_SEC, &cb[k], &qb[k]);
+		assert_memory_equal(ca, cb, sizeof(ca));
+		assert_memory_equal(qa, qb, sizeof(qa));
+		workload_take_minute(a, &ma);
+		workload_take_minute(b, &mb);
+		assert_memory_equal(&ma, &mb, offsetof(struct workload_minute, p95_s));
+		check_rel(mb.p95_s, ma.p95_s, 1e-12, "minute p95");
+	}
+	assert_true(batched > 2 * 3 * 1440); /* most minutes from day 2, where c repeats */
+	assert_memory_equal(workload_totals(a), workload_totals(b), sizeof(struct workload_totals));
+	check_rel(workload_latency_quantile(b, 0.95), workload_latency_quantile(a, 0.95), 1e-12,
+		  "run p95");
+	workload_free(a);
+	workload_free(b);
+}
+
 static void test_memory_capped(void **state)
 {
 	(void)state;
@@ -737,6 +800,7 @@ int main(void)
 	    cmocka_unit_test(test_fluid_drain),
 	    cmocka_unit_test(test_fluid_task_stop),
 	    cmocka_unit_test(test_fluid_equals_steady_state_below_capacity),
+	    cmocka_unit_test(test_advance_ticks_as_one_by_one),
 	    cmocka_unit_test(test_memory_capped),
 	    cmocka_unit_test(test_minute_serving_part),
 	    cmocka_unit_test(test_next_change_noise),

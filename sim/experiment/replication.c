@@ -165,6 +165,7 @@ struct rep {
 	struct metrics metrics;
 	bool sampling;	    /* scaling policies read the 20-second samples */
 	bool quiet;	    /* no code runs at ticks: minutes close as the load is accounted */
+	bool usual_ticks;   /* workload_has_usual_ticks */
 	sim_time accounted; /* the load is accounted up to here */
 	long ticks;	    /* 20-second ticks dealt with */
 	long minutes, bad_minutes;
@@ -293,6 +294,29 @@ static bool close_minutes_at_once(struct rep *r, sim_time stop, int64_t passed, 
 }
 
 /*
+ * Ticks from the one reached, in the usual case (workload_advance_ticks),
+ * with their samples: what account_ticks does for them. Returns whether
+ * there was one.
+ */
+static bool account_usual_ticks(struct rep *r, int64_t passed, long serving)
+{
+	enum {
+		BATCH = 8
+	};
+	double cpu[BATCH], mem[BATCH];
+	int64_t left = passed - r->ticks;
+	int n = workload_advance_ticks(r->w, r->accounted, left < BATCH ? (int)left : BATCH,
+				       serving, cpu, mem);
+	for (int i = 0; i < n; i++) {
+		struct metrics_sample ms = {serving, cpu[i], mem[i], false, 0};
+		r->ticks++;
+		r->accounted += SAMPLE_PERIOD;
+		metrics_sample(&r->metrics, &ms);
+	}
+	return n > 0;
+}
+
+/*
  * While policies sample: from a tick reached to each next one that has
  * passed, the piece up to it and its sample. This is what account_to's
  * loop does there (a piece never runs past the next tick), without asking
@@ -301,6 +325,8 @@ static bool close_minutes_at_once(struct rep *r, sim_time stop, int64_t passed, 
 static void account_ticks(struct rep *r, int64_t passed, long serving)
 {
 	while (r->ticks < passed && r->accounted == (sim_time)r->ticks * SAMPLE_PERIOD) {
+		if (r->usual_ticks && account_usual_ticks(r, passed, serving))
+			continue;
 		sim_time at = (sim_time)(r->ticks + 1) * SAMPLE_PERIOD;
 		if (r->w)
 			workload_advance(r->w, r->accounted, at, serving);
@@ -772,6 +798,7 @@ static void setup(struct rep *r, const struct scenario *sc, uint64_t index,
 	if (r->sampling) /* the datapoints are read only by the policies' alarms */
 		metrics_keep(&r->metrics, scaler_metrics_read(r->scaler));
 	r->quiet = !r->sampling && !r->queue && !r->pr && !(sink && sink->minute);
+	r->usual_ticks = r->w && workload_has_usual_ticks(r->w);
 	if (r->w)
 		workload_keep_minute_latency(r->w,
 					     (sink && sink->minute) || sc->slo.has_p95_latency);

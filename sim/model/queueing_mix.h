@@ -109,6 +109,31 @@ static inline void latency_mix_put_stable(struct latency_mix *m, double served, 
 	}
 }
 
+/*
+ * latency_mix_put_stable of several pieces at one mu whose gammas share a
+ * bucket (`key`), in one add: the sums of their served counts, of served x
+ * p_wait / gamma, of served x p_wait and of served x p_wait x gamma. The
+ * same sums as one add per piece, in another order (the last bits may
+ * differ).
+ */
+static inline void latency_mix_put_sums(struct latency_mix *m, double mu, uint64_t key,
+					double served, double wq, double wc, double wcg)
+{
+	if (!(served > 0))
+		return;
+	struct rate_group *g = m->last < m->ngroups && m->groups[m->last].mu == mu
+				   ? &m->groups[m->last]
+				   : latency_mix_group(m, mu);
+	g->weight += served;
+	m->weight += served;
+	m->mean_sum += wq + served * g->inv_mu;
+	if (wc > 0) {
+		struct gamma_bucket *b = latency_mix_bucket_near(g, key);
+		b->wc += wc;
+		b->wcg += wcg;
+	}
+}
+
 /* latency_mix_add_erlang (queueing.h). */
 static inline void latency_mix_put_erlang(struct latency_mix *m, double served, double mu,
 					  double gamma, double p_wait)

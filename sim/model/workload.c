@@ -310,15 +310,40 @@ struct share {
 	double cpu_pct_seconds, mem_pct_seconds, serving_seconds;
 };
 
+/*
+ * A minute of three slots (its ticks' reads) under the same c servers, all
+ * below capacity, each rate another than the one before: what its first
+ * two pieces add to the run and to the minute (steady_add_both's values),
+ * their latency mixture's sums summed by bucket (the same sums as piece by
+ * piece, in another order: the last bits may differ), and the utilizations
+ * of the three. Kept beside the day of slots, one per three slots (a run's
+ * minutes start at slots of one residue modulo 3).
+ */
+struct minute_bucket {
+	uint64_t key; /* the gammas' latency bucket */
+	double served, wq, wc, wcg;
+};
+struct minute_entry {
+	sim_time key; /* the first slot's key; 0: empty */
+	long c;
+	struct share s[3]; /* each piece's 20 s */
+	int nbuckets;	   /* 1 when both pieces' gammas share a bucket, else 2 */
+	struct minute_bucket b[2];
+	double erlang3; /* the third piece's Erlang C */
+	double cpu_pct[3], mem_pct[3];
+};
+#define MINUTE_SLOTS (DAILY_SLOTS / 3)
+
 struct workload {
 	const struct rate_shape *shape;
 	const struct request_model *model;
 	int64_t start_unix;
 	double mu;
-	struct daily_entry *daily; /* diurnal shapes only */
-	struct daily_entry *read;  /* the entry of the last shape_rate, or NULL */
-	sim_time daily_period;	   /* SIM_DAY, or SIM_WEEK with weekly factors */
-	sim_time read_t, read_key; /* the time of the last diurnal read and its key */
+	struct daily_entry *daily;    /* diurnal shapes only */
+	struct minute_entry *minutes; /* beside daily: MINUTE_SLOTS */
+	struct daily_entry *read;     /* the entry of the last shape_rate, or NULL */
+	sim_time daily_period;	      /* SIM_DAY, or SIM_WEEK with weekly factors */
+	sim_time read_t, read_key;    /* the time of the last diurnal read and its key */
 
 	struct rng noise;
 	uint64_t seed, replication;
@@ -372,6 +397,8 @@ struct workload *workload_new(const struct rate_shape *shape, const struct reque
 	w->noise_factor = 1;
 	if (shape->kind == RATE_DIURNAL) {
 		w->daily = xcalloc(DAILY_SLOTS, sizeof(*w->daily));
+		if (w->sigma == 0) /* workload_advance_ticks' minutes: a rate without noise */
+			w->minutes = xcalloc(MINUTE_SLOTS, sizeof(*w->minutes));
 		w->daily_period = shape->has_weekly ? SIM_WEEK : SIM_DAY;
 		w->read_t = SIM_TIME_MAX; /* no read yet */
 	}
@@ -391,6 +418,7 @@ void workload_free(struct workload *w)
 		return;
 	rng_release(&w->noise);
 	free(w->daily);
+	free(w->minutes);
 	free(w->erlang_memo);
 	latency_mix_free(w->mix);
 	latency_mix_free(w->minute_mix);
@@ -813,7 +841,8 @@ static void flush_minute(struct workload *w)
 	} else if (w->flushed != w->open_at) {
 		piece_add(w, TO_MINUTE, &w->cur, seconds(w->end - w->flushed));
 	} else {
-		share_of(w, &w->cur, seconds(w->end - w->flushed), &w->run_share);
+		if (!w->run_share_ok) /* else kept already (advance_minute) */
+			share_of(w, &w->cur, seconds(w->end - w->flushed), &w->run_share);
 		share_add(w, TO_MINUTE, &w->cur, &w->run_share);
 		w->run_share_ok = true;
 	}
@@ -993,6 +1022,220 @@ void workload_advance(struct workload *w, sim_time t0, sim_time t1, long serving
 	}
 }
 
+/*
+ * The slot piece of a steady piece below capacity at the diurnal rate of
+ * entry e with c servers: what continue_steady takes or computes there (at
+ * the older one, erlang_c_at returns its Erlang C, and cpu_percent and
+ * mem_percent give its utilizations again: c is serving x concurrency);
+ * NULL when the entry has neither.
+ */
+static inline const struct slot_piece *slot_piece_of(const struct daily_entry *e, long c)
+{
+	return e->at[0].c == c ? &e->at[0] : e->at[1].c == c ? &e->at[1] : NULL;
+}
+/* The entry after the last read and its key, as rate_at steps there. */
+static inline struct daily_entry *next_entry(const struct workload *w, sim_time *key)
+{
+	*key = w->read_key + DAILY_SLOT_SPAN;
+	*key -= *key > w->daily_period ? w->daily_period : 0;
+	return w->read + 1 < w->daily + DAILY_SLOTS ? w->read + 1 : w->daily;
+}
+/* The entry after e (whose key is *key) and its key, as rate_at steps there. */
+static inline struct daily_entry *step_entry(const struct workload *w, struct daily_entry *e,
+					     sim_time *key)
+{
+	*key += DAILY_SLOT_SPAN;
+	*key -= *key > w->daily_period ? w->daily_period : 0;
+	return e + 1 < w->daily + DAILY_SLOTS ? e + 1 : w->daily;
+}
+/*
+ * A piece's part of a minute entry: its share of 20 s (share_of's values)
+ * and, for the first two, its latency sums in their bucket.
+ */
+static void minute_entry_add(struct minute_entry *me, int i, double lambda, double capacity,
+			     const struct slot_piece *sp)
+{
+	double dt = seconds(DAILY_SLOT_SPAN);
+	double served = lambda * dt, gamma = capacity - lambda;
+	double waited = sp->erlang * served, wq = sp->erlang / gamma * served;
+	uint64_t key = latency_mix_bucket_key(gamma);
+	struct minute_bucket *b = &me->b[me->nbuckets > 0 ? me->nbuckets - 1 : 0];
+	me->s[i] =
+	    (struct share){served, served, 0, waited, wq, sp->cpu_pct * dt, sp->mem_pct * dt, dt};
+	me->cpu_pct[i] = sp->cpu_pct;
+	me->mem_pct[i] = sp->mem_pct;
+	if (i == 2)
+		return;
+	if (me->nbuckets == 0 || b->key != key) {
+		b = &me->b[me->nbuckets++];
+		b->key = key;
+	}
+	b->served += served;
+	b->wq += wq;
+	b->wc += waited;
+	b->wcg += waited * gamma;
+}
+/*
+ * Fills `me` for slots e[0..2] and the open piece's c and capacity; false,
+ * leaving it as it was, when a slot has no piece for c, is at capacity or
+ * repeats the rate before it (the first one's is checked by the caller).
+ */
+static bool minute_entry_fill(struct workload *w, struct minute_entry *me,
+			      struct daily_entry *const *e)
+{
+	const struct piece *p = &w->cur;
+	const struct slot_piece *sp[3];
+	for (int i = 0; i < 3; i++) {
+		if (!(e[i]->rps < p->capacity) || (i > 0 && e[i]->rps == e[i - 1]->rps) ||
+		    !(sp[i] = slot_piece_of(e[i], p->c)))
+			return false;
+	}
+	memset(me, 0, sizeof(*me));
+	me->key = e[0]->key;
+	me->c = p->c;
+	for (int i = 0; i < 3; i++)
+		minute_entry_add(me, i, e[i]->rps, p->capacity, sp[i]);
+	me->erlang3 = sp[2]->erlang;
+	return true;
+}
+/*
+ * The minute entry of the three slots after the last read (e[0..2]), for
+ * the open piece's c and capacity (filled when missing); NULL when a slot
+ * is unread, or the minute is not usual (minute_entry_fill), or its first
+ * rate is the open piece's. An entry's slots keep their rates while they
+ * keep their keys.
+ */
+static const struct minute_entry *minute_entry_of(struct workload *w, struct daily_entry **e)
+{
+	const struct piece *p = &w->cur;
+	sim_time key[3], k = w->read_key;
+	struct daily_entry *d = w->read;
+	for (int i = 0; i < 3; i++) {
+		d = step_entry(w, d, &k);
+		e[i] = d;
+		key[i] = k;
+	}
+	if (e[0]->key != key[0] || e[1]->key != key[1] || e[2]->key != key[2] ||
+	    e[0]->rps == p->lambda)
+		return NULL;
+	struct minute_entry *me = &w->minutes[(size_t)(e[0] - w->daily) / 3];
+	if (me->key == key[0] && me->c == p->c)
+		return me;
+	return minute_entry_fill(w, me, e) ? me : NULL;
+}
+/* The first two pieces of a minute entry to the run and to the open minute. */
+static void minute_entry_put(struct workload *w, const struct minute_entry *me)
+{
+	struct workload_totals *t = &w->totals;
+	struct minute_sums *m = &w->minute;
+	double dt = seconds(DAILY_SLOT_SPAN);
+	for (int i = 0; i < 2; i++) {
+		const struct share *s = &me->s[i];
+		t->requests += s->served;
+		t->served += s->served;
+		t->waited += s->waited;
+		t->wait_sum_s += s->wait_sum_s;
+		t->cpu_pct_seconds += s->cpu_pct_seconds;
+		t->mem_pct_seconds += s->mem_pct_seconds;
+		t->serving_seconds += dt;
+		m->requests += s->served;
+		m->served += s->served;
+		m->cpu_pct_seconds += s->cpu_pct_seconds;
+		m->mem_pct_seconds += s->mem_pct_seconds;
+		m->serving_seconds += dt;
+	}
+	w->minute_touched = true;
+	for (int i = 0; i < me->nbuckets; i++) {
+		const struct minute_bucket *b = &me->b[i];
+		if (w->minute_latency)
+			latency_mix_put_sums(w->minute_mix, w->mu, b->key, b->served, b->wq, b->wc,
+					     b->wcg);
+		latency_mix_put_sums(w->mix, w->mu, b->key, b->served, b->wq, b->wc, b->wcg);
+	}
+}
+/*
+ * The three ticks of the minute from t, as workload_advance_ticks does
+ * them one by one, the first two pieces summed (minute_entry). Returns
+ * false, having done nothing, unless the open piece (the last minute's
+ * third) is in the minute's sums and its share kept (run_share), and the
+ * minute's slots have an entry.
+ */
+static bool advance_minute(struct workload *w, sim_time t, double *cpu_pct, double *mem_pct)
+{
+	struct piece *p = &w->cur;
+	struct daily_entry *e[3];
+	if (w->flushed != w->end || !w->run_share_ok)
+		return false;
+	const struct minute_entry *me = minute_entry_of(w, e);
+	if (!me)
+		return false;
+	steady_add_run(w, p, &w->run_share);
+	minute_entry_put(w, me);
+	w->read = e[2];
+	w->read_t = t + 2 * DAILY_SLOT_SPAN;
+	w->read_key = e[2]->key;
+	p->lambda = e[2]->rps;
+	p->erlang = me->erlang3;
+	p->cpu_pct = me->cpu_pct[2];
+	p->mem_pct = me->mem_pct[2];
+	w->open_at = w->flushed = t + 2 * DAILY_SLOT_SPAN;
+	w->end = t + 3 * DAILY_SLOT_SPAN;
+	w->run_share = me->s[2]; /* share_of's, for flush_minute */
+	w->run_share_ok = true;
+	for (int i = 0; i < 3; i++) {
+		cpu_pct[i] = me->cpu_pct[i];
+		mem_pct[i] = me->mem_pct[i];
+	}
+	return true;
+}
+bool workload_has_usual_ticks(const struct workload *w)
+{
+	return w->minutes != NULL;
+}
+int workload_advance_ticks(struct workload *w, sim_time t0, int n, long serving, double *cpu_pct,
+			   double *mem_pct)
+{
+	struct piece *p = &w->cur;
+	int k = 0;
+	if (!w->minutes || !w->open || serving != p->serving || p->c == 0 || p->dynamic ||
+	    p->overloaded || w->b_lost != 0)
+		return 0;
+	for (sim_time t = t0; k < n; k++, t += DAILY_SLOT_SPAN) {
+		sim_time key;
+		if (!w->read || t - DAILY_SLOT_SPAN != w->read_t || t != w->end ||
+		    w->end <= w->open_at)
+			break;
+		if (t % SIM_MIN == 0 && n - k >= 3 &&
+		    advance_minute(w, t, cpu_pct + k, mem_pct + k)) {
+			k += 2;
+			t += 2 * DAILY_SLOT_SPAN;
+			continue;
+		}
+		struct daily_entry *e = next_entry(w, &key);
+		if (e->key != key || e->rps == p->lambda || !(e->rps < p->capacity))
+			break;
+		const struct slot_piece *sp = slot_piece_of(e, p->c);
+		if (!sp)
+			break;
+		if (w->flushed == w->open_at)
+			piece_add(w, TO_RUN | TO_MINUTE, p, seconds(w->end - w->open_at));
+		else if (w->flushed == w->end && w->run_share_ok)
+			steady_add_run(w, p, &w->run_share);
+		else
+			break;
+		w->read = e;
+		w->read_t = t;
+		w->read_key = key;
+		p->lambda = e->rps;
+		p->erlang = sp->erlang;
+		p->cpu_pct = cpu_pct[k] = sp->cpu_pct;
+		p->mem_pct = mem_pct[k] = sp->mem_pct;
+		w->open_at = w->flushed = t;
+		w->end = t + DAILY_SLOT_SPAN;
+		w->run_share_ok = false;
+	}
+	return k;
+}
 static void close_minute(struct workload *w, struct workload_minute *out)
 {
 	const struct minute_sums *s = &w->minute;

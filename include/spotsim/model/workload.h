@@ -183,6 +183,24 @@ sim_time workload_next_change(const struct workload *w, sim_time t);
  */
 void workload_advance(struct workload *w, sim_time t0, sim_time t1, long serving);
 
+/* Whether workload_advance_ticks may do any tick: a diurnal rate without noise. */
+bool workload_has_usual_ticks(const struct workload *w);
+
+/*
+ * Up to n successive 20-second ticks from t0 (a tick time): for each, what
+ * workload_advance(w, t, t + 20 s, serving) then workload_utilization do,
+ * its utilization in cpu_pct[i] and mem_pct[i], in the usual case of a
+ * diurnal load without noise, read a day ago at that time, continued below
+ * capacity by the same tasks from a steady piece; the same operations on
+ * the same values, but for the latency mixtures, which take the first two
+ * pieces of a whole minute (three ticks from a minute's start, from the
+ * minute entry of its slots) in one add per bucket: the same sums in
+ * another order. Stops, having done nothing more, at the first tick that
+ * is not usual. Returns the number of ticks done (0 to n).
+ */
+int workload_advance_ticks(struct workload *w, sim_time t0, int n, long serving, double *cpu_pct,
+			   double *mem_pct);
+
 /*
  * One of `serving` tasks stops serving now (an interruption notice or a
  * deregistration) and exits `window` later. Its share of the requests in

@@ -96,30 +96,16 @@ static const char steady_text[] =
     "  \"rate\": {\"kind\": \"constant\", \"rps\": 100}, \"service_time\": \"100ms\","
     "  \"concurrency_per_task\": 4}}";
 
+/* `text` for `duration`, its MODEL (if any) replaced by `model`. */
 static void load(struct scenario *sc, struct price_table *t, const char *text, const char *model,
 		 const char *duration)
 {
-	char path[] = "/tmp/spotsim-bench-XXXXXX.json";
-	int fd = mkstemps(path, 5);
-	FILE *f = fdopen(fd, "w");
-	struct diag d;
 	const char *at = strstr(text, "MODEL");
-	fprintf(f, "{\"duration\": \"%s\", ", duration);
-	if (at) {
-		fwrite(text + 1, 1, (size_t)(at - text - 1), f);
-		fprintf(f, "%s%s", model, at + strlen("MODEL"));
-	} else {
-		fputs(text + 1, f);
-	}
-	fclose(f);
-	diag_init(&d);
-	pricing_init(t);
-	if (scenario_load(sc, path, &d) || pricing_load(t, "data/pricing.csv", &d)) {
-		diag_write(&d, stderr);
-		exit(1);
-	}
-	remove(path);
-	diag_release(&d);
+	char *full = at ? xasprintf("{\"duration\": \"%s\", %.*s%s%s", duration,
+				    (int)(at - text - 1), text + 1, model, at + strlen("MODEL"))
+			: xasprintf("{\"duration\": \"%s\", %s", duration, text + 1);
+	bench_load(sc, t, full);
+	free(full);
 }
 
 /* Median CPU seconds of `reps` replications; `m` gets the last one's metrics. */

@@ -86,24 +86,16 @@ static void on_event(void *ctx, const struct event_row *r)
 static double time_runs(const char *text, const char *duration, int reps, bool with_sink,
 			struct run_metrics *m)
 {
-	char path[] = "/tmp/spotsim-bench-XXXXXX.json";
-	int fd = mkstemps(path, 5);
-	FILE *f = fdopen(fd, "w");
 	struct scenario sc;
 	struct price_table t;
 	struct diag d;
 	double times[MAX_REPS];
 	struct run_sink sink = {NULL, on_minute, on_event};
+	char *full = xasprintf("{\"duration\": \"%s\", %s", duration, text + 1);
 
-	fprintf(f, "{\"duration\": \"%s\", %s", duration, text + 1);
-	fclose(f);
+	bench_load(&sc, &t, full);
+	free(full);
 	diag_init(&d);
-	pricing_init(&t);
-	if (scenario_load(&sc, path, &d) || pricing_load(&t, "data/pricing.csv", &d)) {
-		diag_write(&d, stderr);
-		exit(1);
-	}
-	remove(path);
 	for (int i = 0; i < reps && i < MAX_REPS; i++) {
 		double t0 = bench_cpu_ms();
 		replication_run(&sc, &t, (uint64_t)i, with_sink ? &sink : NULL, m, &d);

@@ -49,20 +49,9 @@ struct figures {
 
 static void load(struct scenario *sc, struct price_table *t, long tasks)
 {
-	char path[] = "/tmp/spotsim-bench-XXXXXX.json";
-	int fd = mkstemps(path, 5);
-	FILE *f = fdopen(fd, "w");
-	struct diag d;
-	fprintf(f, scenario_text, tasks, tasks * 5);
-	fclose(f);
-	diag_init(&d);
-	pricing_init(t);
-	if (scenario_load(sc, path, &d) || pricing_load(t, "data/pricing.csv", &d)) {
-		diag_write(&d, stderr);
-		exit(1);
-	}
-	remove(path);
-	diag_release(&d);
+	char *text = xasprintf(scenario_text, tasks, tasks * 5);
+	bench_load(sc, t, text);
+	free(text);
 }
 
 /* Steps the desired count between its start value and `low` every hour. */

@@ -5,9 +5,16 @@
  * process (never wall time: the machines are shared), the median of repeated
  * rounds, peak memory, and the busy service several benchmarks run.
  */
+#include "spotsim/model/pricing.h"
+#include "spotsim/scenario/scenario.h"
+#include "spotsim/util/diag.h"
+#include "spotsim/util/xalloc.h"
+
+#include <stdio.h>
 #include <stdlib.h>
 #include <sys/resource.h>
 #include <time.h>
+#include <unistd.h>
 
 /* CPU seconds used by the process so far (the benchmarks run on one thread). */
 static inline double bench_cpu_seconds(void)
@@ -41,6 +48,35 @@ static inline double bench_median(double *x, int n)
 {
 	qsort(x, (size_t)n, sizeof(*x), bench_compare_double);
 	return x[n / 2];
+}
+
+/*
+ * Loads the scenario `text` through a temporary file (spotsim reads
+ * scenarios from files) and the prices of data/pricing.csv; a problem is
+ * printed and the benchmark exits 1.
+ */
+static inline void bench_load(struct scenario *sc, struct price_table *t, const char *text)
+{
+	char path[] = "/tmp/spotsim-bench-XXXXXX.json";
+	int fd = mkstemps(path, 5);
+	FILE *f = fd >= 0 ? fdopen(fd, "w") : NULL;
+	struct diag d;
+
+	if (!f) {
+		fprintf(stderr, "bench: cannot write a temporary scenario\n");
+		exit(1);
+	}
+	fputs(text, f);
+	fclose(f);
+	diag_init(&d);
+	pricing_init(t);
+	if (scenario_load(sc, path, &d) || pricing_load(t, "data/pricing.csv", &d)) {
+		diag_write(&d, stderr);
+		remove(path);
+		exit(1);
+	}
+	remove(path);
+	diag_release(&d);
 }
 
 /*

@@ -1,0 +1,1 @@
+run tests/cli/cases/plan_commitment.json -o "$tmp/stale-plan" --no-plots --quiet && $SPOTSIM plan-commitment "$tmp/stale-plan" --quiet && ls "$tmp/stale-plan" "$tmp/stale-plan/plots" | sed "s|$tmp|TMP|" && $SPOTSIM run tests/plot/short.json -o "$tmp/stale-plan" --no-plots --quiet && echo after: && ls -R "$tmp/stale-plan" | sed "s|$tmp|TMP|"

@@ -16,20 +16,15 @@
 #include <stdlib.h>
 #include <string.h>
 
+/* The loader's reading of "slo"; a max_breach_probability outside [0, 1] is the default. */
 static void peek_slo(const cJSON *root, struct slo *o)
 {
-	const cJSON *s = loader_get(root, "slo");
 	double v;
 
-	memset(o, 0, sizeof(*o));
-	o->has_p95_latency = loader_get_duration(s, "p95_latency", &o->p95_latency);
-	o->has_p99_latency = loader_get_duration(s, "p99_latency", &o->p99_latency);
-	o->has_max_dropped = loader_get_number(s, "max_dropped_fraction", &o->max_dropped_fraction);
-	o->has_budget = loader_get_number(s, "monthly_budget_usd", &o->monthly_budget_usd);
-	o->has_max_job_latency = loader_get_duration(s, "max_job_latency", &o->max_job_latency);
-	o->max_breach_probability = SCENARIO_DEFAULT_MAX_BREACH;
-	if (loader_get_number(s, "max_breach_probability", &v) && v >= 0 && v <= 1)
-		o->max_breach_probability = v;
+	scenario_slo_read(loader_get(root, "slo"), o);
+	v = o->max_breach_probability;
+	if (!(v >= 0 && v <= 1))
+		o->max_breach_probability = SCENARIO_DEFAULT_MAX_BREACH;
 }
 
 /* The policies of scaling.ScalingPolicies that load; those that do not are left out. */

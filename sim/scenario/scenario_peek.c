@@ -31,16 +31,15 @@ static void peek_slo(const cJSON *root, struct slo *o)
 static void peek_policies(struct loader *l, struct scenario_facts *f)
 {
 	const cJSON *s = loader_get(l->root, "scaling"), *pol;
-	const cJSON *list = loader_get(s, "ScalingPolicies");
+	const cJSON *list = loader_get(s, "ScalingPolicies"), *given = loader_get(s, "alarms");
+	const char *file = loader_get_string(given, "file");
 	struct scaling_alarms alarms;
 
 	if (!cJSON_IsArray(list))
 		return;
-	scaling_alarms_load(l, loader_get(s, "alarms"), &alarms);
+	scaling_alarms_load(l, given, &alarms);
 	if (alarms.given && !alarms.list && !f->unread)
-		f->unread = xstrdup(loader_get_string(loader_get(s, "alarms"), "file")
-					? loader_get_string(loader_get(s, "alarms"), "file")
-					: "scaling.alarms");
+		f->unread = xstrdup(file ? file : "scaling.alarms");
 	l->alarms = &alarms;
 	f->policies = xcalloc((size_t)cJSON_GetArraySize(list) + 1, sizeof(*f->policies));
 	cJSON_ArrayForEach(pol, list)

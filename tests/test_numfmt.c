@@ -225,13 +225,36 @@ static void test_integers(void **state)
 	}
 }
 
+static void check_unsign(const char *in, const char *want)
+{
+	char buf[16];
+
+	snprintf(buf, sizeof(buf), "%s", in);
+	numfmt_unsign_zero(buf);
+	assert_string_equal(buf, want);
+}
+
+/* A sign on a number that rounds to zero goes; any other text stays. */
+static void test_unsign_zero(void **state)
+{
+	(void)state;
+	check_unsign("-0.00", "0.00");
+	check_unsign("+0.0", "0.0");
+	check_unsign("-0", "0");
+	check_unsign("-0.01", "-0.01");
+	check_unsign("+1.0", "+1.0");
+	check_unsign("-1e-05", "-1e-05");
+	check_unsign("", "");
+	check_unsign("0.00", "0.00");
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test(test_edge_cases),	    cmocka_unit_test(test_random_bit_patterns),
 	    cmocka_unit_test(test_random_everyday), cmocka_unit_test(test_exact_ties),
 	    cmocka_unit_test(test_every_precision), cmocka_unit_test(test_out_of_range_precision),
-	    cmocka_unit_test(test_integers),
+	    cmocka_unit_test(test_integers),	    cmocka_unit_test(test_unsign_zero),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

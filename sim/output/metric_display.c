@@ -104,22 +104,28 @@ static void from_unit(const char *metric, const char *unit, struct metric_displa
 		out->decimals = 3;
 }
 
-bool metric_display_known(const char *metric)
+/* The table's entry for `metric`, NULL when it has none. */
+static const struct metric_display *find(const char *metric)
 {
 	for (size_t i = 0; i < NTABLE; i++)
 		if (!strcmp(table[i].metric, metric))
-			return true;
-	return false;
+			return &table[i];
+	return NULL;
+}
+
+bool metric_display_known(const char *metric)
+{
+	return find(metric) != NULL;
 }
 
 void metric_display_of(const char *metric, const char *csv_unit, struct metric_display *out)
 {
-	for (size_t i = 0; i < NTABLE; i++)
-		if (!strcmp(table[i].metric, metric)) {
-			*out = table[i];
-			return;
-		}
-	from_unit(metric, csv_unit ? csv_unit : "", out);
+	const struct metric_display *m = find(metric);
+
+	if (m)
+		*out = *m;
+	else
+		from_unit(metric, csv_unit ? csv_unit : "", out);
 }
 
 /* Inserts a comma every three digits of the whole part of buf, from 10,000. */

@@ -154,8 +154,7 @@ static const char *fmt_fixed(char *buf, size_t size, double v, int prec, bool pl
 		return buf;
 	}
 	snprintf(num, sizeof(num), plus ? "%+.*f" : "%.*f", prec, numfmt_denoise(v, 1));
-	if ((num[0] == '-' || num[0] == '+') && strspn(num + 1, "0.") == strlen(num + 1))
-		memmove(num, num + 1, strlen(num));
+	numfmt_unsign_zero(num);
 	snprintf(buf, size, "%.40s%s%.16s", num, *unit ? " " : "", unit);
 	return buf;
 }

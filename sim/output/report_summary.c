@@ -111,8 +111,7 @@ static const char *fmt_value(char *buf, size_t size, const struct summary_line *
 {
 	v = numfmt_denoise(v * l->scale, v * l->scale); /* also turns -0 into 0 */
 	snprintf(buf, size, l->conv == 'g' ? "%.*g" : "%.*f", l->prec, v);
-	if (buf[0] == '-' && strspn(buf + 1, "0.") == strlen(buf + 1))
-		memmove(buf, buf + 1, strlen(buf));
+	numfmt_unsign_zero(buf);
 	return buf;
 }
 

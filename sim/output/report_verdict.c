@@ -23,7 +23,6 @@
 
 #include <stdio.h>
 #include <stdlib.h>
-#include <string.h>
 
 /* The figures of one configuration (NAN where summary.csv has none). */
 struct vrow {
@@ -99,8 +98,7 @@ static void vnum(FILE *f, double v, int prec)
 		return;
 	}
 	snprintf(buf, sizeof(buf), "%.*f", prec, numfmt_denoise(v, v));
-	if (buf[0] == '-' && strspn(buf + 1, "0.") == strlen(buf + 1))
-		memmove(buf, buf + 1, strlen(buf));
+	numfmt_unsign_zero(buf);
 	fputs(buf, f);
 }
 

@@ -526,19 +526,28 @@ static void load_startup(struct loader *l)
 	load_dist(l, st, "app_start", "startup.app_start", &m->app_start, 5);
 }
 
-static void load_slo(struct loader *l)
+bool scenario_slo_read(const cJSON *s, struct slo *o)
 {
-	const cJSON *s = loader_get(l->root, "slo");
-	struct slo *o = &l->sc->slo;
+	bool given;
+
+	memset(o, 0, sizeof(*o));
 	o->has_p95_latency = loader_get_duration(s, "p95_latency", &o->p95_latency);
 	o->has_p99_latency = loader_get_duration(s, "p99_latency", &o->p99_latency);
 	o->has_max_dropped = loader_get_number(s, "max_dropped_fraction", &o->max_dropped_fraction);
 	o->has_budget = loader_get_number(s, "monthly_budget_usd", &o->monthly_budget_usd);
 	o->has_max_job_latency = loader_get_duration(s, "max_job_latency", &o->max_job_latency);
-	if (!loader_get_number(s, "max_breach_probability", &o->max_breach_probability))
+	given = loader_get_number(s, "max_breach_probability", &o->max_breach_probability);
+	if (!given)
 		o->max_breach_probability = SCENARIO_DEFAULT_MAX_BREACH;
-	else if (!o->has_p95_latency && !o->has_p99_latency && !o->has_max_dropped &&
-		 !o->has_max_job_latency)
+	return given;
+}
+
+static void load_slo(struct loader *l)
+{
+	const struct slo *o = &l->sc->slo;
+
+	if (scenario_slo_read(loader_get(l->root, "slo"), &l->sc->slo) && !o->has_p95_latency &&
+	    !o->has_p99_latency && !o->has_max_dropped && !o->has_max_job_latency)
 		loader_err(
 		    l, "slo.max_breach_probability",
 		    "is set but the SLO has no target to breach (accepted: with "

@@ -19,6 +19,14 @@
 int scenario_load_tree(struct scenario *sc, const char *path, cJSON *root, struct diag *d);
 
 /*
+ * The section "slo" (`s`, may be NULL) into *o, every field: the targets
+ * given, slo.max_breach_probability as written or the default. True when
+ * max_breach_probability is given. Checks nothing: the loader reports what
+ * is wrong, scenario_peek reads a copy the loader accepted.
+ */
+bool scenario_slo_read(const cJSON *s, struct slo *o);
+
+/*
  * scenario_files.c: the data files that `root` names ("file" keys, paths
  * ending in ".file", "empirical(...)" distributions), resolved against the
  * folder of `sc`, each once, in the order they appear. *files is owned (each

@@ -16,36 +16,30 @@
 #include <stdlib.h>
 #include <string.h>
 
+/* The loader's reading of "slo"; a max_breach_probability outside [0, 1] is the default. */
 static void peek_slo(const cJSON *root, struct slo *o)
 {
-	const cJSON *s = loader_get(root, "slo");
 	double v;
 
-	memset(o, 0, sizeof(*o));
-	o->has_p95_latency = loader_get_duration(s, "p95_latency", &o->p95_latency);
-	o->has_p99_latency = loader_get_duration(s, "p99_latency", &o->p99_latency);
-	o->has_max_dropped = loader_get_number(s, "max_dropped_fraction", &o->max_dropped_fraction);
-	o->has_budget = loader_get_number(s, "monthly_budget_usd", &o->monthly_budget_usd);
-	o->has_max_job_latency = loader_get_duration(s, "max_job_latency", &o->max_job_latency);
-	o->max_breach_probability = SCENARIO_DEFAULT_MAX_BREACH;
-	if (loader_get_number(s, "max_breach_probability", &v) && v >= 0 && v <= 1)
-		o->max_breach_probability = v;
+	scenario_slo_read(loader_get(root, "slo"), o);
+	v = o->max_breach_probability;
+	if (!(v >= 0 && v <= 1))
+		o->max_breach_probability = SCENARIO_DEFAULT_MAX_BREACH;
 }
 
 /* The policies of scaling.ScalingPolicies that load; those that do not are left out. */
 static void peek_policies(struct loader *l, struct scenario_facts *f)
 {
 	const cJSON *s = loader_get(l->root, "scaling"), *pol;
-	const cJSON *list = loader_get(s, "ScalingPolicies");
+	const cJSON *list = loader_get(s, "ScalingPolicies"), *given = loader_get(s, "alarms");
+	const char *file = loader_get_string(given, "file");
 	struct scaling_alarms alarms;
 
 	if (!cJSON_IsArray(list))
 		return;
-	scaling_alarms_load(l, loader_get(s, "alarms"), &alarms);
+	scaling_alarms_load(l, given, &alarms);
 	if (alarms.given && !alarms.list && !f->unread)
-		f->unread = xstrdup(loader_get_string(loader_get(s, "alarms"), "file")
-					? loader_get_string(loader_get(s, "alarms"), "file")
-					: "scaling.alarms");
+		f->unread = xstrdup(file ? file : "scaling.alarms");
 	l->alarms = &alarms;
 	f->policies = xcalloc((size_t)cJSON_GetArraySize(list) + 1, sizeof(*f->policies));
 	cJSON_ArrayForEach(pol, list)

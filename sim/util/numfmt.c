@@ -374,6 +374,12 @@ size_t numfmt_f(char *buf, double v, int prec)
 	return sign + n;
 }
 
+void numfmt_unsign_zero(char *buf)
+{
+	if ((buf[0] == '-' || buf[0] == '+') && strspn(buf + 1, "0.") == strlen(buf + 1))
+		memmove(buf, buf + 1, strlen(buf));
+}
+
 double numfmt_denoise(double v, double scale)
 {
 	double s = fabs(scale) > 1 ? fabs(scale) : 1;

@@ -42,4 +42,10 @@ size_t numfmt_u64(char *buf, uint64_t v);
  */
 double numfmt_denoise(double v, double scale);
 
+/*
+ * Drops the sign of a printed number that rounds to zero ("-0.00", "+0.0",
+ * "-0" become "0.00", "0.0", "0"), in place; other text is left as it is.
+ */
+void numfmt_unsign_zero(char *buf);
+
 #endif

@@ -1033,13 +1033,6 @@ static inline const struct slot_piece *slot_piece_of(const struct daily_entry *e
 {
 	return e->at[0].c == c ? &e->at[0] : e->at[1].c == c ? &e->at[1] : NULL;
 }
-/* The entry after the last read and its key, as rate_at steps there. */
-static inline struct daily_entry *next_entry(const struct workload *w, sim_time *key)
-{
-	*key = w->read_key + DAILY_SLOT_SPAN;
-	*key -= *key > w->daily_period ? w->daily_period : 0;
-	return w->read + 1 < w->daily + DAILY_SLOTS ? w->read + 1 : w->daily;
-}
 /* The entry after e (whose key is *key) and its key, as rate_at steps there. */
 static inline struct daily_entry *step_entry(const struct workload *w, struct daily_entry *e,
 					     sim_time *key)
@@ -1047,6 +1040,12 @@ static inline struct daily_entry *step_entry(const struct workload *w, struct da
 	*key += DAILY_SLOT_SPAN;
 	*key -= *key > w->daily_period ? w->daily_period : 0;
 	return e + 1 < w->daily + DAILY_SLOTS ? e + 1 : w->daily;
+}
+/* The entry after the last read and its key, as rate_at steps there. */
+static inline struct daily_entry *next_entry(const struct workload *w, sim_time *key)
+{
+	*key = w->read_key;
+	return step_entry(w, w->read, key);
 }
 /*
  * A piece's part of a minute entry: its share of 20 s (share_of's values)

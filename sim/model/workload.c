@@ -953,6 +953,23 @@ static inline void steady_add_run(struct workload *w, const struct piece *p, con
 }
 
 /*
+ * The open interval, a steady piece below capacity with tasks serving, to
+ * what close_interval gives it: whole to the run and the minute, or its
+ * kept share to the run when the minute has it already. Returns false,
+ * having done nothing, when neither holds.
+ */
+static bool steady_close(struct workload *w)
+{
+	if (w->flushed == w->open_at)
+		steady_add_both(w, &w->cur, seconds(w->end - w->open_at));
+	else if (w->flushed == w->end && w->run_share_ok)
+		steady_add_run(w, &w->cur, &w->run_share);
+	else
+		return false;
+	return true;
+}
+
+/*
  * The usual advance of a load read every 20 seconds: the open interval is
  * a steady piece below capacity, with tasks serving, that ends at t0, and
  * the same tasks serve on at the new rate `lambda`. What close_interval
@@ -969,11 +986,7 @@ static bool continue_steady(struct workload *w, sim_time t0, double lambda, long
 	if (!w->open || t0 != w->end || serving != p->serving || p->c == 0 || p->dynamic ||
 	    p->overloaded || w->b_lost != 0 || w->end <= w->open_at)
 		return false;
-	if (w->flushed == w->open_at)
-		steady_add_both(w, p, seconds(w->end - w->open_at));
-	else if (w->flushed == w->end && w->run_share_ok)
-		steady_add_run(w, p, &w->run_share);
-	else
+	if (!steady_close(w))
 		return false;
 	/* c, capacity, cap and the backlog (none: steady below capacity) stay */
 	p->lambda = lambda;
@@ -1216,11 +1229,7 @@ int workload_advance_ticks(struct workload *w, sim_time t0, int n, long serving,
 		const struct slot_piece *sp = slot_piece_of(e, p->c);
 		if (!sp)
 			break;
-		if (w->flushed == w->open_at)
-			piece_add(w, TO_RUN | TO_MINUTE, p, seconds(w->end - w->open_at));
-		else if (w->flushed == w->end && w->run_share_ok)
-			steady_add_run(w, p, &w->run_share);
-		else
+		if (!steady_close(w))
 			break;
 		w->read = e;
 		w->read_t = t;

@@ -1135,26 +1135,15 @@ static const struct minute_entry *minute_entry_of(struct workload *w, struct dai
 		return me;
 	return minute_entry_fill(w, me, e) ? me : NULL;
 }
-/* The first two pieces of a minute entry to the run and to the open minute. */
+/*
+ * The first two pieces of a minute entry to the run and to the open minute
+ * (their +0 drops add nothing: see steady_add_both).
+ */
 static void minute_entry_put(struct workload *w, const struct minute_entry *me)
 {
-	struct workload_totals *t = &w->totals;
-	struct minute_sums *m = &w->minute;
-	double dt = seconds(DAILY_SLOT_SPAN);
 	for (int i = 0; i < 2; i++) {
-		const struct share *s = &me->s[i];
-		t->requests += s->served;
-		t->served += s->served;
-		t->waited += s->waited;
-		t->wait_sum_s += s->wait_sum_s;
-		t->cpu_pct_seconds += s->cpu_pct_seconds;
-		t->mem_pct_seconds += s->mem_pct_seconds;
-		t->serving_seconds += dt;
-		m->requests += s->served;
-		m->served += s->served;
-		m->cpu_pct_seconds += s->cpu_pct_seconds;
-		m->mem_pct_seconds += s->mem_pct_seconds;
-		m->serving_seconds += dt;
+		add_share(&w->totals, &me->s[i], true);
+		add_minute_share(&w->minute, &me->s[i]);
 	}
 	w->minute_touched = true;
 	for (int i = 0; i < me->nbuckets; i++) {

@@ -87,6 +87,14 @@ static inline struct gamma_bucket *latency_mix_bucket_near(struct rate_group *g,
 	return latency_mix_bucket(g, key);
 }
 
+/* The group of `mu`: the last one used when it is that, else latency_mix_group's. */
+static inline struct rate_group *latency_mix_group_near(struct latency_mix *m, double mu)
+{
+	if (m->last < m->ngroups && m->groups[m->last].mu == mu)
+		return &m->groups[m->last];
+	return latency_mix_group(m, mu);
+}
+
 /*
  * latency_mix_put_erlang for a caller that knows mu > 0, gamma > 0 and
  * finite, and p_wait in [0, 1] (a piece below capacity): the same sums.
@@ -96,9 +104,7 @@ static inline void latency_mix_put_stable(struct latency_mix *m, double served, 
 {
 	if (!(served > 0))
 		return;
-	struct rate_group *g = m->last < m->ngroups && m->groups[m->last].mu == mu
-				   ? &m->groups[m->last]
-				   : latency_mix_group(m, mu);
+	struct rate_group *g = latency_mix_group_near(m, mu);
 	g->weight += served;
 	m->weight += served;
 	m->mean_sum += served * (p_wait / gamma + g->inv_mu);
@@ -121,9 +127,7 @@ static inline void latency_mix_put_sums(struct latency_mix *m, double mu, uint64
 {
 	if (!(served > 0))
 		return;
-	struct rate_group *g = m->last < m->ngroups && m->groups[m->last].mu == mu
-				   ? &m->groups[m->last]
-				   : latency_mix_group(m, mu);
+	struct rate_group *g = latency_mix_group_near(m, mu);
 	g->weight += served;
 	m->weight += served;
 	m->mean_sum += wq + served * g->inv_mu;

@@ -953,6 +953,23 @@ static inline void steady_add_run(struct workload *w, const struct piece *p, con
 }
 
 /*
+ * The open interval, a steady piece below capacity with tasks serving, to
+ * what close_interval gives it: whole to the run and the minute, or its
+ * kept share to the run when the minute has it already. Returns false,
+ * having done nothing, when neither holds.
+ */
+static bool steady_close(struct workload *w)
+{
+	if (w->flushed == w->open_at)
+		steady_add_both(w, &w->cur, seconds(w->end - w->open_at));
+	else if (w->flushed == w->end && w->run_share_ok)
+		steady_add_run(w, &w->cur, &w->run_share);
+	else
+		return false;
+	return true;
+}
+
+/*
  * The usual advance of a load read every 20 seconds: the open interval is
  * a steady piece below capacity, with tasks serving, that ends at t0, and
  * the same tasks serve on at the new rate `lambda`. What close_interval
@@ -969,11 +986,7 @@ static bool continue_steady(struct workload *w, sim_time t0, double lambda, long
 	if (!w->open || t0 != w->end || serving != p->serving || p->c == 0 || p->dynamic ||
 	    p->overloaded || w->b_lost != 0 || w->end <= w->open_at)
 		return false;
-	if (w->flushed == w->open_at)
-		steady_add_both(w, p, seconds(w->end - w->open_at));
-	else if (w->flushed == w->end && w->run_share_ok)
-		steady_add_run(w, p, &w->run_share);
-	else
+	if (!steady_close(w))
 		return false;
 	/* c, capacity, cap and the backlog (none: steady below capacity) stay */
 	p->lambda = lambda;
@@ -1033,13 +1046,6 @@ static inline const struct slot_piece *slot_piece_of(const struct daily_entry *e
 {
 	return e->at[0].c == c ? &e->at[0] : e->at[1].c == c ? &e->at[1] : NULL;
 }
-/* The entry after the last read and its key, as rate_at steps there. */
-static inline struct daily_entry *next_entry(const struct workload *w, sim_time *key)
-{
-	*key = w->read_key + DAILY_SLOT_SPAN;
-	*key -= *key > w->daily_period ? w->daily_period : 0;
-	return w->read + 1 < w->daily + DAILY_SLOTS ? w->read + 1 : w->daily;
-}
 /* The entry after e (whose key is *key) and its key, as rate_at steps there. */
 static inline struct daily_entry *step_entry(const struct workload *w, struct daily_entry *e,
 					     sim_time *key)
@@ -1047,6 +1053,12 @@ static inline struct daily_entry *step_entry(const struct workload *w, struct da
 	*key += DAILY_SLOT_SPAN;
 	*key -= *key > w->daily_period ? w->daily_period : 0;
 	return e + 1 < w->daily + DAILY_SLOTS ? e + 1 : w->daily;
+}
+/* The entry after the last read and its key, as rate_at steps there. */
+static inline struct daily_entry *next_entry(const struct workload *w, sim_time *key)
+{
+	*key = w->read_key;
+	return step_entry(w, w->read, key);
 }
 /*
  * A piece's part of a minute entry: its share of 20 s (share_of's values)
@@ -1123,26 +1135,15 @@ static const struct minute_entry *minute_entry_of(struct workload *w, struct dai
 		return me;
 	return minute_entry_fill(w, me, e) ? me : NULL;
 }
-/* The first two pieces of a minute entry to the run and to the open minute. */
+/*
+ * The first two pieces of a minute entry to the run and to the open minute
+ * (their +0 drops add nothing: see steady_add_both).
+ */
 static void minute_entry_put(struct workload *w, const struct minute_entry *me)
 {
-	struct workload_totals *t = &w->totals;
-	struct minute_sums *m = &w->minute;
-	double dt = seconds(DAILY_SLOT_SPAN);
 	for (int i = 0; i < 2; i++) {
-		const struct share *s = &me->s[i];
-		t->requests += s->served;
-		t->served += s->served;
-		t->waited += s->waited;
-		t->wait_sum_s += s->wait_sum_s;
-		t->cpu_pct_seconds += s->cpu_pct_seconds;
-		t->mem_pct_seconds += s->mem_pct_seconds;
-		t->serving_seconds += dt;
-		m->requests += s->served;
-		m->served += s->served;
-		m->cpu_pct_seconds += s->cpu_pct_seconds;
-		m->mem_pct_seconds += s->mem_pct_seconds;
-		m->serving_seconds += dt;
+		add_share(&w->totals, &me->s[i], true);
+		add_minute_share(&w->minute, &me->s[i]);
 	}
 	w->minute_touched = true;
 	for (int i = 0; i < me->nbuckets; i++) {
@@ -1217,11 +1218,7 @@ int workload_advance_ticks(struct workload *w, sim_time t0, int n, long serving,
 		const struct slot_piece *sp = slot_piece_of(e, p->c);
 		if (!sp)
 			break;
-		if (w->flushed == w->open_at)
-			piece_add(w, TO_RUN | TO_MINUTE, p, seconds(w->end - w->open_at));
-		else if (w->flushed == w->end && w->run_share_ok)
-			steady_add_run(w, p, &w->run_share);
-		else
+		if (!steady_close(w))
 			break;
 		w->read = e;
 		w->read_t = t;

@@ -74,13 +74,17 @@ static volatile sig_atomic_t interrupted;
 const struct metric_def run_metric_defs[] = {
 #define M(name, unit)                                                                              \
 	{                                                                                          \
-#name, unit, offsetof(struct run_metrics, name)                                    \
+#name, unit, offsetof(struct run_metrics, name), false                             \
+	}
+#define SIGNED(name, unit)                                                                         \
+	{                                                                                          \
+#name, unit, offsetof(struct run_metrics, name), true                              \
 	}
     M(cost_usd, "USD"),
     M(cost_fargate_usd, "USD"),
     M(cost_spot_usd, "USD"),
     M(cost_per_million_requests_usd, "USD"),
-    M(savings_vs_on_demand_pct, "%"),
+    SIGNED(savings_vs_on_demand_pct, "%"),
     M(task_hours_fargate, "h"),
     M(task_hours_spot, "h"),
     M(interruptions, "count"),
@@ -100,7 +104,7 @@ const struct metric_def run_metric_defs[] = {
     M(mean_running_tasks, "tasks"),
     M(deployments, "count"),
     M(deployment_seconds, "s"),
-    M(deployment_extra_cost_usd, "USD"),
+    SIGNED(deployment_extra_cost_usd, "USD"),
     M(deployment_min_serving, "tasks"),
     M(deployment_slo_minutes, "min"),
     M(jobs_completed, "count"),
@@ -137,7 +141,8 @@ const struct metric_def run_metric_defs[] = {
     M(cost_per_thousand_jobs_usd, "USD"),
     M(monthly_cost_with_savings_plan_usd, "USD"),
 #undef M
-    {NULL, NULL, 0},
+#undef SIGNED
+    {NULL, NULL, 0, false},
 };
 
 double run_metric_value(const struct run_metrics *r, const struct metric_def *m)

@@ -133,15 +133,13 @@ double stats_unpaired_halfwidth(const double *x, size_t nx, const double *y, siz
 	return gsl_cdf_tdist_Pinv(0.975, dof) * sqrt(se2);
 }
 
-enum stats_scale stats_scale_of(const char *name, const char *unit)
+enum stats_scale stats_scale_of(const char *unit, bool signed_value)
 {
 	if (!strcmp(unit, "fraction"))
 		return STATS_FRACTION;
 	if (!strcmp(unit, "probability"))
 		return STATS_PROBABILITY;
-	if (!strcmp(unit, "%") || !strcmp(name, "deployment_extra_cost_usd"))
-		return STATS_REAL;
-	return STATS_NONNEGATIVE;
+	return signed_value ? STATS_REAL : STATS_NONNEGATIVE;
 }
 
 void stats_wilson(double k, double n, double *lo, double *hi)

@@ -77,7 +77,8 @@ static void write_summary_rows(FILE *f, const struct experiment *x, size_t confi
 		double cols[9];
 
 		report_gather(x, config, def->offset, v);
-		stats_summarize_scaled(v, x->nreps, stats_scale_of(def->name, def->unit), &s);
+		stats_summarize_scaled(v, x->nreps, stats_scale_of(def->unit, def->signed_value),
+				       &s);
 		summary_columns(&s, cols);
 		put_row_start(f, x, config, def);
 		put_row_end(f, cols, 9, s.n);
@@ -93,7 +94,8 @@ static void write_comparison_rows(FILE *f, const struct experiment *x, size_t co
 
 		report_gather(x, config, def->offset, v);
 		report_gather(x, x->baseline[config], def->offset, base);
-		stats_paired_scaled(v, base, x->nreps, stats_scale_of(def->name, def->unit), &s);
+		stats_paired_scaled(v, base, x->nreps, stats_scale_of(def->unit, def->signed_value),
+				    &s);
 		cols[0] = s.mean;
 		cols[1] = s.ci95_low;
 		cols[2] = s.ci95_high;

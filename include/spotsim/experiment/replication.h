@@ -115,7 +115,8 @@ struct run_metrics {
 struct metric_def {
 	const char *name;
 	const char *unit;
-	size_t offset; /* of the double in struct run_metrics */
+	size_t offset;	   /* of the double in struct run_metrics */
+	bool signed_value; /* may be below 0 (a saving, an extra cost); else >= 0 by its unit */
 };
 extern const struct metric_def run_metric_defs[];
 

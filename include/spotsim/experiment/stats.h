@@ -13,6 +13,7 @@
  *   min, p05 .. max   order statistics, linear interpolation between ranks
  *                     (GSL's quantile_from_sorted_data)
  */
+#include <stdbool.h>
 #include <stddef.h>
 
 struct metric_summary {
@@ -67,8 +68,12 @@ enum stats_scale {
 	STATS_PROBABILITY
 };
 
-/* The scale of the metric `name` measured in `unit` (run_metric_defs' names and units). */
-enum stats_scale stats_scale_of(const char *name, const char *unit);
+/*
+ * The scale of a metric measured in `unit` that may (`signed_value`) or may
+ * not go below 0, as run_metric_defs gives them: fractions and
+ * probabilities by their unit, else STATS_REAL or STATS_NONNEGATIVE.
+ */
+enum stats_scale stats_scale_of(const char *unit, bool signed_value);
 
 /* stats_summarize with the interval of `scale` in ci95_low, ci95_high. */
 void stats_summarize_scaled(const double *x, size_t n, enum stats_scale scale,

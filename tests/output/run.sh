@@ -187,7 +187,7 @@ fi
 # (two folders: a run sweeps the leftovers of dead runs in its folder)
 for round in 1 2; do
 	killed=$tmp/killed$round
-	$SPOTSIM run scenarios/steady-api-mix.json --replications 200 --threads 1 --no-plots \
+	$SPOTSIM run scenarios/steady-api-mix.json --replications 5000 --threads 1 --no-plots \
 		-o "$killed" >/dev/null 2>&1 &
 	pid=$!
 	i=0

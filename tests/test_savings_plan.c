@@ -383,6 +383,22 @@ static void test_table_refuses(void **state)
 	expect_refused(SP_HEADER, "no rows");
 }
 
+/* The header is mapped as the price table's is (csvio_map_header). */
+static void test_table_refuses_header(void **state)
+{
+	(void)state;
+	expect_refused("region,os,arch,term,payment,discount,as_of,derived,source,rate\n",
+		       "line 1: unknown column \"rate\" (accepted: region, os, arch, term, "
+		       "payment, discount, as_of, derived, source)");
+	expect_refused("region,os,os,arch,term,payment,discount,as_of,derived,source\n",
+		       "line 1: column os appears twice");
+	expect_refused("region,os,arch,term,payment,as_of,derived,source\n",
+		       "line 1: missing column discount (required: region, os, arch, term, "
+		       "payment, discount, as_of, derived, source)");
+	expect_refused("\xEF\xBB\xBFregion,os,arch,term,payment,discount,as_of,derived,source\n",
+		       "no rows");
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -398,6 +414,7 @@ int main(void)
 	    cmocka_unit_test(test_clock_hours),
 	    cmocka_unit_test(test_bundled_table),
 	    cmocka_unit_test(test_table_refuses),
+	    cmocka_unit_test(test_table_refuses_header),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -259,8 +259,10 @@ static int on_row(const char *const *f, size_t n, size_t record, void *data)
 	c->commitment = commit;
 	if ((long)rep != c->last_rep)
 		c->reps++, c->last_rep = (long)rep;
+	size_t had = c->alloc;
 	XALLOC_GROW(c->eligible, c->n + 1, c->alloc);
-	c->hours = xrealloc(c->hours, c->alloc * sizeof(*c->hours));
+	if (c->alloc != had) /* hours[] has eligible[]'s capacity */
+		c->hours = xrealloc(c->hours, c->alloc * sizeof(*c->hours));
 	c->eligible[c->n] = e;
 	c->hours[c->n++] = hours;
 	c->other += o;

@@ -15,6 +15,7 @@
 #include "spotsim/util/xalloc.h"
 
 #include <getopt.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -215,26 +216,37 @@ static void sp_print_csv(const struct sp_table *t, const char *region)
 	}
 }
 
-static bool sp_has_region(const struct sp_table *t, const char *region)
+/*
+ * The region of row i of a rate table whose rows are `size` bytes apart, each
+ * holding its `char *region` at offset `off` (struct sp_rate, struct price_rate).
+ */
+static const char *row_region(const void *rows, size_t size, size_t off, size_t i)
 {
-	for (size_t i = 0; i < t->nr; i++)
-		if (!strcmp(t->rates[i].region, region))
-			return true;
-	return false;
+	const char *r;
+	memcpy(&r, (const char *)rows + i * size + off, sizeof(r));
+	return r;
 }
 
-/* --region R of a Savings Plans table without R: one error listing its regions. */
-static int sp_unknown_region(const struct sp_table *t, const char *region)
+/*
+ * 0 when some row of the table read from `path` is in `region`; else one usage
+ * error listing the table's regions, in first-seen order, and EXIT_USAGE.
+ */
+static int check_region(const void *rows, size_t nr, size_t size, size_t off, const char *path,
+			const char *region)
 {
+	for (size_t i = 0; i < nr; i++)
+		if (!strcmp(row_region(rows, size, off, i), region))
+			return 0;
 	struct strbuf sb = STRBUF_INIT;
-	for (size_t i = 0; i < t->nr; i++) {
+	for (size_t i = 0; i < nr; i++) {
+		const char *r = row_region(rows, size, off, i);
 		bool seen = false;
 		for (size_t j = 0; j < i && !seen; j++)
-			seen = !strcmp(t->rates[j].region, t->rates[i].region);
+			seen = !strcmp(row_region(rows, size, off, j), r);
 		if (!seen)
-			strbuf_addf(&sb, "%s%s", sb.len ? ", " : "", t->rates[i].region);
+			strbuf_addf(&sb, "%s%s", sb.len ? ", " : "", r);
 	}
-	cli_usage_error(CMD, "--region", "%s is not in %s (accepted: %s)", region, t->path, sb.buf);
+	cli_usage_error(CMD, "--region", "%s is not in %s (accepted: %s)", region, path, sb.buf);
 	strbuf_release(&sb);
 	return EXIT_USAGE;
 }
@@ -259,13 +271,14 @@ static int savings_plans(const char *region, enum out_format format)
 	if (savings_plan_table_load(&t, path, &d) != 0) {
 		cli_print_diag(&d);
 		status = EXIT_USAGE;
-	} else if (region && !sp_has_region(&t, region)) {
-		status = sp_unknown_region(&t, region);
-	} else if (format == FORMAT_CSV) {
-		sp_print_csv(&t, region);
-	} else {
-		sp_print_table(&t, region);
+	} else if (region) {
+		status = check_region(t.rates, t.nr, sizeof(*t.rates),
+				      offsetof(struct sp_rate, region), t.path, region);
 	}
+	if (!status && format == FORMAT_CSV)
+		sp_print_csv(&t, region);
+	else if (!status)
+		sp_print_table(&t, region);
 	diag_release(&d);
 	savings_plan_table_release(&t);
 	return status;
@@ -335,29 +348,6 @@ static int parse_args(int argc, char **argv, struct prices_opts *o)
 	return problems;
 }
 
-static bool has_region(const struct price_table *t, const char *region)
-{
-	for (size_t i = 0; i < t->nr; i++)
-		if (!strcmp(t->rates[i].region, region))
-			return true;
-	return false;
-}
-
-static int unknown_region(const struct price_table *t, const char *region)
-{
-	struct strbuf sb = STRBUF_INIT;
-	for (size_t i = 0; i < t->nr; i++) {
-		bool seen = false;
-		for (size_t j = 0; j < i && !seen; j++)
-			seen = !strcmp(t->rates[j].region, t->rates[i].region);
-		if (!seen)
-			strbuf_addf(&sb, "%s%s", sb.len ? ", " : "", t->rates[i].region);
-	}
-	cli_usage_error(CMD, "--region", "%s is not in %s (accepted: %s)", region, t->path, sb.buf);
-	strbuf_release(&sb);
-	return EXIT_USAGE;
-}
-
 int cmd_prices(int argc, char **argv)
 {
 	struct prices_opts o = {NULL, NULL, FORMAT_TABLE, false};
@@ -372,8 +362,9 @@ int cmd_prices(int argc, char **argv)
 	struct price_table t;
 	pricing_init(&t);
 	int status = cli_load_prices(CMD, prices, &t);
-	if (!status && region && !has_region(&t, region))
-		status = unknown_region(&t, region);
+	if (!status && region)
+		status = check_region(t.rates, t.nr, sizeof(*t.rates),
+				      offsetof(struct price_rate, region), t.path, region);
 	if (!status) {
 		if (format == FORMAT_CSV)
 			print_csv(&t, region);

@@ -150,6 +150,7 @@ static void put_rows(FILE *f, long n)
 static const char items_head[] =
     "item,configuration,replication,variant,sweep,baseline,seed,timeseries_rows,events_rows,"
     "hourly_usage_rows";
+#define ITEM_HEAD_FIELDS 10 /* the columns of items_head, before one per run metric */
 
 static void write_items(FILE *f, const struct shard_manifest *m)
 {
@@ -434,7 +435,7 @@ static bool items_header_ok(const char *const *f, size_t n, size_t nmetrics)
 {
 	char *want = xstrdup(items_head);
 	size_t i = 0;
-	bool ok = n == 10 + nmetrics;
+	bool ok = n == ITEM_HEAD_FIELDS + nmetrics;
 	for (char *tok = strtok(want, ","); ok && tok; tok = strtok(NULL, ","))
 		ok = !strcmp(f[i++], tok);
 	for (const struct metric_def *def = run_metric_defs; ok && def->name; def++)
@@ -478,7 +479,7 @@ static const char *parse_item(const char *const *f, const struct shard_manifest 
 		return "timeseries_rows and events_rows are not row counts of a replication 0";
 	if (!to_rows(f[9], &it->hours_rows))
 		return "hourly_usage_rows is not a row count";
-	size_t i = 10;
+	size_t i = ITEM_HEAD_FIELDS;
 	for (const struct metric_def *def = run_metric_defs; def->name; def++, i++) {
 		double *v = (double *)(void *)((char *)&it->m + def->offset);
 		if (!to_double(f[i], v))
@@ -509,8 +510,8 @@ static int on_item(const char *const *f, size_t n, size_t record, void *data)
 	XALLOC_GROW(m->items, m->nitems + 1, r->items_alloc);
 	struct shard_item *it = &m->items[m->nitems++];
 	memset(it, 0, sizeof(*it));
-	why =
-	    n != 10 + r->nmetrics ? "wrong number of fields" : parse_item(f, m, m->nitems - 1, it);
+	why = n != ITEM_HEAD_FIELDS + r->nmetrics ? "wrong number of fields"
+						  : parse_item(f, m, m->nitems - 1, it);
 	if (why)
 		diag_error(r->d, r->file, NULL,
 			   "record %zu: %s (accepted: the file as spotsim run --shard wrote it)",

@@ -100,55 +100,13 @@ void pricing_release(struct price_table *t)
 	pricing_init(t);
 }
 
-static void column_list(struct strbuf *sb, size_t n)
-{
-	for (size_t i = 0; i < n; i++)
-		strbuf_addf(sb, "%s%s", i ? ", " : "", column_names[i]);
-}
-
-static int column_index(const char *name)
-{
-	for (int i = 0; i < COL_COUNT; i++)
-		if (!strcmp(name, column_names[i]))
-			return i;
-	return -1;
-}
-
 /* Maps the header's names to columns; returns false when the table cannot be read. */
 static bool read_header(struct loader *L, const char *const *fields, size_t n)
 {
-	size_t errors = L->d->errors;
-	for (int i = 0; i < COL_COUNT; i++)
-		L->col[i] = -1;
-	for (size_t i = 0; i < n; i++) {
-		const char *name = fields[i];
-		if (i == 0 && !strncmp(name, "\xEF\xBB\xBF", 3))
-			name += 3; /* a UTF-8 byte order mark from a spreadsheet */
-		int c = column_index(name);
-		if (c < 0) {
-			struct strbuf sb = STRBUF_INIT;
-			column_list(&sb, COL_COUNT);
-			diag_error(L->d, L->path, "line 1", "unknown column \"%s\" (accepted: %s)",
-				   name, sb.buf);
-			strbuf_release(&sb);
-		} else if (L->col[c] >= 0) {
-			diag_error(L->d, L->path, "line 1", "column %s appears twice", name);
-		} else {
-			L->col[c] = (int)i;
-		}
-	}
-	for (int c = 0; c < COL_REQUIRED; c++) {
-		if (L->col[c] >= 0)
-			continue;
-		struct strbuf sb = STRBUF_INIT;
-		column_list(&sb, COL_REQUIRED);
-		diag_error(L->d, L->path, "line 1", "missing column %s (required: %s)",
-			   column_names[c], sb.buf);
-		strbuf_release(&sb);
-	}
 	L->nfields = n;
 	L->have_header = true;
-	return L->d->errors == errors;
+	return csvio_map_header(L->path, column_names, COL_COUNT, COL_REQUIRED, fields, n, L->col,
+				L->d);
 }
 
 static void cell_error(struct loader *L, size_t line, enum column c, const char *fmt, ...)

@@ -135,36 +135,10 @@ static void cell_error(struct loader *L, size_t line, enum column c, const char 
 
 static bool read_header(struct loader *L, const char *const *fields, size_t n)
 {
-	size_t errors = L->d->errors;
-	struct strbuf all = STRBUF_INIT;
-	for (int c = 0; c < COL_COUNT; c++) {
-		L->col[c] = -1;
-		strbuf_addf(&all, "%s%s", c ? ", " : "", column_names[c]);
-	}
-	for (size_t i = 0; i < n; i++) {
-		const char *name = fields[i];
-		int c = -1;
-		if (i == 0 && !strncmp(name, "\xEF\xBB\xBF", 3))
-			name += 3;
-		for (int k = 0; k < COL_COUNT; k++)
-			if (!strcmp(name, column_names[k]))
-				c = k;
-		if (c < 0)
-			diag_error(L->d, L->path, "line 1", "unknown column \"%s\" (accepted: %s)",
-				   name, all.buf);
-		else if (L->col[c] >= 0)
-			diag_error(L->d, L->path, "line 1", "column %s appears twice", name);
-		else
-			L->col[c] = (int)i;
-	}
-	for (int c = 0; c < COL_COUNT; c++)
-		if (L->col[c] < 0)
-			diag_error(L->d, L->path, "line 1", "missing column %s (required: %s)",
-				   column_names[c], all.buf);
-	strbuf_release(&all);
 	L->nfields = n;
 	L->have_header = true;
-	return L->d->errors == errors;
+	return csvio_map_header(L->path, column_names, COL_COUNT, COL_COUNT, fields, n, L->col,
+				L->d);
 }
 
 static bool parse_discount(struct loader *L, size_t line, const char *text, double *out)

@@ -10,6 +10,7 @@
 
 #include "spotsim/util/error.h"
 #include "spotsim/util/fileio.h"
+#include "spotsim/util/strbuf.h"
 #include "spotsim/util/xalloc.h"
 
 #include <csv.h>
@@ -156,4 +157,51 @@ void csvio_write_field(FILE *out, const char *s)
 		csv_fwrite(out, s, strlen(s));
 	else
 		fputs(s, out);
+}
+
+static void name_list(struct strbuf *sb, const char *const *names, int n)
+{
+	for (int i = 0; i < n; i++)
+		strbuf_addf(sb, "%s%s", i ? ", " : "", names[i]);
+}
+
+static int name_index(const char *const *names, int count, const char *name)
+{
+	for (int i = 0; i < count; i++)
+		if (!strcmp(name, names[i]))
+			return i;
+	return -1;
+}
+
+bool csvio_map_header(const char *path, const char *const *names, int count, int required,
+		      const char *const *fields, size_t n, int *col, struct diag *d)
+{
+	size_t errors = d->errors;
+	struct strbuf sb = STRBUF_INIT;
+	for (int i = 0; i < count; i++)
+		col[i] = -1;
+	for (size_t i = 0; i < n; i++) {
+		const char *name = fields[i];
+		if (i == 0 && !strncmp(name, "\xEF\xBB\xBF", 3))
+			name += 3;
+		int c = name_index(names, count, name);
+		if (c < 0) {
+			strbuf_reset(&sb);
+			name_list(&sb, names, count);
+			diag_error(d, path, "line 1", "unknown column \"%s\" (accepted: %s)", name,
+				   sb.buf);
+		} else if (col[c] >= 0) {
+			diag_error(d, path, "line 1", "column %s appears twice", name);
+		} else {
+			col[c] = (int)i;
+		}
+	}
+	strbuf_reset(&sb);
+	name_list(&sb, names, required);
+	for (int c = 0; c < required; c++)
+		if (col[c] < 0)
+			diag_error(d, path, "line 1", "missing column %s (required: %s)", names[c],
+				   sb.buf);
+	strbuf_release(&sb);
+	return d->errors == errors;
 }

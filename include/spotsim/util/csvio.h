@@ -11,6 +11,7 @@
  *
  * Writing: csvio_write_field writes one field with quoting where needed.
  */
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdio.h>
 
@@ -46,6 +47,18 @@ int csvio_read_capped(const char *path, size_t max_bytes, csvio_row_fn row, void
  */
 int csvio_parse(const char *name, const char *text, size_t len, csvio_row_fn row, void *data,
 		struct diag *d);
+
+/*
+ * Maps the header record of a table read from `path` (the `n` borrowed
+ * `fields`) to its columns: col[k] becomes the index of the field named
+ * names[k], or -1. A UTF-8 byte order mark before the first name (a
+ * spreadsheet's) is skipped. Adds to `d`, at "line 1", an unknown name
+ * (accepted: all `count` names), a name given twice, and each of the first
+ * `required` names that is missing (required: those names). Returns false
+ * when it added any.
+ */
+bool csvio_map_header(const char *path, const char *const *names, int count, int required,
+		      const char *const *fields, size_t n, int *col, struct diag *d);
 
 /* Writes `s` as one CSV field (no separator, no newline). */
 void csvio_write_field(FILE *out, const char *s);

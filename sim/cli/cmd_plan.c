@@ -164,10 +164,11 @@ struct range {
 	double lo, hi;
 	bool lo_open, hi_open;
 	const char *accepted;
+	bool whole; /* a count: no fraction */
 };
 
 static const struct range ranges[C_COUNT] = {
-    [C_REP] = {0, 1e15, false, false, "a replication number, 0 or more"},
+    [C_REP] = {0, 1e15, false, false, "a replication number, 0 or more", true},
     [C_HOURS] = {0, 1, true, false, "a length in hours above 0 and at most 1"},
     [C_DISCOUNT] = {0, 1, false, true, "a fraction from 0 up to 1"},
     [C_COMMITMENT] = {0, INFINITY, false, false, "USD per hour, 0 or more"},
@@ -189,6 +190,8 @@ static const char *bad_number(const char *text, const struct range *g, double *o
 	if (*out < g->lo || (g->lo_open && *out == g->lo) || *out > g->hi ||
 	    (g->hi_open && *out == g->hi))
 		return "is out of range";
+	if (g->whole && *out != floor(*out))
+		return "is not a whole number";
 	return NULL;
 }
 

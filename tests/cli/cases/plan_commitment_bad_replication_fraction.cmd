@@ -1,0 +1,1 @@
+plan-commitment tests/cli/hourly/replication-fraction

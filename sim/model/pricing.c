@@ -352,10 +352,8 @@ const char *pricing_default_path(void)
 {
 	static char buf[PATH_MAX];
 	const char *env = getenv("SPOTSIM_PRICES");
-	if (env && *env) {
-		snprintf(buf, sizeof(buf), "%s", env);
-		return buf;
-	}
+	if (env && *env)
+		return env; /* as given: a copy into buf could cut a long path short */
 	if (find_near_exe(buf, sizeof(buf)))
 		return buf;
 	if (access("data/pricing.csv", R_OK) == 0)

@@ -277,10 +277,8 @@ const char *savings_plan_default_path(void)
 	static char buf[PATH_MAX];
 	const char *env = getenv("SPOTSIM_SAVINGS_PLANS");
 	const char *prices = pricing_default_path();
-	if (env && *env) {
-		snprintf(buf, sizeof(buf), "%s", env);
-		return buf;
-	}
+	if (env && *env)
+		return env; /* as given: a copy into buf could cut a long path short */
 	if (prices) {
 		const char *slash = strrchr(prices, '/');
 		int dir = slash ? (int)(slash - prices) : 0;

@@ -169,11 +169,11 @@ struct range {
 
 static const struct range ranges[C_COUNT] = {
     [C_REP] = {0, 1e15, false, false, "a replication number, 0 or more", true},
-    [C_HOURS] = {0, 1, true, false, "a length in hours above 0 and at most 1"},
-    [C_DISCOUNT] = {0, 1, false, true, "a fraction from 0 up to 1"},
-    [C_COMMITMENT] = {0, INFINITY, false, false, "USD per hour, 0 or more"},
-    [C_ELIGIBLE] = {0, INFINITY, false, false, "USD, 0 or more"},
-    [C_OTHER] = {0, INFINITY, false, false, "USD, 0 or more"},
+    [C_HOURS] = {0, 1, true, false, "a length in hours above 0 and at most 1", false},
+    [C_DISCOUNT] = {0, 1, false, true, "a fraction from 0 up to 1", false},
+    [C_COMMITMENT] = {0, INFINITY, false, false, "USD per hour, 0 or more", false},
+    [C_ELIGIBLE] = {0, INFINITY, false, false, "USD, 0 or more", false},
+    [C_OTHER] = {0, INFINITY, false, false, "USD, 0 or more", false},
 };
 
 /* What is wrong with `text` as a number of range `g` (NULL: nothing), the number in *out. */

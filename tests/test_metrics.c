@@ -11,7 +11,7 @@ static void test_three_samples_make_a_minute(void **state)
 {
 	(void)state;
 	struct metrics m;
-	struct datapoint dp[METRIC_COUNT];
+	const struct datapoint *dp;
 	metrics_init(&m);
 	struct metrics_sample s = {2, 30, 40, false, 0};
 	metrics_sample(&m, &s);
@@ -20,7 +20,7 @@ static void test_three_samples_make_a_minute(void **state)
 	s.cpu_pct = 90;
 	s.serving = 4;
 	metrics_sample(&m, &s);
-	metrics_minute(&m, true, 1200, dp);
+	dp = metrics_minute(&m, true, 1200);
 	assert_true(dp[METRIC_CPU].present);
 	assert_true(dp[METRIC_CPU].average == 60);
 	assert_true(dp[METRIC_CPU].minimum == 30);
@@ -38,18 +38,30 @@ static void test_no_task_no_datapoint(void **state)
 {
 	(void)state;
 	struct metrics m;
-	struct datapoint dp[METRIC_COUNT];
+	const struct datapoint *dp;
 	metrics_init(&m);
 	struct metrics_sample s = {0, 0, 0, false, 0};
 	for (int i = 0; i < 3; i++)
 		metrics_sample(&m, &s);
-	metrics_minute(&m, true, 500, dp);
+	dp = metrics_minute(&m, true, 500);
 	assert_false(dp[METRIC_CPU].present);
 	assert_false(dp[METRIC_REQUESTS_PER_TARGET].present);
 	assert_true(dp[METRIC_REQUEST_COUNT].present); /* the load balancer still counts */
 	/* the next minute starts empty */
-	metrics_minute(&m, false, 0, dp);
+	dp = metrics_minute(&m, false, 0);
 	assert_false(dp[METRIC_REQUEST_COUNT].present);
+	/* a minute with samples, then one without: its datapoints are gone */
+	struct metrics_sample busy = {2, 40, 20, true, 10};
+	metrics_sample(&m, &busy);
+	dp = metrics_minute(&m, true, 60);
+	assert_true(dp[METRIC_CPU].present && dp[METRIC_BACKLOG].present);
+	assert_true(dp[METRIC_REQUESTS_PER_TARGET].present);
+	metrics_sample(&m, &s);
+	dp = metrics_minute(&m, true, 60);
+	assert_false(dp[METRIC_CPU].present || dp[METRIC_MEMORY].present);
+	assert_false(dp[METRIC_BACKLOG].present || dp[METRIC_BACKLOG_PER_TASK].present);
+	assert_false(dp[METRIC_REQUESTS_PER_TARGET].present);
+	assert_true(dp[METRIC_CPU].sum == 0 && dp[METRIC_CPU].sample_count == 0);
 }
 
 /* Backlog per task: 1,500 messages over 10 tasks is 150; with no task, per 1 task. */
@@ -57,17 +69,17 @@ static void test_backlog_per_task(void **state)
 {
 	(void)state;
 	struct metrics m;
-	struct datapoint dp[METRIC_COUNT];
+	const struct datapoint *dp;
 	metrics_init(&m);
 	struct metrics_sample s = {10, 50, 50, true, 1500};
 	metrics_sample(&m, &s);
-	metrics_minute(&m, false, 0, dp);
+	dp = metrics_minute(&m, false, 0);
 	assert_true(dp[METRIC_BACKLOG].average == 1500);
 	assert_true(dp[METRIC_BACKLOG_PER_TASK].average == 150);
 	s.serving = 0;
 	s.backlog = 30;
 	metrics_sample(&m, &s);
-	metrics_minute(&m, false, 0, dp);
+	dp = metrics_minute(&m, false, 0);
 	assert_true(dp[METRIC_BACKLOG_PER_TASK].average == 30);
 	assert_false(dp[METRIC_CPU].present);
 }
@@ -77,12 +89,12 @@ static void test_keep_only_what_is_read(void **state)
 {
 	(void)state;
 	struct metrics m;
-	struct datapoint dp[METRIC_COUNT];
+	const struct datapoint *dp;
 	metrics_init(&m);
 	metrics_keep(&m, METRIC_BIT(METRIC_CPU));
 	struct metrics_sample s = {2, 30, 40, false, 0};
 	metrics_sample(&m, &s);
-	metrics_minute(&m, true, 1200, dp);
+	dp = metrics_minute(&m, true, 1200);
 	assert_true(dp[METRIC_CPU].present);
 	assert_true(dp[METRIC_CPU].average == 30);
 	assert_false(dp[METRIC_MEMORY].present);
@@ -90,7 +102,7 @@ static void test_keep_only_what_is_read(void **state)
 	assert_false(dp[METRIC_REQUESTS_PER_TARGET].present);
 	metrics_keep(&m, METRIC_BIT(METRIC_REQUESTS_PER_TARGET));
 	metrics_sample(&m, &s);
-	metrics_minute(&m, true, 1200, dp);
+	dp = metrics_minute(&m, true, 1200);
 	assert_false(dp[METRIC_CPU].present);
 	assert_true(dp[METRIC_REQUESTS_PER_TARGET].average == 600);
 }

@@ -583,12 +583,15 @@ static void test_fluid_equals_steady_state_below_capacity(void **state)
 	workload_free(s);
 }
 
-/* Serving tasks by time: days of 25 and 30, a change inside a minute on day 2. */
+/*
+ * Serving tasks by time: days of 25, 25 again, 30, 25 and 30, a change
+ * inside a minute on day 2.
+ */
 static long ticks_serving(sim_time t)
 {
 	if (t >= 2 * SIM_DAY + 13 * SIM_HOUR + 20 * SIM_SEC && t < 3 * SIM_DAY)
 		return 26;
-	return t / SIM_DAY == 1 || t / SIM_DAY == 3 ? 30 : 25;
+	return t / SIM_DAY == 2 || t / SIM_DAY == 4 ? 30 : 25;
 }
 
 /* One tick of `w` from t, as the replication's general path: advance, then the sample. */
@@ -644,6 +647,63 @@ static void test_advance_ticks_as_one_by_one(void **state)
 		  "run p95");
 	workload_free(a);
 	workload_free(b);
+}
+
+/*
+ * workload_usual_minute gives what workload_advance_ticks then
+ * workload_take_minute give, whole minutes at once: the same samples,
+ * minutes and totals to the bit, with the minute's latency kept (its p95)
+ * or not (a minute entry's minute is then taken once and kept).
+ */
+static void usual_minutes_as_one_by_one(bool keep_latency)
+{
+	struct rate_shape r = {
+	    .kind = RATE_DIURNAL, .min_rps = 200, .max_rps = 2000, .peak = 14 * SIM_HOUR};
+	struct workload *a = workload_new(&r, &web, MONDAY_2026_01_05, 1, 0);
+	struct workload *b = workload_new(&r, &web, MONDAY_2026_01_05, 1, 0);
+	struct workload_minute ma, mb;
+	long usual = 0;
+	workload_keep_minute_latency(a, keep_latency);
+	workload_keep_minute_latency(b, keep_latency);
+	for (sim_time t = 0; t < 5 * SIM_DAY; t += SIM_MIN) {
+		double ca[3], qa[3], cb[3], qb[3];
+		long serving = ticks_serving(t);
+		bool alike = serving == ticks_serving(t + 40 * SIM_SEC) &&
+			     t != 3 * SIM_DAY + 10 * SIM_HOUR; /* not where the event is */
+		int n = alike ? workload_advance_ticks(a, t, 3, serving, ca, qa) : 0;
+		for (int k = n; k < 3; k++)
+			one_tick(a, t + k * 20 * SIM_SEC, &ca[k], &qa[k]);
+		workload_take_minute(a, &ma);
+		if (alike && workload_usual_minute(b, t, serving, cb, qb, &mb)) {
+			assert_int_equal(n, 3); /* usual exactly where the ticks go at once */
+			usual++;
+		} else {
+			assert_true(n < 3 || !alike);
+			for (int k = 0; k < 3; k++)
+				one_tick(b, t + k * 20 * SIM_SEC, &cb[k], &qb[k]);
+			workload_take_minute(b, &mb);
+		}
+		assert_memory_equal(ca, cb, sizeof(ca));
+		assert_memory_equal(qa, qb, sizeof(qa));
+		assert_memory_equal(&ma, &mb, offsetof(struct workload_minute, p95_s));
+		if (keep_latency)
+			check_rel(mb.p95_s, ma.p95_s, 1e-12, "minute p95");
+		else
+			assert_true(isnan(ma.p95_s) && isnan(mb.p95_s));
+	}
+	/* most minutes from day 2, where c repeats; day 1 repeats day 0's c, so
+	 * its minutes are day 0's kept minutes when the latency is not kept */
+	assert_true(usual > 2 * 1440);
+	assert_memory_equal(workload_totals(a), workload_totals(b), sizeof(struct workload_totals));
+	assert_true(workload_latency_quantile(b, 0.95) == workload_latency_quantile(a, 0.95));
+	workload_free(a);
+	workload_free(b);
+}
+static void test_usual_minute_as_one_by_one(void **state)
+{
+	(void)state;
+	usual_minutes_as_one_by_one(true);
+	usual_minutes_as_one_by_one(false);
 }
 
 static void test_memory_capped(void **state)
@@ -801,6 +861,7 @@ int main(void)
 	    cmocka_unit_test(test_fluid_task_stop),
 	    cmocka_unit_test(test_fluid_equals_steady_state_below_capacity),
 	    cmocka_unit_test(test_advance_ticks_as_one_by_one),
+	    cmocka_unit_test(test_usual_minute_as_one_by_one),
 	    cmocka_unit_test(test_memory_capped),
 	    cmocka_unit_test(test_minute_serving_part),
 	    cmocka_unit_test(test_next_change_noise),

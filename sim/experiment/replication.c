@@ -421,10 +421,9 @@ static void suspend_scale_in(struct rep *r, long desired)
 /* The autoscaler's turn at the end of each minute. */
 static void scale(struct rep *r, const struct workload_minute *m, const struct service_counts *c)
 {
-	struct datapoint dp[METRIC_COUNT];
 	if (!r->sampling)
 		return;
-	metrics_minute(&r->metrics, r->w || r->pr, m->requests, dp);
+	const struct datapoint *dp = metrics_minute(&r->metrics, r->w || r->pr, m->requests);
 	long desired = scaler_minute(r->scaler, engine_now(&r->e), dp, c->serving, c->desired);
 	if (desired >= 0 && desired < c->desired && service_deployment_in_progress(r->svc))
 		suspend_scale_in(r, desired);
@@ -441,6 +440,10 @@ static void take_request_minute(struct rep *r, struct workload_minute *m)
 				      pm.cpu_pct,  pm.mem_pct, pm.p95_s};
 }
 
+/* The minute `m` that ends now, taken from the load; `c` the service's counts now. */
+static void end_minute(struct rep *r, const struct workload_minute *m,
+		       const struct service_counts *c);
+
 /* The minute that ends now; `c` the service's counts now. */
 static void close_minute(struct rep *r, const struct service_counts *c)
 {
@@ -449,6 +452,13 @@ static void close_minute(struct rep *r, const struct service_counts *c)
 		workload_take_minute(r->w, &m);
 	else if (r->pr)
 		take_request_minute(r, &m);
+	end_minute(r, &m, c);
+}
+
+static void end_minute(struct rep *r, const struct workload_minute *mp,
+		       const struct service_counts *c)
+{
+	const struct workload_minute m = *mp;
 	r->minutes++;
 	bool ok = minute_ok(r, &m, c->serving);
 	r->bad_minutes += !ok;
@@ -476,14 +486,41 @@ static void close_minute(struct rep *r, const struct service_counts *c)
 	scale(r, &m, c);
 }
 
+/*
+ * The usual minute of a sampled diurnal load (workload_usual_minute), its
+ * three ticks not yet accounted and nothing else in it: what account_counted
+ * then close_minute do, in one go. Returns false, having done nothing,
+ * otherwise.
+ */
+static bool usual_minute(struct rep *r, const struct service_counts *c)
+{
+	double cpu[SAMPLES_PER_MINUTE], mem[SAMPLES_PER_MINUTE];
+	struct workload_minute m;
+	sim_time start = engine_now(&r->e) - SIM_MIN;
+	if (!r->usual_ticks || !r->sampling || r->quiet || r->accounted != start ||
+	    r->ticks != engine_ticks(&r->e) - SAMPLES_PER_MINUTE ||
+	    !workload_usual_minute(r->w, start, c->serving, cpu, mem, &m))
+		return false;
+	for (int i = 0; i < SAMPLES_PER_MINUTE; i++) {
+		struct metrics_sample ms = {c->serving, cpu[i], mem[i], false, 0};
+		metrics_sample(&r->metrics, &ms);
+	}
+	r->ticks += SAMPLES_PER_MINUTE;
+	r->accounted = engine_now(&r->e);
+	end_minute(r, &m, c);
+	return true;
+}
+
 /* The end of a minute of a request service (or one without workload). */
 static void on_minute(struct engine *e, void *ctx)
 {
 	struct rep *r = ctx;
 	struct service_counts c;
 	service_counts(r->svc, &c); /* accounting the load changes no task */
-	account_counted(r, &c);
-	close_minute(r, &c);
+	if (!usual_minute(r, &c)) {
+		account_counted(r, &c);
+		close_minute(r, &c);
+	}
 	if (interrupted)
 		engine_stop(e);
 }

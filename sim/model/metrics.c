@@ -21,6 +21,9 @@ void metrics_keep(struct metrics *m, unsigned set)
 	m->memory = set & METRIC_BIT(METRIC_MEMORY);
 	m->requests =
 	    set & (METRIC_BIT(METRIC_REQUEST_COUNT) | METRIC_BIT(METRIC_REQUESTS_PER_TARGET));
+	for (int i = 0; i < METRIC_COUNT; i++) /* one not kept has no datapoint */
+		if (i != METRIC_BACKLOG && i != METRIC_BACKLOG_PER_TASK && !(set & METRIC_BIT(i)))
+			m->cur[i] = m->last[i] = (struct datapoint){false, 0, 0, 0, 0, 0};
 }
 
 static struct datapoint single(double v)
@@ -29,25 +32,40 @@ static struct datapoint single(double v)
 	return d;
 }
 
-void metrics_minute(struct metrics *m, bool has_requests, double requests,
-		    struct datapoint out[METRIC_COUNT])
+/* The minute's datapoint of metric i into m->last (a sampled one's average divided once). */
+static inline void close_datapoint(struct metrics *m, int i)
 {
 	static const struct datapoint none;
-	/* a metric without a sample is all zero (none), as metrics_init and this leave it */
-	for (int i = 0; i < METRIC_COUNT; i++) {
-		struct datapoint *d = &m->cur[i];
-		out[i] = *d;
-		if (!d->present)
-			continue;
-		out[i].average = d->sum / d->sample_count;
-		*d = none;
+	struct datapoint *d = &m->cur[i];
+	if (!d->present) {
+		if (m->last[i].present)
+			m->last[i] = none;
+		return;
 	}
-	if (has_requests && m->requests) {
-		out[METRIC_REQUEST_COUNT] = single(requests);
-		if (m->serving_samples > 0)
-			out[METRIC_REQUESTS_PER_TARGET] =
-			    single(requests / (m->serving_sum / (double)m->serving_samples));
+	m->last[i] = *d;
+	m->last[i].average = d->sum / d->sample_count;
+	*d = none;
+}
+
+const struct datapoint *metrics_minute(struct metrics *m, bool has_requests, double requests)
+{
+	static const struct datapoint none;
+	/* only what can have samples: the kept utilizations and the backlogs;
+	 * the others stay none, as metrics_init leaves them */
+	if (m->cpu)
+		close_datapoint(m, METRIC_CPU);
+	if (m->memory)
+		close_datapoint(m, METRIC_MEMORY);
+	close_datapoint(m, METRIC_BACKLOG);
+	close_datapoint(m, METRIC_BACKLOG_PER_TASK);
+	if (m->requests) {
+		bool per_target = has_requests && m->serving_samples > 0;
+		m->last[METRIC_REQUEST_COUNT] = has_requests ? single(requests) : none;
+		m->last[METRIC_REQUESTS_PER_TARGET] =
+		    per_target ? single(requests / (m->serving_sum / (double)m->serving_samples))
+			       : none;
 	}
 	m->serving_sum = 0;
 	m->serving_samples = 0;
+	return m->last;
 }

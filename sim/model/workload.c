@@ -331,6 +331,10 @@ struct minute_entry {
 	struct minute_bucket b[2];
 	double erlang3; /* the third piece's Erlang C */
 	double cpu_pct[3], mem_pct[3];
+	/* what workload_take_minute gave for these three pieces alone (the
+	 * minute empty before them, its latency not kept), once it has */
+	bool has_minute;
+	struct workload_minute minute;
 };
 #define MINUTE_SLOTS (DAILY_SLOTS / 3)
 
@@ -1117,7 +1121,7 @@ static bool minute_entry_fill(struct workload *w, struct minute_entry *me,
  * rate is the open piece's. An entry's slots keep their rates while they
  * keep their keys.
  */
-static const struct minute_entry *minute_entry_of(struct workload *w, struct daily_entry **e)
+static struct minute_entry *minute_entry_of(struct workload *w, struct daily_entry **e)
 {
 	const struct piece *p = &w->cur;
 	sim_time key[3], k = w->read_key;
@@ -1139,16 +1143,17 @@ static const struct minute_entry *minute_entry_of(struct workload *w, struct dai
  * The first two pieces of a minute entry to the run and to the open minute
  * (their +0 drops add nothing: see steady_add_both).
  */
-static void minute_entry_put(struct workload *w, const struct minute_entry *me)
+static void minute_entry_put(struct workload *w, const struct minute_entry *me, bool to_minute)
 {
 	for (int i = 0; i < 2; i++) {
 		add_share(&w->totals, &me->s[i], true);
-		add_minute_share(&w->minute, &me->s[i]);
+		if (to_minute)
+			add_minute_share(&w->minute, &me->s[i]);
 	}
-	w->minute_touched = true;
+	w->minute_touched |= to_minute;
 	for (int i = 0; i < me->nbuckets; i++) {
 		const struct minute_bucket *b = &me->b[i];
-		if (w->minute_latency)
+		if (w->minute_latency && to_minute)
 			latency_mix_put_sums(w->minute_mix, w->mu, b->key, b->served, b->wq, b->wc,
 					     b->wcg);
 		latency_mix_put_sums(w->mix, w->mu, b->key, b->served, b->wq, b->wc, b->wcg);
@@ -1156,22 +1161,24 @@ static void minute_entry_put(struct workload *w, const struct minute_entry *me)
 }
 /*
  * The three ticks of the minute from t, as workload_advance_ticks does
- * them one by one, the first two pieces summed (minute_entry). Returns
- * false, having done nothing, unless the open piece (the last minute's
- * third) is in the minute's sums and its share kept (run_share), and the
- * minute's slots have an entry.
+ * them one by one, the first two pieces summed (minute_entry), to the run
+ * and, when `to_minute`, to the open minute (else the entry must hold its
+ * minute: has_minute). Returns the entry, or NULL, having done nothing,
+ * unless the open piece (the last minute's third) is in the minute's sums
+ * and its share kept (run_share), and the minute's slots have an entry.
  */
-static bool advance_minute(struct workload *w, sim_time t, double *cpu_pct, double *mem_pct)
+static struct minute_entry *advance_minute_to(struct workload *w, sim_time t, double *cpu_pct,
+					      double *mem_pct, bool to_minute)
 {
 	struct piece *p = &w->cur;
 	struct daily_entry *e[3];
 	if (w->flushed != w->end || !w->run_share_ok)
-		return false;
-	const struct minute_entry *me = minute_entry_of(w, e);
-	if (!me)
-		return false;
+		return NULL;
+	struct minute_entry *me = minute_entry_of(w, e);
+	if (!me || (!to_minute && !me->has_minute))
+		return NULL;
 	steady_add_run(w, p, &w->run_share);
-	minute_entry_put(w, me);
+	minute_entry_put(w, me, to_minute);
 	w->read = e[2];
 	w->read_t = t + 2 * DAILY_SLOT_SPAN;
 	w->read_key = e[2]->key;
@@ -1187,24 +1194,39 @@ static bool advance_minute(struct workload *w, sim_time t, double *cpu_pct, doub
 		cpu_pct[i] = me->cpu_pct[i];
 		mem_pct[i] = me->mem_pct[i];
 	}
-	return true;
+	return me;
+}
+/* advance_minute_to, the minute's pieces to the run and to the minute. */
+static bool advance_minute(struct workload *w, sim_time t, double *cpu_pct, double *mem_pct)
+{
+	return advance_minute_to(w, t, cpu_pct, mem_pct, true) != NULL;
 }
 bool workload_has_usual_ticks(const struct workload *w)
 {
 	return w->minutes != NULL;
+}
+/* Whether the open piece goes on as usual under `serving` tasks (workload_advance_ticks). */
+static inline bool usual_piece(const struct workload *w, long serving)
+{
+	const struct piece *p = &w->cur;
+	return w->minutes && w->open && serving == p->serving && p->c != 0 && !p->dynamic &&
+	       !p->overloaded && w->b_lost == 0;
+}
+/* Whether the tick at t follows the last read as usual (workload_advance_ticks). */
+static inline bool usual_tick(const struct workload *w, sim_time t)
+{
+	return w->read && t - DAILY_SLOT_SPAN == w->read_t && t == w->end && w->end > w->open_at;
 }
 int workload_advance_ticks(struct workload *w, sim_time t0, int n, long serving, double *cpu_pct,
 			   double *mem_pct)
 {
 	struct piece *p = &w->cur;
 	int k = 0;
-	if (!w->minutes || !w->open || serving != p->serving || p->c == 0 || p->dynamic ||
-	    p->overloaded || w->b_lost != 0)
+	if (!usual_piece(w, serving))
 		return 0;
 	for (sim_time t = t0; k < n; k++, t += DAILY_SLOT_SPAN) {
 		sim_time key;
-		if (!w->read || t - DAILY_SLOT_SPAN != w->read_t || t != w->end ||
-		    w->end <= w->open_at)
+		if (!usual_tick(w, t))
 			break;
 		if (t % SIM_MIN == 0 && n - k >= 3 &&
 		    advance_minute(w, t, cpu_pct + k, mem_pct + k)) {
@@ -1247,6 +1269,30 @@ static void close_minute(struct workload *w, struct workload_minute *out)
 	w->minute_touched = false;
 	if (w->minute_latency) /* else it is not fed (workload_keep_minute_latency emptied it) */
 		latency_mix_reset(w->minute_mix);
+}
+
+bool workload_usual_minute(struct workload *w, sim_time t0, long serving, double cpu_pct[3],
+			   double mem_pct[3], struct workload_minute *out)
+{
+	struct minute_entry *me;
+	if (t0 % SIM_MIN != 0 || !usual_piece(w, serving) || !usual_tick(w, t0))
+		return false;
+	/* a minute that starts empty, without its latency, is its entry's
+	 * alone: taken once, then only its pieces go to the run */
+	bool alone = !w->minute_touched && !w->minute_latency;
+	if (alone && (me = advance_minute_to(w, t0, cpu_pct, mem_pct, false))) {
+		w->flushed = w->end; /* flush_minute: the kept third share is the minute's */
+		*out = me->minute;
+		return true;
+	}
+	if (!(me = advance_minute_to(w, t0, cpu_pct, mem_pct, true)))
+		return false;
+	workload_take_minute(w, out);
+	if (alone) {
+		me->minute = *out;
+		me->has_minute = true;
+	}
+	return true;
 }
 
 void workload_take_minute(struct workload *w, struct workload_minute *out)

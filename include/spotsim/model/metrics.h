@@ -32,7 +32,8 @@ struct metrics_sample {
 
 struct metrics {
 	struct datapoint cur[METRIC_COUNT]; /* the minute being sampled; average set at its close */
-	double serving_sum;		    /* over samples with serving > 0 */
+	struct datapoint last[METRIC_COUNT]; /* the last closed minute's (metrics_minute) */
+	double serving_sum;		     /* over samples with serving > 0 */
 	long serving_samples;
 	bool cpu, memory, requests; /* kept (metrics_keep): CPU, MEMORY, the two request counts */
 };
@@ -81,10 +82,11 @@ static inline void metrics_sample(struct metrics *m, const struct metrics_sample
 }
 
 /*
- * Closes the minute: writes its datapoints (requests = arrivals in the
- * minute, has_requests = a request workload exists) and starts a new one.
+ * Closes the minute and starts a new one. Returns its datapoints
+ * (requests = arrivals in the minute, has_requests = a request workload
+ * exists), METRIC_COUNT of them, held by `m` until the next call; a metric
+ * without a sample, or not kept, is all zero (not present).
  */
-void metrics_minute(struct metrics *m, bool has_requests, double requests,
-		    struct datapoint out[METRIC_COUNT]);
+const struct datapoint *metrics_minute(struct metrics *m, bool has_requests, double requests);
 
 #endif

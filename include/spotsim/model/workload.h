@@ -266,6 +266,17 @@ struct workload_minute {
 void workload_take_minute(struct workload *w, struct workload_minute *out);
 
 /*
+ * A whole usual minute from t0 (a minute's start, the tick reached): what
+ * workload_advance_ticks(w, t0, 3, serving, cpu_pct, mem_pct) then
+ * workload_take_minute(w, out) give when the ticks are the three of one
+ * minute entry (its second and third tick never stop it), the same
+ * operations on the same values in one call. Returns false, having done
+ * nothing, when workload_advance_ticks would not do the three at once.
+ */
+bool workload_usual_minute(struct workload *w, sim_time t0, long serving, double cpu_pct[3],
+			   double mem_pct[3], struct workload_minute *out);
+
+/*
  * Whether the minute's latency is kept for its p95 (default: yes). A caller
  * that never reads a minute's p95 turns it off and saves the minute's
  * latency mixture and root finding; p95_s is then NAN.

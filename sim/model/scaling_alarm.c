@@ -76,7 +76,7 @@ bool alarm_rt_close_period(struct alarm_rt *a, sim_time now, const struct datapo
 	acc_add(&a->acc, dp);
 	if ((now / SIM_MIN) % a->len)
 		return false; /* the period is not over */
-	*out = acc_close(&a->acc, a->cfg->statistic);
+	*out = acc_close(&a->acc, a->statistic);
 	memset(&a->acc, 0, sizeof(a->acc));
 	return true;
 }
@@ -87,6 +87,10 @@ void alarm_rt_init(struct alarm_rt *a, const struct alarm_config *cfg, const cha
 	memset(a, 0, sizeof(*a));
 	a->cfg = cfg;
 	a->label = label;
+	a->metric = cfg->metric;
+	a->statistic = cfg->statistic;
+	a->comparison = cfg->comparison;
+	a->threshold = cfg->threshold;
 	a->state = ALARM_INSUFFICIENT_DATA;
 	a->cap = cfg->evaluation_periods > 0 ? cfg->evaluation_periods : 1;
 	a->to_alarm = m < 1 ? 1 : m > a->cap ? a->cap : m;

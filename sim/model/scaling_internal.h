@@ -96,6 +96,11 @@ struct acc {
 struct alarm_rt {
 	const struct alarm_config *cfg;
 	const char *label; /* "Alarm", "AlarmHigh", "AlarmLow" */
+	/* cfg's, read every minute */
+	enum metric_name metric;
+	enum statistic statistic;
+	enum comparison comparison;
+	double threshold;
 	enum alarm_state state;
 	struct period *ring; /* the last `cap` periods, oldest at `head` */
 	int cap, n, head, newest;
@@ -183,7 +188,7 @@ static inline enum alarm_state alarm_rt_judge(const struct alarm_rt *a)
  */
 static inline bool alarm_rt_put(struct alarm_rt *a, struct period p)
 {
-	p.breaching = p.present && scaling_breaches(a->cfg->comparison, a->cfg->threshold, p.value);
+	p.breaching = p.present && scaling_breaches(a->comparison, a->threshold, p.value);
 	alarm_rt_push(a, p);
 	enum alarm_state was = a->state;
 	a->state = alarm_rt_judge(a);
@@ -198,7 +203,7 @@ static inline bool alarm_rt_take(struct alarm_rt *a, sim_time now, const struct 
 {
 	struct period p;
 	if (a->len == 1)
-		p = alarm_rt_minute_period(dp, a->cfg->statistic);
+		p = alarm_rt_minute_period(dp, a->statistic);
 	else if (!alarm_rt_close_period(a, now, dp, &p))
 		return false;
 	return alarm_rt_put(a, p);
@@ -227,12 +232,26 @@ struct policy_rt {
 	int nalarms;
 };
 
+/*
+ * A runtime alarm in the scaler's order (policies in order, each one's
+ * alarms in order); `same_period`: a one-minute alarm of the same metric
+ * and statistic as the one before it, also of one minute (a target's
+ * AlarmLow after its AlarmHigh), whose period is that one's.
+ */
+struct alarm_ref {
+	struct policy_rt *pr;
+	struct alarm_rt *a;
+	bool same_period;
+};
+
 struct scaler {
 	const struct scaling_config *c;
 	scaling_event_fn on_event;
 	void *ctx;
 	struct policy_rt *pol;
 	size_t npol;
+	struct alarm_ref *alarms; /* every policy's, in order */
+	int nalarms;
 	long min, max;
 	size_t next_action;
 	sim_time out_until, in_until;

@@ -83,6 +83,27 @@ static void policy_rt_init(struct policy_rt *pr, const struct scaling_policy *p)
 		alarm_rt_init(&pr->alarms[pr->nalarms++], &p->low, "AlarmLow");
 }
 
+/* s->alarms: every policy's runtime alarms in order, periods shared where they are the same. */
+static void index_alarms(struct scaler *s)
+{
+	int n = 0;
+	for (size_t i = 0; i < s->npol; i++)
+		n += s->pol[i].nalarms;
+	s->alarms = xcalloc(n ? (size_t)n : 1, sizeof(*s->alarms));
+	for (size_t i = 0; i < s->npol; i++) {
+		for (int k = 0; k < s->pol[i].nalarms; k++) {
+			struct alarm_ref *r = &s->alarms[s->nalarms];
+			const struct alarm_rt *prev = s->nalarms ? r[-1].a : NULL;
+			r->pr = &s->pol[i];
+			r->a = &s->pol[i].alarms[k];
+			r->same_period = prev && prev->len == 1 && r->a->len == 1 &&
+					 prev->metric == r->a->metric &&
+					 prev->statistic == r->a->statistic;
+			s->nalarms++;
+		}
+	}
+}
+
 struct scaler *scaler_new(const struct scaling_config *c, scaling_event_fn on_event, void *ctx)
 {
 	struct scaler *s = xcalloc(1, sizeof(*s));
@@ -98,6 +119,7 @@ struct scaler *scaler_new(const struct scaling_config *c, scaling_event_fn on_ev
 	s->pol = xcalloc(s->npol ? s->npol : 1, sizeof(*s->pol));
 	for (size_t i = 0; i < s->npol; i++)
 		policy_rt_init(&s->pol[i], &c->policies[i]);
+	index_alarms(s);
 	return s;
 }
 
@@ -114,6 +136,7 @@ void scaler_free(struct scaler *s)
 		for (int k = 0; k < s->pol[i].nalarms; k++)
 			alarm_rt_release(&s->pol[i].alarms[k]);
 	free(s->pol);
+	free(s->alarms);
 	strbuf_release(&s->detail);
 	free(s);
 }
@@ -218,30 +241,22 @@ static void take_datapoints(struct scaler *s, sim_time now, const struct datapoi
 {
 	/* one-minute periods of the same datapoint and statistic (a target's
 	 * AlarmHigh and AlarmLow) are the same period: computed once */
-	const struct datapoint *last_dp = NULL;
-	enum statistic last_stat = STAT_AVERAGE;
 	struct period last = {0, false, false};
-	for (size_t i = 0; i < s->npol; i++) {
-		struct policy_rt *pr = &s->pol[i];
-		for (int k = 0; k < pr->nalarms; k++) {
-			struct alarm_rt *a = &pr->alarms[k];
-			const struct datapoint *d = &dp[a->cfg->metric];
-			bool was = a->state == ALARM_ALARM, changed;
-			if (a->len != 1) {
-				changed = alarm_rt_take(a, now, d);
-			} else {
-				if (d != last_dp || a->cfg->statistic != last_stat) {
-					last = alarm_rt_minute_period(d, a->cfg->statistic);
-					last_dp = d;
-					last_stat = a->cfg->statistic;
-				}
-				changed = alarm_rt_put(a, last);
-			}
-			if (!changed)
-				continue;
-			s->alarming += (a->state == ALARM_ALARM) - was;
-			alarm_changed(s, pr, a, now);
+	for (int k = 0; k < s->nalarms; k++) {
+		const struct alarm_ref *r = &s->alarms[k];
+		struct alarm_rt *a = r->a;
+		bool was = a->state == ALARM_ALARM, changed;
+		if (a->len != 1) {
+			changed = alarm_rt_take(a, now, &dp[a->metric]);
+		} else {
+			if (!r->same_period)
+				last = alarm_rt_minute_period(&dp[a->metric], a->statistic);
+			changed = alarm_rt_put(a, last);
 		}
+		if (!changed)
+			continue;
+		s->alarming += (a->state == ALARM_ALARM) - was;
+		alarm_changed(s, r->pr, a, now);
 	}
 }
 

@@ -254,7 +254,9 @@ enum {
 struct tick_model {
 	uint64_t lcg;
 	bool heap_tick;
+	bool run_on; /* the tick's code goes on to the next tick (engine_tick_next) */
 	int64_t every;
+	int runs_on; /* ticks done that way */
 	int nr;
 	int64_t step[MAX_STEPS]; /* time * 8 + what, and the tick counts seen by events */
 	int64_t heap_ticks;	 /* ticks passed, when the tick is an event */
@@ -312,14 +314,21 @@ static void on_heap_tick(struct engine *e, struct event *ev, void *ctx)
 static void on_engine_tick(struct engine *e, void *ctx)
 {
 	struct tick_model *m = ctx;
-	assert_int_equal(engine_ticks(e) % m->every, 0);
-	model_tick(e, m);
+	for (;;) {
+		assert_int_equal(engine_ticks(e) % m->every, 0);
+		model_tick(e, m);
+		if (!m->run_on || !engine_tick_next(e))
+			break;
+		m->runs_on++;
+	}
 }
 
-static void run_tick_model(struct tick_model *m, uint64_t seed, bool heap_tick, int64_t every)
+static void run_tick_model(struct tick_model *m, uint64_t seed, bool heap_tick, int64_t every,
+			   bool run_on)
 {
 	struct engine e;
-	*m = (struct tick_model){.lcg = seed, .heap_tick = heap_tick, .every = every};
+	*m = (struct tick_model){
+	    .lcg = seed, .heap_tick = heap_tick, .run_on = run_on, .every = every};
 	engine_init(&e);
 	engine_on(&e, EV_RANDOM, on_random, m);
 	engine_on(&e, EV_HEAP_TICK, on_heap_tick, m);
@@ -347,14 +356,37 @@ static void test_tick_orders_like_an_event(void **state)
 	const int64_t every[] = {1, 3, 0};
 	for (size_t k = 0; k < 3; k++) {
 		for (uint64_t seed = 1; seed <= 50; seed++) {
-			run_tick_model(&a, seed, true, every[k]);
-			run_tick_model(&b, seed, false, every[k]);
+			run_tick_model(&a, seed, true, every[k], false);
+			run_tick_model(&b, seed, false, every[k], false);
 			assert_true(a.nr > 100); /* many events, many at a tick's time */
 			assert_int_equal(a.nr, b.nr);
 			assert_memory_equal(a.step, b.step, (size_t)a.nr * sizeof(a.step[0]));
 			assert_int_equal(b.step[b.nr - 1], 3000 / TICK_PERIOD); /* 20, ..., 3000 */
 		}
 	}
+}
+
+/*
+ * The tick's code going on to the next tick itself while no event comes
+ * first (engine_tick_next): the same steps and tick counts again, the run's
+ * end included.
+ */
+static void test_tick_runs_on_like_an_event(void **state)
+{
+	(void)state;
+	static struct tick_model a, b;
+	const int64_t every[] = {1, 3};
+	int runs_on = 0;
+	for (size_t k = 0; k < 2; k++) {
+		for (uint64_t seed = 1; seed <= 50; seed++) {
+			run_tick_model(&a, seed, true, every[k], false);
+			run_tick_model(&b, seed, false, every[k], true);
+			assert_int_equal(a.nr, b.nr);
+			assert_memory_equal(a.step, b.step, (size_t)a.nr * sizeof(a.step[0]));
+			runs_on += b.runs_on;
+		}
+	}
+	assert_true(runs_on > 100); /* the model leaves gaps between events */
 }
 
 static void on_tick_stopper(struct engine *e, void *ctx)
@@ -397,6 +429,7 @@ int main(void)
 	    cmocka_unit_test(test_stop),
 	    cmocka_unit_test(test_release_with_pending_events),
 	    cmocka_unit_test(test_tick_orders_like_an_event),
+	    cmocka_unit_test(test_tick_runs_on_like_an_event),
 	    cmocka_unit_test(test_tick_stop),
 	};
 	return cmocka_run_group_tests_name("engine", tests, NULL, NULL);

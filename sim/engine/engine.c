@@ -38,6 +38,7 @@ void engine_init(struct engine *e)
 	e->stop = false;
 	e->dispatched = 0;
 	e->pushed = 0;
+	e->until = 0;
 	e->tick = (struct engine_tick){SIM_TIME_MAX, 0, 0, 0, 1, 1, NULL, NULL};
 }
 
@@ -173,12 +174,31 @@ static void tick_run(struct engine *e)
 	k->mark = e->pushed;
 }
 
+bool engine_tick_next(struct engine *e)
+{
+	struct engine_tick *k = &e->tick;
+	assert(k->fn && e->now == k->next && k->due_in == k->every); /* inside tick_run */
+	if (e->stop || k->next > e->until - k->every * k->period)
+		return false;
+	sim_time at = k->next + k->every * k->period;
+	const struct event *ev = evq_peek(&e->q);
+	if (ev && ev->time <= at)
+		return false; /* at its time an event scheduled before comes first */
+	/* the rest of tick_run, tick_skip over the silent ticks, tick_run's start */
+	k->count += k->every;
+	k->next = at;
+	k->mark = e->pushed;
+	e->now = at;
+	return true;
+}
+
 bool engine_run(struct engine *e, sim_time until)
 {
 	struct event *ev;
 
 	assert(until >= e->now);
 	e->stop = false;
+	e->until = until;
 	for (;;) {
 		ev = evq_peek(&e->q);
 		if (ev && ev->time > until)

@@ -511,18 +511,23 @@ static bool usual_minute(struct rep *r, const struct service_counts *c)
 	return true;
 }
 
-/* The end of a minute of a request service (or one without workload). */
+/*
+ * The end of a minute of a request service (or one without workload), and
+ * of each next minute that ends before any event (engine_tick_next).
+ */
 static void on_minute(struct engine *e, void *ctx)
 {
 	struct rep *r = ctx;
-	struct service_counts c;
-	service_counts(r->svc, &c); /* accounting the load changes no task */
-	if (!usual_minute(r, &c)) {
-		account_counted(r, &c);
-		close_minute(r, &c);
-	}
-	if (interrupted)
-		engine_stop(e);
+	do {
+		struct service_counts c;
+		service_counts(r->svc, &c); /* accounting the load changes no task */
+		if (!usual_minute(r, &c)) {
+			account_counted(r, &c);
+			close_minute(r, &c);
+		}
+		if (interrupted)
+			engine_stop(e);
+	} while (engine_tick_next(e));
 }
 
 /* A 20-second sample of a queue: backlog and utilization from its workers. */

@@ -80,6 +80,7 @@ struct engine {
 	bool stop;	       /* set by engine_stop, cleared by engine_run */
 	uint64_t dispatched;   /* events handled so far */
 	uint64_t pushed;       /* 1 + the seq of the latest event scheduled */
+	sim_time until;	       /* of the engine_run in progress */
 	struct engine_tick tick;
 };
 
@@ -151,6 +152,17 @@ void engine_stop(struct engine *e);
  */
 void engine_tick_start(struct engine *e, sim_time first, sim_time period, int64_t every,
 		       engine_tick_fn fn, void *ctx);
+
+/*
+ * Only from the tick's fn: when the next tick that runs fn comes before
+ * every pending event and by the `until` of the engine_run in progress,
+ * passes the ticks up to it as engine_run would and sets the clock to its
+ * time, for fn to do that tick's work now instead of returning and being
+ * called again (a run of quiet minutes in one call). Returns false, having
+ * done nothing, otherwise (an event due by then, even at that time, or
+ * engine_stop called).
+ */
+bool engine_tick_next(struct engine *e);
 
 /* Ticks passed so far (during fn: counting the one being handled). */
 static inline int64_t engine_ticks(const struct engine *e)

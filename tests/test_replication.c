@@ -1220,6 +1220,50 @@ static void test_quiet_equals_sampled(void **state)
 	assert_true(sampled.deployments == 3 && sampled.deployment_slo_minutes > 0);
 }
 
+/*
+ * A target-tracking service on a diurnal load without noise closes most
+ * minutes as usual ones, and from the second day takes a minute's samples
+ * and SLO verdict from the same minute of an earlier day (its identity):
+ * with minute rows (every minute's latency kept, so none is kept) and
+ * without, the metrics are the same to the bit, and with a policy on memory
+ * too (both datapoints kept).
+ */
+static void test_usual_minutes_kept(void **state)
+{
+	(void)state;
+	static const char *const policies[] = {
+	    "{\"PredefinedMetricType\": \"ECSServiceAverageCPUUtilization\"}, "
+	    "\"TargetValue\": 50",
+	    "{\"PredefinedMetricType\": \"ECSServiceAverageMemoryUtilization\"}, "
+	    "\"TargetValue\": 35",
+	};
+	for (size_t i = 0; i < 2; i++) {
+		char *json = xasprintf(
+		    "{\"duration\": \"4d\", \"seed\": 5, " TASK_1VCPU_2GB MIX_6
+		    "\"scaling\": {\"MinCapacity\": 2, \"MaxCapacity\": 30, \"ScalingPolicies\": [{"
+		    "\"PolicyName\": \"t\", \"PolicyType\": \"TargetTrackingScaling\", "
+		    "\"TargetTrackingScalingPolicyConfiguration\": "
+		    "{\"PredefinedMetricSpecification\": "
+		    "%s, \"ScaleOutCooldown\": 60, \"ScaleInCooldown\": 300}}]},"
+		    "\"workload\": {\"type\": \"requests\", \"rate\": {\"kind\": \"diurnal\", "
+		    "\"min_rps\": 100, \"max_rps\": 900}, \"service_time\": \"40ms\", "
+		    "\"concurrency_per_task\": 4, \"timeout\": \"5s\", \"memory_base_percent\": "
+		    "20, \"memory_per_rps\": 0.4},"
+		    "\"spot\": {\"interruptions\": {\"model\": \"poisson\", "
+		    "\"monthly_fraction\": 0.9}},"
+		    "\"slo\": {\"max_dropped_fraction\": 0.00001}}",
+		    policies[i]);
+		struct run_metrics quiet, events, rows;
+		metrics_with_sink(json, 0, &quiet);
+		metrics_with_sink(json, 1, &events);
+		metrics_with_sink(json, 2, &rows);
+		free(json);
+		assert_true(rows.scaling_activities > 10 && rows.interruptions > 0);
+		assert_memory_equal(&quiet, &rows, sizeof(quiet));
+		assert_memory_equal(&events, &rows, sizeof(quiet));
+	}
+}
+
 /* ---- the per-request model against the analytic one ---- */
 
 #define PER_REQUEST_REPS 8
@@ -1491,6 +1535,7 @@ int main(void)
 	    cmocka_unit_test(test_queue_deployment_protection),
 	    cmocka_unit_test(test_determinism),
 	    cmocka_unit_test(test_quiet_equals_sampled),
+	    cmocka_unit_test(test_usual_minutes_kept),
 	    cmocka_unit_test(test_per_request_matches_analytic),
 	    cmocka_unit_test(test_per_request_interruption),
 	    cmocka_unit_test(test_per_request_autoscaling),

@@ -662,7 +662,13 @@ static void usual_minutes_as_one_by_one(bool keep_latency)
 	struct workload *a = workload_new(&r, &web, MONDAY_2026_01_05, 1, 0);
 	struct workload *b = workload_new(&r, &web, MONDAY_2026_01_05, 1, 0);
 	struct workload_minute ma, mb;
-	long usual = 0;
+	static struct {
+		uint64_t fill;
+		double cpu[3], mem[3];
+		struct workload_minute m;
+	} seen[WORKLOAD_MINUTE_SLOTS];
+	long usual = 0, again = 0;
+	memset(seen, 0, sizeof(seen));
 	workload_keep_minute_latency(a, keep_latency);
 	workload_keep_minute_latency(b, keep_latency);
 	for (sim_time t = 0; t < 5 * SIM_DAY; t += SIM_MIN) {
@@ -674,9 +680,23 @@ static void usual_minutes_as_one_by_one(bool keep_latency)
 		for (int k = n; k < 3; k++)
 			one_tick(a, t + k * 20 * SIM_SEC, &ca[k], &qa[k]);
 		workload_take_minute(a, &ma);
-		if (alike && workload_usual_minute(b, t, serving, cb, qb, &mb)) {
+		struct workload_minute_id id;
+		if (alike && workload_usual_minute(b, t, serving, cb, qb, &mb, &id)) {
 			assert_int_equal(n, 3); /* usual exactly where the ticks go at once */
 			usual++;
+			assert_true(id.slot >= 0 && id.slot < WORKLOAD_MINUTE_SLOTS);
+			assert_true(keep_latency ? id.fill == 0 : id.fill > 0);
+			if (id.fill && seen[id.slot].fill == id.fill) { /* alike: the same again */
+				assert_memory_equal(cb, seen[id.slot].cpu, sizeof(cb));
+				assert_memory_equal(qb, seen[id.slot].mem, sizeof(qb));
+				assert_memory_equal(&mb, &seen[id.slot].m,
+						    offsetof(struct workload_minute, p95_s));
+				again++;
+			}
+			seen[id.slot].fill = id.fill;
+			memcpy(seen[id.slot].cpu, cb, sizeof(cb));
+			memcpy(seen[id.slot].mem, qb, sizeof(qb));
+			seen[id.slot].m = mb;
 		} else {
 			assert_true(n < 3 || !alike);
 			for (int k = 0; k < 3; k++)
@@ -694,6 +714,7 @@ static void usual_minutes_as_one_by_one(bool keep_latency)
 	/* most minutes from day 2, where c repeats; day 1 repeats day 0's c, so
 	 * its minutes are day 0's kept minutes when the latency is not kept */
 	assert_true(usual > 2 * 1440);
+	assert_true(keep_latency ? again == 0 : again > 1000);
 	assert_memory_equal(workload_totals(a), workload_totals(b), sizeof(struct workload_totals));
 	assert_true(workload_latency_quantile(b, 0.95) == workload_latency_quantile(a, 0.95));
 	workload_free(a);

@@ -168,7 +168,8 @@ struct rep {
 	struct request_rate prate;
 	struct scaler *scaler; /* NULL without a scaling section */
 	struct metrics metrics;
-	bool sampling;	    /* scaling policies read the 20-second samples */
+	struct minute_memo *memo; /* [WORKLOAD_MINUTE_SLOTS]; NULL: usual minutes not kept */
+	bool sampling;		  /* scaling policies read the 20-second samples */
 	bool quiet;	    /* no code runs at ticks: minutes close as the load is accounted */
 	bool usual_ticks;   /* workload_has_usual_ticks */
 	sim_time accounted; /* the load is accounted up to here */
@@ -181,6 +182,17 @@ struct rep {
 	double plan_eligible, plan_total; /* accrued at the last hour's end */
 	sim_time plan_hour_start;
 	struct run_hours *hours; /* NULL: not recorded */
+};
+
+/*
+ * What a usual minute gave (usual_minute), kept by its identity
+ * (workload_minute_id) for the minutes alike: whether it met the SLO and
+ * its CPU and memory datapoints.
+ */
+struct minute_memo {
+	uint64_t fill; /* 0: none kept */
+	bool ok;
+	struct datapoint cpu, mem;
 };
 
 static void stops_serving(void *ctx, long serving, sim_time window)
@@ -418,12 +430,14 @@ static void suspend_scale_in(struct rep *r, long desired)
 	r->sink->event(r->sink->ctx, &row);
 }
 
-/* The autoscaler's turn at the end of each minute. */
-static void scale(struct rep *r, const struct workload_minute *m, const struct service_counts *c)
+/* The autoscaler's turn at the end of each minute; `dp` the minute's datapoints, NULL: metrics_minute's. */
+static void scale(struct rep *r, const struct workload_minute *m, const struct datapoint *dp,
+		  const struct service_counts *c)
 {
 	if (!r->sampling)
 		return;
-	const struct datapoint *dp = metrics_minute(&r->metrics, r->w || r->pr, m->requests);
+	if (!dp)
+		dp = metrics_minute(&r->metrics, r->w || r->pr, m->requests);
 	long desired = scaler_minute(r->scaler, engine_now(&r->e), dp, c->serving, c->desired);
 	if (desired >= 0 && desired < c->desired && service_deployment_in_progress(r->svc))
 		suspend_scale_in(r, desired);
@@ -440,9 +454,13 @@ static void take_request_minute(struct rep *r, struct workload_minute *m)
 				      pm.cpu_pct,  pm.mem_pct, pm.p95_s};
 }
 
-/* The minute `m` that ends now, taken from the load; `c` the service's counts now. */
-static void end_minute(struct rep *r, const struct workload_minute *m,
-		       const struct service_counts *c);
+/*
+ * The minute `m` that ends now, taken from the load, `ok` whether it met the
+ * SLO, `dp` its datapoints for the policies (NULL: metrics_minute's); `c`
+ * the service's counts now.
+ */
+static void end_minute_as(struct rep *r, const struct workload_minute *m, bool ok,
+			  const struct datapoint *dp, const struct service_counts *c);
 
 /* The minute that ends now; `c` the service's counts now. */
 static void close_minute(struct rep *r, const struct service_counts *c)
@@ -452,15 +470,14 @@ static void close_minute(struct rep *r, const struct service_counts *c)
 		workload_take_minute(r->w, &m);
 	else if (r->pr)
 		take_request_minute(r, &m);
-	end_minute(r, &m, c);
+	end_minute_as(r, &m, minute_ok(r, &m, c->serving), NULL, c);
 }
 
-static void end_minute(struct rep *r, const struct workload_minute *mp,
-		       const struct service_counts *c)
+static void end_minute_as(struct rep *r, const struct workload_minute *mp, bool ok,
+			  const struct datapoint *dp, const struct service_counts *c)
 {
 	const struct workload_minute m = *mp;
 	r->minutes++;
-	bool ok = minute_ok(r, &m, c->serving);
 	r->bad_minutes += !ok;
 	service_note_minutes(r->svc, 1, ok);
 	if (r->sink && r->sink->minute) {
@@ -483,7 +500,7 @@ static void end_minute(struct rep *r, const struct workload_minute *mp,
 			row.load_rps = workload_rate(r->qrate, engine_now(&r->e));
 		r->sink->minute(r->sink->ctx, &row);
 	}
-	scale(r, &m, c);
+	scale(r, &m, dp, c);
 }
 
 /*
@@ -496,18 +513,30 @@ static bool usual_minute(struct rep *r, const struct service_counts *c)
 {
 	double cpu[SAMPLES_PER_MINUTE], mem[SAMPLES_PER_MINUTE];
 	struct workload_minute m;
+	struct workload_minute_id id;
 	sim_time start = engine_now(&r->e) - SIM_MIN;
 	if (!r->usual_ticks || !r->sampling || r->quiet || r->accounted != start ||
 	    r->ticks != engine_ticks(&r->e) - SAMPLES_PER_MINUTE ||
-	    !workload_usual_minute(r->w, start, c->serving, cpu, mem, &m))
+	    !workload_usual_minute(r->w, start, c->serving, cpu, mem, &m, &id))
 		return false;
+	r->ticks += SAMPLES_PER_MINUTE;
+	r->accounted = engine_now(&r->e);
+	struct minute_memo *kept = r->memo && id.fill ? &r->memo[id.slot] : NULL;
+	if (kept && kept->fill == id.fill) { /* a minute alike: its samples are kept's */
+		const struct datapoint *dp =
+		    metrics_minute_again(&r->metrics, &kept->cpu, &kept->mem);
+		end_minute_as(r, &m, kept->ok, dp, c);
+		return true;
+	}
 	for (int i = 0; i < SAMPLES_PER_MINUTE; i++) {
 		struct metrics_sample ms = {c->serving, cpu[i], mem[i], false, 0};
 		metrics_sample(&r->metrics, &ms);
 	}
-	r->ticks += SAMPLES_PER_MINUTE;
-	r->accounted = engine_now(&r->e);
-	end_minute(r, &m, c);
+	bool ok = minute_ok(r, &m, c->serving);
+	const struct datapoint *dp = metrics_minute(&r->metrics, true, m.requests);
+	if (kept)
+		*kept = (struct minute_memo){id.fill, ok, dp[METRIC_CPU], dp[METRIC_MEMORY]};
+	end_minute_as(r, &m, ok, dp, c);
 	return true;
 }
 
@@ -846,6 +875,9 @@ static void setup(struct rep *r, const struct scenario *sc, uint64_t index,
 		metrics_keep(&r->metrics, scaler_metrics_read(r->scaler));
 	r->quiet = !r->sampling && !r->queue && !r->pr && !(sink && sink->minute);
 	r->usual_ticks = r->w && workload_has_usual_ticks(r->w);
+	/* a usual minute's samples are kept by its identity while they are all its datapoints */
+	if (r->usual_ticks && r->sampling && !r->metrics.requests)
+		r->memo = xcalloc(WORKLOAD_MINUTE_SLOTS, sizeof(*r->memo));
 	if (r->w)
 		workload_keep_minute_latency(r->w,
 					     (sink && sink->minute) || sc->slo.has_p95_latency);
@@ -870,6 +902,7 @@ static void teardown(struct rep *r)
 {
 	service_free(r->svc);
 	scaler_free(r->scaler);
+	free(r->memo);
 	queue_free(r->queue);
 	per_request_free(r->pr);
 	workload_free(r->qrate);

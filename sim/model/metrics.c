@@ -6,6 +6,7 @@
  */
 #include "spotsim/model/metrics.h"
 
+#include <assert.h>
 #include <math.h>
 #include <string.h>
 
@@ -65,6 +66,21 @@ const struct datapoint *metrics_minute(struct metrics *m, bool has_requests, dou
 		    per_target ? single(requests / (m->serving_sum / (double)m->serving_samples))
 			       : none;
 	}
+	m->serving_sum = 0;
+	m->serving_samples = 0;
+	return m->last;
+}
+
+const struct datapoint *metrics_minute_again(struct metrics *m, const struct datapoint *cpu,
+					     const struct datapoint *mem)
+{
+	assert(!m->requests && !m->cur[METRIC_CPU].present && !m->cur[METRIC_MEMORY].present);
+	if (m->cpu)
+		m->last[METRIC_CPU] = *cpu;
+	if (m->memory)
+		m->last[METRIC_MEMORY] = *mem;
+	close_datapoint(m, METRIC_BACKLOG);
+	close_datapoint(m, METRIC_BACKLOG_PER_TASK);
 	m->serving_sum = 0;
 	m->serving_samples = 0;
 	return m->last;

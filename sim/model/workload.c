@@ -335,8 +335,10 @@ struct minute_entry {
 	 * minute empty before them, its latency not kept), once it has */
 	bool has_minute;
 	struct workload_minute minute;
+	uint64_t fill; /* the workload's fills so far, this one's included */
 };
 #define MINUTE_SLOTS (DAILY_SLOTS / 3)
+static_assert(MINUTE_SLOTS == WORKLOAD_MINUTE_SLOTS, "a minute entry per minute of a day");
 
 struct workload {
 	const struct rate_shape *shape;
@@ -345,6 +347,7 @@ struct workload {
 	double mu;
 	struct daily_entry *daily;    /* diurnal shapes only */
 	struct minute_entry *minutes; /* beside daily: MINUTE_SLOTS */
+	uint64_t fills;		      /* minute entries filled so far */
 	struct daily_entry *read;     /* the entry of the last shape_rate, or NULL */
 	sim_time daily_period;	      /* SIM_DAY, or SIM_WEEK with weekly factors */
 	sim_time read_t, read_key;    /* the time of the last diurnal read and its key */
@@ -1107,6 +1110,7 @@ static bool minute_entry_fill(struct workload *w, struct minute_entry *me,
 			return false;
 	}
 	memset(me, 0, sizeof(*me));
+	me->fill = ++w->fills;
 	me->key = e[0]->key;
 	me->c = p->c;
 	for (int i = 0; i < 3; i++)
@@ -1272,7 +1276,8 @@ static void close_minute(struct workload *w, struct workload_minute *out)
 }
 
 bool workload_usual_minute(struct workload *w, sim_time t0, long serving, double cpu_pct[3],
-			   double mem_pct[3], struct workload_minute *out)
+			   double mem_pct[3], struct workload_minute *out,
+			   struct workload_minute_id *id)
 {
 	struct minute_entry *me;
 	if (t0 % SIM_MIN != 0 || !usual_piece(w, serving) || !usual_tick(w, t0))
@@ -1283,15 +1288,17 @@ bool workload_usual_minute(struct workload *w, sim_time t0, long serving, double
 	if (alone && (me = advance_minute_to(w, t0, cpu_pct, mem_pct, false))) {
 		w->flushed = w->end; /* flush_minute: the kept third share is the minute's */
 		*out = me->minute;
-		return true;
-	}
-	if (!(me = advance_minute_to(w, t0, cpu_pct, mem_pct, true)))
+	} else if ((me = advance_minute_to(w, t0, cpu_pct, mem_pct, true))) {
+		workload_take_minute(w, out);
+		if (alone) {
+			me->minute = *out;
+			me->has_minute = true;
+		}
+	} else {
 		return false;
-	workload_take_minute(w, out);
-	if (alone) {
-		me->minute = *out;
-		me->has_minute = true;
 	}
+	id->slot = (int)(me - w->minutes);
+	id->fill = alone ? me->fill : 0;
 	return true;
 }
 

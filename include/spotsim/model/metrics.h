@@ -89,4 +89,14 @@ static inline void metrics_sample(struct metrics *m, const struct metrics_sample
  */
 const struct datapoint *metrics_minute(struct metrics *m, bool has_requests, double requests);
 
+/*
+ * Closes a minute that had no sample as one whose CPU and memory datapoints
+ * are `cpu` and `mem`: what metrics_minute gave (its [METRIC_CPU] and
+ * [METRIC_MEMORY]) at the end of an earlier minute of the same samples.
+ * Returns what metrics_minute would have returned after those samples.
+ * Only while the request counts are not kept (they are not samples).
+ */
+const struct datapoint *metrics_minute_again(struct metrics *m, const struct datapoint *cpu,
+					     const struct datapoint *mem);
+
 #endif

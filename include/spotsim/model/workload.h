@@ -266,15 +266,31 @@ struct workload_minute {
 void workload_take_minute(struct workload *w, struct workload_minute *out);
 
 /*
+ * What makes a usual minute what it is (workload_usual_minute): within one
+ * workload, two minutes with the same nonzero `fill` and the same `slot` (<
+ * WORKLOAD_MINUTE_SLOTS) are alike, the same samples and the same minute,
+ * so a caller may keep what it derives from one for the others. `fill` is
+ * 0 for a minute that is not its entry's alone (the minute had something
+ * before, or its latency is kept).
+ */
+#define WORKLOAD_MINUTE_SLOTS 1440
+struct workload_minute_id {
+	int slot;
+	uint64_t fill;
+};
+
+/*
  * A whole usual minute from t0 (a minute's start, the tick reached): what
  * workload_advance_ticks(w, t0, 3, serving, cpu_pct, mem_pct) then
  * workload_take_minute(w, out) give when the ticks are the three of one
  * minute entry (its second and third tick never stop it), the same
- * operations on the same values in one call. Returns false, having done
- * nothing, when workload_advance_ticks would not do the three at once.
+ * operations on the same values in one call; `id` receives the minute's
+ * identity. Returns false, having done nothing, when workload_advance_ticks
+ * would not do the three at once.
  */
 bool workload_usual_minute(struct workload *w, sim_time t0, long serving, double cpu_pct[3],
-			   double mem_pct[3], struct workload_minute *out);
+			   double mem_pct[3], struct workload_minute *out,
+			   struct workload_minute_id *id);
 
 /*
  * Whether the minute's latency is kept for its p95 (default: yes). A caller

@@ -7,6 +7,8 @@
 
 #include "spotsim/model/metrics.h"
 
+#include <string.h>
+
 static void test_three_samples_make_a_minute(void **state)
 {
 	(void)state;
@@ -107,6 +109,29 @@ static void test_keep_only_what_is_read(void **state)
 	assert_true(dp[METRIC_REQUESTS_PER_TARGET].average == 600);
 }
 
+/* A minute taken again from what an earlier minute of the same samples gave: the same datapoints. */
+static void test_minute_again(void **state)
+{
+	(void)state;
+	struct metrics m;
+	struct datapoint first[METRIC_COUNT];
+	const double cpu[] = {41.5, 38.25, 44}, mem[] = {20, 21.5, 19};
+	metrics_init(&m);
+	metrics_keep(&m, METRIC_BIT(METRIC_CPU) | METRIC_BIT(METRIC_MEMORY));
+	for (int i = 0; i < 3; i++) {
+		struct metrics_sample s = {5, cpu[i], mem[i], false, 0};
+		metrics_sample(&m, &s);
+	}
+	memcpy(first, metrics_minute(&m, true, 900), sizeof(first));
+	const struct datapoint *again =
+	    metrics_minute_again(&m, &first[METRIC_CPU], &first[METRIC_MEMORY]);
+	assert_memory_equal(again, first, sizeof(first));
+	assert_true(again[METRIC_CPU].sample_count == 3 && again[METRIC_CPU].maximum == 44);
+	/* and a minute without samples after it has none */
+	const struct datapoint *none = metrics_minute(&m, true, 900);
+	assert_false(none[METRIC_CPU].present || none[METRIC_MEMORY].present);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -114,6 +139,7 @@ int main(void)
 	    cmocka_unit_test(test_three_samples_make_a_minute),
 	    cmocka_unit_test(test_no_task_no_datapoint),
 	    cmocka_unit_test(test_backlog_per_task),
+	    cmocka_unit_test(test_minute_again),
 	};
 	return cmocka_run_group_tests_name("metrics", tests, NULL, NULL);
 }

@@ -655,10 +655,14 @@ static void test_advance_ticks_as_one_by_one(void **state)
  * minutes and totals to the bit, with the minute's latency kept (its p95)
  * or not (a minute entry's minute is then taken once and kept).
  */
-static void usual_minutes_as_one_by_one(bool keep_latency)
+static void usual_minutes_as_one_by_one(bool keep_latency, bool weekly, int days)
 {
-	struct rate_shape r = {
-	    .kind = RATE_DIURNAL, .min_rps = 200, .max_rps = 2000, .peak = 14 * SIM_HOUR};
+	struct rate_shape r = {.kind = RATE_DIURNAL,
+			       .min_rps = 200,
+			       .max_rps = 2000,
+			       .peak = 14 * SIM_HOUR,
+			       .weekly_factor = {1, 1.1, 0.9, 1, 1.2, 0.5, 0.6},
+			       .has_weekly = weekly};
 	struct workload *a = workload_new(&r, &web, MONDAY_2026_01_05, 1, 0);
 	struct workload *b = workload_new(&r, &web, MONDAY_2026_01_05, 1, 0);
 	struct workload_minute ma, mb;
@@ -671,7 +675,7 @@ static void usual_minutes_as_one_by_one(bool keep_latency)
 	memset(seen, 0, sizeof(seen));
 	workload_keep_minute_latency(a, keep_latency);
 	workload_keep_minute_latency(b, keep_latency);
-	for (sim_time t = 0; t < 5 * SIM_DAY; t += SIM_MIN) {
+	for (sim_time t = 0; t < days * SIM_DAY; t += SIM_MIN) {
 		double ca[3], qa[3], cb[3], qb[3];
 		long serving = ticks_serving(t);
 		bool alike = serving == ticks_serving(t + 40 * SIM_SEC) &&
@@ -713,8 +717,12 @@ static void usual_minutes_as_one_by_one(bool keep_latency)
 	}
 	/* most minutes from day 2, where c repeats; day 1 repeats day 0's c, so
 	 * its minutes are day 0's kept minutes when the latency is not kept */
-	assert_true(usual > 2 * 1440);
-	assert_true(keep_latency ? again == 0 : again > 1000);
+	if (weekly) { /* a slot's key is its day's: none is read a week ahead */
+		assert_true(usual == 0 && again == 0);
+	} else {
+		assert_true(usual > 2 * 1440);
+		assert_true(keep_latency ? again == 0 : again > 1000);
+	}
 	assert_memory_equal(workload_totals(a), workload_totals(b), sizeof(struct workload_totals));
 	assert_true(workload_latency_quantile(b, 0.95) == workload_latency_quantile(a, 0.95));
 	workload_free(a);
@@ -723,8 +731,10 @@ static void usual_minutes_as_one_by_one(bool keep_latency)
 static void test_usual_minute_as_one_by_one(void **state)
 {
 	(void)state;
-	usual_minutes_as_one_by_one(true);
-	usual_minutes_as_one_by_one(false);
+	usual_minutes_as_one_by_one(true, false, 5);
+	usual_minutes_as_one_by_one(false, false, 5);
+	/* a day of slots for a week's days: each day's keys replace the last's */
+	usual_minutes_as_one_by_one(false, true, 9);
 }
 
 static void test_memory_capped(void **state)

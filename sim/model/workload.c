@@ -324,8 +324,9 @@ struct minute_bucket {
 	double served, wq, wc, wcg;
 };
 struct minute_entry {
-	sim_time key; /* the first slot's key; 0: empty */
+	sim_time key[3]; /* the slots' keys; key[0] 0: empty */
 	long c;
+	double rps0, rps2; /* the first and last slot's rates */
 	struct share s[3]; /* each piece's 20 s */
 	int nbuckets;	   /* 1 when both pieces' gammas share a bucket, else 2 */
 	struct minute_bucket b[2];
@@ -1111,7 +1112,10 @@ static bool minute_entry_fill(struct workload *w, struct minute_entry *me,
 	}
 	memset(me, 0, sizeof(*me));
 	me->fill = ++w->fills;
-	me->key = e[0]->key;
+	for (int i = 0; i < 3; i++)
+		me->key[i] = e[i]->key;
+	me->rps0 = e[0]->rps;
+	me->rps2 = e[2]->rps;
 	me->c = p->c;
 	for (int i = 0; i < 3; i++)
 		minute_entry_add(me, i, e[i]->rps, p->capacity, sp[i]);
@@ -1135,12 +1139,15 @@ static struct minute_entry *minute_entry_of(struct workload *w, struct daily_ent
 		e[i] = d;
 		key[i] = k;
 	}
+	struct minute_entry *me = &w->minutes[(size_t)(e[0] - w->daily) / 3];
+	/* a kept entry of these keys holds their rates: of the slots, only the
+	 * last is read (it becomes the last read) */
+	if (me->key[0] == key[0] && me->key[1] == key[1] && me->key[2] == key[2] && me->c == p->c &&
+	    e[2]->key == key[2])
+		return me->rps0 == p->lambda ? NULL : me;
 	if (e[0]->key != key[0] || e[1]->key != key[1] || e[2]->key != key[2] ||
 	    e[0]->rps == p->lambda)
 		return NULL;
-	struct minute_entry *me = &w->minutes[(size_t)(e[0] - w->daily) / 3];
-	if (me->key == key[0] && me->c == p->c)
-		return me;
 	return minute_entry_fill(w, me, e) ? me : NULL;
 }
 /*
@@ -1185,8 +1192,8 @@ static struct minute_entry *advance_minute_to(struct workload *w, sim_time t, do
 	minute_entry_put(w, me, to_minute);
 	w->read = e[2];
 	w->read_t = t + 2 * DAILY_SLOT_SPAN;
-	w->read_key = e[2]->key;
-	p->lambda = e[2]->rps;
+	w->read_key = me->key[2];
+	p->lambda = me->rps2;
 	p->erlang = me->erlang3;
 	p->cpu_pct = me->cpu_pct[2];
 	p->mem_pct = me->mem_pct[2];

@@ -108,8 +108,14 @@ course: all
 # command-line tests, the shard/merge tests, the plan-vs-CLI equivalence and the
 # output-folder safety tests,
 # each of which finishes with one "N passed, N failed" line.
+# The unit test programs run two at a time (each writes only temporaries of
+# its own), their output shown in order once all have run; then the suites.
 test: deps $(BUILD)/spotsim $(TESTBIN)
-	@fail=0; for t in $(TESTBIN); do $(WRAP) ./$$t || fail=1; done; \
+	@fail=0; rm -f $(TESTBIN:=.log) $(TESTBIN:=.rc); for t in $(TESTBIN); do echo $$t; done | \
+		xargs -P 2 -I{} sh -c '$(WRAP) ./{} >{}.log 2>&1; echo $$? >{}.rc'; \
+	for t in $(TESTBIN); do \
+		cat $$t.log; [ "$$(cat $$t.rc 2>/dev/null)" = 0 ] || { echo "$$t failed"; fail=1; }; \
+	done; \
 	SPOTSIM="$(WRAP) $(BUILD)/spotsim" sh tests/cli/run.sh || fail=1; \
 	SPOTSIM="$(WRAP) $(BUILD)/spotsim" sh tests/shard/run.sh || fail=1; \
 	SPOTSIM="$(WRAP) $(BUILD)/spotsim" sh tests/equivalence/run.sh || fail=1; \

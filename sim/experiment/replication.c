@@ -473,25 +473,24 @@ static void close_minute(struct rep *r, const struct service_counts *c)
 	end_minute_as(r, &m, minute_ok(r, &m, c->serving), NULL, c);
 }
 
-static void end_minute_as(struct rep *r, const struct workload_minute *mp, bool ok,
+static void end_minute_as(struct rep *r, const struct workload_minute *m, bool ok,
 			  const struct datapoint *dp, const struct service_counts *c)
 {
-	const struct workload_minute m = *mp;
 	r->minutes++;
 	r->bad_minutes += !ok;
 	service_note_minutes(r->svc, 1, ok);
 	if (r->sink && r->sink->minute) {
 		struct minute_row row = {
 		    engine_now(&r->e),
-		    m.requests / 60.0,
+		    m->requests / 60.0,
 		    c->desired,
 		    {c->running[0], c->running[1]},
 		    {c->pending[0], c->pending[1]},
 		    c->draining,
-		    m.cpu_pct,
-		    m.mem_pct,
-		    m.dropped,
-		    m.p95_s * 1000.0,
+		    m->cpu_pct,
+		    m->mem_pct,
+		    m->dropped,
+		    m->p95_s * 1000.0,
 		    r->queue ? (double)queue_backlog(r->queue) : 0,
 		    service_cost_accrued(r->svc),
 		    service_spot_available(r->svc),
@@ -500,7 +499,7 @@ static void end_minute_as(struct rep *r, const struct workload_minute *mp, bool 
 			row.load_rps = workload_rate(r->qrate, engine_now(&r->e));
 		r->sink->minute(r->sink->ctx, &row);
 	}
-	scale(r, &m, dp, c);
+	scale(r, m, dp, c);
 }
 
 /*

@@ -10,6 +10,9 @@
 #include <math.h>
 #include <string.h>
 
+/* A metric's datapoint without a sample: all zero, not present. */
+static const struct datapoint none;
+
 void metrics_init(struct metrics *m)
 {
 	memset(m, 0, sizeof(*m));
@@ -24,7 +27,7 @@ void metrics_keep(struct metrics *m, unsigned set)
 	    set & (METRIC_BIT(METRIC_REQUEST_COUNT) | METRIC_BIT(METRIC_REQUESTS_PER_TARGET));
 	for (int i = 0; i < METRIC_COUNT; i++) /* one not kept has no datapoint */
 		if (i != METRIC_BACKLOG && i != METRIC_BACKLOG_PER_TASK && !(set & METRIC_BIT(i)))
-			m->cur[i] = m->last[i] = (struct datapoint){false, 0, 0, 0, 0, 0};
+			m->cur[i] = m->last[i] = none;
 }
 
 static struct datapoint single(double v)
@@ -36,7 +39,6 @@ static struct datapoint single(double v)
 /* The minute's datapoint of metric i into m->last (a sampled one's average divided once). */
 static inline void close_datapoint(struct metrics *m, int i)
 {
-	static const struct datapoint none;
 	struct datapoint *d = &m->cur[i];
 	if (!d->present) {
 		if (m->last[i].present)
@@ -50,7 +52,6 @@ static inline void close_datapoint(struct metrics *m, int i)
 
 const struct datapoint *metrics_minute(struct metrics *m, bool has_requests, double requests)
 {
-	static const struct datapoint none;
 	/* only what can have samples: the kept utilizations and the backlogs;
 	 * the others stay none, as metrics_init leaves them */
 	if (m->cpu)

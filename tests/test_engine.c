@@ -396,6 +396,35 @@ static void on_tick_stopper(struct engine *e, void *ctx)
 		engine_stop(e);
 }
 
+/* Stops at its third call and would otherwise go on to the next tick (engine_tick_next). */
+static void on_tick_running_on_stopper(struct engine *e, void *ctx)
+{
+	int *n = ctx;
+	do {
+		if (++*n == 3)
+			engine_stop(e);
+	} while (engine_tick_next(e));
+}
+
+/* A tick that goes on by itself stops when it stops the run, as one that returns does. */
+static void test_tick_running_on_stops(void **state)
+{
+	struct engine e;
+	int n = 0;
+	(void)state;
+	engine_init(&e);
+	engine_tick_start(&e, 10, 10, 1, on_tick_running_on_stopper, &n);
+	assert_true(engine_run(&e, 100));
+	assert_int_equal(n, 3);
+	assert_int_equal(engine_now(&e), 30);
+	assert_int_equal(engine_ticks(&e), 3);
+	assert_false(engine_run(&e, 100)); /* and goes on to the end of the next run, no further */
+	assert_int_equal(n, 10);
+	assert_int_equal(engine_now(&e), 100);
+	assert_int_equal(engine_ticks(&e), 10);
+	engine_release(&e);
+}
+
 /* A tick may stop the run; the clock stays at its time and the next run goes on. */
 static void test_tick_stop(void **state)
 {
@@ -431,6 +460,7 @@ int main(void)
 	    cmocka_unit_test(test_tick_orders_like_an_event),
 	    cmocka_unit_test(test_tick_runs_on_like_an_event),
 	    cmocka_unit_test(test_tick_stop),
+	    cmocka_unit_test(test_tick_running_on_stops),
 	};
 	return cmocka_run_group_tests_name("engine", tests, NULL, NULL);
 }

@@ -15,6 +15,11 @@
 #   make install    PREFIX=/usr/local
 #   make golden-update   regenerate tests/golden/ on purpose (review the diff)
 
+# Compile on every core unless a -j was given (make -j1 for one at a time).
+ifeq ($(filter -j%,$(MAKEFLAGS)),)
+MAKEFLAGS += -j$(shell nproc 2>/dev/null || echo 1)
+endif
+
 PREFIX  ?= /usr/local
 BUILD   ?= build
 CC      ?= cc

@@ -15,8 +15,9 @@
 #   make install    PREFIX=/usr/local
 #   make golden-update   regenerate tests/golden/ on purpose (review the diff)
 
-# Compile on every core unless a -j was given (make -j1 for one at a time).
-ifeq ($(filter -j%,$(MAKEFLAGS)),)
+# Compile on every core; a -j on the command line wins (make -j1: one at a
+# time). Only the top make sets it: the ones it starts share its job slots.
+ifeq ($(MAKELEVEL),0)
 MAKEFLAGS += -j$(shell nproc 2>/dev/null || echo 1)
 endif
 
